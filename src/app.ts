@@ -1,0 +1,23 @@
+// createApp(deps): composes the feature plugins into one Elysia app, for the server and for tests alike.
+import { Elysia } from 'elysia'
+import pkg from '../package.json'
+import type { AppDeps } from './context'
+import { authRoutes } from './features/auth/routes'
+import { opsRoutes, type Readiness } from './features/ops/routes'
+import { taskRoutes } from './features/tasks/routes'
+import { BODY_LIMIT, httpEdge } from './lib/http'
+import { openapiDocs } from './openapi'
+
+export type { AppDeps } from './context'
+
+/** Builds the app. `readiness.draining` turns /readyz to 503 during shutdown. */
+export function createApp(deps: AppDeps, readiness: Readiness = { draining: false }) {
+  return new Elysia({ normalize: false, serve: { maxRequestBodySize: BODY_LIMIT + 64 * 1024 } })
+    .use(httpEdge({ log: deps.log }))
+    .use(openapiDocs(pkg.version))
+    .use(opsRoutes(deps, readiness))
+    .use(authRoutes(deps))
+    .use(taskRoutes(deps))
+}
+
+export type App = ReturnType<typeof createApp>

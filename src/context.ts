@@ -1,0 +1,31 @@
+// The one named context plugin: shared handles (db, env, log, clock) that every feature plugin reads.
+import { Elysia } from 'elysia'
+import type { Database } from './db/client'
+import type { Env } from './env'
+import type { Logger } from './lib/log'
+
+/** Everything the app needs from outside; tests build it with an in-memory or throwaway database. */
+export interface AppDeps {
+  env: Env
+  database: Database
+  log: Logger
+  clock?: () => Date
+}
+
+const seeds = new WeakMap<Database, string>()
+
+/** A stable id per database handle: plugins dedupe within one app and never across two apps (tests). */
+export function seedOf(deps: AppDeps): string {
+  let seed = seeds.get(deps.database)
+  if (!seed) seeds.set(deps.database, (seed = crypto.randomUUID()))
+  return seed
+}
+
+export const context = (deps: AppDeps) =>
+  new Elysia({ name: 'context', seed: seedOf(deps) }).decorate({
+    env: deps.env,
+    database: deps.database,
+    db: deps.database.db,
+    log: deps.log,
+    clock: deps.clock ?? (() => new Date()),
+  })

@@ -1,0 +1,39 @@
+// Applies pending migrations from migrations/; safe to run twice and from replicas starting together.
+import { fileURLToPath } from 'node:url'
+import { sql } from 'drizzle-orm'
+import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator'
+import type { PgliteDatabase } from 'drizzle-orm/pglite'
+import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js'
+import { migrate as migratePostgres } from 'drizzle-orm/postgres-js/migrator'
+import postgres from 'postgres'
+import type { Database } from './client'
+
+export const MIGRATIONS_FOLDER = fileURLToPath(new URL('../../migrations', import.meta.url))
+
+/** Arbitrary constant naming our advisory lock; every replica uses the same one. */
+const MIGRATION_LOCK = 7_326_001
+
+/**
+ * Applies pending migrations. On PostgreSQL a session advisory lock, held on one dedicated
+ * connection, makes a second replica wait and then find nothing left to do.
+ */
+export async function runMigrations(database: Database, url?: string): Promise<void> {
+  if (database.kind === 'pglite') {
+    // PGlite is single-process: nothing else can migrate it concurrently.
+    await migratePglite(database.db as unknown as PgliteDatabase, { migrationsFolder: MIGRATIONS_FOLDER })
+    return
+  }
+  if (!url) throw new Error('runMigrations needs the database URL for PostgreSQL')
+  const client = postgres(url, { max: 1, onnotice: () => {}, connect_timeout: 10 })
+  try {
+    const db = drizzlePostgres(client)
+    await db.execute(sql`select pg_advisory_lock(${MIGRATION_LOCK})`)
+    try {
+      await migratePostgres(db, { migrationsFolder: MIGRATIONS_FOLDER })
+    } finally {
+      await db.execute(sql`select pg_advisory_unlock(${MIGRATION_LOCK})`)
+    }
+  } finally {
+    await client.end({ timeout: 5 })
+  }
+}

@@ -1,0 +1,101 @@
+// Reads and validates the process configuration once; a bad value stops the start, naming the variable.
+
+export const LOG_LEVELS = ['debug', 'info', 'warn', 'error', 'silent'] as const
+export type LogLevel = (typeof LOG_LEVELS)[number]
+
+export interface Env {
+  /** TCP port the HTTP server listens on. */
+  port: number
+  /** Interface to bind; 0.0.0.0 in a container, 127.0.0.1 for a laptop-only start. */
+  host: string
+  /** postgres:// URL; when absent the app runs on embedded PGlite under `dataDir`. */
+  databaseUrl: string | undefined
+  /** Connections in the postgres.js pool. */
+  databasePoolMax: number
+  /** Folder for embedded data (PGlite). */
+  dataDir: string
+  logLevel: LogLevel
+  /** Apply pending migrations at start (the Helm hook runs them first; this is the fallback). */
+  migrateOnStart: boolean
+  /** Trust X-Forwarded-For / X-Forwarded-Proto from the proxy in front of us. */
+  trustProxy: boolean
+  /** Days a login session lasts. */
+  sessionTtlDays: number
+  /** Grace period for in-flight requests on SIGTERM/SIGINT. */
+  shutdownTimeoutMs: number
+}
+
+export class ConfigError extends Error {
+  constructor(
+    readonly variable: string,
+    message: string,
+  ) {
+    super(`${variable}: ${message}`)
+    this.name = 'ConfigError'
+  }
+}
+
+type Source = Record<string, string | undefined>
+
+function read(source: Source, name: string): string | undefined {
+  const value = source[name]?.trim()
+  return value === undefined || value === '' ? undefined : value
+}
+
+function integer(source: Source, name: string, fallback: number, min: number, max: number): number {
+  const raw = read(source, name)
+  if (raw === undefined) return fallback
+  if (!/^\d+$/.test(raw) || Number(raw) < min || Number(raw) > max) {
+    throw new ConfigError(name, `must be a whole number from ${min} to ${max} (got "${raw}")`)
+  }
+  return Number(raw)
+}
+
+function boolean(source: Source, name: string, fallback: boolean): boolean {
+  const raw = read(source, name)?.toLowerCase()
+  if (raw === undefined) return fallback
+  if (['1', 'true', 'yes', 'on'].includes(raw)) return true
+  if (['0', 'false', 'no', 'off'].includes(raw)) return false
+  throw new ConfigError(name, `must be true or false (got "${raw}")`)
+}
+
+function oneOf<T extends string>(source: Source, name: string, values: readonly T[], fallback: T): T {
+  const raw = read(source, name)?.toLowerCase()
+  if (raw === undefined) return fallback
+  if (!(values as readonly string[]).includes(raw)) {
+    throw new ConfigError(name, `must be one of ${values.join(', ')} (got "${raw}")`)
+  }
+  return raw as T
+}
+
+function databaseUrl(source: Source): string | undefined {
+  const raw = read(source, 'DATABASE_URL')
+  if (raw === undefined) return undefined
+  let url: URL
+  try {
+    url = new URL(raw)
+  } catch {
+    // Never echo the value: it usually carries a password.
+    throw new ConfigError('DATABASE_URL', 'is not a valid URL (expected postgres://user:password@host:5432/database)')
+  }
+  if (url.protocol !== 'postgres:' && url.protocol !== 'postgresql:') {
+    throw new ConfigError('DATABASE_URL', `must start with postgres:// or postgresql:// (got "${url.protocol}//")`)
+  }
+  return raw
+}
+
+/** Parses the configuration from `source` (normally `process.env`); throws ConfigError on the first bad value. */
+export function loadEnv(source: Source = process.env): Env {
+  return {
+    port: integer(source, 'PORT', 3000, 1, 65535),
+    host: read(source, 'HOST') ?? '0.0.0.0',
+    databaseUrl: databaseUrl(source),
+    databasePoolMax: integer(source, 'DATABASE_POOL_MAX', 10, 1, 500),
+    dataDir: read(source, 'DATA_DIR') ?? './data',
+    logLevel: oneOf(source, 'LOG_LEVEL', LOG_LEVELS, 'info'),
+    migrateOnStart: boolean(source, 'MIGRATE_ON_START', true),
+    trustProxy: boolean(source, 'TRUST_PROXY', false),
+    sessionTtlDays: integer(source, 'SESSION_TTL_DAYS', 30, 1, 365),
+    shutdownTimeoutMs: integer(source, 'SHUTDOWN_TIMEOUT_MS', 10_000, 0, 600_000),
+  }
+}

@@ -1,0 +1,31 @@
+// The `auth` route option: resolves `Authorization: Bearer` to the user, or answers 401.
+import { Elysia } from 'elysia'
+import { context } from '../../context'
+import { seedOf, type AppDeps } from '../../context'
+import { AppError } from '../../lib/errors'
+import { noteUser } from '../../lib/http'
+import { resolveToken, type AuthUser } from './service'
+
+/** The bearer token of a request, if it sent one. */
+export function bearerToken(request: Request): string | undefined {
+  const header = request.headers.get('authorization')
+  const match = header ? /^Bearer\s+(\S+)\s*$/i.exec(header) : null
+  return match?.[1]
+}
+
+export const authGuard = (deps: AppDeps) =>
+  new Elysia({ name: 'auth-guard', seed: seedOf(deps) })
+    .use(context(deps))
+    .macro({
+      /** `{ auth: true }` on a route: the handler gets `user`, or the request gets 401. */
+      auth: {
+        async resolve({ request, db, clock, env }): Promise<{ user: AuthUser }> {
+          const token = bearerToken(request)
+          if (!token) throw new AppError('unauthorized', 'Send an API token or session token as "Authorization: Bearer <token>"')
+          const user = await resolveToken({ db, clock, sessionTtlDays: env.sessionTtlDays }, token)
+          if (!user) throw new AppError('unauthorized', 'The token is invalid, expired or revoked')
+          noteUser(request, user.id)
+          return { user }
+        },
+      },
+    })

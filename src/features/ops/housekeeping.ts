@@ -1,0 +1,24 @@
+// Periodic clean-up of expired rows: sessions, rate-limit windows and idempotency keys.
+import { lt } from 'drizzle-orm'
+import type { Db } from '../../db/client'
+import type { Logger } from '../../lib/log'
+import { rateLimits, sessions } from '../auth/schema'
+import { pruneIdempotencyKeys } from '../idempotency/service'
+
+const EVERY_MS = 60 * 60 * 1000
+
+/** Deletes what has expired as of `now`. */
+export async function sweep(db: Db, now: Date): Promise<void> {
+  await db.delete(sessions).where(lt(sessions.expiresAt, now))
+  await db.delete(rateLimits).where(lt(rateLimits.windowStartedAt, new Date(now.getTime() - 24 * 60 * 60 * 1000)))
+  await pruneIdempotencyKeys(db, now)
+}
+
+/** Runs `sweep` hourly (every replica may; the deletes are idempotent). */
+export function startHousekeeping({ db, log }: { db: Db; log: Logger }) {
+  const timer = setInterval(() => {
+    sweep(db, new Date()).catch((error) => log.warn('housekeeping failed', { error: error as Error }))
+  }, EVERY_MS)
+  timer.unref()
+  return { stop: () => clearInterval(timer) }
+}

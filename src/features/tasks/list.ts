@@ -1,0 +1,218 @@
+// Listing tasks: search, filters, sort and keyset paging with an opaque, stable cursor.
+import { and, arrayOverlaps, asc, count, desc, eq, gte, inArray, lte, sql, type SQL } from 'drizzle-orm'
+import type { Db } from '../../db/client'
+import { invalid } from '../../lib/errors'
+import { endOfLocalDay, parseDateTime } from '../../lib/time'
+import { PRIORITIES, STATUSES, parseTags, toTaskView, type TaskPriority, type TaskStatus, type TaskView } from './model'
+import { tasks } from './schema'
+
+export const SORTS = ['created_at', 'due_date', 'priority', 'title'] as const
+export const ORDERS = ['asc', 'desc'] as const
+export type Sort = (typeof SORTS)[number]
+export type Order = (typeof ORDERS)[number]
+
+/** The order each sort takes when none is given: newest, soonest, most important, A to Z. */
+export const DEFAULT_ORDER: Record<Sort, Order> = { created_at: 'desc', due_date: 'asc', priority: 'desc', title: 'asc' }
+export const LIMIT_DEFAULT = 20
+export const LIMIT_MAX = 100
+export const SEARCH_MAX = 200
+export const LIST_PARAMS = [
+  'search', 'status', 'priority', 'tags', 'due_date_from', 'due_date_to', 'sort', 'order', 'limit', 'cursor',
+] as const
+
+export interface ListQuery {
+  keywords: string[]
+  statuses: TaskStatus[]
+  priorities: TaskPriority[]
+  tags: string[]
+  dueFrom: Date | null
+  dueTo: Date | null
+  sort: Sort
+  order: Order
+  limit: number
+  cursor: Cursor | null
+}
+
+interface Cursor {
+  s: Sort
+  o: Order
+  /** The sort key of the last row, as PostgreSQL printed it (null for a task without a due date). */
+  k: string | null
+  id: string
+}
+
+export interface TaskPage {
+  items: TaskView[]
+  total: number
+  next_cursor: string | null
+}
+
+function list<T extends string>(field: string, raw: string, allowed: readonly T[]): T[] {
+  const values = raw.split(',').map((v) => v.trim().toLowerCase()).filter(Boolean)
+  for (const v of values) {
+    if (!(allowed as readonly string[]).includes(v)) throw invalid(field, `${field} must be one of ${allowed.join(', ')} (comma-separated for several); got "${v.slice(0, 40)}"`)
+  }
+  return [...new Set(values)] as T[]
+}
+
+function dueBound(field: string, raw: string, timeZone: string, end: boolean): Date {
+  const parsed = parseDateTime(raw, timeZone)
+  if (!parsed) throw invalid(field, `${field} must be a date (2026-12-01) or an ISO 8601 date-time`)
+  // A bare date covers that whole day in the user's zone: "to" is inclusive.
+  return parsed.dateOnly && end ? endOfLocalDay(parsed.date, timeZone) : parsed.date
+}
+
+function decodeCursor(raw: string, sort: Sort, order: Order): Cursor {
+  let cursor: Cursor
+  try {
+    cursor = JSON.parse(Buffer.from(raw, 'base64url').toString('utf8')) as Cursor
+  } catch {
+    throw invalid('cursor', 'cursor is not one this API issued; start again without it')
+  }
+  const ok =
+    cursor && typeof cursor === 'object' && typeof cursor.id === 'string' && /^[0-9a-f-]{36}$/i.test(cursor.id) &&
+    (cursor.k === null || typeof cursor.k === 'string')
+  if (!ok) throw invalid('cursor', 'cursor is not one this API issued; start again without it')
+  if (cursor.s !== sort || cursor.o !== order) {
+    throw invalid('cursor', 'cursor belongs to another sort or order; keep sort and order the same while paging')
+  }
+  if (cursor.k !== null && (sort === 'created_at' || sort === 'due_date') && parseDateTime(cursor.k, 'UTC') === null) {
+    throw invalid('cursor', 'cursor is not one this API issued; start again without it')
+  }
+  if (cursor.k === null && sort !== 'due_date') throw invalid('cursor', 'cursor is not one this API issued; start again without it')
+  return cursor
+}
+
+const encodeCursor = (cursor: Cursor) => Buffer.from(JSON.stringify(cursor)).toString('base64url')
+
+/**
+ * Reads list parameters as they arrive in a query string (all strings). Unknown parameters and
+ * bad values are refused naming the parameter.
+ */
+export function parseListQuery(params: Record<string, string | undefined>, timeZone: string): ListQuery {
+  for (const key of Object.keys(params)) {
+    if (!(LIST_PARAMS as readonly string[]).includes(key)) throw invalid(key, `${key} is not a list parameter (expected ${LIST_PARAMS.join(', ')})`)
+  }
+  const get = (k: (typeof LIST_PARAMS)[number]) => {
+    const v = params[k]?.trim()
+    return v === undefined || v === '' ? undefined : v
+  }
+  const search = get('search')
+  if (search !== undefined && search.length > SEARCH_MAX) throw invalid('search', `search must be at most ${SEARCH_MAX} characters`)
+  const sortRaw = get('sort')
+  if (sortRaw !== undefined && !(SORTS as readonly string[]).includes(sortRaw)) throw invalid('sort', `sort must be one of ${SORTS.join(', ')}`)
+  const sort = (sortRaw ?? 'created_at') as Sort
+  const orderRaw = get('order')
+  if (orderRaw !== undefined && !(ORDERS as readonly string[]).includes(orderRaw)) throw invalid('order', 'order must be asc or desc')
+  const order = (orderRaw ?? DEFAULT_ORDER[sort]) as Order
+  const limitRaw = get('limit')
+  if (limitRaw !== undefined && (!/^\d+$/.test(limitRaw) || Number(limitRaw) < 1 || Number(limitRaw) > LIMIT_MAX)) {
+    throw invalid('limit', `limit must be a whole number from 1 to ${LIMIT_MAX}`)
+  }
+  const tagsRaw = get('tags')
+  const dueFrom = get('due_date_from')
+  const dueTo = get('due_date_to')
+  const query: ListQuery = {
+    // Keywords all have to match (AND); each may sit in the title or the description.
+    keywords: search ? search.split(/\s+/).filter(Boolean).slice(0, 10) : [],
+    statuses: get('status') ? list('status', get('status')!, STATUSES) : [],
+    priorities: get('priority') ? list('priority', get('priority')!, PRIORITIES) : [],
+    tags: tagsRaw ? parseTags(tagsRaw.split(',').filter((t) => t.trim() !== ''), 'tags') : [],
+    dueFrom: dueFrom ? dueBound('due_date_from', dueFrom, timeZone, false) : null,
+    dueTo: dueTo ? dueBound('due_date_to', dueTo, timeZone, true) : null,
+    sort,
+    order,
+    limit: limitRaw ? Number(limitRaw) : LIMIT_DEFAULT,
+    cursor: null,
+  }
+  const cursor = get('cursor')
+  if (cursor) query.cursor = decodeCursor(cursor, sort, order)
+  if (query.dueFrom && query.dueTo && query.dueFrom > query.dueTo) throw invalid('due_date_from', 'due_date_from must not be after due_date_to')
+  return query
+}
+
+const escapeLike = (s: string) => s.replace(/[\\%_]/g, (c) => '\\' + c)
+
+/** The text searched: the same expression the trigram index is built on. */
+const searchable = sql`(${tasks.title} || ' ' || ${tasks.description})`
+
+/** The sort key as text PostgreSQL can read back exactly (timestamps keep their microseconds). */
+function sortKey(sort: Sort): SQL<string | null> {
+  const stamp = (col: typeof tasks.createdAt | typeof tasks.dueDate) =>
+    sql<string | null>`to_char(${col} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`
+  switch (sort) {
+    case 'created_at':
+      return stamp(tasks.createdAt)
+    case 'due_date':
+      return stamp(tasks.dueDate)
+    case 'priority':
+      return sql<string>`${tasks.priority}::text`
+    case 'title':
+      return sql<string>`lower(${tasks.title})`
+  }
+}
+
+function orderBy(sort: Sort, order: Order): SQL[] {
+  const dir = order === 'asc' ? asc : desc
+  switch (sort) {
+    case 'created_at':
+      return [dir(tasks.createdAt), dir(tasks.id)]
+    case 'due_date':
+      // Tasks without a due date come last in both directions.
+      return [order === 'asc' ? sql`${tasks.dueDate} asc nulls last` : sql`${tasks.dueDate} desc nulls last`, dir(tasks.id)]
+    case 'priority':
+      return [dir(tasks.priority), dir(tasks.id)]
+    case 'title':
+      return [dir(sql`lower(${tasks.title})`), dir(tasks.id)]
+  }
+}
+
+/** Rows strictly after the cursor in the chosen order. */
+function after(cursor: Cursor, order: Order): SQL {
+  const cmp = order === 'asc' ? sql.raw('>') : sql.raw('<')
+  const id = sql`${cursor.id}::uuid`
+  switch (cursor.s) {
+    case 'created_at':
+      return sql`(${tasks.createdAt}, ${tasks.id}) ${cmp} (${cursor.k}::timestamptz, ${id})`
+    case 'priority':
+      return sql`(${tasks.priority}, ${tasks.id}) ${cmp} (${cursor.k}::task_priority, ${id})`
+    case 'title':
+      return sql`(lower(${tasks.title}), ${tasks.id}) ${cmp} (${cursor.k}::text, ${id})`
+    case 'due_date':
+      if (cursor.k === null) return sql`(${tasks.dueDate} is null and ${tasks.id} ${cmp} ${id})`
+      return sql`(${tasks.dueDate} is null or (${tasks.dueDate}, ${tasks.id}) ${cmp} (${cursor.k}::timestamptz, ${id}))`
+  }
+}
+
+/** One page of the user's tasks matching `query`, with the total count of matches. */
+export async function listTasks(db: Db, userId: string, query: ListQuery): Promise<TaskPage> {
+  const filters: SQL[] = [eq(tasks.userId, userId)]
+  for (const keyword of query.keywords) filters.push(sql`${searchable} ilike ${'%' + escapeLike(keyword) + '%'}`)
+  if (query.statuses.length) filters.push(inArray(tasks.status, query.statuses))
+  if (query.priorities.length) filters.push(inArray(tasks.priority, query.priorities))
+  if (query.tags.length) filters.push(arrayOverlaps(tasks.tags, query.tags))
+  if (query.dueFrom) filters.push(gte(tasks.dueDate, query.dueFrom))
+  if (query.dueTo) filters.push(lte(tasks.dueDate, query.dueTo))
+  const where = and(...filters)
+  const pageWhere = query.cursor ? and(where, after(query.cursor, query.order)) : where
+
+  const [rows, totals] = await Promise.all([
+    db
+      .select({ task: tasks, key: sortKey(query.sort) })
+      .from(tasks)
+      .where(pageWhere)
+      .orderBy(...orderBy(query.sort, query.order))
+      .limit(query.limit + 1),
+    db.select({ n: count() }).from(tasks).where(where),
+  ])
+  const page = rows.slice(0, query.limit)
+  const last = page.at(-1)
+  return {
+    items: page.map((r) => toTaskView(r.task)),
+    total: totals[0]?.n ?? 0,
+    next_cursor:
+      rows.length > query.limit && last
+        ? encodeCursor({ s: query.sort, o: query.order, k: last.key, id: last.task.id })
+        : null,
+  }
+}

@@ -1,0 +1,46 @@
+// The tasks table: one row per task, owned by one user; indexes serve list, sort and search.
+import { sql } from 'drizzle-orm'
+import { check, index, pgEnum, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core'
+import { users } from '../auth/schema'
+
+export const taskStatus = pgEnum('task_status', ['pending', 'completed'])
+/** Declared low → high so that the enum's own order sorts by importance. */
+export const taskPriority = pgEnum('task_priority', ['low', 'medium', 'high'])
+export const recurrenceFrom = pgEnum('recurrence_from', ['due', 'completion'])
+
+export const tasks = pgTable(
+  'tasks',
+  {
+    id: uuid('id').primaryKey(),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    title: text('title').notNull(),
+    description: text('description').notNull().default(''),
+    status: taskStatus('status').notNull().default('pending'),
+    priority: taskPriority('priority').notNull().default('medium'),
+    dueDate: timestamp('due_date', { withTimezone: true }),
+    /** null, a preset (DAILY, WEEKLY, MONTHLY) or an RFC 5545 RRULE body (FREQ=...). */
+    recurrence: text('recurrence'),
+    recurrenceFrom: recurrenceFrom('recurrence_from').notNull().default('due'),
+    tags: text('tags').array().notNull().default(sql`'{}'::text[]`),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+    completedAt: timestamp('completed_at', { withTimezone: true }),
+  },
+  (t) => [
+    index('tasks_user_created_idx').on(t.userId, t.createdAt, t.id),
+    index('tasks_user_due_idx').on(t.userId, t.dueDate, t.id),
+    index('tasks_user_priority_idx').on(t.userId, t.priority, t.id),
+    index('tasks_user_title_idx').on(t.userId, sql`lower(${t.title})`, t.id),
+    index('tasks_tags_idx').using('gin', t.tags),
+    index('tasks_search_idx').using('gin', sql`(${t.title} || ' ' || ${t.description}) gin_trgm_ops`),
+    // The database refuses a half-valid row even if a code path forgets to validate.
+    check('tasks_title_length', sql`char_length(${t.title}) between 1 and 200`),
+    check('tasks_description_length', sql`char_length(${t.description}) <= 4000`),
+    check('tasks_tags_count', sql`cardinality(${t.tags}) <= 10`),
+    check('tasks_completed_at', sql`(${t.status} = 'completed') = (${t.completedAt} is not null)`),
+  ],
+)
+
+export type Task = typeof tasks.$inferSelect

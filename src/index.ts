@@ -1,0 +1,51 @@
+// Starts the server: configuration, database, migrations, listen; drains and closes on SIGTERM/SIGINT.
+import { createApp } from './app'
+import { openDatabase } from './db/client'
+import { runMigrations } from './db/migrate'
+import { ConfigError, loadEnv, type Env } from './env'
+import { startHousekeeping } from './features/ops/housekeeping'
+import { createLogger } from './lib/log'
+
+let env: Env
+try {
+  env = loadEnv()
+} catch (error) {
+  if (error instanceof ConfigError) {
+    console.error(`Configuration error: ${error.message}`)
+    process.exit(2)
+  }
+  throw error
+}
+
+const log = createLogger(env.logLevel)
+const database = await openDatabase({ url: env.databaseUrl, dataDir: env.dataDir, poolMax: env.databasePoolMax })
+if (env.migrateOnStart) await runMigrations(database, env.databaseUrl)
+
+const readiness = { draining: false }
+const app = createApp({ env, database, log }, readiness).listen({ port: env.port, hostname: env.host })
+const housekeeping = startHousekeeping({ db: database.db, log })
+log.info('listening', {
+  url: `http://${env.host === '0.0.0.0' ? 'localhost' : env.host}:${app.server?.port}`,
+  database: database.kind === 'postgres' ? 'postgresql' : `pglite (${env.dataDir})`,
+})
+
+let stopping = false
+async function shutdown(signal: string) {
+  if (stopping) return
+  stopping = true
+  log.info('shutting down', { signal })
+  readiness.draining = true
+  housekeeping.stop()
+  const force = setTimeout(() => {
+    log.warn('in-flight requests did not finish in time; closing anyway', { timeout_ms: env.shutdownTimeoutMs })
+    process.exit(1)
+  }, env.shutdownTimeoutMs)
+  // Stop accepting connections and let in-flight requests finish, then close the database.
+  await app.server?.stop(false)
+  await database.close()
+  clearTimeout(force)
+  log.info('stopped')
+  process.exit(0)
+}
+process.on('SIGTERM', () => void shutdown('SIGTERM'))
+process.on('SIGINT', () => void shutdown('SIGINT'))

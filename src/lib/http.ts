@@ -1,0 +1,125 @@
+// The HTTP edge shared by every route: request ids, one log line per request, JSON bodies within limits, errors as JSON.
+import { Elysia, ValidationError } from 'elysia'
+import { AppError } from './errors'
+import { isConnectionError } from './db-errors'
+import type { Logger } from './log'
+
+/** Largest request body we read (bytes). */
+export const BODY_LIMIT = 1024 * 1024
+
+const REQUEST_ID = /^[A-Za-z0-9._:-]{1,64}$/
+
+interface RequestState {
+  id: string
+  start: number
+  log: Logger
+  userId?: string
+}
+
+/** Per-request facts kept outside Elysia's context, so even a request that failed to parse is logged with its id. */
+const states = new WeakMap<Request, RequestState>()
+
+export function requestState(request: Request): RequestState | undefined {
+  return states.get(request)
+}
+
+/** Remembers who the request acts as, for its log line. */
+export function noteUser(request: Request, userId: string): void {
+  const state = states.get(request)
+  if (state) state.userId = userId
+}
+
+async function readJson(request: Request): Promise<unknown> {
+  const declared = Number(request.headers.get('content-length') ?? '0')
+  if (declared > BODY_LIMIT) throw new AppError('payload_too_large', `The body is larger than ${BODY_LIMIT} bytes`, 'body')
+  const bytes = new Uint8Array(await request.arrayBuffer())
+  if (bytes.byteLength > BODY_LIMIT) throw new AppError('payload_too_large', `The body is larger than ${BODY_LIMIT} bytes`, 'body')
+  if (bytes.byteLength === 0) return undefined
+  try {
+    return JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes))
+  } catch {
+    throw new AppError('invalid_json', 'The body is not valid JSON', 'body')
+  }
+}
+
+/** `/title` → `title`; `/tags/3` → `tags`. */
+function fieldOf(path: string | undefined, fallback: string): string {
+  const first = path?.split('/').filter(Boolean)[0]
+  return first ?? fallback
+}
+
+/** Maps a schema validation failure to our error shape, naming the field. */
+function fromValidation(error: ValidationError): AppError {
+  const first = (error.all as Array<{ path?: string; summary?: string; message?: string; schema?: { error?: unknown } }>)[0]
+  const where = error.type === 'query' ? 'query' : error.type === 'params' ? 'path' : 'body'
+  const field = fieldOf(first?.path, where)
+  const custom = typeof first?.schema?.error === 'string' ? first.schema.error : undefined
+  let message = custom ?? first?.summary ?? first?.message ?? 'is invalid'
+  if (first?.message === 'Unexpected property') {
+    message = error.type === 'query' ? `${field} is not a parameter of this route` : `${field} is not a field of this request`
+  } else if (!custom) {
+    message = `${field}: ${message}`
+  }
+  return new AppError('validation_failed', message, field)
+}
+
+export interface HttpOptions {
+  log: Logger
+}
+
+/**
+ * The outermost plugin: assigns a request id (or keeps a sane incoming `x-request-id`), parses
+ * JSON bodies (also `application/cloudevents+json`) under the 1 MB limit, renders every error as
+ * `{ error: { code, message, field } }`, and logs each request once with route, status and duration.
+ */
+export function httpEdge({ log }: HttpOptions) {
+  return new Elysia({ name: 'http-edge' })
+    .onRequest(({ request, set }) => {
+      const incoming = request.headers.get('x-request-id')
+      const id = incoming && REQUEST_ID.test(incoming) ? incoming : crypto.randomUUID()
+      states.set(request, { id, start: performance.now(), log: log.child({ request_id: id }) })
+      set.headers['x-request-id'] = id
+    })
+    .onParse({ as: 'global' }, async ({ request, contentType }) => {
+      const type = contentType.split(';')[0]!.trim().toLowerCase()
+      if (type === 'application/json' || type === 'application/cloudevents+json' || type.endsWith('+json')) {
+        return readJson(request)
+      }
+    })
+    .onError({ as: 'global' }, ({ code, error, request, set }) => {
+      const state = states.get(request)
+      let failure: AppError
+      if (error instanceof AppError) failure = error
+      else if (error instanceof ValidationError) failure = fromValidation(error)
+      else if (code === 'PARSE') failure = new AppError('invalid_json', 'The body could not be read as JSON', 'body')
+      else if (code === 'NOT_FOUND') failure = new AppError('not_found', 'No such route')
+      else if (isConnectionError(error)) {
+        state?.log.error('database unavailable', { error: error as Error })
+        failure = new AppError('unavailable', 'The database is unavailable; try again shortly', undefined, 2)
+      } else {
+        state?.log.error('unhandled error', { error: error as Error })
+        set.status = 500
+        set.headers['content-type'] = 'application/json'
+        return JSON.stringify({ error: { code: 'internal', message: `Something went wrong (request ${state?.id ?? 'unknown'})` } })
+      }
+      set.status = failure.status
+      if (failure.retryAfter) set.headers['retry-after'] = String(failure.retryAfter)
+      if (failure.status === 401) set.headers['www-authenticate'] = 'Bearer realm="todo-chatbot"'
+      set.headers['content-type'] = 'application/json'
+      return JSON.stringify(failure.toJSON())
+    })
+    .onAfterResponse({ as: 'global' }, ({ request, set, route }) => {
+      const state = states.get(request)
+      if (!state) return
+      const status = typeof set.status === 'number' ? set.status : 200
+      const fields = {
+        method: request.method,
+        route: route || new URL(request.url).pathname,
+        status,
+        duration_ms: Math.round((performance.now() - state.start) * 100) / 100,
+        ...(state.userId ? { user_id: state.userId } : {}),
+      }
+      if (status >= 500) state.log.error('request', fields)
+      else state.log.info('request', fields)
+    })
+}

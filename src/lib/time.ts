@@ -1,0 +1,119 @@
+// Time-zone aware parsing: user input is read in the user's IANA zone and stored in UTC.
+
+const formatters = new Map<string, Intl.DateTimeFormat>()
+
+function formatter(timeZone: string): Intl.DateTimeFormat {
+  let f = formatters.get(timeZone)
+  if (!f) {
+    f = new Intl.DateTimeFormat('en-US', {
+      timeZone,
+      hourCycle: 'h23',
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+      second: '2-digit',
+    })
+    formatters.set(timeZone, f)
+  }
+  return f
+}
+
+/** True when `name` is an IANA time zone this runtime knows (e.g. Europe/Berlin, UTC). */
+export function isTimeZone(name: string): boolean {
+  if (name.length === 0 || name.length > 64 || !/^[A-Za-z0-9_+\-/]+$/.test(name)) return false
+  try {
+    formatter(name)
+    return true
+  } catch {
+    return false
+  }
+}
+
+/** The zone's offset from UTC, in milliseconds, at instant `ts`. */
+export function zoneOffsetMs(ts: number, timeZone: string): number {
+  const parts: Record<string, number> = {}
+  for (const p of formatter(timeZone).formatToParts(new Date(ts))) {
+    if (p.type !== 'literal') parts[p.type] = Number(p.value)
+  }
+  const asUtc = Date.UTC(parts.year!, parts.month! - 1, parts.day!, parts.hour!, parts.minute!, parts.second!)
+  return asUtc - Math.floor(ts / 1000) * 1000
+}
+
+/**
+ * The UTC instant of a wall-clock time in `timeZone`. A time that a DST jump skips moves forward
+ * by the jump; an ambiguous one takes the earlier instant.
+ */
+export function zonedTimeToUtc(
+  wall: { year: number; month: number; day: number; hour?: number; minute?: number; second?: number; ms?: number },
+  timeZone: string,
+): Date {
+  const naive = Date.UTC(wall.year, wall.month - 1, wall.day, wall.hour ?? 0, wall.minute ?? 0, wall.second ?? 0, wall.ms ?? 0)
+  const first = naive - zoneOffsetMs(naive, timeZone)
+  const second = naive - zoneOffsetMs(first, timeZone)
+  if (first === second) return new Date(first)
+  // Near a transition: prefer the earlier reading that maps back to the same wall time.
+  const candidates = [first, second].sort((a, b) => a - b)
+  for (const c of candidates) if (c + zoneOffsetMs(c, timeZone) === naive) return new Date(c)
+  return new Date(Math.max(first, second))
+}
+
+const DATE_TIME =
+  /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?(Z|[+-]\d{2}:?\d{2})?)?$/i
+
+export interface ParsedDateTime {
+  date: Date
+  /** The input had only a date (no time). */
+  dateOnly: boolean
+}
+
+/**
+ * Parses an ISO 8601 date or date-time. With an offset (Z, +01:00) it is exact; without one it is
+ * a wall-clock time in `timeZone`. Returns null for anything else, including impossible dates.
+ */
+export function parseDateTime(input: string, timeZone: string): ParsedDateTime | null {
+  const m = DATE_TIME.exec(input.trim())
+  if (!m) return null
+  const [, y, mo, d, h, mi, s, frac, offset] = m
+  const wall = {
+    year: Number(y),
+    month: Number(mo),
+    day: Number(d),
+    hour: h === undefined ? 0 : Number(h),
+    minute: mi === undefined ? 0 : Number(mi),
+    second: s === undefined ? 0 : Number(s),
+    ms: frac === undefined ? 0 : Number(frac.slice(0, 3).padEnd(3, '0')),
+  }
+  if (wall.year < 1970 || wall.month < 1 || wall.month > 12 || wall.hour > 23 || wall.minute > 59 || wall.second > 59) {
+    return null
+  }
+  const daysInMonth = new Date(Date.UTC(wall.year, wall.month, 0)).getUTCDate()
+  if (wall.day < 1 || wall.day > daysInMonth) return null
+  let date: Date
+  if (offset) {
+    let offsetMs = 0
+    if (offset.toUpperCase() !== 'Z') {
+      const sign = offset[0] === '-' ? -1 : 1
+      const digits = offset.slice(1).replace(':', '')
+      const oh = Number(digits.slice(0, 2))
+      const om = Number(digits.slice(2, 4))
+      if (oh > 23 || om > 59) return null
+      offsetMs = sign * (oh * 60 + om) * 60_000
+    }
+    date = new Date(Date.UTC(wall.year, wall.month - 1, wall.day, wall.hour, wall.minute, wall.second, wall.ms) - offsetMs)
+  } else {
+    date = zonedTimeToUtc(wall, timeZone)
+  }
+  return { date, dateOnly: h === undefined }
+}
+
+/** The first instant of the day after `date`'s local day in `timeZone`, minus 1 ms (end of that day). */
+export function endOfLocalDay(date: Date, timeZone: string): Date {
+  const local = new Date(date.getTime() + zoneOffsetMs(date.getTime(), timeZone))
+  const next = zonedTimeToUtc(
+    { year: local.getUTCFullYear(), month: local.getUTCMonth() + 1, day: local.getUTCDate() + 1 },
+    timeZone,
+  )
+  return new Date(next.getTime() - 1)
+}

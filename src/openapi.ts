@@ -1,0 +1,42 @@
+// The OpenAPI document (/openapi/json) and its interactive page (/openapi), with Swagger UI served from our origin.
+import { openapi } from '@elysiajs/openapi'
+import { Elysia } from 'elysia'
+
+const ASSETS = new URL('../node_modules/swagger-ui-dist/', import.meta.url)
+const ASSET_TYPES: Record<string, string> = {
+  'swagger-ui-bundle.js': 'text/javascript; charset=utf-8',
+  'swagger-ui.css': 'text/css; charset=utf-8',
+}
+
+export const openapiDocs = (version: string) =>
+  new Elysia({ name: 'openapi' })
+    .use(
+      openapi({
+        path: '/openapi',
+        provider: 'swagger-ui',
+        exclude: { paths: [/^\/openapi/] },
+        swagger: {
+          version: '5.35.0',
+          cdn: '/openapi/assets/swagger-ui-bundle.js',
+          theme: '/openapi/assets/swagger-ui.css',
+          persistAuthorization: true,
+        },
+        documentation: {
+          info: {
+            title: 'todo-chatbot API',
+            version,
+            description:
+              'Tasks, accounts and API tokens. Authenticate with "Authorization: Bearer <token>" (a session token from /api/v1/auth/login or a personal API token). Errors are { "error": { "code", "message", "field" } }.',
+          },
+          components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
+          security: [{ bearer: [] }],
+        },
+      }),
+    )
+    .get('/openapi/assets/:file', ({ params, status, set }) => {
+      const type = ASSET_TYPES[params.file]
+      if (!type) return status(404, { error: { code: 'not_found', message: 'No such asset' } })
+      set.headers['content-type'] = type
+      set.headers['cache-control'] = 'public, max-age=86400'
+      return Bun.file(new URL(params.file, ASSETS))
+    }, { detail: { hide: true } })
