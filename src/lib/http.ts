@@ -50,8 +50,13 @@ function fieldOf(path: string | undefined, fallback: string): string {
 
 /** Maps a schema validation failure to our error shape, naming the field. */
 function fromValidation(error: ValidationError): AppError {
-  const first = (error.all as Array<{ path?: string; summary?: string; message?: string; schema?: { error?: unknown } }>)[0]
+  const all = error.all as Array<{ path?: string; summary?: string; message?: string; schema?: { error?: unknown } }>
   const where = error.type === 'query' ? 'query' : error.type === 'params' ? 'path' : 'body'
+  // A body that is not an object at all (an array, plain text) is the body's fault, not a field's.
+  if (where === 'body' && all.some((e) => !e.path)) {
+    return new AppError('validation_failed', 'The body must be a JSON object (Content-Type: application/json)', 'body')
+  }
+  const first = all[0]
   const field = fieldOf(first?.path, where)
   const custom = typeof first?.schema?.error === 'string' ? first.schema.error : undefined
   let message = custom ?? first?.summary ?? first?.message ?? 'is invalid'
@@ -91,7 +96,11 @@ export function httpEdge({ log }: HttpOptions) {
       let failure: AppError
       if (error instanceof AppError) failure = error
       else if (error instanceof ValidationError) failure = fromValidation(error)
-      else if (code === 'PARSE') failure = new AppError('invalid_json', 'The body could not be read as JSON', 'body')
+      else if (code === 'PARSE') {
+        // Our JSON reader's own failure (too large, not JSON) arrives wrapped in Elysia's ParseError.
+        const cause = (error as { cause?: unknown }).cause
+        failure = cause instanceof AppError ? cause : new AppError('invalid_json', 'The body could not be read', 'body')
+      }
       else if (code === 'NOT_FOUND') failure = new AppError('not_found', 'No such route')
       else if (isConnectionError(error)) {
         state?.log.error('database unavailable', { error: error as Error })

@@ -17,11 +17,28 @@ export interface Logger {
 /** Field names whose values are never written, wherever they appear. */
 const SECRET_KEYS = /pass(word)?|secret|token|authorization|cookie|api[-_]?key|database_url/i
 
+/**
+ * An error as a log field. Query errors name the SQL and the database's reason, never the bound
+ * parameters (they can hold credentials' hashes or user text).
+ */
+export function errorFields(error: Error): Record<string, unknown> {
+  const cause = error.cause instanceof Error ? error.cause : undefined
+  const query = (error as { query?: unknown }).query
+  const code = (cause as { code?: unknown } | undefined)?.code
+  return {
+    name: cause?.name ?? error.name,
+    message: cause ? cause.message : error.message,
+    ...(typeof code === 'string' ? { code } : {}),
+    ...(typeof query === 'string' ? { query: query.slice(0, 500) } : {}),
+    stack: error.stack?.split('\n').filter((line) => line.startsWith('    at ')).slice(0, 12).join('\n'),
+  }
+}
+
 function redact(fields: LogFields): LogFields {
   const out: LogFields = {}
   for (const [key, value] of Object.entries(fields)) {
     if (SECRET_KEYS.test(key)) out[key] = '[redacted]'
-    else if (value instanceof Error) out[key] = { name: value.name, message: value.message, stack: value.stack }
+    else if (value instanceof Error) out[key] = errorFields(value)
     else out[key] = value
   }
   return out

@@ -17,7 +17,9 @@ export interface LimitState {
 
 /** Counts one event under `key` and returns the window's count after it (atomic across replicas). */
 export async function hit(db: Db, key: string, limit: Limit, now: Date): Promise<LimitState> {
-  const windowStart = new Date(now.getTime() - limit.windowSeconds * 1000)
+  // Raw SQL fragments bind strings, so timestamps travel as ISO text with an explicit cast.
+  const windowStart = sql`${new Date(now.getTime() - limit.windowSeconds * 1000).toISOString()}::timestamptz`
+  const started = sql`${now.toISOString()}::timestamptz`
   const [row] = await db
     .insert(rateLimits)
     .values({ key, count: 1, windowStartedAt: now })
@@ -25,7 +27,7 @@ export async function hit(db: Db, key: string, limit: Limit, now: Date): Promise
       target: rateLimits.key,
       set: {
         count: sql`case when ${rateLimits.windowStartedAt} <= ${windowStart} then 1 else ${rateLimits.count} + 1 end`,
-        windowStartedAt: sql`case when ${rateLimits.windowStartedAt} <= ${windowStart} then ${now} else ${rateLimits.windowStartedAt} end`,
+        windowStartedAt: sql`case when ${rateLimits.windowStartedAt} <= ${windowStart} then ${started} else ${rateLimits.windowStartedAt} end`,
       },
     })
     .returning()

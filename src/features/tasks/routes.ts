@@ -18,8 +18,12 @@ import {
 } from './model'
 import { completeTask, createTask, deleteTask, findTasks, getTask, reopenTask, updateTask, type TaskDeps } from './service'
 
-const enumOf = <const T extends readonly [string, ...string[]]>(field: string, values: T, description: string) =>
-  t.UnionEnum(values, { error: `${field} must be one of ${values.join(', ')}`, description })
+/** A string enum without a schema default (Elysia would otherwise fill absent fields with the first value). */
+const enumOf = <const T extends readonly [string, ...string[]]>(field: string, values: T, description: string) => {
+  const schema = t.UnionEnum(values, { error: `${field} must be one of ${values.join(', ')}`, description })
+  delete (schema as { default?: unknown }).default
+  return schema
+}
 
 const Task = t.Object({
   id: t.String({ format: 'uuid' }),

@@ -1,0 +1,78 @@
+// An app over a fresh database, driven in-process through app.handle, with small request helpers.
+import { createApp, type App } from '../../src/app'
+import type { Database } from '../../src/db/client'
+import { loadEnv } from '../../src/env'
+import { createLogger } from '../../src/lib/log'
+import { testDatabase } from './db'
+
+export interface Answer<T = any> {
+  status: number
+  headers: Headers
+  body: T
+  text: string
+}
+
+export interface CallOptions {
+  token?: string
+  body?: unknown
+  /** Sent as is (for malformed bodies); wins over `body`. */
+  raw?: string
+  headers?: Record<string, string>
+}
+
+export interface TestApp {
+  app: App
+  database: Database
+  /** Every log line the app wrote, parsed. */
+  logs: Array<Record<string, unknown>>
+  call<T = any>(method: string, path: string, options?: CallOptions): Promise<Answer<T>>
+  /** Signs up a new user (unique email unless given) and returns their session token. */
+  signUp(email?: string, extra?: Record<string, unknown>): Promise<{ token: string; user: { id: string; email: string; timezone: string } }>
+  dispose(): Promise<void>
+}
+
+let counter = 0
+export const PASSWORD = 'correct horse battery'
+
+export async function testApp(options: { env?: Record<string, string>; clock?: () => Date } = {}): Promise<TestApp> {
+  const { database, dispose } = await testDatabase()
+  const logs: Array<Record<string, unknown>> = []
+  const lines: string[] = []
+  const log = createLogger('debug', (line) => {
+    lines.push(line)
+    logs.push(JSON.parse(line))
+  })
+  const env = loadEnv({ LOG_LEVEL: 'debug', TRUST_PROXY: 'true', ...options.env })
+  const app = createApp({ env, database, log, clock: options.clock })
+
+  async function call<T>(method: string, path: string, opts: CallOptions = {}): Promise<Answer<T>> {
+    const headers: Record<string, string> = { ...opts.headers }
+    if (opts.token) headers.authorization = `Bearer ${opts.token}`
+    let body: string | undefined
+    if (opts.raw !== undefined) body = opts.raw
+    else if (opts.body !== undefined) body = JSON.stringify(opts.body)
+    if (body !== undefined && !Object.keys(headers).some((h) => h.toLowerCase() === 'content-type')) {
+      headers['content-type'] = 'application/json'
+    }
+    const res = await app.handle(new Request(`http://localhost${path}`, { method, headers, body }))
+    const text = await res.text()
+    let parsed: unknown = undefined
+    if (text && res.headers.get('content-type')?.includes('json')) parsed = JSON.parse(text)
+    return { status: res.status, headers: res.headers, body: parsed as T, text }
+  }
+
+  async function signUp(email?: string, extra: Record<string, unknown> = {}) {
+    counter += 1
+    const address = email ?? `user${counter}-${crypto.randomUUID().slice(0, 8)}@example.com`
+    // Each sign-up comes from its own address, as different people's would.
+    const res = await call('POST', '/api/v1/auth/signup', {
+      body: { email: address, password: PASSWORD, ...extra },
+      headers: { 'x-forwarded-for': `198.51.100.${counter % 250}` },
+    })
+    if (res.status !== 201) throw new Error(`sign-up failed: ${res.status} ${res.text}`)
+    const signed = res.body as { token: string; user: { id: string; email: string; timezone: string } }
+    return { token: signed.token, user: signed.user }
+  }
+
+  return { app, database, logs, call, signUp, dispose }
+}

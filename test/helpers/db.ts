@@ -1,0 +1,53 @@
+// A fresh, migrated database per test file: a throwaway PostgreSQL database when DATABASE_URL is set, in-memory PGlite otherwise.
+import postgres from 'postgres'
+import { openDatabase, type Database } from '../../src/db/client'
+import { runMigrations } from '../../src/db/migrate'
+
+export interface TestDatabase {
+  database: Database
+  /** The throwaway database's URL (PostgreSQL only). */
+  url: string | undefined
+  dispose(): Promise<void>
+}
+
+/** The server under test, if any: CI sets DATABASE_URL to a real PostgreSQL. */
+export const adminUrl = process.env.DATABASE_URL || undefined
+
+/** Creates an empty PostgreSQL database and returns its URL and a dropper. */
+export async function createScratchDatabase(): Promise<{ url: string; drop(): Promise<void> }> {
+  if (!adminUrl) throw new Error('createScratchDatabase needs DATABASE_URL')
+  const name = `t_${crypto.randomUUID().replaceAll('-', '').slice(0, 16)}`
+  const admin = postgres(adminUrl, { max: 1, onnotice: () => {} })
+  await admin.unsafe(`create database ${name}`)
+  await admin.end()
+  const url = new URL(adminUrl)
+  url.pathname = `/${name}`
+  return {
+    url: url.toString(),
+    drop: async () => {
+      const dropper = postgres(adminUrl, { max: 1, onnotice: () => {} })
+      await dropper.unsafe(`drop database if exists ${name} with (force)`)
+      await dropper.end()
+    },
+  }
+}
+
+/** A migrated database for one test file. */
+export async function testDatabase(options: { forcePglite?: boolean } = {}): Promise<TestDatabase> {
+  if (!adminUrl || options.forcePglite) {
+    const database = await openDatabase({})
+    await runMigrations(database)
+    return { database, url: undefined, dispose: () => database.close() }
+  }
+  const scratch = await createScratchDatabase()
+  const database = await openDatabase({ url: scratch.url, poolMax: 10 })
+  await runMigrations(database, scratch.url)
+  return {
+    database,
+    url: scratch.url,
+    dispose: async () => {
+      await database.close()
+      await scratch.drop()
+    },
+  }
+}
