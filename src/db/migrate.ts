@@ -10,6 +10,8 @@ import type { Database } from './client'
 
 export const MIGRATIONS_FOLDER = fileURLToPath(new URL('../../migrations', import.meta.url))
 
+const pgliteRuns = new WeakMap<Database, Promise<void>>()
+
 /** Arbitrary constant naming our advisory lock; every replica uses the same one. */
 const MIGRATION_LOCK = 7_326_001
 
@@ -19,9 +21,13 @@ const MIGRATION_LOCK = 7_326_001
  */
 export async function runMigrations(database: Database, url?: string): Promise<void> {
   if (database.kind === 'pglite') {
-    // PGlite is single-process: nothing else can migrate it concurrently.
-    await migratePglite(database.db as unknown as PgliteDatabase, { migrationsFolder: MIGRATIONS_FOLDER })
-    return
+    // PGlite belongs to one process, so an in-process queue is the lock.
+    const previous = pgliteRuns.get(database) ?? Promise.resolve()
+    const run = previous.then(() =>
+      migratePglite(database.db as unknown as PgliteDatabase, { migrationsFolder: MIGRATIONS_FOLDER }),
+    )
+    pgliteRuns.set(database, run.catch(() => {}))
+    return run
   }
   if (!url) throw new Error('runMigrations needs the database URL for PostgreSQL')
   const client = postgres(url, { max: 1, onnotice: () => {}, connect_timeout: 10 })

@@ -18,6 +18,8 @@ export function isConnectionError(error: unknown): boolean {
   for (let e = error, depth = 0; e && typeof e === 'object' && depth < 4; e = (e as { cause?: unknown }).cause, depth++) {
     const code = (e as { code?: unknown }).code
     if (typeof code === 'string' && /^(ECONNREFUSED|ECONNRESET|ETIMEDOUT|CONNECTION_|CONNECT_TIMEOUT|EPIPE)/.test(code)) return true
+    // The embedded database after close() (e.g. during shutdown).
+    if (e instanceof Error && e.message === 'PGlite is closed') return true
   }
   return false
 }

@@ -95,7 +95,7 @@ export function httpEdge({ log }: HttpOptions) {
       const state = states.get(request)
       let failure: AppError
       if (error instanceof AppError) failure = error
-      else if (error instanceof ValidationError) failure = fromValidation(error)
+      else if (error instanceof ValidationError && error.type !== 'response') failure = fromValidation(error)
       else if (code === 'PARSE') {
         // Our JSON reader's own failure (too large, not JSON) arrives wrapped in Elysia's ParseError.
         const cause = (error as { cause?: unknown }).cause

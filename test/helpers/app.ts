@@ -56,6 +56,8 @@ export async function testApp(options: { env?: Record<string, string>; clock?: (
     }
     const res = await app.handle(new Request(`http://localhost${path}`, { method, headers, body }))
     const text = await res.text()
+    // The request's log line is written just after the response; let it land before asserting on logs.
+    await new Promise((resolve) => setImmediate(resolve))
     let parsed: unknown = undefined
     if (text && res.headers.get('content-type')?.includes('json')) parsed = JSON.parse(text)
     return { status: res.status, headers: res.headers, body: parsed as T, text }

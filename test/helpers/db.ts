@@ -1,4 +1,5 @@
 // A fresh, migrated database per test file: a throwaway PostgreSQL database when DATABASE_URL is set, in-memory PGlite otherwise.
+import type { SQL } from 'drizzle-orm'
 import postgres from 'postgres'
 import { openDatabase, type Database } from '../../src/db/client'
 import { runMigrations } from '../../src/db/migrate'
@@ -50,4 +51,10 @@ export async function testDatabase(options: { forcePglite?: boolean } = {}): Pro
       await scratch.drop()
     },
   }
+}
+
+/** Rows of a raw query, whichever driver ran it (postgres.js returns an array, PGlite `{ rows }`). */
+export async function rows<T>(database: Database, query: SQL): Promise<T[]> {
+  const result = (await database.db.execute(query)) as unknown as T[] | { rows: T[] }
+  return Array.isArray(result) ? result : result.rows
 }

@@ -90,7 +90,7 @@ export const authRoutes = (deps: AppDeps) => {
         set.headers['set-cookie'] = clearedSessionCookie(isHttps(request, deps.env.trustProxy))
         return status(204, undefined)
       },
-      { detail: { summary: 'End the current session (from the bearer token or the cookie)', security: [] } },
+      { response: { 204: t.Undefined() }, detail: { summary: 'End the current session (from the bearer token or the cookie)', security: [] } },
     )
     .get('/me', ({ user }) => toAccountView(user), {
       auth: true,

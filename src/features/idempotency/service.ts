@@ -27,7 +27,8 @@ async function stored(db: Db, userId: string, key: string, requestHash: string, 
   if (row.requestHash !== requestHash) {
     throw new AppError('idempotency_key_reused', 'This Idempotency-Key was already used with a different request', 'Idempotency-Key')
   }
-  return { status: row.statusCode, body: row.response }
+  // JSON has no `undefined`: a stored empty body (204) comes back as null, and goes out empty again.
+  return { status: row.statusCode, body: row.response ?? undefined }
 }
 
 /**

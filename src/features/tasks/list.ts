@@ -184,8 +184,8 @@ function after(cursor: Cursor, order: Order): SQL {
   }
 }
 
-/** One page of the user's tasks matching `query`, with the total count of matches. */
-export async function listTasks(db: Db, userId: string, query: ListQuery): Promise<TaskPage> {
+/** The two statements a list runs: one page of rows (one extra, to know if more follow) and the total count. */
+export function listStatements(db: Db, userId: string, query: ListQuery) {
   const filters: SQL[] = [eq(tasks.userId, userId)]
   for (const keyword of query.keywords) filters.push(sql`${searchable} ilike ${'%' + escapeLike(keyword) + '%'}`)
   if (query.statuses.length) filters.push(inArray(tasks.status, query.statuses))
@@ -195,16 +195,21 @@ export async function listTasks(db: Db, userId: string, query: ListQuery): Promi
   if (query.dueTo) filters.push(lte(tasks.dueDate, query.dueTo))
   const where = and(...filters)
   const pageWhere = query.cursor ? and(where, after(query.cursor, query.order)) : where
-
-  const [rows, totals] = await Promise.all([
-    db
+  return {
+    page: db
       .select({ task: tasks, key: sortKey(query.sort) })
       .from(tasks)
       .where(pageWhere)
       .orderBy(...orderBy(query.sort, query.order))
       .limit(query.limit + 1),
-    db.select({ n: count() }).from(tasks).where(where),
-  ])
+    total: db.select({ n: count() }).from(tasks).where(where),
+  }
+}
+
+/** One page of the user's tasks matching `query`, with the total count of matches. */
+export async function listTasks(db: Db, userId: string, query: ListQuery): Promise<TaskPage> {
+  const statements = listStatements(db, userId, query)
+  const [rows, totals] = await Promise.all([statements.page, statements.total])
   const page = rows.slice(0, query.limit)
   const last = page.at(-1)
   return {

@@ -119,13 +119,13 @@ export const taskRoutes = (deps: AppDeps) => {
 
   return new Elysia({ name: 'task-routes', prefix: '/api/v1/tasks', seed: seedOf(deps), detail: { tags: ['Tasks'] } })
     .use(authGuard(deps))
-    .get('/', ({ user, query }) => findTasks(taskDeps, user, query), {
+    .get('', ({ user, query }) => findTasks(taskDeps, user, query), {
       auth: true,
       query: ListQuery,
       response: { 200: Page, ...errors },
       detail: { summary: 'List, search, filter and sort tasks', description: 'Paged with an opaque cursor; `total` counts every match.' },
     })
-    .post('/', (ctx) => change(ctx, async (d) => ({ status: 201, body: await createTask(d, ctx.user, ctx.body) })), {
+    .post('', (ctx) => change(ctx, async (d) => ({ status: 201, body: await createTask(d, ctx.user, ctx.body) })), {
       auth: true,
       body: CreateBody,
       headers: IdempotencyHeaders,

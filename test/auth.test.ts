@@ -1,0 +1,255 @@
+// Accounts: sign-up, log-in (generic failure, rate limits), sessions, cookies, API tokens and the account.
+import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
+import { sql } from 'drizzle-orm'
+import { PASSWORD, testApp, type TestApp } from './helpers/app'
+import { rows } from './helpers/db'
+
+let t: TestApp
+beforeAll(async () => {
+  t = await testApp()
+})
+afterAll(() => t.dispose())
+
+const from = (ip: string) => ({ 'x-forwarded-for': ip })
+
+describe('sign-up', () => {
+  test('creates the account, signs it in, and sets a HttpOnly SameSite=Lax session cookie', async () => {
+    const res = await t.call('POST', '/api/v1/auth/signup', {
+      body: { email: '  Ada@Example.COM ', password: PASSWORD, timezone: 'Europe/London' },
+      headers: from('203.0.113.1'),
+    })
+    expect(res.status).toBe(201)
+    expect(res.body.user).toMatchObject({ email: 'ada@example.com', timezone: 'Europe/London' })
+    expect(res.body.token).toStartWith('tcs_')
+    const cookie = res.headers.get('set-cookie')!
+    expect(cookie).toContain(`session=${res.body.token}`)
+    expect(cookie).toContain('HttpOnly')
+    expect(cookie).toContain('SameSite=Lax')
+    expect(cookie).not.toContain('Secure')
+    const me = await t.call('GET', '/api/v1/me', { token: res.body.token })
+    expect(me.body).toEqual({ id: res.body.user.id, email: 'ada@example.com', timezone: 'Europe/London' })
+  })
+
+  test('the cookie is Secure when served over HTTPS through a trusted proxy', async () => {
+    const res = await t.call('POST', '/api/v1/auth/signup', {
+      body: { email: 'secure@example.com', password: PASSWORD },
+      headers: { ...from('203.0.113.2'), 'x-forwarded-proto': 'https' },
+    })
+    expect(res.headers.get('set-cookie')).toContain('Secure')
+  })
+
+  test('the same email twice is a 409 naming the email', async () => {
+    const again = await t.call('POST', '/api/v1/auth/signup', { body: { email: 'ADA@example.com', password: PASSWORD }, headers: from('203.0.113.3') })
+    expect(again.status).toBe(409)
+    expect(again.body.error).toMatchObject({ code: 'conflict', field: 'email' })
+  })
+
+  const bad: Array<[string, Record<string, unknown>, string]> = [
+    ['no email', { password: PASSWORD }, 'email'],
+    ['malformed email', { email: 'not-an-email', password: PASSWORD }, 'email'],
+    ['short password', { email: 'p@example.com', password: 'short' }, 'password'],
+    ['long password', { email: 'p@example.com', password: 'x'.repeat(129) }, 'password'],
+    ['unknown time zone', { email: 'p@example.com', password: PASSWORD, timezone: 'Mars/Olympus' }, 'timezone'],
+    ['extra field', { email: 'p@example.com', password: PASSWORD, admin: true }, 'admin'],
+  ]
+  for (const [name, body, field] of bad) {
+    test(`${name} → 400 naming ${field}`, async () => {
+      const res = await t.call('POST', '/api/v1/auth/signup', { body, headers: from('203.0.113.4') })
+      expect(res.status).toBe(400)
+      expect(res.body.error.field).toBe(field)
+    })
+  }
+
+  test('passwords are stored as argon2id hashes, never as given', async () => {
+    const hash = await rows<{ password_hash: string }>(t.database, sql`select password_hash from users where email = 'ada@example.com'`)
+    expect(hash[0]!.password_hash).toStartWith('$argon2id$')
+    expect(hash[0]!.password_hash).not.toContain(PASSWORD)
+  })
+
+  test('sign-ups from one address are limited (429 with Retry-After)', async () => {
+    const statuses: number[] = []
+    for (let i = 0; i < 11; i++) {
+      const res = await t.call('POST', '/api/v1/auth/signup', { body: { email: `burst${i}@example.com`, password: PASSWORD }, headers: from('203.0.113.99') })
+      statuses.push(res.status)
+      if (res.status === 429) expect(Number(res.headers.get('retry-after'))).toBeGreaterThan(0)
+    }
+    expect(statuses.slice(0, 10).every((s) => s === 201)).toBe(true)
+    expect(statuses[10]).toBe(429)
+  })
+})
+
+describe('log-in', () => {
+  test('returns a working session token; the email is case-insensitive', async () => {
+    const res = await t.call('POST', '/api/v1/auth/login', { body: { email: 'ADA@example.com', password: PASSWORD }, headers: from('203.0.113.10') })
+    expect(res.status).toBe(200)
+    expect(res.body.token).toStartWith('tcs_')
+    expect(res.headers.get('set-cookie')).toContain('HttpOnly')
+    expect(res.headers.get('cache-control')).toBe('no-store')
+    expect((await t.call('GET', '/api/v1/me', { token: res.body.token })).body.email).toBe('ada@example.com')
+  })
+
+  test('each log-in issues a new session token', async () => {
+    const a = await t.call('POST', '/api/v1/auth/login', { body: { email: 'ada@example.com', password: PASSWORD }, headers: from('203.0.113.11') })
+    const b = await t.call('POST', '/api/v1/auth/login', { body: { email: 'ada@example.com', password: PASSWORD }, headers: from('203.0.113.11') })
+    expect(a.body.token).not.toBe(b.body.token)
+  })
+
+  test('a wrong password and an unknown account get the same generic 401', async () => {
+    const wrong = await t.call('POST', '/api/v1/auth/login', { body: { email: 'ada@example.com', password: 'wrong password' }, headers: from('203.0.113.12') })
+    const unknown = await t.call('POST', '/api/v1/auth/login', { body: { email: 'nobody@example.com', password: 'wrong password' }, headers: from('203.0.113.12') })
+    expect(wrong.status).toBe(401)
+    expect(unknown.status).toBe(401)
+    expect(wrong.body).toEqual(unknown.body)
+    expect(wrong.body.error.message).toBe('Invalid email or password')
+  })
+
+  test('after 5 failures the account is locked for a while, even with the right password', async () => {
+    await t.signUp('victim@example.com')
+    for (let i = 0; i < 5; i++) {
+      const res = await t.call('POST', '/api/v1/auth/login', { body: { email: 'victim@example.com', password: `guess ${i}` }, headers: from(`192.0.2.${i}`) })
+      expect(res.status).toBe(401)
+    }
+    const locked = await t.call('POST', '/api/v1/auth/login', { body: { email: 'victim@example.com', password: PASSWORD }, headers: from('192.0.2.200') })
+    expect(locked.status).toBe(429)
+    expect(locked.body.error.code).toBe('rate_limited')
+    expect(Number(locked.headers.get('retry-after'))).toBeGreaterThan(800)
+  })
+
+  test('one address guessing across many accounts is limited after 20 failures', async () => {
+    let status = 0
+    for (let i = 0; i < 21; i++) {
+      const res = await t.call('POST', '/api/v1/auth/login', { body: { email: `spray${i}@example.com`, password: 'password1' }, headers: from('198.18.0.1') })
+      status = res.status
+      if (i < 20) expect(status).toBe(401)
+    }
+    expect(status).toBe(429)
+    // Another address is not affected.
+    const other = await t.call('POST', '/api/v1/auth/login', { body: { email: 'ada@example.com', password: PASSWORD }, headers: from('198.18.0.2') })
+    expect(other.status).toBe(200)
+  })
+
+  test('a successful log-in resets the account failure count', async () => {
+    await t.signUp('forgetful@example.com')
+    for (let round = 0; round < 3; round++) {
+      for (let i = 0; i < 4; i++) {
+        await t.call('POST', '/api/v1/auth/login', { body: { email: 'forgetful@example.com', password: 'nope nope' }, headers: from(`192.0.2.${50 + i}`) })
+      }
+      const ok = await t.call('POST', '/api/v1/auth/login', { body: { email: 'forgetful@example.com', password: PASSWORD }, headers: from('192.0.2.60') })
+      expect(ok.status).toBe(200)
+    }
+  })
+})
+
+describe('sessions and log-out', () => {
+  test('log-out ends the session: the token stops working at once and the cookie is cleared', async () => {
+    const { token } = await t.signUp()
+    expect((await t.call('GET', '/api/v1/me', { token })).status).toBe(200)
+    const out = await t.call('POST', '/api/v1/auth/logout', { token })
+    expect(out.status).toBe(204)
+    expect(out.headers.get('set-cookie')).toContain('Max-Age=0')
+    const after = await t.call('GET', '/api/v1/me', { token })
+    expect(after.status).toBe(401)
+    expect(after.headers.get('www-authenticate')).toContain('Bearer')
+  })
+
+  test('log-out by cookie works too', async () => {
+    const { token } = await t.signUp()
+    const out = await t.call('POST', '/api/v1/auth/logout', { headers: { cookie: `theme=dark; session=${token}` } })
+    expect(out.status).toBe(204)
+    expect((await t.call('GET', '/api/v1/me', { token })).status).toBe(401)
+  })
+
+  test('an expired session is refused', async () => {
+    let now = Date.parse('2026-01-01T00:00:00Z')
+    const timed = await testApp({ clock: () => new Date(now), env: { SESSION_TTL_DAYS: '1' } })
+    try {
+      const { token } = await timed.signUp()
+      expect((await timed.call('GET', '/api/v1/me', { token })).status).toBe(200)
+      now += 86_400_000 + 1000
+      expect((await timed.call('GET', '/api/v1/me', { token })).status).toBe(401)
+    } finally {
+      await timed.dispose()
+    }
+  })
+
+  test('missing, malformed and unknown tokens answer 401 with WWW-Authenticate', async () => {
+    for (const headers of [{} as Record<string, string>, { authorization: 'Basic abc' }, { authorization: 'Bearer tcs_unknown' }, { authorization: 'Bearer tct_unknown' }, { authorization: 'Bearer ' }]) {
+      const res = await t.call('GET', '/api/v1/tasks', { headers })
+      expect(res.status).toBe(401)
+      expect(res.body.error.code).toBe('unauthorized')
+      expect(res.headers.get('www-authenticate')).toBe('Bearer realm="todo-chatbot"')
+    }
+  })
+
+  test('the REST API does not accept the session cookie alone (cookies are for the web UI, with CSRF)', async () => {
+    const { token } = await t.signUp()
+    const res = await t.call('GET', '/api/v1/tasks', { headers: { cookie: `session=${token}` } })
+    expect(res.status).toBe(401)
+  })
+})
+
+describe('personal API tokens', () => {
+  test('create shows the value once; list never shows it; the token works as Bearer', async () => {
+    const { token: session } = await t.signUp()
+    const created = await t.call('POST', '/api/v1/tokens', { token: session, body: { name: 'laptop' } })
+    expect(created.status).toBe(201)
+    expect(created.body.token).toStartWith('tct_')
+    expect(created.body.token_prefix).toBe(created.body.token.slice(0, 10))
+    expect(created.headers.get('cache-control')).toBe('no-store')
+    const listed = await t.call('GET', '/api/v1/tokens', { token: session })
+    expect(listed.body.items).toHaveLength(1)
+    expect(listed.body.items[0]).toEqual({
+      id: created.body.id,
+      name: 'laptop',
+      token_prefix: created.body.token_prefix,
+      created_at: created.body.created_at,
+      last_used_at: null,
+    })
+    expect(listed.text).not.toContain(created.body.token)
+    const task = await t.call('POST', '/api/v1/tasks', { token: created.body.token, body: { title: 'via token' } })
+    expect(task.status).toBe(201)
+    const relisted = await t.call('GET', '/api/v1/tokens', { token: session })
+    expect(relisted.body.items[0].last_used_at).not.toBeNull()
+  })
+
+  test('a revoked token stops working at once; revoking it again is 404', async () => {
+    const { token: session } = await t.signUp()
+    const { body: created } = await t.call('POST', '/api/v1/tokens', { token: session, body: { name: 'ci' } })
+    expect((await t.call('GET', '/api/v1/me', { token: created.token })).status).toBe(200)
+    expect((await t.call('DELETE', `/api/v1/tokens/${created.id}`, { token: session })).status).toBe(204)
+    expect((await t.call('GET', '/api/v1/me', { token: created.token })).status).toBe(401)
+    expect((await t.call('GET', '/api/v1/tokens', { token: session })).body.items).toEqual([])
+    expect((await t.call('DELETE', `/api/v1/tokens/${created.id}`, { token: session })).status).toBe(404)
+  })
+
+  test('token names are validated', async () => {
+    const { token } = await t.signUp()
+    for (const body of [{}, { name: '' }, { name: '   ' }, { name: 'x'.repeat(101) }, { name: 3 }]) {
+      const res = await t.call('POST', '/api/v1/tokens', { token, body })
+      expect(res.status).toBe(400)
+      expect(res.body.error.field).toBe('name')
+    }
+  })
+
+  test('logging out with an API token does not revoke it (revoke it explicitly)', async () => {
+    const { token: session } = await t.signUp()
+    const { body: created } = await t.call('POST', '/api/v1/tokens', { token: session, body: { name: 'script' } })
+    expect((await t.call('POST', '/api/v1/auth/logout', { token: created.token })).status).toBe(204)
+    expect((await t.call('GET', '/api/v1/me', { token: created.token })).status).toBe(200)
+  })
+})
+
+describe('the account', () => {
+  test('PATCH /me changes the time zone, validated', async () => {
+    const { token } = await t.signUp()
+    const ok = await t.call('PATCH', '/api/v1/me', { token, body: { timezone: 'Asia/Tokyo' } })
+    expect(ok.status).toBe(200)
+    expect(ok.body.timezone).toBe('Asia/Tokyo')
+    const bad = await t.call('PATCH', '/api/v1/me', { token, body: { timezone: 'Asia/Atlantis' } })
+    expect(bad.status).toBe(400)
+    expect(bad.body.error.field).toBe('timezone')
+    const extra = await t.call('PATCH', '/api/v1/me', { token, body: { timezone: 'UTC', email: 'x@example.com' } })
+    expect(extra.status).toBe(400)
+    expect(extra.body.error.field).toBe('email')
+  })
+})

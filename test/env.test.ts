@@ -1,0 +1,55 @@
+// Configuration: defaults, and a bad value stops the start with a message naming the variable.
+import { describe, expect, test } from 'bun:test'
+import { ConfigError, loadEnv } from '../src/env'
+
+describe('loadEnv', () => {
+  test('defaults run the app on embedded PGlite under ./data, port 3000', () => {
+    const env = loadEnv({})
+    expect(env).toMatchObject({ port: 3000, host: '0.0.0.0', databaseUrl: undefined, dataDir: './data', logLevel: 'info', migrateOnStart: true, trustProxy: false })
+  })
+
+  test('reads every setting', () => {
+    const env = loadEnv({
+      PORT: '8080', HOST: '127.0.0.1', DATABASE_URL: 'postgres://u:p@db:5432/todo', DATABASE_POOL_MAX: '20', DATA_DIR: '/var/lib/todo',
+      LOG_LEVEL: 'WARN', MIGRATE_ON_START: 'false', TRUST_PROXY: 'yes', SESSION_TTL_DAYS: '7', SHUTDOWN_TIMEOUT_MS: '5000',
+    })
+    expect(env).toEqual({
+      port: 8080, host: '127.0.0.1', databaseUrl: 'postgres://u:p@db:5432/todo', databasePoolMax: 20, dataDir: '/var/lib/todo',
+      logLevel: 'warn', migrateOnStart: false, trustProxy: true, sessionTtlDays: 7, shutdownTimeoutMs: 5000,
+    })
+  })
+
+  const bad: Array<[Record<string, string>, string]> = [
+    [{ PORT: 'abc' }, 'PORT'],
+    [{ PORT: '70000' }, 'PORT'],
+    [{ PORT: '-1' }, 'PORT'],
+    [{ DATABASE_URL: 'mysql://x@y/z' }, 'DATABASE_URL'],
+    [{ DATABASE_URL: 'not a url' }, 'DATABASE_URL'],
+    [{ DATABASE_POOL_MAX: '0' }, 'DATABASE_POOL_MAX'],
+    [{ LOG_LEVEL: 'loud' }, 'LOG_LEVEL'],
+    [{ MIGRATE_ON_START: 'maybe' }, 'MIGRATE_ON_START'],
+    [{ TRUST_PROXY: '2' }, 'TRUST_PROXY'],
+    [{ SESSION_TTL_DAYS: '0' }, 'SESSION_TTL_DAYS'],
+  ]
+  for (const [source, variable] of bad) {
+    test(`${JSON.stringify(source)} is refused naming ${variable}`, () => {
+      try {
+        loadEnv(source)
+        throw new Error('expected a ConfigError')
+      } catch (error) {
+        expect(error).toBeInstanceOf(ConfigError)
+        expect((error as ConfigError).variable).toBe(variable)
+        expect((error as ConfigError).message).toStartWith(`${variable}: `)
+      }
+    })
+  }
+
+  test('a bad DATABASE_URL is refused without echoing it (it carries a password)', () => {
+    expect(() => loadEnv({ DATABASE_URL: 'postgres//user:s3cret@host/db' })).toThrow(ConfigError)
+    try {
+      loadEnv({ DATABASE_URL: 'postgres//user:s3cret@host/db' })
+    } catch (error) {
+      expect((error as Error).message).not.toContain('s3cret')
+    }
+  })
+})

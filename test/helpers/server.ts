@@ -1,0 +1,72 @@
+// Runs the real server process (`bun src/index.ts`) on a free port, for tests that need a socket.
+import type { Subprocess } from 'bun'
+
+export interface RunningServer {
+  url: string
+  proc: Subprocess<'ignore', 'pipe', 'pipe'>
+  /** Log lines the process printed so far (stdout, parsed). */
+  lines: Array<Record<string, unknown>>
+  /** Resolves with the exit code. */
+  exited: Promise<number>
+  stop(): Promise<number>
+}
+
+export function freePort(): number {
+  const probe = Bun.serve({ port: 0, hostname: '127.0.0.1', fetch: () => new Response() })
+  const port = probe.port!
+  probe.stop(true)
+  return port
+}
+
+async function collect(stream: ReadableStream<Uint8Array>, lines: Array<Record<string, unknown>>, raw: string[]) {
+  const decoder = new TextDecoder()
+  let buffer = ''
+  const reader = stream.getReader()
+  for (let next = await reader.read(); !next.done; next = await reader.read()) {
+    buffer += decoder.decode(next.value, { stream: true })
+    let nl
+    while ((nl = buffer.indexOf('\n')) >= 0) {
+      const line = buffer.slice(0, nl)
+      buffer = buffer.slice(nl + 1)
+      raw.push(line)
+      try {
+        lines.push(JSON.parse(line))
+      } catch {
+        lines.push({ text: line })
+      }
+    }
+  }
+}
+
+/** Starts the server and resolves once it logs that it is listening. */
+export async function startServer(env: Record<string, string>, timeoutMs = 30_000): Promise<RunningServer> {
+  const port = freePort()
+  const proc = Bun.spawn([process.execPath, 'src/index.ts'], {
+    env: { ...process.env, HOST: '127.0.0.1', PORT: String(port), LOG_LEVEL: 'info', ...env },
+    stdin: 'ignore',
+    stdout: 'pipe',
+    stderr: 'pipe',
+  })
+  const lines: Array<Record<string, unknown>> = []
+  const raw: string[] = []
+  void collect(proc.stdout, lines, raw)
+  const stderr = new Response(proc.stderr).text()
+  const deadline = Date.now() + timeoutMs
+  while (!lines.some((l) => l.msg === 'listening')) {
+    if (proc.exitCode !== null || Date.now() > deadline) {
+      proc.kill('SIGKILL')
+      throw new Error(`server did not start (exit ${proc.exitCode}): ${await stderr}\n${raw.join('\n')}`)
+    }
+    await Bun.sleep(50)
+  }
+  return {
+    url: `http://127.0.0.1:${port}`,
+    proc,
+    lines,
+    exited: proc.exited,
+    stop: async () => {
+      if (proc.exitCode === null) proc.kill('SIGTERM')
+      return proc.exited
+    },
+  }
+}
