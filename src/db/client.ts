@@ -7,10 +7,12 @@ import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core'
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite'
 import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js'
 import postgres from 'postgres'
-import * as schema from './schema'
 
-/** The query interface every service takes; a transaction satisfies it too. */
-export type Db = PgDatabase<PgQueryResultHKT, typeof schema>
+/**
+ * The query interface every service takes; a transaction satisfies it too. Queries name their
+ * tables (the features' `schema.ts`), so the client itself needs no schema and db/ imports no feature.
+ */
+export type Db = PgDatabase<PgQueryResultHKT>
 
 export interface Database {
   db: Db
@@ -38,7 +40,7 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
       connect_timeout: 5,
       idle_timeout: 60,
     })
-    const db = drizzlePostgres(client, { schema }) as unknown as Db
+    const db = drizzlePostgres(client) as unknown as Db
     return {
       db,
       kind: 'postgres',
@@ -50,7 +52,7 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
   }
   if (options.dataDir) mkdirSync(options.dataDir, { recursive: true })
   const client = await PGlite.create(options.dataDir, { extensions: { pg_trgm } })
-  const db = drizzlePglite(client, { schema }) as unknown as Db
+  const db = drizzlePglite(client) as unknown as Db
   return {
     db,
     kind: 'pglite',

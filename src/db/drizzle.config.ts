@@ -3,6 +3,7 @@ import { defineConfig } from 'drizzle-kit'
 
 export default defineConfig({
   dialect: 'postgresql',
-  schema: './src/db/schema.ts',
+  // Each feature keeps its tables in its own schema.ts.
+  schema: './src/features/*/schema.ts',
   out: './migrations',
 })
