@@ -18,13 +18,14 @@ export const users = pgTable(
   (t) => [uniqueIndex('users_email_key').on(t.email)],
 )
 
+/** The owning user's id; rows go when the account goes. */
+export const ownerId = () => uuid('user_id').notNull().references(() => users.id, { onDelete: 'cascade' })
+
 export const sessions = pgTable(
   'sessions',
   {
     id: uuid('id').primaryKey(),
-    userId: uuid('user_id')
-      .notNull()
-      .references(() => users.id, { onDelete: 'cascade' }),
+    userId: ownerId(),
     /** SHA-256 of the session secret; the secret itself lives only in the cookie. */
     tokenHash: text('token_hash').notNull(),
     createdAt: createdAt(),
@@ -37,9 +38,7 @@ export const apiTokens = pgTable(
   'api_tokens',
   {
     id: uuid('id').primaryKey(),
-    userId: uuid('user_id')
-      .notNull()
-      .references(() => users.id, { onDelete: 'cascade' }),
+    userId: ownerId(),
     name: text('name').notNull(),
     tokenHash: text('token_hash').notNull(),
     /** The first characters of the token, shown in lists so a person can tell tokens apart. */

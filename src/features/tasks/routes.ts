@@ -40,42 +40,23 @@ const Task = t.Object({
   completed_at: t.Nullable(t.String({ format: 'date-time' })),
 })
 
-const fields = {
-  title: t.String({ maxLength: TITLE_MAX * 4, error: `title must be 1 to ${TITLE_MAX} characters`, description: `1 to ${TITLE_MAX} characters` }),
-  description: t.Nullable(t.String({ maxLength: DESCRIPTION_MAX * 4, error: `description must be at most ${DESCRIPTION_MAX} characters`, description: `at most ${DESCRIPTION_MAX} characters` })),
-  priority: enumOf('priority', PRIORITIES, 'default medium'),
-  due_date: t.Nullable(t.String({ maxLength: 64, error: 'due_date must be an ISO 8601 date-time string or null', description: 'ISO 8601 date-time; without an offset it is read in your time zone' })),
-  recurrence: t.Nullable(t.String({ maxLength: RECURRENCE_MAX * 2, error: 'recurrence must be a string or null', description: 'DAILY, WEEKLY, MONTHLY or an RFC 5545 RRULE (FREQ=...)' })),
-  recurrence_from: enumOf('recurrence_from', RECURRENCE_FROM, 'due (default) or completion'),
-  tags: t.Nullable(t.Array(t.String({ maxLength: TAG_MAX * 4, error: `each tag must be at most ${TAG_MAX} characters` }), {
+const title = t.String({ maxLength: TITLE_MAX * 4, error: `title must be 1 to ${TITLE_MAX} characters`, description: `1 to ${TITLE_MAX} characters` })
+/** The fields create and PATCH share; all optional (the services apply the defaults). */
+const optionalFields = {
+  description: t.Optional(t.Nullable(t.String({ maxLength: DESCRIPTION_MAX * 4, error: `description must be at most ${DESCRIPTION_MAX} characters`, description: `at most ${DESCRIPTION_MAX} characters` }))),
+  priority: t.Optional(enumOf('priority', PRIORITIES, 'default medium')),
+  due_date: t.Optional(t.Nullable(t.String({ maxLength: 64, error: 'due_date must be an ISO 8601 date-time string or null', description: 'ISO 8601 date-time; without an offset it is read in your time zone' }))),
+  recurrence: t.Optional(t.Nullable(t.String({ maxLength: RECURRENCE_MAX * 2, error: 'recurrence must be a string or null', description: 'DAILY, WEEKLY, MONTHLY or an RFC 5545 RRULE (FREQ=...)' }))),
+  recurrence_from: t.Optional(enumOf('recurrence_from', RECURRENCE_FROM, 'due (default) or completion')),
+  tags: t.Optional(t.Nullable(t.Array(t.String({ maxLength: TAG_MAX * 4, error: `each tag must be at most ${TAG_MAX} characters` }), {
     maxItems: TAGS_MAX * 4,
     error: 'tags must be an array of strings',
     description: `up to ${TAGS_MAX} tags, each up to ${TAG_MAX} characters; lower-cased and de-duplicated`,
-  })),
+  }))),
 }
-const CreateBody = t.Object(
-  {
-    title: fields.title,
-    description: t.Optional(fields.description),
-    priority: t.Optional(fields.priority),
-    due_date: t.Optional(fields.due_date),
-    recurrence: t.Optional(fields.recurrence),
-    recurrence_from: t.Optional(fields.recurrence_from),
-    tags: t.Optional(fields.tags),
-  },
-  { additionalProperties: false },
-)
+const CreateBody = t.Object({ title, ...optionalFields }, { additionalProperties: false })
 const UpdateBody = t.Object(
-  {
-    title: t.Optional(fields.title),
-    description: t.Optional(fields.description),
-    priority: t.Optional(fields.priority),
-    due_date: t.Optional(fields.due_date),
-    recurrence: t.Optional(fields.recurrence),
-    recurrence_from: t.Optional(fields.recurrence_from),
-    tags: t.Optional(fields.tags),
-    status: t.Optional(enumOf('status', STATUSES, 'same as complete / reopen')),
-  },
+  { title: t.Optional(title), ...optionalFields, status: t.Optional(enumOf('status', STATUSES, 'same as complete / reopen')) },
   { additionalProperties: false },
 )
 const ListQuery = t.Object(

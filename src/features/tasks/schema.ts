@@ -1,7 +1,7 @@
 // The tasks table: one row per task, owned by one user; indexes serve list, sort and search.
 import { sql } from 'drizzle-orm'
 import { check, index, pgEnum, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core'
-import { users } from '../auth/schema'
+import { ownerId } from '../auth/schema'
 
 export const taskStatus = pgEnum('task_status', ['pending', 'completed'])
 /** Declared low → high so that the enum's own order sorts by importance. */
@@ -12,9 +12,7 @@ export const tasks = pgTable(
   'tasks',
   {
     id: uuid('id').primaryKey(),
-    userId: uuid('user_id')
-      .notNull()
-      .references(() => users.id, { onDelete: 'cascade' }),
+    userId: ownerId(),
     title: text('title').notNull(),
     description: text('description').notNull().default(''),
     status: taskStatus('status').notNull().default('pending'),
