@@ -2,22 +2,30 @@
 import { Elysia } from 'elysia'
 import pkg from '../package.json'
 import type { AppDeps } from './context'
+import { accountPages } from './features/auth/pages'
 import { authRoutes } from './features/auth/routes'
 import { opsRoutes, type Readiness } from './features/ops/routes'
+import { taskPages } from './features/tasks/pages'
 import { taskRoutes } from './features/tasks/routes'
 import { BODY_LIMIT, httpEdge } from './lib/http'
 import { openapiDocs } from './openapi'
+import { assetRoutes } from './web/assets'
+import { htmlError } from './web/errors'
+import { SECURITY_HEADERS } from './web/html'
 
 export type { AppDeps } from './context'
 
 /** Builds the app. `readiness.draining` turns /readyz to 503 during shutdown. */
 export function createApp(deps: AppDeps, readiness: Readiness = { draining: false }) {
   return new Elysia({ normalize: false, serve: { maxRequestBodySize: BODY_LIMIT + 64 * 1024 } })
-    .use(httpEdge({ log: deps.log }))
+    .use(httpEdge({ log: deps.log, htmlError, headers: SECURITY_HEADERS }))
     .use(openapiDocs(pkg.version))
     .use(opsRoutes(deps, readiness))
+    .use(assetRoutes())
     .use(authRoutes(deps))
     .use(taskRoutes(deps))
+    .use(accountPages(deps))
+    .use(taskPages(deps))
 }
 
 export type App = ReturnType<typeof createApp>

@@ -7,6 +7,7 @@ export type ErrorCode =
   | 'payload_too_large'
   | 'unauthorized'
   | 'invalid_credentials'
+  | 'forbidden'
   | 'not_found'
   | 'conflict'
   | 'idempotency_key_reused'
@@ -20,6 +21,7 @@ const STATUS: Record<ErrorCode, number> = {
   payload_too_large: 413,
   unauthorized: 401,
   invalid_credentials: 401,
+  forbidden: 403,
   not_found: 404,
   conflict: 409,
   idempotency_key_reused: 422,

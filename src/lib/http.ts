@@ -2,6 +2,7 @@
 import { Elysia, ValidationError } from 'elysia'
 import { AppError } from './errors'
 import { isConnectionError } from './db-errors'
+import { redirect, Redirect } from './htmx'
 import type { Logger } from './log'
 
 /** Largest request body we read (bytes). */
@@ -70,6 +71,10 @@ function fromValidation(error: ValidationError): AppError {
 
 export interface HttpOptions {
   log: Logger
+  /** Renders an expected failure as HTML for the browser UI; returns undefined where JSON fits (the API). */
+  htmlError?: (request: Request, failure: AppError) => Response | undefined
+  /** Headers every answer carries. */
+  headers?: Record<string, string>
 }
 
 /**
@@ -77,13 +82,14 @@ export interface HttpOptions {
  * JSON bodies (also `application/cloudevents+json`) under the 1 MB limit, renders every error as
  * `{ error: { code, message, field } }`, and logs each request once with route, status and duration.
  */
-export function httpEdge({ log }: HttpOptions) {
+export function httpEdge({ log, htmlError, headers = {} }: HttpOptions) {
   return new Elysia({ name: 'http-edge' })
     .onRequest(({ request, set }) => {
       const incoming = request.headers.get('x-request-id')
       const id = incoming && REQUEST_ID.test(incoming) ? incoming : crypto.randomUUID()
       states.set(request, { id, start: performance.now(), log: log.child({ request_id: id }) })
       set.headers['x-request-id'] = id
+      Object.assign(set.headers, headers)
     })
     .onParse({ as: 'global' }, async ({ request, contentType }) => {
       const type = contentType.split(';')[0]!.trim().toLowerCase()
@@ -93,6 +99,7 @@ export function httpEdge({ log }: HttpOptions) {
     })
     .onError({ as: 'global' }, ({ code, error, request, set }) => {
       const state = states.get(request)
+      if (error instanceof Redirect) return redirect(request, error.location)
       let failure: AppError
       if (error instanceof AppError) failure = error
       else if (error instanceof ValidationError && error.type !== 'response') failure = fromValidation(error)
@@ -107,10 +114,14 @@ export function httpEdge({ log }: HttpOptions) {
         failure = new AppError('unavailable', 'The database is unavailable; try again shortly', undefined, 2)
       } else {
         state?.log.error('unhandled error', { error: error as Error })
+        const page = htmlError?.(request, new AppError('unavailable', `Something went wrong (request ${state?.id ?? 'unknown'}). Please try again.`))
+        if (page) return new Response(page.body, { status: 500, headers: page.headers })
         set.status = 500
         set.headers['content-type'] = 'application/json'
         return JSON.stringify({ error: { code: 'internal', message: `Something went wrong (request ${state?.id ?? 'unknown'})` } })
       }
+      const page = htmlError?.(request, failure)
+      if (page) return page
       set.status = failure.status
       if (failure.retryAfter) set.headers['retry-after'] = String(failure.retryAfter)
       if (failure.status === 401) set.headers['www-authenticate'] = 'Bearer realm="todo-chatbot"'

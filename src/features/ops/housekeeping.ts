@@ -1,9 +1,11 @@
-// Periodic clean-up of expired rows: sessions, rate-limit windows and idempotency keys.
+// Periodic clean-up of expired rows: sessions, rate-limit windows, idempotency keys and the undo trash.
 import { lt } from 'drizzle-orm'
 import type { Db } from '../../db/client'
 import type { Logger } from '../../lib/log'
 import { rateLimits, sessions } from '../auth/schema'
 import { pruneIdempotencyKeys } from '../idempotency/service'
+import { deletedTasks } from '../tasks/schema'
+import { UNDO_WINDOW_MS } from '../tasks/service'
 
 const EVERY_MS = 60 * 60 * 1000
 
@@ -12,6 +14,7 @@ export async function sweep(db: Db, now: Date): Promise<void> {
   await db.delete(sessions).where(lt(sessions.expiresAt, now))
   await db.delete(rateLimits).where(lt(rateLimits.windowStartedAt, new Date(now.getTime() - 24 * 60 * 60 * 1000)))
   await pruneIdempotencyKeys(db, now)
+  await db.delete(deletedTasks).where(lt(deletedTasks.deletedAt, new Date(now.getTime() - UNDO_WINDOW_MS)))
 }
 
 /** Runs `sweep` hourly (every replica may; the deletes are idempotent). */

@@ -184,16 +184,20 @@ function after(cursor: Cursor, order: Order): SQL {
   }
 }
 
-/** The two statements a list runs: one page of rows (one extra, to know if more follow) and the total count. */
-export function listStatements(db: Db, userId: string, query: ListQuery) {
+function filtersOf(userId: string, query: ListQuery, withStatus: boolean): SQL | undefined {
   const filters: SQL[] = [eq(tasks.userId, userId)]
   for (const keyword of query.keywords) filters.push(sql`${searchable} ilike ${'%' + escapeLike(keyword) + '%'}`)
-  if (query.statuses.length) filters.push(inArray(tasks.status, query.statuses))
+  if (withStatus && query.statuses.length) filters.push(inArray(tasks.status, query.statuses))
   if (query.priorities.length) filters.push(inArray(tasks.priority, query.priorities))
   if (query.tags.length) filters.push(arrayOverlaps(tasks.tags, query.tags))
   if (query.dueFrom) filters.push(gte(tasks.dueDate, query.dueFrom))
   if (query.dueTo) filters.push(lte(tasks.dueDate, query.dueTo))
-  const where = and(...filters)
+  return and(...filters)
+}
+
+/** The two statements a list runs: one page of rows (one extra, to know if more follow) and the total count. */
+export function listStatements(db: Db, userId: string, query: ListQuery) {
+  const where = filtersOf(userId, query, true)
   const pageWhere = query.cursor ? and(where, after(query.cursor, query.order)) : where
   return {
     page: db
@@ -204,6 +208,30 @@ export function listStatements(db: Db, userId: string, query: ListQuery) {
       .limit(query.limit + 1),
     total: db.select({ n: count() }).from(tasks).where(where),
   }
+}
+
+/** How many tasks match the query's other filters, per status (the status filter itself is ignored). */
+export async function statusCounts(db: Db, userId: string, query: ListQuery): Promise<Record<TaskStatus, number>> {
+  const rows = await db
+    .select({ status: tasks.status, n: count() })
+    .from(tasks)
+    .where(filtersOf(userId, query, false))
+    .groupBy(tasks.status)
+  const counts: Record<TaskStatus, number> = { pending: 0, completed: 0 }
+  for (const row of rows) counts[row.status] = row.n
+  return counts
+}
+
+/** The user's most used tags, most used first. */
+export async function topTags(db: Db, userId: string, limit: number): Promise<string[]> {
+  const rows = await db
+    .select({ tag: sql<string>`t.tag`, n: count() })
+    .from(sql`${tasks}, unnest(${tasks.tags}) as t(tag)`)
+    .where(eq(tasks.userId, userId))
+    .groupBy(sql`t.tag`)
+    .orderBy(desc(count()), sql`t.tag`)
+    .limit(limit)
+  return rows.map((r) => r.tag)
 }
 
 /** One page of the user's tasks matching `query`, with the total count of matches. */

@@ -1,6 +1,6 @@
 // The tasks table: one row per task, owned by one user; indexes serve list, sort and search.
 import { sql } from 'drizzle-orm'
-import { check, index, pgEnum, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core'
+import { check, index, jsonb, pgEnum, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core'
 import { ownerId } from '../auth/schema'
 
 export const taskStatus = pgEnum('task_status', ['pending', 'completed'])
@@ -42,3 +42,23 @@ export const tasks = pgTable(
 )
 
 export type Task = typeof tasks.$inferSelect
+
+/** Deleted tasks, kept for a while so a delete can be undone (restored with the same id). */
+export const deletedTasks = pgTable(
+  'deleted_tasks',
+  {
+    taskId: uuid('task_id').primaryKey(),
+    userId: ownerId(),
+    snapshot: jsonb('snapshot').$type<TaskSnapshot>().notNull(),
+    deletedAt: timestamp('deleted_at', { withTimezone: true }).notNull(),
+  },
+  (t) => [index('deleted_tasks_user_idx').on(t.userId, t.deletedAt)],
+)
+
+/** A task row as JSON (dates as ISO strings). */
+export type TaskSnapshot = Omit<Task, 'dueDate' | 'createdAt' | 'updatedAt' | 'completedAt'> & {
+  dueDate: string | null
+  createdAt: string
+  updatedAt: string
+  completedAt: string | null
+}

@@ -1,11 +1,11 @@
 // Task use cases: every face (REST, htmx, MCP, agent) calls these; each change runs in one transaction.
-import { and, eq } from 'drizzle-orm'
+import { and, eq, gt, inArray } from 'drizzle-orm'
 import type { Db } from '../../db/client'
-import { notFound } from '../../lib/errors'
+import { invalid, notFound } from '../../lib/errors'
 import { newId } from '../../lib/secrets'
 import { listTasks, parseListQuery, type TaskPage } from './list'
 import { parseCreateTask, parseUpdateTask, toTaskView, type TaskView } from './model'
-import { tasks, type Task } from './schema'
+import { deletedTasks, tasks, type Task, type TaskSnapshot } from './schema'
 
 export interface TaskDeps {
   db: Db
@@ -93,11 +93,110 @@ export const completeTask = (deps: TaskDeps, actor: Actor, id: string) => setSta
 /** Marks the task pending again (no change if it already is). */
 export const reopenTask = (deps: TaskDeps, actor: Actor, id: string) => setStatus(deps, actor, id, 'pending')
 
-/** Deletes the task; returns what it was. */
+/** How long a deleted task can be restored. */
+export const UNDO_WINDOW_MS = 60 * 60 * 1000
+
+const snapshotOf = (t: Task): TaskSnapshot => ({
+  ...t,
+  dueDate: t.dueDate?.toISOString() ?? null,
+  createdAt: t.createdAt.toISOString(),
+  updatedAt: t.updatedAt.toISOString(),
+  completedAt: t.completedAt?.toISOString() ?? null,
+})
+
+const fromSnapshot = (s: TaskSnapshot): Task => ({
+  ...s,
+  dueDate: s.dueDate ? new Date(s.dueDate) : null,
+  createdAt: new Date(s.createdAt),
+  updatedAt: new Date(s.updatedAt),
+  completedAt: s.completedAt ? new Date(s.completedAt) : null,
+})
+
+async function removeOwned(tx: Db, current: Task, now: Date): Promise<void> {
+  await tx.delete(tasks).where(eq(tasks.id, current.id))
+  // Kept for undo; a task deleted, restored and deleted again keeps its latest snapshot.
+  await tx
+    .insert(deletedTasks)
+    .values({ taskId: current.id, userId: current.userId, snapshot: snapshotOf(current), deletedAt: now })
+    .onConflictDoUpdate({ target: deletedTasks.taskId, set: { snapshot: snapshotOf(current), deletedAt: now } })
+}
+
+/** Deletes the task; returns what it was. It can be restored for a while (see restoreTasks). */
 export async function deleteTask(deps: TaskDeps, actor: Actor, id: string): Promise<TaskView> {
   return deps.db.transaction(async (tx) => {
     const current = await findOwned(tx, actor, id, true)
-    await tx.delete(tasks).where(eq(tasks.id, current.id))
+    await removeOwned(tx, current, deps.clock())
     return toTaskView(current)
+  })
+}
+
+function ownedIds(ids: readonly string[]): string[] {
+  const valid = [...new Set(ids)].filter((id) => UUID.test(id))
+  if (valid.length === 0) throw invalid('ids', 'select at least one task')
+  if (valid.length > BULK_MAX) throw invalid('ids', `at most ${BULK_MAX} tasks at once`)
+  return valid
+}
+
+export const BULK_MAX = 100
+
+/** Completes or reopens several of the actor's tasks in one transaction; ids that are not theirs are ignored. */
+export async function setStatusMany(
+  deps: TaskDeps,
+  actor: Actor,
+  ids: readonly string[],
+  status: 'pending' | 'completed',
+): Promise<TaskView[]> {
+  const wanted = ownedIds(ids)
+  return deps.db.transaction(async (tx) => {
+    const now = deps.clock()
+    const rows = await tx
+      .select()
+      .from(tasks)
+      .where(and(inArray(tasks.id, wanted), eq(tasks.userId, actor.id)))
+      .for('update')
+    const changed: TaskView[] = []
+    for (const current of rows) {
+      if (current.status === status) continue
+      const [task] = await tx
+        .update(tasks)
+        .set({ ...statusChange(status, current, now), updatedAt: now })
+        .where(eq(tasks.id, current.id))
+        .returning()
+      changed.push(toTaskView(task!))
+    }
+    return changed
+  })
+}
+
+/** Deletes several of the actor's tasks in one transaction; returns those deleted. */
+export async function deleteMany(deps: TaskDeps, actor: Actor, ids: readonly string[]): Promise<TaskView[]> {
+  const wanted = ownedIds(ids)
+  return deps.db.transaction(async (tx) => {
+    const now = deps.clock()
+    const rows = await tx
+      .select()
+      .from(tasks)
+      .where(and(inArray(tasks.id, wanted), eq(tasks.userId, actor.id)))
+      .for('update')
+    for (const current of rows) await removeOwned(tx, current, now)
+    return rows.map(toTaskView)
+  })
+}
+
+/** Restores tasks the actor deleted within the undo window, with their ids and fields as they were. */
+export async function restoreTasks(deps: TaskDeps, actor: Actor, ids: readonly string[]): Promise<TaskView[]> {
+  const wanted = ownedIds(ids)
+  return deps.db.transaction(async (tx) => {
+    const since = new Date(deps.clock().getTime() - UNDO_WINDOW_MS)
+    const trash = await tx
+      .delete(deletedTasks)
+      .where(and(inArray(deletedTasks.taskId, wanted), eq(deletedTasks.userId, actor.id), gt(deletedTasks.deletedAt, since)))
+      .returning()
+    const restored: TaskView[] = []
+    for (const row of trash) {
+      const [task] = await tx.insert(tasks).values(fromSnapshot(row.snapshot)).onConflictDoNothing().returning()
+      if (task) restored.push(toTaskView(task))
+    }
+    return restored
   })
 }

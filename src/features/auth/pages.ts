@@ -1,0 +1,159 @@
+// Account pages in the browser: sign-up, log-in, log-out and settings (time zone, API tokens).
+import { Elysia } from 'elysia'
+import { seedOf, type AppDeps } from '../../context'
+import { clearedSessionCookie, clientIp, isHttps, readCookie, sessionCookie } from '../../lib/cookies'
+import { AppError } from '../../lib/errors'
+import { isHtmx, redirect, safeLocalPath } from '../../lib/htmx'
+import { htmlResponse, newNonce } from '../../web/html'
+import { AuthPage, SettingsPage, TokenList } from '../../../views/account'
+import { createApiToken, listApiTokens, logIn, logOut, resolveToken, revokeApiToken, signUp, updateAccount, type AuthDeps } from './service'
+import { PRE_SESSION_COOKIE, csrfToken, sessionSecret, verifyCsrf, webSession } from './web'
+
+type Form = Record<string, string | string[] | undefined>
+const field = (form: Form, name: string) => {
+  const v = form[name]
+  return Array.isArray(v) ? v[0] : v
+}
+
+let zones: string[] | undefined
+/** Every IANA zone this runtime knows, plus UTC. */
+const timezones = () => (zones ??= ['UTC', ...Intl.supportedValuesOf('timeZone').filter((z) => z !== 'UTC')])
+
+export const accountPages = (deps: AppDeps) => {
+  const authDeps: AuthDeps = { db: deps.database.db, clock: deps.clock ?? (() => new Date()), sessionTtlDays: deps.env.sessionTtlDays }
+  const maxAge = deps.env.sessionTtlDays * 86_400
+
+  /** The sign-in form's CSRF token: the pre-session cookie's, minted on first visit. */
+  function preSession(request: Request): { token: string; cookie?: string } {
+    const existing = readCookie(request.headers.get('cookie'), PRE_SESSION_COOKIE)
+    if (existing && /^[A-Za-z0-9_-]{20,100}$/.test(existing)) return { token: existing }
+    const token = Buffer.from(crypto.getRandomValues(new Uint8Array(24))).toString('base64url')
+    const secure = isHttps(request, deps.env.trustProxy) ? '; Secure' : ''
+    return { token, cookie: `${PRE_SESSION_COOKIE}=${token}; Path=/; HttpOnly; SameSite=Lax; Max-Age=86400${secure}` }
+  }
+
+  function authForm(request: Request, mode: 'login' | 'signup', next: string, status = 200, extra: { email?: string; error?: { field?: string; message: string } } = {}) {
+    const { token, cookie } = preSession(request)
+    const nonce = newNonce()
+    const body = AuthPage({ mode, nonce, csrf: token, next, ...extra }) as string
+    return htmlResponse(request, body, { nonce, status, headers: cookie ? { 'set-cookie': cookie } : {} })
+  }
+
+  async function signedIn(request: Request): Promise<boolean> {
+    const secret = sessionSecret(request)
+    return secret ? (await resolveToken(authDeps, secret)) !== null : false
+  }
+
+  function submit(mode: 'login' | 'signup') {
+    return async ({ request, body, server }: { request: Request; body: unknown; server: { requestIP(r: Request): { address: string } | null } | null }) => {
+      const form = (body ?? {}) as Form
+      const next = safeLocalPath(field(form, 'next'), '/tasks')
+      const email = field(form, 'email')
+      try {
+        verifyCsrf(request, form)
+        const ip = clientIp(request, server?.requestIP(request)?.address, deps.env.trustProxy)
+        const credentials = { email, password: field(form, 'password') }
+        const result =
+          mode === 'login'
+            ? await logIn(authDeps, credentials, ip)
+            : await signUp(authDeps, { ...credentials, timezone: field(form, 'timezone') || undefined }, ip)
+        // A new session id at every sign-in; the old pre-session token is dropped.
+        const response = redirect(request, next)
+        response.headers.append('set-cookie', sessionCookie(result.token, maxAge, isHttps(request, deps.env.trustProxy)))
+        response.headers.append('set-cookie', `${PRE_SESSION_COOKIE}=; Path=/; Max-Age=0`)
+        return response
+      } catch (failure) {
+        if (!(failure instanceof AppError)) throw failure
+        const error = { field: failure.field, message: failure.message }
+        const headers = failure.retryAfter ? { 'retry-after': String(failure.retryAfter) } : {}
+        const response = authForm(request, mode, next, failure.status, { email, error })
+        for (const [k, v] of Object.entries(headers)) response.headers.set(k, v)
+        return response
+      }
+    }
+  }
+
+  async function settings(
+    request: Request,
+    user: { id: string; email: string; timezone: string },
+    csrf: string,
+    extra: { status?: number; created?: { name: string; token: string }; saved?: boolean; error?: { field?: string; message: string } } = {},
+  ) {
+    const nonce = newNonce()
+    const tokens = await listApiTokens(authDeps, user.id)
+    const body = SettingsPage({
+      nonce,
+      csrf,
+      email: user.email,
+      timezone: user.timezone,
+      timezones: timezones(),
+      tokens,
+      now: authDeps.clock(),
+      ...extra,
+    }) as string
+    return htmlResponse(request, body, { nonce, status: extra.status ?? 200, headers: extra.created ? { 'cache-control': 'no-store' } : {} })
+  }
+
+  return new Elysia({ name: 'account-pages', seed: seedOf(deps), detail: { hide: true } })
+    .use(webSession(deps))
+    .get('/login', async ({ request, query }) => {
+      const next = safeLocalPath(query.next, '/tasks')
+      if (await signedIn(request)) return redirect(request, next)
+      return authForm(request, 'login', next)
+    })
+    .get('/signup', async ({ request, query }) => {
+      const next = safeLocalPath(query.next, '/tasks')
+      if (await signedIn(request)) return redirect(request, next)
+      return authForm(request, 'signup', next)
+    })
+    .post('/login', submit('login'))
+    .post('/signup', submit('signup'))
+    .post('/logout', async ({ request, body }) => {
+      const secret = sessionSecret(request)
+      if (secret) {
+        verifyCsrf(request, body)
+        await logOut(authDeps, secret)
+      }
+      const response = redirect(request, '/login')
+      response.headers.append('set-cookie', clearedSessionCookie(isHttps(request, deps.env.trustProxy)))
+      return response
+    })
+    .get('/settings', ({ request, user, csrf }) => settings(request, user, csrf), { page: true })
+    .post(
+      '/settings/timezone',
+      async ({ request, user, csrf, body }) => {
+        try {
+          const account = await updateAccount(authDeps, user.id, { timezone: field(body as Form, 'timezone') })
+          return settings(request, { ...user, timezone: account.timezone }, csrf, { saved: true })
+        } catch (failure) {
+          if (!(failure instanceof AppError) || failure.code !== 'validation_failed') throw failure
+          return settings(request, user, csrf, { status: 400, error: { field: failure.field, message: failure.message } })
+        }
+      },
+      { page: true },
+    )
+    .post(
+      '/settings/tokens',
+      async ({ request, user, csrf, body }) => {
+        try {
+          const created = await createApiToken(authDeps, user.id, { name: field(body as Form, 'name') })
+          return settings(request, user, csrf, { status: 201, created: { name: created.name, token: created.token } })
+        } catch (failure) {
+          if (!(failure instanceof AppError) || failure.code !== 'validation_failed') throw failure
+          return settings(request, user, csrf, { status: 400, error: { field: failure.field, message: failure.message } })
+        }
+      },
+      { page: true },
+    )
+    .post(
+      '/settings/tokens/:id/revoke',
+      async ({ request, user, csrf, params }) => {
+        await revokeApiToken(authDeps, user.id, params.id)
+        if (!isHtmx(request)) return redirect(request, '/settings')
+        const tokens = await listApiTokens(authDeps, user.id)
+        const body = TokenList({ tokens, csrf, timezone: user.timezone, now: authDeps.clock() }) as string
+        return htmlResponse(request, body, { nonce: newNonce() })
+      },
+      { page: true },
+    )
+}

@@ -1,0 +1,69 @@
+// HTML answers: content type, a per-response CSP nonce, security headers and compression in one place.
+import { brotliCompressSync, constants } from 'node:zlib'
+
+/** A fresh nonce for one page's Content-Security-Policy. */
+export const newNonce = () => Buffer.from(crypto.getRandomValues(new Uint8Array(16))).toString('base64')
+
+/** Only our own origin; scripts also by nonce; nothing may frame us. */
+export function contentSecurityPolicy(nonce: string): string {
+  return [
+    "default-src 'self'",
+    `script-src 'self' 'nonce-${nonce}'`,
+    "style-src 'self'",
+    "img-src 'self' data:",
+    "connect-src 'self'",
+    "font-src 'self'",
+    "object-src 'none'",
+    "base-uri 'none'",
+    "form-action 'self'",
+    "frame-ancestors 'none'",
+  ].join('; ')
+}
+
+/** Headers every answer carries (HTML or not). */
+export const SECURITY_HEADERS: Record<string, string> = {
+  'x-content-type-options': 'nosniff',
+  'referrer-policy': 'same-origin',
+  'x-frame-options': 'DENY',
+  'cross-origin-opener-policy': 'same-origin',
+}
+
+const MIN_COMPRESS = 1024
+
+/** Picks the best encoding the client accepts among br and gzip. */
+export function preferredEncoding(request: Request): 'br' | 'gzip' | undefined {
+  const accept = request.headers.get('accept-encoding') ?? ''
+  if (/\bbr\b/.test(accept)) return 'br'
+  if (/\bgzip\b/.test(accept)) return 'gzip'
+  return undefined
+}
+
+export function compress(body: Uint8Array, encoding: 'br' | 'gzip'): Uint8Array {
+  if (encoding === 'gzip') return Bun.gzipSync(body as Uint8Array<ArrayBuffer>)
+  // Brotli at a quality that keeps render-time compression cheap.
+  return new Uint8Array(brotliCompressSync(body, { params: { [constants.BROTLI_PARAM_QUALITY]: 5 } }))
+}
+
+export interface HtmlOptions {
+  status?: number
+  nonce: string
+  headers?: Record<string, string>
+}
+
+/** An HTML answer, compressed when the client accepts it and it is worth it. Pages are per user: never cached. */
+export function htmlResponse(request: Request, body: string, options: HtmlOptions): Response {
+  const headers: Record<string, string> = {
+    'content-type': 'text/html; charset=utf-8',
+    'cache-control': 'no-store',
+    'content-security-policy': contentSecurityPolicy(options.nonce),
+    vary: 'Accept-Encoding, HX-Request',
+    ...options.headers,
+  }
+  let bytes: Uint8Array = new TextEncoder().encode(body)
+  const encoding = bytes.byteLength >= MIN_COMPRESS ? preferredEncoding(request) : undefined
+  if (encoding) {
+    bytes = compress(bytes, encoding)
+    headers['content-encoding'] = encoding
+  }
+  return new Response(bytes as Uint8Array<ArrayBuffer>, { status: options.status ?? 200, headers })
+}

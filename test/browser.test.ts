@@ -1,0 +1,261 @@
+// The web UI in real headless Chromium against the real server: the daily flows, without and with JavaScript.
+import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import type { Browser, BrowserContext, Page } from 'playwright-core'
+import { chromiumPath, launch, step, watchProblems } from './helpers/browser'
+import { adminUrl, createScratchDatabase } from './helpers/db'
+import { startServer, type RunningServer } from './helpers/server'
+
+const PASSWORD = 'correct horse battery'
+const cleanups: Array<() => Promise<void> | void> = []
+let server: RunningServer
+let browser: Browser
+
+if (!chromiumPath) {
+  // A laptop without Chromium cannot run these; CI installs it (.ci/run) and must run them.
+  if (process.env.CI) throw new Error('CI must run the browser tests, but no Chromium was found')
+  console.warn('browser tests not run: no Chromium here (install Debian\'s "chromium" or set CHROMIUM_PATH)')
+}
+
+beforeAll(async () => {
+  if (!chromiumPath) return
+  let env: Record<string, string>
+  if (adminUrl) {
+    const scratch = await createScratchDatabase()
+    cleanups.push(scratch.drop)
+    env = { DATABASE_URL: scratch.url }
+  } else {
+    const dir = mkdtempSync(join(tmpdir(), 'todo-browser-'))
+    cleanups.push(() => rmSync(dir, { recursive: true, force: true }))
+    env = { DATABASE_URL: '', DATA_DIR: dir }
+  }
+  server = await startServer(env)
+  cleanups.push(() => void server.stop())
+  browser = await launch()
+  cleanups.push(() => browser.close())
+}, 60_000)
+afterAll(async () => {
+  for (const c of cleanups.reverse()) await c()
+})
+
+async function signUp(context: BrowserContext, email: string): Promise<Page> {
+  const page = await context.newPage()
+  await page.goto(`${server.url}/signup`)
+  await page.fill('#email', email)
+  await page.fill('#password', PASSWORD)
+  await page.click('form button[type=submit]')
+  await page.waitForURL(`${server.url}/tasks`)
+  return page
+}
+
+async function quickAdd(page: Page, task: { title: string; tags?: string; priority?: string; due?: string }) {
+  await page.fill('#qa-title', task.title)
+  if (task.tags || task.priority || task.due) {
+    if (!(await page.isVisible('#qa-tags'))) await page.click('#quick-add summary')
+    if (task.tags) await page.fill('#qa-tags', task.tags)
+    if (task.priority) await page.selectOption('#qa-priority', task.priority)
+    if (task.due) await page.fill('#qa-due', task.due)
+  }
+  const before = await page.locator('#task-items > li').count()
+  await page.press('#qa-title', 'Enter')
+  await page.waitForFunction((n) => document.querySelectorAll('#task-items > li').length === n + 1, before)
+}
+
+const titles = (page: Page) => page.locator('#task-items .title').allTextContents()
+
+const run = describe.if(Boolean(chromiumPath))
+
+run('with JavaScript (htmx)', () => {
+  let context: BrowserContext
+  let page: Page
+  let problems: string[]
+
+  beforeAll(async () => {
+    context = await browser.newContext({ timezoneId: 'Europe/Berlin', viewport: { width: 1100, height: 900 } })
+    page = await signUp(context, 'ada@example.com')
+    problems = watchProblems(page)
+  })
+  afterAll(() => context.close())
+
+  test('sign-up took the browser time zone', async () => {
+    await page.goto(`${server.url}/settings`)
+    expect(await page.inputValue('#timezone')).toBe('Europe/Berlin')
+    await page.goto(`${server.url}/tasks`)
+  })
+
+  test('add tasks with tags, priority and due dates; the due date is read in the user zone', async () => {
+    await step(page, 'quick add', async () => {
+      await page.keyboard.press('n')
+      expect(await page.evaluate(() => document.activeElement?.id)).toBe('qa-title')
+      await quickAdd(page, { title: 'Buy milk', tags: 'home, errands', priority: 'low', due: '2030-01-10T09:00' })
+      await quickAdd(page, { title: 'Write report', tags: 'work', priority: 'high', due: '2030-01-05T17:00' })
+      await quickAdd(page, { title: 'Call plumber', tags: 'home', due: '2030-01-07T08:30' })
+      await quickAdd(page, { title: '<img src=x onerror=alert(1)>' })
+      expect(await titles(page)).toEqual(['<img src=x onerror=alert(1)>', 'Call plumber', 'Write report', 'Buy milk'])
+      // The quick add is fresh and focused for the next task.
+      expect(await page.inputValue('#qa-title')).toBe('')
+      expect(await page.evaluate(() => document.activeElement?.id)).toBe('qa-title')
+      const due = await page.locator('li:has-text("Write report") time').getAttribute('datetime')
+      expect(due).toBe('2030-01-05T16:00:00.000Z')
+      expect(await page.locator('#task-items img').count()).toBe(0)
+    })
+  }, 60_000)
+
+  test('search as you type, filter by tag, sort; all of it in the URL and kept on reload', async () => {
+    await step(page, 'search filter sort', async () => {
+      await page.fill('#search', 'report')
+      await page.waitForFunction(() => location.search.includes('search=report'))
+      await page.waitForFunction(() => document.querySelectorAll('#task-items > li').length === 1)
+      expect(await titles(page)).toEqual(['Write report'])
+
+      await page.fill('#search', '')
+      await page.waitForFunction(() => document.querySelectorAll('#task-items > li').length === 4)
+      await page.click('#task-items li:has-text("Buy milk") a.chip:has-text("#home")')
+      await page.waitForFunction(() => location.search.includes('tags=home'))
+      await page.waitForFunction(() => document.querySelectorAll('#task-items > li').length === 2)
+      expect((await titles(page)).sort()).toEqual(['Buy milk', 'Call plumber'])
+
+      await page.selectOption('#f-sort', 'due_date')
+      await page.waitForFunction(() => location.search.includes('sort=due_date'))
+      await page.waitForFunction(() => document.querySelector('#task-items .title')?.textContent === 'Call plumber')
+      expect(await titles(page)).toEqual(['Call plumber', 'Buy milk'])
+
+      await page.reload()
+      expect(new URL(page.url()).searchParams.get('tags')).toBe('home')
+      expect(await page.inputValue('#f-sort')).toBe('due_date')
+      expect(await titles(page)).toEqual(['Call plumber', 'Buy milk'])
+      await expect(page.locator('.chip.active').textContent()).resolves.toContain('#home')
+
+      await page.goBack()
+      await page.waitForFunction(() => !location.search.includes('sort=due_date'))
+      await page.goto(`${server.url}/tasks`)
+    })
+  }, 60_000)
+
+  test('edit inline; Escape cancels an edit', async () => {
+    await step(page, 'inline edit', async () => {
+      const item = page.locator('#task-items li:has-text("Buy milk")')
+      await item.locator('a:has-text("Edit")').click()
+      const form = page.locator('form.edit')
+      await form.waitFor()
+      expect(await page.evaluate(() => (document.activeElement as HTMLInputElement | null)?.name)).toBe('title')
+      await form.locator('input[name=title]').fill('Buy oat milk')
+      await form.locator('button:has-text("Save")').click()
+      await page.locator('#task-items .title:text-is("Buy oat milk")').waitFor()
+      expect(await page.locator('form.edit').count()).toBe(0)
+
+      await page.locator('#task-items li:has-text("Call plumber") a:has-text("Edit")').click()
+      await page.locator('form.edit').waitFor()
+      await page.locator('form.edit input[name=title]').fill('Should not be saved')
+      await page.keyboard.press('Escape')
+      await page.locator('form.edit').waitFor({ state: 'detached' })
+      expect(await titles(page)).toContain('Call plumber')
+      expect(await titles(page)).not.toContain('Should not be saved')
+    })
+  }, 60_000)
+
+  test('an invalid edit shows the error in place', async () => {
+    await step(page, 'invalid edit', async () => {
+      await page.locator('#task-items li:has-text("Call plumber") a:has-text("Edit")').click()
+      const form = page.locator('form.edit')
+      await form.locator('input[name=tags]').fill('ok, has space')
+      await form.locator('button:has-text("Save")').click()
+      await form.locator('.form-error').waitFor()
+      expect(await form.locator('.form-error').textContent()).toContain('has space')
+      await page.keyboard.press('Escape')
+      await page.locator('form.edit').waitFor({ state: 'detached' })
+    })
+  }, 60_000)
+
+  test('complete and reopen with the checkbox; the counts follow', async () => {
+    await step(page, 'complete reopen', async () => {
+      const check = page.locator('#task-items li:has-text("Write report") .check')
+      await check.click()
+      await page.waitForFunction(() => document.querySelector('#task-items li.done .title')?.textContent === 'Write report')
+      expect(await page.locator('#task-items li:has-text("Write report") .check').getAttribute('aria-checked')).toBe('true')
+      expect(await page.locator('#counts a:has-text("Completed") .count').textContent()).toBe('1')
+      await page.locator('#task-items li:has-text("Write report") .check').click()
+      await page.waitForFunction(() => document.querySelectorAll('#task-items li.done').length === 0)
+      expect(await page.locator('#counts a:has-text("Completed") .count').textContent()).toBe('0')
+    })
+  }, 60_000)
+
+  test('delete, then undo from the toast', async () => {
+    await step(page, 'delete undo', async () => {
+      await page.locator('#task-items li:has-text("Call plumber") button:has-text("Delete")').click()
+      await page.waitForFunction(() => ![...document.querySelectorAll('#task-items .title')].some((t) => t.textContent === 'Call plumber'))
+      const toast = page.locator('#toasts .toast')
+      await toast.waitFor()
+      expect(await toast.textContent()).toContain('Deleted "Call plumber"')
+      await toast.locator('button:has-text("Undo")').click()
+      await page.locator('#task-items .title:text-is("Call plumber")').waitFor()
+      expect((await titles(page)).length).toBe(4)
+    })
+  }, 60_000)
+
+  test('bulk complete', async () => {
+    await step(page, 'bulk complete', async () => {
+      await page.locator('#task-items li:has-text("Buy oat milk") input.select').check()
+      await page.locator('#task-items li:has-text("Call plumber") input.select').check()
+      await page.click('#bulk button:has-text("Complete selected")')
+      await page.waitForFunction(() => document.querySelectorAll('#task-items li.done').length === 2)
+      const done = await page.locator('#task-items li.done .title').allTextContents()
+      expect(done.sort()).toEqual(['Buy oat milk', 'Call plumber'])
+      expect(await page.locator('#toasts .toast').last().textContent()).toContain('Completed 2 tasks')
+    })
+  }, 60_000)
+
+  test('usable at 375 px: nothing overflows sideways', async () => {
+    await page.setViewportSize({ width: 375, height: 800 })
+    await page.reload()
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth)
+    expect(overflow).toBeLessThanOrEqual(0)
+    await page.setViewportSize({ width: 1100, height: 900 })
+  })
+
+  test('no script errors or CSP violations happened, and the XSS title never ran', () => {
+    expect(problems).toEqual([])
+  })
+
+  test('a second user sees none of the first user tasks, on any page', async () => {
+    const other = await browser.newContext()
+    try {
+      const page2 = await signUp(other, 'bob@example.com')
+      expect(await titles(page2)).toEqual([])
+      expect(await page2.textContent('#task-list')).toContain('Nothing to do yet')
+      await page2.goto(`${server.url}/tasks?search=report`)
+      expect(await titles(page2)).toEqual([])
+      const id = await page.locator('#task-items li:has-text("Write report")').getAttribute('data-id')
+      const edit = await page2.goto(`${server.url}/tasks/${id}/edit`)
+      expect(edit!.status()).toBe(404)
+      expect(await page2.textContent('body')).not.toContain('Write report')
+    } finally {
+      await other.close()
+    }
+  }, 60_000)
+})
+
+run('without JavaScript: forms post and redirect', () => {
+  test('sign up, add, complete, edit and delete', async () => {
+    const context = await browser.newContext({ javaScriptEnabled: false })
+    const page = await signUp(context, 'nojs@example.com')
+    await step(page, 'no-js flow', async () => {
+      await page.fill('#qa-title', 'Plain form task')
+      await page.click('#quick-add button.primary')
+      await page.waitForURL(`${server.url}/tasks`)
+      expect(await titles(page)).toEqual(['Plain form task'])
+      await page.click('#task-items .check')
+      expect(await page.locator('#task-items li.done').count()).toBe(1)
+      await page.click('#task-items a:has-text("Edit")')
+      await page.fill('form.edit input[name=title]', 'Renamed without JS')
+      await page.click('form.edit button:has-text("Save")')
+      await page.waitForURL(`${server.url}/tasks`)
+      expect(await titles(page)).toEqual(['Renamed without JS'])
+      await page.click('#task-items button:has-text("Delete")')
+      expect(await titles(page)).toEqual([])
+    })
+    await context.close()
+  }, 60_000)
+})

@@ -1,0 +1,168 @@
+// Sign-up, log-in and settings (time zone, personal API tokens).
+import { Html } from '@elysiajs/html'
+import type { TokenView } from '../src/features/auth/service'
+import { formatAbsolute } from './format'
+import { Layout } from './layout'
+
+export interface AuthFormProps {
+  mode: 'login' | 'signup'
+  nonce: string
+  csrf: string
+  next: string
+  email?: string
+  error?: { field?: string; message: string }
+}
+
+export function AuthPage({ mode, nonce, csrf, next, email, error }: AuthFormProps) {
+  const login = mode === 'login'
+  const action = login ? '/login' : '/signup'
+  return (
+    <Layout title={login ? 'Log in' : 'Sign up'} nonce={nonce} csrf={csrf}>
+      <section class="card narrow">
+        <h1>{login ? 'Log in' : 'Create your account'}</h1>
+        <form method="post" action={action} class="stack">
+          <input type="hidden" name="_csrf" value={csrf} />
+          <input type="hidden" name="next" value={next} />
+          {login ? '' : <input type="hidden" name="timezone" value="" data-browser-timezone />}
+          <label for="email">Email</label>
+          <input id="email" name="email" type="email" value={email ?? ''} autocomplete="email" required maxlength="254" aria-invalid={error?.field === 'email' ? 'true' : undefined} />
+          <label for="password">Password</label>
+          <input
+            id="password"
+            name="password"
+            type="password"
+            autocomplete={login ? 'current-password' : 'new-password'}
+            required
+            minlength={login ? undefined : '8'}
+            maxlength="128"
+            aria-invalid={error?.field === 'password' ? 'true' : undefined}
+          />
+          {login ? '' : <p class="hint">At least 8 characters.</p>}
+          {error ? (
+            <p class="form-error" role="alert" safe>
+              {error.message}
+            </p>
+          ) : (
+            ''
+          )}
+          <button type="submit" class="primary">{login ? 'Log in' : 'Sign up'}</button>
+        </form>
+        <p class="hint">
+          {login ? (
+            <>
+              New here? <a href={`/signup?next=${encodeURIComponent(next)}`}>Create an account</a>
+            </>
+          ) : (
+            <>
+              Already have an account? <a href={`/login?next=${encodeURIComponent(next)}`}>Log in</a>
+            </>
+          )}
+        </p>
+      </section>
+    </Layout>
+  )
+}
+
+export interface SettingsProps {
+  nonce: string
+  csrf: string
+  email: string
+  timezone: string
+  timezones: string[]
+  tokens: TokenView[]
+  now: Date
+  /** A token just created: its value is shown this once. */
+  created?: { name: string; token: string }
+  saved?: boolean
+  error?: { field?: string; message: string }
+}
+
+export function TokenList({ tokens, csrf, timezone, now }: Pick<SettingsProps, 'tokens' | 'csrf' | 'timezone' | 'now'>) {
+  if (tokens.length === 0) return <p id="tokens" class="hint">No API tokens yet.</p>
+  return (
+    <ul id="tokens" class="tokens">
+      {tokens.map((t) => (
+        <li>
+          <span class="name" safe>{t.name}</span>
+          <code safe>{t.token_prefix}…</code>
+          <span class="hint" safe>
+            {`created ${formatAbsolute(new Date(t.created_at), timezone, now)}${t.last_used_at ? `, last used ${formatAbsolute(new Date(t.last_used_at), timezone, now)}` : ', never used'}`}
+          </span>
+          <form method="post" action={`/settings/tokens/${t.id}/revoke`} hx-post={`/settings/tokens/${t.id}/revoke`} hx-target="#tokens" hx-swap="outerHTML" class="inline">
+            <input type="hidden" name="_csrf" value={csrf} />
+            <button type="submit" class="ghost danger" aria-label={`Revoke token ${t.name}`}>Revoke</button>
+          </form>
+        </li>
+      ))}
+    </ul>
+  )
+}
+
+export function SettingsPage(props: SettingsProps) {
+  const { nonce, csrf, email, timezone, timezones, created, saved, error } = props
+  return (
+    <Layout title="Settings" nonce={nonce} csrf={csrf} email={email} active="settings">
+      <h1>Settings</h1>
+      <section class="card" aria-labelledby="tz-heading">
+        <h2 id="tz-heading">Time zone</h2>
+        <p class="hint">Due dates are entered and shown in this zone.</p>
+        <form method="post" action="/settings/timezone" class="line">
+          <input type="hidden" name="_csrf" value={csrf} />
+          <label for="timezone" class="visually-hidden">Time zone</label>
+          <select id="timezone" name="timezone" aria-invalid={error?.field === 'timezone' ? 'true' : undefined}>
+            {timezones.map((zone) => (
+              <option value={zone} selected={zone === timezone} safe>
+                {zone}
+              </option>
+            ))}
+          </select>
+          <button type="submit" class="primary">Save</button>
+        </form>
+        {saved ? <p class="ok" role="status">Saved.</p> : ''}
+      </section>
+      <section class="card" aria-labelledby="tokens-heading">
+        <h2 id="tokens-heading">API tokens</h2>
+        <p class="hint">For scripts and AI assistants: send as <code>Authorization: Bearer &lt;token&gt;</code>.</p>
+        {created ? (
+          <div class="secret" role="status">
+            <p>
+              New token <strong safe>{created.name}</strong>. Copy it now: it will not be shown again.
+            </p>
+            <code class="token-value" safe>{created.token}</code>
+          </div>
+        ) : (
+          ''
+        )}
+        <form method="post" action="/settings/tokens" class="line">
+          <input type="hidden" name="_csrf" value={csrf} />
+          <label for="token-name" class="visually-hidden">Token name</label>
+          <input id="token-name" name="name" placeholder="Name, e.g. laptop" maxlength="100" required aria-invalid={error?.field === 'name' ? 'true' : undefined} />
+          <button type="submit">Create token</button>
+        </form>
+        {error ? (
+          <p class="form-error" role="alert" safe>
+            {error.message}
+          </p>
+        ) : (
+          ''
+        )}
+        <TokenList {...props} />
+      </section>
+    </Layout>
+  )
+}
+
+/** A full page for an error a person reached by navigating (not by an htmx request). */
+export function ErrorPage({ status, message, nonce, csrf }: { status: number; message: string; nonce: string; csrf: string }) {
+  return (
+    <Layout title={status === 404 ? 'Not found' : 'Something went wrong'} nonce={nonce} csrf={csrf}>
+      <section class="card narrow">
+        <h1>{status === 404 ? 'Not found' : status === 403 ? 'Not allowed' : 'Something went wrong'}</h1>
+        <p safe>{message}</p>
+        <p>
+          <a href="/tasks">Back to your tasks</a>
+        </p>
+      </section>
+    </Layout>
+  )
+}

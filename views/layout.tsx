@@ -1,0 +1,95 @@
+// The page shell: head (our own CSS and scripts, htmx config), the top bar, the live region for toasts.
+import { Html, type PropsWithChildren } from '@elysiajs/html'
+import { assetUrl } from '../src/web/assets'
+
+export interface ShellProps {
+  title: string
+  nonce: string
+  /** The CSRF token: every htmx request sends it as a header, every form as a field. */
+  csrf: string
+  /** The signed-in user's email, for the top bar; absent on the sign-in pages. */
+  email?: string
+  active?: 'tasks' | 'settings'
+}
+
+export function Layout({ title, nonce, csrf, email, active, children }: PropsWithChildren<ShellProps>) {
+  const htmxConfig = JSON.stringify({ includeIndicatorCSS: false, inlineScriptNonce: nonce, defaultTimeout: 15000 })
+  return (
+    <>
+      {'<!doctype html>'}
+      <html lang="en">
+        <head>
+          <meta charset="utf-8" />
+          <meta name="viewport" content="width=device-width, initial-scale=1" />
+          <title safe>{title} · todo-chatbot</title>
+          <meta name="htmx-config" content={htmxConfig} />
+          <link rel="icon" href={assetUrl('icon.svg')} type="image/svg+xml" />
+          <link rel="stylesheet" href={assetUrl('app.css')} />
+          <script src={assetUrl('htmx.js')} defer nonce={nonce}></script>
+          <script src={assetUrl('app.js')} defer nonce={nonce}></script>
+        </head>
+        <body hx-headers:inherited={JSON.stringify({ 'X-CSRF-Token': csrf })}>
+          <a class="skip" href="#main">Skip to content</a>
+          <header class="topbar">
+            <a class="brand" href={email ? '/tasks' : '/login'}>
+              <img src={assetUrl('icon.svg')} alt="" width="22" height="22" /> todo-chatbot
+            </a>
+            {email ? (
+              <nav aria-label="Main">
+                <a href="/tasks" aria-current={active === 'tasks' ? 'page' : undefined}>Tasks</a>
+                <a href="/settings" aria-current={active === 'settings' ? 'page' : undefined}>Settings</a>
+                <form method="post" action="/logout" class="inline">
+                  <input type="hidden" name="_csrf" value={csrf} />
+                  <button type="submit" class="link" title={`Signed in as ${email}`}>Log out</button>
+                </form>
+              </nav>
+            ) : (
+              ''
+            )}
+          </header>
+          <main id="main" tabindex="-1">
+            {children}
+          </main>
+          <div id="toasts" class="toasts" role="status" aria-live="polite"></div>
+        </body>
+      </html>
+    </>
+  )
+}
+
+/** A message that comes and goes; `undo` adds a button that restores deleted tasks. */
+export function Toast({ message, undoIds, csrf, kind = 'info' }: { message: string; undoIds?: string[]; csrf: string; kind?: 'info' | 'error' }) {
+  return (
+    <div class={`toast ${kind}`} data-autodismiss={undoIds ? '7000' : '4000'} role={kind === 'error' ? 'alert' : undefined}>
+      <span safe>{message}</span>
+      {undoIds && undoIds.length > 0 ? (
+        <form method="post" action="/tasks/restore" hx-post="/tasks/restore" hx-swap="none" class="inline">
+          <input type="hidden" name="_csrf" value={csrf} />
+          {undoIds.map((id) => (
+            <input type="hidden" name="ids" value={id} />
+          ))}
+          <button type="submit" class="link undo">Undo</button>
+        </form>
+      ) : (
+        ''
+      )}
+      <button type="button" class="dismiss" aria-label="Dismiss">×</button>
+    </div>
+  )
+}
+
+/** Content swapped into another part of the page by the same response (htmx 4 partials). */
+export function Partial({ target, swap, children }: PropsWithChildren<{ target: string; swap: string }>) {
+  return (
+    <hx-partial hx-target={target} hx-swap={swap}>
+      {children}
+    </hx-partial>
+  )
+}
+
+/** A toast delivered alongside an htmx response. */
+export const ToastPartial = (props: Parameters<typeof Toast>[0]) => (
+  <Partial target="#toasts" swap="beforeend">
+    <Toast {...props} />
+  </Partial>
+)

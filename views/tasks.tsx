@@ -1,0 +1,496 @@
+// The task workspace: quick add, filters, the list with its items, inline edit and paging; each part is a swap target.
+import { Html } from '@elysiajs/html'
+import type { TaskPage } from '../src/features/tasks/list'
+import type { TaskView } from '../src/features/tasks/model'
+import { dueState, formatAbsolute, formatRelative, toLocalInput } from './format'
+import { Layout, Partial } from './layout'
+
+/** What every list rendering needs to know. */
+export interface ListContext {
+  csrf: string
+  timezone: string
+  now: Date
+  /** The list's canonical query string (no leading ?), e.g. `tags=home&sort=due_date`. */
+  query: string
+  /** The list parameters as given (only non-empty ones). */
+  params: Record<string, string>
+}
+
+export interface ListData {
+  page: TaskPage
+  counts: { pending: number; completed: number }
+  /** The user's most used tags, for filter chips. */
+  topTags: string[]
+}
+
+const listUrl = (query: string) => (query ? `/tasks?${query}` : '/tasks')
+
+/** The list URL with some parameters changed (a value of '' removes one); paging restarts. */
+export function withParams(params: Record<string, string>, changes: Record<string, string>): string {
+  const merged: Record<string, string> = { ...params, ...changes }
+  if (!changes.cursor) delete merged.cursor
+  const next = new URLSearchParams()
+  for (const [k, v] of Object.entries(merged)) if (v) next.set(k, v)
+  return listUrl(next.toString())
+}
+
+const hidden = (name: string, value: string) => <input type="hidden" name={name} value={value} />
+
+function FormKeys({ ctx }: { ctx: ListContext }) {
+  return (
+    <>
+      {hidden('_csrf', ctx.csrf)}
+      {hidden('back', listUrl(ctx.query))}
+    </>
+  )
+}
+
+const PRIORITY_LABEL = { high: 'High', medium: 'Medium', low: 'Low' } as const
+const RECURRENCE_LABEL: Record<string, string> = { DAILY: 'Daily', WEEKLY: 'Weekly', MONTHLY: 'Monthly' }
+
+function Due({ task, ctx }: { task: TaskView; ctx: ListContext }) {
+  if (!task.due_date) return ''
+  const due = new Date(task.due_date)
+  const state = dueState(due, task.status === 'pending', ctx.timezone, ctx.now)
+  return (
+    <span class={`due ${state}`}>
+      {state === 'overdue' ? <strong class="mark">Overdue</strong> : state === 'today' ? <strong class="mark">Today</strong> : ''}
+      <time datetime={task.due_date} title={task.due_date} safe>
+        {formatAbsolute(due, ctx.timezone, ctx.now)}
+      </time>
+      <span class="relative" data-relative={task.due_date} safe>
+        {formatRelative(due, ctx.now)}
+      </span>
+    </span>
+  )
+}
+
+/** A tag that narrows the list to it when clicked. */
+function TagChip({ tag, ctx }: { tag: string; ctx: ListContext }) {
+  const href = withParams(ctx.params, { tags: tag })
+  return (
+    <a class="chip" href={href} hx-get={href} hx-target="#workspace" hx-swap="outerHTML" hx-push-url="true" safe>
+      #{tag}
+    </a>
+  )
+}
+
+export function TaskItem({ task, ctx }: { task: TaskView; ctx: ListContext }) {
+  const done = task.status === 'completed'
+  const state = task.due_date ? dueState(new Date(task.due_date), !done, ctx.timezone, ctx.now) : 'none'
+  return (
+    <li id={`task-${task.id}`} class={`task${done ? ' done' : ''} ${state}`} data-id={task.id}>
+      <input type="checkbox" form="bulk" name="ids" value={task.id} class="select" aria-label={`Select "${task.title}"`} />
+      <form method="post" action={`/tasks/${task.id}/toggle`} hx-post={`/tasks/${task.id}/toggle`} hx-target="closest li" hx-swap="outerHTML" class="toggle">
+        <FormKeys ctx={ctx} />
+        <button type="submit" class="check" role="checkbox" aria-checked={done ? 'true' : 'false'} aria-label={`${done ? 'Reopen' : 'Complete'} "${task.title}"`}></button>
+      </form>
+      <div class="body">
+        <span class="title" safe>{task.title}</span>
+        {task.description ? <p class="desc" safe>{task.description}</p> : ''}
+        <div class="meta">
+          {task.priority !== 'medium' ? <span class={`priority ${task.priority}`}>{PRIORITY_LABEL[task.priority]}</span> : ''}
+          <Due task={task} ctx={ctx} />
+          {task.recurrence ? (
+            <span class="repeat" title={task.recurrence} safe>
+              ↻ {RECURRENCE_LABEL[task.recurrence] ?? 'Custom'}
+            </span>
+          ) : (
+            ''
+          )}
+          {task.tags.map((tag) => (
+            <TagChip tag={tag} ctx={ctx} />
+          ))}
+        </div>
+      </div>
+      <div class="actions">
+        <a href={`/tasks/${task.id}/edit?back=${encodeURIComponent(listUrl(ctx.query))}`} hx-get={`/tasks/${task.id}/edit`} hx-target="closest li" hx-swap="outerHTML" class="button ghost">
+          Edit
+        </a>
+        <form method="post" action={`/tasks/${task.id}/delete`} hx-post={`/tasks/${task.id}/delete`} hx-target="closest li" hx-swap="delete" class="inline">
+          <FormKeys ctx={ctx} />
+          <button type="submit" class="ghost danger" aria-label={`Delete "${task.title}"`}>Delete</button>
+        </form>
+      </div>
+    </li>
+  )
+}
+
+/** Values a task form shows: a task being edited, or what a person typed (after a validation error). */
+export interface TaskFormValues {
+  title?: string
+  description?: string
+  priority?: string
+  due?: string
+  recurrence?: string
+  rrule?: string
+  recurrence_from?: string
+  tags?: string
+}
+
+export function formValuesOf(task: TaskView, timezone: string): TaskFormValues {
+  const preset = task.recurrence && RECURRENCE_LABEL[task.recurrence] ? task.recurrence : task.recurrence ? 'CUSTOM' : ''
+  return {
+    title: task.title,
+    description: task.description,
+    priority: task.priority,
+    due: toLocalInput(task.due_date ? new Date(task.due_date) : null, timezone),
+    recurrence: preset,
+    rrule: preset === 'CUSTOM' ? task.recurrence! : '',
+    recurrence_from: task.recurrence_from,
+    tags: task.tags.join(', '),
+  }
+}
+
+const option = (value: string, label: string, current: string | undefined) => (
+  <option value={value} selected={value === (current ?? '')} safe>
+    {label}
+  </option>
+)
+
+/** The optional task fields, shared by quick add and inline edit. `prefix` keeps ids unique on the page. */
+function TaskFields({ values, prefix, error }: { values: TaskFormValues; prefix: string; error?: { field?: string } }) {
+  const invalid = (field: string) => (error?.field === field ? 'true' : undefined)
+  return (
+    <div class="fields">
+      <label for={`${prefix}-description`}>Description</label>
+      <textarea id={`${prefix}-description`} name="description" rows="2" maxlength="4000" aria-invalid={invalid('description')} safe>
+        {values.description ?? ''}
+      </textarea>
+      <div class="row">
+        <div>
+          <label for={`${prefix}-priority`}>Priority</label>
+          <select id={`${prefix}-priority`} name="priority">
+            {option('high', 'High', values.priority)}
+            {option('medium', 'Medium', values.priority ?? 'medium')}
+            {option('low', 'Low', values.priority)}
+          </select>
+        </div>
+        <div>
+          <label for={`${prefix}-due`}>Due</label>
+          <input id={`${prefix}-due`} type="datetime-local" name="due" value={values.due ?? ''} aria-invalid={invalid('due_date')} />
+        </div>
+      </div>
+      <div class="row">
+        <div>
+          <label for={`${prefix}-recurrence`}>Repeats</label>
+          <select id={`${prefix}-recurrence`} name="recurrence" aria-invalid={invalid('recurrence')}>
+            {option('', 'Never', values.recurrence)}
+            {option('DAILY', 'Daily', values.recurrence)}
+            {option('WEEKLY', 'Weekly', values.recurrence)}
+            {option('MONTHLY', 'Monthly', values.recurrence)}
+            {option('CUSTOM', 'Custom rule…', values.recurrence)}
+          </select>
+        </div>
+        <div>
+          <label for={`${prefix}-from`}>Next date counts from</label>
+          <select id={`${prefix}-from`} name="recurrence_from">
+            {option('due', 'the due date', values.recurrence_from ?? 'due')}
+            {option('completion', 'completion', values.recurrence_from)}
+          </select>
+        </div>
+      </div>
+      <label for={`${prefix}-rrule`}>Custom rule (RFC 5545, used when Repeats is “Custom rule”)</label>
+      <input id={`${prefix}-rrule`} name="rrule" value={values.rrule ?? ''} placeholder="FREQ=WEEKLY;BYDAY=MO,WE,FR" maxlength="500" aria-invalid={invalid('recurrence')} />
+      <label for={`${prefix}-tags`}>Tags (comma-separated)</label>
+      <input id={`${prefix}-tags`} name="tags" value={values.tags ?? ''} placeholder="home, errands" aria-invalid={invalid('tags')} />
+    </div>
+  )
+}
+
+function FieldError({ error, id }: { error?: { message: string }; id: string }) {
+  return error ? (
+    <p class="form-error" id={id} role="alert" safe>
+      {error.message}
+    </p>
+  ) : (
+    ''
+  )
+}
+
+export function QuickAdd({ ctx, values = {}, error }: { ctx: ListContext; values?: TaskFormValues; error?: { field?: string; message: string } }) {
+  return (
+    <form id="quick-add" class="card quick-add" method="post" action="/tasks" hx-post="/tasks" hx-target="this" hx-swap="outerHTML">
+      <FormKeys ctx={ctx} />
+      <div class="line">
+        <label for="qa-title" class="visually-hidden">New task title</label>
+        <input
+          id="qa-title"
+          name="title"
+          value={values.title ?? ''}
+          placeholder="Add a task… (press n)"
+          maxlength="200"
+          autocomplete="off"
+          required
+          aria-invalid={error?.field === 'title' ? 'true' : undefined}
+          aria-describedby={error ? 'qa-error' : undefined}
+        />
+        <button type="submit" class="primary">Add</button>
+      </div>
+      <details open={error && error.field !== 'title' ? true : undefined}>
+        <summary>More options</summary>
+        <TaskFields values={values} prefix="qa" error={error} />
+      </details>
+      <FieldError error={error} id="qa-error" />
+    </form>
+  )
+}
+
+export function TaskEdit({ task, ctx, values, error }: { task: TaskView; ctx: ListContext; values?: TaskFormValues; error?: { field?: string; message: string } }) {
+  const v = values ?? formValuesOf(task, ctx.timezone)
+  const prefix = `edit-${task.id.slice(-8)}`
+  return (
+    <li id={`task-${task.id}`} class="task editing">
+      <form method="post" action={`/tasks/${task.id}`} hx-post={`/tasks/${task.id}`} hx-target="closest li" hx-swap="outerHTML" class="edit" aria-label={`Edit "${task.title}"`}>
+        <FormKeys ctx={ctx} />
+        <label for={`${prefix}-title`}>Title</label>
+        <input id={`${prefix}-title`} name="title" value={v.title ?? ''} maxlength="200" required autofocus aria-invalid={error?.field === 'title' ? 'true' : undefined} />
+        <TaskFields values={v} prefix={prefix} error={error} />
+        <FieldError error={error} id={`${prefix}-error`} />
+        <div class="line end">
+          <a href={listUrl(ctx.query)} hx-get={`/tasks/${task.id}/item`} hx-target="closest li" hx-swap="outerHTML" class="button ghost" data-cancel>
+            Cancel
+          </a>
+          <button type="submit" class="primary">Save</button>
+        </div>
+      </form>
+    </li>
+  )
+}
+
+type Counts = ListData['counts']
+
+function Counts({ ctx, counts }: { ctx: ListContext; counts: Counts }) {
+  const link = (status: string, label: string, n: number) => {
+    const href = withParams(ctx.params, { status })
+    const current = (ctx.params.status ?? '') === status
+    return (
+      <a href={href} hx-get={href} hx-target="#workspace" hx-swap="outerHTML" hx-push-url="true" aria-current={current ? 'true' : undefined}>
+        <span safe>{label}</span> <span class="count" safe>{String(n)}</span>
+      </a>
+    )
+  }
+  return (
+    <nav id="counts" class="counts" aria-label="Status">
+      {link('', 'All', counts.pending + counts.completed)}
+      {link('pending', 'Pending', counts.pending)}
+      {link('completed', 'Completed', counts.completed)}
+    </nav>
+  )
+}
+
+/** The counts, swapped on their own when a change moves a task between statuses. */
+export const CountsPartial = (props: { ctx: ListContext; counts: Counts }) => (
+  <Partial target="#counts" swap="outerHTML">
+    <Counts {...props} />
+  </Partial>
+)
+
+function Pager({ ctx, next }: { ctx: ListContext; next: string | null }) {
+  if (!next) return <div id="pager"></div>
+  const href = withParams(ctx.params, { cursor: next })
+  return (
+    <div id="pager" class="pager">
+      <a href={href} hx-get={href} hx-target="#pager" hx-swap="outerHTML" class="button">
+        Load more
+      </a>
+    </div>
+  )
+}
+
+/** The next page of items appended to the list, and the pager replaced. */
+export function MoreItems({ ctx, page }: { ctx: ListContext; page: TaskPage }) {
+  return (
+    <>
+      <Pager ctx={ctx} next={page.next_cursor} />
+      <Partial target="#task-items" swap="beforeend">
+        {page.items.map((task) => (
+          <TaskItem task={task} ctx={ctx} />
+        ))}
+      </Partial>
+    </>
+  )
+}
+
+function EmptyState({ ctx, data }: { ctx: ListContext; data: ListData }) {
+  const filtered = Object.keys(ctx.params).some((k) => k !== 'sort' && k !== 'order')
+  if (filtered && data.counts.pending + data.counts.completed + data.page.total > 0) {
+    return (
+      <div id="empty-state" class="empty">
+        <p>No tasks match these filters.</p>
+        <a href="/tasks" hx-get="/tasks" hx-target="#workspace" hx-swap="outerHTML" hx-push-url="true" class="button">
+          Clear filters
+        </a>
+      </div>
+    )
+  }
+  return (
+    <div id="empty-state" class="empty">
+      <p>{filtered ? 'No tasks match these filters.' : 'Nothing to do yet. Add your first task above: press n to start typing.'}</p>
+    </div>
+  )
+}
+
+/** The list region: counts, bulk actions, items, pager. Reloads itself when tasks change elsewhere. */
+export function TaskList({ ctx, data }: { ctx: ListContext; data: ListData }) {
+  return (
+    <section id="task-list" aria-label="Tasks" hx-get={listUrl(ctx.query)} hx-trigger="tasks-changed from:body" hx-target="this" hx-swap="outerHTML">
+      <div class="list-head">
+        <Counts ctx={ctx} counts={data.counts} />
+        <form id="bulk" method="post" action="/tasks/bulk" hx-post="/tasks/bulk" hx-swap="none" class="bulk">
+          <FormKeys ctx={ctx} />
+          <label class="select-all">
+            <input type="checkbox" data-select-all /> <span>Select all</span>
+          </label>
+          <button type="submit" name="action" value="complete" class="ghost">Complete selected</button>
+          <button type="submit" name="action" value="delete" class="ghost danger">Delete selected</button>
+        </form>
+      </div>
+      <ul id="task-items" class="tasks">
+        {data.page.items.map((task) => (
+          <TaskItem task={task} ctx={ctx} />
+        ))}
+      </ul>
+      {data.page.items.length === 0 ? <EmptyState ctx={ctx} data={data} /> : ''}
+      <Pager ctx={ctx} next={data.page.next_cursor} />
+    </section>
+  )
+}
+
+function Filters({ ctx, data }: { ctx: ListContext; data: ListData }) {
+  const p = ctx.params
+  const activeTags = (p.tags ?? '').split(',').filter(Boolean)
+  return (
+    <form
+      id="filters"
+      class="filters"
+      role="search"
+      method="get"
+      action="/tasks"
+      hx-get="/tasks"
+      hx-target="#task-list"
+      hx-swap="outerHTML"
+      hx-push-url="true"
+      hx-trigger="input changed delay:300ms from:#search, change, submit"
+    >
+      <div class="line search-line">
+        <label for="search" class="visually-hidden">Search tasks</label>
+        <input id="search" type="search" name="search" value={p.search ?? ''} placeholder="Search tasks…" autocomplete="off" maxlength="200" />
+        <label for="f-sort" class="visually-hidden">Sort by</label>
+        <select id="f-sort" name="sort" class="fit">
+          {option('', 'Newest first', p.sort)}
+          {option('due_date', 'Due date', p.sort)}
+          {option('priority', 'Priority', p.sort)}
+          {option('title', 'Title', p.sort)}
+        </select>
+        <label for="f-order" class="visually-hidden">Order</label>
+        <select id="f-order" name="order" class="fit">
+          {option('', 'Natural order', p.order)}
+          {option('asc', 'Ascending', p.order)}
+          {option('desc', 'Descending', p.order)}
+        </select>
+      </div>
+      <details open={p.priority || p.due_date_from || p.due_date_to ? true : undefined}>
+        <summary>Filters</summary>
+        <div class="row">
+          <div>
+            <label for="f-priority">Priority</label>
+            <select id="f-priority" name="priority">
+              {option('', 'Any', p.priority)}
+              {option('high', 'High', p.priority)}
+              {option('medium', 'Medium', p.priority)}
+              {option('low', 'Low', p.priority)}
+            </select>
+          </div>
+          <div>
+            <label for="f-from">Due from</label>
+            <input id="f-from" type="date" name="due_date_from" value={p.due_date_from ?? ''} />
+          </div>
+          <div>
+            <label for="f-to">Due to</label>
+            <input id="f-to" type="date" name="due_date_to" value={p.due_date_to ?? ''} />
+          </div>
+        </div>
+      </details>
+      {p.status ? hidden('status', p.status) : ''}
+      {p.tags ? hidden('tags', p.tags) : ''}
+      <div class="chips" aria-label="Tags">
+        {activeTags.map((tag) => {
+          const rest = activeTags.filter((t) => t !== tag).join(',')
+          const href = withParams(p, { tags: rest })
+          return (
+            <a class="chip active" href={href} hx-get={href} hx-target="#workspace" hx-swap="outerHTML" hx-push-url="true" aria-label={`Remove tag filter ${tag}`}>
+              <span safe>#{tag}</span> ×
+            </a>
+          )
+        })}
+        {data.topTags
+          .filter((tag) => !activeTags.includes(tag))
+          .map((tag) => {
+            const href = withParams(p, { tags: [...activeTags, tag].join(',') })
+            return (
+              <a class="chip" href={href} hx-get={href} hx-target="#workspace" hx-swap="outerHTML" hx-push-url="true" safe>
+                #{tag}
+              </a>
+            )
+          })}
+      </div>
+      <noscript>
+        <button type="submit">Apply filters</button>
+      </noscript>
+    </form>
+  )
+}
+
+/** Filters and list together: swapped whole when a link changes the filters themselves (a tag chip, a status). */
+export function Workspace({ ctx, data }: { ctx: ListContext; data: ListData }) {
+  return (
+    <div id="workspace">
+      <Filters ctx={ctx} data={data} />
+      <TaskList ctx={ctx} data={data} />
+    </div>
+  )
+}
+
+export function WorkspacePage({
+  ctx,
+  data,
+  nonce,
+  email,
+  quickAdd,
+  error,
+}: {
+  ctx: ListContext
+  data: ListData
+  nonce: string
+  email: string
+  quickAdd?: { values: TaskFormValues; error: { field?: string; message: string } }
+  error?: string
+}) {
+  return (
+    <Layout title="Tasks" nonce={nonce} csrf={ctx.csrf} email={email} active="tasks">
+      <h1 class="visually-hidden">Tasks</h1>
+      {error ? (
+        <p class="form-error" role="alert" safe>
+          {error}
+        </p>
+      ) : (
+        ''
+      )}
+      <QuickAdd ctx={ctx} values={quickAdd?.values} error={quickAdd?.error} />
+      <Workspace ctx={ctx} data={data} />
+    </Layout>
+  )
+}
+
+/** A task's edit form as a page of its own, for browsers without JavaScript. */
+export function EditPage({ task, ctx, nonce, email, values, error }: { task: TaskView; ctx: ListContext; nonce: string; email: string; values?: TaskFormValues; error?: { field?: string; message: string } }) {
+  return (
+    <Layout title={`Edit: ${task.title}`} nonce={nonce} csrf={ctx.csrf} email={email} active="tasks">
+      <h1>Edit task</h1>
+      <ul class="tasks">
+        <TaskEdit task={task} ctx={ctx} values={values} error={error} />
+      </ul>
+    </Layout>
+  )
+}
