@@ -27,20 +27,23 @@ type Form = Record<string, string | string[] | undefined>
 const first = (v: string | string[] | undefined) => (Array.isArray(v) ? v[0] : v)
 const all = (v: string | string[] | undefined) => (v === undefined ? [] : Array.isArray(v) ? v : [v])
 
-/** A task form's fields as the task services take them (wall-clock due dates are read in the user's zone). */
+/**
+ * A task form's fields as the task services take them (wall-clock due dates are read in the user's
+ * zone). For an edit (`partial`), only the fields the form sent change.
+ */
 function taskInput(form: Form, partial: boolean): Record<string, unknown> {
-  const preset = first(form.recurrence) ?? ''
-  const recurrence = preset === 'CUSTOM' ? (first(form.rrule) ?? '') : preset
-  const input: Record<string, unknown> = {
-    title: first(form.title) ?? '',
-    description: first(form.description) ?? '',
-    priority: first(form.priority) || 'medium',
-    due_date: first(form.due) ? first(form.due) : null,
-    recurrence: recurrence || null,
-    recurrence_from: first(form.recurrence_from) || 'due',
-    tags: (first(form.tags) ?? '').split(',').map((t) => t.trim()).filter(Boolean),
+  const sent = (...keys: string[]) => !partial || keys.some((k) => form[k] !== undefined)
+  const input: Record<string, unknown> = {}
+  if (sent('title')) input.title = first(form.title) ?? ''
+  if (sent('description')) input.description = first(form.description) ?? ''
+  if (sent('priority')) input.priority = first(form.priority) || 'medium'
+  if (sent('due')) input.due_date = first(form.due) || null
+  if (sent('recurrence', 'rrule')) {
+    const preset = first(form.recurrence) ?? ''
+    input.recurrence = (preset === 'CUSTOM' ? first(form.rrule) : preset) || null
   }
-  if (partial && form.title === undefined) delete input.title
+  if (sent('recurrence_from')) input.recurrence_from = first(form.recurrence_from) || 'due'
+  if (sent('tags')) input.tags = (first(form.tags) ?? '').split(',').map((t) => t.trim()).filter(Boolean)
   return input
 }
 

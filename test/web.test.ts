@@ -1,0 +1,315 @@
+// The web UI's routes in-process: security (CSRF, CSP, escaping, next, isolation), fragments, plain-form redirects, assets.
+import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
+import { PASSWORD, testApp, type TestApp } from './helpers/app'
+
+let t: TestApp
+let alice: { token: string; csrf: string }
+let bob: { token: string; csrf: string }
+
+/** How many elements of the page match `selector`, as an HTML parser (Bun's HTMLRewriter) reads it. */
+function count(html: string, selector: string): number {
+  let n = 0
+  new HTMLRewriter().on(selector, { element: () => void n++ }).transform(html)
+  return n
+}
+
+/** The page as a browser would parse it holds no element or handler the payloads tried to inject. */
+function inert(html: string) {
+  expect(count(html, 'img[onerror]')).toBe(0)
+  expect(count(html, 'img[src="x"]')).toBe(0)
+  expect(count(html, 'script:not([src])')).toBe(0)
+}
+
+/** The CSRF token a page carries (the hidden form field). */
+const csrfOf = (html: string) => /name="_csrf" value="([^"]+)"/.exec(html)?.[1] ?? ''
+
+async function browser(method: string, path: string, options: { session?: string; form?: Record<string, string | string[]>; headers?: Record<string, string> } = {}) {
+  const headers: Record<string, string> = { accept: 'text/html', ...options.headers }
+  if (options.session) headers.cookie = `session=${options.session}${headers.cookie ? `; ${headers.cookie}` : ''}`
+  let body: string | undefined
+  if (options.form) {
+    const params = new URLSearchParams()
+    for (const [k, v] of Object.entries(options.form)) for (const one of Array.isArray(v) ? v : [v]) params.append(k, one)
+    body = params.toString()
+    headers['content-type'] = 'application/x-www-form-urlencoded'
+  }
+  const res = await t.app.handle(new Request(`http://localhost${path}`, { method, headers, body }))
+  return { status: res.status, headers: res.headers, text: await res.text() }
+}
+
+async function signedIn(): Promise<{ token: string; csrf: string }> {
+  const { token } = await t.signUp()
+  const page = await browser('GET', '/tasks', { session: token })
+  return { token, csrf: csrfOf(page.text) }
+}
+
+async function addTask(who: { token: string }, body: Record<string, unknown>): Promise<{ id: string; title: string }> {
+  return (await t.call('POST', '/api/v1/tasks', { token: who.token, body })).body
+}
+
+beforeAll(async () => {
+  t = await testApp({ clock: () => new Date('2026-11-25T12:00:00Z') })
+  alice = await signedIn()
+  bob = await signedIn()
+})
+afterAll(() => t.dispose())
+
+describe('security headers and CSP', () => {
+  test('pages carry a strict CSP whose nonce is on our scripts, and the usual protective headers', async () => {
+    const page = await browser('GET', '/tasks', { session: alice.token })
+    const csp = page.headers.get('content-security-policy')!
+    expect(csp).toContain("default-src 'self'")
+    expect(csp).toContain("frame-ancestors 'none'")
+    expect(csp).not.toContain('unsafe-inline')
+    expect(csp).not.toContain('unsafe-eval')
+    const nonce = /'nonce-([^']+)'/.exec(csp)![1]!
+    const scripts = [...page.text.matchAll(/<script([^>]*)>/g)].map((m) => m[1]!)
+    expect(scripts.length).toBe(2)
+    for (const attrs of scripts) {
+      expect(attrs).toContain(`nonce="${nonce}"`)
+      expect(attrs).toMatch(/src="\/assets\//)
+    }
+    expect(page.text).not.toContain('hx-on')
+    expect(page.headers.get('x-content-type-options')).toBe('nosniff')
+    expect(page.headers.get('referrer-policy')).toBe('same-origin')
+    expect(page.headers.get('x-frame-options')).toBe('DENY')
+    expect(page.headers.get('cache-control')).toBe('no-store')
+  })
+
+  test('each page gets a fresh nonce', async () => {
+    const a = await browser('GET', '/tasks', { session: alice.token })
+    const b = await browser('GET', '/tasks', { session: alice.token })
+    expect(a.headers.get('content-security-policy')).not.toBe(b.headers.get('content-security-policy'))
+  })
+})
+
+describe('CSRF', () => {
+  test('an unsafe request without the token, or with a wrong one, is refused with 403 and changes nothing', async () => {
+    for (const form of [{ title: 'forged' } as Record<string, string>, { title: 'forged', _csrf: 'wrong' }, { title: 'forged', _csrf: bob.csrf }]) {
+      const res = await browser('POST', '/tasks', { session: alice.token, form })
+      expect(res.status).toBe(403)
+      expect(res.text).toContain('did not come from this site')
+    }
+    const list = await t.call('GET', '/api/v1/tasks?search=forged', { token: alice.token })
+    expect(list.body.total).toBe(0)
+  })
+
+  test('the token is accepted as a form field or as the header htmx sends', async () => {
+    const field = await browser('POST', '/tasks', { session: alice.token, form: { title: 'by form', _csrf: alice.csrf } })
+    expect(field.status).toBe(303)
+    const header = await browser('POST', '/tasks', { session: alice.token, form: { title: 'by htmx' }, headers: { 'hx-request': 'true', 'x-csrf-token': alice.csrf } })
+    expect(header.status).toBe(200)
+    expect(header.headers.get('hx-trigger')).toBe('tasks-changed')
+  })
+
+  test('log-in and log-out need their tokens too', async () => {
+    const login = await browser('POST', '/login', { form: { email: 'x@example.com', password: PASSWORD } })
+    expect(login.status).toBe(403)
+    const logout = await browser('POST', '/logout', { session: alice.token, form: {} })
+    expect(logout.status).toBe(403)
+    expect((await t.call('GET', '/api/v1/me', { token: alice.token })).status).toBe(200)
+  })
+})
+
+describe('escaping', () => {
+  const payload = '<img src=x onerror=alert(1)>'
+  test('a hostile title and description render inert on the page, in fragments and in the edit form', async () => {
+    const task = await addTask(alice, { title: payload, description: `"><script>alert(2)</script>` })
+    const pages = [
+      await browser('GET', '/tasks', { session: alice.token }),
+      await browser('GET', `/tasks/${task.id}/item`, { session: alice.token, headers: { 'hx-request': 'true' } }),
+      await browser('GET', `/tasks/${task.id}/edit`, { session: alice.token }),
+      await browser('GET', `/tasks/${task.id}/edit`, { session: alice.token, headers: { 'hx-request': 'true' } }),
+    ]
+    for (const page of pages) {
+      expect(page.status).toBe(200)
+      inert(page.text)
+      // The title is shown as text (or as a form value), exactly as typed.
+      expect(page.text.includes('&lt;img src=x onerror=alert(1)&gt;') || page.text.includes('value="<img src=x onerror=alert(1)>"')).toBe(true)
+    }
+  })
+
+  test('a hostile search term is escaped in the search box', async () => {
+    const page = await browser('GET', `/tasks?search=${encodeURIComponent('"><script>alert(3)</script>')}`, { session: alice.token })
+    inert(page.text)
+    expect(page.text).toContain('value="&#34;><script>alert(3)</script>"')
+  })
+})
+
+describe('the login next parameter', () => {
+  test('leads only to our own paths', async () => {
+    for (const [next, expected] of [
+      ['/tasks?tags=home', '/tasks?tags=home'],
+      ['//evil.example/x', '/tasks'],
+      ['https://evil.example/', '/tasks'],
+      ['/\\evil.example', '/tasks'],
+      ['javascript:alert(1)', '/tasks'],
+    ]) {
+      const form = await browser('GET', `/login?next=${encodeURIComponent(next!)}`)
+      const cookie = form.headers.get('set-cookie')!.split(';')[0]!
+      expect(form.text).toContain(`name="next" value="${expected!.replace('&', '&amp;')}"`)
+      const res = await browser('POST', '/login', {
+        form: { email: 'nobody@example.com', password: PASSWORD, next: next!, _csrf: csrfOf(form.text) },
+        headers: { cookie },
+      })
+      expect(res.status).toBe(401)
+    }
+    // A real log-in follows a safe next, and refuses an unsafe one.
+    const email = (await t.call('GET', '/api/v1/me', { token: alice.token })).body.email
+    for (const [next, expected] of [['/settings', '/settings'], ['//evil.example', '/tasks']]) {
+      const form = await browser('GET', '/login')
+      const cookie = form.headers.get('set-cookie')!.split(';')[0]!
+      const res = await browser('POST', '/login', { form: { email, password: PASSWORD, next: next!, _csrf: csrfOf(form.text) }, headers: { cookie, 'x-forwarded-for': '192.0.2.77' } })
+      expect(res.status).toBe(303)
+      expect(res.headers.get('location')).toBe(expected!)
+      expect(res.headers.get('set-cookie')).toContain('session=tcs_')
+    }
+  })
+
+  test('a signed-out visit to a page goes to the log-in with the page as next; htmx gets HX-Redirect', async () => {
+    const res = await browser('GET', '/tasks?tags=home')
+    expect(res.status).toBe(303)
+    expect(res.headers.get('location')).toBe('/login?next=%2Ftasks%3Ftags%3Dhome')
+    const htmx = await browser('GET', '/tasks', { headers: { 'hx-request': 'true' } })
+    expect(htmx.headers.get('hx-redirect')).toStartWith('/login')
+  })
+})
+
+describe("another user's task answers 404 on every page and fragment route", () => {
+  test('GET and POST routes', async () => {
+    const task = await addTask(alice, { title: 'Alice only' })
+    const attempts: Array<[string, string, Record<string, string> | undefined]> = [
+      ['GET', `/tasks/${task.id}/edit`, undefined],
+      ['GET', `/tasks/${task.id}/item`, undefined],
+      ['POST', `/tasks/${task.id}`, { title: 'Hijacked', _csrf: bob.csrf }],
+      ['POST', `/tasks/${task.id}/toggle`, { _csrf: bob.csrf }],
+      ['POST', `/tasks/${task.id}/delete`, { _csrf: bob.csrf }],
+    ]
+    for (const [method, path, form] of attempts) {
+      for (const htmx of [false, true]) {
+        const res = await browser(method, path, { session: bob.token, form, headers: htmx ? { 'hx-request': 'true' } : {} })
+        expect(res.status).toBe(404)
+        expect(res.text).not.toContain('Alice only')
+        if (htmx) expect(res.headers.get('hx-reswap')).toBe('none')
+      }
+    }
+    const bulk = await browser('POST', '/tasks/bulk', { session: bob.token, form: { action: 'delete', ids: [task.id], _csrf: bob.csrf } })
+    expect(bulk.status).toBe(303)
+    const restore = await browser('POST', '/tasks/restore', { session: bob.token, form: { ids: [task.id], _csrf: bob.csrf } })
+    expect(restore.status).toBe(303)
+    const still = await t.call('GET', `/api/v1/tasks/${task.id}`, { token: alice.token })
+    expect(still.body).toMatchObject({ title: 'Alice only', status: 'pending' })
+  })
+})
+
+describe('plain forms post and redirect; htmx gets fragments', () => {
+  test('quick add, toggle, edit, delete and restore without JavaScript return to the list they came from', async () => {
+    const back = '/tasks?sort=title'
+    const add = await browser('POST', '/tasks', { session: alice.token, form: { title: 'Plain', tags: 'a, b', due: '2026-12-01T09:00', priority: 'high', _csrf: alice.csrf, back } })
+    expect(add.status).toBe(303)
+    expect(add.headers.get('location')).toBe(back)
+    const [task] = (await t.call('GET', '/api/v1/tasks?search=Plain', { token: alice.token })).body.items
+    expect(task).toMatchObject({ tags: ['a', 'b'], priority: 'high', due_date: '2026-12-01T09:00:00.000Z' })
+    for (const path of [`/tasks/${task.id}/toggle`, `/tasks/${task.id}`, `/tasks/${task.id}/delete`]) {
+      const res = await browser('POST', path, { session: alice.token, form: { title: 'Plain edited', _csrf: alice.csrf, back: 'https://evil.example/' } })
+      expect(res.status).toBe(303)
+      expect(res.headers.get('location')).toBe('/tasks')
+    }
+    expect((await t.call('GET', `/api/v1/tasks/${task.id}`, { token: alice.token })).status).toBe(404)
+    const restored = await browser('POST', '/tasks/restore', { session: alice.token, form: { ids: task.id, _csrf: alice.csrf } })
+    expect(restored.status).toBe(303)
+    const back2 = await t.call('GET', `/api/v1/tasks/${task.id}`, { token: alice.token })
+    expect(back2.body).toMatchObject({ id: task.id, title: 'Plain edited', status: 'completed', tags: ['a', 'b'] })
+  })
+
+  test('a quick add with a bad field answers 422 with the message, as a page or as the form fragment', async () => {
+    const plain = await browser('POST', '/tasks', { session: alice.token, form: { title: 'x', tags: 'has space', _csrf: alice.csrf } })
+    expect(plain.status).toBe(422)
+    expect(plain.text).toContain('has space')
+    expect(plain.text).toContain('<html')
+    const htmx = await browser('POST', '/tasks', { session: alice.token, form: { title: '', _csrf: alice.csrf }, headers: { 'hx-request': 'true' } })
+    expect(htmx.status).toBe(422)
+    expect(htmx.text).toStartWith('<form id="quick-add"')
+    expect(htmx.text).toContain('title must not be empty')
+  })
+
+  test('the list fragment for htmx, with the canonical URL to push', async () => {
+    const res = await browser('GET', '/tasks?search=&tags=a&sort=title', { session: alice.token, headers: { 'hx-request': 'true', 'hx-target': 'section#task-list' } })
+    expect(res.status).toBe(200)
+    expect(res.text).toStartWith('<section id="task-list"')
+    expect(res.headers.get('hx-push-url')).toBe('/tasks?tags=a&sort=title')
+  })
+
+  test('a bad filter in a hand-edited URL shows the whole list and says what was wrong', async () => {
+    const res = await browser('GET', '/tasks?priority=urgent', { session: alice.token })
+    expect(res.status).toBe(400)
+    expect(res.text).toContain('priority must be one of')
+    expect(res.text).toContain('id="task-list"')
+  })
+})
+
+describe('time in the user zone', () => {
+  test('due dates show in the zone, absolute and relative, with overdue and today marks', async () => {
+    const user = await t.signUp(undefined, { timezone: 'Asia/Tokyo' })
+    const csrf = csrfOf((await browser('GET', '/tasks', { session: user.token })).text)
+    await browser('POST', '/tasks', { session: user.token, form: { title: 'Tokyo evening', due: '2026-11-25T23:00', _csrf: csrf } })
+    await addTask(user, { title: 'Yesterday', due_date: '2026-11-24T10:00:00Z' })
+    const page = await browser('GET', '/tasks', { session: user.token })
+    // The clock reads 21:00 in Tokyo: 23:00 is later today, in 2 hours.
+    expect(page.text).toContain('datetime="2026-11-25T14:00:00.000Z"')
+    expect(page.text).toContain('Wed 25 Nov, 23:00')
+    expect(page.text).toContain('in 2 h')
+    expect(page.text).toMatch(/class="task today"[^>]*>(?:(?!<li).)*Tokyo evening/)
+    expect(page.text).toMatch(/<strong class="mark">Overdue<\/strong>/)
+    const edit = await browser('GET', `/tasks/${(await t.call('GET', '/api/v1/tasks?search=Tokyo', { token: user.token })).body.items[0].id}/edit`, { session: user.token })
+    expect(edit.text).toContain('value="2026-11-25T23:00"')
+  })
+})
+
+describe('assets', () => {
+  test('content-hashed, immutable, compressed; a stale name is 404', async () => {
+    const page = await browser('GET', '/tasks', { session: alice.token })
+    const css = /href="(\/assets\/app\.[0-9a-f]{12}\.css)"/.exec(page.text)![1]!
+    const res = await t.app.handle(new Request(`http://localhost${css}`, { headers: { 'accept-encoding': 'gzip, br' } }))
+    expect(res.status).toBe(200)
+    expect(res.headers.get('content-encoding')).toBe('br')
+    expect(res.headers.get('cache-control')).toBe('public, max-age=31536000, immutable')
+    expect(res.headers.get('content-type')).toContain('text/css')
+    const stale = await t.app.handle(new Request('http://localhost/assets/app.000000000000.css'))
+    expect(stale.status).toBe(404)
+  })
+
+  test('pages are compressed when the browser accepts it', async () => {
+    const res = await t.app.handle(new Request('http://localhost/tasks', { headers: { cookie: `session=${alice.token}`, 'accept-encoding': 'gzip' } }))
+    expect(res.headers.get('content-encoding')).toBe('gzip')
+  })
+})
+
+describe('settings', () => {
+  test('create a token (shown once), see it listed by prefix, revoke it', async () => {
+    const user = await signedIn()
+    const created = await browser('POST', '/settings/tokens', { session: user.token, form: { name: '<b>laptop</b>', _csrf: user.csrf } })
+    expect(created.status).toBe(201)
+    const value = /<code class="token-value">([^<]+)<\/code>/.exec(created.text)![1]!
+    expect(value).toStartWith('tct_')
+    expect(created.text).toContain('&lt;b&gt;laptop&lt;/b&gt;')
+    expect((await t.call('GET', '/api/v1/me', { token: value })).status).toBe(200)
+    const later = await browser('GET', '/settings', { session: user.token })
+    expect(later.text).not.toContain(value)
+    expect(later.text).toContain(value.slice(0, 10))
+    const id = (await t.call('GET', '/api/v1/tokens', { token: user.token })).body.items[0].id
+    const revoke = await browser('POST', `/settings/tokens/${id}/revoke`, { session: user.token, form: { _csrf: user.csrf } })
+    expect(revoke.status).toBe(303)
+    expect((await t.call('GET', '/api/v1/me', { token: value })).status).toBe(401)
+  })
+
+  test('the time zone is changed and validated', async () => {
+    const user = await signedIn()
+    const ok = await browser('POST', '/settings/timezone', { session: user.token, form: { timezone: 'America/New_York', _csrf: user.csrf } })
+    expect(ok.status).toBe(200)
+    expect(ok.text).toContain('<option value="America/New_York" selected>')
+    const bad = await browser('POST', '/settings/timezone', { session: user.token, form: { timezone: 'Nowhere/Land', _csrf: user.csrf } })
+    expect(bad.status).toBe(400)
+    expect(bad.text).toContain('IANA time zone')
+  })
+})
