@@ -1,12 +1,8 @@
 // The web UI in real headless Chromium against the real server: the daily flows, without and with JavaScript.
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
-import { mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
 import type { Browser, BrowserContext, Page } from 'playwright-core'
 import { chromiumPath, launch, step, watchProblems } from './helpers/browser'
-import { adminUrl, createScratchDatabase } from './helpers/db'
-import { startServer, type RunningServer } from './helpers/server'
+import { freshStorage, startServer, type RunningServer } from './helpers/server'
 
 const PASSWORD = 'correct horse battery'
 const cleanups: Array<() => Promise<void> | void> = []
@@ -21,17 +17,9 @@ if (!chromiumPath) {
 
 beforeAll(async () => {
   if (!chromiumPath) return
-  let env: Record<string, string>
-  if (adminUrl) {
-    const scratch = await createScratchDatabase()
-    cleanups.push(scratch.drop)
-    env = { DATABASE_URL: scratch.url }
-  } else {
-    const dir = mkdtempSync(join(tmpdir(), 'todo-browser-'))
-    cleanups.push(() => rmSync(dir, { recursive: true, force: true }))
-    env = { DATABASE_URL: '', DATA_DIR: dir }
-  }
-  server = await startServer(env)
+  const storage = await freshStorage()
+  cleanups.push(storage.dispose)
+  server = await startServer(storage.env)
   cleanups.push(() => void server.stop())
   browser = await launch()
   cleanups.push(() => browser.close())

@@ -1,11 +1,8 @@
 // The README is run, not just read: its walkthrough against a fresh server, its commands and its settings table.
 import { afterAll, expect, test } from 'bun:test'
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
+import { readFileSync } from 'node:fs'
 import pkg from '../package.json'
-import { adminUrl, createScratchDatabase } from './helpers/db'
-import { startServer } from './helpers/server'
+import { freshStorage, startServer } from './helpers/server'
 
 const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8')
 const cleanups: Array<() => Promise<void> | void> = []
@@ -16,17 +13,9 @@ afterAll(async () => {
 test('the curl walkthrough works exactly as written against a fresh start', async () => {
   const block = /<!-- walkthrough:start -->\s*```sh\n([\s\S]*?)```\s*<!-- walkthrough:end -->/.exec(readme)?.[1]
   expect(block).toBeDefined()
-  let env: Record<string, string>
-  if (adminUrl) {
-    const scratch = await createScratchDatabase()
-    cleanups.push(scratch.drop)
-    env = { DATABASE_URL: scratch.url }
-  } else {
-    const dir = mkdtempSync(join(tmpdir(), 'todo-readme-'))
-    cleanups.push(() => rmSync(dir, { recursive: true, force: true }))
-    env = { DATABASE_URL: '', DATA_DIR: dir }
-  }
-  const server = await startServer(env)
+  const storage = await freshStorage()
+  cleanups.push(storage.dispose)
+  const server = await startServer(storage.env)
   cleanups.push(() => void server.stop())
   // The README speaks of port 3000; this server took a free port. Nothing else changes.
   expect(block!.match(/http:\/\/localhost:\d+/g)!.every((u) => u === 'http://localhost:3000')).toBe(true)

@@ -1,26 +1,17 @@
 // The real process: starts on its configuration, refuses a bad one, and shuts down gracefully on SIGTERM.
 import { afterAll, describe, expect, test } from 'bun:test'
-import { mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
-import { adminUrl, createScratchDatabase } from './helpers/db'
-import { startServer } from './helpers/server'
+import { freshStorage, startServer } from './helpers/server'
 
 const cleanups: Array<() => Promise<void> | void> = []
 afterAll(async () => {
   for (const c of cleanups.reverse()) await c()
 })
 
-/** Settings for one server: its own PostgreSQL database when DATABASE_URL is set, else its own PGlite folder. */
+/** Settings for one server of its own, removed after the file. */
 async function storage(): Promise<Record<string, string>> {
-  if (adminUrl) {
-    const scratch = await createScratchDatabase()
-    cleanups.push(scratch.drop)
-    return { DATABASE_URL: scratch.url }
-  }
-  const dir = mkdtempSync(join(tmpdir(), 'todo-server-'))
-  cleanups.push(() => rmSync(dir, { recursive: true, force: true }))
-  return { DATABASE_URL: '', DATA_DIR: dir }
+  const fresh = await freshStorage()
+  cleanups.push(fresh.dispose)
+  return fresh.env
 }
 
 async function signUp(url: string): Promise<string> {

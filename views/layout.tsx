@@ -1,6 +1,6 @@
 // The page shell: head (our own CSS and scripts, htmx config), the top bar, the live region for toasts.
 import { Html, type PropsWithChildren } from '@elysiajs/html'
-import { assetUrl } from '../src/web/assets'
+import { assetUrl } from './assets'
 
 export interface ShellProps {
   title: string

@@ -1,5 +1,5 @@
 // HTML answers: content type, a per-response CSP nonce, security headers and compression in one place.
-import { brotliCompressSync, constants } from 'node:zlib'
+import { compress, preferredEncoding } from '../lib/compression'
 
 /** A fresh nonce for one page's Content-Security-Policy. */
 export const newNonce = () => Buffer.from(crypto.getRandomValues(new Uint8Array(16))).toString('base64')
@@ -29,20 +29,6 @@ export const SECURITY_HEADERS: Record<string, string> = {
 }
 
 const MIN_COMPRESS = 1024
-
-/** Picks the best encoding the client accepts among br and gzip. */
-export function preferredEncoding(request: Request): 'br' | 'gzip' | undefined {
-  const accept = request.headers.get('accept-encoding') ?? ''
-  if (/\bbr\b/.test(accept)) return 'br'
-  if (/\bgzip\b/.test(accept)) return 'gzip'
-  return undefined
-}
-
-export function compress(body: Uint8Array, encoding: 'br' | 'gzip'): Uint8Array {
-  if (encoding === 'gzip') return Bun.gzipSync(body as Uint8Array<ArrayBuffer>)
-  // Brotli at a quality that keeps render-time compression cheap.
-  return new Uint8Array(brotliCompressSync(body, { params: { [constants.BROTLI_PARAM_QUALITY]: 5 } }))
-}
 
 export interface HtmlOptions {
   status?: number

@@ -1,5 +1,9 @@
 // Runs the real server process (`bun src/index.ts`) on a free port, for tests that need a socket.
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import type { Subprocess } from 'bun'
+import { adminUrl, createScratchDatabase } from './db'
 
 export interface RunningServer {
   url: string
@@ -69,4 +73,14 @@ export async function startServer(env: Record<string, string>, timeoutMs = 30_00
       return proc.exited
     },
   }
+}
+
+/** Settings for a server of its own: a throwaway PostgreSQL database when DATABASE_URL is set, else its own PGlite folder. */
+export async function freshStorage(): Promise<{ env: Record<string, string>; dispose(): Promise<void> }> {
+  if (adminUrl) {
+    const scratch = await createScratchDatabase()
+    return { env: { DATABASE_URL: scratch.url }, dispose: scratch.drop }
+  }
+  const dir = mkdtempSync(join(tmpdir(), 'todo-server-'))
+  return { env: { DATABASE_URL: '', DATA_DIR: dir }, dispose: async () => rmSync(dir, { recursive: true, force: true }) }
 }

@@ -72,18 +72,22 @@ export async function updateTask(deps: TaskDeps, actor: Actor, id: string, input
   })
 }
 
+/** Moves a locked task to `status` (no write if it is already there). */
+async function applyStatus(tx: Db, current: Task, status: 'pending' | 'completed', now: Date): Promise<Task> {
+  if (current.status === status) return current
+  const [task] = await tx
+    .update(tasks)
+    .set({ ...statusChange(status, current, now), updatedAt: now })
+    .where(eq(tasks.id, current.id))
+    .returning()
+  return task!
+}
+
 async function setStatus(deps: TaskDeps, actor: Actor, id: string, status: 'pending' | 'completed'): Promise<TaskView> {
   return deps.db.transaction(async (tx) => {
-    const current = await findOwned(tx, actor, id, true)
     // Completing a completed task (or reopening a pending one) changes nothing: safe to retry.
-    if (current.status === status) return toTaskView(current)
-    const now = deps.clock()
-    const [task] = await tx
-      .update(tasks)
-      .set({ ...statusChange(status, current, now), updatedAt: now })
-      .where(eq(tasks.id, current.id))
-      .returning()
-    return toTaskView(task!)
+    const current = await findOwned(tx, actor, id, true)
+    return toTaskView(await applyStatus(tx, current, status, deps.clock()))
   })
 }
 
@@ -130,7 +134,7 @@ export async function deleteTask(deps: TaskDeps, actor: Actor, id: string): Prom
   })
 }
 
-function ownedIds(ids: readonly string[]): string[] {
+function checkIds(ids: readonly string[]): string[] {
   const valid = [...new Set(ids)].filter((id) => UUID.test(id))
   if (valid.length === 0) throw invalid('ids', 'select at least one task')
   if (valid.length > BULK_MAX) throw invalid('ids', `at most ${BULK_MAX} tasks at once`)
@@ -139,30 +143,27 @@ function ownedIds(ids: readonly string[]): string[] {
 
 export const BULK_MAX = 100
 
-/** Completes or reopens several of the actor's tasks in one transaction; ids that are not theirs are ignored. */
+/** The actor's tasks among `ids`, locked for this transaction; other users' ids are simply absent. */
+async function lockOwnedMany(tx: Db, actor: Actor, ids: readonly string[]): Promise<Task[]> {
+  return tx
+    .select()
+    .from(tasks)
+    .where(and(inArray(tasks.id, checkIds(ids)), eq(tasks.userId, actor.id)))
+    .for('update')
+}
+
+/** Completes or reopens several of the actor's tasks in one transaction; returns those that changed. */
 export async function setStatusMany(
   deps: TaskDeps,
   actor: Actor,
   ids: readonly string[],
   status: 'pending' | 'completed',
 ): Promise<TaskView[]> {
-  const wanted = ownedIds(ids)
   return deps.db.transaction(async (tx) => {
     const now = deps.clock()
-    const rows = await tx
-      .select()
-      .from(tasks)
-      .where(and(inArray(tasks.id, wanted), eq(tasks.userId, actor.id)))
-      .for('update')
     const changed: TaskView[] = []
-    for (const current of rows) {
-      if (current.status === status) continue
-      const [task] = await tx
-        .update(tasks)
-        .set({ ...statusChange(status, current, now), updatedAt: now })
-        .where(eq(tasks.id, current.id))
-        .returning()
-      changed.push(toTaskView(task!))
+    for (const current of await lockOwnedMany(tx, actor, ids)) {
+      if (current.status !== status) changed.push(toTaskView(await applyStatus(tx, current, status, now)))
     }
     return changed
   })
@@ -170,14 +171,9 @@ export async function setStatusMany(
 
 /** Deletes several of the actor's tasks in one transaction; returns those deleted. */
 export async function deleteMany(deps: TaskDeps, actor: Actor, ids: readonly string[]): Promise<TaskView[]> {
-  const wanted = ownedIds(ids)
   return deps.db.transaction(async (tx) => {
     const now = deps.clock()
-    const rows = await tx
-      .select()
-      .from(tasks)
-      .where(and(inArray(tasks.id, wanted), eq(tasks.userId, actor.id)))
-      .for('update')
+    const rows = await lockOwnedMany(tx, actor, ids)
     for (const current of rows) await removeOwned(tx, current, now)
     return rows.map(toTaskView)
   })
@@ -185,7 +181,7 @@ export async function deleteMany(deps: TaskDeps, actor: Actor, ids: readonly str
 
 /** Restores tasks the actor deleted within the undo window, with their ids and fields as they were. */
 export async function restoreTasks(deps: TaskDeps, actor: Actor, ids: readonly string[]): Promise<TaskView[]> {
-  const wanted = ownedIds(ids)
+  const wanted = checkIds(ids)
   return deps.db.transaction(async (tx) => {
     const since = new Date(deps.clock().getTime() - UNDO_WINDOW_MS)
     const trash = await tx

@@ -3,12 +3,13 @@ import { Elysia } from 'elysia'
 import { seedOf, type AppDeps } from '../../context'
 import { AppError } from '../../lib/errors'
 import { isHtmx, redirect, safeLocalPath } from '../../lib/htmx'
-import { htmlResponse, newNonce } from '../../web/html'
+import { withFormErrors } from '../forms'
+import { htmlResponse, newNonce } from '../html'
 import { EditPage, MoreItems, QuickAdd, TaskEdit, TaskItem, TaskList, Workspace, WorkspacePage, CountsPartial, type ListContext, type ListData, type TaskFormValues } from '../../../views/tasks'
 import { ToastPartial } from '../../../views/layout'
-import { webSession } from '../auth/web'
-import type { AuthUser } from '../auth/service'
-import { LIST_PARAMS, listTasks, parseListQuery, statusCounts, topTags } from './list'
+import { webSession } from '../session'
+import type { AuthUser } from '../../features/auth/service'
+import { LIST_PARAMS, listTasks, parseListQuery, statusCounts, topTags } from '../../features/tasks/list'
 import {
   createTask,
   deleteMany,
@@ -20,7 +21,7 @@ import {
   setStatusMany,
   updateTask,
   type TaskDeps,
-} from './service'
+} from '../../features/tasks/service'
 
 type Form = Record<string, string | string[] | undefined>
 
@@ -117,18 +118,17 @@ export const taskPages = (deps: AppDeps) => {
     .get(
       '/tasks',
       async ({ request, user, csrf }) => {
-        const params = listParams(new URL(request.url).searchParams)
-        let data: ListData
+        let params = listParams(new URL(request.url).searchParams)
         let error: string | undefined
-        try {
-          data = await loadList(user, params)
-        } catch (failure) {
-          if (!(failure instanceof AppError) || failure.code !== 'validation_failed') throw failure
-          // A hand-edited URL with a bad filter: show the unfiltered list and say what was wrong.
-          error = failure.message
-          for (const key of Object.keys(params)) delete params[key]
-          data = await loadList(user, params)
-        }
+        const data = await withFormErrors(
+          () => loadList(user, params),
+          (failure) => {
+            // A hand-edited URL with a bad filter: show the unfiltered list and say what was wrong.
+            error = failure.message
+            params = {}
+            return loadList(user, params)
+          },
+        )
         const ctx = contextFor(user, csrf, params)
         const canonical = ctx.query ? `/tasks?${ctx.query}` : '/tasks'
         if (isHtmx(request)) {
@@ -146,21 +146,22 @@ export const taskPages = (deps: AppDeps) => {
       '/tasks',
       async ({ request, user, csrf, body }) => {
         const form = body as Form
-        try {
-          await createTask(taskDeps, user, taskInput(form, false))
-        } catch (failure) {
-          if (!(failure instanceof AppError) || failure.code !== 'validation_failed') throw failure
-          const params = paramsOfBack(form)
-          const ctx = contextFor(user, csrf, params)
-          const quickAdd = { values: formValues(form), error: { field: failure.field, message: failure.message } }
-          if (isHtmx(request)) return fragment(request, QuickAdd({ ctx, ...quickAdd }) as string, 422)
-          const nonce = newNonce()
-          return page(request, (await WorkspacePage({ ctx, data: await loadList(user, params), nonce, email: user.email, quickAdd })) as string, 422, nonce)
-        }
-        if (!isHtmx(request)) return redirect(request, backOf(form))
-        // A fresh quick add; the list reloads itself with its own filters and sort.
         const ctx = contextFor(user, csrf, paramsOfBack(form))
-        return fragment(request, QuickAdd({ ctx }) as string, 200, { 'hx-trigger': 'tasks-changed' })
+        return withFormErrors(
+          async () => {
+            await createTask(taskDeps, user, taskInput(form, false))
+            if (!isHtmx(request)) return redirect(request, backOf(form))
+            // A fresh quick add; the list reloads itself with its own filters and sort.
+            return fragment(request, QuickAdd({ ctx }) as string, 200, { 'hx-trigger': 'tasks-changed' })
+          },
+          async (error) => {
+            const quickAdd = { values: formValues(form), error }
+            if (isHtmx(request)) return fragment(request, QuickAdd({ ctx, ...quickAdd }) as string, 422)
+            const nonce = newNonce()
+            const data = await loadList(user, ctx.params)
+            return page(request, (await WorkspacePage({ ctx, data, nonce, email: user.email, quickAdd })) as string, 422, nonce)
+          },
+        )
       },
       { page: true },
     )
@@ -189,18 +190,20 @@ export const taskPages = (deps: AppDeps) => {
       async ({ request, user, csrf, params, body }) => {
         const form = body as Form
         const ctx = contextFor(user, csrf, paramsOfBack(form))
-        try {
-          const task = await updateTask(taskDeps, user, params.id, taskInput(form, true))
-          if (!isHtmx(request)) return redirect(request, backOf(form))
-          return fragment(request, TaskItem({ task, ctx }) as string)
-        } catch (failure) {
-          if (!(failure instanceof AppError) || failure.code !== 'validation_failed') throw failure
-          const task = await getTask(taskDeps, user, params.id)
-          const error = { field: failure.field, message: failure.message }
-          if (isHtmx(request)) return fragment(request, TaskEdit({ task, ctx, values: formValues(form), error }) as string, 422)
-          const nonce = newNonce()
-          return page(request, EditPage({ task, ctx, nonce, email: user.email, values: formValues(form), error }) as string, 422, nonce)
-        }
+        return withFormErrors(
+          async () => {
+            const task = await updateTask(taskDeps, user, params.id, taskInput(form, true))
+            if (!isHtmx(request)) return redirect(request, backOf(form))
+            return fragment(request, TaskItem({ task, ctx }) as string)
+          },
+          async (error) => {
+            const task = await getTask(taskDeps, user, params.id)
+            const values = formValues(form)
+            if (isHtmx(request)) return fragment(request, TaskEdit({ task, ctx, values, error }) as string, 422)
+            const nonce = newNonce()
+            return page(request, EditPage({ task, ctx, nonce, email: user.email, values, error }) as string, 422, nonce)
+          },
+        )
       },
       { page: true },
     )

@@ -1,12 +1,12 @@
-// The web UI's side of accounts: the session cookie, CSRF tokens, and the `page` route option that requires a signed-in user.
+// The web UI's session: the session cookie, CSRF tokens, and the `page` route option that requires a signed-in user.
 import { Elysia } from 'elysia'
-import { context, seedOf, type AppDeps } from '../../context'
-import { readCookie, SESSION_COOKIE } from '../../lib/cookies'
-import { AppError } from '../../lib/errors'
-import { noteUser } from '../../lib/http'
-import { Redirect } from '../../lib/htmx'
-import { sha256 } from '../../lib/secrets'
-import { resolveToken, SESSION_PREFIX, type AuthUser } from './service'
+import { context, seedOf, type AppDeps } from '../context'
+import { readCookie, SESSION_COOKIE } from '../lib/cookies'
+import { AppError } from '../lib/errors'
+import { noteUser } from '../lib/http'
+import { Redirect } from '../lib/htmx'
+import { sha256 } from '../lib/secrets'
+import { resolveToken, SESSION_PREFIX, type AuthUser } from '../features/auth/service'
 
 /** Before sign-in, forms carry a random token that must match this cookie (double submit). */
 export const PRE_SESSION_COOKIE = 'csrf'

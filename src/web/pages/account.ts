@@ -4,10 +4,11 @@ import { seedOf, type AppDeps } from '../../context'
 import { clearedSessionCookie, clientIp, isHttps, readCookie, sessionCookie } from '../../lib/cookies'
 import { AppError } from '../../lib/errors'
 import { isHtmx, redirect, safeLocalPath } from '../../lib/htmx'
-import { htmlResponse, newNonce } from '../../web/html'
+import { withFormErrors } from '../forms'
+import { htmlResponse, newNonce } from '../html'
 import { AuthPage, SettingsPage, TokenList } from '../../../views/account'
-import { createApiToken, listApiTokens, logIn, logOut, resolveToken, revokeApiToken, signUp, updateAccount, type AuthDeps } from './service'
-import { PRE_SESSION_COOKIE, csrfToken, sessionSecret, verifyCsrf, webSession } from './web'
+import { createApiToken, listApiTokens, logIn, logOut, resolveToken, revokeApiToken, signUp, updateAccount, type AuthDeps } from '../../features/auth/service'
+import { PRE_SESSION_COOKIE, sessionSecret, verifyCsrf, webSession } from '../session'
 
 type Form = Record<string, string | string[] | undefined>
 const field = (form: Form, name: string) => {
@@ -121,28 +122,26 @@ export const accountPages = (deps: AppDeps) => {
     .get('/settings', ({ request, user, csrf }) => settings(request, user, csrf), { page: true })
     .post(
       '/settings/timezone',
-      async ({ request, user, csrf, body }) => {
-        try {
-          const account = await updateAccount(authDeps, user.id, { timezone: field(body as Form, 'timezone') })
-          return settings(request, { ...user, timezone: account.timezone }, csrf, { saved: true })
-        } catch (failure) {
-          if (!(failure instanceof AppError) || failure.code !== 'validation_failed') throw failure
-          return settings(request, user, csrf, { status: 400, error: { field: failure.field, message: failure.message } })
-        }
-      },
+      ({ request, user, csrf, body }) =>
+        withFormErrors(
+          async () => {
+            const account = await updateAccount(authDeps, user.id, { timezone: field(body as Form, 'timezone') })
+            return settings(request, { ...user, timezone: account.timezone }, csrf, { saved: true })
+          },
+          (error) => settings(request, user, csrf, { status: 400, error }),
+        ),
       { page: true },
     )
     .post(
       '/settings/tokens',
-      async ({ request, user, csrf, body }) => {
-        try {
-          const created = await createApiToken(authDeps, user.id, { name: field(body as Form, 'name') })
-          return settings(request, user, csrf, { status: 201, created: { name: created.name, token: created.token } })
-        } catch (failure) {
-          if (!(failure instanceof AppError) || failure.code !== 'validation_failed') throw failure
-          return settings(request, user, csrf, { status: 400, error: { field: failure.field, message: failure.message } })
-        }
-      },
+      ({ request, user, csrf, body }) =>
+        withFormErrors(
+          async () => {
+            const created = await createApiToken(authDeps, user.id, { name: field(body as Form, 'name') })
+            return settings(request, user, csrf, { status: 201, created: { name: created.name, token: created.token } })
+          },
+          (error) => settings(request, user, csrf, { status: 400, error }),
+        ),
       { page: true },
     )
     .post(
