@@ -149,10 +149,11 @@ export const taskPages = (deps: AppDeps) => {
         const ctx = contextFor(user, csrf, paramsOfBack(form))
         return withFormErrors(
           async () => {
-            await createTask(taskDeps, user, taskInput(form, false))
+            const task = await createTask(taskDeps, user, taskInput(form, false))
             if (!isHtmx(request)) return redirect(request, backOf(form))
-            // A fresh quick add; the list reloads itself with its own filters and sort.
-            return fragment(request, QuickAdd({ ctx }) as string, 200, { 'hx-trigger': 'tasks-changed' })
+            // A fresh quick add; the list reloads itself with its own filters and sort; the toast is announced.
+            const body = ((await QuickAdd({ ctx })) as string) + (await ToastPartial({ message: `Added "${task.title}".`, csrf }))
+            return fragment(request, body, 200, { 'hx-trigger': 'tasks-changed' })
           },
           async (error) => {
             const quickAdd = { values: formValues(form), error }
