@@ -2,8 +2,12 @@
 import { Elysia } from 'elysia'
 import pkg from '../package.json'
 import type { AppDeps } from './context'
+import { eventRoutes } from './events/routes'
+import { auditRoutes } from './features/audit/routes'
+import { auditConsumer } from './features/audit/service'
 import { authRoutes } from './features/auth/routes'
 import { opsRoutes, type Readiness } from './features/ops/routes'
+import { recurrenceConsumer } from './features/tasks/consumers'
 import { taskRoutes } from './features/tasks/routes'
 import { BODY_LIMIT, httpEdge } from './lib/http'
 import { openapiDocs } from './openapi'
@@ -24,6 +28,8 @@ export function createApp(deps: AppDeps, readiness: Readiness = { draining: fals
     .use(assetRoutes())
     .use(authRoutes(deps))
     .use(taskRoutes(deps))
+    .use(auditRoutes(deps))
+    .use(eventRoutes(deps, { pubsubName: deps.env.pubsubName, appApiToken: deps.env.appApiToken, consumers: [auditConsumer, recurrenceConsumer] }))
     .use(accountPages(deps))
     .use(taskPages(deps))
 }

@@ -23,6 +23,15 @@ export interface Env {
   sessionTtlDays: number
   /** Grace period for in-flight requests on SIGTERM/SIGINT. */
   shutdownTimeoutMs: number
+  /** The Dapr sidecar's HTTP port (set by the injector); absent means the in-process bus and scheduler. */
+  daprHttpPort: number | undefined
+  daprHost: string
+  /** Sent to the sidecar as `dapr-api-token` when set. */
+  daprApiToken: string | undefined
+  /** When set, calls from the sidecar (/dapr/subscribe, /events/*, /job/*) must carry it as `dapr-api-token`. */
+  appApiToken: string | undefined
+  /** The Dapr pub/sub component (Kafka in the cluster). */
+  pubsubName: string
 }
 
 export class ConfigError extends Error {
@@ -68,6 +77,13 @@ function oneOf<T extends string>(source: Source, name: string, values: readonly 
   return raw as T
 }
 
+function name(source: Source, variable: string, fallback: string): string {
+  const raw = read(source, variable)
+  if (raw === undefined) return fallback
+  if (!/^[a-z0-9][a-z0-9-]{0,62}$/i.test(raw)) throw new ConfigError(variable, `must be a component name: letters, digits and dashes (got "${raw.slice(0, 40)}")`)
+  return raw
+}
+
 function databaseUrl(source: Source): string | undefined {
   const raw = read(source, 'DATABASE_URL')
   if (raw === undefined) return undefined
@@ -97,5 +113,10 @@ export function loadEnv(source: Source = process.env): Env {
     trustProxy: boolean(source, 'TRUST_PROXY', false),
     sessionTtlDays: integer(source, 'SESSION_TTL_DAYS', 30, 1, 365),
     shutdownTimeoutMs: integer(source, 'SHUTDOWN_TIMEOUT_MS', 10_000, 0, 600_000),
+    daprHttpPort: read(source, 'DAPR_HTTP_PORT') === undefined ? undefined : integer(source, 'DAPR_HTTP_PORT', 3500, 1, 65535),
+    daprHost: read(source, 'DAPR_HOST') ?? '127.0.0.1',
+    daprApiToken: read(source, 'DAPR_API_TOKEN'),
+    appApiToken: read(source, 'APP_API_TOKEN'),
+    pubsubName: name(source, 'PUBSUB_NAME', 'pubsub-kafka'),
   }
 }

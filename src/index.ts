@@ -3,6 +3,7 @@ import { createApp } from './app'
 import { openDatabase } from './db/client'
 import { runMigrations } from './db/migrate'
 import { ConfigError, loadEnv, type Env } from './env'
+import { startEvents } from './events/runtime'
 import { startHousekeeping } from './features/ops/housekeeping'
 import { createLogger } from './lib/log'
 
@@ -24,6 +25,7 @@ if (env.migrateOnStart) await runMigrations(database, env.databaseUrl)
 const readiness = { draining: false }
 const app = createApp({ env, database, log }, readiness).listen({ port: env.port, hostname: env.host })
 const housekeeping = startHousekeeping({ db: database.db, log })
+const events = await startEvents({ env, database, log, deliver: (request) => app.handle(request) })
 log.info('listening', {
   url: `http://${env.host === '0.0.0.0' ? 'localhost' : env.host}:${app.server?.port}`,
   database: database.kind === 'postgres' ? 'postgresql' : `pglite (${env.dataDir})`,
@@ -42,6 +44,7 @@ async function shutdown(signal: string) {
   }, env.shutdownTimeoutMs)
   // Stop accepting connections and let in-flight requests finish, then close the database.
   await app.server?.stop(false)
+  await events.stop()
   await database.close()
   clearTimeout(force)
   log.info('stopped')

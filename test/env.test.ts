@@ -6,16 +6,19 @@ describe('loadEnv', () => {
   test('defaults run the app on embedded PGlite under ./data, port 3000', () => {
     const env = loadEnv({})
     expect(env).toMatchObject({ port: 3000, host: '0.0.0.0', databaseUrl: undefined, dataDir: './data', logLevel: 'info', migrateOnStart: true, trustProxy: false })
+    expect(env).toMatchObject({ daprHttpPort: undefined, pubsubName: 'pubsub-kafka', appApiToken: undefined })
   })
 
   test('reads every setting', () => {
     const env = loadEnv({
       PORT: '8080', HOST: '127.0.0.1', DATABASE_URL: 'postgres://u:p@db:5432/todo', DATABASE_POOL_MAX: '20', DATA_DIR: '/var/lib/todo',
       LOG_LEVEL: 'WARN', MIGRATE_ON_START: 'false', TRUST_PROXY: 'yes', SESSION_TTL_DAYS: '7', SHUTDOWN_TIMEOUT_MS: '5000',
+      DAPR_HTTP_PORT: '3500', DAPR_HOST: 'localhost', DAPR_API_TOKEN: 'to-sidecar', APP_API_TOKEN: 'from-sidecar', PUBSUB_NAME: 'pubsub-redis',
     })
     expect(env).toEqual({
       port: 8080, host: '127.0.0.1', databaseUrl: 'postgres://u:p@db:5432/todo', databasePoolMax: 20, dataDir: '/var/lib/todo',
       logLevel: 'warn', migrateOnStart: false, trustProxy: true, sessionTtlDays: 7, shutdownTimeoutMs: 5000,
+      daprHttpPort: 3500, daprHost: 'localhost', daprApiToken: 'to-sidecar', appApiToken: 'from-sidecar', pubsubName: 'pubsub-redis',
     })
   })
 
@@ -30,6 +33,8 @@ describe('loadEnv', () => {
     [{ MIGRATE_ON_START: 'maybe' }, 'MIGRATE_ON_START'],
     [{ TRUST_PROXY: '2' }, 'TRUST_PROXY'],
     [{ SESSION_TTL_DAYS: '0' }, 'SESSION_TTL_DAYS'],
+    [{ DAPR_HTTP_PORT: 'sidecar' }, 'DAPR_HTTP_PORT'],
+    [{ PUBSUB_NAME: 'kafka pubsub!' }, 'PUBSUB_NAME'],
   ]
   for (const [source, variable] of bad) {
     test(`${JSON.stringify(source)} is refused naming ${variable}`, () => {

@@ -18,7 +18,7 @@ describe('health', () => {
   test('/readyz answers 200 when the database answers', async () => {
     const res = await t.call('GET', '/readyz')
     expect(res.status).toBe(200)
-    expect(res.body).toEqual({ status: 'ready', checks: { database: 'ok' } })
+    expect(res.body).toEqual({ status: 'ready', checks: { database: 'ok', outbox: { pending: 0, oldest_age_seconds: 0 } } })
   })
 
   test('/readyz answers 503 when the database is gone, and API calls answer 503 instead of hanging', async () => {

@@ -2,7 +2,7 @@
 import { mkdirSync } from 'node:fs'
 import { PGlite } from '@electric-sql/pglite'
 import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm'
-import { sql } from 'drizzle-orm'
+import { sql, type SQL } from 'drizzle-orm'
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core'
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite'
 import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js'
@@ -14,11 +14,19 @@ import postgres from 'postgres'
  */
 export type Db = PgDatabase<PgQueryResultHKT>
 
+/** Rows of a raw query, whichever driver ran it (postgres.js returns an array, PGlite `{ rows }`). */
+export async function queryRows<T>(db: Db, query: SQL): Promise<T[]> {
+  const result = (await db.execute(query)) as unknown as T[] | { rows: T[] }
+  return Array.isArray(result) ? result : result.rows
+}
+
 export interface Database {
   db: Db
   kind: 'postgres' | 'pglite'
   /** Resolves when the database answers a trivial query. */
   ping(): Promise<void>
+  /** Calls `onNotify` for each NOTIFY on `channel` (delivered when the notifying transaction commits). */
+  listen(channel: string, onNotify: () => void): Promise<() => Promise<void>>
   close(): Promise<void>
 }
 
@@ -47,6 +55,10 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
       ping: async () => {
         await client`select 1`
       },
+      listen: async (channel, onNotify) => {
+        const { unlisten } = await client.listen(channel, () => onNotify())
+        return unlisten
+      },
       close: () => client.end({ timeout: 5 }),
     }
   }
@@ -58,6 +70,10 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
     kind: 'pglite',
     ping: async () => {
       await db.execute(sql`select 1`)
+    },
+    listen: async (channel, onNotify) => {
+      const unlisten = await client.listen(channel, () => onNotify())
+      return async () => unlisten()
     },
     close: () => client.close(),
   }

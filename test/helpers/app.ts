@@ -2,6 +2,7 @@
 import { createApp, type App } from '../../src/app'
 import type { Database } from '../../src/db/client'
 import { loadEnv } from '../../src/env'
+import { startEvents, type EventRuntime } from '../../src/events/runtime'
 import { createLogger } from '../../src/lib/log'
 import { testDatabase } from './db'
 
@@ -22,6 +23,10 @@ export interface CallOptions {
 
 export interface TestApp {
   app: App
+  /** The event runtime, when the app was built with `events: true`. */
+  events?: EventRuntime
+  /** Publishes every pending event now (and waits for the consumers). */
+  drain(): Promise<void>
   database: Database
   /** Every log line the app wrote, parsed. */
   logs: Array<Record<string, unknown>>
@@ -34,16 +39,15 @@ export interface TestApp {
 let counter = 0
 export const PASSWORD = 'correct horse battery'
 
-export async function testApp(options: { env?: Record<string, string>; clock?: () => Date } = {}): Promise<TestApp> {
+export async function testApp(options: { env?: Record<string, string>; clock?: () => Date; events?: boolean } = {}): Promise<TestApp> {
   const { database, dispose } = await testDatabase()
   const logs: Array<Record<string, unknown>> = []
-  const lines: string[] = []
-  const log = createLogger('debug', (line) => {
-    lines.push(line)
+    const log = createLogger('debug', (line) => {
     logs.push(JSON.parse(line))
   })
   const env = loadEnv({ LOG_LEVEL: 'debug', TRUST_PROXY: 'true', ...options.env })
   const app = createApp({ env, database, log, clock: options.clock })
+  const events = options.events ? await startEvents({ env, database, log, deliver: (request) => app.handle(request) }) : undefined
 
   async function call<T>(method: string, path: string, opts: CallOptions = {}): Promise<Answer<T>> {
     const headers: Record<string, string> = { ...opts.headers }
@@ -76,5 +80,20 @@ export async function testApp(options: { env?: Record<string, string>; clock?: (
     return { token: signed.token, user: signed.user }
   }
 
-  return { app, database, logs, call, signUp, dispose }
+  return {
+    app,
+    database,
+    logs,
+    call,
+    signUp,
+    events,
+    drain: async () => {
+      if (!events) throw new Error('testApp was built without events')
+      await events.relay.drain()
+    },
+    dispose: async () => {
+      await events?.stop()
+      await dispose()
+    },
+  }
 }

@@ -1,7 +1,7 @@
 // A fresh, migrated database per test file: a throwaway PostgreSQL database when DATABASE_URL is set, in-memory PGlite otherwise.
 import type { SQL } from 'drizzle-orm'
 import postgres from 'postgres'
-import { openDatabase, type Database } from '../../src/db/client'
+import { openDatabase, queryRows, type Database } from '../../src/db/client'
 import { runMigrations } from '../../src/db/migrate'
 
 export interface TestDatabase {
@@ -53,8 +53,5 @@ export async function testDatabase(options: { forcePglite?: boolean } = {}): Pro
   }
 }
 
-/** Rows of a raw query, whichever driver ran it (postgres.js returns an array, PGlite `{ rows }`). */
-export async function rows<T>(database: Database, query: SQL): Promise<T[]> {
-  const result = (await database.db.execute(query)) as unknown as T[] | { rows: T[] }
-  return Array.isArray(result) ? result : result.rows
-}
+/** Rows of a raw query on a test database. */
+export const rows = <T>(database: Database, query: SQL): Promise<T[]> => queryRows<T>(database.db, query)

@@ -1,6 +1,6 @@
 // The tasks table: one row per task, owned by one user; indexes serve list, sort and search.
 import { sql } from 'drizzle-orm'
-import { check, index, jsonb, pgEnum, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core'
+import { check, index, integer, jsonb, pgEnum, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core'
 import { ownerId } from '../auth/schema'
 
 export const taskStatus = pgEnum('task_status', ['pending', 'completed'])
@@ -25,6 +25,14 @@ export const tasks = pgTable(
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
     completedAt: timestamp('completed_at', { withTimezone: true }),
+    /** The recurring series this task belongs to (the id of its first instance). */
+    seriesId: uuid('series_id'),
+    /** The series' first due date: monthly rules keep its day (Jan 31 → Feb 28 → Mar 31). */
+    seriesAnchor: timestamp('series_anchor', { withTimezone: true }),
+    /** This instance's number in its series (1 for the first), for COUNT. */
+    occurrence: integer('occurrence').notNull().default(1),
+    /** The next instance, once completing this one has created it: a series never forks. */
+    successorId: uuid('successor_id'),
   },
   (t) => [
     index('tasks_user_created_idx').on(t.userId, t.createdAt, t.id),
@@ -56,8 +64,9 @@ export const deletedTasks = pgTable(
 )
 
 /** A task row as JSON (dates as ISO strings). */
-export type TaskSnapshot = Omit<Task, 'dueDate' | 'createdAt' | 'updatedAt' | 'completedAt'> & {
+export type TaskSnapshot = Omit<Task, 'dueDate' | 'seriesAnchor' | 'createdAt' | 'updatedAt' | 'completedAt'> & {
   dueDate: string | null
+  seriesAnchor: string | null
   createdAt: string
   updatedAt: string
   completedAt: string | null

@@ -5,6 +5,8 @@ import { invalid, notFound } from '../../lib/errors'
 import { newId } from '../../lib/secrets'
 import { listTasks, parseListQuery, type TaskPage } from './list'
 import { parseCreateTask, parseUpdateTask, toTaskView, type TaskView } from './model'
+import { recordTaskChange } from './events'
+import { firstDueDate } from './recurrence'
 import { deletedTasks, tasks, type Task, type TaskSnapshot } from './schema'
 
 export interface TaskDeps {
@@ -29,17 +31,30 @@ async function findOwned(db: Db, actor: Actor, id: string, lock = false): Promis
   return task
 }
 
+/**
+ * Series bookkeeping for a task whose rule or due date is being set: a rule with no due date takes
+ * its first date from the rule, and the series restarts at the (new) due date.
+ */
+function seriesFields(id: string, recurrence: string | null, dueDate: Date | null, seriesId: string | null, timeZone: string, now: Date) {
+  if (!recurrence) return { dueDate, seriesId: null, seriesAnchor: null }
+  const due = dueDate ?? firstDueDate(recurrence, timeZone, now)
+  return { dueDate: due, seriesId: seriesId ?? id, seriesAnchor: due }
+}
+
 /** Creates a task for the actor from unvalidated input. */
 export async function createTask(deps: TaskDeps, actor: Actor, input: unknown): Promise<TaskView> {
   const fields = parseCreateTask(input, actor.timezone)
   const now = deps.clock()
-  const [task] = await deps.db.transaction(async (tx) =>
-    tx
+  const id = newId()
+  const series = seriesFields(id, fields.recurrence, fields.dueDate, null, actor.timezone, now)
+  return deps.db.transaction(async (tx) => {
+    const [task] = await tx
       .insert(tasks)
-      .values({ id: newId(), userId: actor.id, ...fields, createdAt: now, updatedAt: now })
-      .returning(),
-  )
-  return toTaskView(task!)
+      .values({ id, userId: actor.id, ...fields, ...series, createdAt: now, updatedAt: now })
+      .returning()
+    await recordTaskChange(tx, now, { after: task! })
+    return toTaskView(task!)
+  })
 }
 
 /** One task of the actor's. */
@@ -63,11 +78,16 @@ export async function updateTask(deps: TaskDeps, actor: Actor, id: string, input
   return deps.db.transaction(async (tx) => {
     const current = await findOwned(tx, actor, id, true)
     const now = deps.clock()
+    const rescheduled = fields.recurrence !== undefined || fields.dueDate !== undefined
+    const series = rescheduled
+      ? seriesFields(current.id, fields.recurrence === undefined ? current.recurrence : fields.recurrence, fields.dueDate === undefined ? current.dueDate : fields.dueDate, current.seriesId, actor.timezone, now)
+      : {}
     const [task] = await tx
       .update(tasks)
-      .set({ ...fields, ...(status ? statusChange(status, current, now) : {}), updatedAt: now })
+      .set({ ...fields, ...series, ...(status ? statusChange(status, current, now) : {}), updatedAt: now })
       .where(eq(tasks.id, current.id))
       .returning()
+    await recordTaskChange(tx, now, { before: current, after: task! })
     return toTaskView(task!)
   })
 }
@@ -80,6 +100,7 @@ async function applyStatus(tx: Db, current: Task, status: 'pending' | 'completed
     .set({ ...statusChange(status, current, now), updatedAt: now })
     .where(eq(tasks.id, current.id))
     .returning()
+  await recordTaskChange(tx, now, { before: current, after: task! })
   return task!
 }
 
@@ -103,6 +124,7 @@ export const UNDO_WINDOW_MS = 60 * 60 * 1000
 const snapshotOf = (t: Task): TaskSnapshot => ({
   ...t,
   dueDate: t.dueDate?.toISOString() ?? null,
+  seriesAnchor: t.seriesAnchor?.toISOString() ?? null,
   createdAt: t.createdAt.toISOString(),
   updatedAt: t.updatedAt.toISOString(),
   completedAt: t.completedAt?.toISOString() ?? null,
@@ -111,6 +133,7 @@ const snapshotOf = (t: Task): TaskSnapshot => ({
 const fromSnapshot = (s: TaskSnapshot): Task => ({
   ...s,
   dueDate: s.dueDate ? new Date(s.dueDate) : null,
+  seriesAnchor: s.seriesAnchor ? new Date(s.seriesAnchor) : null,
   createdAt: new Date(s.createdAt),
   updatedAt: new Date(s.updatedAt),
   completedAt: s.completedAt ? new Date(s.completedAt) : null,
@@ -118,6 +141,7 @@ const fromSnapshot = (s: TaskSnapshot): Task => ({
 
 async function removeOwned(tx: Db, current: Task, now: Date): Promise<void> {
   await tx.delete(tasks).where(eq(tasks.id, current.id))
+  await recordTaskChange(tx, now, { before: current })
   // Kept for undo; a task deleted, restored and deleted again keeps its latest snapshot.
   await tx
     .insert(deletedTasks)
@@ -191,7 +215,9 @@ export async function restoreTasks(deps: TaskDeps, actor: Actor, ids: readonly s
     const restored: TaskView[] = []
     for (const row of trash) {
       const [task] = await tx.insert(tasks).values(fromSnapshot(row.snapshot)).onConflictDoNothing().returning()
-      if (task) restored.push(toTaskView(task))
+      if (!task) continue
+      await recordTaskChange(tx, deps.clock(), { after: task, cause: 'restore' })
+      restored.push(toTaskView(task))
     }
     return restored
   })

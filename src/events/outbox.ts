@@ -1,0 +1,21 @@
+// Writing events: one outbox row per change, in the change's own transaction, and a NOTIFY that wakes the relay on commit.
+import { sql } from 'drizzle-orm'
+import type { Db } from '../db/client'
+import { cloudEvent, topicOf, type EventData } from './envelope'
+import { outboxEvents } from './schema'
+
+/** The channel the relay listens on; PostgreSQL delivers the NOTIFY only when the transaction commits. */
+export const OUTBOX_CHANNEL = 'outbox_events'
+
+/** Records an event in the outbox inside `tx` (which must be the transaction of the change itself). */
+export async function recordEvent(tx: Db, type: string, data: EventData): Promise<void> {
+  const event = cloudEvent(type, data)
+  await tx.insert(outboxEvents).values({
+    id: data.event_id,
+    topic: topicOf(type),
+    type,
+    partitionKey: data.task_id,
+    event,
+  })
+  await tx.execute(sql`select pg_notify(${OUTBOX_CHANNEL}, '')`)
+}

@@ -1,0 +1,162 @@
+// The outbox relay: publishes pending events in order per task, woken on commit, retried with backoff, safe in several replicas.
+import { sql } from 'drizzle-orm'
+import { queryRows, type Database } from '../db/client'
+import type { Logger } from '../lib/log'
+import type { EventBus } from './bus'
+import type { CloudEvent } from './envelope'
+import { OUTBOX_CHANNEL } from './outbox'
+
+export interface RelayOptions {
+  database: Database
+  bus: EventBus
+  log: Logger
+  /** Events claimed per round. */
+  batchSize?: number
+  /** How long a claim holds before another replica may take the event over. */
+  leaseSeconds?: number
+  /** A safety sweep, for expired leases and a missed wake-up. */
+  pollMs?: number
+}
+
+interface Claimed {
+  id: string
+  seq: number | string
+  topic: string
+  partition_key: string
+  event: CloudEvent
+  attempts: number
+}
+
+export interface Backlog {
+  pending: number
+  oldestAgeSeconds: number
+}
+
+/** Pending events and the age of the oldest, for /readyz and metrics. */
+export async function outboxBacklog(database: Database): Promise<Backlog> {
+  const [row] = await queryRows<{ pending: number | string; oldest: number | string | null }>(
+    database.db,
+    sql`select count(*) as pending, extract(epoch from now() - min(created_at)) as oldest
+        from outbox_events where published_at is null`,
+  )
+  return { pending: Number(row?.pending ?? 0), oldestAgeSeconds: Math.max(0, Number(row?.oldest ?? 0)) }
+}
+
+export class Relay {
+  private readonly batchSize: number
+  private readonly leaseSeconds: number
+  private readonly pollMs: number
+  private running: Promise<void> | undefined
+  private again = false
+  private stopped = true
+  private unlisten: (() => Promise<void>) | undefined
+  private poll: ReturnType<typeof setInterval> | undefined
+  private retryTimer: ReturnType<typeof setTimeout> | undefined
+
+  constructor(private readonly options: RelayOptions) {
+    this.batchSize = options.batchSize ?? 100
+    this.leaseSeconds = options.leaseSeconds ?? 30
+    this.pollMs = options.pollMs ?? 5000
+  }
+
+  /** Listens for commits and publishes what is already pending (events left by a previous run too). */
+  async start(): Promise<void> {
+    this.stopped = false
+    this.unlisten = await this.options.database.listen(OUTBOX_CHANNEL, () => this.wake())
+    this.poll = setInterval(() => this.wake(), this.pollMs)
+    this.poll.unref?.()
+    this.wake()
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true
+    clearInterval(this.poll)
+    clearTimeout(this.retryTimer)
+    await this.unlisten?.().catch(() => {})
+    await this.running
+  }
+
+  /** Publishes soon; calls while a round runs make it go round once more. */
+  wake(): void {
+    if (this.stopped) return
+    if (this.running) {
+      this.again = true
+      return
+    }
+    this.running = this.loop().finally(() => {
+      this.running = undefined
+    })
+  }
+
+  /** Runs rounds until nothing is publishable right now (for tests and shutdown). */
+  async drain(): Promise<void> {
+    await this.running
+    while ((await this.round()) > 0) {}
+  }
+
+  private async loop(): Promise<void> {
+    do {
+      this.again = false
+      try {
+        if ((await this.round()) > 0) this.again = true
+      } catch (error) {
+        this.options.log.warn('outbox relay round failed', { error: error as Error })
+        this.scheduleRetry(1000)
+        return
+      }
+    } while (this.again && !this.stopped)
+  }
+
+  private scheduleRetry(ms: number): void {
+    clearTimeout(this.retryTimer)
+    this.retryTimer = setTimeout(() => this.wake(), Math.max(10, ms))
+    this.retryTimer.unref?.()
+  }
+
+  /**
+   * One round: claim the oldest publishable event of each task (an event waits while an earlier
+   * one of its task is unpublished), publish them, and mark each published or due for a retry.
+   * Returns how many were published.
+   */
+  private async round(): Promise<number> {
+    const { db } = this.options.database
+    const claimed = await queryRows<Claimed>(
+      db,
+      sql`update outbox_events set lease_until = now() + make_interval(secs => ${this.leaseSeconds}), attempts = attempts + 1
+          where id in (
+            select o.id from outbox_events o
+            where o.published_at is null and o.next_attempt_at <= now()
+              and (o.lease_until is null or o.lease_until < now())
+              and not exists (
+                select 1 from outbox_events p
+                where p.partition_key = o.partition_key and p.published_at is null and p.seq < o.seq)
+            order by o.seq
+            limit ${this.batchSize}
+            for update skip locked)
+          returning id, seq, topic, partition_key, event, attempts`,
+    )
+    if (claimed.length === 0) return 0
+    claimed.sort((a, b) => Number(a.seq) - Number(b.seq))
+    // One event per task in a round, so publishing them side by side keeps each task's order.
+    const results = await Promise.all(
+      claimed.map(async (row) => {
+        try {
+          await this.options.bus.publish(row.topic, row.event, row.partition_key)
+          await db.execute(sql`update outbox_events set published_at = now(), lease_until = null, last_error = null where id = ${row.id}`)
+          return true
+        } catch (error) {
+          const delay = Math.min(60, 0.5 * 2 ** Math.min(row.attempts - 1, 8))
+          const message = error instanceof Error ? error.message : String(error)
+          this.options.log.warn('publish failed; will retry', { event_id: row.id, topic: row.topic, attempts: row.attempts, retry_in_s: delay, error: message.slice(0, 300) })
+          await db.execute(
+            sql`update outbox_events set lease_until = null, last_error = ${message.slice(0, 1000)},
+                next_attempt_at = now() + make_interval(secs => ${delay}) where id = ${row.id}`,
+          )
+          this.scheduleRetry(delay * 1000)
+          return false
+        }
+      }),
+    )
+    return results.filter(Boolean).length
+  }
+}

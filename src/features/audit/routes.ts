@@ -1,0 +1,34 @@
+// REST route for the audit trail: GET /api/v1/audit, scoped to the caller, filterable by task, paged.
+import { Elysia, t } from 'elysia'
+import { seedOf, type AppDeps } from '../../context'
+import { authGuard } from '../auth/guard'
+import { listAudit } from './service'
+
+const ErrorBody = t.Object({ error: t.Object({ code: t.String(), message: t.String(), field: t.Optional(t.String()) }) })
+const Entry = t.Object({
+  id: t.String({ format: 'uuid' }),
+  task_id: t.String({ format: 'uuid' }),
+  action: t.String({ description: 'created, updated, completed, reopened, deleted, restored or recurred' }),
+  title: t.String(),
+  changes: t.Array(t.String(), { description: 'The fields that changed (updates and completions)' }),
+  before: t.Nullable(t.Any({ description: 'The task before the change' })),
+  after: t.Nullable(t.Any({ description: 'The task after the change (null for a deletion)' })),
+  occurred_at: t.String({ format: 'date-time' }),
+})
+
+export const auditRoutes = (deps: AppDeps) =>
+  new Elysia({ name: 'audit-routes', prefix: '/api/v1', seed: seedOf(deps), detail: { tags: ['Audit'] } })
+    .use(authGuard(deps))
+    .get('/audit', ({ user, query }) => listAudit(deps.database.db, user.id, query), {
+      auth: true,
+      query: t.Object(
+        {
+          task_id: t.Optional(t.String({ description: 'Only this task' })),
+          limit: t.Optional(t.String({ description: '1 to 100, default 20' })),
+          cursor: t.Optional(t.String({ description: 'next_cursor from the previous page' })),
+        },
+        { additionalProperties: false },
+      ),
+      response: { 200: t.Object({ items: t.Array(Entry), total: t.Integer(), next_cursor: t.Nullable(t.String()) }), 400: ErrorBody, 401: ErrorBody },
+      detail: { summary: 'Who changed what and when, newest first (built from the task events)' },
+    })

@@ -1,0 +1,32 @@
+// The audit log: an append-only record of who changed which task, when, and its fields before and after.
+import { index, jsonb, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core'
+import { ownerId } from '../auth/schema'
+import type { TaskView } from '../tasks/model'
+
+export const auditLog = pgTable(
+  'audit_log',
+  {
+    /** UUIDv7: newest entries have the greatest ids. */
+    id: uuid('id').primaryKey(),
+    /** The event it was built from: one entry per event. */
+    eventId: text('event_id').notNull(),
+    userId: ownerId(),
+    taskId: uuid('task_id').notNull(),
+    /** created, updated, completed, reopened, deleted, restored, recurred. */
+    action: text('action').notNull(),
+    /** The task's title at the time, so the entry reads well after a deletion. */
+    title: text('title').notNull(),
+    changes: text('changes').array().notNull(),
+    before: jsonb('before').$type<TaskView | null>(),
+    after: jsonb('after').$type<TaskView | null>(),
+    occurredAt: timestamp('occurred_at', { withTimezone: true }).notNull(),
+    recordedAt: timestamp('recorded_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    uniqueIndex('audit_log_event_key').on(t.eventId),
+    index('audit_log_user_idx').on(t.userId, t.id),
+    index('audit_log_task_idx').on(t.userId, t.taskId, t.id),
+  ],
+)
+
+export type AuditEntry = typeof auditLog.$inferSelect

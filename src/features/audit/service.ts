@@ -1,0 +1,109 @@
+// The audit trail: built from task events by its consumer, read back per user (optionally per task), newest first.
+import { and, count, desc, eq, lt, type SQL } from 'drizzle-orm'
+import type { Db } from '../../db/client'
+import type { Consumer } from '../../events/consumers'
+import { TOPICS, type CloudEvent } from '../../events/envelope'
+import { invalid } from '../../lib/errors'
+import { newId } from '../../lib/secrets'
+import type { TaskEventData } from '../tasks/events'
+import type { TaskView } from '../tasks/model'
+import { auditLog, type AuditEntry } from './schema'
+
+/** What a person would call the change. */
+export function actionOf(event: CloudEvent<TaskEventData>): string {
+  const { data } = event
+  switch (event.type) {
+    case 'task.created':
+      return data.cause === 'restore' ? 'restored' : data.cause === 'recurrence' ? 'recurred' : 'created'
+    case 'task.completed':
+      return 'completed'
+    case 'task.deleted':
+      return 'deleted'
+    default:
+      return data.before?.status === 'completed' && data.task.status === 'pending' ? 'reopened' : 'updated'
+  }
+}
+
+/** Writes one audit entry per task event (the consumer's effect; its idempotency is consumeOnce's). */
+export const auditConsumer: Consumer = {
+  name: 'audit',
+  topics: [TOPICS.taskEvents, TOPICS.taskUpdates],
+  types: ['task.created', 'task.updated', 'task.completed', 'task.deleted'],
+  async handle(tx, event, now) {
+    const e = event as unknown as CloudEvent<TaskEventData>
+    const deleted = e.type === 'task.deleted'
+    await tx
+      .insert(auditLog)
+      .values({
+        id: newId(),
+        eventId: e.id,
+        userId: e.data.user_id,
+        taskId: e.data.task_id,
+        action: actionOf(e),
+        title: e.data.task.title,
+        changes: e.data.changes ?? [],
+        before: e.data.before ?? null,
+        after: deleted ? null : e.data.task,
+        occurredAt: new Date(e.data.occurred_at),
+        recordedAt: now,
+      })
+      .onConflictDoNothing()
+  },
+}
+
+export interface AuditView {
+  id: string
+  task_id: string
+  action: string
+  title: string
+  changes: string[]
+  before: TaskView | null
+  after: TaskView | null
+  occurred_at: string
+}
+
+const toView = (e: AuditEntry): AuditView => ({
+  id: e.id,
+  task_id: e.taskId,
+  action: e.action,
+  title: e.title,
+  changes: e.changes,
+  before: e.before ?? null,
+  after: e.after ?? null,
+  occurred_at: e.occurredAt.toISOString(),
+})
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
+export const AUDIT_PARAMS = ['task_id', 'limit', 'cursor'] as const
+
+/** The user's audit entries, newest first, optionally for one task; `{ items, total, next_cursor }`. */
+export async function listAudit(db: Db, userId: string, params: Record<string, string | undefined>) {
+  for (const key of Object.keys(params)) {
+    if (!(AUDIT_PARAMS as readonly string[]).includes(key)) throw invalid(key, `${key} is not a parameter (expected ${AUDIT_PARAMS.join(', ')})`)
+  }
+  const { task_id: taskId, limit: limitRaw, cursor } = params
+  if (taskId !== undefined && !UUID.test(taskId)) throw invalid('task_id', 'task_id must be a task id (a UUID)')
+  if (limitRaw !== undefined && (!/^\d+$/.test(limitRaw) || Number(limitRaw) < 1 || Number(limitRaw) > 100)) {
+    throw invalid('limit', 'limit must be a whole number from 1 to 100')
+  }
+  if (cursor !== undefined && !UUID.test(cursor)) throw invalid('cursor', 'cursor is not one this API issued; start again without it')
+  const limit = limitRaw ? Number(limitRaw) : 20
+  const filters: SQL[] = [eq(auditLog.userId, userId)]
+  if (taskId) filters.push(eq(auditLog.taskId, taskId))
+  const where = and(...filters)
+  const [rows, totals] = await Promise.all([
+    db
+      .select()
+      .from(auditLog)
+      .where(cursor ? and(where, lt(auditLog.id, cursor)) : where)
+      .orderBy(desc(auditLog.id))
+      .limit(limit + 1),
+    db.select({ n: count() }).from(auditLog).where(where),
+  ])
+  const page = rows.slice(0, limit)
+  return {
+    items: page.map(toView),
+    total: totals[0]?.n ?? 0,
+    next_cursor: rows.length > limit ? page.at(-1)!.id : null,
+  }
+}

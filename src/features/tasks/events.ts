@@ -1,0 +1,48 @@
+// Task changes as events: which type a change is, what changed, and the outbox row written with it.
+import type { Db } from '../../db/client'
+import { recordEvent } from '../../events/outbox'
+import { newId } from '../../lib/secrets'
+import { toTaskView, type TaskView } from './model'
+import type { Task } from './schema'
+
+/** The fields a person sees change, in the order they are listed. */
+const VISIBLE: Array<keyof TaskView> = ['title', 'description', 'status', 'priority', 'due_date', 'recurrence', 'recurrence_from', 'tags', 'completed_at']
+
+export function changedFields(before: TaskView, after: TaskView): string[] {
+  return VISIBLE.filter((k) => JSON.stringify(before[k]) !== JSON.stringify(after[k]))
+}
+
+export interface TaskEventData {
+  event_id: string
+  user_id: string
+  task_id: string
+  occurred_at: string
+  /** The task after the change (for a deletion, as it was). */
+  task: TaskView
+  /** The task before the change (updates, completions, deletions). */
+  before?: TaskView
+  changes?: string[]
+  /** Why the task appeared: a recurring series' next instance, or an undone delete. */
+  cause?: 'recurrence' | 'restore'
+}
+
+/**
+ * Records the event for a change of `before` into `after` (either may be absent: a creation, a deletion)
+ * in the change's transaction. A change that changes nothing records nothing.
+ */
+export async function recordTaskChange(
+  tx: Db,
+  now: Date,
+  change: { before?: Task; after?: Task; cause?: TaskEventData['cause'] },
+): Promise<void> {
+  const before = change.before ? toTaskView(change.before) : undefined
+  const after = change.after ? toTaskView(change.after) : undefined
+  const subject = (after ?? before)!
+  const base = { event_id: newId(), user_id: (change.after ?? change.before)!.userId, task_id: subject.id, occurred_at: now.toISOString() }
+  if (!before) return recordEvent(tx, 'task.created', { ...base, task: after!, ...(change.cause ? { cause: change.cause } : {}) })
+  if (!after) return recordEvent(tx, 'task.deleted', { ...base, task: before, before })
+  const changes = changedFields(before, after)
+  if (changes.length === 0) return
+  const type = before.status === 'pending' && after.status === 'completed' ? 'task.completed' : 'task.updated'
+  return recordEvent(tx, type, { ...base, task: after, before, changes })
+}

@@ -1,0 +1,100 @@
+// Recurring tasks: the next due date from an RRULE, computed on the user's wall clock so DST and month ends come out right.
+import { RRule, type Options } from 'rrule'
+import { zonedTimeToUtc, zoneOffsetMs } from '../../lib/time'
+
+/**
+ * rrule works on "floating" dates: a wall-clock time is carried as a Date whose UTC fields are
+ * that wall time. These two convert to and from real instants in `timeZone`.
+ */
+const toWall = (instant: Date, timeZone: string) => new Date(instant.getTime() + zoneOffsetMs(instant.getTime(), timeZone))
+const fromWall = (wall: Date, timeZone: string) =>
+  zonedTimeToUtc(
+    {
+      year: wall.getUTCFullYear(),
+      month: wall.getUTCMonth() + 1,
+      day: wall.getUTCDate(),
+      hour: wall.getUTCHours(),
+      minute: wall.getUTCMinutes(),
+      second: wall.getUTCSeconds(),
+    },
+    timeZone,
+  )
+
+/** The rule's options, anchored at `dtstart` (wall). MONTHLY keeps the anchor's day, clamped to short months. */
+function ruleFor(recurrence: string, dtstart: Date): { rule: RRule; count: number | null } {
+  let options: Partial<Options>
+  if (recurrence === 'DAILY') options = { freq: RRule.DAILY }
+  else if (recurrence === 'WEEKLY') options = { freq: RRule.WEEKLY }
+  else if (recurrence === 'MONTHLY') {
+    const day = dtstart.getUTCDate()
+    // The 31st means "the last day" in a 30-day month and in February: 28, 29, 30, 31 → the last of them that exists.
+    options =
+      day <= 28
+        ? { freq: RRule.MONTHLY, bymonthday: [day] }
+        : { freq: RRule.MONTHLY, bymonthday: Array.from({ length: day - 27 }, (_, i) => 28 + i), bysetpos: [-1] }
+  } else {
+    options = RRule.parseString(recurrence)
+  }
+  // COUNT is kept by the series' own instance numbers (it must hold whichever date a count starts from).
+  const count = options.count ?? null
+  delete options.count
+  return { rule: new RRule({ ...options, dtstart }), count }
+}
+
+export interface RecurringTask {
+  recurrence: string
+  recurrenceFrom: 'due' | 'completion'
+  dueDate: Date | null
+  seriesAnchor: Date | null
+  completedAt: Date | null
+  occurrence: number
+}
+
+/**
+ * The due date of the instance after `task`, or null when the series has ended (COUNT or UNTIL).
+ * From the due date: the rule's next date after the current due date, anchored at the series
+ * start. From completion: the rule restarted on the completion day (at the due time of day).
+ */
+export function nextDueDate(task: RecurringTask, timeZone: string): Date | null {
+  const done = task.completedAt ?? new Date()
+  let next: Date | null
+  let count: number | null
+  if (task.recurrenceFrom === 'completion' || !task.dueDate) {
+    const day = toWall(done, timeZone)
+    const timeOfDay = task.dueDate ? toWall(task.dueDate, timeZone) : day
+    const dtstart = new Date(
+      Date.UTC(day.getUTCFullYear(), day.getUTCMonth(), day.getUTCDate(), timeOfDay.getUTCHours(), timeOfDay.getUTCMinutes(), timeOfDay.getUTCSeconds()),
+    )
+    const built = ruleFor(task.recurrence, dtstart)
+    count = built.count
+    next = built.rule.after(dtstart, false)
+  } else {
+    const anchor = toWall(task.seriesAnchor ?? task.dueDate, timeZone)
+    const built = ruleFor(task.recurrence, anchor)
+    count = built.count
+    next = built.rule.after(toWall(task.dueDate, timeZone), false)
+  }
+  if (count !== null && task.occurrence >= count) return null
+  return next ? fromWall(next, timeZone) : null
+}
+
+/** The first due date for a task given a rule but no date: the rule's first date from the next full hour. */
+export function firstDueDate(recurrence: string, timeZone: string, now: Date): Date | null {
+  const wall = toWall(now, timeZone)
+  const start = new Date(Date.UTC(wall.getUTCFullYear(), wall.getUTCMonth(), wall.getUTCDate(), wall.getUTCHours() + 1))
+  const first = ruleFor(recurrence, start).rule.after(start, true)
+  return first ? fromWall(first, timeZone) : null
+}
+
+/** The next `n` due dates of a series after `task`'s, for projections (each computed as completing the previous would). */
+export function upcomingDueDates(task: RecurringTask, timeZone: string, n: number): Date[] {
+  const out: Date[] = []
+  let current = { ...task }
+  for (let i = 0; i < n; i++) {
+    const next = nextDueDate({ ...current, recurrenceFrom: 'due' }, timeZone)
+    if (!next) break
+    out.push(next)
+    current = { ...current, seriesAnchor: current.seriesAnchor ?? current.dueDate, dueDate: next, occurrence: current.occurrence + 1 }
+  }
+  return out
+}
