@@ -6,6 +6,7 @@ import { eventRoutes } from './events/routes'
 import { auditRoutes } from './features/audit/routes'
 import { auditConsumer } from './features/audit/service'
 import { authRoutes } from './features/auth/routes'
+import { metricsRoutes } from './features/ops/metrics'
 import { opsRoutes, type Readiness } from './features/ops/routes'
 import { recurrenceConsumer } from './features/tasks/consumers'
 import { taskRoutes } from './features/tasks/routes'
@@ -25,6 +26,7 @@ export function createApp(deps: AppDeps, readiness: Readiness = { draining: fals
     .use(httpEdge({ log: deps.log, htmlError, headers: SECURITY_HEADERS }))
     .use(openapiDocs(pkg.version))
     .use(opsRoutes(deps, readiness))
+    .use(metricsRoutes(deps))
     .use(assetRoutes())
     .use(authRoutes(deps))
     .use(taskRoutes(deps))

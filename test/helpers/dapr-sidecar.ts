@@ -1,0 +1,172 @@
+// A faithful double of the Dapr sidecar's pub/sub HTTP contract (shared/DAPR.md), for tests where no sidecar or Kafka can run.
+//
+// App → sidecar: POST /v1.0/publish/<pubsub>/<topic> (204; 404 unknown pubsub; our CloudEvent kept as is
+// for application/cloudevents+json, wrapped otherwise; metadata.partitionKey from the query), plus the
+// health and metadata endpoints the SDK polls. Sidecar → app: reads GET /dapr/subscribe once at start,
+// delivers each event with Content-Type application/cloudevents+json, in order per partition key;
+// 2xx SUCCESS (or no status) is done, 2xx RETRY and any non-2xx but 404 are retried, 2xx DROP and 404
+// drop; a drop or the third failure goes to the subscription's deadLetterTopic.
+import type { Server } from 'bun'
+
+export interface Subscription {
+  pubsubname: string
+  topic: string
+  route: string
+  deadLetterTopic?: string
+}
+
+export interface Published {
+  pubsub: string
+  topic: string
+  partitionKey: string | null
+  contentType: string
+  event: Record<string, unknown>
+  at: number
+}
+
+export interface Delivery {
+  topic: string
+  route: string
+  eventId: string
+  attempt: number
+  status: number
+  answer: string | undefined
+  at: number
+}
+
+export interface SidecarOptions {
+  /** The app's base URL, e.g. http://127.0.0.1:3000. */
+  appUrl: string
+  pubsubs?: string[]
+  /** Sent to the app as dapr-api-token (the sidecar's APP_API_TOKEN). */
+  appApiToken?: string
+  /** Deliveries tried before an event is dead-lettered (Dapr's default resiliency: 3). */
+  maxAttempts?: number
+  retryDelayMs?: number
+  port?: number
+}
+
+export class DaprSidecarDouble {
+  readonly published: Published[] = []
+  readonly deliveries: Delivery[] = []
+  /** Events sent on to a dead-letter topic: the original topic, the reason and the event. */
+  readonly deadLettered: Array<{ from: string; to: string; eventId: string; reason: string }> = []
+  private server: Server<undefined> | undefined
+  private subscriptions: Subscription[] = []
+  /** Per (topic, partition key): delivery in order, like a Kafka partition. */
+  private readonly partitions = new Map<string, Promise<void>>()
+  private pending = 0
+  port = 0
+
+  constructor(private readonly options: SidecarOptions) {}
+
+  /** Starts listening (again, on the same port after a stop) and reads the app's subscriptions. */
+  async start(): Promise<void> {
+    this.server = Bun.serve({ port: this.port || this.options.port || 0, hostname: '127.0.0.1', fetch: (req) => this.handle(req) })
+    this.port = this.server.port!
+    const res = await fetch(`${this.options.appUrl}/dapr/subscribe`, { headers: this.appHeaders({}) })
+    if (!res.ok) throw new Error(`GET /dapr/subscribe answered ${res.status}`)
+    this.subscriptions = (await res.json()) as Subscription[]
+  }
+
+  /** An outage: connections are refused until start() again. Deliveries already queued still finish. */
+  async stop(): Promise<void> {
+    await this.server?.stop(true)
+    this.server = undefined
+  }
+
+  /** Resolves when every queued delivery is done. */
+  async idle(): Promise<void> {
+    while (this.pending > 0) await Bun.sleep(5)
+  }
+
+  /** Puts an event on a topic as if another producer had (e.g. a poison message). */
+  inject(topic: string, event: Record<string, unknown>, partitionKey = 'injected'): void {
+    this.route(topic, event, partitionKey)
+  }
+
+  private appHeaders(extra: Record<string, string>): Record<string, string> {
+    return { ...extra, ...(this.options.appApiToken ? { 'dapr-api-token': this.options.appApiToken } : {}) }
+  }
+
+  private async handle(req: Request): Promise<Response> {
+    const url = new URL(req.url)
+    if (req.method === 'GET' && (url.pathname === '/v1.0/healthz' || url.pathname === '/v1.0/healthz/outbound')) return new Response(null, { status: 204 })
+    if (req.method === 'GET' && url.pathname === '/v1.0/metadata') {
+      return Response.json({ id: 'todo-chatbot', runtimeVersion: '1.17.0-double', components: (this.options.pubsubs ?? ['pubsub-kafka']).map((name) => ({ name, type: 'pubsub.kafka', version: 'v1' })) })
+    }
+    const publish = /^\/v1\.0\/publish\/([^/]+)\/([^/]+)$/.exec(url.pathname)
+    if (req.method === 'POST' && publish) {
+      const [, pubsub, topic] = publish as unknown as [string, string, string]
+      if (!(this.options.pubsubs ?? ['pubsub-kafka']).includes(pubsub)) {
+        return Response.json({ errorCode: 'ERR_PUBSUB_NOT_FOUND', message: `pubsub ${pubsub} not found` }, { status: 404 })
+      }
+      const contentType = (req.headers.get('content-type') ?? '').split(';')[0]!.trim()
+      let body: unknown
+      try {
+        body = JSON.parse(await req.text())
+      } catch {
+        return Response.json({ errorCode: 'ERR_PUBSUB_CLOUD_EVENTS_SER', message: 'body is not JSON' }, { status: 400 })
+      }
+      // application/cloudevents+json: the app's envelope is used as is; plain JSON is wrapped.
+      const event =
+        contentType === 'application/cloudevents+json'
+          ? (body as Record<string, unknown>)
+          : { specversion: '1.0', id: crypto.randomUUID(), source: 'todo-chatbot', type: 'com.dapr.event.sent', datacontenttype: 'application/json', data: body }
+      const partitionKey = url.searchParams.get('metadata.partitionKey')
+      this.published.push({ pubsub, topic, partitionKey, contentType, event, at: performance.now() })
+      this.route(topic, event, partitionKey ?? String(event.id))
+      return new Response(null, { status: 204 })
+    }
+    return new Response('not found', { status: 404 })
+  }
+
+  private route(topic: string, event: Record<string, unknown>, partitionKey: string): void {
+    for (const sub of this.subscriptions.filter((s) => s.topic === topic)) {
+      const key = `${topic}|${partitionKey}`
+      this.pending++
+      const previous = this.partitions.get(key) ?? Promise.resolve()
+      const next = previous.then(() => this.deliver(sub, event)).finally(() => this.pending--)
+      this.partitions.set(key, next)
+    }
+  }
+
+  private async deliver(sub: Subscription, event: Record<string, unknown>): Promise<void> {
+    const max = this.options.maxAttempts ?? 3
+    let reason = 'dropped'
+    for (let attempt = 1; attempt <= max; attempt++) {
+      let status = 0
+      let answer: string | undefined
+      try {
+        const res = await fetch(`${this.options.appUrl}${sub.route}`, {
+          method: 'POST',
+          headers: this.appHeaders({ 'content-type': 'application/cloudevents+json' }),
+          body: JSON.stringify({ ...event, topic: sub.topic, pubsubname: sub.pubsubname }),
+        })
+        status = res.status
+        const text = await res.text()
+        if (status >= 200 && status < 300) {
+          try {
+            answer = text ? ((JSON.parse(text) as { status?: string }).status ?? 'SUCCESS') : 'SUCCESS'
+          } catch {
+            answer = 'SUCCESS'
+          }
+        }
+      } catch {
+        status = 0
+      }
+      this.deliveries.push({ topic: sub.topic, route: sub.route, eventId: String(event.id), attempt, status, answer, at: performance.now() })
+      if (status >= 200 && status < 300 && answer !== 'RETRY' && answer !== 'DROP') return
+      if ((status >= 200 && status < 300 && answer === 'DROP') || status === 404) {
+        reason = status === 404 ? '404' : 'DROP'
+        break
+      }
+      reason = status === 0 ? 'unreachable' : answer === 'RETRY' ? 'RETRY' : `status ${status}`
+      if (attempt < max) await Bun.sleep(this.options.retryDelayMs ?? 50)
+    }
+    if (sub.deadLetterTopic) {
+      this.deadLettered.push({ from: sub.topic, to: sub.deadLetterTopic, eventId: String(event.id), reason })
+      this.route(sub.deadLetterTopic, event, String(event.id))
+    }
+  }
+}
