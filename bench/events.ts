@@ -1,0 +1,113 @@
+// Benchmark: commit→publish and commit→audit-row latency at a steady rate of task changes, through the
+// in-process bus and through the Dapr sidecar double. Usage: npm run bench:events [-- --rate 200 --seconds 30]
+// (PGlite by default; set DATABASE_URL to run on PostgreSQL).
+import { sql } from 'drizzle-orm'
+import { createApp } from '../src/app'
+import { queryRows } from '../src/db/client'
+import { loadEnv } from '../src/env'
+import { daprBus, inProcessBus, type EventBus } from '../src/events/bus'
+import { Relay } from '../src/events/relay'
+import { createLogger } from '../src/lib/log'
+import { DaprSidecarDouble } from '../test/helpers/dapr-sidecar'
+import { testDatabase } from '../test/helpers/db'
+
+const args = new Map<string, string>()
+for (let i = 2; i < process.argv.length; i += 2) args.set(process.argv[i]!.replace(/^--/, ''), process.argv[i + 1] ?? '')
+const RATE = Number(args.get('rate') ?? 200)
+const SECONDS = Number(args.get('seconds') ?? 30)
+
+const pct = (xs: number[], p: number) => {
+  const s = [...xs].sort((a, b) => a - b)
+  return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))] ?? NaN
+}
+
+async function run(kind: 'in-process' | 'dapr double') {
+  const { database, dispose } = await testDatabase()
+  const log = createLogger('error')
+  const app = createApp({ env: loadEnv({ LOG_LEVEL: 'error' }), database, log }).listen({ port: 0, hostname: '127.0.0.1' })
+  const url = `http://127.0.0.1:${app.server!.port}`
+  let sidecar: DaprSidecarDouble | undefined
+  let inner: EventBus
+  if (kind === 'dapr double') {
+    sidecar = new DaprSidecarDouble({ appUrl: url })
+    await sidecar.start()
+    inner = daprBus({ host: '127.0.0.1', port: sidecar.port, pubsubName: 'pubsub-kafka' })
+  } else {
+    inner = inProcessBus({ deliver: (r) => app.handle(r), pubsubName: 'pubsub-kafka', log })
+  }
+  // When each task's event was published (the bus call returned), by task id.
+  const publishedAt = new Map<string, number>()
+  const bus: EventBus = {
+    kind: inner.kind,
+    async publish(topic, event, key) {
+      await inner.publish(topic, event, key)
+      publishedAt.set(key, Date.now())
+    },
+  }
+  const relay = new Relay({ database, bus, log })
+  await relay.start()
+
+  const signup = await fetch(`${url}/api/v1/auth/signup`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ email: 'events@example.com', password: 'correct horse battery' }),
+  })
+  const { token } = (await signup.json()) as { token: string }
+
+  // Open loop: one task created every 1/RATE s, whatever the answers' pace; the answer marks the commit.
+  const committedAt = new Map<string, number>()
+  const inflight: Array<Promise<void>> = []
+  const total = RATE * SECONDS
+  const start = Date.now()
+  let errors = 0
+  for (let i = 0; i < total; i++) {
+    const due = start + (i * 1000) / RATE
+    const wait = due - Date.now()
+    if (wait > 0) await Bun.sleep(wait)
+    inflight.push(
+      fetch(`${url}/api/v1/tasks`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+        body: JSON.stringify({ title: `event bench ${i}`, tags: ['bench'] }),
+      }).then(async (res) => {
+        if (res.status !== 201) {
+          errors++
+          return
+        }
+        committedAt.set(((await res.json()) as { id: string }).id, Date.now())
+      }),
+    )
+  }
+  await Promise.all(inflight)
+  const achieved = total / ((Date.now() - start) / 1000)
+  // Let the tail drain.
+  for (let i = 0; i < 400 && publishedAt.size < committedAt.size; i++) await Bun.sleep(25)
+  await sidecar?.idle()
+  await Bun.sleep(200)
+
+  const audit = await queryRows<{ task_id: string; recorded_at: Date | string }>(database.db, sql`select task_id, recorded_at from audit_log where action = 'created'`)
+  const toPublish: number[] = []
+  const toAudit: number[] = []
+  for (const [id, committed] of committedAt) {
+    const published = publishedAt.get(id)
+    if (published !== undefined) toPublish.push(Math.max(0, published - committed))
+  }
+  for (const row of audit) {
+    const committed = committedAt.get(row.task_id)
+    if (committed !== undefined) toAudit.push(Math.max(0, new Date(row.recorded_at).getTime() - committed))
+  }
+  const lost = committedAt.size - audit.filter((r) => committedAt.has(r.task_id)).length
+  console.log(`${kind} (${database.kind}): ${committedAt.size} changes at ${achieved.toFixed(0)}/s (${errors} errors)`)
+  console.log(`  commit → publish    p50 ${pct(toPublish, 50).toFixed(1)} ms  p99 ${pct(toPublish, 99).toFixed(1)} ms  max ${pct(toPublish, 100).toFixed(1)} ms  (n=${toPublish.length})`)
+  console.log(`  commit → audit row  p50 ${pct(toAudit, 50).toFixed(1)} ms  p99 ${pct(toAudit, 99).toFixed(1)} ms  max ${pct(toAudit, 100).toFixed(1)} ms  (n=${toAudit.length})`)
+  console.log(`  audit rows missing: ${lost}; duplicated: ${audit.length - new Set(audit.map((r) => r.task_id)).size}`)
+
+  await relay.stop()
+  await sidecar?.stop()
+  await app.stop(true)
+  await dispose()
+}
+
+console.log(`task changes at ${RATE}/s for ${SECONDS} s over loopback; latencies measured from the API's answer (just after commit)\n`)
+await run('in-process')
+await run('dapr double')
