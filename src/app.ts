@@ -15,6 +15,7 @@ import { openapiDocs } from './openapi'
 import { assetRoutes } from './web/assets'
 import { htmlError } from './web/errors'
 import { accountPages } from './web/pages/account'
+import { auditPages } from './web/pages/audit'
 import { taskPages } from './web/pages/tasks'
 import { SECURITY_HEADERS } from './web/html'
 
@@ -34,6 +35,7 @@ export function createApp(deps: AppDeps, readiness: Readiness = { draining: fals
     .use(eventRoutes(deps, { pubsubName: deps.env.pubsubName, appApiToken: deps.env.appApiToken, consumers: [auditConsumer, recurrenceConsumer] }))
     .use(accountPages(deps))
     .use(taskPages(deps))
+    .use(auditPages(deps))
 }
 
 export type App = ReturnType<typeof createApp>

@@ -195,6 +195,31 @@ run('with JavaScript (htmx)', () => {
     })
   }, 60_000)
 
+  test('the activity page shows the audit trail, and each task its own history', async () => {
+    await step(page, 'audit trail', async () => {
+      await page.click('nav a:has-text("Activity")')
+      await page.waitForURL(`${server.url}/audit`)
+      // Events reach the audit log asynchronously: reload until the last change has arrived.
+      for (let i = 0; i < 50 && !(await page.isVisible('.entry.completed:has-text("Call plumber")')); i++) {
+        await Bun.sleep(100)
+        await page.reload()
+      }
+      const actions = await page.locator('.entry strong').allTextContents()
+      expect(actions).toContain('Completed')
+      expect(actions).toContain('Edited')
+      expect(actions).toContain('Deleted')
+      expect(actions).toContain('Restored')
+      const edit = page.locator('.entry.updated:has-text("Buy oat milk")').first()
+      expect(await edit.locator('.changes').textContent()).toContain('title: Buy milk → Buy oat milk')
+      await page.locator('.entry a.title:text-is("Call plumber")').first().click()
+      await page.waitForURL(/\/audit\?task_id=/)
+      expect(await page.textContent('h1')).toBe('History of "Call plumber"')
+      const history = await page.locator('.entry strong').allTextContents()
+      expect(history.at(-1)).toBe('Created')
+      await page.goto(`${server.url}/tasks`)
+    })
+  }, 60_000)
+
   test('usable at 375 px: nothing overflows sideways', async () => {
     await page.setViewportSize({ width: 375, height: 800 })
     await page.reload()

@@ -259,3 +259,16 @@ test('with APP_API_TOKEN set, the Dapr routes refuse calls without the matching 
     await guarded.dispose()
   }
 })
+
+test('housekeeping prunes published events after a week and never touches pending ones', async () => {
+  const { sweep } = await import('../src/features/ops/housekeeping')
+  const old = new Date(Date.now() - 8 * 86_400_000).toISOString()
+  await t.database.db.execute(sql`
+    insert into outbox_events (id, topic, type, partition_key, event, created_at, published_at)
+    values (gen_random_uuid(), 'todo.task-events', 'task.created', 'old-published', '{}'::jsonb, ${old}::timestamptz, ${old}::timestamptz),
+           (gen_random_uuid(), 'todo.task-events', 'task.created', 'old-pending', '{}'::jsonb, ${old}::timestamptz, null)`)
+  await sweep(t.database.db, new Date())
+  const left = await rows<{ partition_key: string }>(t.database, sql`select partition_key from outbox_events where partition_key like 'old-%'`)
+  expect(left.map((r) => r.partition_key)).toEqual(['old-pending'])
+  await t.database.db.execute(sql`delete from outbox_events where partition_key = 'old-pending'`)
+})

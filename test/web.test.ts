@@ -313,3 +313,27 @@ describe('settings', () => {
     expect(bad.text).toContain('IANA time zone')
   })
 })
+
+describe('the activity page', () => {
+  test("shows only the user's own entries, escaped", async () => {
+    const evented = await testApp({ events: true })
+    try {
+      const a = await evented.signUp()
+      const b = await evented.signUp()
+      await evented.call('POST', '/api/v1/tasks', { token: a.token, body: { title: '<script>alert(9)</script> mine' } })
+      await evented.call('POST', '/api/v1/tasks', { token: b.token, body: { title: 'Bob private' } })
+      await evented.drain()
+      const page = await evented.app.handle(new Request('http://localhost/audit', { headers: { cookie: `session=${a.token}` } }))
+      const html = await page.text()
+      expect(page.status).toBe(200)
+      inert(html)
+      expect(html).toContain('&lt;script&gt;alert(9)&lt;/script&gt; mine')
+      expect(html).not.toContain('Bob private')
+      const bobsTask = (await evented.call('GET', '/api/v1/tasks', { token: b.token })).body.items[0].id
+      const foreign = await evented.app.handle(new Request(`http://localhost/audit?task_id=${bobsTask}`, { headers: { cookie: `session=${a.token}` } }))
+      expect(await foreign.text()).not.toContain('Bob private')
+    } finally {
+      await evented.dispose()
+    }
+  })
+})

@@ -9,7 +9,7 @@ export interface ShellProps {
   csrf: string
   /** The signed-in user's email, for the top bar; absent on the sign-in pages. */
   email?: string
-  active?: 'tasks' | 'settings'
+  active?: 'tasks' | 'audit' | 'settings'
 }
 
 export function Layout({ title, nonce, csrf, email, active, children }: PropsWithChildren<ShellProps>) {
@@ -37,6 +37,7 @@ export function Layout({ title, nonce, csrf, email, active, children }: PropsWit
             {email ? (
               <nav aria-label="Main">
                 <a href="/tasks" aria-current={active === 'tasks' ? 'page' : undefined}>Tasks</a>
+                <a href="/audit" aria-current={active === 'audit' ? 'page' : undefined}>Activity</a>
                 <a href="/settings" aria-current={active === 'settings' ? 'page' : undefined}>Settings</a>
                 <form method="post" action="/logout" class="inline">
                   <input type="hidden" name="_csrf" value={csrf} />

@@ -104,6 +104,9 @@ export function TaskItem({ task, ctx }: { task: TaskView; ctx: ListContext }) {
         </div>
       </div>
       <div class="actions">
+        <a href={`/audit?task_id=${task.id}`} class="button ghost" aria-label={`History of "${task.title}"`}>
+          History
+        </a>
         <a href={`/tasks/${task.id}/edit?back=${encodeURIComponent(listUrl(ctx.query))}`} hx-get={`/tasks/${task.id}/edit`} hx-target="closest li" hx-swap="outerHTML" class="button ghost">
           Edit
         </a>

@@ -1,6 +1,7 @@
-// Periodic clean-up of expired rows: sessions, rate-limit windows, idempotency keys and the undo trash.
+// Periodic clean-up of expired rows: sessions, rate-limit windows, idempotency keys, the undo trash, old events.
 import { lt } from 'drizzle-orm'
 import type { Db } from '../../db/client'
+import { deadLetters, outboxEvents, processedEvents } from '../../events/schema'
 import type { Logger } from '../../lib/log'
 import { rateLimits, sessions } from '../auth/schema'
 import { pruneIdempotencyKeys } from '../idempotency/service'
@@ -8,6 +9,7 @@ import { deletedTasks } from '../tasks/schema'
 import { UNDO_WINDOW_MS } from '../tasks/service'
 
 const EVERY_MS = 60 * 60 * 1000
+const DAY = 24 * 60 * 60 * 1000
 
 /** Deletes what has expired as of `now`. */
 export async function sweep(db: Db, now: Date): Promise<void> {
@@ -15,6 +17,10 @@ export async function sweep(db: Db, now: Date): Promise<void> {
   await db.delete(rateLimits).where(lt(rateLimits.windowStartedAt, new Date(now.getTime() - 24 * 60 * 60 * 1000)))
   await pruneIdempotencyKeys(db, now)
   await db.delete(deletedTasks).where(lt(deletedTasks.deletedAt, new Date(now.getTime() - UNDO_WINDOW_MS)))
+  // Published events are kept a week for inspection; idempotency keys outlive any redelivery (Kafka keeps a week).
+  await db.delete(outboxEvents).where(lt(outboxEvents.publishedAt, new Date(now.getTime() - 7 * DAY)))
+  await db.delete(processedEvents).where(lt(processedEvents.processedAt, new Date(now.getTime() - 14 * DAY)))
+  await db.delete(deadLetters).where(lt(deadLetters.receivedAt, new Date(now.getTime() - 30 * DAY)))
 }
 
 /** Runs `sweep` hourly (every replica may; the deletes are idempotent). */

@@ -1,0 +1,30 @@
+// The audit trail in the browser: GET /audit (all activity) and /audit?task_id= (one task's history).
+import { Elysia } from 'elysia'
+import { seedOf, type AppDeps } from '../../context'
+import { listAudit } from '../../features/audit/service'
+import { htmlResponse, newNonce } from '../html'
+import { webSession } from '../session'
+import { AuditPage } from '../../../views/audit'
+
+export const auditPages = (deps: AppDeps) =>
+  new Elysia({ name: 'audit-pages', seed: seedOf(deps), detail: { hide: true } }).use(webSession(deps)).get(
+    '/audit',
+    async ({ request, user, csrf, query }) => {
+      const params: Record<string, string> = {}
+      for (const key of ['task_id', 'cursor'] as const) if (query[key]) params[key] = query[key]
+      const page = await listAudit(deps.database.db, user.id, { ...params, limit: '50' })
+      const nonce = newNonce()
+      const body = AuditPage({
+        nonce,
+        csrf,
+        email: user.email,
+        timezone: user.timezone,
+        now: (deps.clock ?? (() => new Date()))(),
+        entries: page.items,
+        nextCursor: page.next_cursor,
+        taskId: params.task_id,
+      }) as string
+      return htmlResponse(request, body, { nonce })
+    },
+    { page: true },
+  )

@@ -1,0 +1,115 @@
+// The audit trail page: who changed what and when, newest first; filtered to one task for its history.
+import { Html } from '@elysiajs/html'
+import type { AuditView } from '../src/features/audit/service'
+import { formatAbsolute, formatRelative } from './format'
+import { Layout } from './layout'
+
+const ACTION_LABEL: Record<string, string> = {
+  created: 'Created',
+  updated: 'Edited',
+  completed: 'Completed',
+  reopened: 'Reopened',
+  deleted: 'Deleted',
+  restored: 'Restored',
+  recurred: 'Next in series',
+}
+
+const FIELD_LABEL: Record<string, string> = {
+  title: 'title',
+  description: 'description',
+  status: 'status',
+  priority: 'priority',
+  due_date: 'due date',
+  recurrence: 'repeat rule',
+  recurrence_from: 'repeat from',
+  tags: 'tags',
+  completed_at: 'completion time',
+}
+
+function show(value: unknown, timeZone: string, now: Date): string {
+  if (value === null || value === undefined || value === '') return '—'
+  if (Array.isArray(value)) return value.length ? value.map((v) => `#${v}`).join(' ') : '—'
+  if (typeof value === 'string' && /^\d{4}-\d{2}-\d{2}T/.test(value)) return formatAbsolute(new Date(value), timeZone, now)
+  return String(value)
+}
+
+export interface AuditPageProps {
+  nonce: string
+  csrf: string
+  email: string
+  timezone: string
+  now: Date
+  entries: AuditView[]
+  nextCursor: string | null
+  /** Set when the page shows one task's history. */
+  taskId?: string
+}
+
+export function AuditPage({ nonce, csrf, email, timezone, now, entries, nextCursor, taskId }: AuditPageProps) {
+  const heading = taskId ? `History of "${entries[0]?.title ?? 'this task'}"` : 'Activity'
+  const older = `/audit?${new URLSearchParams({ ...(taskId ? { task_id: taskId } : {}), ...(nextCursor ? { cursor: nextCursor } : {}) })}`
+  return (
+    <Layout title={heading} nonce={nonce} csrf={csrf} email={email} active="audit">
+      <h1 safe>{heading}</h1>
+      {taskId ? (
+        <p>
+          <a href="/audit">All activity</a>
+        </p>
+      ) : (
+        ''
+      )}
+      {entries.length === 0 ? (
+        <p class="empty">Nothing has happened yet: changes to your tasks show up here.</p>
+      ) : (
+        <ol class="audit">
+          {entries.map((e) => (
+            <li class={`entry ${e.action}`}>
+              <div class="when">
+                <time datetime={e.occurred_at} safe>
+                  {formatAbsolute(new Date(e.occurred_at), timezone, now)}
+                </time>
+                <span class="relative" data-relative={e.occurred_at} safe>
+                  {formatRelative(new Date(e.occurred_at), now)}
+                </span>
+              </div>
+              <div>
+                <strong safe>{ACTION_LABEL[e.action] ?? e.action}</strong>{' '}
+                {taskId ? (
+                  ''
+                ) : (
+                  <a href={`/audit?task_id=${e.task_id}`} class="title" safe>
+                    {e.title}
+                  </a>
+                )}
+                {e.action === 'updated' && e.changes.length > 0 ? (
+                  <ul class="changes">
+                    {e.changes
+                      .filter((field) => field !== 'completed_at')
+                      .map((field) => (
+                        <li>
+                          <span safe>{FIELD_LABEL[field] ?? field}</span>:{' '}
+                          <del safe>{show(e.before?.[field as keyof typeof e.before], timezone, now)}</del> →{' '}
+                          <ins safe>{show(e.after?.[field as keyof typeof e.after], timezone, now)}</ins>
+                        </li>
+                      ))}
+                  </ul>
+                ) : (
+                  ''
+                )}
+              </div>
+            </li>
+          ))}
+        </ol>
+      )}
+      {nextCursor ? (
+        <p class="pager">
+          <a class="button" href={older}>
+            Older
+          </a>
+        </p>
+      ) : (
+        ''
+      )}
+    </Layout>
+  )
+}
