@@ -8,6 +8,9 @@ import { auditConsumer } from './features/audit/service'
 import { authRoutes } from './features/auth/routes'
 import { metricsRoutes } from './features/ops/metrics'
 import { opsRoutes, type Readiness } from './features/ops/routes'
+import { reminderDeliveryConsumer, reminderFollowConsumer, reminderJobsConsumer } from './features/reminders/consumers'
+import { jobCallbackRoutes, reminderRoutes } from './features/reminders/routes'
+import type { ReminderScheduler } from './context'
 import { recurrenceConsumer } from './features/tasks/consumers'
 import { taskRoutes } from './features/tasks/routes'
 import { BODY_LIMIT, httpEdge } from './lib/http'
@@ -21,6 +24,9 @@ import { SECURITY_HEADERS } from './web/html'
 
 export type { AppDeps } from './context'
 
+/** For apps built without one (tests of other features): reminder jobs are not kept anywhere. */
+const NO_SCHEDULER: ReminderScheduler = { kind: 'local', schedule: async () => {}, cancel: async () => {} }
+
 /** Builds the app. `readiness.draining` turns /readyz to 503 during shutdown. */
 export function createApp(deps: AppDeps, readiness: Readiness = { draining: false }) {
   return new Elysia({ normalize: false, serve: { maxRequestBodySize: BODY_LIMIT + 64 * 1024 } })
@@ -32,7 +38,15 @@ export function createApp(deps: AppDeps, readiness: Readiness = { draining: fals
     .use(authRoutes(deps))
     .use(taskRoutes(deps))
     .use(auditRoutes(deps))
-    .use(eventRoutes(deps, { pubsubName: deps.env.pubsubName, appApiToken: deps.env.appApiToken, consumers: [auditConsumer, recurrenceConsumer] }))
+    .use(reminderRoutes(deps))
+    .use(jobCallbackRoutes(deps))
+    .use(
+      eventRoutes(deps, {
+        pubsubName: deps.env.pubsubName,
+        appApiToken: deps.env.appApiToken,
+        consumers: [auditConsumer, recurrenceConsumer, reminderFollowConsumer, reminderJobsConsumer(deps.scheduler ?? NO_SCHEDULER), reminderDeliveryConsumer],
+      }),
+    )
     .use(accountPages(deps))
     .use(taskPages(deps))
     .use(auditPages(deps))

@@ -4,12 +4,23 @@ import type { Database } from './db/client'
 import type { Env } from './env'
 import type { Logger } from './lib/log'
 
+/** The port reminder jobs go through: the Dapr Jobs API, or the local scheduler (features/reminders/scheduler.ts). */
+export interface ReminderScheduler {
+  readonly kind: 'dapr-jobs' | 'local'
+  /** Creates or moves the reminder's job (idempotent). */
+  schedule(reminder: { id: string; remindAt: Date }): Promise<void>
+  /** Removes the reminder's job (idempotent). */
+  cancel(reminderId: string): Promise<void>
+}
+
 /** Everything the app needs from outside; tests build it with an in-memory or throwaway database. */
 export interface AppDeps {
   env: Env
   database: Database
   log: Logger
   clock?: () => Date
+  /** Where reminder jobs go: the Dapr Jobs API, or the local scheduler (see src/index.ts). */
+  scheduler?: ReminderScheduler
 }
 
 const seeds = new WeakMap<Database, string>()

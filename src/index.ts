@@ -5,6 +5,7 @@ import { runMigrations } from './db/migrate'
 import { ConfigError, loadEnv, type Env } from './env'
 import { startEvents } from './events/runtime'
 import { startHousekeeping } from './features/ops/housekeeping'
+import { daprJobsScheduler, LocalScheduler } from './features/reminders/scheduler'
 import { createLogger } from './lib/log'
 
 let env: Env
@@ -23,9 +24,13 @@ const database = await openDatabase({ url: env.databaseUrl, dataDir: env.dataDir
 if (env.migrateOnStart) await runMigrations(database, env.databaseUrl)
 
 const readiness = { draining: false }
-const app = createApp({ env, database, log }, readiness).listen({ port: env.port, hostname: env.host })
+const local = env.daprHttpPort ? undefined : new LocalScheduler({ database, log })
+const scheduler = local ?? daprJobsScheduler({ host: env.daprHost, port: env.daprHttpPort!, apiToken: env.daprApiToken })
+const app = createApp({ env, database, log, scheduler }, readiness).listen({ port: env.port, hostname: env.host })
 const housekeeping = startHousekeeping({ db: database.db, log })
 const events = await startEvents({ env, database, log, deliver: (request) => app.handle(request) })
+// Reminders that came due while the app was down fire now, once.
+await local?.start()
 log.info('listening', {
   url: `http://${env.host === '0.0.0.0' ? 'localhost' : env.host}:${app.server?.port}`,
   database: database.kind === 'postgres' ? 'postgresql' : `pglite (${env.dataDir})`,
@@ -44,6 +49,7 @@ async function shutdown(signal: string) {
   }, env.shutdownTimeoutMs)
   // Stop accepting connections and let in-flight requests finish, then close the database.
   await app.server?.stop(false)
+  await local?.stop()
   await events.stop()
   await database.close()
   clearTimeout(force)

@@ -3,6 +3,7 @@ import { createApp, type App } from '../../src/app'
 import type { Database } from '../../src/db/client'
 import { loadEnv } from '../../src/env'
 import { startEvents, type EventRuntime } from '../../src/events/runtime'
+import { LocalScheduler } from '../../src/features/reminders/scheduler'
 import { createLogger } from '../../src/lib/log'
 import { testDatabase } from './db'
 
@@ -23,6 +24,8 @@ export interface CallOptions {
 
 export interface TestApp {
   app: App
+  /** The local reminder scheduler, when the app was built with `events: true`. */
+  scheduler?: LocalScheduler
   /** The event runtime, when the app was built with `events: true`. */
   events?: EventRuntime
   /** Publishes every pending event now (and waits for the consumers). */
@@ -46,8 +49,10 @@ export async function testApp(options: { env?: Record<string, string>; clock?: (
     logs.push(JSON.parse(line))
   })
   const env = loadEnv({ LOG_LEVEL: 'debug', TRUST_PROXY: 'true', ...options.env })
-  const app = createApp({ env, database, log, clock: options.clock })
+  const scheduler = options.events ? new LocalScheduler({ database, log, clock: options.clock }) : undefined
+  const app = createApp({ env, database, log, clock: options.clock, scheduler })
   const events = options.events ? await startEvents({ env, database, log, deliver: (request) => app.handle(request) }) : undefined
+  await scheduler?.start()
 
   async function call<T>(method: string, path: string, opts: CallOptions = {}): Promise<Answer<T>> {
     const headers: Record<string, string> = { ...opts.headers }
@@ -87,11 +92,13 @@ export async function testApp(options: { env?: Record<string, string>; clock?: (
     call,
     signUp,
     events,
+    scheduler,
     drain: async () => {
       if (!events) throw new Error('testApp was built without events')
       await events.relay.drain()
     },
     dispose: async () => {
+      await scheduler?.stop()
       await events?.stop()
       await dispose()
     },

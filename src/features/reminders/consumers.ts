@@ -1,0 +1,68 @@
+// Reminder consumers: jobs follow reminder events; a fired reminder becomes a notification (or is cancelled); reminders follow their task.
+import { and, eq } from 'drizzle-orm'
+import type { Consumer } from '../../events/consumers'
+import { TOPICS } from '../../events/envelope'
+import { newId } from '../../lib/secrets'
+import { users } from '../auth/schema'
+import { tasks } from '../tasks/schema'
+import type { ReminderScheduler } from '../../context'
+import { notifications, reminders } from './schema'
+import { followTask } from './service'
+
+/** Creates, moves or removes the reminder's job to match the reminder as it is now. */
+export const reminderJobsConsumer = (scheduler: ReminderScheduler): Consumer => ({
+  name: 'reminder-jobs',
+  topics: [TOPICS.reminders],
+  types: ['reminder.scheduled', 'reminder.cancelled'],
+  async handle(tx, event) {
+    const id = (event.data.reminder as { id: string }).id
+    const [reminder] = await tx.select().from(reminders).where(eq(reminders.id, id))
+    if (reminder && reminder.status === 'pending' && !reminder.firedAt) await scheduler.schedule({ id, remindAt: reminder.remindAt })
+    else await scheduler.cancel(id)
+  },
+})
+
+const dueText = (due: Date, timeZone: string) =>
+  new Intl.DateTimeFormat('en-GB', { weekday: 'short', day: 'numeric', month: 'short', hour: '2-digit', minute: '2-digit', hourCycle: 'h23', timeZone }).format(due)
+
+/** A fired reminder: delivered as a notification, or cancelled if its task is done, gone or moved. */
+export const reminderDeliveryConsumer: Consumer = {
+  name: 'reminder-delivery',
+  topics: [TOPICS.reminders],
+  types: ['reminder.triggered'],
+  async handle(tx, event, now) {
+    const id = (event.data.reminder as { id: string }).id
+    const [reminder] = await tx.select().from(reminders).where(eq(reminders.id, id)).for('update')
+    if (!reminder || reminder.status !== 'pending') return
+    const [task] = await tx.select().from(tasks).where(and(eq(tasks.id, reminder.taskId), eq(tasks.userId, reminder.userId)))
+    const moved = reminder.leadMinutes !== null && (!task?.dueDate || task.dueDate.getTime() - reminder.leadMinutes * 60_000 !== reminder.remindAt.getTime())
+    if (!task || task.status === 'completed' || moved) {
+      await tx.update(reminders).set({ status: 'cancelled', cancelledAt: now, cancelledBy: 'task' }).where(eq(reminders.id, id))
+      return
+    }
+    await tx.update(reminders).set({ status: 'triggered', triggeredAt: now }).where(eq(reminders.id, id))
+    const [owner] = await tx.select({ timezone: users.timezone }).from(users).where(eq(users.id, reminder.userId))
+    await tx.insert(notifications).values({
+      id: newId(),
+      userId: reminder.userId,
+      reminderId: reminder.id,
+      taskId: task.id,
+      title: task.title,
+      body: task.dueDate ? `Due ${dueText(task.dueDate, owner?.timezone ?? 'UTC')}` : 'Reminder',
+      createdAt: now,
+    })
+  },
+}
+
+/** Reminders follow their task: moved due dates, completion, deletion and reopening. */
+export const reminderFollowConsumer: Consumer = {
+  name: 'reminders-follow-tasks',
+  topics: [TOPICS.taskEvents, TOPICS.taskUpdates],
+  types: ['task.updated', 'task.completed', 'task.deleted'],
+  async handle(tx, event, now) {
+    const changes = (event.data.changes as string[] | undefined) ?? []
+    if (event.type === 'task.updated' && !changes.includes('due_date') && !changes.includes('status')) return
+    const [task] = event.type === 'task.deleted' ? [] : await tx.select().from(tasks).where(eq(tasks.id, event.data.task_id))
+    await followTask(tx, task ?? null, event.data.task_id, now)
+  },
+}

@@ -1,0 +1,41 @@
+// The in-app notification centre: what fired for a user, unread first counted, marked read.
+import { and, count, desc, eq, inArray, isNull } from 'drizzle-orm'
+import type { Db } from '../../db/client'
+import { notifications, type Notification } from './schema'
+
+export interface NotificationView {
+  id: string
+  task_id: string
+  title: string
+  body: string
+  created_at: string
+  read: boolean
+}
+
+export const toNotificationView = (n: Notification): NotificationView => ({
+  id: n.id,
+  task_id: n.taskId,
+  title: n.title,
+  body: n.body,
+  created_at: n.createdAt.toISOString(),
+  read: n.readAt !== null,
+})
+
+export async function unreadCount(db: Db, userId: string): Promise<number> {
+  const [row] = await db.select({ n: count() }).from(notifications).where(and(eq(notifications.userId, userId), isNull(notifications.readAt)))
+  return row?.n ?? 0
+}
+
+/** The user's latest notifications, newest first. */
+export async function latestNotifications(db: Db, userId: string, limit = 50): Promise<NotificationView[]> {
+  const rows = await db.select().from(notifications).where(eq(notifications.userId, userId)).orderBy(desc(notifications.id)).limit(limit)
+  return rows.map(toNotificationView)
+}
+
+/** Marks the given notifications (or all) of the user read. */
+export async function markRead(db: Db, userId: string, ids: string[] | 'all', now: Date): Promise<void> {
+  const mine = and(eq(notifications.userId, userId), isNull(notifications.readAt))
+  const where = ids === 'all' ? mine : and(mine, inArray(notifications.id, ids.filter((id) => /^[0-9a-f-]{36}$/i.test(id))))
+  if (ids !== 'all' && ids.length === 0) return
+  await db.update(notifications).set({ readAt: now }).where(where)
+}

@@ -1,0 +1,113 @@
+// REST routes for reminders and notifications, and the Dapr Jobs callback (POST /job/<name>).
+import { Elysia, t } from 'elysia'
+import { seedOf, type AppDeps } from '../../context'
+import { isConnectionError } from '../../lib/db-errors'
+import { authGuard } from '../auth/guard'
+import { latestNotifications, markRead, unreadCount } from './notifications'
+import { cancelReminder, createReminder, fireReminder, listReminders, listTaskReminders, type ReminderDeps } from './service'
+
+const ErrorBody = t.Object({ error: t.Object({ code: t.String(), message: t.String(), field: t.Optional(t.String()) }) })
+const Reminder = t.Object({
+  id: t.String({ format: 'uuid' }),
+  task_id: t.String({ format: 'uuid' }),
+  remind_at: t.String({ format: 'date-time' }),
+  lead: t.Nullable(t.String({ description: 'e.g. 15m, 1h, 1d: follows the due date' })),
+  status: t.UnionEnum(['pending', 'triggered', 'cancelled']),
+})
+const Notification = t.Object({
+  id: t.String({ format: 'uuid' }),
+  task_id: t.String({ format: 'uuid' }),
+  title: t.String(),
+  body: t.String(),
+  created_at: t.String({ format: 'date-time' }),
+  read: t.Boolean(),
+})
+
+export const reminderRoutes = (deps: AppDeps) => {
+  const reminderDeps: ReminderDeps = { db: deps.database.db, clock: deps.clock ?? (() => new Date()) }
+  return new Elysia({ name: 'reminder-routes', prefix: '/api/v1', seed: seedOf(deps), detail: { tags: ['Reminders'] } })
+    .use(authGuard(deps))
+    .post('/tasks/:id/reminders', async ({ user, params, body, status }) => status(201, await createReminder(reminderDeps, user, params.id, body)), {
+      auth: true,
+      body: t.Object(
+        {
+          lead: t.Optional(t.String({ maxLength: 20, description: 'Before the due date: 15m, 30m, 1h, 1d or <n>m|h|d', error: 'lead must be a string such as 15m or 1h' })),
+          remind_at: t.Optional(t.String({ maxLength: 64, description: 'An absolute ISO 8601 date-time (in your zone without an offset)', error: 'remind_at must be a date-time string' })),
+        },
+        { additionalProperties: false },
+      ),
+      response: { 201: Reminder, 400: ErrorBody, 401: ErrorBody, 404: ErrorBody, 409: ErrorBody },
+      detail: { summary: 'Set a reminder on a task (exactly one of lead or remind_at)' },
+    })
+    .get('/tasks/:id/reminders', async ({ user, params }) => {
+      const items = await listTaskReminders(reminderDeps, user, params.id)
+      return { items, total: items.length, next_cursor: null }
+    }, {
+      auth: true,
+      response: { 200: t.Object({ items: t.Array(Reminder), total: t.Integer(), next_cursor: t.Null() }), 401: ErrorBody, 404: ErrorBody },
+      detail: { summary: "A task's reminders, soonest first" },
+    })
+    .get('/reminders', ({ user, query }) => listReminders(reminderDeps, user, query), {
+      auth: true,
+      query: t.Object(
+        {
+          when: t.Optional(t.String({ description: 'upcoming (default: pending, soonest first) or past (fired or cancelled, latest first)' })),
+          limit: t.Optional(t.String({ description: '1 to 100, default 20' })),
+          cursor: t.Optional(t.String({ description: 'next_cursor from the previous page' })),
+        },
+        { additionalProperties: false },
+      ),
+      response: { 200: t.Object({ items: t.Array(Reminder), total: t.Integer(), next_cursor: t.Nullable(t.String()) }), 400: ErrorBody, 401: ErrorBody },
+      detail: { summary: 'Your reminders, upcoming or past' },
+    })
+    .delete('/reminders/:id', async ({ user, params, status }) => {
+      await cancelReminder(reminderDeps, user, params.id)
+      return status(204, undefined)
+    }, {
+      auth: true,
+      response: { 204: t.Undefined(), 401: ErrorBody, 404: ErrorBody },
+      detail: { summary: 'Cancel a reminder' },
+    })
+    .get('/notifications', async ({ user }) => {
+      const [items, unread] = await Promise.all([latestNotifications(reminderDeps.db, user.id), unreadCount(reminderDeps.db, user.id)])
+      return { items, unread }
+    }, {
+      auth: true,
+      response: { 200: t.Object({ items: t.Array(Notification), unread: t.Integer() }), 401: ErrorBody },
+      detail: { summary: 'Your latest notifications and the unread count', tags: ['Notifications'] },
+    })
+    .post('/notifications/read', async ({ user, body, status }) => {
+      await markRead(reminderDeps.db, user.id, body.ids ?? 'all', reminderDeps.clock())
+      return status(204, undefined)
+    }, {
+      auth: true,
+      body: t.Object({ ids: t.Optional(t.Array(t.String(), { maxItems: 200, description: 'Omit to mark all read' })) }, { additionalProperties: false }),
+      response: { 204: t.Undefined(), 400: ErrorBody, 401: ErrorBody },
+      detail: { summary: 'Mark notifications read', tags: ['Notifications'] },
+    })
+}
+
+/** The Dapr Jobs callback: the sidecar POSTs the scheduled data (the reminder id) to /job/<name> when it is due. */
+export const jobCallbackRoutes = (deps: AppDeps) => {
+  const clock = deps.clock ?? (() => new Date())
+  return new Elysia({ name: 'job-callback', seed: seedOf(deps), detail: { tags: ['Events (Dapr)'] } }).post(
+    '/job/:name',
+    async ({ params, body, request, status }) => {
+      if (deps.env.appApiToken && request.headers.get('dapr-api-token') !== deps.env.appApiToken) {
+        return status(401, { error: { code: 'unauthorized', message: 'dapr-api-token missing or wrong' } })
+      }
+      const match = /^reminder-([0-9a-f-]{36})$/.exec(params.name)
+      // 404 tells the sidecar the job is done and not to retry: nothing of ours answers to that name.
+      if (!match || body !== match[1]) return status(404, { error: { code: 'not_found', message: 'No such job' } })
+      try {
+        const outcome = await fireReminder(deps.database.db, match[1]!, clock())
+        if (outcome === 'gone') return status(404, { error: { code: 'not_found', message: 'No such reminder' } })
+        return { outcome }
+      } catch (error) {
+        deps.log.warn('job callback failed; the sidecar will retry', { job: params.name, retryable: isConnectionError(error), error: error as Error })
+        return status(503, { error: { code: 'unavailable', message: 'Try again' } })
+      }
+    },
+    { detail: { summary: 'Dapr Jobs callback: fires a reminder (idempotent)' } },
+  )
+}

@@ -1,0 +1,126 @@
+// Two schedulers, one port: the Dapr Jobs API with a sidecar, else a local scheduler that reads due reminders from the database.
+import type { ReminderScheduler } from '../../context'
+import type { Database } from '../../db/client'
+import type { Logger } from '../../lib/log'
+import { dueReminders, fireReminder, nextReminderAt } from './service'
+
+export type { ReminderScheduler }
+
+/** One job per reminder, named deterministically. */
+export const jobName = (reminderId: string) => `reminder-${reminderId}`
+
+/** How the sidecar retries a callback that failed: every second, three more times. */
+export const JOB_FAILURE_POLICY = { constant: { interval: '1s', max_retries: 3 } } as const
+
+export function daprJobsScheduler(options: { host: string; port: number; apiToken?: string }): ReminderScheduler {
+  const base = `http://${options.host}:${options.port}/v1.0-alpha1/jobs`
+  const headers = (extra: Record<string, string> = {}) => ({ ...extra, ...(options.apiToken ? { 'dapr-api-token': options.apiToken } : {}) })
+  return {
+    kind: 'dapr-jobs',
+    async schedule({ id, remindAt }) {
+      // Field names are not checked by the sidecar (a typo is silently ignored): tests hold this body exactly.
+      const res = await fetch(`${base}/${jobName(id)}`, {
+        method: 'POST',
+        headers: headers({ 'content-type': 'application/json' }),
+        body: JSON.stringify({ dueTime: remindAt.toISOString(), data: id, overwrite: true, failure_policy: JOB_FAILURE_POLICY }),
+      })
+      if (res.status !== 204) throw new Error(`scheduling ${jobName(id)} answered ${res.status}: ${(await res.text()).slice(0, 200)}`)
+    },
+    async cancel(id) {
+      const res = await fetch(`${base}/${jobName(id)}`, { method: 'DELETE', headers: headers() })
+      if (res.status !== 204) throw new Error(`deleting ${jobName(id)} answered ${res.status}`)
+    },
+  }
+}
+
+/**
+ * Without a sidecar: one timer armed for the next due reminder (at most a minute ahead, as a safety
+ * net), reminders that came due while the app was down fired once at start, and each reminder
+ * claimed in a transaction (FOR UPDATE SKIP LOCKED), so several replicas never fire one twice.
+ */
+export class LocalScheduler implements ReminderScheduler {
+  readonly kind = 'local'
+  private timer: ReturnType<typeof setTimeout> | undefined
+  private running: Promise<void> | undefined
+  private again = false
+  private stopped = true
+
+  constructor(private readonly options: { database: Database; log: Logger; clock?: () => Date; maxSleepMs?: number }) {}
+
+  private now = () => (this.options.clock ?? (() => new Date()))()
+
+  async start(): Promise<void> {
+    this.stopped = false
+    await this.tick()
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true
+    clearTimeout(this.timer)
+    await this.running
+  }
+
+  async schedule(): Promise<void> {
+    this.wake()
+  }
+
+  async cancel(): Promise<void> {
+    this.wake()
+  }
+
+  /** Fires what is due now and re-arms the timer. */
+  wake(): void {
+    if (this.stopped) return
+    if (this.running) {
+      this.again = true
+      return
+    }
+    void this.tick()
+  }
+
+  /** Fires every due reminder (returns how many fired), then arms the timer for the next one. */
+  async tick(): Promise<number> {
+    let fired = 0
+    const run = (async () => {
+      do {
+        this.again = false
+        try {
+          fired += await this.fireDue()
+        } catch (error) {
+          this.options.log.warn('local scheduler failed; retrying', { error: error as Error })
+        }
+      } while (this.again && !this.stopped)
+      await this.arm().catch((error) => this.options.log.warn('local scheduler could not arm', { error: error as Error }))
+    })()
+    this.running = run
+    await run.finally(() => {
+      if (this.running === run) this.running = undefined
+    })
+    return fired
+  }
+
+  private async fireDue(): Promise<number> {
+    const { db } = this.options.database
+    let total = 0
+    for (;;) {
+      const now = this.now()
+      const fired = await db.transaction(async (tx) => {
+        const due = await dueReminders(tx, now, 100)
+        for (const r of due) await fireReminder(tx, r.id, now)
+        return due.length
+      })
+      total += fired
+      if (fired < 100) return total
+    }
+  }
+
+  private async arm(): Promise<void> {
+    clearTimeout(this.timer)
+    if (this.stopped) return
+    const next = await nextReminderAt(this.options.database.db)
+    const maxSleep = this.options.maxSleepMs ?? 60_000
+    const delay = next ? Math.min(Math.max(0, next.getTime() - this.now().getTime()), maxSleep) : maxSleep
+    this.timer = setTimeout(() => this.wake(), delay)
+    this.timer.unref?.()
+  }
+}

@@ -1,0 +1,51 @@
+// Reminders on tasks, and the in-app notifications they turn into.
+import { sql } from 'drizzle-orm'
+import { index, integer, pgEnum, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core'
+import { ownerId } from '../auth/schema'
+
+export const reminderStatus = pgEnum('reminder_status', ['pending', 'triggered', 'cancelled'])
+
+export const reminders = pgTable(
+  'reminders',
+  {
+    id: uuid('id').primaryKey(),
+    userId: ownerId(),
+    /** No foreign key: a deleted task's reminders stay, cancelled, so their jobs can be removed too. */
+    taskId: uuid('task_id').notNull(),
+    /** Minutes before the due date (a lead-time reminder follows the task); null for an absolute time. */
+    leadMinutes: integer('lead_minutes'),
+    remindAt: timestamp('remind_at', { withTimezone: true }).notNull(),
+    status: reminderStatus('status').notNull().default('pending'),
+    /** Set once, when the reminder fired (job callback or local scheduler): a second firing is a duplicate. */
+    firedAt: timestamp('fired_at', { withTimezone: true }),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    triggeredAt: timestamp('triggered_at', { withTimezone: true }),
+    cancelledAt: timestamp('cancelled_at', { withTimezone: true }),
+    /** Who cancelled it: the person ('user'), or the task's completion or deletion ('task', undone by reopening). */
+    cancelledBy: text('cancelled_by'),
+  },
+  (t) => [
+    // The local scheduler's query: the next pending reminders that have not fired.
+    index('reminders_due_idx').on(t.remindAt).where(sql`${t.status} = 'pending' and ${t.firedAt} is null`),
+    index('reminders_task_idx').on(t.taskId),
+    index('reminders_user_idx').on(t.userId, t.remindAt, t.id),
+  ],
+)
+
+export const notifications = pgTable(
+  'notifications',
+  {
+    id: uuid('id').primaryKey(),
+    userId: ownerId(),
+    reminderId: uuid('reminder_id').notNull(),
+    taskId: uuid('task_id').notNull(),
+    title: text('title').notNull(),
+    body: text('body').notNull(),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull(),
+    readAt: timestamp('read_at', { withTimezone: true }),
+  },
+  (t) => [index('notifications_user_idx').on(t.userId, t.id), index('notifications_unread_idx').on(t.userId).where(sql`${t.readAt} is null`)],
+)
+
+export type Reminder = typeof reminders.$inferSelect
+export type Notification = typeof notifications.$inferSelect

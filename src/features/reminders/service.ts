@@ -1,0 +1,255 @@
+// Reminders: set, list and cancel them; fire one (exactly once); follow the task's due date and status.
+import { and, asc, count, desc, eq, inArray, lte, sql, type SQL } from 'drizzle-orm'
+import type { Db } from '../../db/client'
+import { recordEvent } from '../../events/outbox'
+import { AppError, invalid, notFound } from '../../lib/errors'
+import { newId } from '../../lib/secrets'
+import { parseDateTime } from '../../lib/time'
+import { tasks, type Task } from '../tasks/schema'
+import { reminders, type Reminder } from './schema'
+
+export interface ReminderDeps {
+  db: Db
+  clock: () => Date
+}
+
+export interface Actor {
+  id: string
+  timezone: string
+}
+
+/** A reminder as the API, MCP and events show it (DESIGN.md §3). */
+export interface ReminderView {
+  id: string
+  task_id: string
+  remind_at: string
+  /** `15m`, `1h`, `1d`, `90m` … for a lead-time reminder; null for an absolute time. */
+  lead: string | null
+  status: 'pending' | 'triggered' | 'cancelled'
+}
+
+export const REMINDERS_PER_TASK = 10
+const MAX_LEAD_MINUTES = 365 * 24 * 60
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
+
+/** `90` → `90m`, `60` → `1h`, `1440` → `1d`. */
+export function formatLead(minutes: number): string {
+  if (minutes % 1440 === 0) return `${minutes / 1440}d`
+  if (minutes % 60 === 0) return `${minutes / 60}h`
+  return `${minutes}m`
+}
+
+/** `15m`, `1h`, `2d` → minutes. */
+export function parseLead(value: unknown): number {
+  const match = typeof value === 'string' ? /^\s*(\d{1,6})\s*([mhd])\s*$/i.exec(value) : null
+  const minutes = match ? Number(match[1]) * ({ m: 1, h: 60, d: 1440 } as const)[match[2]!.toLowerCase() as 'm' | 'h' | 'd'] : NaN
+  if (!(minutes >= 1 && minutes <= MAX_LEAD_MINUTES)) {
+    throw invalid('lead', 'lead must be a time before the due date such as 15m, 30m, 1h, 1d or <n>m|h|d (at most 365d)')
+  }
+  return minutes
+}
+
+export const toReminderView = (r: Reminder): ReminderView => ({
+  id: r.id,
+  task_id: r.taskId,
+  remind_at: r.remindAt.toISOString(),
+  lead: r.leadMinutes === null ? null : formatLead(r.leadMinutes),
+  status: r.status,
+})
+
+async function ownedTask(db: Db, actor: Actor, taskId: string, lock = false): Promise<Task> {
+  if (!UUID.test(taskId)) throw notFound('task')
+  const query = db.select().from(tasks).where(and(eq(tasks.id, taskId), eq(tasks.userId, actor.id)))
+  const [task] = lock ? await query.for('update') : await query
+  if (!task) throw notFound('task')
+  return task
+}
+
+/** The reminder event for `reminder`, written in the caller's transaction (the job follows from it). */
+export function recordReminderEvent(tx: Db, type: 'reminder.scheduled' | 'reminder.triggered' | 'reminder.cancelled', reminder: Reminder, now: Date) {
+  return recordEvent(tx, type, {
+    event_id: newId(),
+    user_id: reminder.userId,
+    task_id: reminder.taskId,
+    occurred_at: now.toISOString(),
+    reminder: toReminderView(reminder),
+  })
+}
+
+/**
+ * Sets a reminder on one of the actor's tasks: `{ lead }` before its due date, or `{ remind_at }`.
+ * The reminder row and its `reminder.scheduled` event (which creates the job) commit together.
+ */
+export async function createReminder(deps: ReminderDeps, actor: Actor, taskId: string, input: unknown): Promise<ReminderView> {
+  if (typeof input !== 'object' || input === null || Array.isArray(input)) throw invalid('body', 'the body must be a JSON object')
+  const body = input as Record<string, unknown>
+  for (const key of Object.keys(body)) {
+    if (key !== 'lead' && key !== 'remind_at') throw invalid(key, `${key} is not a reminder field (expected lead or remind_at)`)
+  }
+  const hasLead = body.lead !== undefined && body.lead !== null
+  const hasAt = body.remind_at !== undefined && body.remind_at !== null
+  if (hasLead === hasAt) throw invalid(hasLead ? 'remind_at' : 'lead', 'send exactly one of lead (e.g. "15m") or remind_at (a date-time)')
+  const now = deps.clock()
+  return deps.db.transaction(async (tx) => {
+    const task = await ownedTask(tx, actor, taskId, true)
+    let leadMinutes: number | null = null
+    let remindAt: Date
+    if (hasLead) {
+      leadMinutes = parseLead(body.lead)
+      if (!task.dueDate) throw invalid('lead', 'this task has no due date: set one first, or give remind_at instead')
+      remindAt = new Date(task.dueDate.getTime() - leadMinutes * 60_000)
+    } else {
+      const parsed = typeof body.remind_at === 'string' ? parseDateTime(body.remind_at, actor.timezone) : null
+      if (!parsed || parsed.dateOnly) throw invalid('remind_at', 'remind_at must be an ISO 8601 date-time such as 2026-12-01T16:45:00Z')
+      remindAt = parsed.date
+    }
+    if (remindAt.getTime() <= now.getTime()) {
+      throw invalid(hasLead ? 'lead' : 'remind_at', `that reminder time (${remindAt.toISOString()}) has already passed`)
+    }
+    const [{ n }] = (await tx
+      .select({ n: count() })
+      .from(reminders)
+      .where(and(eq(reminders.taskId, task.id), eq(reminders.status, 'pending')))) as [{ n: number }]
+    if (n >= REMINDERS_PER_TASK) throw new AppError('conflict', `a task can have at most ${REMINDERS_PER_TASK} pending reminders`, 'task_id')
+    const [reminder] = await tx
+      .insert(reminders)
+      .values({ id: newId(), userId: actor.id, taskId: task.id, leadMinutes, remindAt, createdAt: now })
+      .returning()
+    await recordReminderEvent(tx, 'reminder.scheduled', reminder!, now)
+    return toReminderView(reminder!)
+  })
+}
+
+/** The reminders of one of the actor's tasks, soonest first. */
+export async function listTaskReminders(deps: ReminderDeps, actor: Actor, taskId: string): Promise<ReminderView[]> {
+  await ownedTask(deps.db, actor, taskId)
+  const rows = await deps.db.select().from(reminders).where(and(eq(reminders.taskId, taskId), eq(reminders.userId, actor.id))).orderBy(asc(reminders.remindAt), asc(reminders.id))
+  return rows.map(toReminderView)
+}
+
+export const REMINDER_LIST_PARAMS = ['when', 'limit', 'cursor'] as const
+
+/** The actor's reminders: `when=upcoming` (pending, soonest first, the default) or `past` (fired or cancelled, latest first). */
+export async function listReminders(deps: ReminderDeps, actor: Actor, params: Record<string, string | undefined>) {
+  for (const key of Object.keys(params)) {
+    if (!(REMINDER_LIST_PARAMS as readonly string[]).includes(key)) throw invalid(key, `${key} is not a parameter (expected ${REMINDER_LIST_PARAMS.join(', ')})`)
+  }
+  const when = params.when ?? 'upcoming'
+  if (when !== 'upcoming' && when !== 'past') throw invalid('when', 'when must be upcoming or past')
+  if (params.limit !== undefined && (!/^\d+$/.test(params.limit) || Number(params.limit) < 1 || Number(params.limit) > 100)) {
+    throw invalid('limit', 'limit must be a whole number from 1 to 100')
+  }
+  const limit = params.limit ? Number(params.limit) : 20
+  let cursor: { at: string; id: string } | undefined
+  if (params.cursor) {
+    try {
+      cursor = JSON.parse(Buffer.from(params.cursor, 'base64url').toString())
+    } catch {
+      cursor = undefined
+    }
+    if (!cursor || typeof cursor.at !== 'string' || !UUID.test(cursor.id) || Number.isNaN(Date.parse(cursor.at))) {
+      throw invalid('cursor', 'cursor is not one this API issued; start again without it')
+    }
+  }
+  const upcoming = when === 'upcoming'
+  const where: SQL[] = [eq(reminders.userId, actor.id), upcoming ? eq(reminders.status, 'pending') : inArray(reminders.status, ['triggered', 'cancelled'])]
+  const base = and(...where)
+  const page = cursor
+    ? and(base, upcoming ? sql`(${reminders.remindAt}, ${reminders.id}) > (${cursor.at}::timestamptz, ${cursor.id}::uuid)` : sql`(${reminders.remindAt}, ${reminders.id}) < (${cursor.at}::timestamptz, ${cursor.id}::uuid)`)
+    : base
+  const order = upcoming ? [asc(reminders.remindAt), asc(reminders.id)] : [desc(reminders.remindAt), desc(reminders.id)]
+  const [rows, totals] = await Promise.all([
+    deps.db.select().from(reminders).where(page).orderBy(...order).limit(limit + 1),
+    deps.db.select({ n: count() }).from(reminders).where(base),
+  ])
+  const items = rows.slice(0, limit)
+  const last = items.at(-1)
+  return {
+    items: items.map(toReminderView),
+    total: totals[0]?.n ?? 0,
+    next_cursor: rows.length > limit && last ? Buffer.from(JSON.stringify({ at: last.remindAt.toISOString(), id: last.id })).toString('base64url') : null,
+  }
+}
+
+/** Cancels one of the actor's pending reminders (its job is deleted through the event). */
+export async function cancelReminder(deps: ReminderDeps, actor: Actor, id: string): Promise<ReminderView> {
+  if (!UUID.test(id)) throw notFound('reminder')
+  return deps.db.transaction(async (tx) => {
+    const [current] = await tx.select().from(reminders).where(and(eq(reminders.id, id), eq(reminders.userId, actor.id))).for('update')
+    if (!current) throw notFound('reminder')
+    if (current.status !== 'pending') return toReminderView(current)
+    const now = deps.clock()
+    const [cancelled] = await tx.update(reminders).set({ status: 'cancelled', cancelledAt: now, cancelledBy: 'user' }).where(eq(reminders.id, id)).returning()
+    await recordReminderEvent(tx, 'reminder.cancelled', cancelled!, now)
+    return toReminderView(cancelled!)
+  })
+}
+
+/**
+ * Fires a reminder whose time has come (a job callback, or the local scheduler): marks it fired and
+ * writes `reminder.triggered` in one transaction. A second firing of the same reminder is a duplicate;
+ * a firing before the (moved) reminder time is stale: both change nothing.
+ */
+export async function fireReminder(db: Db, id: string, now: Date): Promise<'fired' | 'duplicate' | 'stale' | 'gone'> {
+  if (!UUID.test(id)) return 'gone'
+  return db.transaction(async (tx) => {
+    const [reminder] = await tx.select().from(reminders).where(eq(reminders.id, id)).for('update')
+    if (!reminder) return 'gone'
+    if (reminder.status !== 'pending' || reminder.firedAt) return 'duplicate'
+    if (reminder.remindAt.getTime() > now.getTime() + 1000) return 'stale'
+    const [fired] = await tx.update(reminders).set({ firedAt: now }).where(eq(reminders.id, id)).returning()
+    await recordReminderEvent(tx, 'reminder.triggered', fired!, now)
+    return 'fired'
+  })
+}
+
+/** Pending reminders that are due and have not fired, for the local scheduler (claimed by the caller's transaction). */
+export function dueReminders(tx: Db, now: Date, limit: number) {
+  return tx
+    .select({ id: reminders.id })
+    .from(reminders)
+    .where(and(eq(reminders.status, 'pending'), sql`${reminders.firedAt} is null`, lte(reminders.remindAt, now)))
+    .orderBy(asc(reminders.remindAt))
+    .limit(limit)
+    .for('update', { skipLocked: true })
+}
+
+/** When the next pending reminder is due, if any. */
+export async function nextReminderAt(db: Db): Promise<Date | null> {
+  const [row] = await db
+    .select({ at: reminders.remindAt })
+    .from(reminders)
+    .where(and(eq(reminders.status, 'pending'), sql`${reminders.firedAt} is null`))
+    .orderBy(asc(reminders.remindAt))
+    .limit(1)
+  return row?.at ?? null
+}
+
+/**
+ * Makes a task's reminders follow it: a moved due date moves lead-time reminders; completion or
+ * deletion cancels pending ones; reopening re-arms those whose time is still ahead. Each change
+ * writes its reminder event (the job follows).
+ */
+export async function followTask(tx: Db, task: { id: string; status: string; dueDate: Date | null } | null, taskId: string, now: Date): Promise<void> {
+  const mine = await tx.select().from(reminders).where(eq(reminders.taskId, taskId)).for('update')
+  for (const r of mine) {
+    if (!task || task.status === 'completed') {
+      if (r.status !== 'pending') continue
+      const [cancelled] = await tx.update(reminders).set({ status: 'cancelled', cancelledAt: now, cancelledBy: 'task' }).where(eq(reminders.id, r.id)).returning()
+      await recordReminderEvent(tx, 'reminder.cancelled', cancelled!, now)
+      continue
+    }
+    const wanted = r.leadMinutes !== null ? (task.dueDate ? new Date(task.dueDate.getTime() - r.leadMinutes * 60_000) : null) : r.remindAt
+    if (r.status === 'pending' && wanted === null) {
+      const [cancelled] = await tx.update(reminders).set({ status: 'cancelled', cancelledAt: now, cancelledBy: 'task' }).where(eq(reminders.id, r.id)).returning()
+      await recordReminderEvent(tx, 'reminder.cancelled', cancelled!, now)
+    } else if (r.status === 'pending' && wanted && wanted.getTime() !== r.remindAt.getTime()) {
+      const [moved] = await tx.update(reminders).set({ remindAt: wanted, firedAt: null }).where(eq(reminders.id, r.id)).returning()
+      await recordReminderEvent(tx, 'reminder.scheduled', moved!, now)
+    } else if (r.status === 'cancelled' && r.cancelledBy === 'task' && wanted && wanted.getTime() > now.getTime()) {
+      // Reopened (or given a due date again): what the task's completion cancelled comes back if still ahead.
+      const [armed] = await tx.update(reminders).set({ status: 'pending', remindAt: wanted, firedAt: null, cancelledAt: null, cancelledBy: null }).where(eq(reminders.id, r.id)).returning()
+      await recordReminderEvent(tx, 'reminder.scheduled', armed!, now)
+    }
+  }
+}
