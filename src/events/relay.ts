@@ -88,10 +88,22 @@ export class Relay {
     })
   }
 
-  /** Runs rounds until nothing is publishable right now (for tests and shutdown). */
-  async drain(): Promise<void> {
-    await this.running
-    while ((await this.round()) > 0) {}
+  /**
+   * Publishes until no event is waiting to go out now, including ones another round (or replica)
+   * is publishing at this moment; events backing off after a failure are left for later.
+   */
+  async drain(timeoutMs = 15_000): Promise<void> {
+    const deadline = Date.now() + timeoutMs
+    for (;;) {
+      await this.running
+      if ((await this.round()) > 0) continue
+      const [row] = await queryRows<{ n: number | string }>(
+        this.options.database.db,
+        sql`select count(*) as n from outbox_events where published_at is null and next_attempt_at <= now()`,
+      )
+      if (Number(row?.n ?? 0) === 0 || Date.now() > deadline) return
+      await Bun.sleep(5)
+    }
   }
 
   private async loop(): Promise<void> {
