@@ -19,6 +19,7 @@ import { assetRoutes } from './web/assets'
 import { htmlError } from './web/errors'
 import { accountPages } from './web/pages/account'
 import { auditPages } from './web/pages/audit'
+import { reminderPages } from './web/pages/reminders'
 import { taskPages } from './web/pages/tasks'
 import { SECURITY_HEADERS } from './web/html'
 
@@ -50,6 +51,7 @@ export function createApp(deps: AppDeps, readiness: Readiness = { draining: fals
     .use(accountPages(deps))
     .use(taskPages(deps))
     .use(auditPages(deps))
+    .use(reminderPages(deps))
 }
 
 export type App = ReturnType<typeof createApp>

@@ -220,6 +220,36 @@ run('with JavaScript (htmx)', () => {
     })
   }, 60_000)
 
+  test('set a reminder from a task; when it fires, the bell and the notification centre show it', async () => {
+    await step(page, 'reminder', async () => {
+      await page.locator('#task-items li:has-text("Write report") a:has-text("Remind")').click()
+      await page.waitForURL(/\/reminders$/)
+      const at = new Date(Date.now() + 2500)
+      // The datetime-local input takes the wall time in the browser's zone (Europe/Berlin).
+      const wall = await page.evaluate((iso) => {
+        const d = new Date(iso)
+        const p = (n: number) => String(n).padStart(2, '0')
+        return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())}T${p(d.getHours())}:${p(d.getMinutes())}:${p(d.getSeconds())}`
+      }, at.toISOString())
+      await page.fill('#remind-at', wall)
+      await page.click('button:has-text("Add reminder")')
+      await page.locator('.reminder.pending').waitFor()
+      await page.locator('#lead').selectOption('1h')
+      await page.click('button:has-text("Add reminder")')
+      expect(await page.locator('.reminder.pending').count()).toBe(2)
+      await Bun.sleep(Math.max(0, at.getTime() - Date.now()) + 1500)
+      await page.goto(`${server.url}/tasks`)
+      await page.locator('#bell .badge').waitFor()
+      expect(await page.locator('#bell .badge').textContent()).toBe('1')
+      await page.click('#bell')
+      await page.waitForURL(`${server.url}/notifications`)
+      expect(await page.locator('.notifications li.unread .title').textContent()).toBe('Write report')
+      await page.click('button:has-text("Mark all read")')
+      await page.locator('.notifications li.read').waitFor()
+      await page.goto(`${server.url}/tasks`)
+    })
+  }, 60_000)
+
   test('usable at 375 px: nothing overflows sideways', async () => {
     await page.setViewportSize({ width: 375, height: 800 })
     await page.reload()

@@ -23,9 +23,15 @@ const api = async (method: string, path: string, body?: unknown) => {
   })
   return { status: res.status, body: res.status === 204 ? undefined : ((await res.json()) as any) }
 }
+/** Until the outbox is empty and the double has nothing in flight (a delivery can write new events). */
 const settle = async () => {
-  await events.relay.drain()
-  await sidecar.idle()
+  for (let i = 0; i < 100; i++) {
+    await events.relay.drain()
+    await sidecar.idle()
+    const [row] = await rows<{ n: string }>(storage.database, sql`select count(*) as n from outbox_events where published_at is null`)
+    if (Number(row!.n) === 0) return
+  }
+  throw new Error('events still pending')
 }
 async function eventually(check: () => boolean | Promise<boolean>, ms = 8000) {
   const deadline = Date.now() + ms

@@ -337,3 +337,30 @@ describe('the activity page', () => {
     }
   })
 })
+
+describe('reminder pages', () => {
+  test("another user's task reminders page and reminder cancel answer 404", async () => {
+    const task = await addTask(alice, { title: 'Alice reminders', due_date: '2030-01-01T10:00:00Z' })
+    const reminder = (await t.call('POST', `/api/v1/tasks/${task.id}/reminders`, { token: alice.token, body: { lead: '1h' } })).body
+    expect((await browser('GET', `/tasks/${task.id}/reminders`, { session: bob.token })).status).toBe(404)
+    expect((await browser('POST', `/tasks/${task.id}/reminders`, { session: bob.token, form: { lead: '15m', _csrf: bob.csrf } })).status).toBe(404)
+    expect((await browser('POST', `/reminders/${reminder.id}/cancel`, { session: bob.token, form: { _csrf: bob.csrf } })).status).toBe(404)
+    const mine = await browser('GET', `/tasks/${task.id}/reminders`, { session: alice.token })
+    expect(mine.status).toBe(200)
+    expect(mine.text).toContain('1h before')
+  })
+
+  test('a reminder in the past is refused on the form with the message', async () => {
+    const task = await addTask(alice, { title: 'Too late', due_date: '2030-01-01T10:00:00Z' })
+    const res = await browser('POST', `/tasks/${task.id}/reminders`, { session: alice.token, form: { remind_at: '2020-01-01T10:00', _csrf: alice.csrf } })
+    expect(res.status).toBe(400)
+    expect(res.text).toContain('already passed')
+  })
+
+  test('the bell shows the unread count', async () => {
+    const res = await browser('GET', '/notifications/bell', { session: alice.token, headers: { 'hx-request': 'true' } })
+    expect(res.status).toBe(200)
+    expect(res.text).toStartWith('<a id="bell"')
+    expect(res.text).toContain('data-unread="0"')
+  })
+})

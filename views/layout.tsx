@@ -1,6 +1,7 @@
 // The page shell: head (our own CSS and scripts, htmx config), the top bar, the live region for toasts.
 import { Html, type PropsWithChildren } from '@elysiajs/html'
 import { assetUrl } from './assets'
+import { BellIcon } from './icons'
 
 export interface ShellProps {
   title: string
@@ -39,6 +40,9 @@ export function Layout({ title, nonce, csrf, email, active, children }: PropsWit
                 <a href="/tasks" aria-current={active === 'tasks' ? 'page' : undefined}>Tasks</a>
                 <a href="/audit" aria-current={active === 'audit' ? 'page' : undefined}>Activity</a>
                 <a href="/settings" aria-current={active === 'settings' ? 'page' : undefined}>Settings</a>
+                <a id="bell" class="bell" href="/notifications" hx-get="/notifications/bell" hx-trigger="load, every 30s" hx-swap="outerHTML" aria-label="Notifications">
+                  <BellIcon />
+                </a>
                 <form method="post" action="/logout" class="inline">
                   <input type="hidden" name="_csrf" value={csrf} />
                   <button type="submit" class="link" title={`Signed in as ${email}`}>Log out</button>

@@ -104,6 +104,9 @@ export function TaskItem({ task, ctx }: { task: TaskView; ctx: ListContext }) {
         </div>
       </div>
       <div class="actions">
+        <a href={`/tasks/${task.id}/reminders`} class="button ghost" aria-label={`Reminders for "${task.title}"`}>
+          Remind
+        </a>
         <a href={`/audit?task_id=${task.id}`} class="button ghost" aria-label={`History of "${task.title}"`}>
           History
         </a>

@@ -72,6 +72,21 @@
     for (const el of document.querySelectorAll('[data-relative]')) el.textContent = relative(el.dataset.relative)
   }, 30000)
 
+  // Browser notifications, where the person allowed them: the bell's poll brings news of a fired reminder.
+  const enable = document.querySelector('[data-enable-notifications]')
+  if (enable && 'Notification' in window && Notification.permission === 'default') {
+    enable.hidden = false
+    enable.addEventListener('click', () => Notification.requestPermission().then(() => (enable.hidden = true)))
+  }
+  document.addEventListener('htmx:after:swap', () => {
+    const bell = document.getElementById('bell')
+    if (!bell || !('Notification' in window) || Notification.permission !== 'granted') return
+    const id = bell.dataset.latestId
+    if (!id || sessionStorage.getItem('todo-last-notified') === id) return
+    sessionStorage.setItem('todo-last-notified', id)
+    new Notification(bell.dataset.latestTitle || 'Reminder', { body: bell.dataset.latestBody || '', tag: id })
+  })
+
   // After a quick add, keep typing: focus returns to the title. After an edit swaps in, focus its title.
   document.addEventListener('htmx:after:swap', (event) => {
     const target = event.detail && event.detail.ctx && event.detail.ctx.target

@@ -1,0 +1,84 @@
+// Reminders and notifications in the browser: a task's reminders page, the notification centre and the bell fragment.
+import { Elysia } from 'elysia'
+import { seedOf, type AppDeps } from '../../context'
+import { latestNotifications, markRead, unreadCount } from '../../features/reminders/notifications'
+import { cancelReminder, createReminder, listTaskReminders, type ReminderDeps } from '../../features/reminders/service'
+import { getTask } from '../../features/tasks/service'
+import { redirect } from '../../lib/htmx'
+import { withFormErrors, type FormError } from '../forms'
+import { htmlResponse, newNonce } from '../html'
+import { webSession } from '../session'
+import { Bell, NotificationsPage, RemindersPage } from '../../../views/reminders'
+import type { AuthUser } from '../../features/auth/service'
+
+type Form = Record<string, string | string[] | undefined>
+const field = (form: Form, name: string) => {
+  const v = form[name]
+  return (Array.isArray(v) ? v[0] : v)?.trim() || undefined
+}
+
+export const reminderPages = (deps: AppDeps) => {
+  const rd: ReminderDeps = { db: deps.database.db, clock: deps.clock ?? (() => new Date()) }
+
+  async function page(request: Request, user: AuthUser, csrf: string, taskId: string, status = 200, error?: FormError) {
+    const [task, reminders] = await Promise.all([getTask(rd, user, taskId), listTaskReminders(rd, user, taskId)])
+    const nonce = newNonce()
+    const body = RemindersPage({ nonce, csrf, email: user.email, timezone: user.timezone, now: rd.clock(), task, reminders, error }) as string
+    return htmlResponse(request, body, { nonce, status })
+  }
+
+  return new Elysia({ name: 'reminder-pages', seed: seedOf(deps), detail: { hide: true } })
+    .use(webSession(deps))
+    .get('/tasks/:id/reminders', ({ request, user, csrf, params }) => page(request, user, csrf, params.id), { page: true })
+    .post(
+      '/tasks/:id/reminders',
+      ({ request, user, csrf, params, body }) => {
+        const form = body as Form
+        const lead = field(form, 'custom_lead') ?? field(form, 'lead')
+        const at = field(form, 'remind_at')
+        const input = lead && !at ? { lead } : at && !lead ? { remind_at: at } : { lead, remind_at: at }
+        return withFormErrors(
+          async () => {
+            await createReminder(rd, user, params.id, input)
+            return redirect(request, `/tasks/${params.id}/reminders`)
+          },
+          (error) => page(request, user, csrf, params.id, 400, error),
+        )
+      },
+      { page: true },
+    )
+    .post(
+      '/reminders/:id/cancel',
+      async ({ request, user, params }) => {
+        const reminder = await cancelReminder(rd, user, params.id)
+        return redirect(request, `/tasks/${reminder.task_id}/reminders`)
+      },
+      { page: true },
+    )
+    .get(
+      '/notifications',
+      async ({ request, user, csrf }) => {
+        const items = await latestNotifications(rd.db, user.id)
+        const nonce = newNonce()
+        const body = NotificationsPage({ nonce, csrf, email: user.email, timezone: user.timezone, now: rd.clock(), items }) as string
+        return htmlResponse(request, body, { nonce })
+      },
+      { page: true },
+    )
+    .post(
+      '/notifications/read',
+      async ({ request, user }) => {
+        await markRead(rd.db, user.id, 'all', rd.clock())
+        return redirect(request, '/notifications')
+      },
+      { page: true },
+    )
+    .get(
+      '/notifications/bell',
+      async ({ request, user }) => {
+        const [unread, [latest]] = await Promise.all([unreadCount(rd.db, user.id), latestNotifications(rd.db, user.id, 1)])
+        return htmlResponse(request, Bell({ unread, latest: latest && !latest.read ? latest : undefined }) as string, { nonce: newNonce() })
+      },
+      { page: true },
+    )
+}
