@@ -4,6 +4,7 @@ import pkg from '../package.json'
 import type { AppDeps } from './context'
 import { eventRoutes } from './events/routes'
 import { auditRoutes } from './features/audit/routes'
+import { calendarRoutes } from './features/calendar/routes'
 import { auditConsumer } from './features/audit/service'
 import { authRoutes } from './features/auth/routes'
 import { metricsRoutes } from './features/ops/metrics'
@@ -41,6 +42,7 @@ export function createApp(deps: AppDeps, readiness: Readiness = { draining: fals
     .use(auditRoutes(deps))
     .use(reminderRoutes(deps))
     .use(jobCallbackRoutes(deps))
+    .use(calendarRoutes(deps))
     .use(
       eventRoutes(deps, {
         pubsubName: deps.env.pubsubName,

@@ -75,6 +75,8 @@ export interface SettingsProps {
   created?: { name: string; token: string }
   saved?: boolean
   error?: { field?: string; message: string }
+  /** Whether a calendar feed link exists, and (just created) its URL, shown this once. */
+  feed: { enabled: boolean; url?: string }
 }
 
 export function TokenList({ tokens, csrf, timezone, now }: Pick<SettingsProps, 'tokens' | 'csrf' | 'timezone' | 'now'>) {
@@ -147,6 +149,32 @@ export function SettingsPage(props: SettingsProps) {
           ''
         )}
         <TokenList {...props} />
+      </section>
+      <section class="card" aria-labelledby="calendar-heading">
+        <h2 id="calendar-heading">Calendar feed</h2>
+        <p class="hint">Subscribe from Google Calendar or Apple Calendar to see tasks with due dates, repeats and reminders. The link is secret: anyone with it can read those tasks.</p>
+        {props.feed.url ? (
+          <div class="secret" role="status">
+            <p>Your calendar link (copy it now: it will not be shown again):</p>
+            <code class="token-value" safe>{props.feed.url}</code>
+          </div>
+        ) : (
+          ''
+        )}
+        <div class="line">
+          <form method="post" action="/settings/calendar" class="inline">
+            <input type="hidden" name="_csrf" value={csrf} />
+            <button type="submit">{props.feed.enabled ? 'Reset the link' : 'Create a calendar link'}</button>
+          </form>
+          {props.feed.enabled ? (
+            <form method="post" action="/settings/calendar/revoke" class="inline">
+              <input type="hidden" name="_csrf" value={csrf} />
+              <button type="submit" class="ghost danger">Turn the feed off</button>
+            </form>
+          ) : (
+            ''
+          )}
+        </div>
       </section>
     </Layout>
   )

@@ -38,3 +38,13 @@ export function clientIp(request: Request, socketAddress: string | undefined, tr
   }
   return socketAddress ?? 'unknown'
 }
+
+/** The origin people reach us at (behind a trusted proxy, from X-Forwarded-Proto and -Host), for links we hand out. */
+export function publicOrigin(request: Request, trustProxy: boolean): string {
+  const url = new URL(request.url)
+  if (!trustProxy) return url.origin
+  const proto = request.headers.get('x-forwarded-proto')?.split(',')[0]?.trim() === 'https' ? 'https' : url.protocol.replace(':', '')
+  const forwarded = request.headers.get('x-forwarded-host')?.split(',')[0]?.trim()
+  const host = forwarded && /^[A-Za-z0-9.-]+(:\d{1,5})?$/.test(forwarded) ? forwarded : url.host
+  return `${proto}://${host}`
+}

@@ -7,7 +7,7 @@ import { ToastPartial } from '../../views/layout'
 import { htmlResponse, newNonce } from './html'
 
 /** Paths whose errors stay JSON: the API, operations and the docs. */
-const JSON_PATHS = /^\/(api\/|healthz|readyz|metrics|openapi|events\/|dapr\/|job\/|mcp|assets\/)/
+const JSON_PATHS = /^\/(api\/|healthz|readyz|metrics|openapi|events\/|dapr\/|job\/|mcp|assets\/|calendar\/)/
 
 export function htmlError(request: Request, failure: AppError): Response | undefined {
   const path = new URL(request.url).pathname

@@ -27,11 +27,14 @@ function ruleFor(recurrence: string, dtstart: Date): { rule: RRule; count: numbe
   else if (recurrence === 'WEEKLY') options = { freq: RRule.WEEKLY }
   else if (recurrence === 'MONTHLY') {
     const day = dtstart.getUTCDate()
-    // The 31st means "the last day" in a 30-day month and in February: 28, 29, 30, 31 → the last of them that exists.
+    // The 31st is every month's last day (BYMONTHDAY=-1, which every calendar reads alike). The 29th
+    // and 30th fall back to February's last day: the last of 28, 29(, 30) that the month has.
     options =
       day <= 28
         ? { freq: RRule.MONTHLY, bymonthday: [day] }
-        : { freq: RRule.MONTHLY, bymonthday: Array.from({ length: day - 27 }, (_, i) => 28 + i), bysetpos: [-1] }
+        : day === 31
+          ? { freq: RRule.MONTHLY, bymonthday: [-1] }
+          : { freq: RRule.MONTHLY, bymonthday: Array.from({ length: day - 27 }, (_, i) => 28 + i), bysetpos: [-1] }
   } else {
     options = RRule.parseString(recurrence)
   }
@@ -97,4 +100,18 @@ export function upcomingDueDates(task: RecurringTask, timeZone: string, n: numbe
     current = { ...current, seriesAnchor: current.seriesAnchor ?? current.dueDate, dueDate: next, occurrence: current.occurrence + 1 }
   }
   return out
+}
+
+/**
+ * The RRULE value a calendar should use for a task due at `due`: presets spelled out (MONTHLY keeps
+ * the series' day, clamped to short months), BYDAY/BYMONTHDAY as the rule has them. COUNT is left
+ * out: the feed shows the series from this instance on, and COUNT counts from its start.
+ */
+export function rruleFor(recurrence: string, due: Date, seriesAnchor: Date | null, timeZone: string): string {
+  const { rule } = ruleFor(recurrence, toWall(seriesAnchor ?? due, timeZone))
+  const text = RRule.optionsToString({ ...rule.origOptions, dtstart: null }).replace(/^RRULE:/, '')
+  return text
+    .split(';')
+    .filter((part) => !part.startsWith('DTSTART') && !part.startsWith('COUNT='))
+    .join(';')
 }

@@ -1,9 +1,10 @@
 // Account pages in the browser: sign-up, log-in, log-out and settings (time zone, API tokens).
 import { Elysia } from 'elysia'
 import { seedOf, type AppDeps } from '../../context'
-import { clearedSessionCookie, clientIp, isHttps, readCookie, sessionCookie } from '../../lib/cookies'
+import { clearedSessionCookie, clientIp, isHttps, publicOrigin, readCookie, sessionCookie } from '../../lib/cookies'
 import { AppError } from '../../lib/errors'
 import { isHtmx, redirect, safeLocalPath } from '../../lib/htmx'
+import { createFeed, hasFeed, revokeFeed } from '../../features/calendar/service'
 import { withFormErrors } from '../forms'
 import { htmlResponse, newNonce } from '../html'
 import { AuthPage, SettingsPage, TokenList } from '../../../views/account'
@@ -78,10 +79,10 @@ export const accountPages = (deps: AppDeps) => {
     request: Request,
     user: { id: string; email: string; timezone: string },
     csrf: string,
-    extra: { status?: number; created?: { name: string; token: string }; saved?: boolean; error?: { field?: string; message: string } } = {},
+    extra: { status?: number; created?: { name: string; token: string }; saved?: boolean; error?: { field?: string; message: string }; feedUrl?: string } = {},
   ) {
     const nonce = newNonce()
-    const tokens = await listApiTokens(authDeps, user.id)
+    const [tokens, feedOn] = await Promise.all([listApiTokens(authDeps, user.id), hasFeed(authDeps.db, user.id)])
     const body = SettingsPage({
       nonce,
       csrf,
@@ -91,8 +92,9 @@ export const accountPages = (deps: AppDeps) => {
       tokens,
       now: authDeps.clock(),
       ...extra,
+      feed: { enabled: feedOn, url: extra.feedUrl },
     }) as string
-    return htmlResponse(request, body, { nonce, status: extra.status ?? 200, headers: extra.created ? { 'cache-control': 'no-store' } : {} })
+    return htmlResponse(request, body, { nonce, status: extra.status ?? 200 })
   }
 
   return new Elysia({ name: 'account-pages', seed: seedOf(deps), detail: { hide: true } })
@@ -142,6 +144,22 @@ export const accountPages = (deps: AppDeps) => {
           },
           (error) => settings(request, user, csrf, { status: 400, error }),
         ),
+      { page: true },
+    )
+    .post(
+      '/settings/calendar',
+      async ({ request, user, csrf }) => {
+        const token = await createFeed(authDeps.db, user.id, authDeps.clock())
+        return settings(request, user, csrf, { feedUrl: `${publicOrigin(request, deps.env.trustProxy)}/calendar/${token}.ics` })
+      },
+      { page: true },
+    )
+    .post(
+      '/settings/calendar/revoke',
+      async ({ request, user }) => {
+        await revokeFeed(authDeps.db, user.id)
+        return redirect(request, '/settings')
+      },
       { page: true },
     )
     .post(

@@ -1,0 +1,76 @@
+// RFC 5545 text: escaping, line folding at 75 octets, CRLF endings, and the VCALENDAR of a user's tasks.
+import type { ReminderView } from '../reminders/service'
+import type { TaskView } from '../tasks/model'
+import { rruleFor } from '../tasks/recurrence'
+
+/** TEXT values: backslash, semicolon, comma and newlines escaped (RFC 5545 §3.3.11). */
+export const escapeText = (value: string) => value.replace(/\\/g, '\\\\').replace(/;/g, '\\;').replace(/,/g, '\\,').replace(/\r?\n/g, '\\n')
+
+/** Folds a content line at 75 octets, never splitting a UTF-8 character (§3.1). */
+export function fold(line: string): string {
+  const encoder = new TextEncoder()
+  const parts: string[] = []
+  let current = ''
+  let size = 0
+  for (const char of line) {
+    const bytes = encoder.encode(char).length
+    const limit = parts.length === 0 ? 75 : 74 // continuation lines start with a space
+    if (size + bytes > limit) {
+      parts.push(current)
+      current = ''
+      size = 0
+    }
+    current += char
+    size += bytes
+  }
+  parts.push(current)
+  return parts.join('\r\n ')
+}
+
+/** 20261201T170000Z */
+export const utcStamp = (iso: string | Date) => new Date(iso).toISOString().replace(/[-:]/g, '').replace(/\.\d{3}/, '')
+
+const minutesOf = (lead: string) => {
+  const m = /^(\d+)([mhd])$/.exec(lead)!
+  return Number(m[1]) * ({ m: 1, h: 60, d: 1440 } as const)[m[2] as 'm' | 'h' | 'd']
+}
+
+export interface FeedTask {
+  task: TaskView
+  reminders: ReminderView[]
+  /** The series' first due date (monthly rules keep its day). */
+  seriesAnchor: Date | null
+}
+
+/**
+ * A calendar of the user's pending tasks that have due dates: one VEVENT each (30 minutes long,
+ * at the due time), with the RRULE of a recurring task and a VALARM per pending reminder.
+ */
+export function calendar(tasks: FeedTask[], now: Date, timeZone: string): string {
+  const lines = ['BEGIN:VCALENDAR', 'VERSION:2.0', 'PRODID:-//todo-chatbot//tasks//EN', 'CALSCALE:GREGORIAN', 'METHOD:PUBLISH', 'X-WR-CALNAME:todo-chatbot', `X-WR-TIMEZONE:${timeZone}`]
+  for (const { task, reminders, seriesAnchor } of tasks) {
+    if (!task.due_date) continue
+    const start = utcStamp(task.due_date)
+    lines.push(
+      'BEGIN:VEVENT',
+      `UID:${task.id}@todo-chatbot`,
+      `DTSTAMP:${utcStamp(now)}`,
+      `DTSTART:${start}`,
+      'DURATION:PT30M',
+      `SUMMARY:${escapeText(task.title)}`,
+      `LAST-MODIFIED:${utcStamp(task.updated_at)}`,
+    )
+    if (task.description) lines.push(`DESCRIPTION:${escapeText(task.description)}`)
+    if (task.tags.length) lines.push(`CATEGORIES:${task.tags.map(escapeText).join(',')}`)
+    if (task.priority !== 'medium') lines.push(`PRIORITY:${task.priority === 'high' ? 1 : 9}`)
+    if (task.recurrence) lines.push(`RRULE:${rruleFor(task.recurrence, new Date(task.due_date), seriesAnchor, timeZone)}`)
+    for (const r of reminders) {
+      if (r.status !== 'pending') continue
+      const trigger = r.lead ? `TRIGGER:-PT${minutesOf(r.lead)}M` : `TRIGGER;VALUE=DATE-TIME:${utcStamp(r.remind_at)}`
+      lines.push('BEGIN:VALARM', `UID:${r.id}@todo-chatbot`, 'ACTION:DISPLAY', `DESCRIPTION:${escapeText(task.title)}`, trigger, 'END:VALARM')
+    }
+    lines.push('END:VEVENT')
+  }
+  lines.push('END:VCALENDAR')
+  return lines.map(fold).join('\r\n') + '\r\n'
+}
