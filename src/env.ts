@@ -32,6 +32,8 @@ export interface Env {
   appApiToken: string | undefined
   /** The Dapr pub/sub component (Kafka in the cluster). */
   pubsubName: string
+  /** Let webhook URLs use http and private addresses (a laptop, tests); off in a cluster to avoid SSRF. */
+  webhookAllowPrivate: boolean
 }
 
 export class ConfigError extends Error {
@@ -118,5 +120,6 @@ export function loadEnv(source: Source = process.env): Env {
     daprApiToken: read(source, 'DAPR_API_TOKEN'),
     appApiToken: read(source, 'APP_API_TOKEN'),
     pubsubName: name(source, 'PUBSUB_NAME', 'pubsub-kafka'),
+    webhookAllowPrivate: boolean(source, 'WEBHOOK_ALLOW_PRIVATE', false),
   }
 }

@@ -6,6 +6,7 @@ import { ConfigError, loadEnv, type Env } from './env'
 import { startEvents } from './events/runtime'
 import { startHousekeeping } from './features/ops/housekeeping'
 import { daprJobsScheduler, LocalScheduler } from './features/reminders/scheduler'
+import { WebhookSender } from './features/reminders/webhooks'
 import { createLogger } from './lib/log'
 
 let env: Env
@@ -31,6 +32,8 @@ const housekeeping = startHousekeeping({ db: database.db, log })
 const events = await startEvents({ env, database, log, deliver: (request) => app.handle(request) })
 // Reminders that came due while the app was down fire now, once.
 await local?.start()
+const webhooks = new WebhookSender({ database, log })
+webhooks.start()
 log.info('listening', {
   url: `http://${env.host === '0.0.0.0' ? 'localhost' : env.host}:${app.server?.port}`,
   database: database.kind === 'postgres' ? 'postgresql' : `pglite (${env.dataDir})`,
@@ -50,6 +53,7 @@ async function shutdown(signal: string) {
   // Stop accepting connections and let in-flight requests finish, then close the database.
   await app.server?.stop(false)
   await local?.stop()
+  await webhooks.stop()
   await events.stop()
   await database.close()
   clearTimeout(force)

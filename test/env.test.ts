@@ -13,12 +13,12 @@ describe('loadEnv', () => {
     const env = loadEnv({
       PORT: '8080', HOST: '127.0.0.1', DATABASE_URL: 'postgres://u:p@db:5432/todo', DATABASE_POOL_MAX: '20', DATA_DIR: '/var/lib/todo',
       LOG_LEVEL: 'WARN', MIGRATE_ON_START: 'false', TRUST_PROXY: 'yes', SESSION_TTL_DAYS: '7', SHUTDOWN_TIMEOUT_MS: '5000',
-      DAPR_HTTP_PORT: '3500', DAPR_HOST: 'localhost', DAPR_API_TOKEN: 'to-sidecar', APP_API_TOKEN: 'from-sidecar', PUBSUB_NAME: 'pubsub-redis',
+      DAPR_HTTP_PORT: '3500', DAPR_HOST: 'localhost', DAPR_API_TOKEN: 'to-sidecar', APP_API_TOKEN: 'from-sidecar', PUBSUB_NAME: 'pubsub-redis', WEBHOOK_ALLOW_PRIVATE: 'true',
     })
     expect(env).toEqual({
       port: 8080, host: '127.0.0.1', databaseUrl: 'postgres://u:p@db:5432/todo', databasePoolMax: 20, dataDir: '/var/lib/todo',
       logLevel: 'warn', migrateOnStart: false, trustProxy: true, sessionTtlDays: 7, shutdownTimeoutMs: 5000,
-      daprHttpPort: 3500, daprHost: 'localhost', daprApiToken: 'to-sidecar', appApiToken: 'from-sidecar', pubsubName: 'pubsub-redis',
+      daprHttpPort: 3500, daprHost: 'localhost', daprApiToken: 'to-sidecar', appApiToken: 'from-sidecar', pubsubName: 'pubsub-redis', webhookAllowPrivate: true,
     })
   })
 

@@ -77,6 +77,7 @@ export interface SettingsProps {
   error?: { field?: string; message: string }
   /** Whether a calendar feed link exists, and (just created) its URL, shown this once. */
   feed: { enabled: boolean; url?: string }
+  webhook?: { url: string; secret: string }
 }
 
 export function TokenList({ tokens, csrf, timezone, now }: Pick<SettingsProps, 'tokens' | 'csrf' | 'timezone' | 'now'>) {
@@ -149,6 +150,31 @@ export function SettingsPage(props: SettingsProps) {
           ''
         )}
         <TokenList {...props} />
+      </section>
+      <section class="card" aria-labelledby="webhook-heading">
+        <h2 id="webhook-heading">Webhook</h2>
+        <p class="hint">
+          Fired reminders are also POSTed here as JSON, with <code>x-todo-timestamp</code> and <code>x-todo-signature: v1=HMAC-SHA256(secret, "timestamp.body")</code>; failed deliveries are retried with backoff.
+        </p>
+        <form method="post" action="/settings/webhook" class="line">
+          <input type="hidden" name="_csrf" value={csrf} />
+          <label for="webhook-url" class="visually-hidden">Webhook URL</label>
+          <input id="webhook-url" name="url" type="url" value={props.webhook?.url ?? ''} placeholder="https://example.com/hooks/todo" maxlength="2000" aria-invalid={error?.field === 'url' ? 'true' : undefined} />
+          <button type="submit">Save</button>
+        </form>
+        {props.webhook ? (
+          <>
+            <p class="hint">
+              Signing secret: <code class="token-value" safe>{props.webhook.secret}</code>
+            </p>
+            <form method="post" action="/settings/webhook/remove" class="inline">
+              <input type="hidden" name="_csrf" value={csrf} />
+              <button type="submit" class="ghost danger">Remove the webhook</button>
+            </form>
+          </>
+        ) : (
+          ''
+        )}
       </section>
       <section class="card" aria-labelledby="calendar-heading">
         <h2 id="calendar-heading">Calendar feed</h2>

@@ -8,6 +8,7 @@ import { tasks } from '../tasks/schema'
 import type { ReminderScheduler } from '../../context'
 import { notifications, reminders } from './schema'
 import { followTask } from './service'
+import { enqueueWebhook } from './webhooks'
 
 /** Creates, moves or removes the reminder's job to match the reminder as it is now. */
 export const reminderJobsConsumer = (scheduler: ReminderScheduler): Consumer => ({
@@ -42,7 +43,7 @@ export const reminderDeliveryConsumer: Consumer = {
     }
     await tx.update(reminders).set({ status: 'triggered', triggeredAt: now }).where(eq(reminders.id, id))
     const [owner] = await tx.select({ timezone: users.timezone }).from(users).where(eq(users.id, reminder.userId))
-    await tx.insert(notifications).values({
+    const notification = {
       id: newId(),
       userId: reminder.userId,
       reminderId: reminder.id,
@@ -50,7 +51,16 @@ export const reminderDeliveryConsumer: Consumer = {
       title: task.title,
       body: task.dueDate ? `Due ${dueText(task.dueDate, owner?.timezone ?? 'UTC')}` : 'Reminder',
       createdAt: now,
-    })
+    }
+    await tx.insert(notifications).values(notification)
+    // The webhook POST is queued with the notification: both happen, or neither.
+    await enqueueWebhook(tx, reminder.userId, {
+      type: 'reminder.triggered',
+      id: notification.id,
+      occurred_at: now.toISOString(),
+      reminder: { id: reminder.id, remind_at: reminder.remindAt.toISOString() },
+      task: { id: task.id, title: task.title, due_date: task.dueDate?.toISOString() ?? null },
+    }, now)
   },
 }
 

@@ -1,7 +1,7 @@
 // Reminders on tasks, and the in-app notifications they turn into.
 import { sql } from 'drizzle-orm'
 import { index, integer, pgEnum, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core'
-import { ownerId } from '../auth/schema'
+import { ownerId, users } from '../auth/schema'
 
 export const reminderStatus = pgEnum('reminder_status', ['pending', 'triggered', 'cancelled'])
 
@@ -49,3 +49,35 @@ export const notifications = pgTable(
 
 export type Reminder = typeof reminders.$inferSelect
 export type Notification = typeof notifications.$inferSelect
+
+/** A user's webhook: fired reminders are POSTed to it, signed with its secret. */
+export const webhooks = pgTable('webhooks', {
+  userId: uuid('user_id')
+    .primaryKey()
+    .references(() => users.id, { onDelete: 'cascade' }),
+  url: text('url').notNull(),
+  /** HMAC-SHA256 key the receiver verifies signatures with (shown in Settings). */
+  secret: text('secret').notNull(),
+  createdAt: timestamp('created_at', { withTimezone: true }).notNull(),
+})
+
+/** One POST to a webhook, kept until it is delivered or given up, retried with backoff. */
+export const webhookDeliveries = pgTable(
+  'webhook_deliveries',
+  {
+    id: uuid('id').primaryKey(),
+    userId: ownerId(),
+    url: text('url').notNull(),
+    body: text('body').notNull(),
+    attempts: integer('attempts').notNull().default(0),
+    nextAttemptAt: timestamp('next_attempt_at', { withTimezone: true }).notNull(),
+    leaseUntil: timestamp('lease_until', { withTimezone: true }),
+    deliveredAt: timestamp('delivered_at', { withTimezone: true }),
+    /** Set when the retries ran out. */
+    failedAt: timestamp('failed_at', { withTimezone: true }),
+    lastStatus: integer('last_status'),
+    lastError: text('last_error'),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull(),
+  },
+  (t) => [index('webhook_deliveries_due_idx').on(t.nextAttemptAt).where(sql`${t.deliveredAt} is null and ${t.failedAt} is null`)],
+)

@@ -5,6 +5,7 @@ import { clearedSessionCookie, clientIp, isHttps, publicOrigin, readCookie, sess
 import { AppError } from '../../lib/errors'
 import { isHtmx, redirect, safeLocalPath } from '../../lib/htmx'
 import { createFeed, hasFeed, revokeFeed } from '../../features/calendar/service'
+import { getWebhook, removeWebhook, setWebhook } from '../../features/reminders/webhooks'
 import { withFormErrors } from '../forms'
 import { htmlResponse, newNonce } from '../html'
 import { AuthPage, SettingsPage, TokenList } from '../../../views/account'
@@ -82,7 +83,7 @@ export const accountPages = (deps: AppDeps) => {
     extra: { status?: number; created?: { name: string; token: string }; saved?: boolean; error?: { field?: string; message: string }; feedUrl?: string } = {},
   ) {
     const nonce = newNonce()
-    const [tokens, feedOn] = await Promise.all([listApiTokens(authDeps, user.id), hasFeed(authDeps.db, user.id)])
+    const [tokens, feedOn, hook] = await Promise.all([listApiTokens(authDeps, user.id), hasFeed(authDeps.db, user.id), getWebhook(authDeps.db, user.id)])
     const body = SettingsPage({
       nonce,
       csrf,
@@ -93,6 +94,7 @@ export const accountPages = (deps: AppDeps) => {
       now: authDeps.clock(),
       ...extra,
       feed: { enabled: feedOn, url: extra.feedUrl },
+      webhook: hook ? { url: hook.url, secret: hook.secret } : undefined,
     }) as string
     return htmlResponse(request, body, { nonce, status: extra.status ?? 200 })
   }
@@ -144,6 +146,26 @@ export const accountPages = (deps: AppDeps) => {
           },
           (error) => settings(request, user, csrf, { status: 400, error }),
         ),
+      { page: true },
+    )
+    .post(
+      '/settings/webhook',
+      ({ request, user, csrf, body }) =>
+        withFormErrors(
+          async () => {
+            await setWebhook(authDeps.db, user.id, field(body as Form, 'url'), deps.env.webhookAllowPrivate, authDeps.clock())
+            return settings(request, user, csrf, { saved: true })
+          },
+          (error) => settings(request, user, csrf, { status: 400, error }),
+        ),
+      { page: true },
+    )
+    .post(
+      '/settings/webhook/remove',
+      async ({ request, user }) => {
+        await removeWebhook(authDeps.db, user.id)
+        return redirect(request, '/settings')
+      },
       { page: true },
     )
     .post(

@@ -1,0 +1,150 @@
+// Per-user webhooks: fired reminders POSTed as signed JSON (HMAC-SHA256 over timestamp and body), retried with backoff.
+import { eq, sql } from 'drizzle-orm'
+import { queryRows, type Db, type Database } from '../../db/client'
+import { invalid } from '../../lib/errors'
+import type { Logger } from '../../lib/log'
+import { newId, newSecret } from '../../lib/secrets'
+import { webhookDeliveries, webhooks } from './schema'
+
+export const SIGNATURE_HEADER = 'x-todo-signature'
+export const TIMESTAMP_HEADER = 'x-todo-timestamp'
+export const DELIVERY_HEADER = 'x-todo-delivery'
+/** Tries before a delivery is given up (about a day of backoff). */
+export const MAX_ATTEMPTS = 10
+
+const PRIVATE_HOST = /^(localhost|.*\.localhost|.*\.local|.*\.internal|127\.\d+\.\d+\.\d+|10\.\d+\.\d+\.\d+|192\.168\.\d+\.\d+|172\.(1[6-9]|2\d|3[01])\.\d+\.\d+|169\.254\.\d+\.\d+|0\.0\.0\.0|\[?::1\]?|\[?f[cd][0-9a-f]{2}:.*)$/i
+
+/** A webhook URL people may set: https to a public host (http and private hosts only when allowed, e.g. on a laptop). */
+export function parseWebhookUrl(value: unknown, allowPrivate: boolean): string {
+  let url: URL
+  try {
+    url = new URL(String(value ?? '').trim())
+  } catch {
+    throw invalid('url', 'url must be an absolute URL such as https://example.com/hooks/todo')
+  }
+  if (url.protocol !== 'https:' && !(allowPrivate && url.protocol === 'http:')) throw invalid('url', 'url must use https')
+  if (url.username || url.password) throw invalid('url', 'url must not carry a user name or password')
+  if (!allowPrivate && PRIVATE_HOST.test(url.hostname)) throw invalid('url', 'url must point to a public host')
+  if (url.toString().length > 2000) throw invalid('url', 'url must be at most 2000 characters')
+  return url.toString()
+}
+
+export async function getWebhook(db: Db, userId: string) {
+  const [hook] = await db.select().from(webhooks).where(eq(webhooks.userId, userId))
+  return hook
+}
+
+/** Sets (or changes) the user's webhook URL; a new one gets a fresh signing secret. */
+export async function setWebhook(db: Db, userId: string, url: unknown, allowPrivate: boolean, now: Date) {
+  const valid = parseWebhookUrl(url, allowPrivate)
+  const existing = await getWebhook(db, userId)
+  const secret = existing?.secret ?? newSecret('whsec_')
+  await db
+    .insert(webhooks)
+    .values({ userId, url: valid, secret, createdAt: now })
+    .onConflictDoUpdate({ target: webhooks.userId, set: { url: valid } })
+  return { url: valid, secret }
+}
+
+export async function removeWebhook(db: Db, userId: string): Promise<void> {
+  await db.delete(webhooks).where(eq(webhooks.userId, userId))
+}
+
+/** Queues a POST of `payload` to the user's webhook (if any) inside the caller's transaction. */
+export async function enqueueWebhook(tx: Db, userId: string, payload: Record<string, unknown>, now: Date): Promise<void> {
+  const hook = await getWebhook(tx, userId)
+  if (!hook) return
+  await tx.insert(webhookDeliveries).values({ id: newId(), userId, url: hook.url, body: JSON.stringify(payload), nextAttemptAt: now, createdAt: now })
+}
+
+/** The signature a receiver recomputes: hex HMAC-SHA256 of `<timestamp>.<body>` with the secret. */
+export function sign(secret: string, timestamp: string, body: string): string {
+  return `v1=${new Bun.CryptoHasher('sha256', secret).update(`${timestamp}.${body}`).digest('hex')}`
+}
+
+interface Claimed {
+  id: string
+  user_id: string
+  url: string
+  body: string
+  attempts: number
+}
+
+/** Sends queued deliveries; several replicas can run it (claims are leased with SKIP LOCKED). */
+export class WebhookSender {
+  private timer: ReturnType<typeof setInterval> | undefined
+  private running: Promise<number> | undefined
+
+  constructor(private readonly options: { database: Database; log: Logger; intervalMs?: number; timeoutMs?: number; baseDelaySeconds?: number }) {}
+
+  start(): void {
+    this.timer = setInterval(() => void this.run(), this.options.intervalMs ?? 2000)
+    this.timer.unref?.()
+  }
+
+  async stop(): Promise<void> {
+    clearInterval(this.timer)
+    await this.running
+  }
+
+  /** One pass over what is due now; returns how many were delivered. */
+  run(): Promise<number> {
+    this.running ??= this.pass().finally(() => {
+      this.running = undefined
+    })
+    return this.running
+  }
+
+  private async pass(): Promise<number> {
+    const { db } = this.options.database
+    const claimed = await queryRows<Claimed>(
+      db,
+      sql`update webhook_deliveries set lease_until = now() + interval '60 seconds', attempts = attempts + 1
+          where id in (select id from webhook_deliveries
+                       where delivered_at is null and failed_at is null and next_attempt_at <= now()
+                         and (lease_until is null or lease_until < now())
+                       order by next_attempt_at limit 50 for update skip locked)
+          returning id, user_id, url, body, attempts`,
+    )
+    let delivered = 0
+    await Promise.all(
+      claimed.map(async (d) => {
+        const [hook] = await db.select({ secret: webhooks.secret }).from(webhooks).where(eq(webhooks.userId, d.user_id))
+        if (!hook) {
+          await db.execute(sql`update webhook_deliveries set failed_at = now(), last_error = 'webhook removed' where id = ${d.id}`)
+          return
+        }
+        const timestamp = String(Math.floor(Date.now() / 1000))
+        let status: number | null = null
+        let error: string | null = null
+        try {
+          const res = await fetch(d.url, {
+            method: 'POST',
+            headers: { 'content-type': 'application/json', [TIMESTAMP_HEADER]: timestamp, [SIGNATURE_HEADER]: sign(hook.secret, timestamp, d.body), [DELIVERY_HEADER]: d.id },
+            body: d.body,
+            redirect: 'manual',
+            signal: AbortSignal.timeout(this.options.timeoutMs ?? 10_000),
+          })
+          status = res.status
+          await res.arrayBuffer()
+        } catch (e) {
+          error = e instanceof Error ? e.message : String(e)
+        }
+        if (status !== null && status >= 200 && status < 300) {
+          delivered++
+          await db.execute(sql`update webhook_deliveries set delivered_at = now(), lease_until = null, last_status = ${status} where id = ${d.id}`)
+          return
+        }
+        const giveUp = d.attempts >= MAX_ATTEMPTS
+        const delay = Math.min(3600, (this.options.baseDelaySeconds ?? 30) * 2 ** (d.attempts - 1))
+        this.options.log.warn('webhook delivery failed', { delivery_id: d.id, attempts: d.attempts, status, give_up: giveUp })
+        await db.execute(
+          sql`update webhook_deliveries set lease_until = null, last_status = ${status}, last_error = ${error?.slice(0, 500) ?? null},
+              next_attempt_at = now() + make_interval(secs => ${delay}), failed_at = ${giveUp ? sql`now()` : sql`null`}
+              where id = ${d.id}`,
+        )
+      }),
+    )
+    return delivered
+  }
+}
