@@ -10,16 +10,13 @@ import { Relay } from '../src/events/relay'
 import { createLogger } from '../src/lib/log'
 import { DaprSidecarDouble } from '../test/helpers/dapr-sidecar'
 import { testDatabase } from '../test/helpers/db'
+import { options, percentile } from './lib'
 
-const args = new Map<string, string>()
-for (let i = 2; i < process.argv.length; i += 2) args.set(process.argv[i]!.replace(/^--/, ''), process.argv[i + 1] ?? '')
+const args = options()
 const RATE = Number(args.get('rate') ?? 200)
 const SECONDS = Number(args.get('seconds') ?? 30)
 
-const pct = (xs: number[], p: number) => {
-  const s = [...xs].sort((a, b) => a - b)
-  return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))] ?? NaN
-}
+const pct = percentile
 
 async function run(kind: 'in-process' | 'dapr double') {
   const { database, dispose } = await testDatabase()

@@ -12,16 +12,13 @@ import { createLogger } from '../src/lib/log'
 import { DaprSidecarDouble } from '../test/helpers/dapr-sidecar'
 import { freePort } from '../test/helpers/server'
 import { testDatabase } from '../test/helpers/db'
+import { options, percentile } from './lib'
 
-const args = new Map<string, string>()
-for (let i = 2; i < process.argv.length; i += 2) args.set(process.argv[i]!.replace(/^--/, ''), process.argv[i + 1] ?? '')
+const args = options()
 const COUNT = Number(args.get('count') ?? 1000)
 const WINDOW_S = Number(args.get('window') ?? 60)
 
-const pct = (xs: number[], p: number) => {
-  const s = [...xs].sort((a, b) => a - b)
-  return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))] ?? NaN
-}
+const pct = percentile
 
 async function run(kind: 'local scheduler' | 'dapr jobs double') {
   const { database, dispose } = await testDatabase()

@@ -5,9 +5,9 @@ import { openDatabase } from '../src/db/client'
 import { runMigrations } from '../src/db/migrate'
 import { listStatements, parseListQuery } from '../src/features/tasks/list'
 import { startServer } from '../test/helpers/server'
+import { options, percentile } from './lib'
 
-const args = new Map<string, string>()
-for (let i = 2; i < process.argv.length; i += 2) args.set(process.argv[i]!.replace(/^--/, ''), process.argv[i + 1] ?? '')
+const args = options()
 const SECONDS = Number(args.get('seconds') ?? 8)
 const CLIENTS = Number(args.get('clients') ?? 16)
 const TASKS = Number(args.get('tasks') ?? 100_000)
@@ -25,7 +25,7 @@ const NOUNS = ['groceries', 'mum', 'report', 'car', 'trip', 'budget', 'invoice',
 const DETAILS = ['today', 'before friday', 'for the team', 'with Alex', 'at home', 'online', 'asap', 'next week', 'again', 'for Q4']
 
 interface Stats { p50: number; p95: number; p99: number; rps: number; n: number }
-const pct = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN
+const pct = percentile
 
 /** Runs `op` from `clients` concurrent loops for `seconds`, or `clients` = 1 for unloaded latency. */
 async function measure(op: (i: number) => Promise<void>, clients: number, seconds: number): Promise<Stats> {

@@ -8,6 +8,7 @@ import { daprJobsScheduler, JOB_FAILURE_POLICY } from '../src/features/reminders
 import { createLogger } from '../src/lib/log'
 import { DaprSidecarDouble } from './helpers/dapr-sidecar'
 import { rows, testDatabase, type TestDatabase } from './helpers/db'
+import { signUpOverHttp } from './helpers/server'
 
 let storage: TestDatabase
 let server: { url: string; stop(): Promise<void> }
@@ -61,12 +62,7 @@ beforeAll(async () => {
       throw new Error('the Dapr bus never delivers in-process')
     },
   })
-  const signup = await fetch(`${server.url}/api/v1/auth/signup`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ email: 'jobs@example.com', password: 'correct horse battery' }),
-  })
-  token = ((await signup.json()) as { token: string }).token
+  token = await signUpOverHttp(server.url, 'jobs@example.com')
 })
 afterAll(async () => {
   sidecar.clearJobs()

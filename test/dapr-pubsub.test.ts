@@ -7,6 +7,7 @@ import { startEvents, type EventRuntime } from '../src/events/runtime'
 import { createLogger } from '../src/lib/log'
 import { DaprSidecarDouble } from './helpers/dapr-sidecar'
 import { rows, testDatabase, type TestDatabase } from './helpers/db'
+import { signUpOverHttp } from './helpers/server'
 
 let storage: TestDatabase
 let server: { stop(): Promise<void> | void; url: string }
@@ -56,12 +57,7 @@ beforeAll(async () => {
       throw new Error('the Dapr bus never delivers in-process')
     },
   })
-  const signup = await fetch(`${server.url}/api/v1/auth/signup`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ email: 'dapr@example.com', password: 'correct horse battery', timezone: 'UTC' }),
-  })
-  token = ((await signup.json()) as { token: string }).token
+  token = await signUpOverHttp(server.url, 'dapr@example.com')
 })
 afterAll(async () => {
   await events.stop()

@@ -1,6 +1,6 @@
 // The real process: starts on its configuration, refuses a bad one, and shuts down gracefully on SIGTERM.
 import { afterAll, describe, expect, test } from 'bun:test'
-import { freshStorage, startServer } from './helpers/server'
+import { freshStorage, signUpOverHttp, startServer } from './helpers/server'
 
 const cleanups: Array<() => Promise<void> | void> = []
 afterAll(async () => {
@@ -14,16 +14,6 @@ async function storage(): Promise<Record<string, string>> {
   return fresh.env
 }
 
-async function signUp(url: string): Promise<string> {
-  const res = await fetch(`${url}/api/v1/auth/signup`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ email: `srv-${crypto.randomUUID()}@example.com`, password: 'correct horse battery' }),
-  })
-  expect(res.status).toBe(201)
-  return ((await res.json()) as { token: string }).token
-}
-
 describe('the server process', () => {
   test('a bad setting stops the start with a message naming the variable', async () => {
     const proc = Bun.spawn([process.execPath, 'src/index.ts'], { env: { ...process.env, PORT: 'eighty' }, stdout: 'pipe', stderr: 'pipe' })
@@ -34,7 +24,7 @@ describe('the server process', () => {
   test('SIGTERM: an in-flight request finishes, new connections are refused, the database closes, exit 0', async () => {
     const env = await storage()
     const server = await startServer(env)
-    const token = await signUp(server.url)
+    const token = await signUpOverHttp(server.url)
 
     // A request whose body is still arriving when the signal comes.
     let finish!: () => void

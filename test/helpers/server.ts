@@ -84,3 +84,14 @@ export async function freshStorage(): Promise<{ env: Record<string, string>; dis
   const dir = mkdtempSync(join(tmpdir(), 'todo-server-'))
   return { env: { DATABASE_URL: '', DATA_DIR: dir }, dispose: async () => rmSync(dir, { recursive: true, force: true }) }
 }
+
+/** Signs up over HTTP against a running server and returns the session token. */
+export async function signUpOverHttp(url: string, email = `http-${crypto.randomUUID()}@example.com`): Promise<string> {
+  const res = await fetch(`${url}/api/v1/auth/signup`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ email, password: 'correct horse battery', timezone: 'UTC' }),
+  })
+  if (res.status !== 201) throw new Error(`sign-up failed: ${res.status} ${await res.text()}`)
+  return ((await res.json()) as { token: string }).token
+}
