@@ -15,6 +15,7 @@ import type { ReminderScheduler } from './context'
 import { recurrenceConsumer } from './features/tasks/consumers'
 import { taskRoutes } from './features/tasks/routes'
 import { BODY_LIMIT, httpEdge } from './lib/http'
+import { mcpRoutes } from './mcp/http'
 import { openapiDocs } from './openapi'
 import { assetRoutes } from './web/assets'
 import { htmlError } from './web/errors'
@@ -43,6 +44,7 @@ export function createApp(deps: AppDeps, readiness: Readiness = { draining: fals
     .use(reminderRoutes(deps))
     .use(jobCallbackRoutes(deps))
     .use(calendarRoutes(deps))
+    .use(mcpRoutes(deps))
     .use(
       eventRoutes(deps, {
         pubsubName: deps.env.pubsubName,

@@ -1,0 +1,44 @@
+// POST /mcp: MCP over Streamable HTTP, stateless (a server per request), authenticated by the user's bearer token.
+import { WebStandardStreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/webStandardStreamableHttp.js'
+import { Elysia } from 'elysia'
+import { seedOf, type AppDeps } from '../context'
+import { bearerToken } from '../features/auth/guard'
+import { resolveToken } from '../features/auth/service'
+import { noteUser } from '../lib/http'
+import { MemoryRateLimit } from '../lib/memory-rate-limit'
+import { createMcpServer } from './server'
+
+const UNAUTHORIZED = (message: string) =>
+  new Response(JSON.stringify({ jsonrpc: '2.0', error: { code: -32001, message }, id: null }), {
+    status: 401,
+    headers: { 'content-type': 'application/json', 'www-authenticate': 'Bearer realm="todo-chatbot", error="invalid_token"' },
+  })
+
+export const mcpRoutes = (deps: AppDeps, limit = new MemoryRateLimit({ max: 120, windowMs: 60_000 })) => {
+  const clock = deps.clock ?? (() => new Date())
+  const handle = async ({ request, body }: { request: Request; body: unknown }) => {
+    const token = bearerToken(request)
+    if (!token) return UNAUTHORIZED('Send your API token as "Authorization: Bearer <token>"')
+    const user = await resolveToken({ db: deps.database.db, clock, sessionTtlDays: deps.env.sessionTtlDays }, token)
+    if (!user) return UNAUTHORIZED('The token is invalid, expired or revoked')
+    noteUser(request, user.id)
+    const wait = limit.take(user.id)
+    if (wait > 0) {
+      return new Response(JSON.stringify({ jsonrpc: '2.0', error: { code: -32000, message: `Too many MCP calls; retry in ${wait} s` }, id: null }), {
+        status: 429,
+        headers: { 'content-type': 'application/json', 'retry-after': String(wait) },
+      })
+    }
+    const server = createMcpServer({ db: deps.database.db, clock, user }, (tool, error) => deps.log.error('mcp tool failed', { tool, error: error as Error }))
+    const transport = new WebStandardStreamableHTTPServerTransport({ sessionIdGenerator: undefined, enableJsonResponse: true })
+    await server.connect(transport)
+    try {
+      return await transport.handleRequest(request, { parsedBody: body })
+    } finally {
+      void server.close()
+    }
+  }
+  return new Elysia({ name: 'mcp-routes', seed: seedOf(deps), detail: { tags: ['MCP'] } })
+    .post('/mcp', handle, { detail: { summary: 'Model Context Protocol (Streamable HTTP, stateless); Bearer token required' } })
+    .get('/mcp', ({ status }) => status(405, { error: { code: 'method_not_allowed', message: 'This MCP server is stateless: POST JSON-RPC to /mcp' } }), { detail: { hide: true } })
+}

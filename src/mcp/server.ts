@@ -1,0 +1,71 @@
+// createMcpServer: an MCP server acting as one user, offering every tool of the registry.
+import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js'
+import { z } from 'zod'
+import pkg from '../../package.json'
+import { AppError } from '../lib/errors'
+import { TOOLS } from './registry'
+import type { ToolContext, ToolDef } from './tool'
+
+export interface ToolOutcome {
+  ok: boolean
+  /** The structured result, or the error the model can correct its call from. */
+  result: Record<string, unknown>
+  text: string
+}
+
+/**
+ * Runs one tool as the context's user. Expected failures (a bad field, an unknown id) come back as
+ * an error the model can act on; anything else is logged by the caller and reported generically.
+ */
+export async function runTool(def: ToolDef, ctx: ToolContext, args: unknown): Promise<ToolOutcome> {
+  const parsed = z.object(def.input).strict().safeParse(args ?? {})
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!
+    const field = issue.path.join('.') || 'arguments'
+    const text = `Invalid arguments for ${def.name}: ${field}: ${issue.message}. Fix that argument and call again.`
+    return { ok: false, result: { error: { code: 'validation_failed', field, message: text } }, text }
+  }
+  try {
+    const result = (await def.run(ctx, parsed.data)) as Record<string, unknown>
+    return { ok: true, result, text: JSON.stringify(result) }
+  } catch (error) {
+    if (!(error instanceof AppError)) throw error
+    const hint = error.code === 'not_found' ? ' Use list_tasks to find the right id.' : error.field ? ` Fix ${error.field} and call again.` : ''
+    const text = `${def.name} failed: ${error.message}.${hint}`
+    return { ok: false, result: { error: { code: error.code, message: error.message, ...(error.field ? { field: error.field } : {}) } }, text }
+  }
+}
+
+/** A server for one authenticated user (stateless HTTP builds one per request; stdio one per process). */
+export function createMcpServer(ctx: ToolContext, onUnexpected: (tool: string, error: unknown) => void): McpServer {
+  const server = new McpServer(
+    { name: 'todo-chatbot', version: pkg.version },
+    { instructions: `Manage the user's tasks and reminders. The user's time zone is ${ctx.user.timezone}; dates without an offset are read in it.` },
+  )
+  for (const def of TOOLS) {
+    server.registerTool(
+      def.name,
+      {
+        title: def.title,
+        description: def.description,
+        // Strict: an unknown argument is refused (with its name), never silently dropped.
+        inputSchema: z.object(def.input).strict(),
+        outputSchema: z.object(def.output),
+        annotations: { title: def.title, ...def.annotations },
+      },
+      async (args: unknown) => {
+        try {
+          const outcome = await runTool(def, ctx, args)
+          // Errors carry no structuredContent: it would have to match the output schema.
+          return outcome.ok
+            ? { content: [{ type: 'text' as const, text: outcome.text }], structuredContent: outcome.result }
+            : { content: [{ type: 'text' as const, text: outcome.text }], isError: true }
+        } catch (error) {
+          onUnexpected(def.name, error)
+          return { content: [{ type: 'text' as const, text: `${def.name} failed unexpectedly; try again later.` }], isError: true }
+        }
+      },
+    )
+  }
+  return server
+}

@@ -1,0 +1,51 @@
+// Reminder tools: set, list and cancel.
+import { z } from 'zod'
+import { cancelReminder, createReminder, listReminders, listTaskReminders } from '../../features/reminders/service'
+import { Reminder, reminderShape } from '../schemas'
+import { defineTool, WRITES, READ_ONLY } from '../tool'
+
+export const setReminder = defineTool({
+  name: 'set_reminder',
+  title: 'Set a reminder',
+  description:
+    'Reminds the user about a task: either lead (a time before its due date: 15m, 30m, 1h, 1d or <n>m|h|d; the task needs a due date) or remind_at (an ISO 8601 date-time, read in the user\'s zone without an offset). Exactly one of the two.',
+  input: {
+    task_id: z.string().describe('The task to be reminded of'),
+    lead: z.string().optional().describe('Before the due date, e.g. 15m or 1h'),
+    remind_at: z.string().optional().describe('An absolute date-time'),
+  },
+  output: reminderShape,
+  annotations: WRITES,
+  run: (ctx, { task_id, ...when }) => createReminder(ctx, ctx.user, task_id, when),
+})
+
+export const listRemindersTool = defineTool({
+  name: 'list_reminders',
+  title: 'List reminders',
+  description: 'Lists the reminders of one task (task_id), or all the user\'s upcoming reminders (or past ones with when=past), soonest first.',
+  input: {
+    task_id: z.string().optional().describe('Only this task\'s reminders'),
+    when: z.enum(['upcoming', 'past']).optional().describe('Without task_id: upcoming (default) or past'),
+    limit: z.number().int().min(1).max(100).optional().describe('Default 20, at most 100'),
+    cursor: z.string().optional().describe('next_cursor from the previous page'),
+  },
+  output: { items: z.array(Reminder), total: z.number().int(), next_cursor: z.string().nullable() },
+  annotations: READ_ONLY,
+  run: async (ctx, { task_id, when, limit, cursor }) => {
+    if (task_id) {
+      const items = await listTaskReminders(ctx, ctx.user, task_id)
+      return { items, total: items.length, next_cursor: null }
+    }
+    return listReminders(ctx, ctx.user, { ...(when ? { when } : {}), ...(limit ? { limit: String(limit) } : {}), ...(cursor ? { cursor } : {}) })
+  },
+})
+
+export const cancelReminderTool = defineTool({
+  name: 'cancel_reminder',
+  title: 'Cancel a reminder',
+  description: 'Cancels a pending reminder by id (no change if it already fired or was cancelled).',
+  input: { reminder_id: z.string().describe('The reminder id (from set_reminder or list_reminders)') },
+  output: reminderShape,
+  annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: true, openWorldHint: false },
+  run: (ctx, { reminder_id }) => cancelReminder(ctx, ctx.user, reminder_id),
+})

@@ -1,0 +1,96 @@
+// Task tools: add, list (search, filter, sort, page), get, update, complete, reopen, delete.
+import { z } from 'zod'
+import { completeTask, createTask, deleteTask, findTasks, getTask, reopenTask, updateTask } from '../../features/tasks/service'
+import { Task, taskFields, taskShape } from '../schemas'
+import { defineTool, READ_ONLY, WRITES } from '../tool'
+
+const taskId = { task_id: z.string().describe('The id of one of the user\'s tasks (from add_task or list_tasks)') }
+
+export const addTask = defineTool({
+  name: 'add_task',
+  title: 'Add a task',
+  description:
+    "Creates a task for the user. Only title is required. Give due_date as an ISO 8601 date-time; without an offset it is read in the user's time zone (the system prompt says which). Returns the created task with its id.",
+  input: { title: z.string().min(1).max(200).describe('1 to 200 characters'), ...taskFields },
+  output: taskShape,
+  annotations: WRITES,
+  run: (ctx, args) => createTask(ctx, ctx.user, args),
+})
+
+export const listTasks = defineTool({
+  name: 'list_tasks',
+  title: 'List, search and filter tasks',
+  description:
+    'Lists the user\'s tasks, newest first unless sorted otherwise. Filters combine (AND). Returns { items, total, next_cursor }; pass next_cursor back as cursor for the next page, with the same sort and order.',
+  input: {
+    search: z.string().max(200).optional().describe('Keywords that must all appear in the title or description (case-insensitive)'),
+    status: z.enum(['pending', 'completed']).optional().describe('Only pending or only completed tasks'),
+    priority: z.enum(['high', 'medium', 'low']).optional().describe('Only tasks of this priority'),
+    tags: z.array(z.string()).max(10).optional().describe('Tasks with any of these tags'),
+    due_date_from: z.string().optional().describe('Inclusive; a date (2026-12-01) starts at midnight in the user\'s zone'),
+    due_date_to: z.string().optional().describe('Inclusive; a date covers that whole day'),
+    sort: z.enum(['created_at', 'due_date', 'priority', 'title']).optional().describe('Default created_at'),
+    order: z.enum(['asc', 'desc']).optional().describe('Defaults: created_at desc, due_date asc (no due date last), priority desc (high first), title asc'),
+    limit: z.number().int().min(1).max(100).optional().describe('Default 20, at most 100'),
+    cursor: z.string().optional().describe('next_cursor from the previous page'),
+  },
+  output: { items: z.array(Task), total: z.number().int(), next_cursor: z.string().nullable() },
+  annotations: READ_ONLY,
+  run: (ctx, { tags, limit, ...rest }) =>
+    findTasks(ctx, ctx.user, {
+      ...rest,
+      ...(tags ? { tags: tags.join(',') } : {}),
+      ...(limit !== undefined ? { limit: String(limit) } : {}),
+    }),
+})
+
+export const getTaskTool = defineTool({
+  name: 'get_task',
+  title: 'Get one task',
+  description: 'Returns one of the user\'s tasks by id.',
+  input: taskId,
+  output: taskShape,
+  annotations: READ_ONLY,
+  run: (ctx, { task_id }) => getTask(ctx, ctx.user, task_id),
+})
+
+export const updateTaskTool = defineTool({
+  name: 'update_task',
+  title: 'Change a task',
+  description: 'Changes only the fields given; null clears due_date or recurrence. Use complete_task or reopen_task to change the status.',
+  input: { ...taskId, title: z.string().min(1).max(200).optional().describe('A new title, 1 to 200 characters'), ...taskFields },
+  output: taskShape,
+  annotations: { ...WRITES, idempotentHint: true },
+  run: (ctx, { task_id, ...changes }) => updateTask(ctx, ctx.user, task_id, changes),
+})
+
+export const completeTaskTool = defineTool({
+  name: 'complete_task',
+  title: 'Complete a task',
+  description: 'Marks a task completed (no change if it already is). A repeating task gets its next instance.',
+  input: taskId,
+  output: taskShape,
+  annotations: { ...WRITES, idempotentHint: true },
+  run: (ctx, { task_id }) => completeTask(ctx, ctx.user, task_id),
+})
+
+export const reopenTaskTool = defineTool({
+  name: 'reopen_task',
+  title: 'Reopen a task',
+  description: 'Marks a completed task pending again (no change if it already is).',
+  input: taskId,
+  output: taskShape,
+  annotations: { ...WRITES, idempotentHint: true },
+  run: (ctx, { task_id }) => reopenTask(ctx, ctx.user, task_id),
+})
+
+export const deleteTaskTool = defineTool({
+  name: 'delete_task',
+  title: 'Delete a task',
+  description: 'Deletes one task by id and returns it as it was. It can be restored from the web UI for an hour. Ask the user before deleting more than one task.',
+  input: taskId,
+  output: taskShape,
+  annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: false, openWorldHint: false },
+  run: (ctx, { task_id }) => deleteTask(ctx, ctx.user, task_id),
+})
+
