@@ -16,6 +16,7 @@ import { recurrenceConsumer } from './features/tasks/consumers'
 import { taskRoutes } from './features/tasks/routes'
 import { BODY_LIMIT, httpEdge } from './lib/http'
 import { mcpRoutes } from './mcp/http'
+import { chatRoutes } from './chat/routes'
 import { openapiDocs } from './openapi'
 import { assetRoutes } from './web/assets'
 import { htmlError } from './web/errors'
@@ -45,6 +46,7 @@ export function createApp(deps: AppDeps, readiness: Readiness = { draining: fals
     .use(jobCallbackRoutes(deps))
     .use(calendarRoutes(deps))
     .use(mcpRoutes(deps))
+    .use(chatRoutes(deps))
     .use(
       eventRoutes(deps, {
         pubsubName: deps.env.pubsubName,

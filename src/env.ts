@@ -34,6 +34,12 @@ export interface Env {
   pubsubName: string
   /** Let webhook URLs use http and private addresses (a laptop, tests); off in a cluster to avoid SSRF. */
   webhookAllowPrivate: boolean
+  /** OpenAI-compatible endpoint for the chat agent (OpenAI, Ollama, vLLM, LM Studio). */
+  openaiBaseUrl: string
+  openaiApiKey: string | undefined
+  /** The model; when unset, the offline agent answers. */
+  openaiModel: string | undefined
+  openaiTimeoutMs: number
 }
 
 export class ConfigError extends Error {
@@ -86,6 +92,19 @@ function name(source: Source, variable: string, fallback: string): string {
   return raw
 }
 
+function httpUrl(source: Source, variable: string, fallback: string): string {
+  const raw = read(source, variable)
+  if (raw === undefined) return fallback
+  let url: URL
+  try {
+    url = new URL(raw)
+  } catch {
+    throw new ConfigError(variable, `is not a valid URL (got "${raw.slice(0, 80)}")`)
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new ConfigError(variable, 'must be an http:// or https:// URL')
+  return raw
+}
+
 function databaseUrl(source: Source): string | undefined {
   const raw = read(source, 'DATABASE_URL')
   if (raw === undefined) return undefined
@@ -121,5 +140,9 @@ export function loadEnv(source: Source = process.env): Env {
     appApiToken: read(source, 'APP_API_TOKEN'),
     pubsubName: name(source, 'PUBSUB_NAME', 'pubsub-kafka'),
     webhookAllowPrivate: boolean(source, 'WEBHOOK_ALLOW_PRIVATE', false),
+    openaiBaseUrl: httpUrl(source, 'OPENAI_BASE_URL', 'https://api.openai.com/v1'),
+    openaiApiKey: read(source, 'OPENAI_API_KEY'),
+    openaiModel: read(source, 'OPENAI_MODEL'),
+    openaiTimeoutMs: integer(source, 'OPENAI_TIMEOUT_MS', 30_000, 1000, 600_000),
   }
 }

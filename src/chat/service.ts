@@ -1,0 +1,73 @@
+// Chat: one message in, the agent's reply out; conversations and messages stored with a bounded history window.
+import { and, desc, eq } from 'drizzle-orm'
+import type { Db } from '../db/client'
+import type { AuthUser } from '../features/auth/service'
+import { invalid, notFound } from '../lib/errors'
+import { newId } from '../lib/secrets'
+import { modelReply, type ModelConfig } from './model-agent'
+import { offlineReply } from './offline'
+import { conversations, messages, type ToolCallRecord } from './schema'
+
+export const MESSAGE_MAX = 4000
+/** Earlier messages the model sees. */
+export const HISTORY_WINDOW = 20
+
+export interface ChatDeps {
+  db: Db
+  clock: () => Date
+  /** Absent: the offline agent answers. */
+  model?: ModelConfig
+}
+
+export interface ChatAnswer {
+  conversation_id: string
+  reply: string
+  tool_calls: ToolCallRecord[]
+  /** Which agent answered. */
+  agent: 'model' | 'offline'
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
+
+/** Answers `message` as `user`, continuing `conversation_id` if given (any replica can: it is all stored). */
+export async function chat(
+  deps: ChatDeps,
+  user: Pick<AuthUser, 'id' | 'timezone'>,
+  input: { message?: unknown; conversation_id?: unknown },
+  onText?: (delta: string) => void,
+): Promise<ChatAnswer> {
+  if (typeof input.message !== 'string' || input.message.trim() === '') throw invalid('message', 'message must be a non-empty string')
+  if ([...input.message].length > MESSAGE_MAX) throw invalid('message', `message must be at most ${MESSAGE_MAX} characters`)
+  const message = input.message.trim()
+  const now = deps.clock()
+  let conversationId: string
+  if (input.conversation_id !== undefined && input.conversation_id !== null) {
+    if (typeof input.conversation_id !== 'string' || !UUID.test(input.conversation_id)) throw notFound('conversation')
+    const [found] = await deps.db.select().from(conversations).where(and(eq(conversations.id, input.conversation_id), eq(conversations.userId, user.id)))
+    if (!found) throw notFound('conversation')
+    conversationId = found.id
+  } else {
+    conversationId = newId()
+    await deps.db.insert(conversations).values({ id: conversationId, userId: user.id, title: message.slice(0, 80), createdAt: now, updatedAt: now })
+  }
+  const history = (
+    await deps.db.select({ role: messages.role, content: messages.content }).from(messages).where(eq(messages.conversationId, conversationId)).orderBy(desc(messages.id)).limit(HISTORY_WINDOW)
+  ).reverse()
+  await deps.db.insert(messages).values({ id: newId(), conversationId, role: 'user', content: message, createdAt: now })
+
+  const ctx = { db: deps.db, clock: deps.clock, user }
+  const turn = deps.model ? await modelReply(deps.model, ctx, history, message, onText) : await offlineReply(ctx, message)
+  if (!deps.model) onText?.(turn.reply)
+  await deps.db.insert(messages).values({ id: newId(), conversationId, role: 'assistant', content: turn.reply, toolCalls: turn.toolCalls, createdAt: deps.clock() })
+  await deps.db.update(conversations).set({ updatedAt: deps.clock() }).where(eq(conversations.id, conversationId))
+  return { conversation_id: conversationId, reply: turn.reply, tool_calls: turn.toolCalls, agent: deps.model ? 'model' : 'offline' }
+}
+
+/** A conversation's messages, oldest first (404 for another user's). */
+export async function conversationMessages(db: Db, userId: string, conversationId: string) {
+  if (!UUID.test(conversationId)) throw notFound('conversation')
+  const [found] = await db.select().from(conversations).where(and(eq(conversations.id, conversationId), eq(conversations.userId, userId)))
+  if (!found) throw notFound('conversation')
+  const rows = await db.select().from(messages).where(eq(messages.conversationId, conversationId)).orderBy(messages.id)
+  return rows.map((m) => ({ role: m.role, content: m.content, tool_calls: m.toolCalls, created_at: m.createdAt.toISOString() }))
+}
