@@ -86,7 +86,7 @@ export async function offlineReply(ctx: ToolContext, message: string): Promise<A
     return { reply: `${today ? 'Due today' : 'Your open tasks'}: ${items.map((t) => describeTask(t, tz)).join('; ')}${total > items.length ? ` (and ${total - items.length} more)` : ''}.`, toolCalls: calls }
   }
 
-  if ((m = /^(?:search|find|look for|search for)\s+(.+)$/i.exec(text))) {
+  if ((m = /^(?:search for|look for|search|find)\s+(.+)$/i.exec(text))) {
     const res = await call(ctx, calls, 'list_tasks', { search: m[1], limit: 20 })
     const items = (res.result.items as Task[]) ?? []
     return { reply: items.length ? `Found ${res.result.total}: ${items.map((t) => describeTask(t, tz)).join('; ')}.` : `Nothing matches "${m[1]}".`, toolCalls: calls }

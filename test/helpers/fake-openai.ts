@@ -1,0 +1,73 @@
+// A local OpenAI-compatible chat-completions server that replays scripted answers (text or tool calls), streamed or not.
+export interface ScriptedAnswer {
+  content?: string
+  tool_calls?: Array<{ name: string; arguments: Record<string, unknown> | string }>
+  /** Answer with this HTTP status and no completion (to test model failures). */
+  status?: number
+  /** Wait this long before answering (to test timeouts). */
+  delayMs?: number
+}
+
+export interface SeenRequest {
+  model: string
+  messages: Array<{ role: string; content: string | null; tool_calls?: unknown[]; tool_call_id?: string }>
+  tools?: Array<{ type: string; function: { name: string; parameters: unknown } }>
+  stream?: boolean
+  authorization: string | null
+}
+
+export class FakeOpenAI {
+  readonly requests: SeenRequest[] = []
+  private script: Array<ScriptedAnswer | ((req: SeenRequest) => ScriptedAnswer)> = []
+  private server = Bun.serve({ port: 0, hostname: '127.0.0.1', fetch: (req) => this.handle(req) })
+  readonly url = `http://127.0.0.1:${this.server.port}/v1`
+
+  /** The answers to give, in order, one per completion request. */
+  play(...answers: Array<ScriptedAnswer | ((req: SeenRequest) => ScriptedAnswer)>): void {
+    this.script = answers
+  }
+
+  stop(): void {
+    this.server.stop(true)
+  }
+
+  private async handle(req: Request): Promise<Response> {
+    const url = new URL(req.url)
+    if (req.method !== 'POST' || url.pathname !== '/v1/chat/completions') return new Response('not found', { status: 404 })
+    const body = (await req.json()) as SeenRequest
+    const seen = { ...body, authorization: req.headers.get('authorization') }
+    this.requests.push(seen)
+    const next = this.script.shift()
+    if (!next) return Response.json({ error: { message: 'no scripted answer left' } }, { status: 500 })
+    const answer = typeof next === 'function' ? next(seen) : next
+    if (answer.delayMs) await Bun.sleep(answer.delayMs)
+    if (answer.status) return Response.json({ error: { message: 'scripted failure', type: 'server_error' } }, { status: answer.status })
+    const id = `chatcmpl-${crypto.randomUUID()}`
+    const toolCalls = (answer.tool_calls ?? []).map((c, i) => ({
+      index: i,
+      id: `call_${i}_${crypto.randomUUID().slice(0, 8)}`,
+      type: 'function',
+      function: { name: c.name, arguments: typeof c.arguments === 'string' ? c.arguments : JSON.stringify(c.arguments) },
+    }))
+    const base = { id, object: 'chat.completion.chunk', created: Math.floor(Date.now() / 1000), model: body.model }
+    if (!body.stream) {
+      return Response.json({
+        ...base,
+        object: 'chat.completion',
+        choices: [{ index: 0, finish_reason: toolCalls.length ? 'tool_calls' : 'stop', message: { role: 'assistant', content: answer.content ?? null, ...(toolCalls.length ? { tool_calls: toolCalls } : {}) } }],
+      })
+    }
+    // Streamed: the text in small pieces, tool-call arguments split across chunks, as real servers do.
+    const chunks: unknown[] = []
+    for (const piece of (answer.content ?? '').match(/.{1,6}/gs) ?? []) chunks.push({ ...base, choices: [{ index: 0, delta: { content: piece }, finish_reason: null }] })
+    for (const c of toolCalls) {
+      const args = c.function.arguments
+      const half = Math.floor(args.length / 2)
+      chunks.push({ ...base, choices: [{ index: 0, delta: { tool_calls: [{ index: c.index, id: c.id, type: 'function', function: { name: c.function.name, arguments: args.slice(0, half) } }] }, finish_reason: null }] })
+      chunks.push({ ...base, choices: [{ index: 0, delta: { tool_calls: [{ index: c.index, function: { arguments: args.slice(half) } }] }, finish_reason: null }] })
+    }
+    chunks.push({ ...base, choices: [{ index: 0, delta: {}, finish_reason: toolCalls.length ? 'tool_calls' : 'stop' }] })
+    const text = chunks.map((c) => `data: ${JSON.stringify(c)}\n\n`).join('') + 'data: [DONE]\n\n'
+    return new Response(text, { headers: { 'content-type': 'text/event-stream' } })
+  }
+}
