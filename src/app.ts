@@ -22,6 +22,7 @@ import { assetRoutes } from './web/assets'
 import { htmlError } from './web/errors'
 import { accountPages } from './web/pages/account'
 import { auditPages } from './web/pages/audit'
+import { chatPages } from './web/pages/chat'
 import { reminderPages } from './web/pages/reminders'
 import { taskPages } from './web/pages/tasks'
 import { SECURITY_HEADERS } from './web/html'
@@ -58,6 +59,7 @@ export function createApp(deps: AppDeps, readiness: Readiness = { draining: fals
     .use(taskPages(deps))
     .use(auditPages(deps))
     .use(reminderPages(deps))
+    .use(chatPages(deps))
 }
 
 export type App = ReturnType<typeof createApp>

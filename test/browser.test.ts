@@ -250,6 +250,24 @@ run('with JavaScript (htmx)', () => {
     })
   }, 60_000)
 
+  test('the assistant panel answers in place, and its change shows in the task list', async () => {
+    await step(page, 'assistant', async () => {
+      await page.click('nav a:has-text("Assistant")')
+      await page.waitForURL(`${server.url}/chat`)
+      await page.fill('#chat-message', 'add call the vet tomorrow 10am !high')
+      await page.press('#chat-message', 'Enter')
+      await page.locator('.msg.assistant:not(.pending) p:has-text("Added")').waitFor()
+      expect(page.url()).toBe(`${server.url}/chat`)
+      expect(await page.locator('.msg.user p').last().textContent()).toBe('add call the vet tomorrow 10am !high')
+      await page.fill('#chat-message', 'list')
+      await page.press('#chat-message', 'Enter')
+      await page.locator('.msg.assistant:not(.pending) p:has-text("Your open tasks")').waitFor()
+      await page.goto(`${server.url}/tasks?search=vet`)
+      expect(await titles(page)).toEqual(['call the vet'])
+      await page.goto(`${server.url}/tasks`)
+    })
+  }, 60_000)
+
   test('usable at 375 px: nothing overflows sideways', async () => {
     await page.setViewportSize({ width: 375, height: 800 })
     await page.reload()

@@ -364,3 +364,39 @@ describe('reminder pages', () => {
     expect(res.text).toContain('data-unread="0"')
   })
 })
+
+describe('quick add reads its line like the assistant', () => {
+  test('"call mum tomorrow 5pm !high #family" becomes a dated, high-priority, tagged task; explicit fields win', async () => {
+    const user = await signedIn()
+    await browser('POST', '/tasks', { session: user.token, form: { title: 'call mum tomorrow 5pm !high #family', _csrf: user.csrf } })
+    const [task] = (await t.call('GET', '/api/v1/tasks?search=mum', { token: user.token })).body.items
+    // The test clock reads 2026-11-25 12:00 UTC; the user is on UTC.
+    expect(task).toMatchObject({ title: 'call mum', priority: 'high', tags: ['family'], due_date: '2026-11-26T17:00:00.000Z' })
+    await browser('POST', '/tasks', { session: user.token, form: { title: 'pay rent every month !low', priority: 'high', tags: 'home', _csrf: user.csrf } })
+    const [rent] = (await t.call('GET', '/api/v1/tasks?search=rent', { token: user.token })).body.items
+    expect(rent).toMatchObject({ title: 'pay rent', priority: 'high', recurrence: 'MONTHLY', tags: ['home'] })
+  })
+})
+
+describe('the assistant page', () => {
+  test('a plain form post is answered by the offline agent and redirects to the conversation; the stream sends the reply', async () => {
+    const user = await signedIn()
+    const posted = await browser('POST', '/chat', { session: user.token, form: { message: 'add buy bread tomorrow', _csrf: user.csrf } })
+    expect(posted.status).toBe(303)
+    const page = await browser('GET', posted.headers.get('location')!, { session: user.token })
+    expect(page.text).toContain('add buy bread tomorrow')
+    expect(page.text).toContain('Added &quot;buy bread&quot;')
+    const streamed = await t.app.handle(
+      new Request('http://localhost/chat/stream', {
+        method: 'POST',
+        headers: { cookie: `session=${user.token}`, 'content-type': 'application/x-www-form-urlencoded', 'x-csrf-token': user.csrf },
+        body: 'message=list',
+      }),
+    )
+    const lines = (await streamed.text()).trim().split('\n').map((l) => JSON.parse(l))
+    expect(lines.at(-1).done.reply).toContain('buy bread')
+    expect(lines.filter((l) => l.delta).map((l) => l.delta).join('')).toBe(lines.at(-1).done.reply)
+    const forged = await browser('POST', '/chat/stream', { session: user.token, form: { message: 'delete all bread' } })
+    expect(forged.status).toBe(403)
+  })
+})

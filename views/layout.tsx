@@ -10,7 +10,7 @@ export interface ShellProps {
   csrf: string
   /** The signed-in user's email, for the top bar; absent on the sign-in pages. */
   email?: string
-  active?: 'tasks' | 'audit' | 'settings'
+  active?: 'tasks' | 'chat' | 'audit' | 'settings'
 }
 
 export function Layout({ title, nonce, csrf, email, active, children }: PropsWithChildren<ShellProps>) {
@@ -38,6 +38,7 @@ export function Layout({ title, nonce, csrf, email, active, children }: PropsWit
             {email ? (
               <nav aria-label="Main">
                 <a href="/tasks" aria-current={active === 'tasks' ? 'page' : undefined}>Tasks</a>
+                <a href="/chat" aria-current={active === 'chat' ? 'page' : undefined}>Assistant</a>
                 <a href="/audit" aria-current={active === 'audit' ? 'page' : undefined}>Activity</a>
                 <a href="/settings" aria-current={active === 'settings' ? 'page' : undefined}>Settings</a>
                 <a id="bell" class="bell" href="/notifications" hx-get="/notifications/bell" hx-trigger="load, every 30s" hx-swap="outerHTML" aria-label="Notifications">

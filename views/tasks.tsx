@@ -224,7 +224,7 @@ export function QuickAdd({ ctx, values = {}, error }: { ctx: ListContext; values
           id="qa-title"
           name="title"
           value={values.title ?? ''}
-          placeholder="Add a task… (press n)"
+          placeholder="Add a task: call mum tomorrow 5pm !high #family (press n)"
           maxlength="200"
           autocomplete="off"
           required

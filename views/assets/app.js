@@ -87,6 +87,72 @@
     new Notification(bell.dataset.latestTitle || 'Reminder', { body: bell.dataset.latestBody || '', tag: id })
   })
 
+  // The assistant: send without leaving the page and show the reply as it is written (no-JS: the form posts).
+  const chatForm = document.getElementById('chat-form')
+  if (chatForm && window.fetch && window.ReadableStream) {
+    const log = document.getElementById('chat-log')
+    const bubble = (role, text) => {
+      const li = document.createElement('li')
+      li.className = `msg ${role}`
+      const p = document.createElement('p')
+      p.textContent = text
+      li.append(p)
+      log.append(li)
+      li.scrollIntoView({ block: 'end' })
+      return li
+    }
+    chatForm.addEventListener('submit', async (event) => {
+      event.preventDefault()
+      const data = new FormData(chatForm)
+      const message = String(data.get('message') || '').trim()
+      if (!message) return
+      chatForm.querySelector('[name=message]').value = ''
+      bubble('user', message)
+      const reply = bubble('assistant pending', '')
+      const text = reply.querySelector('p')
+      const button = chatForm.querySelector('button')
+      button.disabled = true
+      try {
+        const res = await fetch(chatForm.dataset.chatStream, { method: 'POST', body: new URLSearchParams(data), headers: { 'x-csrf-token': data.get('_csrf') } })
+        if (!res.ok || !res.body) throw new Error(res.status === 429 ? 'Too many messages; wait a moment.' : `The assistant answered ${res.status}.`)
+        const reader = res.body.getReader()
+        const decoder = new TextDecoder()
+        let buffer = ''
+        for (;;) {
+          const { done, value } = await reader.read()
+          if (done) break
+          buffer += decoder.decode(value, { stream: true })
+          let nl
+          while ((nl = buffer.indexOf('\n')) >= 0) {
+            const line = JSON.parse(buffer.slice(0, nl))
+            buffer = buffer.slice(nl + 1)
+            if (line.delta) text.textContent += line.delta
+            if (line.error) {
+              text.textContent = line.error
+              reply.classList.add('error')
+            }
+            if (line.done) {
+              text.textContent = line.done.reply
+              chatForm.querySelector('[name=conversation_id]').value = line.done.conversation_id
+              if (line.done.changed.length) {
+                const note = document.createElement('p')
+                note.className = 'hint'
+                note.textContent = `Changed: ${line.done.changed.join(', ').replaceAll('_', ' ')}`
+                reply.append(note)
+              }
+            }
+          }
+        }
+      } catch (error) {
+        text.textContent = error.message
+      } finally {
+        reply.classList.remove('pending')
+        button.disabled = false
+        chatForm.querySelector('[name=message]').focus()
+      }
+    })
+  }
+
   // After a quick add, keep typing: focus returns to the title. After an edit swaps in, focus its title.
   document.addEventListener('htmx:after:swap', (event) => {
     const target = event.detail && event.detail.ctx && event.detail.ctx.target

@@ -3,6 +3,7 @@ import { Elysia } from 'elysia'
 import { seedOf, type AppDeps } from '../../context'
 import { AppError } from '../../lib/errors'
 import { isHtmx, redirect, safeLocalPath } from '../../lib/htmx'
+import { parseTaskText } from '../../chat/parse'
 import { withFormErrors } from '../forms'
 import { htmlResponse, newNonce } from '../html'
 import { EditPage, MoreItems, QuickAdd, TaskEdit, TaskItem, TaskList, Workspace, WorkspacePage, CountsPartial, type ListContext, type ListData, type TaskFormValues } from '../../../views/tasks'
@@ -46,6 +47,24 @@ function taskInput(form: Form, partial: boolean): Record<string, unknown> {
   if (sent('recurrence_from')) input.recurrence_from = first(form.recurrence_from) || 'due'
   if (sent('tags')) input.tags = (first(form.tags) ?? '').split(',').map((t) => t.trim()).filter(Boolean)
   return input
+}
+
+/**
+ * A quick add reads its one line like the assistant does ("call mum tomorrow 5pm !high #family
+ * every week"); fields set under "More options" win over what the line says.
+ */
+function quickAddInput(form: Form, timeZone: string, now: Date): Record<string, unknown> {
+  const input = taskInput(form, false)
+  const parsed = parseTaskText(String(input.title ?? ''), timeZone, now)
+  if (!parsed.title) return input
+  return {
+    ...input,
+    title: parsed.title,
+    priority: first(form.priority) && first(form.priority) !== 'medium' ? input.priority : (parsed.priority ?? input.priority),
+    due_date: input.due_date ?? parsed.due_date ?? null,
+    recurrence: input.recurrence ?? parsed.recurrence ?? null,
+    tags: [...new Set([...(parsed.tags ?? []), ...((input.tags as string[]) ?? [])])],
+  }
 }
 
 const formValues = (form: Form): TaskFormValues => ({
@@ -149,7 +168,7 @@ export const taskPages = (deps: AppDeps) => {
         const ctx = contextFor(user, csrf, paramsOfBack(form))
         return withFormErrors(
           async () => {
-            const task = await createTask(taskDeps, user, taskInput(form, false))
+            const task = await createTask(taskDeps, user, quickAddInput(form, user.timezone, taskDeps.clock()))
             if (!isHtmx(request)) return redirect(request, backOf(form))
             // A fresh quick add; the list reloads itself with its own filters and sort; the toast is announced.
             const body = ((await QuickAdd({ ctx })) as string) + (await ToastPartial({ message: `Added "${task.title}".`, csrf }))

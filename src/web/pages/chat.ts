@@ -1,0 +1,81 @@
+// The assistant in the browser: GET /chat, POST /chat (plain form: post and redirect), POST /chat/stream (the reply as it is written).
+import { desc, eq } from 'drizzle-orm'
+import { Elysia } from 'elysia'
+import { chatDeps, chatLimit, takeChatCall } from '../../chat/routes'
+import { conversations } from '../../chat/schema'
+import { chat, conversationMessages } from '../../chat/service'
+import { seedOf, type AppDeps } from '../../context'
+import { AppError } from '../../lib/errors'
+import { redirect } from '../../lib/htmx'
+import { htmlResponse, newNonce } from '../html'
+import { webSession } from '../session'
+import { ChatPage, type ChatMessageView } from '../../../views/chat'
+
+type Form = Record<string, string | string[] | undefined>
+const field = (form: Form, name: string) => {
+  const v = form[name]
+  return (Array.isArray(v) ? v[0] : v) || undefined
+}
+
+export const chatPages = (deps: AppDeps, limit = chatLimit()) => {
+  const cd = chatDeps(deps)
+  const agent = cd.model ? ('model' as const) : ('offline' as const)
+  return new Elysia({ name: 'chat-pages', seed: seedOf(deps), detail: { hide: true } })
+    .use(webSession(deps))
+    .get(
+      '/chat',
+      async ({ request, user, csrf, query }) => {
+        let conversationId = query.c
+        if (!conversationId && !query.new) {
+          const [latest] = await cd.db.select({ id: conversations.id }).from(conversations).where(eq(conversations.userId, user.id)).orderBy(desc(conversations.updatedAt)).limit(1)
+          conversationId = latest?.id
+        }
+        const messages = conversationId ? ((await conversationMessages(cd.db, user.id, conversationId)) as ChatMessageView[]) : []
+        const nonce = newNonce()
+        return htmlResponse(request, ChatPage({ nonce, csrf, email: user.email, conversationId, messages, agent }) as string, { nonce })
+      },
+      { page: true },
+    )
+    .post(
+      '/chat',
+      async ({ request, user, csrf, body }) => {
+        const form = body as Form
+        try {
+          takeChatCall(limit, user.id)
+          const answer = await chat(cd, user, { message: field(form, 'message'), conversation_id: field(form, 'conversation_id') })
+          return redirect(request, `/chat?c=${answer.conversation_id}`)
+        } catch (error) {
+          if (!(error instanceof AppError) || error.status === 404) throw error
+          const nonce = newNonce()
+          const conversationId = field(form, 'conversation_id')
+          const messages = conversationId ? ((await conversationMessages(cd.db, user.id, conversationId)) as ChatMessageView[]) : []
+          return htmlResponse(request, ChatPage({ nonce, csrf, email: user.email, conversationId, messages, agent, error: error.message }) as string, { nonce, status: error.status })
+        }
+      },
+      { page: true },
+    )
+    .post(
+      '/chat/stream',
+      ({ user, body }) => {
+        const form = body as Form
+        takeChatCall(limit, user.id)
+        // One JSON object per line: {"delta"} while the reply is written, then {"done"} or {"error"}.
+        const encoder = new TextEncoder()
+        const stream = new ReadableStream<Uint8Array>({
+          async start(controller) {
+            const send = (obj: unknown) => controller.enqueue(encoder.encode(JSON.stringify(obj) + '\n'))
+            try {
+              const answer = await chat(cd, user, { message: field(form, 'message'), conversation_id: field(form, 'conversation_id') }, (delta) => send({ delta }))
+              send({ done: { conversation_id: answer.conversation_id, reply: answer.reply, changed: answer.tool_calls.filter((c) => c.ok && c.name !== 'list_tasks' && c.name !== 'get_task' && c.name !== 'list_reminders').map((c) => c.name) } })
+            } catch (error) {
+              send({ error: error instanceof AppError ? error.message : 'Something went wrong; try again.' })
+              if (!(error instanceof AppError)) deps.log.error('chat stream failed', { error: error as Error })
+            }
+            controller.close()
+          },
+        })
+        return new Response(stream, { headers: { 'content-type': 'application/x-ndjson; charset=utf-8', 'cache-control': 'no-store', 'x-content-type-options': 'nosniff' } })
+      },
+      { page: true },
+    )
+}
