@@ -40,6 +40,9 @@ export interface Env {
   /** The model; when unset, the offline agent answers. */
   openaiModel: string | undefined
   openaiTimeoutMs: number
+  /** Per-user limits, on each replica. */
+  mcpCallsPerMinute: number
+  chatMessagesPerMinute: number
 }
 
 export class ConfigError extends Error {
@@ -144,5 +147,7 @@ export function loadEnv(source: Source = process.env): Env {
     openaiApiKey: read(source, 'OPENAI_API_KEY'),
     openaiModel: read(source, 'OPENAI_MODEL'),
     openaiTimeoutMs: integer(source, 'OPENAI_TIMEOUT_MS', 30_000, 1000, 600_000),
+    mcpCallsPerMinute: integer(source, 'MCP_CALLS_PER_MINUTE', 120, 1, 1_000_000),
+    chatMessagesPerMinute: integer(source, 'CHAT_MESSAGES_PER_MINUTE', 30, 1, 1_000_000),
   }
 }

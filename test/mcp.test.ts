@@ -196,3 +196,27 @@ describe('stdio, for desktop MCP clients', () => {
     expect(run.stderr.toString()).toContain('TODO_CHATBOT_TOKEN')
   })
 })
+
+test('MCP calls are rate-limited per user with a clear 429', async () => {
+  const { testApp } = await import('./helpers/app')
+  const limited = await testApp({ env: { MCP_CALLS_PER_MINUTE: '3' } })
+  try {
+    const { token } = await limited.signUp()
+    const rpc = () =>
+      limited.app.handle(
+        new Request('http://localhost/mcp', {
+          method: 'POST',
+          headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', accept: 'application/json, text/event-stream' },
+          body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/list' }),
+        }),
+      )
+    const statuses = []
+    for (let i = 0; i < 4; i++) statuses.push((await rpc()).status)
+    expect(statuses).toEqual([200, 200, 200, 429])
+    const res = await rpc()
+    expect(Number(res.headers.get('retry-after'))).toBeGreaterThan(0)
+    expect(((await res.json()) as { error: { message: string } }).error.message).toContain('Too many MCP calls')
+  } finally {
+    await limited.dispose()
+  }
+})

@@ -19,15 +19,15 @@ export function chatDeps(deps: AppDeps): ChatDeps {
   }
 }
 
-/** Chat calls per user per minute, on each replica. */
-export const chatLimit = () => new MemoryRateLimit({ max: 30, windowMs: 60_000 })
+/** Chat messages per user per minute, on each replica. */
+export const chatLimit = (deps: AppDeps) => new MemoryRateLimit({ max: deps.env.chatMessagesPerMinute, windowMs: 60_000 })
 
 export function takeChatCall(limit: MemoryRateLimit, userId: string): void {
   const wait = limit.take(userId)
   if (wait > 0) throw new AppError('rate_limited', `Too many chat messages; try again in ${wait} s`, undefined, wait)
 }
 
-export const chatRoutes = (deps: AppDeps, limit = chatLimit()) => {
+export const chatRoutes = (deps: AppDeps, limit = chatLimit(deps)) => {
   const cd = chatDeps(deps)
   return new Elysia({ name: 'chat-routes', prefix: '/api/v1', seed: seedOf(deps), detail: { tags: ['Chat'] } })
     .use(authGuard(deps))

@@ -14,7 +14,7 @@ const UNAUTHORIZED = (message: string) =>
     headers: { 'content-type': 'application/json', 'www-authenticate': 'Bearer realm="todo-chatbot", error="invalid_token"' },
   })
 
-export const mcpRoutes = (deps: AppDeps, limit = new MemoryRateLimit({ max: 120, windowMs: 60_000 })) => {
+export const mcpRoutes = (deps: AppDeps, limit = new MemoryRateLimit({ max: deps.env.mcpCallsPerMinute, windowMs: 60_000 })) => {
   const clock = deps.clock ?? (() => new Date())
   const handle = async ({ request, body }: { request: Request; body: unknown }) => {
     const token = bearerToken(request)

@@ -17,7 +17,7 @@ const field = (form: Form, name: string) => {
   return (Array.isArray(v) ? v[0] : v) || undefined
 }
 
-export const chatPages = (deps: AppDeps, limit = chatLimit()) => {
+export const chatPages = (deps: AppDeps, limit = chatLimit(deps)) => {
   const cd = chatDeps(deps)
   const agent = cd.model ? ('model' as const) : ('offline' as const)
   return new Elysia({ name: 'chat-pages', seed: seedOf(deps), detail: { hide: true } })
