@@ -1,5 +1,5 @@
 // Showing times to a person: in their zone, absolute and relative ("in 3 h"), and the due-state marks.
-import { zoneOffsetMs } from '../src/lib/time'
+import { wallClock } from '../src/lib/time'
 
 const absolute = new Map<string, Intl.DateTimeFormat>()
 
@@ -41,25 +41,8 @@ export function formatRelative(date: Date, now: Date): string {
   return diff > 0 ? `in ${text}` : `${text} ago`
 }
 
-interface LocalParts {
-  year: number
-  month: number
-  day: number
-  hour: number
-  minute: number
-}
-
 /** The wall-clock reading of `date` in `timeZone`. */
-export function localParts(date: Date, timeZone: string): LocalParts {
-  const local = new Date(date.getTime() + zoneOffsetMs(date.getTime(), timeZone))
-  return {
-    year: local.getUTCFullYear(),
-    month: local.getUTCMonth() + 1,
-    day: local.getUTCDate(),
-    hour: local.getUTCHours(),
-    minute: local.getUTCMinutes(),
-  }
-}
+export const localParts = wallClock
 
 const pad = (n: number) => String(n).padStart(2, '0')
 

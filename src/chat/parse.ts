@@ -1,6 +1,6 @@
 // Plain-language task text: "call mum tomorrow 5pm !high #family every week" → title, due date, priority, tags, repeat.
 // The offline agent and the web UI's quick add both read text with it.
-import { zonedTimeToUtc, zoneOffsetMs } from '../lib/time'
+import { wallClock, zonedTimeToUtc } from '../lib/time'
 
 export interface ParsedTask {
   title: string
@@ -15,26 +15,6 @@ const WEEKDAYS = ['sunday', 'monday', 'tuesday', 'wednesday', 'thursday', 'frida
 const DAY_CODES = ['SU', 'MO', 'TU', 'WE', 'TH', 'FR', 'SA']
 const MONTHS = ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec']
 const WEEKDAY = '(?:sun|mon|tue|tues|wed|thu|thur|thurs|fri|sat)(?:day|nesday|rsday|urday)?'
-
-interface Wall {
-  year: number
-  month: number
-  day: number
-  hour: number
-  minute: number
-}
-
-function wallOf(now: Date, timeZone: string): Wall & { weekday: number } {
-  const local = new Date(now.getTime() + zoneOffsetMs(now.getTime(), timeZone))
-  return {
-    year: local.getUTCFullYear(),
-    month: local.getUTCMonth() + 1,
-    day: local.getUTCDate(),
-    hour: local.getUTCHours(),
-    minute: local.getUTCMinutes(),
-    weekday: local.getUTCDay(),
-  }
-}
 
 const weekdayIndex = (word: string) => WEEKDAYS.findIndex((d) => d.startsWith(word.slice(0, 3).toLowerCase()))
 
@@ -92,7 +72,7 @@ export function parseTaskText(text: string, timeZone: string, now: Date): Parsed
     }
   }
 
-  const wall = wallOf(now, timeZone)
+  const wall = wallClock(now, timeZone)
   let date: { year: number; month: number; day: number } | undefined
   let time: { hour: number; minute: number } | undefined
   let exact: Date | undefined

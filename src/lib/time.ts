@@ -117,3 +117,26 @@ export function endOfLocalDay(date: Date, timeZone: string): Date {
   )
   return new Date(next.getTime() - 1)
 }
+
+export interface WallClock {
+  year: number
+  month: number
+  day: number
+  hour: number
+  minute: number
+  /** 0 = Sunday. */
+  weekday: number
+}
+
+/** The wall-clock reading of `date` in `timeZone`. */
+export function wallClock(date: Date, timeZone: string): WallClock {
+  const local = new Date(date.getTime() + zoneOffsetMs(date.getTime(), timeZone))
+  return {
+    year: local.getUTCFullYear(),
+    month: local.getUTCMonth() + 1,
+    day: local.getUTCDate(),
+    hour: local.getUTCHours(),
+    minute: local.getUTCMinutes(),
+    weekday: local.getUTCDay(),
+  }
+}
