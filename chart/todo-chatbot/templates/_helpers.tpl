@@ -1,0 +1,77 @@
+{{/* Chart name. */}}
+{{- define "todo-chatbot.name" -}}
+{{- default .Chart.Name .Values.nameOverride | trunc 63 | trimSuffix "-" -}}
+{{- end -}}
+
+{{/* Release-qualified name. */}}
+{{- define "todo-chatbot.fullname" -}}
+{{- if .Values.fullnameOverride -}}
+{{- .Values.fullnameOverride | trunc 63 | trimSuffix "-" -}}
+{{- else if contains (include "todo-chatbot.name" .) .Release.Name -}}
+{{- .Release.Name | trunc 63 | trimSuffix "-" -}}
+{{- else -}}
+{{- printf "%s-%s" .Release.Name (include "todo-chatbot.name" .) | trunc 63 | trimSuffix "-" -}}
+{{- end -}}
+{{- end -}}
+
+{{/* Standard labels. */}}
+{{- define "todo-chatbot.labels" -}}
+helm.sh/chart: {{ printf "%s-%s" .Chart.Name .Chart.Version | replace "+" "_" }}
+{{ include "todo-chatbot.selectorLabels" . }}
+app.kubernetes.io/version: {{ .Chart.AppVersion | quote }}
+app.kubernetes.io/managed-by: {{ .Release.Service }}
+app.kubernetes.io/part-of: todo-chatbot
+{{- end -}}
+
+{{/* Selector labels: only the stable ones. */}}
+{{- define "todo-chatbot.selectorLabels" -}}
+app.kubernetes.io/name: {{ include "todo-chatbot.name" . }}
+app.kubernetes.io/instance: {{ .Release.Name }}
+{{- end -}}
+
+{{- define "todo-chatbot.serviceAccountName" -}}
+{{- if .Values.serviceAccount.create -}}
+{{- default (include "todo-chatbot.fullname" .) .Values.serviceAccount.name -}}
+{{- else -}}
+{{- default "default" .Values.serviceAccount.name -}}
+{{- end -}}
+{{- end -}}
+
+{{/* The Secret holding DATABASE_URL and the other secrets. */}}
+{{- define "todo-chatbot.secretName" -}}
+{{- default (printf "%s-secrets" (include "todo-chatbot.fullname" .)) .Values.secret.existingSecret -}}
+{{- end -}}
+
+{{- define "todo-chatbot.appId" -}}
+{{- default (include "todo-chatbot.fullname" .) .Values.dapr.appId -}}
+{{- end -}}
+
+{{- define "todo-chatbot.image" -}}
+{{- printf "%s:%s" .Values.image.repository (default .Chart.AppVersion .Values.image.tag) -}}
+{{- end -}}
+
+{{/* Environment shared by the app and the migration job. */}}
+{{- define "todo-chatbot.env" -}}
+- name: PORT
+  value: {{ .Values.containerPort | quote }}
+- name: DATA_DIR
+  value: /tmp/data
+- name: DATABASE_URL
+  valueFrom:
+    secretKeyRef:
+      name: {{ include "todo-chatbot.secretName" . }}
+      key: DATABASE_URL
+- name: OPENAI_API_KEY
+  valueFrom:
+    secretKeyRef:
+      name: {{ include "todo-chatbot.secretName" . }}
+      key: OPENAI_API_KEY
+      optional: true
+{{- if and .Values.dapr.enabled .Values.dapr.appApiTokenSecretKey }}
+- name: APP_API_TOKEN
+  valueFrom:
+    secretKeyRef:
+      name: {{ include "todo-chatbot.secretName" . }}
+      key: {{ .Values.dapr.appApiTokenSecretKey }}
+{{- end }}
+{{- end -}}

@@ -1,0 +1,192 @@
+// The Helm chart with the real helm: lint and render every values file, validate the Dapr objects against Dapr's
+// CRD schemas (kubeconform), and tie the chart to the app (port, probes, topics, routes, settings, hardening).
+import { afterAll, describe, expect, test } from 'bun:test'
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
+import { homedir, tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { subscriptions } from '../src/events/routes'
+import { loadEnv } from '../src/env'
+import { testApp } from './helpers/app'
+
+const CHART = new URL('../chart/todo-chatbot', import.meta.url).pathname
+const CRDS = new URL('../../shared/crds/dapr', import.meta.url).pathname
+const KUBE_VERSION = '1.30.0'
+const VALUES = ['values.yaml', 'values-local.yaml', 'values-production.yaml']
+
+const find = (name: string, env: string) =>
+  [process.env[env], Bun.which(name), join(homedir(), 'go', 'bin', name)].find((p): p is string => Boolean(p && existsSync(p)))
+const helm = find('helm', 'HELM_BIN')
+const kubeconform = find('kubeconform', 'KUBECONFORM_BIN')
+
+if (!helm || !kubeconform) {
+  if (process.env.CI) throw new Error('CI must run the chart tests, but helm or kubeconform is missing (.ci/run installs them)')
+  console.warn('chart tests not run: helm and kubeconform are not installed (go install helm.sh/helm/v3/cmd/helm@v3.21.0, github.com/yannh/kubeconform/cmd/kubeconform)')
+}
+
+type K8sObject = { apiVersion: string; kind: string; metadata: { name: string; annotations?: Record<string, string> }; spec?: any; data?: Record<string, string>; stringData?: Record<string, string>; scopes?: string[] }
+
+function run(args: string[]): { code: number; out: string; err: string } {
+  const p = Bun.spawnSync(args, { stdout: 'pipe', stderr: 'pipe' })
+  return { code: p.exitCode, out: p.stdout.toString(), err: p.stderr.toString() }
+}
+
+/** The chart rendered with a values file (a DATABASE_URL given as a flag, as an install would). */
+function render(values: string, extra: string[] = []): { text: string; objects: K8sObject[] } {
+  // A real cluster reports policy/v1; helm template needs telling (the PDB is gated on it).
+  const r = run([helm!, 'template', 'todo', CHART, '--namespace', 'todo', '--kube-version', KUBE_VERSION, '--api-versions', 'policy/v1/PodDisruptionBudget', '-f', join(CHART, values), '--set', 'secret.values.DATABASE_URL=postgres://u:p@db/todo', ...extra])
+  if (r.code !== 0) throw new Error(r.err)
+  const objects = r.out
+    .split(/^---\s*$/m)
+    .map((doc) => doc.trim())
+    .filter((doc) => doc && !/^(#.*\n?)*$/.test(doc))
+    .map((doc) => Bun.YAML.parse(doc) as K8sObject)
+    .filter(Boolean)
+  return { text: r.out, objects }
+}
+
+const temp = mkdtempSync(join(tmpdir(), 'todo-chart-'))
+afterAll(() => rmSync(temp, { recursive: true, force: true }))
+
+/** kubeconform schemas for Dapr's kinds, made from the CRDs in shared/crds (no download). */
+function daprSchemas(): string {
+  const dir = join(temp, 'schemas')
+  for (const file of readdirSync(CRDS).filter((f) => f.endsWith('.yaml'))) {
+    const crd = Bun.YAML.parse(readFileSync(join(CRDS, file), 'utf8')) as any
+    const docs = Array.isArray(crd) ? crd : [crd]
+    for (const doc of docs) {
+      if (!doc?.spec?.versions) continue
+      for (const version of doc.spec.versions) {
+        mkdirSync(join(dir, doc.spec.group), { recursive: true })
+        writeFileSync(join(dir, doc.spec.group, `${doc.spec.names.kind.toLowerCase()}_${version.name}.json`), JSON.stringify(version.schema.openAPIV3Schema))
+      }
+    }
+  }
+  return dir
+}
+
+describe.if(Boolean(helm && kubeconform))('the Helm chart', () => {
+  for (const values of VALUES) {
+    test(`${values}: helm lint --strict passes`, () => {
+      const r = run([helm!, 'lint', '--strict', '--kube-version', KUBE_VERSION, CHART, '-f', join(CHART, values), '--set', 'secret.values.DATABASE_URL=postgres://x'])
+      expect(r.err + r.out).toContain('0 chart(s) failed')
+      expect(r.code).toBe(0)
+    })
+
+    test(`${values}: every Dapr object is valid against Dapr's CRD schemas`, () => {
+      const { text, objects } = render(values, ['--set', 'dapr.subscriptions=declarative'])
+      const dapr = objects.filter((o) => o.apiVersion.startsWith('dapr.io/'))
+      expect(dapr.length).toBeGreaterThan(0)
+      const file = join(temp, `${values}.yaml`)
+      writeFileSync(file, text)
+      const schemas = daprSchemas()
+      const r = run([kubeconform!, '-strict', '-summary', '-output', 'json', '-schema-location', `${schemas}/{{ .Group }}/{{ .ResourceKind }}_{{ .ResourceAPIVersion }}.json`, '-ignore-missing-schemas', file])
+      const report = JSON.parse(r.out) as { resources?: Array<{ kind: string; status: string; msg: string }>; summary: { valid: number; invalid: number; errors: number } }
+      expect(report.summary.invalid + report.summary.errors).toBe(0)
+      expect(report.summary.valid).toBe(dapr.length)
+    })
+  }
+
+  test('the Deployment ties to the app: port, probes on routes that exist, Dapr annotations, hardening', async () => {
+    const { objects } = render('values.yaml')
+    const deploy = objects.find((o) => o.kind === 'Deployment')!
+    const pod = deploy.spec.template
+    const app = pod.spec.containers.find((c: { name: string }) => c.name === 'app')
+    const port = app.ports[0].containerPort
+    const env = Object.fromEntries(app.env.map((e: { name: string; value?: string }) => [e.name, e.value]))
+    expect(String(port)).toBe(env.PORT)
+    const a = pod.metadata.annotations
+    expect(a['dapr.io/enabled']).toBe('true')
+    expect(a['dapr.io/app-port']).toBe(String(port))
+    expect(a['dapr.io/app-protocol']).toBe('http')
+    expect(a['dapr.io/enable-app-health-check']).toBe('true')
+    expect(a['dapr.io/app-health-check-path']).toBe('/healthz')
+    expect(a['dapr.io/graceful-shutdown-seconds']).toBeDefined()
+    expect(a['checksum/config']).toMatch(/^[0-9a-f]{64}$/)
+    expect(app.readinessProbe.httpGet.path).toBe('/readyz')
+    expect(app.livenessProbe.httpGet.path).toBe('/healthz')
+    // The probe paths answer in the app (not 404).
+    const t = await testApp()
+    try {
+      for (const path of [app.readinessProbe.httpGet.path, app.livenessProbe.httpGet.path, a['dapr.io/app-health-check-path']]) {
+        expect((await t.call('GET', path)).status).toBe(200)
+      }
+    } finally {
+      await t.dispose()
+    }
+    expect(pod.spec.securityContext).toMatchObject({ runAsNonRoot: true, seccompProfile: { type: 'RuntimeDefault' } })
+    expect(app.securityContext).toMatchObject({ allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ['ALL'] } })
+    expect(app.volumeMounts).toContainEqual({ name: 'tmp', mountPath: '/tmp' })
+    expect(app.resources.limits.memory).toBeDefined()
+    expect(deploy.spec.selector.matchLabels).toEqual({ 'app.kubernetes.io/name': 'todo-chatbot', 'app.kubernetes.io/instance': 'todo' })
+  })
+
+  test('the Dapr resources name the topics and routes the app publishes and serves', () => {
+    const { objects } = render('values-local.yaml', ['--set', 'dapr.subscriptions=declarative'])
+    const appId = objects.find((o) => o.kind === 'Deployment')!.spec.template.metadata.annotations['dapr.io/app-id']
+    const pubsubName = objects.find((o) => o.kind === 'ConfigMap')!.data!.PUBSUB_NAME
+    const pubsub = objects.find((o) => o.kind === 'Component' && o.spec.type === 'pubsub.kafka')!
+    expect(pubsub.metadata.name).toBe(pubsubName!)
+    expect(pubsub.scopes).toEqual([appId])
+    for (const component of objects.filter((o) => o.kind === 'Component' || o.kind === 'Resiliency' || o.kind === 'Subscription')) {
+      expect(component.scopes).toEqual([appId])
+    }
+    const declared = objects.filter((o) => o.kind === 'Subscription').map((s) => ({ topic: s.spec.topic, route: s.spec.routes.default, dlq: s.spec.deadLetterTopic }))
+    const app = subscriptions(pubsubName!).map((s) => ({ topic: s.topic, route: s.route, dlq: (s as { deadLetterTopic?: string }).deadLetterTopic }))
+    expect(declared.sort((x, y) => x.topic.localeCompare(y.topic))).toEqual(app.sort((x, y) => x.topic.localeCompare(y.topic)))
+    const kafkaTopics = objects.filter((o) => o.kind === 'KafkaTopic').map((k) => k.spec.topicName).sort()
+    expect(kafkaTopics).toEqual(app.map((s) => s.topic).sort())
+    const resiliency = objects.find((o) => o.kind === 'Resiliency')!
+    expect(Object.keys(resiliency.spec.targets.components)).toEqual([pubsubName!])
+  })
+
+  test('subscriptions are declared one way only: programmatic by default renders no Subscription', () => {
+    expect(render('values.yaml').objects.filter((o) => o.kind === 'Subscription')).toEqual([])
+  })
+
+  test('every setting in the ConfigMap is one the app reads, and loads', () => {
+    const source = readFileSync(new URL('../src/env.ts', import.meta.url), 'utf8')
+    const known = new Set([...source.matchAll(/\(source, '([A-Z_]+)'/g)].map((m) => m[1]!).concat('DATABASE_URL'))
+    for (const values of VALUES) {
+      const config = render(values).objects.find((o) => o.kind === 'ConfigMap')!.data!
+      for (const key of Object.keys(config)) expect(known.has(key) ? key : `unknown setting ${key}`).toBe(key)
+      expect(() => loadEnv({ ...config, PORT: '3000', DATABASE_URL: 'postgres://u:p@db/todo' })).not.toThrow()
+    }
+  })
+
+  test('no committed values file carries a secret value', () => {
+    // Keys that would hold a secret itself (names of Secrets and of their keys are fine).
+    const SECRET_KEY = /^(password|saslPassword|token|apiKey|api_key|OPENAI_API_KEY|DATABASE_URL|APP_API_TOKEN|DAPR_API_TOKEN|POSTGRES_PASSWORD)$/i
+    const found: string[] = []
+    const walk = (node: unknown, path: string) => {
+      if (node && typeof node === 'object') for (const [k, v] of Object.entries(node)) walk(v, `${path}.${k}`)
+      const key = path.split('.').at(-1)!
+      if (SECRET_KEY.test(key) && typeof node === 'string' && node !== '') found.push(path)
+    }
+    for (const values of VALUES) {
+      const parsed = Bun.YAML.parse(readFileSync(join(CHART, values), 'utf8')) as { secret?: { values?: Record<string, unknown> } }
+      walk(parsed, values)
+      expect(Object.keys(parsed.secret?.values ?? {})).toEqual([])
+    }
+    expect(found).toEqual([])
+  })
+
+  test('production: Ingress with TLS, autoscaling, SASL Kafka from a Secret, PDB; the chart refuses an install without a database', () => {
+    const { objects } = render('values-production.yaml')
+    const ingress = objects.find((o) => o.kind === 'Ingress')!
+    expect(ingress.spec.tls[0].secretName).toBe('todo-chatbot-tls')
+    expect(objects.find((o) => o.kind === 'HorizontalPodAutoscaler')).toBeDefined()
+    expect(objects.find((o) => o.kind === 'PodDisruptionBudget')!.spec.minAvailable).toBe(2)
+    const pubsub = objects.find((o) => o.kind === 'Component' && o.spec.type === 'pubsub.kafka')!
+    const meta = Object.fromEntries(pubsub.spec.metadata.map((m: { name: string; value?: string; secretKeyRef?: unknown }) => [m.name, m.value ?? m.secretKeyRef]))
+    expect(meta).toMatchObject({ authType: 'password', saslPassword: { name: 'todo-chatbot-kafka', key: 'password' }, disableTls: 'false' })
+    const noDb = run([helm!, 'template', 'todo', CHART, '--kube-version', KUBE_VERSION])
+    expect(noDb.code).not.toBe(0)
+    expect(noDb.err).toContain('DATABASE_URL')
+  })
+
+  test('RBAC lets the app read only its own Secret', () => {
+    const { objects } = render('values-production.yaml')
+    const role = objects.find((o) => o.kind === 'Role')! as unknown as { rules: Array<Record<string, string[]>> }
+    expect(role.rules).toEqual([{ apiGroups: [''], resources: ['secrets'], resourceNames: ['todo-chatbot-secrets'], verbs: ['get'] }])
+  })
+})
