@@ -9,7 +9,7 @@ import { loadEnv } from '../src/env'
 import { testApp } from './helpers/app'
 
 const CHART = new URL('../chart/todo-chatbot', import.meta.url).pathname
-const CRDS = new URL('../../shared/crds/dapr', import.meta.url).pathname
+const CRDS = new URL('./fixtures/dapr-crds', import.meta.url).pathname
 const KUBE_VERSION = '1.30.0'
 const VALUES = ['values.yaml', 'values-local.yaml', 'values-production.yaml']
 
