@@ -86,6 +86,25 @@ describe.if(Boolean(helm && kubeconform))('the Helm chart', () => {
     })
   }
 
+  for (const values of VALUES) {
+    test(`${values}: every Kubernetes object is valid against the Kubernetes schemas (kubernetes-models)`, async () => {
+      const { objects } = render(values, ['--set', 'networkPolicy.enabled=true', '--set', 'ingress.enabled=true', '--set', 'autoscaling.enabled=true'])
+      const core = objects.filter((o) => !o.apiVersion.startsWith('dapr.io/') && !o.apiVersion.startsWith('kafka.strimzi.io/'))
+      expect(core.length).toBeGreaterThan(8)
+      const problems: string[] = []
+      for (const object of core) {
+        const path = `kubernetes-models/${object.apiVersion}/${object.kind}`
+        const Model = ((await import(path)) as Record<string, new (o: unknown) => { validate(): void }>)[object.kind]!
+        try {
+          new Model(object).validate()
+        } catch (error) {
+          problems.push(`${object.kind}/${object.metadata.name}: ${(error as Error).message}`)
+        }
+      }
+      expect(problems).toEqual([])
+    })
+  }
+
   test('the Deployment ties to the app: port, probes on routes that exist, Dapr annotations, hardening', async () => {
     const { objects } = render('values.yaml')
     const deploy = objects.find((o) => o.kind === 'Deployment')!
