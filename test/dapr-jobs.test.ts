@@ -3,10 +3,10 @@ import { afterAll, beforeAll, expect, test } from 'bun:test'
 import { sql } from 'drizzle-orm'
 import { createApp } from '../src/app'
 import { loadEnv } from '../src/env'
-import { startEvents, type EventRuntime } from '../src/events/runtime'
+import type { EventRuntime } from '../src/events/runtime'
 import { daprJobsScheduler, JOB_FAILURE_POLICY } from '../src/features/reminders/scheduler'
 import { createLogger } from '../src/lib/log'
-import { DaprSidecarDouble } from './helpers/dapr-sidecar'
+import { DaprSidecarDouble, startDaprEvents } from './helpers/dapr-sidecar'
 import { rows, testDatabase, type TestDatabase } from './helpers/db'
 import { signUpOverHttp } from './helpers/server'
 
@@ -54,14 +54,7 @@ beforeAll(async () => {
   server = { url: `http://127.0.0.1:${app.server!.port}`, stop: async () => void (await app.stop(true)) }
   sidecar = new DaprSidecarDouble({ appUrl: server.url, port: sidecarPort })
   await sidecar.start()
-  events = await startEvents({
-    env: loadEnv({ DAPR_HTTP_PORT: String(sidecarPort) }),
-    database: storage.database,
-    log,
-    deliver: () => {
-      throw new Error('the Dapr bus never delivers in-process')
-    },
-  })
+  events = await startDaprEvents(storage.database, log, sidecarPort)
   token = await signUpOverHttp(server.url, 'jobs@example.com')
 })
 afterAll(async () => {

@@ -3,9 +3,9 @@ import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
 import { sql } from 'drizzle-orm'
 import { createApp } from '../src/app'
 import { loadEnv } from '../src/env'
-import { startEvents, type EventRuntime } from '../src/events/runtime'
+import type { EventRuntime } from '../src/events/runtime'
 import { createLogger } from '../src/lib/log'
-import { DaprSidecarDouble } from './helpers/dapr-sidecar'
+import { DaprSidecarDouble, startDaprEvents } from './helpers/dapr-sidecar'
 import { rows, testDatabase, type TestDatabase } from './helpers/db'
 import { signUpOverHttp } from './helpers/server'
 
@@ -49,14 +49,7 @@ beforeAll(async () => {
   }
   sidecar = new DaprSidecarDouble({ appUrl: server.url })
   await sidecar.start()
-  events = await startEvents({
-    env: loadEnv({ DAPR_HTTP_PORT: String(sidecar.port), PUBSUB_NAME: 'pubsub-kafka' }),
-    database: storage.database,
-    log,
-    deliver: () => {
-      throw new Error('the Dapr bus never delivers in-process')
-    },
-  })
+  events = await startDaprEvents(storage.database, log, sidecar.port)
   token = await signUpOverHttp(server.url, 'dapr@example.com')
 })
 afterAll(async () => {

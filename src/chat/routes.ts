@@ -5,8 +5,8 @@ import { authGuard } from '../features/auth/guard'
 import { AppError } from '../lib/errors'
 import { MemoryRateLimit } from '../lib/memory-rate-limit'
 import { chat, conversationMessages, MESSAGE_MAX, type ChatDeps } from './service'
+import { ErrorBody } from '../lib/api-schemas'
 
-const ErrorBody = t.Object({ error: t.Object({ code: t.String(), message: t.String(), field: t.Optional(t.String()) }) })
 const ToolCall = t.Object({ name: t.String(), arguments: t.Any(), ok: t.Boolean(), result: t.Any() })
 
 /** The chat dependencies from the app's configuration: a model when OPENAI_MODEL is set. */

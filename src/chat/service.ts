@@ -3,7 +3,7 @@ import { and, desc, eq } from 'drizzle-orm'
 import type { Db } from '../db/client'
 import type { AuthUser } from '../features/auth/service'
 import { invalid, notFound } from '../lib/errors'
-import { newId } from '../lib/secrets'
+import { newId, UUID } from '../lib/secrets'
 import { modelReply, type ModelConfig } from './model-agent'
 import { offlineReply } from './offline'
 import { conversations, messages, type ToolCallRecord } from './schema'
@@ -27,7 +27,6 @@ export interface ChatAnswer {
   agent: 'model' | 'offline'
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
 
 /** Answers `message` as `user`, continuing `conversation_id` if given (any replica can: it is all stored). */
 export async function chat(

@@ -1,5 +1,8 @@
 // Random identifiers and bearer secrets: ids are UUIDv7, secrets are stored only as SHA-256 hashes.
 
+/** The shape of the ids we hand out; anything else cannot be one of ours. */
+export const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
+
 /** A time-ordered UUID (v7): keeps primary-key indexes append-mostly. */
 export const newId = (): string => Bun.randomUUIDv7()
 

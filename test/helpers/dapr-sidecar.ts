@@ -13,6 +13,10 @@
 // job, or 500. At dueTime (never before) it calls POST /job/<name> with the raw data as JSON; 2xx and
 // 404 are done, anything else is retried per the failure policy (default 3 tries, 1 s apart).
 import type { Server } from 'bun'
+import type { Database } from '../../src/db/client'
+import { loadEnv } from '../../src/env'
+import { startEvents } from '../../src/events/runtime'
+import type { Logger } from '../../src/lib/log'
 
 export interface Subscription {
   pubsubname: string
@@ -282,4 +286,16 @@ export class DaprSidecarDouble {
       this.route(sub.deadLetterTopic, event, String(event.id))
     }
   }
+}
+
+/** The app's event runtime pointed at a sidecar (double) on `port`: the Dapr bus, never in-process delivery. */
+export function startDaprEvents(database: Database, log: Logger, port: number) {
+  return startEvents({
+    env: loadEnv({ DAPR_HTTP_PORT: String(port), PUBSUB_NAME: 'pubsub-kafka' }),
+    database,
+    log,
+    deliver: () => {
+      throw new Error('the Dapr bus never delivers in-process')
+    },
+  })
 }

@@ -3,8 +3,8 @@ import { Elysia, t } from 'elysia'
 import { seedOf, type AppDeps } from '../../context'
 import { authGuard } from '../auth/guard'
 import { listAudit } from './service'
+import { ErrorBody } from '../../lib/api-schemas'
 
-const ErrorBody = t.Object({ error: t.Object({ code: t.String(), message: t.String(), field: t.Optional(t.String()) }) })
 const Entry = t.Object({
   id: t.String({ format: 'uuid' }),
   task_id: t.String({ format: 'uuid' }),

@@ -4,7 +4,7 @@ import type { Db } from '../../db/client'
 import type { Consumer } from '../../events/consumers'
 import { TOPICS, type CloudEvent } from '../../events/envelope'
 import { invalid } from '../../lib/errors'
-import { newId } from '../../lib/secrets'
+import { newId, UUID } from '../../lib/secrets'
 import type { TaskEventData } from '../tasks/events'
 import type { TaskView } from '../tasks/model'
 import { auditLog, type AuditEntry } from './schema'
@@ -73,7 +73,6 @@ const toView = (e: AuditEntry): AuditView => ({
   occurred_at: e.occurredAt.toISOString(),
 })
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
 export const AUDIT_PARAMS = ['task_id', 'limit', 'cursor'] as const
 
 /** The user's audit entries, newest first, optionally for one task; `{ items, total, next_cursor }`. */

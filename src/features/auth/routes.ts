@@ -1,6 +1,7 @@
 // REST routes for accounts: sign-up, log-in, log-out, the account itself and personal API tokens.
 import { Elysia, t } from 'elysia'
 import { seedOf, type AppDeps } from '../../context'
+import { ErrorBody } from '../../lib/api-schemas'
 import { clearedSessionCookie, clientIp, isHttps, readCookie, SESSION_COOKIE, sessionCookie } from '../../lib/cookies'
 import { authGuard, bearerToken } from './guard'
 import {
@@ -22,9 +23,6 @@ const SignedInBody = t.Object({
   user: Account,
   token: t.String({ description: 'Session token: send as "Authorization: Bearer <token>". Also set as the session cookie.' }),
   expires_at: t.String({ format: 'date-time' }),
-})
-const ErrorBody = t.Object({
-  error: t.Object({ code: t.String(), message: t.String(), field: t.Optional(t.String()) }),
 })
 const Token = t.Object({
   id: t.String({ format: 'uuid' }),

@@ -5,8 +5,8 @@ import { isConnectionError } from '../../lib/db-errors'
 import { authGuard } from '../auth/guard'
 import { latestNotifications, markRead, unreadCount } from './notifications'
 import { cancelReminder, createReminder, fireReminder, listReminders, listTaskReminders, type ReminderDeps } from './service'
+import { ErrorBody } from '../../lib/api-schemas'
 
-const ErrorBody = t.Object({ error: t.Object({ code: t.String(), message: t.String(), field: t.Optional(t.String()) }) })
 const Reminder = t.Object({
   id: t.String({ format: 'uuid' }),
   task_id: t.String({ format: 'uuid' }),

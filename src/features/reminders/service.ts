@@ -3,7 +3,7 @@ import { and, asc, count, desc, eq, inArray, lte, sql, type SQL } from 'drizzle-
 import type { Db } from '../../db/client'
 import { recordEvent } from '../../events/outbox'
 import { AppError, invalid, notFound } from '../../lib/errors'
-import { newId } from '../../lib/secrets'
+import { newId, UUID } from '../../lib/secrets'
 import { parseDateTime } from '../../lib/time'
 import { tasks, type Task } from '../tasks/schema'
 import { reminders, type Reminder } from './schema'
@@ -30,7 +30,6 @@ export interface ReminderView {
 
 export const REMINDERS_PER_TASK = 10
 const MAX_LEAD_MINUTES = 365 * 24 * 60
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
 
 /** `90` → `90m`, `60` → `1h`, `1440` → `1d`. */
 export function formatLead(minutes: number): string {

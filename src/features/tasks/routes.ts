@@ -17,6 +17,7 @@ import {
   TITLE_MAX,
 } from './model'
 import { completeTask, createTask, deleteTask, findTasks, getTask, reopenTask, updateTask, type TaskDeps } from './service'
+import { ErrorBody } from '../../lib/api-schemas'
 
 /** A string enum without a schema default (Elysia would otherwise fill absent fields with the first value). */
 const enumOf = <const T extends readonly [string, ...string[]]>(field: string, values: T, description: string) => {
@@ -75,7 +76,6 @@ const ListQuery = t.Object(
   { additionalProperties: false },
 )
 const Page = t.Object({ items: t.Array(Task), total: t.Integer(), next_cursor: t.Nullable(t.String()) })
-const ErrorBody = t.Object({ error: t.Object({ code: t.String(), message: t.String(), field: t.Optional(t.String()) }) })
 const IdempotencyHeaders = t.Object({
   'idempotency-key': t.Optional(t.String({ description: 'Retrying with the same key returns the first result instead of repeating the change' })),
 }, { additionalProperties: true })

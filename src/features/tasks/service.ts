@@ -2,7 +2,7 @@
 import { and, eq, gt, inArray } from 'drizzle-orm'
 import type { Db } from '../../db/client'
 import { invalid, notFound } from '../../lib/errors'
-import { newId } from '../../lib/secrets'
+import { newId, UUID } from '../../lib/secrets'
 import { listTasks, parseListQuery, type TaskPage } from './list'
 import { parseCreateTask, parseUpdateTask, toTaskView, type TaskView } from './model'
 import { recordTaskChange } from './events'
@@ -20,7 +20,6 @@ export interface Actor {
   timezone: string
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
 
 /** Another user's task and a malformed id both read as "not found": ids reveal nothing. */
 async function findOwned(db: Db, actor: Actor, id: string, lock = false): Promise<Task> {
