@@ -1,18 +1,20 @@
 # syntax=docker/dockerfile:1.7
-# todo-chatbot: one small image. Production dependencies come from the committed npm lockfile; the runtime
-# is the official Bun image, distroless, as a non-root user.
+# todo-chatbot: one small image. The server is bundled (only the code it runs), on the official Bun image,
+# distroless, as a non-root user. The layout matches `test/image.test.ts`, which builds and runs it without an engine.
 ARG BUN_VERSION=1.4.5
 ARG NODE_VERSION=22
 
-FROM node:${NODE_VERSION}-bookworm-slim AS deps
+FROM node:${NODE_VERSION}-bookworm-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
-# Production dependencies only; then drop what never runs (type declarations, source maps, docs, and the
-# TypeScript compiler that a peer dependency drags in).
-RUN --mount=type=cache,target=/root/.npm \
-    npm ci --omit=dev --ignore-scripts --no-audit --no-fund \
- && rm -rf node_modules/typescript node_modules/bun-types node_modules/@types \
- && find node_modules -type f \( -name '*.map' -o -name '*.d.ts' -o -name '*.d.mts' -o -name '*.d.cts' -o -name '*.md' \) -delete
+RUN --mount=type=cache,target=/root/.npm npm ci --ignore-scripts --no-audit --no-fund
+COPY tsconfig.json bunfig.toml ./
+COPY src ./src
+COPY views ./views
+COPY migrations ./migrations
+COPY .ci/image-layout.sh ./.ci/
+# One bundle per entry point (server, migrations); the embedded database stays a package, loaded only without DATABASE_URL.
+RUN npm run build && sh .ci/image-layout.sh /out
 
 FROM oven/bun:${BUN_VERSION}-distroless AS runtime
 ARG VERSION=0.1.0
@@ -25,16 +27,13 @@ LABEL org.opencontainers.image.title="todo-chatbot" \
       org.opencontainers.image.licenses="MIT"
 WORKDIR /app
 ENV NODE_ENV=production \
+    APP_ROOT=/app \
     HOST=0.0.0.0 \
     PORT=3000 \
     DATA_DIR=/tmp/data
-COPY --from=deps /app/node_modules ./node_modules
-COPY package.json tsconfig.json bunfig.toml ./
-COPY src ./src
-COPY views ./views
-COPY migrations ./migrations
+COPY --from=build /out/ ./
 USER 65532:65532
 EXPOSE 3000
 HEALTHCHECK --interval=15s --timeout=3s --start-period=20s --retries=3 \
   CMD ["bun", "-e", "const r = await fetch(`http://127.0.0.1:${process.env.PORT || 3000}/healthz`); process.exit(r.ok ? 0 : 1)"]
-ENTRYPOINT ["bun", "src/index.ts"]
+ENTRYPOINT ["bun", "dist/index.js"]

@@ -1,8 +1,9 @@
 // The OpenAPI document (/openapi/json) and its interactive page (/openapi), with Swagger UI served from our origin.
 import { openapi } from '@elysiajs/openapi'
 import { Elysia } from 'elysia'
+import { appPath } from './lib/paths'
 
-const ASSETS = new URL('../node_modules/swagger-ui-dist/', import.meta.url)
+const ASSETS = appPath('node_modules', 'swagger-ui-dist')
 const ASSET_TYPES: Record<string, string> = {
   'swagger-ui-bundle.js': 'text/javascript; charset=utf-8',
   'swagger-ui.css': 'text/css; charset=utf-8',
@@ -38,5 +39,5 @@ export const openapiDocs = (version: string) =>
       if (!type) return status(404, { error: { code: 'not_found', message: 'No such asset' } })
       set.headers['content-type'] = type
       set.headers['cache-control'] = 'public, max-age=86400'
-      return Bun.file(new URL(params.file, ASSETS))
+      return Bun.file(`${ASSETS}/${params.file}`)
     }, { detail: { hide: true } })

@@ -1,6 +1,7 @@
 // The static assets (htmx, our script and stylesheet, the icon): content-hashed names for the views, precompressed bytes for the route.
 import { readFileSync } from 'node:fs'
 import { compress } from '../src/lib/compression'
+import { appPath } from '../src/lib/paths'
 
 export interface Asset {
   name: string
@@ -11,11 +12,11 @@ export interface Asset {
   hash: string
 }
 
-const SOURCES: Record<string, { file: URL; type: string }> = {
-  'htmx.js': { file: new URL('../node_modules/htmx.org/dist/htmx.min.js', import.meta.url), type: 'text/javascript; charset=utf-8' },
-  'app.js': { file: new URL('./assets/app.js', import.meta.url), type: 'text/javascript; charset=utf-8' },
-  'app.css': { file: new URL('./assets/app.css', import.meta.url), type: 'text/css; charset=utf-8' },
-  'icon.svg': { file: new URL('./assets/icon.svg', import.meta.url), type: 'image/svg+xml' },
+const SOURCES: Record<string, { file: string; type: string }> = {
+  'htmx.js': { file: appPath('node_modules', 'htmx.org', 'dist', 'htmx.min.js'), type: 'text/javascript; charset=utf-8' },
+  'app.js': { file: appPath('views', 'assets', 'app.js'), type: 'text/javascript; charset=utf-8' },
+  'app.css': { file: appPath('views', 'assets', 'app.css'), type: 'text/css; charset=utf-8' },
+  'icon.svg': { file: appPath('views', 'assets', 'icon.svg'), type: 'image/svg+xml' },
 }
 
 function load(): Map<string, Asset> {

@@ -1,7 +1,5 @@
 // Opens the database: postgres.js when DATABASE_URL is set, embedded PGlite (with pg_trgm) otherwise.
 import { mkdirSync } from 'node:fs'
-import { PGlite } from '@electric-sql/pglite'
-import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm'
 import { sql, type SQL } from 'drizzle-orm'
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core'
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite'
@@ -63,6 +61,8 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
     }
   }
   if (options.dataDir) mkdirSync(options.dataDir, { recursive: true })
+  // Loaded only when used: a cluster (DATABASE_URL) never loads the embedded database.
+  const [{ PGlite }, { pg_trgm }] = await Promise.all([import('@electric-sql/pglite'), import('@electric-sql/pglite/contrib/pg_trgm')])
   const client = await PGlite.create(options.dataDir, { extensions: { pg_trgm } })
   const db = drizzlePglite(client) as unknown as Db
   return {

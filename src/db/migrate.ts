@@ -1,5 +1,5 @@
 // Applies pending migrations from migrations/; safe to run twice and from replicas starting together.
-import { fileURLToPath } from 'node:url'
+import { appPath } from '../lib/paths'
 import { sql } from 'drizzle-orm'
 import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator'
 import type { PgliteDatabase } from 'drizzle-orm/pglite'
@@ -8,7 +8,7 @@ import { migrate as migratePostgres } from 'drizzle-orm/postgres-js/migrator'
 import postgres from 'postgres'
 import type { Database } from './client'
 
-export const MIGRATIONS_FOLDER = fileURLToPath(new URL('../../migrations', import.meta.url))
+export const MIGRATIONS_FOLDER = appPath('migrations')
 
 const pgliteRuns = new WeakMap<Database, Promise<void>>()
 
