@@ -7,6 +7,7 @@ import { auditRoutes } from './features/audit/routes'
 import { calendarRoutes } from './features/calendar/routes'
 import { auditConsumer } from './features/audit/service'
 import { authRoutes } from './features/auth/routes'
+import { adminRoutes } from './features/ops/admin'
 import { metricsRoutes } from './features/ops/metrics'
 import { opsRoutes, type Readiness } from './features/ops/routes'
 import { reminderDeliveryConsumer, reminderFollowConsumer, reminderJobsConsumer } from './features/reminders/consumers'
@@ -39,6 +40,7 @@ export function createApp(deps: AppDeps, readiness: Readiness = { draining: fals
     .use(openapiDocs(pkg.version))
     .use(opsRoutes(deps, readiness))
     .use(metricsRoutes(deps))
+    .use(adminRoutes(deps))
     .use(assetRoutes())
     .use(authRoutes(deps))
     .use(taskRoutes(deps))

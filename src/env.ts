@@ -43,6 +43,56 @@ export interface Env {
   /** Per-user limits, on each replica. */
   mcpCallsPerMinute: number
   chatMessagesPerMinute: number
+  /** Emails of the accounts that may use /admin routes. */
+  adminEmails: string[]
+}
+
+/** Settings that may come from a Dapr secret store instead of the environment. */
+export const SECRET_SETTINGS = ['DATABASE_URL', 'OPENAI_API_KEY', 'APP_API_TOKEN', 'DAPR_API_TOKEN'] as const
+export type SecretSetting = (typeof SECRET_SETTINGS)[number]
+/** Secrets that a running app re-reads on POST /admin/reload-secrets; the others need a rollout. */
+export const ROTATABLE_SECRETS: SecretSetting[] = ['OPENAI_API_KEY']
+
+export interface SecretStoreConfig {
+  /** The Dapr secret store component, e.g. kubernetes-secrets. */
+  store: string
+  host: string
+  port: number
+  apiToken: string | undefined
+  /** Where each setting lives: a secret name and a key in it. */
+  mapping: Record<SecretSetting, { name: string; key: string }>
+  /** How long to wait for the sidecar's components at start. */
+  timeoutMs: number
+}
+
+/**
+ * The secret store to read settings from, or undefined when SECRET_STORE is unset. SECRET_STORE_SECRET
+ * names the secret (default todo-chatbot-secrets, keys named like the settings); SECRET_MAP overrides
+ * entries as `SETTING=secret:key,…`.
+ */
+export function secretStoreConfig(source: Source = process.env): SecretStoreConfig | undefined {
+  const store = read(source, 'SECRET_STORE')
+  if (store === undefined) return undefined
+  if (!/^[a-z0-9][a-z0-9-]{0,62}$/i.test(store)) throw new ConfigError('SECRET_STORE', `must be a component name (got "${store.slice(0, 40)}")`)
+  if (read(source, 'DAPR_HTTP_PORT') === undefined) throw new ConfigError('SECRET_STORE', 'needs a Dapr sidecar: DAPR_HTTP_PORT is not set')
+  const secret = name(source, 'SECRET_STORE_SECRET', 'todo-chatbot-secrets')
+  const mapping = Object.fromEntries(SECRET_SETTINGS.map((s) => [s, { name: secret, key: s }])) as SecretStoreConfig['mapping']
+  const map = read(source, 'SECRET_MAP')
+  for (const entry of map ? map.split(',') : []) {
+    const m = /^\s*([A-Z_]+)\s*=\s*([a-z0-9][a-z0-9.-]*):([A-Za-z0-9_.-]+)\s*$/.exec(entry)
+    if (!m || !(SECRET_SETTINGS as readonly string[]).includes(m[1]!)) {
+      throw new ConfigError('SECRET_MAP', `entries are SETTING=secret:key with SETTING one of ${SECRET_SETTINGS.join(', ')} (got "${entry.trim().slice(0, 60)}")`)
+    }
+    mapping[m[1] as SecretSetting] = { name: m[2]!, key: m[3]! }
+  }
+  return {
+    store,
+    host: read(source, 'DAPR_HOST') ?? '127.0.0.1',
+    port: integer(source, 'DAPR_HTTP_PORT', 3500, 1, 65535),
+    apiToken: read(source, 'DAPR_API_TOKEN'),
+    mapping,
+    timeoutMs: integer(source, 'SECRET_STORE_TIMEOUT_MS', 60_000, 100, 600_000),
+  }
 }
 
 export class ConfigError extends Error {
@@ -149,5 +199,6 @@ export function loadEnv(source: Source = process.env): Env {
     openaiTimeoutMs: integer(source, 'OPENAI_TIMEOUT_MS', 30_000, 1000, 600_000),
     mcpCallsPerMinute: integer(source, 'MCP_CALLS_PER_MINUTE', 120, 1, 1_000_000),
     chatMessagesPerMinute: integer(source, 'CHAT_MESSAGES_PER_MINUTE', 30, 1, 1_000_000),
+    adminEmails: (read(source, 'ADMIN_EMAILS') ?? '').split(',').map((e) => e.trim().toLowerCase()).filter(Boolean),
   }
 }

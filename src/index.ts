@@ -2,16 +2,18 @@
 import { createApp } from './app'
 import { openDatabase } from './db/client'
 import { runMigrations } from './db/migrate'
-import { ConfigError, loadEnv, type Env } from './env'
+import { ConfigError, loadEnv, secretStoreConfig, type Env } from './env'
 import { startEvents } from './events/runtime'
 import { startHousekeeping } from './features/ops/housekeeping'
 import { daprJobsScheduler, LocalScheduler } from './features/reminders/scheduler'
 import { WebhookSender } from './features/reminders/webhooks'
 import { createLogger } from './lib/log'
+import { withSecretStore } from './lib/secret-store'
 
 let env: Env
 try {
-  env = loadEnv()
+  // Secrets may come from a Dapr secret store (SECRET_STORE); an explicit environment value wins.
+  env = loadEnv(await withSecretStore(process.env, secretStoreConfig(), ['DATABASE_URL']))
 } catch (error) {
   if (error instanceof ConfigError) {
     console.error(`Configuration error: ${error.message}`)

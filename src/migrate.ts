@@ -1,10 +1,11 @@
 // `npm run migrate`: applies pending migrations and exits (the Helm pre-install hook runs this).
 import { openDatabase } from './db/client'
 import { runMigrations } from './db/migrate'
-import { ConfigError, loadEnv } from './env'
+import { ConfigError, loadEnv, secretStoreConfig } from './env'
+import { withSecretStore } from './lib/secret-store'
 
 try {
-  const env = loadEnv()
+  const env = loadEnv(await withSecretStore(process.env, secretStoreConfig(), ['DATABASE_URL']))
   const database = await openDatabase({ url: env.databaseUrl, dataDir: env.dataDir, poolMax: 1 })
   await runMigrations(database, env.databaseUrl)
   await database.close()

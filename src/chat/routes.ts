@@ -28,14 +28,15 @@ export function takeChatCall(limit: MemoryRateLimit, userId: string): void {
 }
 
 export const chatRoutes = (deps: AppDeps, limit = chatLimit(deps)) => {
-  const cd = chatDeps(deps)
+  // Read per call: POST /admin/reload-secrets can replace the model key in a running app.
+  const cd = () => chatDeps(deps)
   return new Elysia({ name: 'chat-routes', prefix: '/api/v1', seed: seedOf(deps), detail: { tags: ['Chat'] } })
     .use(authGuard(deps))
     .post(
       '/chat',
       ({ user, body }) => {
         takeChatCall(limit, user.id)
-        return chat(cd, user, body)
+        return chat(cd(), user, body)
       },
       {
         auth: true,
@@ -57,7 +58,7 @@ export const chatRoutes = (deps: AppDeps, limit = chatLimit(deps)) => {
         detail: { summary: 'Send a message to the task assistant; returns its reply, the conversation id and the tool calls it made' },
       },
     )
-    .get('/chat/:id', ({ user, params }) => conversationMessages(cd.db, user.id, params.id), {
+    .get('/chat/:id', ({ user, params }) => conversationMessages(deps.database.db, user.id, params.id), {
       auth: true,
       detail: { summary: "A conversation's messages, oldest first" },
     })

@@ -12,6 +12,12 @@
 // name exists without overwrite, 400 for a bad body; DELETE answers 204 (unknown names too); GET the
 // job, or 500. At dueTime (never before) it calls POST /job/<name> with the raw data as JSON; 2xx and
 // 404 are done, anything else is retried per the failure policy (default 3 tries, 1 s apart).
+//
+// Secrets: GET /v1.0/secrets/<store>/<name> answers 200 with the secret's whole key → value map, 401
+// ERR_SECRET_STORE_NOT_FOUND for an unknown store, 403 ERR_SECRET_PERMISSION_DENIED when the store's
+// allowedSecrets scoping leaves the name out, 500 ERR_SECRET_GET for an unknown secret. Health as the
+// real sidecar: /v1.0/healthz/outbound is 204 once components are ready; /v1.0/healthz stays 500 until
+// the app has answered GET /dapr/subscribe (so an app that waits on it before listening never starts).
 import type { Server } from 'bun'
 import type { Database } from '../../src/db/client'
 import { loadEnv } from '../../src/env'
@@ -82,6 +88,12 @@ export interface SidecarOptions {
   maxAttempts?: number
   retryDelayMs?: number
   port?: number
+  /** Secret stores: store → secret name → key → value. */
+  secretStores?: Record<string, Record<string, Record<string, string>>>
+  /** The secret store component's allowedSecrets scoping (all names when unset). */
+  allowedSecrets?: string[]
+  /** Components (and so /v1.0/healthz/outbound) become ready this long after listen(). */
+  componentsReadyAfterMs?: number
 }
 
 export class DaprSidecarDouble {
@@ -98,17 +110,34 @@ export class DaprSidecarDouble {
   readonly jobCalls: JobCall[] = []
   readonly firings: JobFiring[] = []
   readonly jobs = new Map<string, Job>()
+  /** Every request the app made to the sidecar, as "METHOD /path". */
+  readonly requests: string[] = []
+  private componentsReadyAt = 0
+  private appReady = false
   private readonly jobTimers = new Map<string, ReturnType<typeof setTimeout>>()
 
   constructor(private readonly options: SidecarOptions) {}
 
   /** Starts listening (again, on the same port after a stop) and reads the app's subscriptions. */
   async start(): Promise<void> {
-    this.server = Bun.serve({ port: this.port || this.options.port || 0, hostname: '127.0.0.1', fetch: (req) => this.handle(req) })
-    this.port = this.server.port!
+    if (!this.server) this.listen()
     const res = await fetch(`${this.options.appUrl}/dapr/subscribe`, { headers: this.appHeaders({}) })
     if (!res.ok) throw new Error(`GET /dapr/subscribe answered ${res.status}`)
     this.subscriptions = (await res.json()) as Subscription[]
+    this.appReady = true
+  }
+
+  /** Listens without reaching the app yet, as a sidecar does while the app is still starting. */
+  listen(): void {
+    this.server = Bun.serve({ port: this.port || this.options.port || 0, hostname: '127.0.0.1', fetch: (req) => this.handle(req) })
+    this.port = this.server.port!
+    this.componentsReadyAt = Date.now() + (this.options.componentsReadyAfterMs ?? 0)
+  }
+
+  /** Changes a secret's value in the store (a rotation). */
+  setSecret(store: string, name: string, key: string, value: string): void {
+    const stores = (this.options.secretStores ??= {})
+    ;((stores[store] ??= {})[name] ??= {})[key] = value
   }
 
   /** An outage: connections are refused until start() again. Deliveries already queued still finish. */
@@ -134,13 +163,28 @@ export class DaprSidecarDouble {
     this.route(topic, event, partitionKey)
   }
 
+  private handleSecret(store: string, name: string): Response {
+    const secrets = this.options.secretStores?.[store]
+    if (!secrets) return Response.json({ errorCode: 'ERR_SECRET_STORE_NOT_FOUND', message: `failed finding secret store with key ${store}` }, { status: 401 })
+    if (this.options.allowedSecrets && !this.options.allowedSecrets.includes(name)) {
+      return Response.json({ errorCode: 'ERR_SECRET_PERMISSION_DENIED', message: `access denied by policy to get "${name}" from "${store}"` }, { status: 403 })
+    }
+    const values = secrets[name]
+    if (!values) return Response.json({ errorCode: 'ERR_SECRET_GET', message: `failed getting secret with key ${name} from secret store ${store}: secrets "${name}" not found` }, { status: 500 })
+    return Response.json(values)
+  }
+
   private appHeaders(extra: Record<string, string>): Record<string, string> {
     return { ...extra, ...(this.options.appApiToken ? { 'dapr-api-token': this.options.appApiToken } : {}) }
   }
 
   private async handle(req: Request): Promise<Response> {
     const url = new URL(req.url)
-    if (req.method === 'GET' && (url.pathname === '/v1.0/healthz' || url.pathname === '/v1.0/healthz/outbound')) return new Response(null, { status: 204 })
+    this.requests.push(`${req.method} ${url.pathname}`)
+    if (req.method === 'GET' && url.pathname === '/v1.0/healthz/outbound') return new Response(null, { status: Date.now() >= this.componentsReadyAt ? 204 : 500 })
+    if (req.method === 'GET' && url.pathname === '/v1.0/healthz') return new Response(null, { status: this.appReady ? 204 : 500 })
+    const secret = /^\/v1\.0\/secrets\/([^/]+)\/([^/]+)$/.exec(url.pathname)
+    if (req.method === 'GET' && secret) return this.handleSecret(decodeURIComponent(secret[1]!), decodeURIComponent(secret[2]!))
     if (req.method === 'GET' && url.pathname === '/v1.0/metadata') {
       return Response.json({ id: 'todo-chatbot', runtimeVersion: '1.17.0-double', components: (this.options.pubsubs ?? ['pubsub-kafka']).map((name) => ({ name, type: 'pubsub.kafka', version: 'v1' })) })
     }

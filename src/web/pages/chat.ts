@@ -20,6 +20,8 @@ const field = (form: Form, name: string) => {
 export const chatPages = (deps: AppDeps, limit = chatLimit(deps)) => {
   const cd = chatDeps(deps)
   const agent = cd.model ? ('model' as const) : ('offline' as const)
+  // The model key can rotate (POST /admin/reload-secrets): read the model settings per message.
+  const current = () => chatDeps(deps)
   return new Elysia({ name: 'chat-pages', seed: seedOf(deps), detail: { hide: true } })
     .use(webSession(deps))
     .get(
@@ -42,7 +44,7 @@ export const chatPages = (deps: AppDeps, limit = chatLimit(deps)) => {
         const form = body as Form
         try {
           takeChatCall(limit, user.id)
-          const answer = await chat(cd, user, { message: field(form, 'message'), conversation_id: field(form, 'conversation_id') })
+          const answer = await chat(current(), user, { message: field(form, 'message'), conversation_id: field(form, 'conversation_id') })
           return redirect(request, `/chat?c=${answer.conversation_id}`)
         } catch (error) {
           if (!(error instanceof AppError) || error.status === 404) throw error
@@ -65,7 +67,7 @@ export const chatPages = (deps: AppDeps, limit = chatLimit(deps)) => {
           async start(controller) {
             const send = (obj: unknown) => controller.enqueue(encoder.encode(JSON.stringify(obj) + '\n'))
             try {
-              const answer = await chat(cd, user, { message: field(form, 'message'), conversation_id: field(form, 'conversation_id') }, (delta) => send({ delta }))
+              const answer = await chat(current(), user, { message: field(form, 'message'), conversation_id: field(form, 'conversation_id') }, (delta) => send({ delta }))
               send({ done: { conversation_id: answer.conversation_id, reply: answer.reply, changed: answer.tool_calls.filter((c) => c.ok && c.name !== 'list_tasks' && c.name !== 'get_task' && c.name !== 'list_reminders').map((c) => c.name) } })
             } catch (error) {
               send({ error: error instanceof AppError ? error.message : 'Something went wrong; try again.' })

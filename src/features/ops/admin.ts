@@ -1,0 +1,28 @@
+// POST /admin/reload-secrets: re-reads the secrets that can change without a rollout (the model key), as an admin, audited in the log.
+import { Elysia } from 'elysia'
+import { seedOf, type AppDeps } from '../../context'
+import { ROTATABLE_SECRETS, secretStoreConfig } from '../../env'
+import { AppError } from '../../lib/errors'
+import { readSecrets } from '../../lib/secret-store'
+import { authGuard } from '../auth/guard'
+
+export const adminRoutes = (deps: AppDeps, source: Record<string, string | undefined> = process.env) =>
+  new Elysia({ name: 'admin-routes', seed: seedOf(deps), detail: { tags: ['Operations'] } }).use(authGuard(deps)).post(
+    '/admin/reload-secrets',
+    async ({ user }) => {
+      if (!deps.env.adminEmails.includes(user.email.toLowerCase())) throw new AppError('forbidden', 'Only an admin (ADMIN_EMAILS) may reload secrets')
+      const config = secretStoreConfig(source)
+      if (!config) throw new AppError('conflict', 'No secret store is configured (SECRET_STORE): secrets come from the environment and change with a rollout')
+      // A value set in the environment wins over the store, now as at start.
+      const fromStore = ROTATABLE_SECRETS.filter((s) => !source[s]?.trim())
+      const found = await readSecrets(config, fromStore)
+      const changed: string[] = []
+      if (found.OPENAI_API_KEY !== undefined && found.OPENAI_API_KEY !== deps.env.openaiApiKey) {
+        deps.env.openaiApiKey = found.OPENAI_API_KEY
+        changed.push('OPENAI_API_KEY')
+      }
+      deps.log.info('admin action', { action: 'reload-secrets', admin_user_id: user.id, changed })
+      return { reloaded: fromStore, changed }
+    },
+    { auth: true, detail: { summary: 'Re-read the model key from the secret store (admins only)' } },
+  )
