@@ -1,6 +1,7 @@
 // Secrets through the Dapr secret store, against a faithful double of the sidecar's secrets and health
 // endpoints (shared/DAPR.md): the real server process starts, reads its secrets and rotates the model key.
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
+import postgres from 'postgres'
 import { secretStoreConfig } from '../src/env'
 import { withSecretStore } from '../src/lib/secret-store'
 import { adminUrl, createScratchDatabase } from './helpers/db'
@@ -79,7 +80,11 @@ describe('secrets from a Dapr secret store (sidecar double)', () => {
       expect((await say(someone)).status).toBe(200)
       expect(model.requests.at(-1)!.authorization).toBe('Bearer sk-second-9876543210')
 
-      // The reload is in the log as an admin action; no line names a secret value.
+      // The reload is in the admin audit trail and the log; neither holds a secret value.
+      const sql = postgres(database.url, { max: 1 })
+      const trail = await sql`select email, action, detail from admin_actions`
+      await sql.end()
+      expect(trail.map((r) => ({ ...r }))).toEqual([{ email: 'boss@example.com', action: 'reload-secrets', detail: { reloaded: ['OPENAI_API_KEY'], changed: ['OPENAI_API_KEY'] } }])
       const action = server.lines.find((l) => l.msg === 'admin action')
       expect(action).toMatchObject({ action: 'reload-secrets', changed: ['OPENAI_API_KEY'] })
       const logged = server.lines.map((l) => JSON.stringify(l)).join('\n')

@@ -1,10 +1,13 @@
-// POST /admin/reload-secrets: re-reads the secrets that can change without a rollout (the model key), as an admin, audited in the log.
+// POST /admin/reload-secrets: re-reads the secrets that can change without a rollout (the model key), as an admin,
+// recorded in the admin audit trail (admin_actions) and the log.
 import { Elysia } from 'elysia'
 import { seedOf, type AppDeps } from '../../context'
 import { ROTATABLE_SECRETS, secretStoreConfig } from '../../env'
 import { AppError } from '../../lib/errors'
 import { readSecrets } from '../../lib/secret-store'
+import { newId } from '../../lib/secrets'
 import { authGuard } from '../auth/guard'
+import { adminActions } from './schema'
 
 export const adminRoutes = (deps: AppDeps, source: Record<string, string | undefined> = process.env) =>
   new Elysia({ name: 'admin-routes', seed: seedOf(deps), detail: { tags: ['Operations'] } }).use(authGuard(deps)).post(
@@ -21,6 +24,7 @@ export const adminRoutes = (deps: AppDeps, source: Record<string, string | undef
         deps.env.openaiApiKey = found.OPENAI_API_KEY
         changed.push('OPENAI_API_KEY')
       }
+      await deps.database.db.insert(adminActions).values({ id: newId(), userId: user.id, email: user.email, action: 'reload-secrets', detail: { reloaded: fromStore, changed } })
       deps.log.info('admin action', { action: 'reload-secrets', admin_user_id: user.id, changed })
       return { reloaded: fromStore, changed }
     },
