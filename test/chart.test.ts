@@ -23,7 +23,7 @@ if (!helm || !kubeconform) {
   console.warn('chart tests not run: helm and kubeconform are not installed (go install helm.sh/helm/v3/cmd/helm@v3.21.0, github.com/yannh/kubeconform/cmd/kubeconform)')
 }
 
-type K8sObject = { apiVersion: string; kind: string; metadata: { name: string; annotations?: Record<string, string> }; spec?: any; data?: Record<string, string>; stringData?: Record<string, string>; scopes?: string[] }
+type K8sObject = { apiVersion: string; kind: string; metadata: { name: string; annotations?: Record<string, string> }; spec?: any; data?: Record<string, string>; stringData?: Record<string, string>; scopes?: string[]; roleRef?: unknown; subjects?: unknown[] }
 
 function run(args: string[]): { code: number; out: string; err: string } {
   const p = Bun.spawnSync(args, { stdout: 'pipe', stderr: 'pipe' })
@@ -205,7 +205,32 @@ describe.if(Boolean(helm && kubeconform))('the Helm chart', () => {
 
   test('RBAC lets the app read only its own Secret', () => {
     const { objects } = render('values-production.yaml')
-    const role = objects.find((o) => o.kind === 'Role')! as unknown as { rules: Array<Record<string, string[]>> }
+    const role = objects.find((o) => o.kind === 'Role')! as unknown as { metadata: { name: string }; rules: Array<Record<string, string[]>> }
     expect(role.rules).toEqual([{ apiGroups: [''], resources: ['secrets'], resourceNames: ['todo-chatbot-secrets'], verbs: ['get'] }])
+    // Bound to the service account the pods run as, and to nothing else.
+    const binding = objects.find((o) => o.kind === 'RoleBinding')!
+    const pod = objects.find((o) => o.kind === 'Deployment')!.spec.template.spec
+    expect(binding.roleRef).toEqual({ apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: role.metadata.name })
+    expect(binding.subjects).toEqual([{ kind: 'ServiceAccount', name: pod.serviceAccountName, namespace: expect.any(String) }])
+    expect(objects.filter((o) => o.kind === 'ClusterRole' || o.kind === 'ClusterRoleBinding')).toEqual([])
+  })
+
+  test('production reads its secrets through the Kubernetes secret store, scoped to the app; the migration job keeps the environment', () => {
+    const { objects } = render('values-production.yaml')
+    const store = objects.find((o) => o.kind === 'Component' && o.spec.type === 'secretstores.kubernetes')!
+    const deployment = objects.find((o) => o.kind === 'Deployment')!
+    const appId = deployment.spec.template.metadata.annotations['dapr.io/app-id']
+    expect(store.scopes).toEqual([appId])
+    const env = (container: { env: Array<{ name: string; value?: string; valueFrom?: unknown }> }) => Object.fromEntries(container.env.map((e) => [e.name, e.value ?? e.valueFrom]))
+    const app = env(deployment.spec.template.spec.containers[0])
+    expect(app).toMatchObject({ SECRET_STORE: store.metadata.name, SECRET_STORE_SECRET: 'todo-chatbot-secrets', SECRET_MAP: 'APP_API_TOKEN=todo-chatbot-secrets:token' })
+    // No secret sits in the app container's environment.
+    for (const name of ['DATABASE_URL', 'OPENAI_API_KEY', 'APP_API_TOKEN', 'DAPR_API_TOKEN']) expect(app[name]).toBeUndefined()
+    const job = objects.find((o) => o.kind === 'Job')!
+    expect(env(job.spec.template.spec.containers[0]).DATABASE_URL).toEqual({ secretKeyRef: { name: 'todo-chatbot-secrets', key: 'DATABASE_URL' } })
+    // Locally the environment stays the source.
+    const local = env(render('values-local.yaml').objects.find((o) => o.kind === 'Deployment')!.spec.template.spec.containers[0])
+    expect(local.SECRET_STORE).toBeUndefined()
+    expect(local.DATABASE_URL).toBeDefined()
   })
 })

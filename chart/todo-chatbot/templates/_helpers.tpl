@@ -75,3 +75,24 @@ app.kubernetes.io/instance: {{ .Release.Name }}
       key: {{ .Values.dapr.appApiTokenSecretKey }}
 {{- end }}
 {{- end -}}
+
+{{/* The app container's environment: with the secret store in use, the secrets are read through the
+sidecar (SECRET_STORE) instead of sitting in the environment; otherwise as todo-chatbot.env. */}}
+{{- define "todo-chatbot.appEnv" -}}
+{{- if and .Values.dapr.enabled .Values.dapr.secretStore.useForApp -}}
+- name: PORT
+  value: {{ .Values.containerPort | quote }}
+- name: DATA_DIR
+  value: /tmp/data
+- name: SECRET_STORE
+  value: {{ .Values.dapr.secretStore.name | quote }}
+- name: SECRET_STORE_SECRET
+  value: {{ include "todo-chatbot.secretName" . | quote }}
+{{- if .Values.dapr.appApiTokenSecretKey }}
+- name: SECRET_MAP
+  value: {{ printf "APP_API_TOKEN=%s:%s" (include "todo-chatbot.secretName" .) .Values.dapr.appApiTokenSecretKey | quote }}
+{{- end }}
+{{- else -}}
+{{ include "todo-chatbot.env" . }}
+{{- end -}}
+{{- end -}}
