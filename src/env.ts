@@ -47,8 +47,11 @@ export interface Env {
   adminEmails: string[]
 }
 
-/** Settings that may come from a Dapr secret store instead of the environment. */
-export const SECRET_SETTINGS = ['DATABASE_URL', 'OPENAI_API_KEY', 'APP_API_TOKEN', 'DAPR_API_TOKEN'] as const
+/**
+ * Settings that may come from a Dapr secret store instead of the environment. Not DAPR_API_TOKEN: the
+ * sidecar needs it to answer the secrets call itself, so it stays in the environment (Dapr's injector sets it).
+ */
+export const SECRET_SETTINGS = ['DATABASE_URL', 'OPENAI_API_KEY', 'APP_API_TOKEN'] as const
 export type SecretSetting = (typeof SECRET_SETTINGS)[number]
 /** Secrets that a running app re-reads on POST /admin/reload-secrets; the others need a rollout. */
 export const ROTATABLE_SECRETS: SecretSetting[] = ['OPENAI_API_KEY']

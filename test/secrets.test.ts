@@ -104,7 +104,7 @@ describe('secrets from a Dapr secret store (sidecar double)', () => {
       expect(merged.OPENAI_API_KEY).toBe('sk-from-store')
       // With every secret set in the environment, the store is never asked.
       const before = double.requests.length
-      const all = { ...podEnv(double), DATABASE_URL: database.url, OPENAI_API_KEY: 'sk-env', APP_API_TOKEN: 'a', DAPR_API_TOKEN: 'b' }
+      const all = { ...podEnv(double), DATABASE_URL: database.url, OPENAI_API_KEY: 'sk-env', APP_API_TOKEN: 'a' }
       expect(await withSecretStore(all, config, ['DATABASE_URL'])).toEqual(all)
       expect(double.requests.length).toBe(before)
     } finally {
