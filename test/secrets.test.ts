@@ -80,6 +80,16 @@ describe('secrets from a Dapr secret store (sidecar double)', () => {
       expect((await say(someone)).status).toBe(200)
       expect(model.requests.at(-1)!.authorization).toBe('Bearer sk-second-9876543210')
 
+      // A store that cannot be read answers 503 naming the setting, and the running key stays.
+      await double.stop()
+      const down = await reload(admin)
+      expect(down.status).toBe(503)
+      expect(((await down.json()) as { error: { message: string } }).error.message).toContain('OPENAI_API_KEY')
+      double.listen()
+      model.play({ content: 'Still here.' })
+      expect((await say(someone)).status).toBe(200)
+      expect(model.requests.at(-1)!.authorization).toBe('Bearer sk-second-9876543210')
+
       // The reload is in the admin audit trail and the log; neither holds a secret value.
       const sql = postgres(database.url, { max: 1 })
       const trail = await sql`select email, action, detail from admin_actions`

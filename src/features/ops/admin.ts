@@ -18,7 +18,10 @@ export const adminRoutes = (deps: AppDeps, source: Record<string, string | undef
       if (!config) throw new AppError('conflict', 'No secret store is configured (SECRET_STORE): secrets come from the environment and change with a rollout')
       // A value set in the environment wins over the store, now as at start.
       const fromStore = ROTATABLE_SECRETS.filter((s) => !source[s]?.trim())
-      const found = await readSecrets(config, fromStore)
+      // The store being unreachable or refusing is the sidecar's state, not the caller's input: 503, the running key kept.
+      const found = await readSecrets(config, fromStore).catch((error: unknown) => {
+        throw new AppError('unavailable', error instanceof Error ? error.message : 'The secret store could not be read')
+      })
       const changed: string[] = []
       if (found.OPENAI_API_KEY !== undefined && found.OPENAI_API_KEY !== deps.env.openaiApiKey) {
         deps.env.openaiApiKey = found.OPENAI_API_KEY
