@@ -8,7 +8,7 @@ import { calendarRoutes } from './features/calendar/routes'
 import { auditConsumer } from './features/audit/service'
 import { authRoutes } from './features/auth/routes'
 import { adminRoutes } from './features/ops/admin'
-import { metricsRoutes } from './features/ops/metrics'
+import { createMetrics, metricsRoutes } from './features/ops/metrics'
 import { opsRoutes, type Readiness } from './features/ops/routes'
 import { reminderDeliveryConsumer, reminderFollowConsumer, reminderJobsConsumer } from './features/reminders/consumers'
 import { jobCallbackRoutes, reminderRoutes } from './features/reminders/routes'
@@ -35,11 +35,12 @@ const NO_SCHEDULER: ReminderScheduler = { kind: 'local', schedule: async () => {
 
 /** Builds the app. `readiness.draining` turns /readyz to 503 during shutdown. */
 export function createApp(deps: AppDeps, readiness: Readiness = { draining: false }) {
+  const metrics = createMetrics(deps)
   return new Elysia({ normalize: false, serve: { maxRequestBodySize: BODY_LIMIT + 64 * 1024 } })
-    .use(httpEdge({ log: deps.log, htmlError, headers: SECURITY_HEADERS }))
+    .use(httpEdge({ log: deps.log, htmlError, headers: SECURITY_HEADERS, onRequestDone: metrics.observeRequest }))
     .use(openapiDocs(pkg.version))
     .use(opsRoutes(deps, readiness))
-    .use(metricsRoutes(deps))
+    .use(metricsRoutes(deps, metrics))
     .use(adminRoutes(deps))
     .use(assetRoutes())
     .use(authRoutes(deps))

@@ -75,6 +75,8 @@ export interface HttpOptions {
   htmlError?: (request: Request, failure: AppError) => Response | undefined
   /** Headers every answer carries. */
   headers?: Record<string, string>
+  /** Told of each finished request: the route template (never a raw path), status and duration. */
+  onRequestDone?: (request: { method: string; route: string; status: number; seconds: number }) => void
 }
 
 /**
@@ -82,7 +84,7 @@ export interface HttpOptions {
  * JSON bodies (also `application/cloudevents+json`) under the 1 MB limit, renders every error as
  * `{ error: { code, message, field } }`, and logs each request once with route, status and duration.
  */
-export function httpEdge({ log, htmlError, headers = {} }: HttpOptions) {
+export function httpEdge({ log, htmlError, headers = {}, onRequestDone }: HttpOptions) {
   return new Elysia({ name: 'http-edge' })
     .onRequest(({ request, set }) => {
       const incoming = request.headers.get('x-request-id')
@@ -132,11 +134,14 @@ export function httpEdge({ log, htmlError, headers = {} }: HttpOptions) {
       const state = states.get(request)
       if (!state) return
       const status = typeof set.status === 'number' ? set.status : 200
+      const ms = performance.now() - state.start
+      // Unmatched paths share one label, so a scan of random URLs cannot grow the metrics.
+      onRequestDone?.({ method: request.method, route: route || '(unmatched)', status, seconds: ms / 1000 })
       const fields = {
         method: request.method,
         route: route || new URL(request.url).pathname,
         status,
-        duration_ms: Math.round((performance.now() - state.start) * 100) / 100,
+        duration_ms: Math.round(ms * 100) / 100,
         ...(state.userId ? { user_id: state.userId } : {}),
       }
       if (status >= 500) state.log.error('request', fields)

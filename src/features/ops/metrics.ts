@@ -1,6 +1,7 @@
-// GET /metrics in the Prometheus text format (prom-client): for now the outbox backlog; more come with observability.
+// GET /metrics in the Prometheus text format (prom-client): HTTP requests by route template and status with
+// latency, and the outbox backlog. Labels stay bounded: route templates, never raw paths or user ids.
 import { Elysia } from 'elysia'
-import { Gauge, Registry } from 'prom-client'
+import { Counter, Gauge, Histogram, Registry } from 'prom-client'
 import { seedOf, type AppDeps } from '../../context'
 import { outboxBacklog } from '../../events/relay'
 
@@ -25,11 +26,29 @@ export function createMetrics(deps: AppDeps) {
       this.set((await backlog()).oldestAgeSeconds)
     },
   })
-  return registry
+  const requests = new Counter({
+    name: 'todo_http_requests_total',
+    help: 'HTTP requests answered, by method, route template and status.',
+    labelNames: ['method', 'route', 'status'] as const,
+    registers: [registry],
+  })
+  const duration = new Histogram({
+    name: 'todo_http_request_duration_seconds',
+    help: 'HTTP request latency, by method and route template.',
+    labelNames: ['method', 'route'] as const,
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+    registers: [registry],
+  })
+  const observeRequest = ({ method, route, status, seconds }: { method: string; route: string; status: number; seconds: number }) => {
+    requests.inc({ method, route, status: String(status) })
+    duration.observe({ method, route }, seconds)
+  }
+  return { registry, observeRequest }
 }
 
-export const metricsRoutes = (deps: AppDeps) => {
-  const registry = createMetrics(deps)
+export type Metrics = ReturnType<typeof createMetrics>
+
+export const metricsRoutes = (deps: AppDeps, { registry }: Metrics) => {
   return new Elysia({ name: 'metrics-routes', seed: seedOf(deps), detail: { tags: ['Operations'] } }).get(
     '/metrics',
     async () => new Response(await registry.metrics(), { headers: { 'content-type': registry.contentType } }),
