@@ -49,13 +49,14 @@ export function createApp(deps: AppDeps, readiness: Readiness = { draining: fals
     .use(reminderRoutes(deps))
     .use(jobCallbackRoutes(deps))
     .use(calendarRoutes(deps))
-    .use(mcpRoutes(deps))
+    .use(mcpRoutes(deps, metrics.observeToolCall))
     .use(chatRoutes(deps))
     .use(
       eventRoutes(deps, {
         pubsubName: deps.env.pubsubName,
         appApiToken: deps.env.appApiToken,
         consumers: [auditConsumer, recurrenceConsumer, reminderFollowConsumer, reminderJobsConsumer(deps.scheduler ?? NO_SCHEDULER), reminderDeliveryConsumer],
+        onDelivery: metrics.observeDelivery,
       }),
     )
     .use(accountPages(deps))

@@ -1,10 +1,12 @@
 // GET /metrics after a scripted workload: the counters match the work done.
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
+import { Client } from '@modelcontextprotocol/sdk/client/index.js'
+import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js'
 import { testApp, type TestApp } from './helpers/app'
 
 let t: TestApp
 beforeAll(async () => {
-  t = await testApp()
+  t = await testApp({ events: true })
 })
 afterAll(() => t.dispose())
 
@@ -65,5 +67,45 @@ describe('GET /metrics', () => {
     const labels = after.samples.flatMap((m) => Object.values(m.labels))
     for (const id of ids) expect(labels.join('\n')).not.toContain(id)
     expect(labels.some((l) => l.startsWith('/no/such'))).toBe(false)
+  })
+
+  test('event deliveries are counted by topic and answer (SUCCESS, DROP)', async () => {
+    const { token } = await t.signUp()
+    const before = await scrape()
+    const task = await t.call('POST', '/api/v1/tasks', { token, body: { title: 'counted' } })
+    await t.call('POST', `/api/v1/tasks/${task.body.id}/complete`, { token })
+    await t.call('PATCH', `/api/v1/tasks/${task.body.id}`, { token, body: { priority: 'high' } })
+    await t.drain()
+    // A malformed event is dropped, as Dapr is told.
+    expect((await t.call('POST', '/events/task-events', { body: { not: 'a cloud event' } })).body).toEqual({ status: 'DROP' })
+    const after = await scrape()
+    const delta = (labels: Record<string, string>) => value(after, 'todo_event_deliveries_total', labels) - value(before, 'todo_event_deliveries_total', labels)
+    // task.created and task.completed on todo.task-events, task.updated on todo.task-updates.
+    expect(delta({ topic: 'todo.task-events', status: 'SUCCESS' })).toBe(2)
+    expect(delta({ topic: 'todo.task-updates', status: 'SUCCESS' })).toBe(1)
+    expect(delta({ topic: 'todo.task-events', status: 'DROP' })).toBe(1)
+    expect(delta({ topic: 'todo.task-events', status: 'RETRY' })).toBe(0)
+  })
+
+  test('MCP tool calls are counted by tool and outcome (the real MCP client)', async () => {
+    const { token } = await t.signUp()
+    const before = await scrape()
+    const client = new Client({ name: 'metrics-test', version: '1.0.0' })
+    await client.connect(
+      new StreamableHTTPClientTransport(new URL('http://localhost/mcp'), {
+        requestInit: { headers: { authorization: `Bearer ${token}` } },
+        fetch: (input, init) => t.app.handle(new Request(input, init)),
+      }),
+    )
+    await client.callTool({ name: 'add_task', arguments: { title: 'from mcp' } })
+    await client.callTool({ name: 'add_task', arguments: { title: 'again' } })
+    const refused = await client.callTool({ name: 'complete_task', arguments: { task_id: crypto.randomUUID() } })
+    expect(refused.isError).toBe(true)
+    await client.close()
+    const after = await scrape()
+    const delta = (labels: Record<string, string>) => value(after, 'todo_mcp_tool_calls_total', labels) - value(before, 'todo_mcp_tool_calls_total', labels)
+    expect(delta({ tool: 'add_task', outcome: 'ok' })).toBe(2)
+    expect(delta({ tool: 'complete_task', outcome: 'error' })).toBe(1)
+    expect(delta({ tool: 'complete_task', outcome: 'ok' })).toBe(0)
   })
 })

@@ -12,6 +12,8 @@ export interface EventRouteOptions {
   /** When set, every call must carry it as `dapr-api-token` (the sidecar sends APP_API_TOKEN so). */
   appApiToken?: string
   consumers: Consumer[]
+  /** Told of each delivery's answer, per topic. */
+  onDelivery?: (topic: string, status: 'SUCCESS' | 'RETRY' | 'DROP') => void
 }
 
 /** The subscriptions the app declares: each topic with its dead-letter topic, and the dead-letter topics themselves. */
@@ -67,13 +69,16 @@ export const eventRoutes = (deps: AppDeps, options: EventRouteOptions) => {
         if (!event) {
           const id = typeof body === 'object' && body !== null ? (body as { id?: unknown }).id : undefined
           deps.log.warn('malformed event dropped', { event_id: typeof id === 'string' ? id.slice(0, 200) : null, topic })
+          options.onDelivery?.(topic, 'DROP')
           return DROP
         }
         const consumers = options.consumers.filter((c) => c.topics.includes(topic))
         try {
           for (const consumer of consumers) await consumeOnce(db, consumer, event, clock())
+          options.onDelivery?.(topic, 'SUCCESS')
           return SUCCESS
         } catch (error) {
+          options.onDelivery?.(topic, 'RETRY')
           if (isConnectionError(error)) {
             deps.log.warn('event will be retried: database unavailable', { event_id: event.id, topic })
             return RETRY

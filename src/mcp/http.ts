@@ -6,7 +6,7 @@ import { bearerToken } from '../features/auth/guard'
 import { resolveToken } from '../features/auth/service'
 import { noteUser } from '../lib/http'
 import { MemoryRateLimit } from '../lib/memory-rate-limit'
-import { createMcpServer } from './server'
+import { createMcpServer, type CallOutcome } from './server'
 
 const UNAUTHORIZED = (message: string) =>
   new Response(JSON.stringify({ jsonrpc: '2.0', error: { code: -32001, message }, id: null }), {
@@ -14,7 +14,11 @@ const UNAUTHORIZED = (message: string) =>
     headers: { 'content-type': 'application/json', 'www-authenticate': 'Bearer realm="todo-chatbot", error="invalid_token"' },
   })
 
-export const mcpRoutes = (deps: AppDeps, limit = new MemoryRateLimit({ max: deps.env.mcpCallsPerMinute, windowMs: 60_000 })) => {
+export const mcpRoutes = (
+  deps: AppDeps,
+  onCall?: (tool: string, outcome: CallOutcome) => void,
+  limit = new MemoryRateLimit({ max: deps.env.mcpCallsPerMinute, windowMs: 60_000 }),
+) => {
   const clock = deps.clock ?? (() => new Date())
   const handle = async ({ request, body }: { request: Request; body: unknown }) => {
     const token = bearerToken(request)
@@ -29,7 +33,7 @@ export const mcpRoutes = (deps: AppDeps, limit = new MemoryRateLimit({ max: deps
         headers: { 'content-type': 'application/json', 'retry-after': String(wait) },
       })
     }
-    const server = createMcpServer({ db: deps.database.db, clock, user }, (tool, error) => deps.log.error('mcp tool failed', { tool, error: error as Error }))
+    const server = createMcpServer({ db: deps.database.db, clock, user }, (tool, error) => deps.log.error('mcp tool failed', { tool, error: error as Error }), onCall)
     const transport = new WebStandardStreamableHTTPServerTransport({ sessionIdGenerator: undefined, enableJsonResponse: true })
     await server.connect(transport)
     try {

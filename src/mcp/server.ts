@@ -37,7 +37,14 @@ export async function runTool(def: ToolDef, ctx: ToolContext, args: unknown): Pr
 }
 
 /** A server for one authenticated user (stateless HTTP builds one per request; stdio one per process). */
-export function createMcpServer(ctx: ToolContext, onUnexpected: (tool: string, error: unknown) => void): McpServer {
+/** How a tool call ended: ok, a refusal the caller can fix (isError), or an unexpected failure. */
+export type CallOutcome = 'ok' | 'error' | 'failed'
+
+export function createMcpServer(
+  ctx: ToolContext,
+  onUnexpected: (tool: string, error: unknown) => void,
+  onCall: (tool: string, outcome: CallOutcome) => void = () => {},
+): McpServer {
   const server = new McpServer(
     { name: 'todo-chatbot', version: pkg.version },
     { instructions: `Manage the user's tasks and reminders. The user's time zone is ${ctx.user.timezone}; dates without an offset are read in it.` },
@@ -56,12 +63,14 @@ export function createMcpServer(ctx: ToolContext, onUnexpected: (tool: string, e
       async (args: unknown) => {
         try {
           const outcome = await runTool(def, ctx, args)
+          onCall(def.name, outcome.ok ? 'ok' : 'error')
           // Errors carry no structuredContent: it would have to match the output schema.
           return outcome.ok
             ? { content: [{ type: 'text' as const, text: outcome.text }], structuredContent: outcome.result }
             : { content: [{ type: 'text' as const, text: outcome.text }], isError: true }
         } catch (error) {
           onUnexpected(def.name, error)
+          onCall(def.name, 'failed')
           return { content: [{ type: 'text' as const, text: `${def.name} failed unexpectedly; try again later.` }], isError: true }
         }
       },

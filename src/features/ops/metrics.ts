@@ -1,5 +1,5 @@
 // GET /metrics in the Prometheus text format (prom-client): HTTP requests by route template and status with
-// latency, and the outbox backlog. Labels stay bounded: route templates, never raw paths or user ids.
+// latency, event deliveries by topic and answer, MCP tool calls by tool and outcome, and the outbox backlog. Labels stay bounded: route templates, never raw paths or user ids.
 import { Elysia } from 'elysia'
 import { Counter, Gauge, Histogram, Registry } from 'prom-client'
 import { seedOf, type AppDeps } from '../../context'
@@ -43,7 +43,24 @@ export function createMetrics(deps: AppDeps) {
     requests.inc({ method, route, status: String(status) })
     duration.observe({ method, route }, seconds)
   }
-  return { registry, observeRequest }
+  const deliveries = new Counter({
+    name: 'todo_event_deliveries_total',
+    help: 'Events delivered to this app, by topic and the answer given (SUCCESS, RETRY, DROP).',
+    labelNames: ['topic', 'status'] as const,
+    registers: [registry],
+  })
+  const toolCalls = new Counter({
+    name: 'todo_mcp_tool_calls_total',
+    help: 'MCP tool calls, by tool and outcome (ok, error: refused with a reason, failed: unexpected).',
+    labelNames: ['tool', 'outcome'] as const,
+    registers: [registry],
+  })
+  return {
+    registry,
+    observeRequest,
+    observeDelivery: (topic: string, status: string) => deliveries.inc({ topic, status }),
+    observeToolCall: (tool: string, outcome: string) => toolCalls.inc({ tool, outcome }),
+  }
 }
 
 export type Metrics = ReturnType<typeof createMetrics>
