@@ -6,9 +6,9 @@ import { loadEnv } from '../src/env'
 import type { EventRuntime } from '../src/events/runtime'
 import { daprJobsScheduler, JOB_FAILURE_POLICY } from '../src/features/reminders/scheduler'
 import { createLogger } from '../src/lib/log'
-import { DaprSidecarDouble, startDaprEvents } from './helpers/dapr-sidecar'
+import { DaprSidecarDouble, settle as settleEvents, startDaprEvents } from './helpers/dapr-sidecar'
 import { rows, testDatabase, type TestDatabase } from './helpers/db'
-import { signUpOverHttp } from './helpers/server'
+import { bearerApi, signUpOverHttp } from './helpers/server'
 
 let storage: TestDatabase
 let server: { url: string; stop(): Promise<void> }
@@ -16,24 +16,8 @@ let sidecar: DaprSidecarDouble
 let events: EventRuntime
 let token: string
 
-const api = async (method: string, path: string, body?: unknown) => {
-  const res = await fetch(`${server.url}${path}`, {
-    method,
-    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  })
-  return { status: res.status, body: res.status === 204 ? undefined : ((await res.json()) as any) }
-}
-/** Until the outbox is empty and the double has nothing in flight (a delivery can write new events). */
-const settle = async () => {
-  for (let i = 0; i < 100; i++) {
-    await events.relay.drain()
-    await sidecar.idle()
-    const [row] = await rows<{ n: string }>(storage.database, sql`select count(*) as n from outbox_events where published_at is null`)
-    if (Number(row!.n) === 0) return
-  }
-  throw new Error('events still pending')
-}
+const api = bearerApi(() => server.url, () => token)
+const settle = () => settleEvents(storage.database, sidecar, { relay: events.relay })
 async function eventually(check: () => boolean | Promise<boolean>, ms = 8000) {
   const deadline = Date.now() + ms
   while (!(await check())) {

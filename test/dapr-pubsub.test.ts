@@ -5,9 +5,9 @@ import { createApp } from '../src/app'
 import { loadEnv } from '../src/env'
 import type { EventRuntime } from '../src/events/runtime'
 import { createLogger } from '../src/lib/log'
-import { DaprSidecarDouble, startDaprEvents } from './helpers/dapr-sidecar'
+import { DaprSidecarDouble, settle as settleEvents, startDaprEvents } from './helpers/dapr-sidecar'
 import { rows, testDatabase, type TestDatabase } from './helpers/db'
-import { signUpOverHttp } from './helpers/server'
+import { bearerApi, signUpOverHttp } from './helpers/server'
 
 let storage: TestDatabase
 let server: { stop(): Promise<void> | void; url: string }
@@ -16,26 +16,9 @@ let events: EventRuntime
 let token: string
 const logs: Array<Record<string, unknown>> = []
 
-const api = async (method: string, path: string, body?: unknown) => {
-  const res = await fetch(`${server.url}${path}`, {
-    method,
-    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  })
-  return { status: res.status, body: res.status === 204 ? undefined : ((await res.json()) as any) }
-}
+const api = bearerApi(() => server.url, () => token)
 
-/** Waits until the outbox is empty and the double has nothing left to deliver. */
-async function settled(timeoutMs = 15_000) {
-  const deadline = Date.now() + timeoutMs
-  for (;;) {
-    const [row] = await rows<{ n: string }>(storage.database, sql`select count(*) as n from outbox_events where published_at is null`)
-    await sidecar.idle()
-    if (Number(row!.n) === 0) return
-    if (Date.now() > deadline) throw new Error(`${row!.n} events still pending`)
-    await Bun.sleep(25)
-  }
-}
+const settled = (timeoutMs?: number) => settleEvents(storage.database, sidecar, { timeoutMs })
 
 beforeAll(async () => {
   storage = await testDatabase()

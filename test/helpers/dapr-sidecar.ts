@@ -21,6 +21,7 @@
 import type { Server } from 'bun'
 import type { Database } from '../../src/db/client'
 import { loadEnv } from '../../src/env'
+import { outboxBacklog } from '../../src/events/relay'
 import { startEvents } from '../../src/events/runtime'
 import type { Logger } from '../../src/lib/log'
 
@@ -342,4 +343,20 @@ export function startDaprEvents(database: Database, log: Logger, port: number) {
       throw new Error('the Dapr bus never delivers in-process')
     },
   })
+}
+
+/**
+ * Waits until the outbox is empty and the double has nothing in flight (a delivery can write new events).
+ * With `relay`, publishes pending events now instead of waiting for its next wake-up.
+ */
+export async function settle(database: Database, sidecar: DaprSidecarDouble, options: { relay?: { drain(): Promise<void> }; timeoutMs?: number } = {}) {
+  const deadline = Date.now() + (options.timeoutMs ?? 15_000)
+  for (;;) {
+    await options.relay?.drain()
+    await sidecar.idle()
+    const { pending } = await outboxBacklog(database)
+    if (pending === 0) return
+    if (Date.now() > deadline) throw new Error(`${pending} events still pending`)
+    await Bun.sleep(25)
+  }
 }

@@ -95,3 +95,13 @@ export async function signUpOverHttp(url: string, email = `http-${crypto.randomU
   if (res.status !== 201) throw new Error(`sign-up failed: ${res.status} ${await res.text()}`)
   return ((await res.json()) as { token: string }).token
 }
+
+/** JSON calls with a bearer token against a running server; both are read at call time (set in beforeAll). */
+export const bearerApi = (url: () => string, token: () => string) => async (method: string, path: string, body?: unknown) => {
+  const res = await fetch(`${url()}${path}`, {
+    method,
+    headers: { authorization: `Bearer ${token()}`, 'content-type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  })
+  return { status: res.status, body: res.status === 204 ? undefined : ((await res.json()) as any) }
+}
