@@ -8,14 +8,17 @@ import { calendarRoutes } from './features/calendar/routes'
 import { auditConsumer } from './features/audit/service'
 import { authRoutes } from './features/auth/routes'
 import { adminRoutes } from './features/ops/admin'
-import { createMetrics, metricsRoutes } from './features/ops/metrics'
+import { metricsRoutes } from './features/ops/metrics'
 import { opsRoutes, type Readiness } from './features/ops/routes'
 import { reminderDeliveryConsumer, reminderFollowConsumer, reminderJobsConsumer } from './features/reminders/consumers'
 import { jobCallbackRoutes, reminderRoutes } from './features/reminders/routes'
+import { countedScheduler } from './features/reminders/scheduler'
 import type { ReminderScheduler } from './context'
 import { recurrenceConsumer } from './features/tasks/consumers'
 import { taskRoutes } from './features/tasks/routes'
 import { BODY_LIMIT, httpEdge } from './lib/http'
+import { createMetrics } from './lib/metrics'
+import { tracingEnabled } from './lib/tracing'
 import { mcpRoutes } from './mcp/http'
 import { chatRoutes } from './chat/routes'
 import { openapiDocs } from './openapi'
@@ -34,10 +37,11 @@ export type { AppDeps } from './context'
 const NO_SCHEDULER: ReminderScheduler = { kind: 'local', schedule: async () => {}, cancel: async () => {} }
 
 /** Builds the app. `readiness.draining` turns /readyz to 503 during shutdown. */
-export function createApp(deps: AppDeps, readiness: Readiness = { draining: false }) {
-  const metrics = createMetrics(deps)
+export function createApp(given: AppDeps, readiness: Readiness = { draining: false }) {
+  const metrics = given.metrics ?? createMetrics()
+  const deps = { ...given, metrics }
   return new Elysia({ normalize: false, serve: { maxRequestBodySize: BODY_LIMIT + 64 * 1024 } })
-    .use(httpEdge({ log: deps.log, htmlError, headers: SECURITY_HEADERS, onRequestDone: metrics.observeRequest }))
+    .use(httpEdge({ log: deps.log, htmlError, headers: SECURITY_HEADERS, onRequestDone: metrics.observeRequest, tracing: tracingEnabled() }))
     .use(openapiDocs(pkg.version))
     .use(opsRoutes(deps, readiness))
     .use(metricsRoutes(deps, metrics))
@@ -55,8 +59,9 @@ export function createApp(deps: AppDeps, readiness: Readiness = { draining: fals
       eventRoutes(deps, {
         pubsubName: deps.env.pubsubName,
         appApiToken: deps.env.appApiToken,
-        consumers: [auditConsumer, recurrenceConsumer, reminderFollowConsumer, reminderJobsConsumer(deps.scheduler ?? NO_SCHEDULER), reminderDeliveryConsumer],
+        consumers: [auditConsumer, recurrenceConsumer, reminderFollowConsumer, reminderJobsConsumer(countedScheduler(deps.scheduler ?? NO_SCHEDULER, metrics.reminders)), reminderDeliveryConsumer],
         onDelivery: metrics.observeDelivery,
+        onDeadLetter: metrics.observeDeadLetter,
       }),
     )
     .use(accountPages(deps))

@@ -3,6 +3,7 @@ import { Elysia } from 'elysia'
 import type { Database } from './db/client'
 import type { Env } from './env'
 import type { Logger } from './lib/log'
+import type { Metrics } from './lib/metrics'
 
 /** The port reminder jobs go through: the Dapr Jobs API, or the local scheduler (features/reminders/scheduler.ts). */
 export interface ReminderScheduler {
@@ -21,6 +22,8 @@ export interface AppDeps {
   clock?: () => Date
   /** Where reminder jobs go: the Dapr Jobs API, or the local scheduler (see src/index.ts). */
   scheduler?: ReminderScheduler
+  /** The process's instruments, shared with the relay and the scheduler; createApp makes its own when absent. */
+  metrics?: Metrics
 }
 
 const seeds = new WeakMap<Database, string>()

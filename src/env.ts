@@ -45,6 +45,12 @@ export interface Env {
   chatMessagesPerMinute: number
   /** Emails of the accounts that may use /admin routes. */
   adminEmails: string[]
+  /** OTLP/HTTP collector base URL; tracing is off when unset. */
+  otlpEndpoint: string | undefined
+  /** service.name on every span. */
+  serviceName: string
+  /** Share of new traces sampled, 0 to 1 (continued traces follow their parent). */
+  traceSampleRatio: number
 }
 
 /**
@@ -141,6 +147,13 @@ function oneOf<T extends string>(source: Source, name: string, values: readonly 
   return raw as T
 }
 
+function ratio(source: Source, variable: string, fallback: number): number {
+  const raw = read(source, variable)
+  if (raw === undefined) return fallback
+  if (!/^(0(\.\d+)?|1(\.0+)?)$/.test(raw)) throw new ConfigError(variable, `must be a number from 0 to 1 (got "${raw.slice(0, 40)}")`)
+  return Number(raw)
+}
+
 function name(source: Source, variable: string, fallback: string): string {
   const raw = read(source, variable)
   if (raw === undefined) return fallback
@@ -203,5 +216,8 @@ export function loadEnv(source: Source = process.env): Env {
     mcpCallsPerMinute: integer(source, 'MCP_CALLS_PER_MINUTE', 120, 1, 1_000_000),
     chatMessagesPerMinute: integer(source, 'CHAT_MESSAGES_PER_MINUTE', 30, 1, 1_000_000),
     adminEmails: (read(source, 'ADMIN_EMAILS') ?? '').split(',').map((e) => e.trim().toLowerCase()).filter(Boolean),
+    otlpEndpoint: read(source, 'OTEL_EXPORTER_OTLP_ENDPOINT') === undefined ? undefined : httpUrl(source, 'OTEL_EXPORTER_OTLP_ENDPOINT', ''),
+    serviceName: name(source, 'OTEL_SERVICE_NAME', 'todo-chatbot'),
+    traceSampleRatio: ratio(source, 'OTEL_TRACES_SAMPLER_ARG', 1),
   }
 }

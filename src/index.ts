@@ -8,6 +8,9 @@ import { startHousekeeping } from './features/ops/housekeeping'
 import { daprJobsScheduler, LocalScheduler } from './features/reminders/scheduler'
 import { WebhookSender } from './features/reminders/webhooks'
 import { createLogger } from './lib/log'
+import { createMetrics } from './lib/metrics'
+import { startTracing } from './lib/otel'
+import pkg from '../package.json'
 import { withSecretStore } from './lib/secret-store'
 
 let env: Env
@@ -23,15 +26,18 @@ try {
 }
 
 const log = createLogger(env.logLevel)
-const database = await openDatabase({ url: env.databaseUrl, dataDir: env.dataDir, poolMax: env.databasePoolMax })
+// Before anything is instrumented: spans export over OTLP only when OTEL_EXPORTER_OTLP_ENDPOINT is set.
+const tracing = startTracing({ endpoint: env.otlpEndpoint, serviceName: env.serviceName, serviceVersion: pkg.version, sampleRatio: env.traceSampleRatio })
+const metrics = createMetrics()
+const database = await openDatabase({ url: env.databaseUrl, dataDir: env.dataDir, poolMax: env.databasePoolMax, observer: metrics.database })
 if (env.migrateOnStart) await runMigrations(database, env.databaseUrl)
 
 const readiness = { draining: false }
-const local = env.daprHttpPort ? undefined : new LocalScheduler({ database, log })
+const local = env.daprHttpPort ? undefined : new LocalScheduler({ database, log, onFired: metrics.reminders.fired })
 const scheduler = local ?? daprJobsScheduler({ host: env.daprHost, port: env.daprHttpPort!, apiToken: env.daprApiToken })
-const app = createApp({ env, database, log, scheduler }, readiness).listen({ port: env.port, hostname: env.host })
+const app = createApp({ env, database, log, scheduler, metrics }, readiness).listen({ port: env.port, hostname: env.host })
 const housekeeping = startHousekeeping({ db: database.db, log })
-const events = await startEvents({ env, database, log, deliver: (request) => app.handle(request) })
+const events = await startEvents({ env, database, log, metrics, deliver: (request) => app.handle(request) })
 // Reminders that came due while the app was down fire now, once.
 await local?.start()
 const webhooks = new WebhookSender({ database, log })
@@ -39,6 +45,7 @@ webhooks.start()
 log.info('listening', {
   url: `http://${env.host === '0.0.0.0' ? 'localhost' : env.host}:${app.server?.port}`,
   database: database.kind === 'postgres' ? 'postgresql' : `pglite (${env.dataDir})`,
+  tracing: env.otlpEndpoint ? `otlp (sampling ${env.traceSampleRatio})` : 'off',
 })
 
 let stopping = false
@@ -58,6 +65,7 @@ async function shutdown(signal: string) {
   await webhooks.stop()
   await events.stop()
   await database.close()
+  await tracing?.shutdown().catch(() => {})
   clearTimeout(force)
   log.info('stopped')
   process.exit(0)

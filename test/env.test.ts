@@ -7,6 +7,7 @@ describe('loadEnv', () => {
     const env = loadEnv({})
     expect(env).toMatchObject({ port: 3000, host: '0.0.0.0', databaseUrl: undefined, dataDir: './data', logLevel: 'info', migrateOnStart: true, trustProxy: false })
     expect(env).toMatchObject({ daprHttpPort: undefined, pubsubName: 'pubsub-kafka', appApiToken: undefined })
+    expect(env).toMatchObject({ otlpEndpoint: undefined, serviceName: 'todo-chatbot', traceSampleRatio: 1 })
   })
 
   test('reads every setting', () => {
@@ -16,6 +17,7 @@ describe('loadEnv', () => {
       DAPR_HTTP_PORT: '3500', DAPR_HOST: 'localhost', DAPR_API_TOKEN: 'to-sidecar', APP_API_TOKEN: 'from-sidecar', PUBSUB_NAME: 'pubsub-redis', WEBHOOK_ALLOW_PRIVATE: 'true',
       OPENAI_BASE_URL: 'http://localhost:11434/v1', OPENAI_API_KEY: 'sk-local', OPENAI_MODEL: 'llama3.1', OPENAI_TIMEOUT_MS: '5000',
       MCP_CALLS_PER_MINUTE: '60', CHAT_MESSAGES_PER_MINUTE: '10', ADMIN_EMAILS: 'Ops@Example.com, root@example.com',
+      OTEL_EXPORTER_OTLP_ENDPOINT: 'http://otel-collector:4318', OTEL_SERVICE_NAME: 'todo-staging', OTEL_TRACES_SAMPLER_ARG: '0.25',
     })
     expect(env).toEqual({
       port: 8080, host: '127.0.0.1', databaseUrl: 'postgres://u:p@db:5432/todo', databasePoolMax: 20, dataDir: '/var/lib/todo',
@@ -23,6 +25,7 @@ describe('loadEnv', () => {
       daprHttpPort: 3500, daprHost: 'localhost', daprApiToken: 'to-sidecar', appApiToken: 'from-sidecar', pubsubName: 'pubsub-redis', webhookAllowPrivate: true,
       openaiBaseUrl: 'http://localhost:11434/v1', openaiApiKey: 'sk-local', openaiModel: 'llama3.1', openaiTimeoutMs: 5000,
       mcpCallsPerMinute: 60, chatMessagesPerMinute: 10, adminEmails: ['ops@example.com', 'root@example.com'],
+      otlpEndpoint: 'http://otel-collector:4318', serviceName: 'todo-staging', traceSampleRatio: 0.25,
     })
   })
 
@@ -41,6 +44,9 @@ describe('loadEnv', () => {
     [{ PUBSUB_NAME: 'kafka pubsub!' }, 'PUBSUB_NAME'],
     [{ OPENAI_BASE_URL: 'localhost:11434' }, 'OPENAI_BASE_URL'],
     [{ OPENAI_TIMEOUT_MS: '10' }, 'OPENAI_TIMEOUT_MS'],
+    [{ OTEL_EXPORTER_OTLP_ENDPOINT: 'otel-collector:4318' }, 'OTEL_EXPORTER_OTLP_ENDPOINT'],
+    [{ OTEL_TRACES_SAMPLER_ARG: '1.5' }, 'OTEL_TRACES_SAMPLER_ARG'],
+    [{ OTEL_TRACES_SAMPLER_ARG: 'half' }, 'OTEL_TRACES_SAMPLER_ARG'],
   ]
   for (const [source, variable] of bad) {
     test(`${JSON.stringify(source)} is refused naming ${variable}`, () => {

@@ -1,8 +1,22 @@
-// GET /metrics after a scripted workload: the counters match the work done.
+// GET /metrics after scripted workloads: the counters match the work done. The exposition is read by
+// prom2json, Prometheus's own text-format parser (`go install github.com/prometheus/prom2json/cmd/prom2json`).
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
+import { existsSync } from 'node:fs'
+import { homedir } from 'node:os'
+import { join } from 'node:path'
+import { sql } from 'drizzle-orm'
 import { Client } from '@modelcontextprotocol/sdk/client/index.js'
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js'
+import { Relay } from '../src/events/relay'
+import { createLogger } from '../src/lib/log'
+import { FakeOpenAI } from './helpers/fake-openai'
 import { testApp, type TestApp } from './helpers/app'
+
+const prom2json = [process.env.PROM2JSON_BIN, Bun.which('prom2json'), join(homedir(), 'go', 'bin', 'prom2json')].find((p): p is string => Boolean(p && existsSync(p)))
+if (!prom2json) {
+  if (process.env.CI) throw new Error('CI must run the metrics tests, but prom2json is missing (.ci/run installs it)')
+  console.warn('metrics tests not run: prom2json is not installed (go install github.com/prometheus/prom2json/cmd/prom2json@v1.4.2)')
+}
 
 let t: TestApp
 beforeAll(async () => {
@@ -16,28 +30,44 @@ interface Sample {
   value: number
 }
 
-/** The samples and # TYPE lines of the text exposition format (no escaped quotes occur in our labels). */
-async function scrape(): Promise<{ samples: Sample[]; types: Map<string, string> }> {
-  const res = await t.call('GET', '/metrics')
+interface Family {
+  name: string
+  type: 'COUNTER' | 'GAUGE' | 'HISTOGRAM' | 'SUMMARY' | 'UNTYPED'
+  metrics: Array<{ labels?: Record<string, string>; value?: string; buckets?: Record<string, string>; count?: string; sum?: string }>
+}
+
+/** Scrapes `app` and parses the text with prom2json; histograms become their _bucket, _count and _sum samples. */
+async function scrape(app: TestApp = t): Promise<{ samples: Sample[]; types: Map<string, string> }> {
+  const res = await app.call('GET', '/metrics')
   expect(res.status).toBe(200)
   expect(res.headers.get('content-type')).toContain('text/plain; version=0.0.4')
+  const parsed = Bun.spawnSync([prom2json!], { stdin: new TextEncoder().encode(res.text), stdout: 'pipe', stderr: 'pipe' })
+  if (parsed.exitCode !== 0) throw new Error(`prom2json refused the exposition: ${parsed.stderr.toString()}`)
+  const families = JSON.parse(parsed.stdout.toString()) as Family[]
   const samples: Sample[] = []
   const types = new Map<string, string>()
-  for (const line of res.text.split('\n')) {
-    const type = /^# TYPE (\S+) (\S+)$/.exec(line)
-    if (type) types.set(type[1]!, type[2]!)
-    const sample = /^([a-zA-Z_:][\w:]*)(?:\{(.*)\})? (\S+)$/.exec(line)
-    if (!sample) continue
-    const labels = Object.fromEntries([...(sample[2] ?? '').matchAll(/(\w+)="([^"]*)"/g)].map((m) => [m[1]!, m[2]!]))
-    samples.push({ name: sample[1]!, labels, value: Number(sample[3]) })
+  for (const family of families) {
+    types.set(family.name, family.type.toLowerCase())
+    for (const m of family.metrics) {
+      const labels = m.labels ?? {}
+      if (family.type === 'HISTOGRAM') {
+        for (const [le, count] of Object.entries(m.buckets ?? {})) samples.push({ name: `${family.name}_bucket`, labels: { ...labels, le }, value: Number(count) })
+        samples.push({ name: `${family.name}_count`, labels, value: Number(m.count) })
+        samples.push({ name: `${family.name}_sum`, labels, value: Number(m.sum) })
+      } else samples.push({ name: family.name, labels, value: Number(m.value) })
+    }
   }
   return { samples, types }
 }
 
-const value = (scraped: { samples: Sample[] }, name: string, labels: Record<string, string>) =>
-  scraped.samples.find((m) => m.name === name && Object.entries(labels).every(([k, v]) => m.labels[k] === v))?.value ?? 0
+const value = (scraped: { samples: Sample[] }, name: string, labels: Record<string, string> = {}) =>
+  scraped.samples.filter((m) => m.name === name && Object.entries(labels).every(([k, v]) => m.labels[k] === v)).reduce((sum, m) => sum + m.value, 0)
 
-describe('GET /metrics', () => {
+/** How much `name` (summed over the samples matching `labels`) grew between two scrapes. */
+const grew = (before: { samples: Sample[] }, after: { samples: Sample[] }) => (name: string, labels: Record<string, string> = {}) =>
+  value(after, name, labels) - value(before, name, labels)
+
+describe.if(Boolean(prom2json))('GET /metrics', () => {
   test('HTTP requests are counted by method, route template and status, with a latency histogram', async () => {
     const { token } = await t.signUp()
     const before = await scrape()
@@ -107,5 +137,145 @@ describe('GET /metrics', () => {
     expect(delta({ tool: 'add_task', outcome: 'ok' })).toBe(2)
     expect(delta({ tool: 'complete_task', outcome: 'error' })).toBe(1)
     expect(delta({ tool: 'complete_task', outcome: 'ok' })).toBe(0)
+  })
+
+  test('database queries are timed by statement kind and outcome; pool size and open transactions are reported', async () => {
+    const { token } = await t.signUp()
+    await t.drain()
+    const before = await scrape()
+    for (let i = 0; i < 4; i++) await t.call('POST', '/api/v1/tasks', { token, body: { title: `timed ${i}` } })
+    const failed = await t.database.db.execute(sql`select * from no_such_table`).then(() => null, (error: unknown) => error)
+    expect(failed).toBeInstanceOf(Error)
+    let release!: () => void
+    const held = t.database.db.transaction(async (tx) => {
+      await tx.execute(sql`select 1`)
+      await new Promise<void>((resolve) => (release = resolve))
+    })
+    await Bun.sleep(20)
+    // Read from the registry, not scraped: the embedded database runs one transaction at a time, so a scrape would wait for it.
+    const during = (await t.metrics.registry.getSingleMetric('todo_db_transactions_open')!.get()).values[0]!.value
+    release()
+    await held
+    await t.drain()
+    const after = await scrape()
+    const delta = grew(before, after)
+
+    expect(after.types.get('todo_db_query_duration_seconds')).toBe('histogram')
+    // Each create writes its task and its outbox event, at least.
+    expect(delta('todo_db_query_duration_seconds_count', { operation: 'insert', outcome: 'ok' })).toBeGreaterThanOrEqual(8)
+    expect(delta('todo_db_query_duration_seconds_count', { operation: 'select', outcome: 'error' })).toBe(1)
+    expect(delta('todo_db_query_duration_seconds_sum', { operation: 'insert' })).toBeGreaterThan(0)
+    expect(value(after, 'todo_db_pool_max_connections')).toBe(t.database.kind === 'postgres' ? 10 : 1)
+    expect(during).toBeGreaterThanOrEqual(1)
+    expect(value(after, 'todo_db_transactions_open')).toBe(0)
+    // Statement kinds only: no table names, values or SQL text in a label.
+    const operations = new Set(after.samples.filter((m) => m.name.startsWith('todo_db_query')).map((m) => m.labels.operation))
+    for (const op of operations) expect(['select', 'insert', 'update', 'delete', 'with', 'begin', 'commit', 'rollback', 'savepoint', 'listen', 'unlisten', 'other']).toContain(op!)
+  })
+
+  test('events published and failed are counted per topic, and dead letters by the topic they came from', async () => {
+    const { token } = await t.signUp()
+    await t.drain()
+    const before = await scrape()
+    const task = await t.call('POST', '/api/v1/tasks', { token, body: { title: 'published' } })
+    await t.call('PATCH', `/api/v1/tasks/${task.body.id}`, { token, body: { title: 'renamed' } })
+    await t.call('POST', `/api/v1/tasks/${task.body.id}/complete`, { token })
+    await t.drain()
+    // Dapr delivers a dead letter to the route that subscribes to the .dlq topics.
+    const dead = { specversion: '1.0', id: crypto.randomUUID(), source: 'x', type: 'task.created', topic: 'todo.task-updates.dlq', data: {} }
+    expect((await t.call('POST', '/events/dead-letter', { raw: JSON.stringify(dead), headers: { 'content-type': 'application/cloudevents+json' } })).body).toEqual({ status: 'SUCCESS' })
+    const middle = await scrape()
+    const delta = grew(before, middle)
+    expect(delta('todo_events_published_total', { topic: 'todo.task-events' })).toBe(2)
+    expect(delta('todo_events_published_total', { topic: 'todo.task-updates' })).toBe(1)
+    expect(delta('todo_event_publish_failures_total')).toBe(0)
+    expect(delta('todo_events_dead_lettered_total', { topic: 'todo.task-updates' })).toBe(1)
+
+    // A bus that refuses twice: two failures, then the event goes out once (the app's own relay paused meanwhile).
+    await t.events!.relay.stop()
+    await t.call('POST', '/api/v1/tasks', { token, body: { title: 'refused at first' } })
+    let refusals = 2
+    const relay = new Relay({
+      database: t.database,
+      log: createLogger('silent'),
+      onPublish: t.metrics.observePublish,
+      bus: {
+        kind: 'in-process',
+        publish: async () => {
+          if (refusals-- > 0) throw new Error('broker unavailable')
+        },
+      },
+    })
+    for (let i = 0; i < 40 && refusals >= 0; i++) {
+      await relay.drain()
+      await Bun.sleep(100)
+    }
+    await relay.drain()
+    await relay.stop()
+    await t.events!.relay.start()
+    const after = await scrape()
+    expect(grew(middle, after)('todo_event_publish_failures_total', { topic: 'todo.task-events' })).toBe(2)
+    expect(grew(middle, after)('todo_events_published_total', { topic: 'todo.task-events' })).toBe(1)
+  })
+
+  test('reminders scheduled, cancelled and fired are counted, with how late they fired', async () => {
+    const { token } = await t.signUp()
+    const due = new Date(Date.now() + 3 * 3600_000).toISOString()
+    const task = await t.call('POST', '/api/v1/tasks', { token, body: { title: 'with reminders', due_date: due } })
+    await t.drain()
+    const before = await scrape()
+    const kept = await t.call('POST', `/api/v1/tasks/${task.body.id}/reminders`, { token, body: { lead: '1h' } })
+    const dropped = await t.call('POST', `/api/v1/tasks/${task.body.id}/reminders`, { token, body: { lead: '2h' } })
+    expect([kept.status, dropped.status]).toEqual([201, 201])
+    expect((await t.call('DELETE', `/api/v1/reminders/${dropped.body.id}`, { token })).status).toBe(204)
+    await t.drain()
+    // As if its time had come 30 s ago while nothing was running.
+    await t.database.db.execute(sql`update reminders set remind_at = now() - interval '30 seconds' where id = ${kept.body.id}`)
+    expect(await t.scheduler!.tick()).toBe(1)
+    await t.drain()
+    const after = await scrape()
+    const delta = grew(before, after)
+    expect(delta('todo_reminders_scheduled_total')).toBe(2)
+    expect(delta('todo_reminders_cancelled_total')).toBe(1)
+    expect(delta('todo_reminders_fired_total')).toBe(1)
+    expect(delta('todo_reminder_lateness_seconds_count')).toBe(1)
+    expect(delta('todo_reminder_lateness_seconds_sum')).toBeGreaterThanOrEqual(29)
+    expect(delta('todo_reminder_lateness_seconds_bucket', { le: '10' })).toBe(0)
+    expect(delta('todo_reminder_lateness_seconds_bucket', { le: '60' })).toBe(1)
+  })
+
+  test('chat turns, model calls, their tokens and their errors are counted (the real openai SDK)', async () => {
+    const model = new FakeOpenAI()
+    const m = await testApp({ env: { OPENAI_BASE_URL: model.url, OPENAI_API_KEY: 'sk-test', OPENAI_MODEL: 'test-model', OPENAI_TIMEOUT_MS: '2000' } })
+    try {
+      const { token } = await m.signUp()
+      const before = await scrape(m)
+      model.play({ tool_calls: [{ name: 'add_task', arguments: { title: 'Counted' } }] }, { content: 'Added "Counted".' })
+      expect((await m.call('POST', '/api/v1/chat', { token, body: { message: 'add Counted' } })).status).toBe(200)
+      // The model fails (the SDK retries once): one failed call, one failed turn, a clear 503.
+      model.play({ status: 500 }, { status: 500 })
+      expect((await m.call('POST', '/api/v1/chat', { token, body: { message: 'anything' } })).status).toBe(503)
+      const after = await scrape(m)
+      const delta = grew(before, after)
+      expect(delta('todo_chat_turns_total', { agent: 'model', outcome: 'ok' })).toBe(1)
+      expect(delta('todo_chat_turns_total', { agent: 'model', outcome: 'error' })).toBe(1)
+      expect(delta('todo_model_calls_total', { outcome: 'ok' })).toBe(2)
+      expect(delta('todo_model_calls_total', { outcome: 'error' })).toBe(1)
+      expect(delta('todo_model_call_duration_seconds_count')).toBe(3)
+      const reported = model.reportedUsage
+      expect(reported).toHaveLength(2)
+      expect(delta('todo_model_tokens_total', { kind: 'prompt' })).toBe(reported.reduce((n, u) => n + u.prompt_tokens, 0))
+      expect(delta('todo_model_tokens_total', { kind: 'completion' })).toBe(reported.reduce((n, u) => n + u.completion_tokens, 0))
+      // The SDK asked for usage on the stream.
+      expect(model.requests[0]!.stream_options).toEqual({ include_usage: true })
+    } finally {
+      model.stop()
+      await m.dispose()
+    }
+    // The offline agent's turns are counted too.
+    const { token } = await t.signUp()
+    const before = await scrape()
+    expect((await t.call('POST', '/api/v1/chat', { token, body: { message: 'add buy milk' } })).status).toBe(200)
+    expect(grew(before, await scrape())('todo_chat_turns_total', { agent: 'offline', outcome: 'ok' })).toBe(1)
   })
 })

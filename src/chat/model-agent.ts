@@ -4,6 +4,8 @@ import OpenAI from 'openai'
 import type { ChatCompletionMessageParam, ChatCompletionTool } from 'openai/resources/chat/completions'
 import { z } from 'zod'
 import { AppError } from '../lib/errors'
+import type { ModelUsage } from '../lib/metrics'
+import { inSpan, SpanKind } from '../lib/tracing'
 import { TOOLS } from '../mcp/registry'
 import { runTool } from '../mcp/server'
 import type { ToolContext } from '../mcp/tool'
@@ -17,6 +19,8 @@ export interface ModelConfig {
   /** Rounds of tool calls before the agent must answer. */
   maxSteps?: number
   timeoutMs?: number
+  /** Told of each model call: its duration to the end of the stream, whether it answered, the tokens it reported. */
+  onCall?: (seconds: number, ok: boolean, usage?: ModelUsage | null) => void
 }
 
 export interface HistoryMessage {
@@ -68,30 +72,44 @@ export async function modelReply(
   for (let step = 0; step <= maxSteps; step++) {
     let text = ''
     const toolCalls = new Map<number, { id: string; name: string; args: string }>()
+    const began = performance.now()
+    let usage: ModelUsage | null = null
     try {
-      const stream = await client.chat.completions.create({
-        model: config.model,
-        messages,
-        // On the last step the model has to answer in words.
-        ...(step < maxSteps ? { tools: TOOL_SPECS } : {}),
-        stream: true,
-      })
-      for await (const chunk of stream) {
-        const delta = chunk.choices[0]?.delta
-        if (!delta) continue
-        if (delta.content) {
-          text += delta.content
-          onText?.(delta.content)
-        }
-        for (const tc of delta.tool_calls ?? []) {
-          const current = toolCalls.get(tc.index) ?? { id: '', name: '', args: '' }
-          if (tc.id) current.id = tc.id
-          if (tc.function?.name) current.name += tc.function.name
-          if (tc.function?.arguments) current.args += tc.function.arguments
-          toolCalls.set(tc.index, current)
-        }
-      }
+      await inSpan(
+        `chat ${config.model}`,
+        { kind: SpanKind.CLIENT, attributes: { 'gen_ai.operation.name': 'chat', 'gen_ai.request.model': config.model } },
+        async (span) => {
+          const stream = await client.chat.completions.create({
+            model: config.model,
+            messages,
+            // On the last step the model has to answer in words.
+            ...(step < maxSteps ? { tools: TOOL_SPECS } : {}),
+            stream: true,
+            stream_options: { include_usage: true },
+          })
+          for await (const chunk of stream) {
+            if (chunk.usage) usage = chunk.usage
+            const delta = chunk.choices[0]?.delta
+            if (!delta) continue
+            if (delta.content) {
+              text += delta.content
+              onText?.(delta.content)
+            }
+            for (const tc of delta.tool_calls ?? []) {
+              const current = toolCalls.get(tc.index) ?? { id: '', name: '', args: '' }
+              if (tc.id) current.id = tc.id
+              if (tc.function?.name) current.name += tc.function.name
+              if (tc.function?.arguments) current.args += tc.function.arguments
+              toolCalls.set(tc.index, current)
+            }
+          }
+          const reported = usage as ModelUsage | null
+          if (reported) span.setAttributes({ 'gen_ai.usage.input_tokens': reported.prompt_tokens ?? 0, 'gen_ai.usage.output_tokens': reported.completion_tokens ?? 0 })
+        },
+      )
+      config.onCall?.((performance.now() - began) / 1000, true, usage)
     } catch (error) {
+      config.onCall?.((performance.now() - began) / 1000, false, usage)
       throw new AppError('unavailable', `The assistant's model did not answer (${describeModelError(error)}). Nothing was changed by this message; try again in a moment.`)
     }
     if (toolCalls.size === 0) return { reply: text.trim() || 'Done.', toolCalls: calls }

@@ -15,7 +15,10 @@ export function chatDeps(deps: AppDeps): ChatDeps {
   return {
     db: deps.database.db,
     clock: deps.clock ?? (() => new Date()),
-    model: env.openaiModel ? { baseUrl: env.openaiBaseUrl, apiKey: env.openaiApiKey ?? '', model: env.openaiModel, timeoutMs: env.openaiTimeoutMs } : undefined,
+    model: env.openaiModel
+      ? { baseUrl: env.openaiBaseUrl, apiKey: env.openaiApiKey ?? '', model: env.openaiModel, timeoutMs: env.openaiTimeoutMs, onCall: deps.metrics?.chat.modelCall }
+      : undefined,
+    onTurn: deps.metrics?.chat.turn,
   }
 }
 

@@ -17,6 +17,8 @@ export interface ChatDeps {
   clock: () => Date
   /** Absent: the offline agent answers. */
   model?: ModelConfig
+  /** Told of each answered (or failed) message, by agent (metrics). */
+  onTurn?: (agent: 'model' | 'offline', ok: boolean) => void
 }
 
 export interface ChatAnswer {
@@ -55,11 +57,19 @@ export async function chat(
   await deps.db.insert(messages).values({ id: newId(), conversationId, role: 'user', content: message, createdAt: now })
 
   const ctx = { db: deps.db, clock: deps.clock, user }
-  const turn = deps.model ? await modelReply(deps.model, ctx, history, message, onText) : await offlineReply(ctx, message)
+  const agent = deps.model ? 'model' : 'offline'
+  let turn
+  try {
+    turn = deps.model ? await modelReply(deps.model, ctx, history, message, onText) : await offlineReply(ctx, message)
+    deps.onTurn?.(agent, true)
+  } catch (error) {
+    deps.onTurn?.(agent, false)
+    throw error
+  }
   if (!deps.model) onText?.(turn.reply)
   await deps.db.insert(messages).values({ id: newId(), conversationId, role: 'assistant', content: turn.reply, toolCalls: turn.toolCalls, createdAt: deps.clock() })
   await deps.db.update(conversations).set({ updatedAt: deps.clock() }).where(eq(conversations.id, conversationId))
-  return { conversation_id: conversationId, reply: turn.reply, tool_calls: turn.toolCalls, agent: deps.model ? 'model' : 'offline' }
+  return { conversation_id: conversationId, reply: turn.reply, tool_calls: turn.toolCalls, agent }
 }
 
 /** A conversation's messages, oldest first (404 for another user's). */

@@ -5,6 +5,8 @@ import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core'
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite'
 import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js'
 import postgres from 'postgres'
+import type { DatabaseObserver } from '../lib/metrics'
+import { instrumentPglite, instrumentPostgres } from './instrument'
 
 /**
  * The query interface every service takes; a transaction satisfies it too. Queries name their
@@ -34,19 +36,23 @@ export interface DatabaseOptions {
   /** PGlite folder; absent (with no url) means an in-memory PGlite. */
   dataDir?: string
   poolMax?: number
+  /** Told of every query and transaction (metrics); each query is also a span when tracing is on. */
+  observer?: DatabaseObserver
 }
 
 /** Opens a connection pool (postgres.js) or an embedded database (PGlite). */
 export async function openDatabase(options: DatabaseOptions): Promise<Database> {
   if (options.url) {
+    const poolMax = options.poolMax ?? 10
     const client = postgres(options.url, {
-      max: options.poolMax ?? 10,
+      max: poolMax,
       onnotice: () => {},
       // Fail fast instead of hanging when the server is gone.
       connect_timeout: 5,
       idle_timeout: 60,
     })
-    const db = drizzlePostgres(client) as unknown as Db
+    options.observer?.poolMax(poolMax)
+    const db = drizzlePostgres(instrumentPostgres(client, options.observer)) as unknown as Db
     return {
       db,
       kind: 'postgres',
@@ -64,7 +70,8 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
   // Loaded only when used: a cluster (DATABASE_URL) never loads the embedded database.
   const [{ PGlite }, { pg_trgm }] = await Promise.all([import('@electric-sql/pglite'), import('@electric-sql/pglite/contrib/pg_trgm')])
   const client = await PGlite.create(options.dataDir, { extensions: { pg_trgm } })
-  const db = drizzlePglite(client) as unknown as Db
+  options.observer?.poolMax(1)
+  const db = drizzlePglite(instrumentPglite(client, options.observer)) as unknown as Db
   return {
     db,
     kind: 'pglite',

@@ -2,6 +2,7 @@
 // delivers the same CloudEvents to the same /events/* routes with Dapr's answer semantics.
 import { CommunicationProtocolEnum, DaprClient, LogLevel } from '@dapr/dapr'
 import type { Logger } from '../lib/log'
+import { traceHeaders } from '../lib/tracing'
 import type { CloudEvent } from './envelope'
 
 export interface EventBus {
@@ -17,7 +18,16 @@ export interface DaprBusOptions {
   apiToken?: string
 }
 
-/** Publishes through the sidecar with our own CloudEvent (its id stays ours) and the task id as the Kafka key. */
+/** The SDK's HTTP client: its `execute` is the call `pubsub.publish` makes, with headers we choose. */
+interface SidecarHttp {
+  execute(url: string, params: { method: string; body: unknown; headers: Record<string, string> }): Promise<unknown>
+}
+
+/**
+ * Publishes through the sidecar with our own CloudEvent (its id stays ours), the task id as the Kafka
+ * key, and the publish span's W3C `traceparent` as a header: the sidecar overwrites the envelope's
+ * `traceparent` with the trace context of the publish call, and `pubsub.publish` cannot send one.
+ */
 export function daprBus(options: DaprBusOptions): EventBus {
   const client = new DaprClient({
     daprHost: options.host,
@@ -26,15 +36,17 @@ export function daprBus(options: DaprBusOptions): EventBus {
     ...(options.apiToken ? { daprApiToken: options.apiToken } : {}),
     logger: { level: LogLevel.Error },
   })
+  const http = client.daprClient as unknown as SidecarHttp
+  const pubsub = encodeURIComponent(options.pubsubName)
   return {
     kind: 'dapr',
     async publish(topic, event, partitionKey) {
-      // The SDK never throws here: it returns { error }, which must be checked.
-      const { error } = await client.pubsub.publish(options.pubsubName, topic, event, {
-        contentType: 'application/cloudevents+json',
-        metadata: { partitionKey },
+      // Throws on any answer but 2xx (403 scoping, 404 unknown pubsub, 500 broker): the relay retries.
+      await http.execute(`/publish/${pubsub}/${encodeURIComponent(topic)}?metadata.partitionKey=${encodeURIComponent(partitionKey)}`, {
+        method: 'POST',
+        body: event,
+        headers: { 'Content-Type': 'application/cloudevents+json', ...traceHeaders() },
       })
-      if (error) throw error instanceof Error ? error : new Error(String(error))
     },
   }
 }
@@ -91,11 +103,13 @@ export function inProcessBus(options: InProcessBusOptions): EventBus {
       }))
 
   async function deliverOnce(sub: Subscription, event: CloudEvent): Promise<'done' | 'retry' | 'drop' | 'fail'> {
-    const body = JSON.stringify({ ...event, topic: sub.topic, pubsubname: sub.pubsubname })
+    // As the sidecar does: the publish call's trace context replaces the envelope's, and rides along as a header.
+    const trace = traceHeaders()
+    const body = JSON.stringify({ ...event, ...trace, topic: sub.topic, pubsubname: sub.pubsubname })
     const res = await options.deliver(
       new Request(`http://localhost${sub.route}`, {
         method: 'POST',
-        headers: headers({ 'content-type': 'application/cloudevents+json' }),
+        headers: headers({ 'content-type': 'application/cloudevents+json', ...trace }),
         body,
       }),
     )

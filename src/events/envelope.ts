@@ -37,7 +37,9 @@ export interface CloudEvent<T = Record<string, unknown>> {
   /** Set by Dapr on delivery. */
   topic?: string
   pubsubname?: string
+  /** W3C trace context (the distributed-tracing extension): the change's, and on delivery the publisher's. */
   traceparent?: string
+  tracestate?: string
 }
 
 /** What every event's data carries, whatever else its type adds. */

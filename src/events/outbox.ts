@@ -1,6 +1,7 @@
 // Writing events: one outbox row per change, in the change's own transaction, and a NOTIFY that wakes the relay on commit.
 import { sql } from 'drizzle-orm'
 import type { Db } from '../db/client'
+import { traceHeaders } from '../lib/tracing'
 import { cloudEvent, topicOf, type EventData } from './envelope'
 import { outboxEvents } from './schema'
 
@@ -9,7 +10,8 @@ export const OUTBOX_CHANNEL = 'outbox_events'
 
 /** Records an event in the outbox inside `tx` (which must be the transaction of the change itself). */
 export async function recordEvent(tx: Db, type: string, data: EventData): Promise<void> {
-  const event = cloudEvent(type, data)
+  // The change's trace context travels with its event (CloudEvents distributed-tracing extension).
+  const event = { ...cloudEvent(type, data), ...traceHeaders() }
   await tx.insert(outboxEvents).values({
     id: data.event_id,
     topic: topicOf(type),

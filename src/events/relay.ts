@@ -2,6 +2,7 @@
 import { sql } from 'drizzle-orm'
 import { queryRows, type Database } from '../db/client'
 import type { Logger } from '../lib/log'
+import { contextFrom, inSpan, SpanKind } from '../lib/tracing'
 import type { EventBus } from './bus'
 import type { CloudEvent } from './envelope'
 import { OUTBOX_CHANNEL } from './outbox'
@@ -16,6 +17,8 @@ export interface RelayOptions {
   leaseSeconds?: number
   /** A safety sweep, for expired leases and a missed wake-up. */
   pollMs?: number
+  /** Told of each publish attempt (metrics). */
+  onPublish?: (topic: string, ok: boolean) => void
 }
 
 interface Claimed {
@@ -153,10 +156,21 @@ export class Relay {
     const results = await Promise.all(
       claimed.map(async (row) => {
         try {
-          await this.options.bus.publish(row.topic, row.event, row.partition_key)
+          // A producer span in the trace of the change that wrote the event.
+          await inSpan(
+            `publish ${row.topic}`,
+            {
+              kind: SpanKind.PRODUCER,
+              parent: contextFrom(row.event),
+              attributes: { 'messaging.system': 'dapr', 'messaging.destination.name': row.topic, 'messaging.message.id': row.id, 'cloudevents.event_type': row.event.type },
+            },
+            () => this.options.bus.publish(row.topic, row.event, row.partition_key),
+          )
+          this.options.onPublish?.(row.topic, true)
           await db.execute(sql`update outbox_events set published_at = now(), lease_until = null, last_error = null where id = ${row.id}`)
           return true
         } catch (error) {
+          this.options.onPublish?.(row.topic, false)
           const delay = Math.min(60, 0.5 * 2 ** Math.min(row.attempts - 1, 8))
           const message = error instanceof Error ? error.message : String(error)
           this.options.log.warn('publish failed; will retry', { event_id: row.id, topic: row.topic, attempts: row.attempts, retry_in_s: delay, error: message.slice(0, 300) })

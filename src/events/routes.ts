@@ -3,6 +3,7 @@ import { Elysia } from 'elysia'
 import { seedOf, type AppDeps } from '../context'
 import { isConnectionError } from '../lib/db-errors'
 import { newId } from '../lib/secrets'
+import { contextFrom, inSpan, SpanKind } from '../lib/tracing'
 import { consumeOnce, type Consumer } from './consumers'
 import { ALL_TOPICS, DEAD_LETTER_ROUTE, deadLetterTopic, readCloudEvent, routeOf } from './envelope'
 import { deadLetters } from './schema'
@@ -14,6 +15,8 @@ export interface EventRouteOptions {
   consumers: Consumer[]
   /** Told of each delivery's answer, per topic. */
   onDelivery?: (topic: string, status: 'SUCCESS' | 'RETRY' | 'DROP') => void
+  /** Told of each dead letter, by the topic the event was first published to. */
+  onDeadLetter?: (topic: string) => void
 }
 
 /** The subscriptions the app declares: each topic with its dead-letter topic, and the dead-letter topics themselves. */
@@ -56,6 +59,8 @@ export const eventRoutes = (deps: AppDeps, options: EventRouteOptions) => {
           receivedAt: clock(),
         })
         deps.log.warn('dead letter recorded', { event_id: event.id, topic: event.topic, type: event.type })
+        const topic = ALL_TOPICS.find((t) => event.topic === deadLetterTopic(t))
+        options.onDeadLetter?.(topic ?? 'unknown')
         return SUCCESS
       },
       { detail: { summary: 'Records an event that could not be delivered (all .dlq topics)' } },
@@ -74,7 +79,18 @@ export const eventRoutes = (deps: AppDeps, options: EventRouteOptions) => {
         }
         const consumers = options.consumers.filter((c) => c.topics.includes(topic))
         try {
-          for (const consumer of consumers) await consumeOnce(db, consumer, event, clock())
+          // The consumers continue the trace the event carries (the request that changed the task).
+          await inSpan(
+            `process ${topic}`,
+            {
+              kind: SpanKind.CONSUMER,
+              parent: event.traceparent ? contextFrom(event) : undefined,
+              attributes: { 'messaging.system': 'dapr', 'messaging.destination.name': topic, 'messaging.message.id': event.id, 'cloudevents.event_type': event.type },
+            },
+            async () => {
+              for (const consumer of consumers) await consumeOnce(db, consumer, event, clock())
+            },
+          )
           options.onDelivery?.(topic, 'SUCCESS')
           return SUCCESS
         } catch (error) {

@@ -2,6 +2,7 @@
 import type { Database } from '../db/client'
 import type { Env } from '../env'
 import type { Logger } from '../lib/log'
+import type { Metrics } from '../lib/metrics'
 import { daprBus, inProcessBus, type EventBus } from './bus'
 import { Relay } from './relay'
 
@@ -18,12 +19,14 @@ export async function startEvents(options: {
   log: Logger
   deliver: (request: Request) => Promise<Response>
   relay?: { pollMs?: number; leaseSeconds?: number }
+  /** Publish attempts are counted here. */
+  metrics?: Pick<Metrics, 'observePublish'>
 }): Promise<EventRuntime> {
   const { env, log } = options
   const bus = env.daprHttpPort
     ? daprBus({ host: env.daprHost, port: env.daprHttpPort, pubsubName: env.pubsubName, apiToken: env.daprApiToken })
     : inProcessBus({ deliver: options.deliver, pubsubName: env.pubsubName, appApiToken: env.appApiToken, log })
-  const relay = new Relay({ database: options.database, bus, log, ...options.relay })
+  const relay = new Relay({ database: options.database, bus, log, onPublish: options.metrics?.observePublish, ...options.relay })
   await relay.start()
   log.info('events', { bus: bus.kind, pubsub: env.daprHttpPort ? env.pubsubName : undefined })
   return { bus, relay, stop: () => relay.stop() }

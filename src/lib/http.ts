@@ -4,6 +4,7 @@ import { AppError } from './errors'
 import { isConnectionError } from './db-errors'
 import { redirect, Redirect } from './htmx'
 import type { Logger } from './log'
+import { context, contextFrom, SpanKind, SpanStatusCode, trace, tracer, type Span } from './tracing'
 
 /** Largest request body we read (bytes). */
 export const BODY_LIMIT = 1024 * 1024
@@ -16,6 +17,9 @@ interface RequestState {
   log: Logger
   userId?: string
 }
+
+/** The server span of each request (only while tracing is on), ended with the request's log line. */
+const spans = new WeakMap<Request, Span>()
 
 /** Per-request facts kept outside Elysia's context, so even a request that failed to parse is logged with its id. */
 const states = new WeakMap<Request, RequestState>()
@@ -77,6 +81,8 @@ export interface HttpOptions {
   headers?: Record<string, string>
   /** Told of each finished request: the route template (never a raw path), status and duration. */
   onRequestDone?: (request: { method: string; route: string; status: number; seconds: number }) => void
+  /** Run each request in a server span continuing an incoming W3C `traceparent` (when tracing is on). */
+  tracing?: boolean
 }
 
 /**
@@ -84,8 +90,19 @@ export interface HttpOptions {
  * JSON bodies (also `application/cloudevents+json`) under the 1 MB limit, renders every error as
  * `{ error: { code, message, field } }`, and logs each request once with route, status and duration.
  */
-export function httpEdge({ log, htmlError, headers = {}, onRequestDone }: HttpOptions) {
-  return new Elysia({ name: 'http-edge' })
+export function httpEdge({ log, htmlError, headers = {}, onRequestDone, tracing = false }: HttpOptions) {
+  const edge = new Elysia({ name: 'http-edge' })
+  if (tracing) {
+    // Wraps the whole handler, so every span the request starts (service, database, publish) is its child.
+    edge.wrap((handle, request: Request) => {
+      const parent = contextFrom(request.headers)
+      const span = tracer.startSpan(request.method, { kind: SpanKind.SERVER, attributes: { 'http.request.method': request.method } }, parent)
+      spans.set(request, span)
+      const active = trace.setSpan(parent, span)
+      return ((...args: unknown[]) => context.with(active, () => (handle as (...a: unknown[]) => unknown)(...args))) as typeof handle
+    })
+  }
+  return edge
     .onRequest(({ request, set }) => {
       const incoming = request.headers.get('x-request-id')
       const id = incoming && REQUEST_ID.test(incoming) ? incoming : crypto.randomUUID()
@@ -146,5 +163,13 @@ export function httpEdge({ log, htmlError, headers = {}, onRequestDone }: HttpOp
       }
       if (status >= 500) state.log.error('request', fields)
       else state.log.info('request', fields)
+      const span = spans.get(request)
+      if (span) {
+        // Named by the route template, as the semantic conventions ask (never the raw path).
+        span.updateName(`${request.method} ${route || '(unmatched)'}`)
+        span.setAttributes({ 'http.route': route || '(unmatched)', 'http.response.status_code': status })
+        if (status >= 500) span.setStatus({ code: SpanStatusCode.ERROR })
+        span.end()
+      }
     })
 }

@@ -1,5 +1,7 @@
-// Structured JSON logging: one line per record, a request id on every request line, no secrets.
+// Structured JSON logging: one line per record, a request id on every request line, the trace and span ids
+// wherever a span is active (so a line leads to its trace), no secrets.
 import type { LogLevel } from '../env'
+import { activeTraceIds } from './tracing'
 
 const RANK: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 40, silent: 100 }
 
@@ -53,7 +55,7 @@ export function createLogger(
   const min = RANK[level]
   const emit = (lvl: Exclude<LogLevel, 'silent'>, msg: string, fields?: LogFields) => {
     if (RANK[lvl] < min) return
-    write(JSON.stringify({ time: new Date().toISOString(), level: lvl, msg, ...base, ...redact(fields ?? {}) }))
+    write(JSON.stringify({ time: new Date().toISOString(), level: lvl, msg, ...base, ...activeTraceIds(), ...redact(fields ?? {}) }))
   }
   return {
     debug: (msg, fields) => emit('debug', msg, fields),

@@ -3,6 +3,7 @@ import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js'
 import { z } from 'zod'
 import pkg from '../../package.json'
 import { AppError } from '../lib/errors'
+import { inSpan } from '../lib/tracing'
 import { TOOLS } from './registry'
 import type { ToolContext, ToolDef } from './tool'
 
@@ -26,7 +27,9 @@ export async function runTool(def: ToolDef, ctx: ToolContext, args: unknown): Pr
     return { ok: false, result: { error: { code: 'validation_failed', field, message: text } }, text }
   }
   try {
-    const result = (await def.run(ctx, parsed.data)) as Record<string, unknown>
+    const result = (await inSpan(`execute_tool ${def.name}`, { attributes: { 'gen_ai.operation.name': 'execute_tool', 'gen_ai.tool.name': def.name } }, () =>
+      def.run(ctx, parsed.data),
+    )) as Record<string, unknown>
     return { ok: true, result, text: JSON.stringify(result) }
   } catch (error) {
     if (!(error instanceof AppError)) throw error

@@ -5,6 +5,7 @@ import { loadEnv } from '../../src/env'
 import { startEvents, type EventRuntime } from '../../src/events/runtime'
 import { LocalScheduler } from '../../src/features/reminders/scheduler'
 import { createLogger } from '../../src/lib/log'
+import { createMetrics, type Metrics } from '../../src/lib/metrics'
 import { testDatabase } from './db'
 
 export interface Answer<T = any> {
@@ -33,6 +34,8 @@ export interface TestApp {
   database: Database
   /** Every log line the app wrote, parsed. */
   logs: Array<Record<string, unknown>>
+  /** The instruments the app, its relay and its scheduler report to (GET /metrics). */
+  metrics: Metrics
   call<T = any>(method: string, path: string, options?: CallOptions): Promise<Answer<T>>
   /** Signs up a new user (unique email unless given) and returns their session token. */
   signUp(email?: string, extra?: Record<string, unknown>): Promise<{ token: string; user: { id: string; email: string; timezone: string } }>
@@ -43,15 +46,16 @@ let counter = 0
 export const PASSWORD = 'correct horse battery'
 
 export async function testApp(options: { env?: Record<string, string>; clock?: () => Date; events?: boolean } = {}): Promise<TestApp> {
-  const { database, dispose } = await testDatabase()
+  const metrics = createMetrics()
+  const { database, dispose } = await testDatabase({ observer: metrics.database })
   const logs: Array<Record<string, unknown>> = []
     const log = createLogger('debug', (line) => {
     logs.push(JSON.parse(line))
   })
   const env = loadEnv({ LOG_LEVEL: 'debug', TRUST_PROXY: 'true', ...options.env })
-  const scheduler = options.events ? new LocalScheduler({ database, log, clock: options.clock }) : undefined
-  const app = createApp({ env, database, log, clock: options.clock, scheduler })
-  const events = options.events ? await startEvents({ env, database, log, deliver: (request) => app.handle(request) }) : undefined
+  const scheduler = options.events ? new LocalScheduler({ database, log, clock: options.clock, onFired: metrics.reminders.fired }) : undefined
+  const app = createApp({ env, database, log, clock: options.clock, scheduler, metrics })
+  const events = options.events ? await startEvents({ env, database, log, metrics, deliver: (request) => app.handle(request) }) : undefined
   await scheduler?.start()
 
   async function call<T>(method: string, path: string, opts: CallOptions = {}): Promise<Answer<T>> {
@@ -89,6 +93,7 @@ export async function testApp(options: { env?: Record<string, string>; clock?: (
     app,
     database,
     logs,
+    metrics,
     call,
     signUp,
     events,

@@ -5,7 +5,9 @@
 // health and metadata endpoints the SDK polls. Sidecar → app: reads GET /dapr/subscribe once at start,
 // delivers each event with Content-Type application/cloudevents+json, in order per partition key;
 // 2xx SUCCESS (or no status) is done, 2xx RETRY and any non-2xx but 404 are retried, 2xx DROP and 404
-// drop; a drop or the third failure goes to the subscription's deadLetterTopic.
+// drop; a drop or the third failure goes to the subscription's deadLetterTopic. Tracing as the sidecar's
+// FromCloudEvent: the envelope's traceparent/traceid/tracestate are replaced by the publish call's trace
+// context (a child of its `traceparent` header, else a new trace), and each delivery carries it as a header.
 //
 // Jobs: POST /v1.0-alpha1/jobs/<name> checks the body's field names exactly (the real sidecar silently
 // ignores a misspelt one, so the double refuses it to catch the typo): 204 scheduled, 409 when the
@@ -24,6 +26,14 @@ import { loadEnv } from '../../src/env'
 import { outboxBacklog } from '../../src/events/relay'
 import { startEvents } from '../../src/events/runtime'
 import type { Logger } from '../../src/lib/log'
+
+const hex = (bytes: number) => [...crypto.getRandomValues(new Uint8Array(bytes))].map((b) => b.toString(16).padStart(2, '0')).join('')
+
+/** The sidecar's own span for a call: a child of an incoming W3C `traceparent` (same trace), else a new trace. */
+function sidecarSpan(incoming: string | null): string {
+  const parent = /^00-([0-9a-f]{32})-[0-9a-f]{16}-([0-9a-f]{2})$/.exec(incoming ?? '')
+  return parent ? `00-${parent[1]}-${hex(8)}-${parent[2]}` : `00-${hex(16)}-${hex(8)}-01`
+}
 
 export interface Subscription {
   pubsubname: string
@@ -205,10 +215,12 @@ export class DaprSidecarDouble {
         return Response.json({ errorCode: 'ERR_PUBSUB_CLOUD_EVENTS_SER', message: 'body is not JSON' }, { status: 400 })
       }
       // application/cloudevents+json: the app's envelope is used as is; plain JSON is wrapped.
-      const event =
+      const event: Record<string, unknown> =
         contentType === 'application/cloudevents+json'
           ? (body as Record<string, unknown>)
           : { specversion: '1.0', id: crypto.randomUUID(), source: 'todo-chatbot', type: 'com.dapr.event.sent', datacontenttype: 'application/json', data: body }
+      const traceparent = sidecarSpan(req.headers.get('traceparent'))
+      Object.assign(event, { traceid: traceparent, traceparent, tracestate: req.headers.get('tracestate') ?? '' })
       const partitionKey = url.searchParams.get('metadata.partitionKey')
       this.published.push({ pubsub, topic, partitionKey, contentType, event, at: performance.now() })
       this.route(topic, event, partitionKey ?? String(event.id))
@@ -302,7 +314,7 @@ export class DaprSidecarDouble {
       try {
         const res = await fetch(`${this.options.appUrl}${sub.route}`, {
           method: 'POST',
-          headers: this.appHeaders({ 'content-type': 'application/cloudevents+json' }),
+          headers: this.appHeaders({ 'content-type': 'application/cloudevents+json', traceparent: String(event.traceparent) }),
           body: JSON.stringify({ ...event, topic: sub.topic, pubsubname: sub.pubsubname }),
         })
         status = res.status

@@ -1,4 +1,5 @@
 // A fresh, migrated database per test file: a throwaway PostgreSQL database when DATABASE_URL is set, in-memory PGlite otherwise.
+import type { DatabaseObserver } from '../../src/lib/metrics'
 import type { SQL } from 'drizzle-orm'
 import postgres from 'postgres'
 import { openDatabase, queryRows, type Database } from '../../src/db/client'
@@ -34,14 +35,14 @@ export async function createScratchDatabase(): Promise<{ url: string; drop(): Pr
 }
 
 /** A migrated database for one test file. */
-export async function testDatabase(options: { forcePglite?: boolean } = {}): Promise<TestDatabase> {
+export async function testDatabase(options: { forcePglite?: boolean; observer?: DatabaseObserver } = {}): Promise<TestDatabase> {
   if (!adminUrl || options.forcePglite) {
-    const database = await openDatabase({})
+    const database = await openDatabase({ observer: options.observer })
     await runMigrations(database)
     return { database, url: undefined, dispose: () => database.close() }
   }
   const scratch = await createScratchDatabase()
-  const database = await openDatabase({ url: scratch.url, poolMax: 10 })
+  const database = await openDatabase({ url: scratch.url, poolMax: 10, observer: options.observer })
   await runMigrations(database, scratch.url)
   return {
     database,

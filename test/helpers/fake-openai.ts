@@ -6,6 +6,8 @@ export interface ScriptedAnswer {
   status?: number
   /** Wait this long before answering (to test timeouts). */
   delayMs?: number
+  /** Token counts to report (default: a count derived from the request and the answer). */
+  usage?: { prompt_tokens: number; completion_tokens: number }
 }
 
 export interface SeenRequest {
@@ -13,11 +15,14 @@ export interface SeenRequest {
   messages: Array<{ role: string; content: string | null; tool_calls?: unknown[]; tool_call_id?: string }>
   tools?: Array<{ type: string; function: { name: string; parameters: unknown } }>
   stream?: boolean
+  stream_options?: { include_usage?: boolean }
   authorization: string | null
 }
 
 export class FakeOpenAI {
   readonly requests: SeenRequest[] = []
+  /** The token usage reported to the client, one entry per answer that reported it. */
+  readonly reportedUsage: Array<{ prompt_tokens: number; completion_tokens: number }> = []
   private script: Array<ScriptedAnswer | ((req: SeenRequest) => ScriptedAnswer)> = []
   private server = Bun.serve({ port: 0, hostname: '127.0.0.1', fetch: (req) => this.handle(req) })
   readonly url = `http://127.0.0.1:${this.server.port}/v1`
@@ -67,6 +72,12 @@ export class FakeOpenAI {
       chunks.push({ ...base, choices: [{ index: 0, delta: { tool_calls: [{ index: c.index, function: { arguments: args.slice(half) } }] }, finish_reason: null }] })
     }
     chunks.push({ ...base, choices: [{ index: 0, delta: {}, finish_reason: toolCalls.length ? 'tool_calls' : 'stop' }] })
+    // As OpenAI does when asked: one last chunk with no choices and the usage.
+    if (body.stream_options?.include_usage) {
+      const usage = answer.usage ?? { prompt_tokens: Math.ceil(JSON.stringify(body.messages).length / 4), completion_tokens: Math.ceil(((answer.content ?? '') + JSON.stringify(toolCalls)).length / 4) }
+      this.reportedUsage.push(usage)
+      chunks.push({ ...base, choices: [], usage: { ...usage, total_tokens: usage.prompt_tokens + usage.completion_tokens } })
+    }
     const text = chunks.map((c) => `data: ${JSON.stringify(c)}\n\n`).join('') + 'data: [DONE]\n\n'
     return new Response(text, { headers: { 'content-type': 'text/event-stream' } })
   }

@@ -1,5 +1,6 @@
 // REST routes for reminders and notifications, and the Dapr Jobs callback (POST /job/<name>).
 import { Elysia, t } from 'elysia'
+import { inSpan } from '../../lib/tracing'
 import { seedOf, type AppDeps } from '../../context'
 import { isConnectionError } from '../../lib/db-errors'
 import { authGuard } from '../auth/guard'
@@ -100,9 +101,11 @@ export const jobCallbackRoutes = (deps: AppDeps) => {
       // 404 tells the sidecar the job is done and not to retry: nothing of ours answers to that name.
       if (!match || body !== match[1]) return status(404, { error: { code: 'not_found', message: 'No such job' } })
       try {
-        const outcome = await fireReminder(deps.database.db, match[1]!, clock())
-        if (outcome === 'gone') return status(404, { error: { code: 'not_found', message: 'No such reminder' } })
-        return { outcome }
+        const now = clock()
+        const fired = await inSpan('reminder.fire', { attributes: { 'dapr.job.name': params.name } }, () => fireReminder(deps.database.db, match[1]!, now))
+        if (fired.outcome === 'gone') return status(404, { error: { code: 'not_found', message: 'No such reminder' } })
+        if (fired.outcome === 'fired') deps.metrics?.reminders.fired((now.getTime() - fired.remindAt.getTime()) / 1000)
+        return { outcome: fired.outcome }
       } catch (error) {
         deps.log.warn('job callback failed; the sidecar will retry', { job: params.name, retryable: isConnectionError(error), error: error as Error })
         return status(503, { error: { code: 'unavailable', message: 'Try again' } })

@@ -6,6 +6,22 @@ import { dueReminders, fireReminder, nextReminderAt } from './service'
 
 export type { ReminderScheduler }
 
+/** The scheduler, counting the jobs it creates or moves and removes (metrics). */
+export function countedScheduler(scheduler: ReminderScheduler, observer: { scheduled(): void; cancelled(): void } | undefined): ReminderScheduler {
+  if (!observer) return scheduler
+  return {
+    kind: scheduler.kind,
+    schedule: async (reminder) => {
+      await scheduler.schedule(reminder)
+      observer.scheduled()
+    },
+    cancel: async (id) => {
+      await scheduler.cancel(id)
+      observer.cancelled()
+    },
+  }
+}
+
 /** One job per reminder, named deterministically. */
 export const jobName = (reminderId: string) => `reminder-${reminderId}`
 
@@ -45,7 +61,16 @@ export class LocalScheduler implements ReminderScheduler {
   private again = false
   private stopped = true
 
-  constructor(private readonly options: { database: Database; log: Logger; clock?: () => Date; maxSleepMs?: number }) {}
+  constructor(
+    private readonly options: {
+      database: Database
+      log: Logger
+      clock?: () => Date
+      maxSleepMs?: number
+      /** Told of each reminder fired, with how late it fired (metrics). */
+      onFired?: (lateSeconds: number) => void
+    },
+  ) {}
 
   private now = () => (this.options.clock ?? (() => new Date()))()
 
@@ -104,13 +129,19 @@ export class LocalScheduler implements ReminderScheduler {
     let total = 0
     for (;;) {
       const now = this.now()
-      const fired = await db.transaction(async (tx) => {
+      const late: number[] = []
+      const claimed = await db.transaction(async (tx) => {
         const due = await dueReminders(tx, now, 100)
-        for (const r of due) await fireReminder(tx, r.id, now)
+        for (const r of due) {
+          const fired = await fireReminder(tx, r.id, now)
+          if (fired.outcome === 'fired') late.push((now.getTime() - fired.remindAt.getTime()) / 1000)
+        }
         return due.length
       })
-      total += fired
-      if (fired < 100) return total
+      // Counted once committed, so a rolled-back round is not counted.
+      for (const seconds of late) this.options.onFired?.(seconds)
+      total += claimed
+      if (claimed < 100) return total
     }
   }
 

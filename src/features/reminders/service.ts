@@ -189,16 +189,18 @@ export async function cancelReminder(deps: ReminderDeps, actor: Actor, id: strin
  * writes `reminder.triggered` in one transaction. A second firing of the same reminder is a duplicate;
  * a firing before the (moved) reminder time is stale: both change nothing.
  */
-export async function fireReminder(db: Db, id: string, now: Date): Promise<'fired' | 'duplicate' | 'stale' | 'gone'> {
-  if (!UUID.test(id)) return 'gone'
-  return db.transaction(async (tx) => {
+export type FireOutcome = { outcome: 'fired'; remindAt: Date } | { outcome: 'duplicate' | 'stale' | 'gone' }
+
+export async function fireReminder(db: Db, id: string, now: Date): Promise<FireOutcome> {
+  if (!UUID.test(id)) return { outcome: 'gone' }
+  return db.transaction(async (tx): Promise<FireOutcome> => {
     const [reminder] = await tx.select().from(reminders).where(eq(reminders.id, id)).for('update')
-    if (!reminder) return 'gone'
-    if (reminder.status !== 'pending' || reminder.firedAt) return 'duplicate'
-    if (reminder.remindAt.getTime() > now.getTime() + 1000) return 'stale'
+    if (!reminder) return { outcome: 'gone' }
+    if (reminder.status !== 'pending' || reminder.firedAt) return { outcome: 'duplicate' }
+    if (reminder.remindAt.getTime() > now.getTime() + 1000) return { outcome: 'stale' }
     const [fired] = await tx.update(reminders).set({ firedAt: now }).where(eq(reminders.id, id)).returning()
     await recordReminderEvent(tx, 'reminder.triggered', fired!, now)
-    return 'fired'
+    return { outcome: 'fired', remindAt: reminder.remindAt }
   })
 }
 

@@ -8,6 +8,7 @@ import { parseCreateTask, parseUpdateTask, toTaskView, type TaskView } from './m
 import { recordTaskChange } from './events'
 import { firstDueDate } from './recurrence'
 import { deletedTasks, tasks, type Task, type TaskSnapshot } from './schema'
+import { traced } from '../../lib/tracing'
 
 export interface TaskDeps {
   db: Db
@@ -41,7 +42,7 @@ function seriesFields(id: string, recurrence: string | null, dueDate: Date | nul
 }
 
 /** Creates a task for the actor from unvalidated input. */
-export async function createTask(deps: TaskDeps, actor: Actor, input: unknown): Promise<TaskView> {
+export const createTask = traced('tasks.create', async function createTask(deps: TaskDeps, actor: Actor, input: unknown): Promise<TaskView> {
   const fields = parseCreateTask(input, actor.timezone)
   const now = deps.clock()
   const id = newId()
@@ -54,17 +55,17 @@ export async function createTask(deps: TaskDeps, actor: Actor, input: unknown): 
     await recordTaskChange(tx, now, { after: task! })
     return toTaskView(task!)
   })
-}
+})
 
 /** One task of the actor's. */
-export async function getTask(deps: TaskDeps, actor: Actor, id: string): Promise<TaskView> {
+export const getTask = traced('tasks.get', async function getTask(deps: TaskDeps, actor: Actor, id: string): Promise<TaskView> {
   return toTaskView(await findOwned(deps.db, actor, id))
-}
+})
 
 /** A page of the actor's tasks; `params` are list parameters as strings (see LIST_PARAMS). */
-export async function findTasks(deps: TaskDeps, actor: Actor, params: Record<string, string | undefined>): Promise<TaskPage> {
+export const findTasks = traced('tasks.list', async function findTasks(deps: TaskDeps, actor: Actor, params: Record<string, string | undefined>): Promise<TaskPage> {
   return listTasks(deps.db, actor.id, parseListQuery(params, actor.timezone))
-}
+})
 
 function statusChange(status: 'pending' | 'completed', current: Task, now: Date) {
   if (status === current.status) return {}
@@ -72,7 +73,7 @@ function statusChange(status: 'pending' | 'completed', current: Task, now: Date)
 }
 
 /** Partial update: only the fields sent change. `status` may be sent too (same as complete/reopen). */
-export async function updateTask(deps: TaskDeps, actor: Actor, id: string, input: unknown): Promise<TaskView> {
+export const updateTask = traced('tasks.update', async function updateTask(deps: TaskDeps, actor: Actor, id: string, input: unknown): Promise<TaskView> {
   const { status, ...fields } = parseUpdateTask(input, actor.timezone)
   return deps.db.transaction(async (tx) => {
     const current = await findOwned(tx, actor, id, true)
@@ -89,7 +90,7 @@ export async function updateTask(deps: TaskDeps, actor: Actor, id: string, input
     await recordTaskChange(tx, now, { before: current, after: task! })
     return toTaskView(task!)
   })
-}
+})
 
 /** Moves a locked task to `status` (no write if it is already there). */
 async function applyStatus(tx: Db, current: Task, status: 'pending' | 'completed', now: Date): Promise<Task> {
@@ -103,13 +104,13 @@ async function applyStatus(tx: Db, current: Task, status: 'pending' | 'completed
   return task!
 }
 
-async function setStatus(deps: TaskDeps, actor: Actor, id: string, status: 'pending' | 'completed'): Promise<TaskView> {
+const setStatus = traced('tasks.set_status', async function setStatus(deps: TaskDeps, actor: Actor, id: string, status: 'pending' | 'completed'): Promise<TaskView> {
   return deps.db.transaction(async (tx) => {
     // Completing a completed task (or reopening a pending one) changes nothing: safe to retry.
     const current = await findOwned(tx, actor, id, true)
     return toTaskView(await applyStatus(tx, current, status, deps.clock()))
   })
-}
+})
 
 /** Marks the task completed (no change if it already is). */
 export const completeTask = (deps: TaskDeps, actor: Actor, id: string) => setStatus(deps, actor, id, 'completed')
@@ -149,13 +150,13 @@ async function removeOwned(tx: Db, current: Task, now: Date): Promise<void> {
 }
 
 /** Deletes the task; returns what it was. It can be restored for a while (see restoreTasks). */
-export async function deleteTask(deps: TaskDeps, actor: Actor, id: string): Promise<TaskView> {
+export const deleteTask = traced('tasks.delete', async function deleteTask(deps: TaskDeps, actor: Actor, id: string): Promise<TaskView> {
   return deps.db.transaction(async (tx) => {
     const current = await findOwned(tx, actor, id, true)
     await removeOwned(tx, current, deps.clock())
     return toTaskView(current)
   })
-}
+})
 
 function checkIds(ids: readonly string[]): string[] {
   const valid = [...new Set(ids)].filter((id) => UUID.test(id))
@@ -176,7 +177,7 @@ async function lockOwnedMany(tx: Db, actor: Actor, ids: readonly string[]): Prom
 }
 
 /** Completes or reopens several of the actor's tasks in one transaction; returns those that changed. */
-export async function setStatusMany(
+export const setStatusMany = traced('tasks.set_status_many', async function setStatusMany(
   deps: TaskDeps,
   actor: Actor,
   ids: readonly string[],
@@ -190,20 +191,20 @@ export async function setStatusMany(
     }
     return changed
   })
-}
+})
 
 /** Deletes several of the actor's tasks in one transaction; returns those deleted. */
-export async function deleteMany(deps: TaskDeps, actor: Actor, ids: readonly string[]): Promise<TaskView[]> {
+export const deleteMany = traced('tasks.delete_many', async function deleteMany(deps: TaskDeps, actor: Actor, ids: readonly string[]): Promise<TaskView[]> {
   return deps.db.transaction(async (tx) => {
     const now = deps.clock()
     const rows = await lockOwnedMany(tx, actor, ids)
     for (const current of rows) await removeOwned(tx, current, now)
     return rows.map(toTaskView)
   })
-}
+})
 
 /** Restores tasks the actor deleted within the undo window, with their ids and fields as they were. */
-export async function restoreTasks(deps: TaskDeps, actor: Actor, ids: readonly string[]): Promise<TaskView[]> {
+export const restoreTasks = traced('tasks.restore', async function restoreTasks(deps: TaskDeps, actor: Actor, ids: readonly string[]): Promise<TaskView[]> {
   const wanted = checkIds(ids)
   return deps.db.transaction(async (tx) => {
     const since = new Date(deps.clock().getTime() - UNDO_WINDOW_MS)
@@ -220,4 +221,4 @@ export async function restoreTasks(deps: TaskDeps, actor: Actor, ids: readonly s
     }
     return restored
   })
-}
+})

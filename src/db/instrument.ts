@@ -1,0 +1,95 @@
+// Timing and spans for every query, under drizzle: postgres.js's `unsafe` (and each transaction's and
+// savepoint's copy) or PGlite's `query`. Statement text only: bound parameters never reach a span or a metric.
+import type { DatabaseObserver } from '../lib/metrics'
+import { SpanKind, SpanStatusCode, tracer } from '../lib/tracing'
+
+/** `select`, `insert`, `update`, `delete`, `begin`… : a bounded label from the statement's first word. */
+const KINDS = new Set(['select', 'insert', 'update', 'delete', 'with', 'begin', 'commit', 'rollback', 'savepoint', 'listen', 'unlisten'])
+function operationOf(text: string): string {
+  const word = /^\s*([a-z]+)/i.exec(text)?.[1]?.toLowerCase() ?? ''
+  return KINDS.has(word) ? word : 'other'
+}
+
+/** Watches one query from the moment it is awaited (postgres.js queries are lazy) until it settles. */
+function watch<T>(start: () => Promise<T>, text: string, observer: DatabaseObserver | undefined): Promise<T> {
+  const operation = operationOf(text)
+  const span = tracer.startSpan(operation.toUpperCase(), {
+    kind: SpanKind.CLIENT,
+    attributes: { 'db.system.name': 'postgresql', 'db.operation.name': operation.toUpperCase(), 'db.query.text': text.slice(0, 2000) },
+  })
+  const began = performance.now()
+  observer?.inFlight(1)
+  const done = (ok: boolean, error?: unknown) => {
+    observer?.inFlight(-1)
+    observer?.query(operation, (performance.now() - began) / 1000, ok)
+    if (!ok) span.setStatus({ code: SpanStatusCode.ERROR, message: error instanceof Error ? error.message.slice(0, 200) : undefined })
+    span.end()
+  }
+  return start().then(
+    (value) => {
+      done(true)
+      return value
+    },
+    (error: unknown) => {
+      done(false, error)
+      throw error
+    },
+  )
+}
+
+type Thenable = { then: (ok?: (v: unknown) => unknown, fail?: (e: unknown) => unknown) => Promise<unknown> }
+
+/** A postgres.js query whose first `then` (await, catch or finally all come through it) is watched. */
+function watchLazy<Q extends Thenable>(query: Q, text: string, observer: DatabaseObserver | undefined): Q {
+  const then = query.then.bind(query)
+  let watched: Promise<unknown> | undefined
+  Object.defineProperty(query, 'then', {
+    configurable: true,
+    value: (ok?: (v: unknown) => unknown, fail?: (e: unknown) => unknown) => (watched ??= watch(() => then(), text, observer)).then(ok, fail),
+  })
+  return query
+}
+
+interface PostgresLike {
+  unsafe: (query: string, ...rest: unknown[]) => Thenable
+  begin?: (...args: unknown[]) => Promise<unknown>
+  savepoint?: (...args: unknown[]) => Promise<unknown>
+}
+
+/** Instruments a postgres.js client (and, as they open, its transactions and savepoints) in place. */
+export function instrumentPostgres<T extends object>(sql: T, observer: DatabaseObserver | undefined): T {
+  const client = sql as unknown as PostgresLike
+  const unsafe = client.unsafe
+  client.unsafe = (query, ...rest) => watchLazy(unsafe(query, ...rest), query, observer)
+  for (const key of ['begin', 'savepoint'] as const) {
+    const original = client[key]
+    if (!original) continue
+    client[key] = (...args: unknown[]) => {
+      const fn = args.pop() as (tx: object) => unknown
+      if (key === 'begin') observer?.transaction(1)
+      const result = original(...args, (tx: object) => fn(instrumentPostgres(tx, observer)))
+      return key === 'begin' ? result.finally(() => observer?.transaction(-1)) : result
+    }
+  }
+  return sql
+}
+
+interface PgliteLike {
+  query: (text: string, ...rest: unknown[]) => Promise<unknown>
+  transaction?: (fn: (tx: object) => Promise<unknown>) => Promise<unknown>
+}
+
+/** Instruments a PGlite client (and each transaction's handle) in place. */
+export function instrumentPglite<T extends object>(db: T, observer: DatabaseObserver | undefined): T {
+  const client = db as unknown as PgliteLike
+  const query = client.query.bind(client)
+  client.query = (text, ...rest) => watch(() => query(text, ...rest), text, observer)
+  const transaction = client.transaction?.bind(client)
+  if (transaction) {
+    client.transaction = (fn) => {
+      observer?.transaction(1)
+      return transaction((tx) => fn(instrumentPglite(tx, observer))).finally(() => observer?.transaction(-1))
+    }
+  }
+  return db
+}
