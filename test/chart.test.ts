@@ -6,6 +6,7 @@ import { homedir, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { subscriptions } from '../src/events/routes'
 import { loadEnv } from '../src/env'
+import { ServiceMonitor } from '@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1/ServiceMonitor'
 import { testApp } from './helpers/app'
 
 const CHART = new URL('../chart/todo-chatbot', import.meta.url).pathname
@@ -73,7 +74,7 @@ describe.if(Boolean(helm && kubeconform))('the Helm chart', () => {
     })
 
     test(`${values}: every Dapr object is valid against Dapr's CRD schemas`, () => {
-      const { text, objects } = render(values, ['--set', 'dapr.subscriptions=declarative'])
+      const { text, objects } = render(values, ['--set', 'dapr.subscriptions=declarative', '--set', 'observability.tracing.enabled=true'])
       const dapr = objects.filter((o) => o.apiVersion.startsWith('dapr.io/'))
       expect(dapr.length).toBeGreaterThan(0)
       const file = join(temp, `${values}.yaml`)
@@ -88,7 +89,7 @@ describe.if(Boolean(helm && kubeconform))('the Helm chart', () => {
 
   for (const values of VALUES) {
     test(`${values}: every Kubernetes object is valid against the Kubernetes schemas (kubernetes-models)`, async () => {
-      const { objects } = render(values, ['--set', 'networkPolicy.enabled=true', '--set', 'ingress.enabled=true', '--set', 'autoscaling.enabled=true'])
+      const { objects } = render(values, ['--set', 'networkPolicy.enabled=true', '--set', 'ingress.enabled=true', '--set', 'autoscaling.enabled=true', '--set', 'observability.grafanaDashboard.enabled=true'])
       const core = objects.filter((o) => !o.apiVersion.startsWith('dapr.io/') && !o.apiVersion.startsWith('kafka.strimzi.io/'))
       expect(core.length).toBeGreaterThan(8)
       const problems: string[] = []
@@ -232,5 +233,82 @@ describe.if(Boolean(helm && kubeconform))('the Helm chart', () => {
     const local = env(render('values-local.yaml').objects.find((o) => o.kind === 'Deployment')!.spec.template.spec.containers[0])
     expect(local.SECRET_STORE).toBeUndefined()
     expect(local.DATABASE_URL).toBeDefined()
+  })
+
+  describe('observability', () => {
+    const ON = ['--set', 'observability.serviceMonitor.enabled=true', '--set', 'observability.grafanaDashboard.enabled=true', '--set', 'observability.tracing.enabled=true']
+
+    test('is off by default: no ServiceMonitor, dashboard or tracing Configuration, and no OTLP endpoint', () => {
+      for (const values of VALUES) {
+        const { objects } = render(values)
+        expect(objects.filter((o) => ['ServiceMonitor', 'Configuration'].includes(o.kind) || o.metadata.name.endsWith('-dashboard'))).toEqual([])
+        expect(objects.find((o) => o.kind === 'ConfigMap')!.data!.OTEL_EXPORTER_OTLP_ENDPOINT).toBeUndefined()
+      }
+    })
+
+    test("the ServiceMonitor is valid for the Prometheus Operator and scrapes GET /metrics on the Service's port; the NetworkPolicy lets Prometheus in", async () => {
+      const { objects } = render('values.yaml', [...ON, '--set', 'networkPolicy.enabled=true', '--set', 'observability.serviceMonitor.labels.release=kube-prometheus-stack'])
+      const monitor = objects.find((o) => o.kind === 'ServiceMonitor')!
+      expect(() => new ServiceMonitor(monitor as never).validate()).not.toThrow()
+      expect(monitor.metadata).toMatchObject({ labels: { release: 'kube-prometheus-stack' } })
+      const service = objects.find((o) => o.kind === 'Service')!
+      expect(monitor.spec.selector.matchLabels).toEqual(service.spec.selector)
+      const [endpoint] = monitor.spec.endpoints
+      expect(service.spec.ports.map((p: { name: string }) => p.name)).toContain(endpoint.port)
+      expect(endpoint.path).toBe('/metrics')
+      const t = await testApp()
+      try {
+        const res = await t.call('GET', endpoint.path)
+        expect(res.status).toBe(200)
+        expect(res.text).toContain('# TYPE todo_http_requests_total counter')
+      } finally {
+        await t.dispose()
+      }
+      const policy = objects.find((o) => o.kind === 'NetworkPolicy')!
+      expect(policy.spec.ingress).toContainEqual({
+        from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'monitoring' } } }],
+        ports: [{ port: 'http', protocol: 'TCP' }],
+      })
+    })
+
+    test("tracing through values: the app's OTLP settings, and a Dapr Configuration the pod names", () => {
+      const { objects } = render('values.yaml', [...ON, '--set', 'observability.tracing.samplingRate=0.1'])
+      const config = objects.find((o) => o.kind === 'ConfigMap')!.data!
+      expect(config).toMatchObject({ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://otel-collector.observability:4318', OTEL_TRACES_SAMPLER_ARG: '0.1' })
+      expect(loadEnv({ ...config, DATABASE_URL: 'postgres://u:p@db/todo' })).toMatchObject({ otlpEndpoint: 'http://otel-collector.observability:4318', traceSampleRatio: 0.1 })
+      const configuration = objects.find((o) => o.kind === 'Configuration')!
+      expect(configuration.spec.tracing).toEqual({ samplingRate: '0.1', otel: { endpointAddress: 'otel-collector.observability:4318', protocol: 'http', isSecure: false } })
+      const pod = objects.find((o) => o.kind === 'Deployment')!.spec.template
+      expect(pod.metadata.annotations['dapr.io/config']).toBe(configuration.metadata.name)
+      // A bad sampling rate stops the install.
+      expect(() => render('values.yaml', [...ON, '--set', 'observability.tracing.samplingRate=2'])).toThrow()
+    })
+
+    test('the Grafana dashboard covers requests, latency, outbox, consumers and reminder lateness, with metrics the app exposes', async () => {
+      const { objects } = render('values.yaml', ON)
+      const map = objects.find((o) => o.kind === 'ConfigMap' && o.metadata.name.endsWith('-dashboard'))!
+      expect((map.metadata as { labels?: Record<string, string> }).labels).toMatchObject({ grafana_dashboard: '1' })
+      const dashboard = JSON.parse(map.data!['todo-chatbot.json']!) as { uid: string; panels: Array<{ title: string; type: string; targets?: Array<{ expr: string }> }> }
+      expect(dashboard.uid).toBe('todo-chatbot')
+      const exprs = dashboard.panels.flatMap((p) => p.targets ?? []).map((t) => t.expr)
+      const used = new Set(exprs.flatMap((e) => [...e.matchAll(/\b(todo_[a-z_]+)\b/g)].map((m) => m[1]!)))
+      for (const needed of ['todo_http_requests_total', 'todo_http_request_duration_seconds_bucket', 'todo_outbox_pending_events', 'todo_outbox_oldest_pending_age_seconds', 'todo_event_deliveries_total', 'todo_reminder_lateness_seconds_bucket']) {
+        expect(used).toContain(needed)
+      }
+      // Every series the dashboard queries is one the app exposes (a histogram's _bucket, _sum and _count included).
+      const t = await testApp()
+      try {
+        const text = (await t.call('GET', '/metrics')).text
+        const types = new Map([...text.matchAll(/^# TYPE (\S+) (\S+)$/gm)].map((m) => [m[1]!, m[2]!]))
+        const exposed = (name: string) => {
+          if (types.has(name)) return true
+          const base = name.replace(/_(bucket|sum|count)$/, '')
+          return base !== name && types.get(base) === 'histogram'
+        }
+        expect([...used].filter((name) => !exposed(name))).toEqual([])
+      } finally {
+        await t.dispose()
+      }
+    })
   })
 })
