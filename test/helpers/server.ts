@@ -10,6 +10,10 @@ export interface RunningServer {
   proc: Subprocess<'ignore', 'pipe', 'pipe'>
   /** Log lines the process printed so far (stdout, parsed). */
   lines: Array<Record<string, unknown>>
+  /** Everything the process printed on stdout so far, line by line. */
+  raw: string[]
+  /** All it printed on stderr, once it has exited. */
+  stderr: Promise<string>
   /** Resolves with the exit code. */
   exited: Promise<number>
   stop(): Promise<number>
@@ -44,7 +48,8 @@ async function collect(stream: ReadableStream<Uint8Array>, lines: Array<Record<s
 
 /** Starts the server and resolves once it logs that it is listening. */
 export async function startServer(env: Record<string, string>, timeoutMs = 30_000): Promise<RunningServer> {
-  const port = freePort()
+  // A PORT given is kept (a sidecar double must know the app's address before it starts).
+  const port = env.PORT ? Number(env.PORT) : freePort()
   const proc = Bun.spawn([process.execPath, 'src/index.ts'], {
     env: { ...process.env, HOST: '127.0.0.1', PORT: String(port), LOG_LEVEL: 'info', ...env },
     stdin: 'ignore',
@@ -67,6 +72,8 @@ export async function startServer(env: Record<string, string>, timeoutMs = 30_00
     url: `http://127.0.0.1:${port}`,
     proc,
     lines,
+    raw,
+    stderr,
     exited: proc.exited,
     stop: async () => {
       if (proc.exitCode === null) proc.kill('SIGTERM')
