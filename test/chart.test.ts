@@ -272,12 +272,12 @@ describe.if(Boolean(helm && kubeconform))('the Helm chart', () => {
     })
 
     test("tracing through values: the app's OTLP settings, and a Dapr Configuration the pod names", () => {
-      const { objects } = render('values.yaml', [...ON, '--set', 'observability.tracing.samplingRate=0.1'])
+      const { objects } = render('values.yaml', [...ON, '--set', 'observability.tracing.samplingRate=0.25'])
       const config = objects.find((o) => o.kind === 'ConfigMap')!.data!
-      expect(config).toMatchObject({ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://otel-collector.observability:4318', OTEL_TRACES_SAMPLER_ARG: '0.1' })
-      expect(loadEnv({ ...config, DATABASE_URL: 'postgres://u:p@db/todo' })).toMatchObject({ otlpEndpoint: 'http://otel-collector.observability:4318', traceSampleRatio: 0.1 })
+      expect(config).toMatchObject({ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://otel-collector.observability:4318', OTEL_TRACES_SAMPLER_ARG: '0.25' })
+      expect(loadEnv({ ...config, DATABASE_URL: 'postgres://u:p@db/todo' })).toMatchObject({ otlpEndpoint: 'http://otel-collector.observability:4318', traceSampleRatio: 0.25 })
       const configuration = objects.find((o) => o.kind === 'Configuration')!
-      expect(configuration.spec.tracing).toEqual({ samplingRate: '0.1', otel: { endpointAddress: 'otel-collector.observability:4318', protocol: 'http', isSecure: false } })
+      expect(configuration.spec.tracing).toEqual({ samplingRate: '0.25', otel: { endpointAddress: 'otel-collector.observability:4318', protocol: 'http', isSecure: false } })
       const pod = objects.find((o) => o.kind === 'Deployment')!.spec.template
       expect(pod.metadata.annotations['dapr.io/config']).toBe(configuration.metadata.name)
       // A bad sampling rate stops the install.

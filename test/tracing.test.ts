@@ -110,6 +110,20 @@ describe('one trace from the request to the audit row (in-process bus)', () => {
     expect(parentOf(server!)).toBe('00f067aa0ba902b7')
   })
 
+  test('a trace the caller did not sample records nothing, down to the consumers of its events', async () => {
+    const { token } = await t.signUp()
+    await t.drain()
+    exporter.reset()
+    const traceId = '0af7651916cd43dd8448eb211c80319c'
+    const created = await t.call('POST', '/api/v1/tasks', { token, body: { title: 'not sampled' }, headers: { traceparent: `00-${traceId}-b7ad6b7169203331-00` } })
+    expect(created.status).toBe(201)
+    await t.drain()
+    expect(spans().filter((s) => traceOf(s) === traceId)).toEqual([])
+    // The event carried the caller's decision.
+    const [row] = await rows<{ traceparent: string }>(t.database, sql`select event->>'traceparent' as traceparent from outbox_events where partition_key = ${created.body.id}`)
+    expect(row!.traceparent).toMatch(new RegExp(`^00-${traceId}-[0-9a-f]{16}-00$`))
+  })
+
   test('a job callback continues its traceparent, down to the reminder it fires and the consumer of that event', async () => {
     const { token } = await t.signUp()
     const due = new Date(Date.now() + 3 * 3600_000).toISOString()

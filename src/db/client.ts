@@ -6,6 +6,7 @@ import { drizzle as drizzlePglite } from 'drizzle-orm/pglite'
 import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js'
 import postgres from 'postgres'
 import type { DatabaseObserver } from '../lib/metrics'
+import { tracingEnabled } from '../lib/tracing'
 import { instrumentPglite, instrumentPostgres } from './instrument'
 
 /**
@@ -40,6 +41,9 @@ export interface DatabaseOptions {
   observer?: DatabaseObserver
 }
 
+/** Queries are wrapped only when someone listens: metrics, or spans (tracing on before the database opens). */
+const watched = (options: DatabaseOptions) => Boolean(options.observer) || tracingEnabled()
+
 /** Opens a connection pool (postgres.js) or an embedded database (PGlite). */
 export async function openDatabase(options: DatabaseOptions): Promise<Database> {
   if (options.url) {
@@ -52,7 +56,7 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
       idle_timeout: 60,
     })
     options.observer?.poolMax(poolMax)
-    const db = drizzlePostgres(instrumentPostgres(client, options.observer)) as unknown as Db
+    const db = drizzlePostgres(watched(options) ? instrumentPostgres(client, options.observer) : client) as unknown as Db
     return {
       db,
       kind: 'postgres',
@@ -71,7 +75,7 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
   const [{ PGlite }, { pg_trgm }] = await Promise.all([import('@electric-sql/pglite'), import('@electric-sql/pglite/contrib/pg_trgm')])
   const client = await PGlite.create(options.dataDir, { extensions: { pg_trgm } })
   options.observer?.poolMax(1)
-  const db = drizzlePglite(instrumentPglite(client, options.observer)) as unknown as Db
+  const db = drizzlePglite(watched(options) ? instrumentPglite(client, options.observer) : client) as unknown as Db
   return {
     db,
     kind: 'pglite',

@@ -1,7 +1,7 @@
 // Timing and spans for every query, under drizzle: postgres.js's `unsafe` (and each transaction's and
 // savepoint's copy) or PGlite's `query`. Statement text only: bound parameters never reach a span or a metric.
 import type { DatabaseObserver } from '../lib/metrics'
-import { SpanKind, SpanStatusCode, tracer } from '../lib/tracing'
+import { SpanKind, SpanStatusCode, trace, tracer, tracingEnabled } from '../lib/tracing'
 
 /** `select`, `insert`, `update`, `delete`, `begin`… : a bounded label from the statement's first word. */
 const KINDS = new Set(['select', 'insert', 'update', 'delete', 'with', 'begin', 'commit', 'rollback', 'savepoint', 'listen', 'unlisten'])
@@ -10,20 +10,26 @@ function operationOf(text: string): string {
   return KINDS.has(word) ? word : 'other'
 }
 
+/** A span for a query, only inside a sampled trace (a query of the relay's polling starts no trace of its own). */
+function querySpan(operation: string, text: string) {
+  if (!tracingEnabled() || !trace.getActiveSpan()?.isRecording()) return undefined
+  return tracer.startSpan(operation.toUpperCase(), {
+    kind: SpanKind.CLIENT,
+    attributes: { 'db.system.name': 'postgresql', 'db.operation.name': operation.toUpperCase(), 'db.query.text': text.slice(0, 1000) },
+  })
+}
+
 /** Watches one query from the moment it is awaited (postgres.js queries are lazy) until it settles. */
 function watch<T>(start: () => Promise<T>, text: string, observer: DatabaseObserver | undefined): Promise<T> {
   const operation = operationOf(text)
-  const span = tracer.startSpan(operation.toUpperCase(), {
-    kind: SpanKind.CLIENT,
-    attributes: { 'db.system.name': 'postgresql', 'db.operation.name': operation.toUpperCase(), 'db.query.text': text.slice(0, 2000) },
-  })
+  const span = querySpan(operation, text)
   const began = performance.now()
   observer?.inFlight(1)
   const done = (ok: boolean, error?: unknown) => {
     observer?.inFlight(-1)
     observer?.query(operation, (performance.now() - began) / 1000, ok)
-    if (!ok) span.setStatus({ code: SpanStatusCode.ERROR, message: error instanceof Error ? error.message.slice(0, 200) : undefined })
-    span.end()
+    if (!ok) span?.setStatus({ code: SpanStatusCode.ERROR, message: error instanceof Error ? error.message.slice(0, 200) : undefined })
+    span?.end()
   }
   return start().then(
     (value) => {
@@ -43,10 +49,7 @@ type Thenable = { then: (ok?: (v: unknown) => unknown, fail?: (e: unknown) => un
 function watchLazy<Q extends Thenable>(query: Q, text: string, observer: DatabaseObserver | undefined): Q {
   const then = query.then.bind(query)
   let watched: Promise<unknown> | undefined
-  Object.defineProperty(query, 'then', {
-    configurable: true,
-    value: (ok?: (v: unknown) => unknown, fail?: (e: unknown) => unknown) => (watched ??= watch(() => then(), text, observer)).then(ok, fail),
-  })
+  query.then = (ok, fail) => (watched ??= watch(() => then(), text, observer)).then(ok, fail)
   return query
 }
 

@@ -1,10 +1,13 @@
 // Spans through the OpenTelemetry API: no-ops until lib/otel.ts registers a tracer provider
 // (OTEL_EXPORTER_OTLP_ENDPOINT), so code is instrumented everywhere at almost no cost when tracing is off.
-import { context, propagation, ROOT_CONTEXT, SpanKind, SpanStatusCode, trace, type Attributes, type Context, type Span } from '@opentelemetry/api'
+import { context, INVALID_SPAN_CONTEXT, propagation, ROOT_CONTEXT, SpanKind, SpanStatusCode, trace, TraceFlags, type Attributes, type Context, type Span } from '@opentelemetry/api'
 
 export { SpanKind, SpanStatusCode, type Span }
 
 export const tracer = trace.getTracer('todo-chatbot')
+
+/** What `inSpan` hands its function while tracing is off. */
+const NO_SPAN = trace.wrapSpanContext(INVALID_SPAN_CONTEXT)
 
 let enabled = false
 /** Whether a tracer provider is registered (lib/otel.ts); the HTTP edge wraps requests in spans only then. */
@@ -44,7 +47,12 @@ export async function inSpan<T>(
   options: { kind?: SpanKind; attributes?: Attributes; parent?: Context },
   fn: (span: Span) => Promise<T>,
 ): Promise<T> {
+  // Tracing off: no span, no context switch, next to no cost.
+  if (!enabled) return fn(NO_SPAN)
   const parent = options.parent ?? context.active()
+  // Inside a trace that is not sampled nothing would be recorded: skip the span and the context switch.
+  const above = trace.getSpan(parent)
+  if (above && !(above.spanContext().traceFlags & TraceFlags.SAMPLED)) return fn(above)
   const span = tracer.startSpan(name, { kind: options.kind ?? SpanKind.INTERNAL, attributes: options.attributes }, parent)
   try {
     return await context.with(trace.setSpan(parent, span), () => fn(span))
