@@ -2,7 +2,7 @@
 // delivers the same CloudEvents to the same /events/* routes with Dapr's answer semantics.
 import { CommunicationProtocolEnum, DaprClient, LogLevel } from '@dapr/dapr'
 import type { Logger } from '../lib/log'
-import { traceHeaders } from '../lib/tracing'
+import { traceHeaders, tracingEnabled, unsampledTraceparent } from '../lib/tracing'
 import type { CloudEvent } from './envelope'
 
 export interface EventBus {
@@ -103,8 +103,10 @@ export function inProcessBus(options: InProcessBusOptions): EventBus {
       }))
 
   async function deliverOnce(sub: Subscription, event: CloudEvent): Promise<'done' | 'retry' | 'drop' | 'fail'> {
-    // As the sidecar does: the publish call's trace context replaces the envelope's, and rides along as a header.
-    const trace = traceHeaders()
+    // As the sidecar does: the publish call's trace context replaces the envelope's, and rides along as a
+    // header. An event no trace follows goes as not sampled, so its consumers start no trace of their own.
+    const current = traceHeaders()
+    const trace = current.traceparent || !tracingEnabled() ? current : { traceparent: unsampledTraceparent() }
     const body = JSON.stringify({ ...event, ...trace, topic: sub.topic, pubsubname: sub.pubsubname })
     const res = await options.deliver(
       new Request(`http://localhost${sub.route}`, {

@@ -97,6 +97,8 @@ export function httpEdge({ log, htmlError, headers = {}, onRequestDone, tracing 
     edge.wrap((handle, request: Request) => {
       const parent = contextFrom(request.headers)
       const span = tracer.startSpan(request.method, { kind: SpanKind.SERVER, attributes: { 'http.request.method': request.method } }, parent)
+      // Not sampled: nothing to record, so no async context either (its cost is most of tracing's).
+      if (!span.isRecording()) return handle
       spans.set(request, span)
       const active = trace.setSpan(parent, span)
       return ((...args: unknown[]) => context.with(active, () => (handle as (...a: unknown[]) => unknown)(...args))) as typeof handle

@@ -6,7 +6,7 @@ export { SpanKind, SpanStatusCode, type Span }
 
 export const tracer = trace.getTracer('todo-chatbot')
 
-/** What `inSpan` hands its function while tracing is off. */
+/** What `inSpan` hands its function when it records nothing. */
 const NO_SPAN = trace.wrapSpanContext(INVALID_SPAN_CONTEXT)
 
 let enabled = false
@@ -22,6 +22,11 @@ export function traceHeaders(ctx: Context = context.active()): { traceparent?: s
   propagation.inject(ctx, carrier)
   return carrier
 }
+
+const hex = (bytes: number) => Array.from(crypto.getRandomValues(new Uint8Array(bytes)), (b) => b.toString(16).padStart(2, '0')).join('')
+
+/** A fresh W3C `traceparent` marked not sampled: what a delivery carries for an event no trace follows. */
+export const unsampledTraceparent = () => `00-${hex(16)}-${hex(8)}-00`
 
 /** The context a W3C `traceparent` (from a header or a CloudEvent) continues; the root when there is none. */
 export function contextFrom(carrier: { traceparent?: unknown; tracestate?: unknown } | Headers | null | undefined): Context {
@@ -39,8 +44,8 @@ function fail(span: Span, error: unknown): void {
 }
 
 /**
- * Runs `fn` in a span (a child of `parent`, else of the active span); an exception marks the span
- * failed and is rethrown.
+ * Runs `fn` in a span, a child of `parent` or else of the active span; without a sampled trace above
+ * it, it just runs `fn`. An exception marks the span failed and is rethrown.
  */
 export async function inSpan<T>(
   name: string,
@@ -50,9 +55,11 @@ export async function inSpan<T>(
   // Tracing off: no span, no context switch, next to no cost.
   if (!enabled) return fn(NO_SPAN)
   const parent = options.parent ?? context.active()
-  // Inside a trace that is not sampled nothing would be recorded: skip the span and the context switch.
+  // Spans belong to a trace a request (or an event's traceparent) started and sampled: outside one, or
+  // inside one that is not sampled, nothing would be recorded, so skip the span and the context switch.
   const above = trace.getSpan(parent)
-  if (above && !(above.spanContext().traceFlags & TraceFlags.SAMPLED)) return fn(above)
+  if (!above) return fn(NO_SPAN)
+  if (!(above.spanContext().traceFlags & TraceFlags.SAMPLED)) return fn(above)
   const span = tracer.startSpan(name, { kind: options.kind ?? SpanKind.INTERNAL, attributes: options.attributes }, parent)
   try {
     return await context.with(trace.setSpan(parent, span), () => fn(span))
