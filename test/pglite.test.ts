@@ -42,4 +42,5 @@ test('tasks, accounts and search survive a restart on the embedded database', as
   expect(list.status).toBe(200)
   expect(list.body.items.map((t: { title: string }) => t.title)).toEqual(['Persist me'])
   await second.database.close()
-})
+  // Two boots of the embedded database, each migrated: seconds, more on a busy CI runner.
+}, 30_000)
