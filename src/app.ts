@@ -27,6 +27,7 @@ import { htmlError } from './web/errors'
 import { accountPages } from './web/pages/account'
 import { auditPages } from './web/pages/audit'
 import { chatPages } from './web/pages/chat'
+import { plannerPages } from './web/pages/planner'
 import { reminderPages } from './web/pages/reminders'
 import { taskPages } from './web/pages/tasks'
 import { SECURITY_HEADERS } from './web/html'
@@ -66,6 +67,7 @@ export function createApp(given: AppDeps, readiness: Readiness = { draining: fal
     )
     .use(accountPages(deps))
     .use(taskPages(deps))
+    .use(plannerPages(deps))
     .use(auditPages(deps))
     .use(reminderPages(deps))
     .use(chatPages(deps))

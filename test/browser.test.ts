@@ -1,6 +1,7 @@
 // The web UI in real headless Chromium against the real server: the daily flows, without and with JavaScript.
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
 import type { Browser, BrowserContext, Page } from 'playwright-core'
+import { isoDay, localDay } from '../src/features/planner/today'
 import { chromiumPath, launch, step, watchProblems } from './helpers/browser'
 import { freshStorage, startServer, type RunningServer } from './helpers/server'
 
@@ -319,4 +320,80 @@ run('without JavaScript: forms post and redirect', () => {
     })
     await context.close()
   }, 60_000)
+})
+
+run('the Today view (htmx)', () => {
+  let context: BrowserContext
+  let page: Page
+  let problems: string[]
+  let token: string
+  const zone = 'Europe/Berlin'
+  const day = (offset: number) => isoDay(localDay(new Date(), zone, offset))
+  const api = async (method: string, path: string, body?: unknown) => {
+    const res = await fetch(`${server.url}${path}`, { method, headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) })
+    return (await res.json()) as any
+  }
+  const sectionTitles = (id: string) => page.locator(`#${id} .title`).allTextContents()
+
+  beforeAll(async () => {
+    const email = `today-${crypto.randomUUID()}@example.com`
+    const signup = await fetch(`${server.url}/api/v1/auth/signup`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email, password: PASSWORD, timezone: zone }) })
+    token = ((await signup.json()) as { token: string }).token
+    await api('POST', '/api/v1/tasks', { title: 'Renew visa', due_date: `${day(-3)}T10:00` })
+    await api('POST', '/api/v1/tasks', { title: 'File taxes', due_date: `${day(-2)}T18:00`, priority: 'high' })
+    await api('POST', '/api/v1/tasks', { title: 'Standup notes', due_date: `${day(0)}T23:59` })
+    await api('POST', '/api/v1/tasks', { title: 'Next week', due_date: `${day(7)}T09:00` })
+    const done = await api('POST', '/api/v1/tasks', { title: 'Morning run', due_date: `${day(0)}T07:00` })
+    await api('POST', `/api/v1/tasks/${done.id}/complete`)
+    context = await browser.newContext({ timezoneId: zone, viewport: { width: 1100, height: 900 } })
+    page = await context.newPage()
+    problems = watchProblems(page)
+    await page.goto(`${server.url}/login?next=%2Ftoday`)
+    await page.fill('#email', email)
+    await page.fill('#password', PASSWORD)
+    await page.click('form button[type=submit]')
+    await page.waitForURL(`${server.url}/today`)
+  }, 60_000)
+  afterAll(() => context?.close())
+
+  test('overdue, due today and completed today, each in its section; Today is the current page', async () => {
+    await step(page, 'today-sections', async () => {
+      expect(await page.textContent('h1')).toContain('Today,')
+      expect(await page.getAttribute('nav a[href="/today"]', 'aria-current')).toBe('page')
+      expect(await sectionTitles('overdue')).toEqual(['Renew visa', 'File taxes'])
+      expect(await sectionTitles('due-today')).toEqual(['Standup notes'])
+      expect(await sectionTitles('done-today')).toEqual(['Morning run'])
+      expect(await page.textContent('body')).not.toContain('Next week')
+    })
+  })
+
+  test('one overdue task moved to today, in place', async () => {
+    await step(page, 'today-move-one', async () => {
+      await page.click('button[aria-label="Move \\"Renew visa\\" to today"]')
+      await page.waitForFunction(() => document.querySelectorAll('#overdue .title').length === 1)
+      expect(await sectionTitles('due-today')).toEqual(['Renew visa', 'Standup notes'])
+      expect(await page.textContent('#today .notice')).toBe('Moved "Renew visa".')
+      expect(page.url()).toBe(`${server.url}/today`)
+    })
+  })
+
+  test('all overdue tasks moved to a chosen day, keeping their time', async () => {
+    await step(page, 'today-move-all', async () => {
+      await page.fill('input[aria-label="Move all overdue tasks: choose a day"]', day(3))
+      await page.click('button[aria-label="Move all overdue tasks to the chosen day"]')
+      await page.waitForSelector('#overdue-heading', { state: 'detached' })
+      const moved = (await api('GET', '/api/v1/tasks?search=taxes')).items[0]
+      const local = new Intl.DateTimeFormat('sv-SE', { timeZone: zone, dateStyle: 'short', timeStyle: 'short' }).format(new Date(moved.due_date))
+      expect(local).toBe(`${day(3)} 18:00`)
+    })
+  })
+
+  test('usable at 375 px, with no script errors or CSP violations', async () => {
+    await api('POST', '/api/v1/tasks', { title: 'Overdue again', due_date: `${day(-1)}T08:00` })
+    await page.setViewportSize({ width: 375, height: 800 })
+    await page.reload()
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth)
+    expect(overflow).toBeLessThanOrEqual(0)
+    expect(problems).toEqual([])
+  })
 })

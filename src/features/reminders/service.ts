@@ -227,8 +227,9 @@ export async function nextReminderAt(db: Db): Promise<Date | null> {
 }
 
 /**
- * Makes a task's reminders follow it: a moved due date moves lead-time reminders; completion or
- * deletion cancels pending ones; reopening re-arms those whose time is still ahead. Each change
+ * Makes a task's reminders follow it: a moved due date moves lead-time reminders (and re-arms those
+ * that already went off, when the new time is ahead); completion or deletion cancels pending ones;
+ * reopening re-arms those whose time is still ahead. Each change
  * writes its reminder event (the job follows).
  */
 export async function followTask(tx: Db, task: { id: string; status: string; dueDate: Date | null } | null, taskId: string, now: Date): Promise<void> {
@@ -247,6 +248,10 @@ export async function followTask(tx: Db, task: { id: string; status: string; due
     } else if (r.status === 'pending' && wanted && wanted.getTime() !== r.remindAt.getTime()) {
       const [moved] = await tx.update(reminders).set({ remindAt: wanted, firedAt: null }).where(eq(reminders.id, r.id)).returning()
       await recordReminderEvent(tx, 'reminder.scheduled', moved!, now)
+    } else if (r.status === 'triggered' && r.leadMinutes !== null && wanted && wanted.getTime() > now.getTime() && wanted.getTime() !== r.remindAt.getTime()) {
+      // Moved to a later day (an overdue task rescheduled): a lead-time reminder that went off for the old date goes off again.
+      const [armed] = await tx.update(reminders).set({ status: 'pending', remindAt: wanted, firedAt: null, triggeredAt: null }).where(eq(reminders.id, r.id)).returning()
+      await recordReminderEvent(tx, 'reminder.scheduled', armed!, now)
     } else if (r.status === 'cancelled' && r.cancelledBy === 'task' && wanted && wanted.getTime() > now.getTime()) {
       // Reopened (or given a due date again): what the task's completion cancelled comes back if still ahead.
       const [armed] = await tx.update(reminders).set({ status: 'pending', remindAt: wanted, firedAt: null, cancelledAt: null, cancelledBy: null }).where(eq(reminders.id, r.id)).returning()

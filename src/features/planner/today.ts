@@ -1,0 +1,102 @@
+// Today: what is overdue, due today and done today in the user's zone; overdue tasks moved one at a time or all at once.
+import { and, asc, desc, eq, gte, inArray, lt, lte } from 'drizzle-orm'
+import { invalid } from '../../lib/errors'
+import { UUID } from '../../lib/secrets'
+import { wallClock, zonedTimeToUtc } from '../../lib/time'
+import { toTaskView, type TaskView } from '../tasks/model'
+import { tasks } from '../tasks/schema'
+import { updateTask, type Actor, type TaskDeps } from '../tasks/service'
+
+/** Most rows a section shows; the list view (with paging) has the rest. */
+export const SECTION_MAX = 200
+
+export interface LocalDate {
+  year: number
+  month: number
+  day: number
+}
+
+/** `date`'s calendar day in `timeZone`, moved by `days`. */
+export function localDay(date: Date, timeZone: string, days = 0): LocalDate {
+  const wall = wallClock(date, timeZone)
+  const shifted = new Date(Date.UTC(wall.year, wall.month - 1, wall.day + days))
+  return { year: shifted.getUTCFullYear(), month: shifted.getUTCMonth() + 1, day: shifted.getUTCDate() }
+}
+
+/** The instants a local day starts and ends at (23 or 25 hours long across a DST change). */
+export function dayBounds(day: LocalDate, timeZone: string): { start: Date; end: Date } {
+  const start = zonedTimeToUtc(day, timeZone)
+  const next = new Date(Date.UTC(day.year, day.month - 1, day.day + 1))
+  const end = zonedTimeToUtc({ year: next.getUTCFullYear(), month: next.getUTCMonth() + 1, day: next.getUTCDate() }, timeZone)
+  return { start, end: new Date(end.getTime() - 1) }
+}
+
+export const isoDay = (d: LocalDate) => `${d.year}-${String(d.month).padStart(2, '0')}-${String(d.day).padStart(2, '0')}`
+
+/** A `YYYY-MM-DD` the calendar has, or null. */
+export function parseDay(text: string): LocalDate | null {
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(text)
+  if (!m) return null
+  const [year, month, day] = [Number(m[1]), Number(m[2]), Number(m[3])]
+  const probe = new Date(Date.UTC(year, month - 1, day))
+  if (year < 1970 || year > 9999 || probe.getUTCMonth() !== month - 1 || probe.getUTCDate() !== day) return null
+  return { year, month, day }
+}
+
+export interface TodayView {
+  day: LocalDate
+  overdue: TaskView[]
+  dueToday: TaskView[]
+  completedToday: TaskView[]
+}
+
+export async function todayView(deps: TaskDeps, actor: Actor): Promise<TodayView> {
+  const day = localDay(deps.clock(), actor.timezone)
+  const { start, end } = dayBounds(day, actor.timezone)
+  const mine = eq(tasks.userId, actor.id)
+  const [overdue, dueToday, completedToday] = await Promise.all([
+    deps.db.select().from(tasks).where(and(mine, eq(tasks.status, 'pending'), lt(tasks.dueDate, start))).orderBy(asc(tasks.dueDate), asc(tasks.id)).limit(SECTION_MAX),
+    deps.db.select().from(tasks).where(and(mine, eq(tasks.status, 'pending'), gte(tasks.dueDate, start), lte(tasks.dueDate, end))).orderBy(asc(tasks.dueDate), asc(tasks.id)).limit(SECTION_MAX),
+    deps.db.select().from(tasks).where(and(mine, eq(tasks.status, 'completed'), gte(tasks.completedAt, start), lte(tasks.completedAt, end))).orderBy(desc(tasks.completedAt)).limit(SECTION_MAX),
+  ])
+  return { day, overdue: overdue.map(toTaskView), dueToday: dueToday.map(toTaskView), completedToday: completedToday.map(toTaskView) }
+}
+
+/** Where overdue tasks go: `today`, `tomorrow` or a `YYYY-MM-DD` from today on. */
+export function parseMoveTarget(to: unknown, timeZone: string, now: Date): LocalDate {
+  if (to === 'today') return localDay(now, timeZone)
+  if (to === 'tomorrow') return localDay(now, timeZone, 1)
+  const day = typeof to === 'string' ? parseDay(to) : null
+  if (!day) throw invalid('to', 'to must be today, tomorrow or a date (YYYY-MM-DD)')
+  if (isoDay(day) < isoDay(localDay(now, timeZone))) throw invalid('to', 'to must be today or later')
+  return day
+}
+
+/**
+ * Moves overdue tasks (the given ids, or all of them) to another day, each keeping its time of day, in
+ * one transaction. Each move is an ordinary due-date change: its event moves the task's reminders.
+ * Ids that are not the actor's overdue tasks are left alone. Returns the moved tasks.
+ */
+export async function moveOverdue(deps: TaskDeps, actor: Actor, ids: readonly string[] | 'all', to: unknown): Promise<TaskView[]> {
+  const now = deps.clock()
+  const target = parseMoveTarget(to, actor.timezone, now)
+  if (ids !== 'all' && ids.filter((id) => UUID.test(id)).length === 0) throw invalid('ids', 'select at least one task')
+  const { start } = dayBounds(localDay(now, actor.timezone), actor.timezone)
+  return deps.db.transaction(async (tx) => {
+    const chosen = ids === 'all' ? undefined : inArray(tasks.id, ids.filter((id) => UUID.test(id)).slice(0, SECTION_MAX))
+    const overdue = await tx
+      .select({ id: tasks.id, dueDate: tasks.dueDate })
+      .from(tasks)
+      .where(and(eq(tasks.userId, actor.id), eq(tasks.status, 'pending'), lt(tasks.dueDate, start), chosen))
+      .orderBy(asc(tasks.dueDate))
+      .limit(SECTION_MAX)
+      .for('update')
+    const moved: TaskView[] = []
+    for (const task of overdue) {
+      const time = wallClock(task.dueDate!, actor.timezone)
+      const due = zonedTimeToUtc({ ...target, hour: time.hour, minute: time.minute }, actor.timezone)
+      moved.push(await updateTask({ db: tx, clock: deps.clock }, actor, task.id, { due_date: due.toISOString() }))
+    }
+    return moved
+  })
+}

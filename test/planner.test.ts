@@ -1,0 +1,171 @@
+// Today: overdue, due today and completed today in the user's zone; overdue tasks moved one at a time or
+// all at once, keeping their time of day (across a DST change too), and their reminders following.
+import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
+import { sql } from 'drizzle-orm'
+import { dayBounds, isoDay, localDay, moveOverdue, parseMoveTarget, todayView } from '../src/features/planner/today'
+import { testApp, type TestApp } from './helpers/app'
+import { rows } from './helpers/db'
+
+const csrfOf = (html: string) => /name="_csrf" value="([^"]+)"/.exec(html)?.[1] ?? ''
+
+describe('the Today view, at a fixed moment (Saturday 28 March 2026, 15:00 in Berlin, the eve of the DST change)', () => {
+  let t: TestApp
+  const now = new Date('2026-03-28T14:00:00Z')
+  let alice: { token: string; user: { id: string; timezone: string } }
+  let bob: { token: string }
+  const ids: Record<string, string> = {}
+
+  const page = (token: string, headers: Record<string, string> = {}) => t.call('GET', '/today', { headers: { cookie: `session=${token}`, accept: 'text/html', ...headers } })
+  const move = async (token: string, form: Record<string, string | string[]>, htmx = true) => {
+    const csrf = csrfOf((await page(token)).text)
+    const body = new URLSearchParams()
+    for (const [k, v] of Object.entries({ ...form, _csrf: csrf })) for (const one of Array.isArray(v) ? v : [v]) body.append(k, one)
+    return t.call('POST', '/today/move', {
+      raw: body.toString(),
+      headers: { cookie: `session=${token}`, 'content-type': 'application/x-www-form-urlencoded', accept: 'text/html', ...(htmx ? { 'hx-request': 'true', 'hx-target': '#today' } : {}) },
+    })
+  }
+  const due = async (id: string) => (await t.call('GET', `/api/v1/tasks/${id}`, { token: alice.token })).body.due_date
+
+  beforeAll(async () => {
+    t = await testApp({ clock: () => now })
+    alice = await t.signUp(undefined, { timezone: 'Europe/Berlin' })
+    bob = await t.signUp(undefined, { timezone: 'America/New_York' })
+    const add = async (token: string, title: string, due_date: string | null) => (await t.call('POST', '/api/v1/tasks', { token, body: { title, due_date } })).body.id as string
+    ids.lastWeek = await add(alice.token, 'Pay the plumber', '2026-03-21T09:30')
+    ids.yesterday = await add(alice.token, 'Call the bank', '2026-03-27T08:00')
+    ids.earlyToday = await add(alice.token, 'Water the plants', '2026-03-28T07:00')
+    ids.lateToday = await add(alice.token, 'Book the table', '2026-03-28T23:30')
+    ids.tomorrow = await add(alice.token, 'Sunday run', '2026-03-29T10:00')
+    ids.undated = await add(alice.token, 'Someday', null)
+    ids.doneToday = await add(alice.token, 'Buy bread', '2026-03-28T12:00')
+    await t.call('POST', `/api/v1/tasks/${ids.doneToday}/complete`, { token: alice.token })
+    ids.bobs = await add(bob.token, 'Bob overdue', '2026-03-20T09:00')
+  })
+  afterAll(() => t.dispose())
+
+  test("the sections follow the user's local day: overdue before it, due during it, completed during it", async () => {
+    const view = await todayView({ db: t.database.db, clock: () => now }, { id: alice.user.id, timezone: 'Europe/Berlin' })
+    expect(view.day).toEqual({ year: 2026, month: 3, day: 28 })
+    expect(view.overdue.map((x) => x.id)).toEqual([ids.lastWeek!, ids.yesterday!])
+    expect(view.dueToday.map((x) => x.id)).toEqual([ids.earlyToday!, ids.lateToday!])
+    expect(view.completedToday.map((x) => x.id)).toEqual([ids.doneToday!])
+
+    const res = await page(alice.token)
+    expect(res.status).toBe(200)
+    expect(res.headers.get('content-type')).toContain('text/html')
+    expect(res.text).toContain('Today, Saturday 28 March')
+    expect(res.text).not.toContain('undefined')
+    const section = (id: string) => res.text.slice(res.text.indexOf(`id="${id}-heading"`), res.text.indexOf('</section>', res.text.indexOf(`id="${id}-heading"`)))
+    expect(section('overdue')).toContain('Pay the plumber')
+    expect(section('overdue')).toContain('Call the bank')
+    expect(section('due-today')).toContain('Water the plants')
+    expect(section('due-today')).not.toContain('Sunday run')
+    expect(section('done-today')).toContain('Buy bread')
+    // Never another user's task.
+    expect(res.text).not.toContain('Bob overdue')
+    // A user in New York is still on Saturday morning: Alice's day is not theirs.
+    const bobs = await todayView({ db: t.database.db, clock: () => now }, { id: (await t.call('GET', '/api/v1/me', { token: bob.token })).body.id, timezone: 'America/New_York' })
+    expect(bobs.day).toEqual({ year: 2026, month: 3, day: 28 })
+    expect(dayBounds({ year: 2026, month: 3, day: 29 }, 'Europe/Berlin')).toEqual({ start: new Date('2026-03-28T23:00:00Z'), end: new Date('2026-03-29T21:59:59.999Z') })
+  })
+
+  test('one overdue task moved to tomorrow keeps its time of day, across the DST change', async () => {
+    const res = await move(alice.token, { ids: ids.yesterday!, to: 'tomorrow' })
+    expect(res.status).toBe(200)
+    expect(res.text).toContain('Moved &quot;Call the bank&quot;.')
+    // 08:00 in Berlin on Sunday 29 March is 06:00 UTC (summer time began at 02:00).
+    expect(await due(ids.yesterday!)).toBe('2026-03-29T06:00:00.000Z')
+    // Gone from the overdue section (only the notice names it).
+    expect(res.text.slice(res.text.indexOf('</p>'))).not.toContain('Call the bank')
+  })
+
+  test('to a chosen day, without htmx: a redirect back to Today', async () => {
+    const res = await move(alice.token, { ids: ids.lastWeek!, to: 'date', date: '2026-04-02' }, false)
+    expect(res.status).toBe(303)
+    expect(res.headers.get('location')).toBe('/today')
+    expect(await due(ids.lastWeek!)).toBe('2026-04-02T07:30:00.000Z')
+  })
+
+  test('all at once to today; tasks of another user, or not overdue, are left alone', async () => {
+    await t.call('PATCH', `/api/v1/tasks/${ids.lastWeek}`, { token: alice.token, body: { due_date: '2026-03-26T18:15' } })
+    await t.call('PATCH', `/api/v1/tasks/${ids.yesterday}`, { token: alice.token, body: { due_date: '2026-03-25T06:45' } })
+    const moved = await moveOverdue({ db: t.database.db, clock: () => now }, { id: alice.user.id, timezone: 'Europe/Berlin' }, 'all', 'today')
+    expect(moved.map((x) => x.id).sort()).toEqual([ids.lastWeek!, ids.yesterday!].sort())
+    expect(await due(ids.lastWeek!)).toBe('2026-03-28T17:15:00.000Z')
+    expect(await due(ids.yesterday!)).toBe('2026-03-28T05:45:00.000Z')
+    // Bob's overdue task, named by id in Alice's request, does not move; nor does a task due later.
+    const res = await move(alice.token, { ids: [ids.bobs!, ids.tomorrow!], to: 'today' })
+    expect(res.status).toBe(200)
+    expect(res.text).toContain('Moved 0 tasks.')
+    expect((await t.call('GET', `/api/v1/tasks/${ids.bobs}`, { token: bob.token })).body.due_date).toBe('2026-03-20T13:00:00.000Z')
+    expect(await due(ids.tomorrow!)).toBe('2026-03-29T08:00:00.000Z')
+  })
+
+  test('a bad target is refused naming the field, and nothing moves', async () => {
+    await t.call('PATCH', `/api/v1/tasks/${ids.lastWeek}`, { token: alice.token, body: { due_date: '2026-03-26T18:15' } })
+    const forms: Array<Record<string, string>> = [{ to: 'someday' }, { to: 'date', date: '2026-02-30' }, { to: 'date', date: '2026-03-27' }, { to: 'date', date: '' }]
+    for (const form of forms) {
+      const res = await move(alice.token, { ids: ids.lastWeek!, ...form })
+      expect(res.status).toBe(400)
+      expect(res.text).toMatch(/to must be (today, tomorrow or a date|today or later)/)
+    }
+    expect(await due(ids.lastWeek!)).toBe('2026-03-26T17:15:00.000Z')
+    expect(() => parseMoveTarget('2026-13-01', 'UTC', now)).toThrow('to must be')
+    const none = await move(alice.token, { to: 'today' })
+    expect(none.status).toBe(400)
+    expect(none.text).toContain('select at least one task')
+  })
+
+  test('signed out, /today leads to the log-in', async () => {
+    const res = await t.call('GET', '/today', { headers: { accept: 'text/html' } })
+    expect(res.status).toBe(303)
+    expect(res.headers.get('location')).toBe('/login?next=%2Ftoday')
+  })
+})
+
+describe('moving an overdue task updates its reminders', () => {
+  let t: TestApp
+  beforeAll(async () => {
+    t = await testApp({ events: true })
+  })
+  afterAll(() => t.dispose())
+
+  test('a lead-time reminder that went off for the old date is armed again for the new one; a pending one moves', async () => {
+    const { token, user } = await t.signUp(undefined, { timezone: 'America/New_York' })
+    const inHours = (h: number) => new Date(Date.now() + h * 3600_000).toISOString()
+    const task = (await t.call('POST', '/api/v1/tasks', { token, body: { title: 'Renew passport', due_date: inHours(30) } })).body
+    const fired = (await t.call('POST', `/api/v1/tasks/${task.id}/reminders`, { token, body: { lead: '1d' } })).body
+    const pending = (await t.call('POST', `/api/v1/tasks/${task.id}/reminders`, { token, body: { lead: '15m' } })).body
+    await t.drain()
+    // Time passes: the day-before reminder goes off (its task then due in a day), and the task falls overdue (two days ago, 09:00 local).
+    const dueSoon = new Date(Date.now() + 24 * 3600_000 - 1000)
+    await t.database.db.execute(sql`update tasks set due_date = ${dueSoon.toISOString()} where id = ${task.id}`)
+    await t.database.db.execute(sql`update reminders set remind_at = ${new Date(dueSoon.getTime() - 24 * 3600_000).toISOString()} where id = ${fired.id}`)
+    await t.database.db.execute(sql`update reminders set remind_at = ${new Date(dueSoon.getTime() - 15 * 60_000).toISOString()} where id = ${pending.id}`)
+    expect(await t.scheduler!.tick()).toBe(1)
+    await t.drain()
+    const yesterday = localDay(new Date(), 'America/New_York', -2)
+    const { start } = dayBounds(yesterday, 'America/New_York')
+    const overdueAt = new Date(start.getTime() + 9 * 3600_000)
+    await t.database.db.execute(sql`update tasks set due_date = ${overdueAt.toISOString()} where id = ${task.id}`)
+    await t.database.db.execute(sql`update reminders set remind_at = ${new Date(overdueAt.getTime() - 15 * 60_000).toISOString()} where id = ${pending.id}`)
+    expect((await rows<{ status: string }>(t.database, sql`select status from reminders where id = ${fired.id}`))[0]!.status).toBe('triggered')
+
+    // Three days ahead: the day-before reminder's new time is still to come.
+    const target = isoDay(localDay(new Date(), 'America/New_York', 3))
+    const moved = await moveOverdue({ db: t.database.db, clock: () => new Date() }, { id: user.id, timezone: 'America/New_York' }, [task.id], target)
+    expect(moved).toHaveLength(1)
+    await t.drain()
+    const newDue = new Date(moved[0]!.due_date!)
+    const after = await rows<{ id: string; status: string; remind_at: Date }>(t.database, sql`select id, status, remind_at from reminders where task_id = ${task.id}`)
+    const byId = Object.fromEntries(after.map((r) => [r.id, r]))
+    expect(byId[fired.id]!.status).toBe('pending')
+    expect(new Date(byId[fired.id]!.remind_at).getTime()).toBe(newDue.getTime() - 24 * 3600_000)
+    expect(byId[pending.id]!.status).toBe('pending')
+    expect(new Date(byId[pending.id]!.remind_at).getTime()).toBe(newDue.getTime() - 15 * 60_000)
+    // Each change was an event, so the job follows it (reminder.scheduled).
+    const [n] = await rows<{ n: string }>(t.database, sql`select count(*) as n from outbox_events where partition_key = ${task.id} and type = 'reminder.scheduled' and created_at > now() - interval '1 minute'`)
+    expect(Number(n!.n)).toBeGreaterThanOrEqual(4)
+  })
+})

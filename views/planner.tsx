@@ -1,0 +1,134 @@
+// Planning views: Today (overdue, due today, done today; overdue tasks moved one at a time or all at once).
+import { Html, type PropsWithChildren } from '@elysiajs/html'
+import type { TaskView } from '../src/features/tasks/model'
+import type { LocalDate, TodayView } from '../src/features/planner/today'
+import { dueState, formatAbsolute, formatRelative } from './format'
+import { Layout } from './layout'
+
+export interface PlannerContext {
+  csrf: string
+  timezone: string
+  now: Date
+}
+
+const pad = (n: number) => String(n).padStart(2, '0')
+const iso = (d: LocalDate) => `${d.year}-${pad(d.month)}-${pad(d.day)}`
+const dayTitle = (d: LocalDate) =>
+  new Intl.DateTimeFormat('en-GB', { weekday: 'long', day: 'numeric', month: 'long', timeZone: 'UTC' }).format(new Date(Date.UTC(d.year, d.month - 1, d.day)))
+
+function When({ task, ctx }: { task: TaskView; ctx: PlannerContext }) {
+  const at = task.status === 'completed' ? task.completed_at : task.due_date
+  if (!at) return ''
+  const date = new Date(at)
+  return (
+    <span class={`due ${task.status === 'pending' ? dueState(date, true, ctx.timezone, ctx.now) : 'none'}`}>
+      {task.status === 'completed' ? 'Done ' : ''}
+      <time datetime={at} safe>
+        {formatAbsolute(date, ctx.timezone, ctx.now)}
+      </time>
+      <span class="relative" data-relative={at} safe>
+        {formatRelative(date, ctx.now)}
+      </span>
+    </span>
+  )
+}
+
+/** Where a task can be moved: today, tomorrow or a chosen day. */
+function MoveControls({ ctx, today, label, ids }: { ctx: PlannerContext; today: LocalDate; label: string; ids?: string }) {
+  const form = ids ? `move-${ids}` : 'move-all'
+  return (
+    <form id={form} method="post" action="/today/move" hx-post="/today/move" hx-target="#today" hx-swap="outerHTML" class="move">
+      <input type="hidden" name="_csrf" value={ctx.csrf} />
+      {ids ? <input type="hidden" name="ids" value={ids} /> : <input type="hidden" name="all" value="1" />}
+      <button type="submit" name="to" value="today" class="ghost" aria-label={`${label} to today`}>Today</button>
+      <button type="submit" name="to" value="tomorrow" class="ghost" aria-label={`${label} to tomorrow`}>Tomorrow</button>
+      <input type="date" name="date" min={iso(today)} aria-label={`${label}: choose a day`} />
+      <button type="submit" name="to" value="date" class="ghost" aria-label={`${label} to the chosen day`}>Move</button>
+    </form>
+  )
+}
+
+function Item({ task, ctx, today, movable }: { task: TaskView; ctx: PlannerContext; today: LocalDate; movable: boolean }) {
+  const done = task.status === 'completed'
+  return (
+    <li id={`today-${task.id}`} class={`task${done ? ' done' : ''}`} data-id={task.id}>
+      <form method="post" action={`/tasks/${task.id}/toggle`} class="toggle">
+        <input type="hidden" name="_csrf" value={ctx.csrf} />
+        <input type="hidden" name="back" value="/today" />
+        <button type="submit" class="check" role="checkbox" aria-checked={done ? 'true' : 'false'} aria-label={`${done ? 'Reopen' : 'Complete'} "${task.title}"`}></button>
+      </form>
+      <div class="body">
+        <a class="title" href={`/tasks/${task.id}/edit?back=%2Ftoday`} safe>
+          {task.title}
+        </a>
+        <div class="meta">
+          {task.priority !== 'medium' ? <span class={`priority ${task.priority}`}>{task.priority === 'high' ? 'High' : 'Low'}</span> : ''}
+          <When task={task} ctx={ctx} />
+          {task.tags.map((tag) => (
+            <a class="chip" href={`/tasks?tags=${encodeURIComponent(tag)}`} safe>
+              #{tag}
+            </a>
+          ))}
+        </div>
+      </div>
+      {movable ? <MoveControls ctx={ctx} today={today} label={`Move "${task.title}"`} ids={task.id} /> : ''}
+    </li>
+  )
+}
+
+function Section({ id, title, tasks, ctx, today, movable, empty, children }: PropsWithChildren<{ id: string; title: string; tasks: TaskView[]; ctx: PlannerContext; today: LocalDate; movable?: boolean; empty: string }>) {
+  return (
+    <section class="card planner-section" aria-labelledby={`${id}-heading`}>
+      <div class="section-head">
+        <h2 id={`${id}-heading`}>
+          <span safe>{title}</span> <span class="count">{tasks.length}</span>
+        </h2>
+        {children}
+      </div>
+      {tasks.length ? (
+        <ul class="tasks" id={id}>
+          {tasks.map((task) => (
+            <Item task={task} ctx={ctx} today={today} movable={Boolean(movable)} />
+          ))}
+        </ul>
+      ) : (
+        <p class="hint" safe>
+          {empty}
+        </p>
+      )}
+    </section>
+  )
+}
+
+/** The Today view's content: the swap target of every move. */
+export function Today({ view, ctx, notice }: { view: TodayView; ctx: PlannerContext; notice?: string }) {
+  return (
+    <div id="today">
+      {notice ? (
+        <p class="notice" role="status" safe>
+          {notice}
+        </p>
+      ) : (
+        ''
+      )}
+      {view.overdue.length ? (
+        <Section id="overdue" title="Overdue" tasks={view.overdue} ctx={ctx} today={view.day} movable empty="">
+          <MoveControls ctx={ctx} today={view.day} label="Move all overdue tasks" />
+        </Section>
+      ) : (
+        ''
+      )}
+      <Section id="due-today" title="Due today" tasks={view.dueToday} ctx={ctx} today={view.day} empty="Nothing else is due today." />
+      <Section id="done-today" title="Completed today" tasks={view.completedToday} ctx={ctx} today={view.day} empty="Nothing completed yet today." />
+    </div>
+  )
+}
+
+export function TodayPage({ view, ctx, nonce, email, notice }: { view: TodayView; ctx: PlannerContext; nonce: string; email: string; notice?: string }) {
+  return (
+    <Layout title="Today" nonce={nonce} csrf={ctx.csrf} email={email} active="today">
+      <h1 safe>Today, {dayTitle(view.day)}</h1>
+      <Today view={view} ctx={ctx} notice={notice} />
+    </Layout>
+  )
+}
