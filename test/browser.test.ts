@@ -322,7 +322,7 @@ run('without JavaScript: forms post and redirect', () => {
   }, 60_000)
 })
 
-run('the Today view (htmx)', () => {
+run('planning views: Today and Upcoming (htmx)', () => {
   let context: BrowserContext
   let page: Page
   let problems: string[]
@@ -388,12 +388,53 @@ run('the Today view (htmx)', () => {
     })
   })
 
+  test('Upcoming: 14 days, a series projected, a task moved with the keyboard and by drag and drop', async () => {
+    await api('POST', '/api/v1/tasks', { title: 'Stretch', due_date: `${day(1)}T07:30`, recurrence: 'DAILY' })
+    await page.click('nav a[href="/upcoming"]')
+    await page.waitForURL(`${server.url}/upcoming`)
+    const inDay = (d: string) => page.locator(`section[data-day="${d}"] .upcoming-item .title`).allTextContents()
+    await step(page, 'upcoming-layout', async () => {
+      expect(await page.locator('section.day[data-day]').count()).toBe(14)
+      expect(await inDay(day(7))).toEqual(['Next week'])
+      // The daily series: its task tomorrow, then projected on each later day of the fortnight.
+      expect(await inDay(day(1))).toContain('Stretch')
+      expect(await page.locator('.task.projected:has-text("Stretch")').count()).toBe(12)
+      expect(await page.locator(`section[data-day="${day(2)}"] .task.projected .badge`).textContent()).toBe('projected')
+    })
+    await step(page, 'upcoming-keyboard', async () => {
+      const input = page.getByLabel('Move "Next week" to the day', { exact: true })
+      await input.fill(day(8))
+      await input.press('Enter')
+      await page.waitForFunction((d) => document.querySelector(`section[data-day="${d}"] .upcoming-item`) !== null, day(8))
+      expect(await inDay(day(7))).toEqual([])
+      expect(await page.textContent('#upcoming .notice')).toBe('Moved "Next week".')
+    })
+    await step(page, 'upcoming-drag', async () => {
+      // The drag events a drag and drop fires, dispatched in the page (headless Chromium does not start a native drag from synthetic mouse moves here).
+      await page.evaluate((d) => {
+        const source = [...document.querySelectorAll('.upcoming-item')].find((li) => li.textContent?.includes('Next week'))!
+        const target = document.querySelector(`section[data-day="${d}"] h2`)!
+        const data = new DataTransfer()
+        source.dispatchEvent(new DragEvent('dragstart', { bubbles: true, cancelable: true, dataTransfer: data }))
+        target.dispatchEvent(new DragEvent('dragover', { bubbles: true, cancelable: true, dataTransfer: data }))
+        target.dispatchEvent(new DragEvent('drop', { bubbles: true, cancelable: true, dataTransfer: data }))
+      }, day(10))
+      await page.waitForFunction((d) => (document.querySelector(`section[data-day="${d}"]`)?.textContent ?? '').includes('Next week'), day(10))
+      const moved = (await api('GET', '/api/v1/tasks?search=Next%20week')).items[0]
+      const local = new Intl.DateTimeFormat('sv-SE', { timeZone: zone, dateStyle: 'short', timeStyle: 'short' }).format(new Date(moved.due_date))
+      expect(local).toBe(`${day(10)} 09:00`)
+    })
+  }, 60_000)
+
   test('usable at 375 px, with no script errors or CSP violations', async () => {
+    await page.goto(`${server.url}/today`)
     await api('POST', '/api/v1/tasks', { title: 'Overdue again', due_date: `${day(-1)}T08:00` })
     await page.setViewportSize({ width: 375, height: 800 })
     await page.reload()
     const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth)
     expect(overflow).toBeLessThanOrEqual(0)
+    await page.goto(`${server.url}/upcoming`)
+    expect(await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth)).toBeLessThanOrEqual(0)
     expect(problems).toEqual([])
   })
 })

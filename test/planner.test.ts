@@ -3,6 +3,8 @@
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
 import { sql } from 'drizzle-orm'
 import { dayBounds, isoDay, localDay, moveOverdue, parseMoveTarget, todayView } from '../src/features/planner/today'
+import { RRule } from 'rrule'
+import { upcomingView } from '../src/features/planner/upcoming'
 import { testApp, type TestApp } from './helpers/app'
 import { rows } from './helpers/db'
 
@@ -143,8 +145,14 @@ describe('moving an overdue task updates its reminders', () => {
     await t.database.db.execute(sql`update tasks set due_date = ${dueSoon.toISOString()} where id = ${task.id}`)
     await t.database.db.execute(sql`update reminders set remind_at = ${new Date(dueSoon.getTime() - 24 * 3600_000).toISOString()} where id = ${fired.id}`)
     await t.database.db.execute(sql`update reminders set remind_at = ${new Date(dueSoon.getTime() - 15 * 60_000).toISOString()} where id = ${pending.id}`)
-    expect(await t.scheduler!.tick()).toBe(1)
-    await t.drain()
+    // Fired by this tick, or by the scheduler's own wake-up if that came first: either way once.
+    await t.scheduler!.tick()
+    for (let i = 0; i < 100; i++) {
+      await t.drain()
+      const [r] = await rows<{ status: string }>(t.database, sql`select status from reminders where id = ${fired.id}`)
+      if (r!.status === 'triggered') break
+      await Bun.sleep(20)
+    }
     const yesterday = localDay(new Date(), 'America/New_York', -2)
     const { start } = dayBounds(yesterday, 'America/New_York')
     const overdueAt = new Date(start.getTime() + 9 * 3600_000)
@@ -167,5 +175,82 @@ describe('moving an overdue task updates its reminders', () => {
     // Each change was an event, so the job follows it (reminder.scheduled).
     const [n] = await rows<{ n: string }>(t.database, sql`select count(*) as n from outbox_events where partition_key = ${task.id} and type = 'reminder.scheduled' and created_at > now() - interval '1 minute'`)
     expect(Number(n!.n)).toBeGreaterThanOrEqual(4)
+  })
+})
+
+describe('Upcoming: 14 days by day, recurring series projected from their rule', () => {
+  // Wednesday 25 March 2026, 10:00 in Berlin: the window runs to Tuesday 7 April, across the DST change of 29 March.
+  const now = new Date('2026-03-25T09:00:00Z')
+  let t: TestApp
+
+  beforeAll(async () => {
+    t = await testApp({ clock: () => now })
+  })
+  afterAll(() => t.dispose())
+
+  /** Each instant's local date and time in `zone` (Intl, independent of our own conversions). */
+  const local = (iso: string, zone: string) => new Intl.DateTimeFormat('sv-SE', { timeZone: zone, dateStyle: 'short', timeStyle: 'short' }).format(new Date(iso))
+  /** The rule's wall-clock dates between two days, straight from rrule (floating times, read as wall clock). */
+  const fromRrule = (rule: string, start: string, from: string, to: string) => {
+    const dtstart = new Date(`${start}:00Z`)
+    return new RRule({ ...RRule.parseString(rule), dtstart })
+      .between(new Date(`${from}T00:00:00Z`), new Date(`${to}T23:59:59Z`), true)
+      .map((d) => d.toISOString().slice(0, 16).replace('T', ' '))
+  }
+
+  for (const [zone, rule, start, window] of [
+    ['Europe/Berlin', 'FREQ=DAILY', '2026-03-25T09:00', ['2026-03-25', '2026-04-07']],
+    ['America/New_York', 'FREQ=WEEKLY;BYDAY=MO,WE,FR', '2026-03-02T18:30', ['2026-03-02', '2026-03-15']],
+  ] as const) {
+    test(`projected instances of ${rule} in ${zone} match rrule's dates, at the same wall-clock time across DST`, async () => {
+      const clock = zone === 'Europe/Berlin' ? now : new Date('2026-03-02T12:00:00Z')
+      const app = await testApp({ clock: () => clock })
+      try {
+        const { token, user } = await app.signUp(undefined, { timezone: zone })
+        const task = (await app.call('POST', '/api/v1/tasks', { token, body: { title: 'Series', due_date: start, recurrence: `RRULE:${rule}` } })).body
+        expect(task.id).toBeDefined()
+        const days = await upcomingView({ db: app.database.db, clock: () => clock }, { id: user.id, timezone: zone })
+        expect(days).toHaveLength(14)
+        expect(isoDay(days[0]!.day)).toBe(window[0])
+        expect(isoDay(days.at(-1)!.day)).toBe(window[1])
+        const projected = days.flatMap((d) => d.projected.map((p) => local(p.due, zone)))
+        // rrule's dates after the task's own (the task itself is the first instance, not a projection).
+        const expected = fromRrule(rule, start, window[0], window[1]).filter((d) => d > start.replace('T', ' '))
+        expect(projected).toEqual(expected)
+        expect(days.flatMap((d) => d.tasks.map((x) => x.id))).toEqual([task.id])
+        // Every projection sits in the day it is listed under.
+        for (const d of days) for (const p of d.projected) expect(local(p.due, zone).slice(0, 10)).toBe(isoDay(d.day))
+      } finally {
+        await app.dispose()
+      }
+    })
+  }
+
+  test('a task is moved to another day keeping its time; past days, bad dates and other users are refused', async () => {
+    const alice = await t.signUp(undefined, { timezone: 'Europe/Berlin' })
+    const bob = await t.signUp(undefined, { timezone: 'Europe/Berlin' })
+    const task = (await t.call('POST', '/api/v1/tasks', { token: alice.token, body: { title: 'Dentist', due_date: '2026-03-27T14:15' } })).body
+    const csrf = csrfOf((await t.call('GET', '/upcoming', { headers: { cookie: `session=${alice.token}`, accept: 'text/html' } })).text)
+    const move = (token: string, form: Record<string, string>, csrfToken = csrf) =>
+      t.call('POST', '/upcoming/move', {
+        raw: new URLSearchParams({ ...form, _csrf: csrfToken }).toString(),
+        headers: { cookie: `session=${token}`, 'content-type': 'application/x-www-form-urlencoded', accept: 'text/html', 'hx-request': 'true', 'hx-target': '#upcoming' },
+      })
+    const moved = await move(alice.token, { id: task.id, date: '2026-03-30' })
+    expect(moved.status).toBe(200)
+    expect(moved.text).toContain('Moved &quot;Dentist&quot;.')
+    // 14:15 in Berlin on 30 March (summer time) is 12:15 UTC.
+    expect((await t.call('GET', `/api/v1/tasks/${task.id}`, { token: alice.token })).body.due_date).toBe('2026-03-30T12:15:00.000Z')
+    for (const date of ['2026-03-24', '2026-02-30', '']) {
+      const res = await move(alice.token, { id: task.id, date })
+      expect(res.status).toBe(400)
+      expect(res.text).toMatch(/date must be/)
+    }
+    const bobCsrf = csrfOf((await t.call('GET', '/upcoming', { headers: { cookie: `session=${bob.token}`, accept: 'text/html' } })).text)
+    expect((await move(bob.token, { id: task.id, date: '2026-03-31' }, bobCsrf)).status).toBe(404)
+    expect((await t.call('GET', `/api/v1/tasks/${task.id}`, { token: alice.token })).body.due_date).toBe('2026-03-30T12:15:00.000Z')
+    const page = await t.call('GET', '/upcoming', { headers: { cookie: `session=${bob.token}`, accept: 'text/html' } })
+    expect(page.text).not.toContain('Dentist')
+    expect(page.text).not.toContain('undefined')
   })
 })

@@ -1,7 +1,9 @@
-// Planning views: Today (overdue, due today, done today; overdue tasks moved one at a time or all at once).
+// Planning views: Today (overdue, due today, done today; overdue tasks moved one at a time or all at once) and
+// Upcoming (the next 14 days by day, with recurring series' next instances projected; tasks moved by drag or keyboard).
 import { Html, type PropsWithChildren } from '@elysiajs/html'
 import type { TaskView } from '../src/features/tasks/model'
 import type { LocalDate, TodayView } from '../src/features/planner/today'
+import type { UpcomingDay } from '../src/features/planner/upcoming'
 import { dueState, formatAbsolute, formatRelative } from './format'
 import { Layout } from './layout'
 
@@ -129,6 +131,93 @@ export function TodayPage({ view, ctx, nonce, email, notice }: { view: TodayView
     <Layout title="Today" nonce={nonce} csrf={ctx.csrf} email={email} active="today">
       <h1 safe>Today, {dayTitle(view.day)}</h1>
       <Today view={view} ctx={ctx} notice={notice} />
+    </Layout>
+  )
+}
+
+const shortDay = (d: LocalDate) =>
+  new Intl.DateTimeFormat('en-GB', { weekday: 'short', day: 'numeric', month: 'short', timeZone: 'UTC' }).format(new Date(Date.UTC(d.year, d.month - 1, d.day)))
+const timeOf = (at: string, timeZone: string) => new Intl.DateTimeFormat('en-GB', { hour: '2-digit', minute: '2-digit', hourCycle: 'h23', timeZone }).format(new Date(at))
+
+/** A task of the Upcoming view: draggable onto another day, or moved with its own form (the keyboard way). */
+function UpcomingItem({ task, ctx, first }: { task: TaskView; ctx: PlannerContext; first: LocalDate }) {
+  return (
+    <li id={`upcoming-${task.id}`} class="task upcoming-item" data-id={task.id} draggable="true">
+      <div class="body">
+        <a class="title" href={`/tasks/${task.id}/edit?back=%2Fupcoming`} safe>
+          {task.title}
+        </a>
+        <div class="meta">
+          <time datetime={task.due_date!} safe>
+            {timeOf(task.due_date!, ctx.timezone)}
+          </time>
+          {task.priority !== 'medium' ? <span class={`priority ${task.priority}`}>{task.priority === 'high' ? 'High' : 'Low'}</span> : ''}
+          {task.recurrence ? <span class="repeat">↻</span> : ''}
+        </div>
+      </div>
+      <form method="post" action="/upcoming/move" hx-post="/upcoming/move" hx-target="#upcoming" hx-swap="outerHTML" class="move">
+        <input type="hidden" name="_csrf" value={ctx.csrf} />
+        <input type="hidden" name="id" value={task.id} />
+        <input type="date" name="date" min={iso(first)} required aria-label={`Move "${task.title}" to the day`} />
+        <button type="submit" class="ghost" aria-label={`Move "${task.title}"`}>Move</button>
+      </form>
+    </li>
+  )
+}
+
+/** The Upcoming view's content: the swap target of every move. */
+export function Upcoming({ days, ctx, notice }: { days: UpcomingDay[]; ctx: PlannerContext; notice?: string }) {
+  const first = days[0]!.day
+  return (
+    <div id="upcoming" class="upcoming">
+      {notice ? (
+        <p class="notice" role="status" safe>
+          {notice}
+        </p>
+      ) : (
+        ''
+      )}
+      <p class="hint">Drag a task onto another day, or pick its day and press Move. Entries marked “projected” are the next instances of repeating tasks.</p>
+      {days.map((d) => (
+        <section class="card day" data-day={iso(d.day)} aria-labelledby={`day-${iso(d.day)}`}>
+          <h2 id={`day-${iso(d.day)}`} safe>
+            {iso(d.day) === iso(first) ? `Today · ${shortDay(d.day)}` : shortDay(d.day)}
+          </h2>
+          {d.tasks.length || d.projected.length ? (
+            <ul class="tasks">
+              {d.tasks.map((task) => (
+                <UpcomingItem task={task} ctx={ctx} first={first} />
+              ))}
+              {d.projected.map((p) => (
+                <li class="task projected" data-series={p.task.id}>
+                  <div class="body">
+                    <span class="title" safe>
+                      {p.task.title}
+                    </span>
+                    <div class="meta">
+                      <time datetime={p.due} safe>
+                        {timeOf(p.due, ctx.timezone)}
+                      </time>
+                      <span class="badge">projected</span>
+                    </div>
+                  </div>
+                </li>
+              ))}
+            </ul>
+          ) : (
+            <p class="hint">Nothing planned.</p>
+          )}
+        </section>
+      ))}
+    </div>
+  )
+}
+
+export function UpcomingPage({ days, ctx, nonce, email, notice }: { days: UpcomingDay[]; ctx: PlannerContext; nonce: string; email: string; notice?: string }) {
+  return (
+    <Layout title="Upcoming" nonce={nonce} csrf={ctx.csrf} email={email} active="upcoming">
+      <h1>Upcoming</h1>
+      <Upcoming days={days} ctx={ctx} notice={notice} />
     </Layout>
   )
 }

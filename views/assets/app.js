@@ -23,6 +23,39 @@
     }
   })
 
+  // Upcoming: drag a task onto another day. The drop fills in the task's own move form (the keyboard
+  // way to do the same) and submits it, so htmx, CSRF and errors work as for a typed date.
+  document.addEventListener('dragstart', (event) => {
+    const item = event.target instanceof Element ? event.target.closest('.upcoming-item[data-id]') : null
+    if (!item || !event.dataTransfer) return
+    event.dataTransfer.setData('text/plain', item.getAttribute('data-id'))
+    event.dataTransfer.effectAllowed = 'move'
+  })
+  const dayOf = (event) => (event.target instanceof Element ? event.target.closest('.upcoming section.day[data-day]') : null)
+  document.addEventListener('dragover', (event) => {
+    const day = dayOf(event)
+    if (!day) return
+    event.preventDefault()
+    for (const other of document.querySelectorAll('.day.drop-target')) if (other !== day) other.classList.remove('drop-target')
+    day.classList.add('drop-target')
+  })
+  document.addEventListener('dragleave', (event) => {
+    const day = dayOf(event)
+    if (day && !day.contains(event.relatedTarget)) day.classList.remove('drop-target')
+  })
+  document.addEventListener('drop', (event) => {
+    const day = dayOf(event)
+    if (!day || !event.dataTransfer) return
+    event.preventDefault()
+    day.classList.remove('drop-target')
+    const id = event.dataTransfer.getData('text/plain')
+    const item = document.getElementById(`upcoming-${id}`)
+    const form = item && item.querySelector('form.move')
+    if (!form || item.closest('section.day') === day) return
+    form.querySelector('input[name="date"]').value = day.getAttribute('data-day')
+    form.requestSubmit()
+  })
+
   // Sign-up takes the browser's time zone.
   for (const input of document.querySelectorAll('[data-browser-timezone]')) {
     try {

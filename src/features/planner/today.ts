@@ -92,11 +92,17 @@ export async function moveOverdue(deps: TaskDeps, actor: Actor, ids: readonly st
       .limit(SECTION_MAX)
       .for('update')
     const moved: TaskView[] = []
-    for (const task of overdue) {
-      const time = wallClock(task.dueDate!, actor.timezone)
-      const due = zonedTimeToUtc({ ...target, hour: time.hour, minute: time.minute }, actor.timezone)
-      moved.push(await updateTask({ db: tx, clock: deps.clock }, actor, task.id, { due_date: due.toISOString() }))
-    }
+    for (const task of overdue) moved.push(await rescheduleToDay({ db: tx, clock: deps.clock }, actor, task, target))
     return moved
   })
+}
+
+/**
+ * Moves a task to `day` at its time of day (midnight for a task without a due date), as an ordinary
+ * due-date change: its event moves the task's reminders.
+ */
+export function rescheduleToDay(deps: TaskDeps, actor: Actor, task: { id: string; dueDate: Date | null }, day: LocalDate): Promise<TaskView> {
+  const time = task.dueDate ? wallClock(task.dueDate, actor.timezone) : { hour: 0, minute: 0 }
+  const due = zonedTimeToUtc({ ...day, hour: time.hour, minute: time.minute }, actor.timezone)
+  return updateTask(deps, actor, task.id, { due_date: due.toISOString() })
 }

@@ -1,4 +1,4 @@
-// Planning views in the browser: Today (overdue, due today, done today), with overdue tasks moved in place.
+// Planning views in the browser: Today (overdue, due today, done today) and Upcoming (14 days), with tasks moved in place.
 import { Elysia } from 'elysia'
 import { seedOf, type AppDeps } from '../../context'
 import { moveOverdue, todayView } from '../../features/planner/today'
@@ -8,7 +8,8 @@ import { isHtmx, redirect } from '../../lib/htmx'
 import { withFormErrors, type FormError } from '../forms'
 import { htmlResponse, newNonce } from '../html'
 import { webSession } from '../session'
-import { Today, TodayPage } from '../../../views/planner'
+import { Today, TodayPage, Upcoming, UpcomingPage } from '../../../views/planner'
+import { moveToDay, upcomingView } from '../../features/planner/upcoming'
 
 type Form = Record<string, string | string[] | undefined>
 const all = (v: string | string[] | undefined) => (v === undefined ? [] : Array.isArray(v) ? v : [v])
@@ -17,15 +18,32 @@ const first = (v: string | string[] | undefined) => all(v)[0]?.trim() || undefin
 export const plannerPages = (deps: AppDeps) => {
   const td: TaskDeps = { db: deps.database.db, clock: deps.clock ?? (() => new Date()) }
 
-  async function today(request: Request, user: AuthUser, csrf: string, options: { status?: number; notice?: string; error?: FormError } = {}) {
-    const view = await todayView(td, user)
+  type Shown = { status?: number; notice?: string; error?: FormError }
+  type Ctx = { csrf: string; timezone: string; now: Date }
+
+  /** A planning view: its content alone for htmx (the swap target), else the whole page. */
+  async function view<T>(
+    request: Request,
+    user: AuthUser,
+    csrf: string,
+    shown: Shown,
+    load: () => Promise<T>,
+    content: (data: T, ctx: Ctx, notice?: string) => unknown,
+    page: (data: T, ctx: Ctx, notice: string | undefined, nonce: string) => unknown,
+  ) {
+    const data = await load()
     const ctx = { csrf, timezone: user.timezone, now: td.clock() }
-    const notice = options.error?.message ?? options.notice
+    const notice = shown.error?.message ?? shown.notice
     const nonce = newNonce()
-    // htmx swaps the content only; a plain visit gets the page.
-    const body = isHtmx(request) ? (Today({ view, ctx, notice }) as string) : (TodayPage({ view, ctx, nonce, email: user.email, notice }) as string)
-    return htmlResponse(request, body, { nonce, status: options.status ?? 200 })
+    const body = (isHtmx(request) ? content(data, ctx, notice) : page(data, ctx, notice, nonce)) as string
+    return htmlResponse(request, body, { nonce, status: shown.status ?? 200 })
   }
+
+  const today = (request: Request, user: AuthUser, csrf: string, shown: Shown = {}) =>
+    view(request, user, csrf, shown, () => todayView(td, user), (v, ctx, notice) => Today({ view: v, ctx, notice }), (v, ctx, notice, nonce) => TodayPage({ view: v, ctx, nonce, email: user.email, notice }))
+
+  const upcoming = (request: Request, user: AuthUser, csrf: string, shown: Shown = {}) =>
+    view(request, user, csrf, shown, () => upcomingView(td, user), (days, ctx, notice) => Upcoming({ days, ctx, notice }), (days, ctx, notice, nonce) => UpcomingPage({ days, ctx, nonce, email: user.email, notice }))
 
   return new Elysia({ name: 'planner-pages', seed: seedOf(deps), detail: { hide: true } })
     .use(webSession(deps))
@@ -43,6 +61,21 @@ export const plannerPages = (deps: AppDeps) => {
             return isHtmx(request) ? today(request, user, csrf, { notice }) : redirect(request, '/today')
           },
           (error) => today(request, user, csrf, { status: 400, error }),
+        )
+      },
+      { page: true },
+    )
+    .get('/upcoming', ({ request, user, csrf }) => upcoming(request, user, csrf), { page: true })
+    .post(
+      '/upcoming/move',
+      ({ request, user, csrf, body }) => {
+        const form = body as Form
+        return withFormErrors(
+          async () => {
+            const moved = await moveToDay(td, user, first(form.id) ?? '', first(form.date) ?? '')
+            return isHtmx(request) ? upcoming(request, user, csrf, { notice: `Moved "${moved.title}".` }) : redirect(request, '/upcoming')
+          },
+          (error) => upcoming(request, user, csrf, { status: 400, error }),
         )
       },
       { page: true },
