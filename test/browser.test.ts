@@ -322,7 +322,7 @@ run('without JavaScript: forms post and redirect', () => {
   }, 60_000)
 })
 
-run('planning views: Today and Upcoming (htmx)', () => {
+run('planning views: Today, Upcoming and Calendar (htmx)', () => {
   let context: BrowserContext
   let page: Page
   let problems: string[]
@@ -426,6 +426,43 @@ run('planning views: Today and Upcoming (htmx)', () => {
     })
   }, 60_000)
 
+  test('Calendar: a month in the URL, days by arrow keys, months by Page Up and Down, a day opens its list', async () => {
+    const [y, m] = day(0).split('-').map(Number) as [number, number]
+    const month = `${y}-${String(m).padStart(2, '0')}`
+    const nextMonth = m === 12 ? `${y + 1}-01` : `${y}-${String(m + 1).padStart(2, '0')}`
+    await page.goto(`${server.url}/calendar?month=${month}`)
+    await step(page, 'calendar-grid', async () => {
+      expect(await page.getAttribute('nav a[href="/calendar"]', 'aria-current')).toBe('page')
+      expect(await page.locator('a.day-link[aria-current="date"]').count()).toBe(1)
+      expect(await page.locator(`td[data-day="${day(0)}"] .titles`).textContent()).toContain('Standup notes')
+      const focused = () => page.evaluate(() => document.activeElement?.closest('td')?.getAttribute('data-day'))
+      await page.locator(`td[data-day="${month}-01"] a.day-link`).focus()
+      await page.keyboard.press('ArrowRight')
+      expect(await focused()).toBe(`${month}-02`)
+      await page.keyboard.press('ArrowDown')
+      expect(await focused()).toBe(`${month}-09`)
+      await page.keyboard.press('ArrowUp')
+      await page.keyboard.press('ArrowLeft')
+      expect(await focused()).toBe(`${month}-01`)
+    })
+    await step(page, 'calendar-months', async () => {
+      await page.keyboard.press('PageDown')
+      await page.waitForURL(`${server.url}/calendar?month=${nextMonth}`)
+      await page.waitForFunction(() => document.activeElement?.classList.contains('day-link'))
+      await page.keyboard.press('PageUp')
+      await page.waitForURL(`${server.url}/calendar?month=${month}`)
+      // The URL holds the month: reload and back keep it.
+      await page.reload()
+      expect(await page.locator('a.day-link[aria-current="date"]').count()).toBe(1)
+    })
+    await step(page, 'calendar-open-day', async () => {
+      await page.locator('a.day-link[aria-current="date"]').focus()
+      await page.keyboard.press('Enter')
+      await page.waitForURL(new RegExp(`/tasks\\?due_date_from=${day(0)}&due_date_to=${day(0)}`))
+      expect(await titles(page)).toContain('Standup notes')
+    })
+  }, 60_000)
+
   test('usable at 375 px, with no script errors or CSP violations', async () => {
     await page.goto(`${server.url}/today`)
     await api('POST', '/api/v1/tasks', { title: 'Overdue again', due_date: `${day(-1)}T08:00` })
@@ -433,8 +470,10 @@ run('planning views: Today and Upcoming (htmx)', () => {
     await page.reload()
     const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth)
     expect(overflow).toBeLessThanOrEqual(0)
-    await page.goto(`${server.url}/upcoming`)
-    expect(await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth)).toBeLessThanOrEqual(0)
+    for (const path of ['/upcoming', '/calendar']) {
+      await page.goto(`${server.url}${path}`)
+      expect(await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth)).toBeLessThanOrEqual(0)
+    }
     expect(problems).toEqual([])
   })
 })

@@ -5,6 +5,7 @@ import { sql } from 'drizzle-orm'
 import { dayBounds, isoDay, localDay, moveOverdue, parseMoveTarget, todayView } from '../src/features/planner/today'
 import { RRule } from 'rrule'
 import { upcomingView } from '../src/features/planner/upcoming'
+import { monthView } from '../src/features/planner/month'
 import { testApp, type TestApp } from './helpers/app'
 import { rows } from './helpers/db'
 
@@ -252,5 +253,71 @@ describe('Upcoming: 14 days by day, recurring series projected from their rule',
     const page = await t.call('GET', '/upcoming', { headers: { cookie: `session=${bob.token}`, accept: 'text/html' } })
     expect(page.text).not.toContain('Dentist')
     expect(page.text).not.toContain('undefined')
+  })
+})
+
+describe('Calendar: a month grid in the user zone, its month in the URL', () => {
+  let t: TestApp
+  const now = new Date('2026-11-26T10:00:00Z')
+  beforeAll(async () => {
+    t = await testApp({ clock: () => now })
+  })
+  afterAll(() => t.dispose())
+
+  const view = (token: string, query = '', htmx = false) =>
+    t.call('GET', `/calendar${query}`, { headers: { cookie: `session=${token}`, accept: 'text/html', ...(htmx ? { 'hx-request': 'true', 'hx-target': '#month' } : {}) } })
+
+  test('weeks from Monday, each day with its count and first titles; another user sees none of them', async () => {
+    const alice = await t.signUp(undefined, { timezone: 'Europe/Berlin' })
+    const bob = await t.signUp(undefined, { timezone: 'Europe/Berlin' })
+    const add = (token: string, title: string, due_date: string) => t.call('POST', '/api/v1/tasks', { token, body: { title, due_date } })
+    // 00:30 on 5 December in Berlin is still 4 December in UTC: it belongs to the 5th.
+    await add(alice.token, 'Just after midnight', '2026-12-05T00:30')
+    for (const [i, title] of ['Gifts', 'Cards', 'Tree', 'Lights'].entries()) await add(alice.token, title, `2026-12-12T1${i}:00`)
+    await add(alice.token, 'Late November', '2026-11-30T20:00')
+    await add(bob.token, "Bob's secret", '2026-12-12T09:00')
+
+    const month = await monthView({ db: t.database.db, clock: () => now }, { id: alice.user.id, timezone: 'Europe/Berlin' }, '2026-12')
+    expect(month.previous).toBe('2026-11')
+    expect(month.next).toBe('2027-01')
+    expect(month.weeks).toHaveLength(5)
+    expect(month.weeks.every((w) => w.length === 7)).toBe(true)
+    expect(isoDay(month.weeks[0]![0]!.day)).toBe('2026-11-30') // a Monday
+    expect(isoDay(month.weeks.at(-1)!.at(-1)!.day)).toBe('2027-01-03') // a Sunday
+    const cell = (d: string) => month.weeks.flat().find((c) => isoDay(c.day) === d)!
+    expect(cell('2026-11-30')).toMatchObject({ inMonth: false, count: 1 })
+    expect(cell('2026-12-04').count).toBe(0)
+    expect(cell('2026-12-05').tasks.map((x) => x.title)).toEqual(['Just after midnight'])
+    expect(cell('2026-12-12').count).toBe(4)
+    expect(cell('2026-12-12').tasks.map((x) => x.title)).toEqual(['Gifts', 'Cards', 'Tree'])
+
+    const page = await view(alice.token, '?month=2026-12')
+    expect(page.status).toBe(200)
+    expect(page.text).toContain('December 2026')
+    expect(page.text).toContain('+1 more')
+    expect(page.text).toContain('aria-label="Sat 12 Dec: 4 tasks"')
+    expect(page.text).toContain('href="/tasks?due_date_from=2026-12-12&due_date_to=2026-12-12&sort=due_date"')
+    expect(page.text).not.toContain("Bob&#39;s secret")
+    expect(page.text).not.toContain('undefined')
+    // Clicking a day opens that day's list: the same filter, as the list reads it.
+    const list = await t.call('GET', '/api/v1/tasks?due_date_from=2026-12-12&due_date_to=2026-12-12&sort=due_date', { token: alice.token })
+    expect(list.body.items.map((x: { title: string }) => x.title)).toEqual(['Gifts', 'Cards', 'Tree', 'Lights'])
+  })
+
+  test('the current month by default, today marked; htmx gets the grid alone; a bad month is a 400 naming it', async () => {
+    const { token } = await t.signUp(undefined, { timezone: 'Pacific/Auckland' })
+    const page = await view(token)
+    expect(page.text).toContain('November 2026')
+    // 10:00 UTC on 26 November is 23:00 in Auckland: still the 26th there.
+    expect(page.text).toMatch(/aria-current="date" aria-label="Thu 26 Nov/)
+    const grid = await view(token, '?month=2027-02', true)
+    expect(grid.status).toBe(200)
+    expect(grid.text.startsWith('<div id="month"')).toBe(true)
+    expect(grid.text).toContain('February 2027')
+    for (const bad of ['2026-13', '26-12', 'december', '2026-1']) {
+      const res = await view(token, `?month=${bad}`)
+      expect(res.status).toBe(400)
+      expect(res.text).toContain('month must be a month as YYYY-MM')
+    }
   })
 })

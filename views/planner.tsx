@@ -1,9 +1,11 @@
 // Planning views: Today (overdue, due today, done today; overdue tasks moved one at a time or all at once) and
-// Upcoming (the next 14 days by day, with recurring series' next instances projected; tasks moved by drag or keyboard).
+// Upcoming (the next 14 days by day, with recurring series' next instances projected; tasks moved by drag or keyboard),
+// and the Calendar (a month grid with each day's count and first titles, navigable by keyboard and URL).
 import { Html, type PropsWithChildren } from '@elysiajs/html'
 import type { TaskView } from '../src/features/tasks/model'
 import type { LocalDate, TodayView } from '../src/features/planner/today'
 import type { UpcomingDay } from '../src/features/planner/upcoming'
+import type { MonthView } from '../src/features/planner/month'
 import { dueState, formatAbsolute, formatRelative } from './format'
 import { Layout } from './layout'
 
@@ -218,6 +220,83 @@ export function UpcomingPage({ days, ctx, nonce, email, notice }: { days: Upcomi
     <Layout title="Upcoming" nonce={nonce} csrf={ctx.csrf} email={email} active="upcoming">
       <h1>Upcoming</h1>
       <Upcoming days={days} ctx={ctx} notice={notice} />
+    </Layout>
+  )
+}
+
+const WEEKDAYS = ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun']
+const monthTitle = (m: { year: number; month: number }) =>
+  new Intl.DateTimeFormat('en-GB', { month: 'long', year: 'numeric', timeZone: 'UTC' }).format(new Date(Date.UTC(m.year, m.month - 1, 1)))
+const dayList = (d: LocalDate) => `/tasks?due_date_from=${iso(d)}&due_date_to=${iso(d)}&sort=due_date`
+
+/** The month grid: the swap target of month navigation. */
+export function Month({ view, today }: { view: MonthView; today: LocalDate }) {
+  const nav = (month: string, label: string, rel: string) => (
+    <a href={`/calendar?month=${month}`} hx-get={`/calendar?month=${month}`} hx-target="#month" hx-swap="outerHTML" hx-push-url="true" rel={rel} class="button ghost" data-month-nav={rel} safe>
+      {label}
+    </a>
+  )
+  return (
+    <div id="month" class="month-view">
+      <div class="month-head">
+        {nav(view.previous, '← Previous', 'prev')}
+        <h2 id="month-title" safe>
+          {monthTitle(view.month)}
+        </h2>
+        {nav(view.next, 'Next →', 'next')}
+      </div>
+      <p class="hint">Arrow keys move between days, Page Up and Page Down between months; Enter opens a day's tasks.</p>
+      <table class="month" aria-labelledby="month-title">
+        <thead>
+          <tr>
+            {WEEKDAYS.map((d) => (
+              <th scope="col" safe>
+                {d}
+              </th>
+            ))}
+          </tr>
+        </thead>
+        <tbody>
+          {view.weeks.map((week) => (
+            <tr>
+              {week.map((cell) => (
+                <td class={`${cell.inMonth ? '' : 'outside'}${iso(cell.day) === iso(today) ? ' today' : ''}`} data-day={iso(cell.day)}>
+                  <a
+                    class="day-link"
+                    href={dayList(cell.day)}
+                    aria-current={iso(cell.day) === iso(today) ? 'date' : undefined}
+                    aria-label={`${shortDay(cell.day)}: ${cell.count === 0 ? 'no tasks' : cell.count === 1 ? '1 task' : `${cell.count} tasks`}`}
+                  >
+                    <span class="num">{cell.day.day}</span>
+                    {cell.count ? <span class="count">{cell.count}</span> : ''}
+                  </a>
+                  {cell.tasks.length ? (
+                    <ul class="titles">
+                      {cell.tasks.map((t) => (
+                        <li class={t.status === 'completed' ? 'done' : ''} safe>
+                          {t.title}
+                        </li>
+                      ))}
+                      {cell.count > cell.tasks.length ? <li class="more">+{cell.count - cell.tasks.length} more</li> : ''}
+                    </ul>
+                  ) : (
+                    ''
+                  )}
+                </td>
+              ))}
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  )
+}
+
+export function MonthPage({ view, today, csrf, nonce, email }: { view: MonthView; today: LocalDate; csrf: string; nonce: string; email: string }) {
+  return (
+    <Layout title="Calendar" nonce={nonce} csrf={csrf} email={email} active="calendar">
+      <h1>Calendar</h1>
+      <Month view={view} today={today} />
     </Layout>
   )
 }

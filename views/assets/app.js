@@ -56,6 +56,34 @@
     form.requestSubmit()
   })
 
+  // Calendar: arrow keys move between days (a week up or down), Page Up / Page Down change the month.
+  document.addEventListener('keydown', (event) => {
+    const link = event.target instanceof Element ? event.target.closest('table.month a.day-link') : null
+    if (!link || event.ctrlKey || event.metaKey || event.altKey) return
+    const steps = { ArrowLeft: -1, ArrowRight: 1, ArrowUp: -7, ArrowDown: 7 }
+    if (event.key in steps) {
+      const links = [...document.querySelectorAll('table.month a.day-link')]
+      const next = links[links.indexOf(link) + steps[event.key]]
+      if (next) {
+        event.preventDefault()
+        next.focus()
+      }
+    } else if (event.key === 'PageUp' || event.key === 'PageDown') {
+      const nav = document.querySelector(`[data-month-nav="${event.key === 'PageUp' ? 'prev' : 'next'}"]`)
+      if (nav) {
+        event.preventDefault()
+        nav.click()
+      }
+    }
+  })
+  // After a month change, focus stays in the grid: on today, else on the month's first day.
+  document.addEventListener('htmx:after:settle', () => {
+    const grid = document.querySelector('table.month')
+    if (!grid || !document.activeElement || document.activeElement !== document.body) return
+    const target = grid.querySelector('a.day-link[aria-current="date"]') || grid.querySelector('td:not(.outside) a.day-link')
+    if (target) target.focus()
+  })
+
   // Sign-up takes the browser's time zone.
   for (const input of document.querySelectorAll('[data-browser-timezone]')) {
     try {

@@ -1,4 +1,5 @@
-// Planning views in the browser: Today (overdue, due today, done today) and Upcoming (14 days), with tasks moved in place.
+// Planning views in the browser: Today (overdue, due today, done today), Upcoming (14 days) with tasks moved in
+// place, and the month Calendar.
 import { Elysia } from 'elysia'
 import { seedOf, type AppDeps } from '../../context'
 import { moveOverdue, todayView } from '../../features/planner/today'
@@ -8,7 +9,9 @@ import { isHtmx, redirect } from '../../lib/htmx'
 import { withFormErrors, type FormError } from '../forms'
 import { htmlResponse, newNonce } from '../html'
 import { webSession } from '../session'
-import { Today, TodayPage, Upcoming, UpcomingPage } from '../../../views/planner'
+import { Month, MonthPage, Today, TodayPage, Upcoming, UpcomingPage } from '../../../views/planner'
+import { monthView } from '../../features/planner/month'
+import { localDay } from '../../features/planner/today'
 import { moveToDay, upcomingView } from '../../features/planner/upcoming'
 
 type Form = Record<string, string | string[] | undefined>
@@ -66,6 +69,18 @@ export const plannerPages = (deps: AppDeps) => {
       { page: true },
     )
     .get('/upcoming', ({ request, user, csrf }) => upcoming(request, user, csrf), { page: true })
+    // The month is in the URL (?month=2026-12): reload, back and shared links keep it.
+    .get(
+      '/calendar',
+      async ({ request, user, csrf, query }) => {
+        const month = await monthView(td, user, typeof query.month === 'string' ? query.month : undefined)
+        const today = localDay(td.clock(), user.timezone)
+        const nonce = newNonce()
+        const body = isHtmx(request) ? (Month({ view: month, today }) as string) : (MonthPage({ view: month, today, csrf, nonce, email: user.email }) as string)
+        return htmlResponse(request, body, { nonce })
+      },
+      { page: true },
+    )
     .post(
       '/upcoming/move',
       ({ request, user, csrf, body }) => {
