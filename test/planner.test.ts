@@ -6,6 +6,7 @@ import { dayBounds, isoDay, localDay, moveOverdue, parseMoveTarget, todayView } 
 import { RRule } from 'rrule'
 import { upcomingView } from '../src/features/planner/upcoming'
 import { monthView } from '../src/features/planner/month'
+import { occurrencesBetween, upcomingDueDates } from '../src/features/tasks/recurrence'
 import { testApp, type TestApp } from './helpers/app'
 import { rows } from './helpers/db'
 
@@ -320,4 +321,29 @@ describe('Calendar: a month grid in the user zone, its month in the URL', () => 
       expect(res.text).toContain('month must be a month as YYYY-MM')
     }
   })
+})
+
+test('a projection walked once matches completing each instance in turn (presets, month ends, BYDAY, an anchored series, COUNT)', () => {
+  const zone = 'America/New_York'
+  const cases = [
+    { recurrence: 'DAILY', due: '2026-02-20T14:00:00Z', occurrence: 1 },
+    { recurrence: 'MONTHLY', due: '2026-01-31T15:00:00Z', occurrence: 1 },
+    { recurrence: 'FREQ=WEEKLY;BYDAY=TU,TH', due: '2026-02-26T23:30:00Z', occurrence: 1 },
+    { recurrence: 'FREQ=DAILY;COUNT=9', due: '2026-03-01T13:00:00Z', occurrence: 3 },
+    { recurrence: 'FREQ=WEEKLY;INTERVAL=2;BYDAY=MO,WE', due: '2026-03-04T14:00:00Z', occurrence: 1 },
+  ]
+  const from = new Date('2026-03-05T05:00:00Z')
+  const to = new Date('2026-05-31T03:59:59Z')
+  for (const c of cases) {
+    for (const anchored of [false, true]) {
+      // Anchored: the same series ten instances later, its anchor (the first instance) well before its due date.
+      const first = { recurrence: c.recurrence, recurrenceFrom: 'due' as const, dueDate: new Date(c.due), seriesAnchor: null, completedAt: null, occurrence: c.occurrence }
+      const later = upcomingDueDates({ ...first, dueDate: new Date(Date.parse(c.due) - 40 * 86_400_000) }, zone, 10).at(-1)
+      const task = anchored && later ? { ...first, dueDate: later, seriesAnchor: new Date(Date.parse(c.due) - 40 * 86_400_000), occurrence: c.occurrence + 10 } : first
+      for (const max of [3, 14, 60]) {
+        const stepped = upcomingDueDates(task, zone, max).filter((d) => d >= from && d <= to).map((d) => d.toISOString())
+        expect(occurrencesBetween(task, zone, from, to, max).map((d) => d.toISOString())).toEqual(stepped)
+      }
+    }
+  }
 })

@@ -190,6 +190,13 @@ export function Upcoming({ days, ctx, notice }: { days: UpcomingDay[]; ctx: Plan
               {d.tasks.map((task) => (
                 <UpcomingItem task={task} ctx={ctx} first={first} />
               ))}
+              {d.moreTasks ? (
+                <li class="more">
+                  <a href={dayList(d.day)}>+{d.moreTasks} more on this day</a>
+                </li>
+              ) : (
+                ''
+              )}
               {d.projected.map((p) => (
                 <li class="task projected" data-series={p.task.id}>
                   <div class="body">
@@ -205,6 +212,7 @@ export function Upcoming({ days, ctx, notice }: { days: UpcomingDay[]; ctx: Plan
                   </div>
                 </li>
               ))}
+              {d.moreProjected ? <li class="more hint">+{d.moreProjected} more projected</li> : ''}
             </ul>
           ) : (
             <p class="hint">Nothing planned.</p>

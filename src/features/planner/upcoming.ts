@@ -1,8 +1,9 @@
 // Upcoming: the next 14 days by day, with each recurring series' next instances projected from its rule.
-import { and, asc, eq, gte, isNotNull, lte } from 'drizzle-orm'
+import { and, asc, eq, gte, isNotNull, lte, sql } from 'drizzle-orm'
+import { queryRows } from '../../db/client'
 import { invalid, notFound } from '../../lib/errors'
 import { UUID } from '../../lib/secrets'
-import { upcomingDueDates } from '../tasks/recurrence'
+import { occurrencesBetween } from '../tasks/recurrence'
 import { toTaskView, type TaskView } from '../tasks/model'
 import { tasks } from '../tasks/schema'
 import { type Actor, type TaskDeps } from '../tasks/service'
@@ -11,7 +12,7 @@ import { dayBounds, isoDay, localDay, parseDay, rescheduleToDay, type LocalDate 
 export const UPCOMING_DAYS = 14
 /** Most tasks the view loads; the list view (with paging) has the rest. */
 const TASKS_MAX = 1000
-/** Most projected instances per series (a daily one fills the fortnight). */
+/** The next instances of a series that are projected (a daily one fills the fortnight). */
 const PROJECTIONS_MAX = UPCOMING_DAYS
 
 export interface Projected {
@@ -24,8 +25,15 @@ export interface Projected {
 export interface UpcomingDay {
   day: LocalDate
   tasks: TaskView[]
+  /** The day's tasks beyond those listed (its list view has them all). */
+  moreTasks: number
   projected: Projected[]
+  moreProjected: number
 }
+
+/** What a day lists; more is a click away, so a busy day cannot make the page heavy. */
+export const TASKS_PER_DAY = 25
+export const PROJECTED_PER_DAY = 10
 
 export async function upcomingView(deps: TaskDeps, actor: Actor): Promise<UpcomingDay[]> {
   const now = deps.clock()
@@ -33,27 +41,44 @@ export async function upcomingView(deps: TaskDeps, actor: Actor): Promise<Upcomi
   const start = dayBounds(days[0]!, actor.timezone).start
   const end = dayBounds(days.at(-1)!, actor.timezone).end
   const mine = and(eq(tasks.userId, actor.id), eq(tasks.status, 'pending'))
-  const [dated, series] = await Promise.all([
+  const [dated, counts, series] = await Promise.all([
     deps.db.select().from(tasks).where(and(mine, gte(tasks.dueDate, start), lte(tasks.dueDate, end))).orderBy(asc(tasks.dueDate), asc(tasks.id)).limit(TASKS_MAX),
+    // Each day's count in the user's zone (one range scan), so a day says how many it has beyond those listed.
+    queryRows<{ day: string; n: number | string }>(
+      deps.db,
+      sql`select to_char(due_date at time zone ${actor.timezone}, 'YYYY-MM-DD') as day, count(*) as n from tasks
+          where user_id = ${actor.id} and status = 'pending' and due_date >= ${start.toISOString()} and due_date <= ${end.toISOString()}
+          group by 1`,
+    ),
     // Pending instances of series due up to the window's end (overdue ones too: their next instances may fall in it).
     deps.db.select().from(tasks).where(and(mine, isNotNull(tasks.recurrence), lte(tasks.dueDate, end))).orderBy(asc(tasks.dueDate)).limit(TASKS_MAX),
   ])
-  const byDay = new Map(days.map((d) => [isoDay(d), { day: d, tasks: [] as TaskView[], projected: [] as Projected[] }]))
+  const byDay = new Map<string, UpcomingDay>(days.map((d) => [isoDay(d), { day: d, tasks: [], moreTasks: 0, projected: [], moreProjected: 0 }]))
   const dayOf = (at: Date) => byDay.get(isoDay(localDay(at, actor.timezone)))
-  for (const task of dated) dayOf(task.dueDate!)?.tasks.push(toTaskView(task))
+  for (const task of dated) {
+    const day = dayOf(task.dueDate!)
+    if (day && day.tasks.length < TASKS_PER_DAY) day.tasks.push(toTaskView(task))
+  }
+  for (const { day, n } of counts) {
+    const cell = byDay.get(day)
+    if (cell) cell.moreTasks = Math.max(0, Number(n) - cell.tasks.length)
+  }
   for (const task of series) {
     const view = toTaskView(task)
-    const next = upcomingDueDates(
+    const instances = occurrencesBetween(
       { recurrence: task.recurrence!, recurrenceFrom: task.recurrenceFrom, dueDate: task.dueDate, seriesAnchor: task.seriesAnchor, completedAt: null, occurrence: task.occurrence },
       actor.timezone,
-      PROJECTIONS_MAX + Math.max(0, Math.ceil((start.getTime() - task.dueDate!.getTime()) / 86_400_000)),
+      start,
+      end,
+      PROJECTIONS_MAX,
     )
-    for (const due of next) {
-      if (due.getTime() > end.getTime()) break
-      if (due.getTime() >= start.getTime()) dayOf(due)?.projected.push({ task: view, due: due.toISOString() })
-    }
+    for (const due of instances) dayOf(due)?.projected.push({ task: view, due: due.toISOString() })
   }
-  for (const d of byDay.values()) d.projected.sort((a, b) => a.due.localeCompare(b.due))
+  for (const d of byDay.values()) {
+    d.projected.sort((a, b) => a.due.localeCompare(b.due))
+    d.moreProjected = Math.max(0, d.projected.length - PROJECTED_PER_DAY)
+    d.projected = d.projected.slice(0, PROJECTED_PER_DAY)
+  }
   return [...byDay.values()]
 }
 

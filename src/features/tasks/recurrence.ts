@@ -103,6 +103,25 @@ export function upcomingDueDates(task: RecurringTask, timeZone: string, n: numbe
 }
 
 /**
+ * The due dates of the next `max` instances after `task`'s (as completing each on its due date would
+ * make them) that fall between `from` and `to`, for projections. The rule is walked once, starting
+ * at the task's own due date: that date is an instance, so restarting there keeps every part of the
+ * series' rule (its month day, weekdays, interval phase) without walking from the series' start.
+ */
+export function occurrencesBetween(task: RecurringTask, timeZone: string, from: Date, to: Date, max: number): Date[] {
+  if (!task.dueDate || from.getTime() > to.getTime()) return []
+  const { rule, count } = ruleFor(task.recurrence, toWall(task.seriesAnchor ?? task.dueDate, timeZone))
+  const limit = Math.min(max, count === null ? Infinity : count - task.occurrence)
+  if (limit <= 0) return []
+  const current = toWall(task.dueDate, timeZone)
+  const walk = new RRule({ ...rule.origOptions, dtstart: current })
+  return walk
+    .between(current, toWall(to, timeZone), false, (_date, found) => found < limit)
+    .map((d) => fromWall(d, timeZone))
+    .filter((d) => d.getTime() >= from.getTime())
+}
+
+/**
  * The RRULE value a calendar should use for a task due at `due`: presets spelled out (MONTHLY keeps
  * the series' day, clamped to short months), BYDAY/BYMONTHDAY as the rule has them. COUNT is left
  * out: the feed shows the series from this instance on, and COUNT counts from its start.
