@@ -6,17 +6,15 @@
 //   traced-all  the same with every request traced (sampling 1).
 // The median p95 of each build over the rounds (each build first in one round, last in another) is compared with the bare build's.
 // Usage: DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres npm run bench:observability [-- --seconds 6 --clients 4 --rounds 4 --ratio 0.1]
-import postgres from 'postgres'
 import { Registry } from 'prom-client'
 import { createApp } from '../src/app'
 import { openDatabase } from '../src/db/client'
-import { runMigrations } from '../src/db/migrate'
 import { loadEnv } from '../src/env'
 import { startEvents } from '../src/events/runtime'
 import { createLogger } from '../src/lib/log'
 import { createMetrics, type Metrics } from '../src/lib/metrics'
 import { startTracing } from '../src/lib/otel'
-import { options, percentile } from './lib'
+import { benchDatabase, options, percentile } from './lib'
 
 const args = options()
 const SECONDS = Number(args.get('seconds') ?? 6)
@@ -118,16 +116,7 @@ if (args.get('mode')) {
   process.exit(0)
 }
 
-const adminUrl = process.env.DATABASE_URL
-if (!adminUrl) {
-  console.error('bench/observability needs DATABASE_URL pointing at a PostgreSQL server (it creates and drops its own database)')
-  process.exit(2)
-}
-const dbName = `bench_obs_${process.pid}`
-const admin = postgres(adminUrl, { max: 1, onnotice: () => {} })
-await admin.unsafe(`create database ${dbName}`)
-const url = new URL(adminUrl)
-url.pathname = `/${dbName}`
+const scratch = await benchDatabase('observability')
 // An OTLP/HTTP collector that takes the spans and counts the exports.
 let exports = 0
 let exportedBytes = 0
@@ -141,16 +130,13 @@ const collector = Bun.serve({
   },
 })
 try {
-  const database = await openDatabase({ url: url.toString(), poolMax: 2 })
-  await runMigrations(database, url.toString())
-  await database.close()
   console.log(`${ROUNDS} rounds × ${MODES.join(', ')} (traced: sampling ${RATIO}); ${CLIENTS} clients for ${SECONDS} s each (50% list, 20% search, 20% update, 10% create)`)
   const results: Record<Mode, Stats[]> = { bare: [], metrics: [], traced: [], 'traced-all': [] }
   for (let round = 0; round < ROUNDS; round++) {
     // Each round starts with the next build: the database grows as the runs write, so no build may always go last.
     for (const mode of MODES.map((_, i) => MODES[(i + round) % MODES.length]!)) {
       const proc = Bun.spawn(
-        [process.execPath, import.meta.path, '--mode', mode, '--url', url.toString(), '--collector', `http://127.0.0.1:${collector.port}`, '--seconds', String(SECONDS), '--clients', String(CLIENTS), '--ratio', String(RATIO)],
+        [process.execPath, import.meta.path, '--mode', mode, '--url', scratch.url, '--collector', `http://127.0.0.1:${collector.port}`, '--seconds', String(SECONDS), '--clients', String(CLIENTS), '--ratio', String(RATIO)],
         { stdout: 'pipe', stderr: 'inherit' },
       )
       const out = await new Response(proc.stdout).text()
@@ -174,6 +160,5 @@ try {
   console.log(`target: under 5% at p95 → metrics ${more(p95, 'metrics')}; metrics and tracing sampled at ${RATIO} ${more(p95, 'traced')}, at 1 ${more(p95, 'traced-all')}`)
 } finally {
   collector.stop(true)
-  await admin.unsafe(`drop database if exists ${dbName} with (force)`)
-  await admin.end()
+  await scratch.drop()
 }

@@ -1,34 +1,19 @@
 // Benchmark: render time of the planning views (Today, Upcoming, Calendar) for a user with 10,000 tasks.
 // Usage: DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres npm run bench:planner [-- --tasks 10000 --requests 300]
 import postgres from 'postgres'
-import { openDatabase } from '../src/db/client'
-import { runMigrations } from '../src/db/migrate'
 import { startServer } from '../test/helpers/server'
-import { options, percentile } from './lib'
+import { benchDatabase, options, percentile } from './lib'
 
 const args = options()
 const TASKS = Number(args.get('tasks') ?? 10_000)
 const REQUESTS = Number(args.get('requests') ?? 300)
 const TARGET_MS = 40
-const adminUrl = process.env.DATABASE_URL
-if (!adminUrl) {
-  console.error('bench/planner needs DATABASE_URL pointing at a PostgreSQL server (it creates and drops its own database)')
-  process.exit(2)
-}
-
-const dbName = `bench_planner_${process.pid}`
-const admin = postgres(adminUrl, { max: 1, onnotice: () => {} })
-await admin.unsafe(`create database ${dbName}`)
-const url = new URL(adminUrl)
-url.pathname = `/${dbName}`
-const benchUrl = url.toString()
+const scratch = await benchDatabase('planner')
+const benchUrl = scratch.url
 let server: Awaited<ReturnType<typeof startServer>> | undefined
 const direct = postgres(benchUrl, { max: 4, onnotice: () => {} })
 
 try {
-  const database = await openDatabase({ url: benchUrl, poolMax: 2 })
-  await runMigrations(database, benchUrl)
-  await database.close()
   server = await startServer({ DATABASE_URL: benchUrl, LOG_LEVEL: 'info' })
   const signup = await fetch(`${server.url}/api/v1/auth/signup`, {
     method: 'POST',
@@ -80,6 +65,5 @@ try {
 } finally {
   await server?.stop()
   await direct.end()
-  await admin.unsafe(`drop database if exists ${dbName} with (force)`)
-  await admin.end()
+  await scratch.drop()
 }

@@ -2,21 +2,14 @@
 // Usage: DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres npm run bench:tasks-api [-- --seconds 10 --clients 16]
 import postgres from 'postgres'
 import { openDatabase } from '../src/db/client'
-import { runMigrations } from '../src/db/migrate'
 import { listStatements, parseListQuery } from '../src/features/tasks/list'
 import { startServer } from '../test/helpers/server'
-import { options, percentile } from './lib'
+import { benchDatabase, options, percentile } from './lib'
 
 const args = options()
 const SECONDS = Number(args.get('seconds') ?? 8)
 const CLIENTS = Number(args.get('clients') ?? 16)
 const TASKS = Number(args.get('tasks') ?? 100_000)
-const adminUrl = process.env.DATABASE_URL
-if (!adminUrl) {
-  console.error('bench/tasks-api needs DATABASE_URL pointing at a PostgreSQL server (it creates and drops its own database)')
-  process.exit(2)
-}
-
 const VERBS = ['Buy', 'Call', 'Email', 'Fix', 'Plan', 'Review', 'Write', 'Book', 'Pay', 'Clean', 'Prepare', 'Send', 'Check', 'Update', 'Order']
 const NOUNS = ['groceries', 'mum', 'report', 'car', 'trip', 'budget', 'invoice', 'dentist', 'rent', 'garage', 'kitchen', 'slides', 'taxes',
   'bike', 'garden', 'passport', 'insurance', 'newsletter', 'roadmap', 'contract', 'flights', 'hotel', 'laptop', 'backup', 'birthday',
@@ -48,18 +41,14 @@ async function measure(op: (i: number) => Promise<void>, clients: number, second
 const fmt = (s: Stats) => `p50 ${s.p50.toFixed(2)} ms  p95 ${s.p95.toFixed(2)} ms  p99 ${s.p99.toFixed(2)} ms  ${s.rps.toFixed(0)} req/s (n=${s.n})`
 
 // A database of our own on the server DATABASE_URL names.
-const dbName = `bench_tasks_${process.pid}`
-const admin = postgres(adminUrl, { max: 1, onnotice: () => {} })
-await admin.unsafe(`create database ${dbName}`)
-const url = new URL(adminUrl)
-url.pathname = `/${dbName}`
-const benchUrl = url.toString()
+const scratch = await benchDatabase('tasks-api')
+const benchUrl = scratch.url
 let server: Awaited<ReturnType<typeof startServer>> | undefined
 const direct = postgres(benchUrl, { max: 10, onnotice: () => {} })
 
 try {
+  // Only to build the list's SQL (toSQL needs no connection).
   const database = await openDatabase({ url: benchUrl, poolMax: 2 })
-  await runMigrations(database, benchUrl)
   await database.close()
 
   console.log(`seeding ${TASKS.toLocaleString()} tasks for one user and ${TASKS.toLocaleString()} for nine others ...`)
@@ -155,6 +144,5 @@ try {
 } finally {
   await server?.stop()
   await direct.end()
-  await admin.unsafe(`drop database if exists ${dbName} with (force)`)
-  await admin.end()
+  await scratch.drop()
 }
