@@ -17,8 +17,8 @@ export interface PlannerContext {
 
 const pad = (n: number) => String(n).padStart(2, '0')
 const iso = (d: LocalDate) => `${d.year}-${pad(d.month)}-${pad(d.day)}`
-const dayTitle = (d: LocalDate) =>
-  new Intl.DateTimeFormat('en-GB', { weekday: 'long', day: 'numeric', month: 'long', timeZone: 'UTC' }).format(new Date(Date.UTC(d.year, d.month - 1, d.day)))
+const DAY_TITLE = new Intl.DateTimeFormat('en-GB', { weekday: 'long', day: 'numeric', month: 'long', timeZone: 'UTC' })
+const dayTitle = (d: LocalDate) => DAY_TITLE.format(new Date(Date.UTC(d.year, d.month - 1, d.day)))
 
 function When({ task, ctx }: { task: TaskView; ctx: PlannerContext }) {
   const at = task.status === 'completed' ? task.completed_at : task.due_date
@@ -137,9 +137,15 @@ export function TodayPage({ view, ctx, nonce, email, notice }: { view: TodayView
   )
 }
 
-const shortDay = (d: LocalDate) =>
-  new Intl.DateTimeFormat('en-GB', { weekday: 'short', day: 'numeric', month: 'short', timeZone: 'UTC' }).format(new Date(Date.UTC(d.year, d.month - 1, d.day)))
-const timeOf = (at: string, timeZone: string) => new Intl.DateTimeFormat('en-GB', { hour: '2-digit', minute: '2-digit', hourCycle: 'h23', timeZone }).format(new Date(at))
+// Formatters are costly to build: one per shape (and zone), kept.
+const SHORT_DAY = new Intl.DateTimeFormat('en-GB', { weekday: 'short', day: 'numeric', month: 'short', timeZone: 'UTC' })
+const shortDay = (d: LocalDate) => SHORT_DAY.format(new Date(Date.UTC(d.year, d.month - 1, d.day)))
+const clocks = new Map<string, Intl.DateTimeFormat>()
+const timeOf = (at: string, timeZone: string) => {
+  let clock = clocks.get(timeZone)
+  if (!clock) clocks.set(timeZone, (clock = new Intl.DateTimeFormat('en-GB', { hour: '2-digit', minute: '2-digit', hourCycle: 'h23', timeZone })))
+  return clock.format(new Date(at))
+}
 
 /** A task of the Upcoming view: draggable onto another day, or moved with its own form (the keyboard way). */
 function UpcomingItem({ task, ctx, first }: { task: TaskView; ctx: PlannerContext; first: LocalDate }) {
@@ -233,8 +239,8 @@ export function UpcomingPage({ days, ctx, nonce, email, notice }: { days: Upcomi
 }
 
 const WEEKDAYS = ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun']
-const monthTitle = (m: { year: number; month: number }) =>
-  new Intl.DateTimeFormat('en-GB', { month: 'long', year: 'numeric', timeZone: 'UTC' }).format(new Date(Date.UTC(m.year, m.month - 1, 1)))
+const MONTH_TITLE = new Intl.DateTimeFormat('en-GB', { month: 'long', year: 'numeric', timeZone: 'UTC' })
+const monthTitle = (m: { year: number; month: number }) => MONTH_TITLE.format(new Date(Date.UTC(m.year, m.month - 1, 1)))
 const dayList = (d: LocalDate) => `/tasks?due_date_from=${iso(d)}&due_date_to=${iso(d)}&sort=due_date`
 
 /** The month grid: the swap target of month navigation. */

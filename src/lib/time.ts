@@ -31,8 +31,29 @@ export function isTimeZone(name: string): boolean {
   }
 }
 
-/** The zone's offset from UTC, in milliseconds, at instant `ts`. */
+const DAY_MS = 86_400_000
+/** Per zone and UTC day: the offset that holds all day, or null on a day with a transition. */
+const dayOffsets = new Map<string, number | null>()
+
+/**
+ * The zone's offset from UTC, in milliseconds, at instant `ts`. Offsets change at most a couple of
+ * times a year, so each UTC day's offset is looked up once (when it is the same at both ends of the
+ * day); only on a transition day is every instant asked of Intl, which is slow.
+ */
 export function zoneOffsetMs(ts: number, timeZone: string): number {
+  const day = Math.floor(ts / DAY_MS)
+  const key = `${timeZone}|${day}`
+  let offset = dayOffsets.get(key)
+  if (offset === undefined) {
+    const first = exactOffsetMs(day * DAY_MS, timeZone)
+    offset = first === exactOffsetMs(day * DAY_MS + DAY_MS - 1000, timeZone) ? first : null
+    if (dayOffsets.size >= 100_000) dayOffsets.clear()
+    dayOffsets.set(key, offset)
+  }
+  return offset ?? exactOffsetMs(ts, timeZone)
+}
+
+function exactOffsetMs(ts: number, timeZone: string): number {
   const parts: Record<string, number> = {}
   for (const p of formatter(timeZone).formatToParts(new Date(ts))) {
     if (p.type !== 'literal') parts[p.type] = Number(p.value)

@@ -20,8 +20,14 @@ const fromWall = (wall: Date, timeZone: string) =>
     timeZone,
   )
 
-/** The rule's options, anchored at `dtstart` (wall). MONTHLY keeps the anchor's day, clamped to short months. */
+/** The rule anchored at `dtstart` (wall). MONTHLY keeps the anchor's day, clamped to short months. */
 function ruleFor(recurrence: string, dtstart: Date): { rule: RRule; count: number | null } {
+  const { options, count } = ruleOptions(recurrence, dtstart)
+  return { rule: new RRule({ ...options, dtstart }), count }
+}
+
+/** The rule's options as anchored at `dtstart` (the day MONTHLY keeps), COUNT apart. */
+function ruleOptions(recurrence: string, dtstart: Date): { options: Partial<Options>; count: number | null } {
   let options: Partial<Options>
   if (recurrence === 'DAILY') options = { freq: RRule.DAILY }
   else if (recurrence === 'WEEKLY') options = { freq: RRule.WEEKLY }
@@ -41,7 +47,7 @@ function ruleFor(recurrence: string, dtstart: Date): { rule: RRule; count: numbe
   // COUNT is kept by the series' own instance numbers (it must hold whichever date a count starts from).
   const count = options.count ?? null
   delete options.count
-  return { rule: new RRule({ ...options, dtstart }), count }
+  return { options, count }
 }
 
 export interface RecurringTask {
@@ -110,11 +116,12 @@ export function upcomingDueDates(task: RecurringTask, timeZone: string, n: numbe
  */
 export function occurrencesBetween(task: RecurringTask, timeZone: string, from: Date, to: Date, max: number): Date[] {
   if (!task.dueDate || from.getTime() > to.getTime()) return []
-  const { rule, count } = ruleFor(task.recurrence, toWall(task.seriesAnchor ?? task.dueDate, timeZone))
+  const { options, count } = ruleOptions(task.recurrence, toWall(task.seriesAnchor ?? task.dueDate, timeZone))
   const limit = Math.min(max, count === null ? Infinity : count - task.occurrence)
   if (limit <= 0) return []
   const current = toWall(task.dueDate, timeZone)
-  const walk = new RRule({ ...rule.origOptions, dtstart: current })
+  // One walk: rrule's result cache would only cost.
+  const walk = new RRule({ ...options, dtstart: current }, true)
   return walk
     .between(current, toWall(to, timeZone), false, (_date, found) => found < limit)
     .map((d) => fromWall(d, timeZone))
