@@ -1,7 +1,7 @@
 // The web UI in real headless Chromium against the real server: the daily flows, without and with JavaScript.
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
 import type { Browser, BrowserContext, Page } from 'playwright-core'
-import { isoDay, localDay } from '../src/features/planner/today'
+import { isoDay, localDay } from '../src/lib/time'
 import { chromiumPath, launch, step, watchProblems } from './helpers/browser'
 import { freshStorage, startServer, type RunningServer } from './helpers/server'
 

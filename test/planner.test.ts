@@ -2,7 +2,8 @@
 // all at once, keeping their time of day (across a DST change too), and their reminders following.
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
 import { sql } from 'drizzle-orm'
-import { dayBounds, isoDay, localDay, moveOverdue, parseMoveTarget, todayView } from '../src/features/planner/today'
+import { moveOverdue, parseMoveTarget, todayView } from '../src/features/planner/today'
+import { dayBounds, isoDay, localDay } from '../src/lib/time'
 import { RRule } from 'rrule'
 import { upcomingView } from '../src/features/planner/upcoming'
 import { monthView } from '../src/features/planner/month'

@@ -1,5 +1,5 @@
 // Showing times to a person: in their zone, absolute and relative ("in 3 h"), and the due-state marks.
-import { wallClock } from '../src/lib/time'
+import { isoDay, localDay, wallClock } from '../src/lib/time'
 
 const absolute = new Map<string, Intl.DateTimeFormat>()
 
@@ -53,11 +53,6 @@ export function toLocalInput(date: Date | null, timeZone: string): string {
   return `${p.year}-${pad(p.month)}-${pad(p.day)}T${pad(p.hour)}:${pad(p.minute)}`
 }
 
-/** `YYYY-MM-DD` of the local day, for date inputs and day comparisons. */
-export function localDay(date: Date, timeZone: string): string {
-  const p = localParts(date, timeZone)
-  return `${p.year}-${pad(p.month)}-${pad(p.day)}`
-}
 
 export type DueState = 'overdue' | 'today' | 'upcoming' | 'none'
 
@@ -65,6 +60,6 @@ export type DueState = 'overdue' | 'today' | 'upcoming' | 'none'
 export function dueState(due: Date | null, pending: boolean, timeZone: string, now: Date): DueState {
   if (!due) return 'none'
   if (pending && due.getTime() < now.getTime()) return 'overdue'
-  if (localDay(due, timeZone) === localDay(now, timeZone)) return 'today'
+  if (isoDay(localDay(due, timeZone)) === isoDay(localDay(now, timeZone))) return 'today'
   return 'upcoming'
 }

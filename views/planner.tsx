@@ -3,7 +3,8 @@
 // and the Calendar (a month grid with each day's count and first titles, navigable by keyboard and URL).
 import { Html, type PropsWithChildren } from '@elysiajs/html'
 import type { TaskView } from '../src/features/tasks/model'
-import type { LocalDate, TodayView } from '../src/features/planner/today'
+import type { TodayView } from '../src/features/planner/today'
+import { isoDay, type LocalDate } from '../src/lib/time'
 import type { UpcomingDay } from '../src/features/planner/upcoming'
 import type { MonthView } from '../src/features/planner/month'
 import { dueState, formatAbsolute, formatRelative } from './format'
@@ -15,8 +16,6 @@ export interface PlannerContext {
   now: Date
 }
 
-const pad = (n: number) => String(n).padStart(2, '0')
-const iso = (d: LocalDate) => `${d.year}-${pad(d.month)}-${pad(d.day)}`
 const DAY_TITLE = new Intl.DateTimeFormat('en-GB', { weekday: 'long', day: 'numeric', month: 'long', timeZone: 'UTC' })
 const dayTitle = (d: LocalDate) => DAY_TITLE.format(new Date(Date.UTC(d.year, d.month - 1, d.day)))
 
@@ -46,7 +45,7 @@ function MoveControls({ ctx, today, label, ids }: { ctx: PlannerContext; today: 
       {ids ? <input type="hidden" name="ids" value={ids} /> : <input type="hidden" name="all" value="1" />}
       <button type="submit" name="to" value="today" class="ghost" aria-label={`${label} to today`}>Today</button>
       <button type="submit" name="to" value="tomorrow" class="ghost" aria-label={`${label} to tomorrow`}>Tomorrow</button>
-      <input type="date" name="date" min={iso(today)} aria-label={`${label}: choose a day`} />
+      <input type="date" name="date" min={isoDay(today)} aria-label={`${label}: choose a day`} />
       <button type="submit" name="to" value="date" class="ghost" aria-label={`${label} to the chosen day`}>Move</button>
     </form>
   )
@@ -166,7 +165,7 @@ function UpcomingItem({ task, ctx, first }: { task: TaskView; ctx: PlannerContex
       <form method="post" action="/upcoming/move" hx-post="/upcoming/move" hx-target="#upcoming" hx-swap="outerHTML" class="move">
         <input type="hidden" name="_csrf" value={ctx.csrf} />
         <input type="hidden" name="id" value={task.id} />
-        <input type="date" name="date" min={iso(first)} required aria-label={`Move "${task.title}" to the day`} />
+        <input type="date" name="date" min={isoDay(first)} required aria-label={`Move "${task.title}" to the day`} />
         <button type="submit" class="ghost" aria-label={`Move "${task.title}"`}>Move</button>
       </form>
     </li>
@@ -187,9 +186,9 @@ export function Upcoming({ days, ctx, notice }: { days: UpcomingDay[]; ctx: Plan
       )}
       <p class="hint">Drag a task onto another day, or pick its day and press Move. Entries marked “projected” are the next instances of repeating tasks.</p>
       {days.map((d) => (
-        <section class="card day" data-day={iso(d.day)} aria-labelledby={`day-${iso(d.day)}`}>
-          <h2 id={`day-${iso(d.day)}`} safe>
-            {iso(d.day) === iso(first) ? `Today · ${shortDay(d.day)}` : shortDay(d.day)}
+        <section class="card day" data-day={isoDay(d.day)} aria-labelledby={`day-${isoDay(d.day)}`}>
+          <h2 id={`day-${isoDay(d.day)}`} safe>
+            {isoDay(d.day) === isoDay(first) ? `Today · ${shortDay(d.day)}` : shortDay(d.day)}
           </h2>
           {d.tasks.length || d.projected.length ? (
             <ul class="tasks">
@@ -241,7 +240,7 @@ export function UpcomingPage({ days, ctx, nonce, email, notice }: { days: Upcomi
 const WEEKDAYS = ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun']
 const MONTH_TITLE = new Intl.DateTimeFormat('en-GB', { month: 'long', year: 'numeric', timeZone: 'UTC' })
 const monthTitle = (m: { year: number; month: number }) => MONTH_TITLE.format(new Date(Date.UTC(m.year, m.month - 1, 1)))
-const dayList = (d: LocalDate) => `/tasks?due_date_from=${iso(d)}&due_date_to=${iso(d)}&sort=due_date`
+const dayList = (d: LocalDate) => `/tasks?due_date_from=${isoDay(d)}&due_date_to=${isoDay(d)}&sort=due_date`
 
 /** The month grid: the swap target of month navigation. */
 export function Month({ view, today }: { view: MonthView; today: LocalDate }) {
@@ -274,11 +273,11 @@ export function Month({ view, today }: { view: MonthView; today: LocalDate }) {
           {view.weeks.map((week) => (
             <tr>
               {week.map((cell) => (
-                <td class={`${cell.inMonth ? '' : 'outside'}${iso(cell.day) === iso(today) ? ' today' : ''}`} data-day={iso(cell.day)}>
+                <td class={`${cell.inMonth ? '' : 'outside'}${isoDay(cell.day) === isoDay(today) ? ' today' : ''}`} data-day={isoDay(cell.day)}>
                   <a
                     class="day-link"
                     href={dayList(cell.day)}
-                    aria-current={iso(cell.day) === iso(today) ? 'date' : undefined}
+                    aria-current={isoDay(cell.day) === isoDay(today) ? 'date' : undefined}
                     aria-label={`${shortDay(cell.day)}: ${cell.count === 0 ? 'no tasks' : cell.count === 1 ? '1 task' : `${cell.count} tasks`}`}
                   >
                     <span class="num">{cell.day.day}</span>

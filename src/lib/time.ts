@@ -129,14 +129,44 @@ export function parseDateTime(input: string, timeZone: string): ParsedDateTime |
   return { date, dateOnly: h === undefined }
 }
 
-/** The first instant of the day after `date`'s local day in `timeZone`, minus 1 ms (end of that day). */
+/** The last millisecond of `date`'s local day in `timeZone`. */
 export function endOfLocalDay(date: Date, timeZone: string): Date {
-  const local = new Date(date.getTime() + zoneOffsetMs(date.getTime(), timeZone))
-  const next = zonedTimeToUtc(
-    { year: local.getUTCFullYear(), month: local.getUTCMonth() + 1, day: local.getUTCDate() + 1 },
-    timeZone,
-  )
-  return new Date(next.getTime() - 1)
+  return dayBounds(localDay(date, timeZone), timeZone).end
+}
+
+/** A calendar day, with no time and no zone. */
+export interface LocalDate {
+  year: number
+  month: number
+  day: number
+}
+
+/** `date`'s calendar day in `timeZone`, moved by `days`. */
+export function localDay(date: Date, timeZone: string, days = 0): LocalDate {
+  const wall = wallClock(date, timeZone)
+  const shifted = new Date(Date.UTC(wall.year, wall.month - 1, wall.day + days))
+  return { year: shifted.getUTCFullYear(), month: shifted.getUTCMonth() + 1, day: shifted.getUTCDate() }
+}
+
+/** The instants a local day starts and ends at (23 or 25 hours long across a DST change). */
+export function dayBounds(day: LocalDate, timeZone: string): { start: Date; end: Date } {
+  const start = zonedTimeToUtc(day, timeZone)
+  const next = new Date(Date.UTC(day.year, day.month - 1, day.day + 1))
+  const end = zonedTimeToUtc({ year: next.getUTCFullYear(), month: next.getUTCMonth() + 1, day: next.getUTCDate() }, timeZone)
+  return { start, end: new Date(end.getTime() - 1) }
+}
+
+/** `YYYY-MM-DD`, for date inputs, URLs and day comparisons. */
+export const isoDay = (d: LocalDate) => `${d.year}-${String(d.month).padStart(2, '0')}-${String(d.day).padStart(2, '0')}`
+
+/** A `YYYY-MM-DD` the calendar has, or null. */
+export function parseDay(text: string): LocalDate | null {
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(text)
+  if (!m) return null
+  const [year, month, day] = [Number(m[1]), Number(m[2]), Number(m[3])]
+  const probe = new Date(Date.UTC(year, month - 1, day))
+  if (year < 1970 || year > 9999 || probe.getUTCMonth() !== month - 1 || probe.getUTCDate() !== day) return null
+  return { year, month, day }
 }
 
 export interface WallClock {

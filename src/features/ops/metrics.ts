@@ -3,12 +3,17 @@
 import { Elysia } from 'elysia'
 import { Gauge } from 'prom-client'
 import { seedOf, type AppDeps } from '../../context'
-import { outboxBacklog } from '../../events/relay'
+import { outboxBacklog, type Backlog } from '../../events/relay'
 import type { Metrics } from '../../lib/metrics'
 
 function watchOutbox(deps: AppDeps, { registry }: Metrics): void {
   if (registry.getSingleMetric('todo_outbox_pending_events')) return
-  const backlog = () => outboxBacklog(deps.database)
+  // A scrape collects both gauges at once: they share one query.
+  let reading: Promise<Backlog> | undefined
+  const backlog = () =>
+    (reading ??= outboxBacklog(deps.database).finally(() => {
+      reading = undefined
+    }))
   new Gauge({
     name: 'todo_outbox_pending_events',
     help: 'Events written to the outbox and not yet published.',

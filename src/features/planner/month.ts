@@ -3,7 +3,7 @@ import { sql } from 'drizzle-orm'
 import { queryRows } from '../../db/client'
 import { invalid } from '../../lib/errors'
 import type { Actor, TaskDeps } from '../tasks/service'
-import { dayBounds, isoDay, localDay, type LocalDate } from './today'
+import { dayBounds, isoDay, localDay, type LocalDate } from '../../lib/time'
 
 /** Titles shown per day; the count says how many there are in all. */
 export const TITLES_PER_DAY = 3

@@ -7,7 +7,8 @@ import { occurrencesBetween } from '../tasks/recurrence'
 import { toTaskView, type TaskView } from '../tasks/model'
 import { tasks } from '../tasks/schema'
 import { type Actor, type TaskDeps } from '../tasks/service'
-import { dayBounds, isoDay, localDay, parseDay, rescheduleToDay, type LocalDate } from './today'
+import { dayBounds, isoDay, localDay, parseDay, type LocalDate } from '../../lib/time'
+import { rescheduleToDay } from './today'
 
 export const UPCOMING_DAYS = 14
 /** Most tasks the view loads; the list view (with paging) has the rest. */

@@ -101,10 +101,9 @@ export const jobCallbackRoutes = (deps: AppDeps) => {
       // 404 tells the sidecar the job is done and not to retry: nothing of ours answers to that name.
       if (!match || body !== match[1]) return status(404, { error: { code: 'not_found', message: 'No such job' } })
       try {
-        const now = clock()
-        const fired = await inSpan('reminder.fire', { attributes: { 'dapr.job.name': params.name } }, () => fireReminder(deps.database.db, match[1]!, now))
+        const fired = await inSpan('reminder.fire', { attributes: { 'dapr.job.name': params.name } }, () => fireReminder(deps.database.db, match[1]!, clock()))
         if (fired.outcome === 'gone') return status(404, { error: { code: 'not_found', message: 'No such reminder' } })
-        if (fired.outcome === 'fired') deps.metrics?.reminders.fired((now.getTime() - fired.remindAt.getTime()) / 1000)
+        if (fired.outcome === 'fired') deps.metrics?.reminders.fired(fired.lateSeconds)
         return { outcome: fired.outcome }
       } catch (error) {
         deps.log.warn('job callback failed; the sidecar will retry', { job: params.name, retryable: isConnectionError(error), error: error as Error })

@@ -134,7 +134,7 @@ export class LocalScheduler implements ReminderScheduler {
         const due = await dueReminders(tx, now, 100)
         for (const r of due) {
           const fired = await fireReminder(tx, r.id, now)
-          if (fired.outcome === 'fired') late.push((now.getTime() - fired.remindAt.getTime()) / 1000)
+          if (fired.outcome === 'fired') late.push(fired.lateSeconds)
         }
         return due.length
       })

@@ -189,7 +189,8 @@ export async function cancelReminder(deps: ReminderDeps, actor: Actor, id: strin
  * writes `reminder.triggered` in one transaction. A second firing of the same reminder is a duplicate;
  * a firing before the (moved) reminder time is stale: both change nothing.
  */
-export type FireOutcome = { outcome: 'fired'; remindAt: Date } | { outcome: 'duplicate' | 'stale' | 'gone' }
+/** How a firing went; a fired reminder says how late it fired (`now` past its time). */
+export type FireOutcome = { outcome: 'fired'; lateSeconds: number } | { outcome: 'duplicate' | 'stale' | 'gone' }
 
 export async function fireReminder(db: Db, id: string, now: Date): Promise<FireOutcome> {
   if (!UUID.test(id)) return { outcome: 'gone' }
@@ -200,7 +201,7 @@ export async function fireReminder(db: Db, id: string, now: Date): Promise<FireO
     if (reminder.remindAt.getTime() > now.getTime() + 1000) return { outcome: 'stale' }
     const [fired] = await tx.update(reminders).set({ firedAt: now }).where(eq(reminders.id, id)).returning()
     await recordReminderEvent(tx, 'reminder.triggered', fired!, now)
-    return { outcome: 'fired', remindAt: reminder.remindAt }
+    return { outcome: 'fired', lateSeconds: (now.getTime() - reminder.remindAt.getTime()) / 1000 }
   })
 }
 

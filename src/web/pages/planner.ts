@@ -11,7 +11,7 @@ import { htmlResponse, newNonce } from '../html'
 import { webSession } from '../session'
 import { Month, MonthPage, Today, TodayPage, Upcoming, UpcomingPage } from '../../../views/planner'
 import { monthView } from '../../features/planner/month'
-import { localDay } from '../../features/planner/today'
+import { localDay } from '../../lib/time'
 import { moveToDay, upcomingView } from '../../features/planner/upcoming'
 
 type Form = Record<string, string | string[] | undefined>
