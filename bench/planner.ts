@@ -1,4 +1,4 @@
-// Benchmark: render time of the planning views (Today, Upcoming, Calendar) for a user with 10,000 tasks.
+// Benchmark: render time of the planning views (Today, Upcoming, Calendar, Progress) for a user with 10,000 tasks.
 // Usage: DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres npm run bench:planner [-- --tasks 10000 --requests 300]
 import postgres from 'postgres'
 import { startServer } from '../test/helpers/server'
@@ -42,7 +42,7 @@ try {
   console.log(`seeded ${(TASKS * 5).toLocaleString()} tasks (${TASKS.toLocaleString()} for the user) in ${((performance.now() - started) / 1000).toFixed(1)} s`)
 
   const headers = { cookie: `session=${token}`, accept: 'text/html' }
-  const views = ['/today', '/upcoming', '/calendar', '/calendar?month=2027-02']
+  const views = ['/today', '/upcoming', '/calendar', '/calendar?month=2027-02', '/progress', '/progress?days=90']
   for (const path of views) for (let i = 0; i < 20; i++) await (await fetch(`${server.url}${path}`, { headers })).arrayBuffer() // warm-up
   console.log(`\n${REQUESTS} sequential requests per view, server-side render included, loopback\n`)
   let worst = 0

@@ -322,7 +322,7 @@ run('without JavaScript: forms post and redirect', () => {
   }, 60_000)
 })
 
-run('planning views: Today, Upcoming and Calendar (htmx)', () => {
+run('planning views: Today, Upcoming, Calendar and Progress (htmx)', () => {
   let context: BrowserContext
   let page: Page
   let problems: string[]
@@ -463,6 +463,41 @@ run('planning views: Today, Upcoming and Calendar (htmx)', () => {
     })
   }, 60_000)
 
+  test('Progress: charts that name themselves, figures as a table, the period in the URL', async () => {
+    await page.goto(`${server.url}/progress`)
+    const tasks = (await api('GET', '/api/v1/tasks?limit=100')).items as Array<{ status: string; due_date: string | null; completed_at: string | null }>
+    const doneToday = tasks.filter((x) => x.completed_at && isoDay(localDay(new Date(x.completed_at), zone)) === day(0)).length
+    const overdueNow = tasks.filter((x) => x.status === 'pending' && x.due_date && new Date(x.due_date) <= new Date()).length
+    await step(page, 'progress-charts', async () => {
+      expect(await page.getAttribute('nav a[href="/progress"]', 'aria-current')).toBe('page')
+      // Each chart is an image named by its title and described by its summary.
+      await page.getByRole('img', { name: 'Tasks completed per day, the last 30 days' }).waitFor()
+      expect(await page.getByRole('img', { name: /^Tasks overdue at the end of each day/ }).count()).toBe(1)
+      expect(await page.getByRole('img', { name: /^Completion by priority/ }).count()).toBe(1)
+      expect(await page.locator('#completed-chart rect.bar').count()).toBe(30)
+      expect(Number(await page.locator('#completed-chart rect.bar').last().getAttribute('data-value'))).toBe(doneToday)
+      expect(Number(await page.locator('#overdue-chart circle.dot').last().getAttribute('data-value'))).toBe(overdueNow)
+      expect(await page.locator('#overdue-now .value').textContent()).toBe(String(overdueNow))
+      expect(Number(await page.locator('#streak .value').textContent())).toBeGreaterThanOrEqual(1)
+      // The figures behind a chart, as a table.
+      expect(await page.locator('#completed-chart-table').isVisible()).toBe(false)
+      await page.click('#completed-chart summary')
+      expect(await page.locator('#completed-chart-table tbody tr').count()).toBe(30)
+    })
+    await step(page, 'progress-period', async () => {
+      await page.click('nav.periods a:has-text("7 days")')
+      await page.waitForURL(`${server.url}/progress?days=7`)
+      await page.getByRole('img', { name: 'Tasks completed per day, the last 7 days' }).waitFor()
+      expect(await page.locator('#completed-chart rect.bar').count()).toBe(7)
+      expect(await page.getAttribute('nav.periods a[aria-current="true"]', 'href')).toBe('/progress?days=7')
+      await page.goBack()
+      await page.waitForURL(`${server.url}/progress`)
+      await page.getByRole('img', { name: 'Tasks completed per day, the last 30 days' }).waitFor()
+      await page.reload()
+      expect(await page.locator('#completed-chart rect.bar').count()).toBe(30)
+    })
+  }, 60_000)
+
   test('usable at 375 px, with no script errors or CSP violations', async () => {
     await page.goto(`${server.url}/today`)
     await api('POST', '/api/v1/tasks', { title: 'Overdue again', due_date: `${day(-1)}T08:00` })
@@ -470,7 +505,7 @@ run('planning views: Today, Upcoming and Calendar (htmx)', () => {
     await page.reload()
     const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth)
     expect(overflow).toBeLessThanOrEqual(0)
-    for (const path of ['/upcoming', '/calendar']) {
+    for (const path of ['/upcoming', '/calendar', '/progress?days=90']) {
       await page.goto(`${server.url}${path}`)
       expect(await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth)).toBeLessThanOrEqual(0)
     }

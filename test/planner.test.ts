@@ -192,7 +192,11 @@ describe('Upcoming: 14 days by day, recurring series projected from their rule',
   afterAll(() => t.dispose())
 
   /** Each instant's local date and time in `zone` (Intl, independent of our own conversions). */
-  const local = (iso: string, zone: string) => new Intl.DateTimeFormat('sv-SE', { timeZone: zone, dateStyle: 'short', timeStyle: 'short' }).format(new Date(iso))
+  const formats = new Map<string, Intl.DateTimeFormat>()
+  const local = (iso: string, zone: string) => {
+    if (!formats.has(zone)) formats.set(zone, new Intl.DateTimeFormat('sv-SE', { timeZone: zone, dateStyle: 'short', timeStyle: 'short' }))
+    return formats.get(zone)!.format(new Date(iso))
+  }
   /** The rule's wall-clock dates between two days, straight from rrule (floating times, read as wall clock). */
   const fromRrule = (rule: string, start: string, from: string, to: string) => {
     const dtstart = new Date(`${start}:00Z`)
@@ -228,6 +232,34 @@ describe('Upcoming: 14 days by day, recurring series projected from their rule',
       }
     })
   }
+
+  test("day and week rules (walked by adding days) give rrule's dates, at every time of day through both DST changes", () => {
+    let compared = 0
+    for (const zone of ['Europe/Berlin', 'America/New_York']) {
+      for (const rule of ['DAILY', 'WEEKLY', 'FREQ=DAILY;INTERVAL=3', 'INTERVAL=2;FREQ=WEEKLY', 'FREQ=DAILY;COUNT=30']) {
+        for (let day = 0; day < 365; day += 6) {
+          for (const time of ['00:15', '01:30', '09:00', '23:45']) {
+            const date = new Date(Date.UTC(2026, 0, 1 + day)).toISOString().slice(0, 10)
+            // The instant that is `date time` in the zone (found by asking Intl, not our own conversions).
+            const guess = new Date(`${date}T${time}:00Z`)
+            const due = [-5, -4, -3, -2, -1, 0, 1, 2, 3, 4, 5, 6].map((h) => new Date(guess.getTime() + h * 3_600_000)).find((d) => local(d.toISOString(), zone) === `${date} ${time}`)!
+            const to = new Date(due.getTime() + 40 * 86_400_000)
+            const task = { recurrence: rule, recurrenceFrom: 'due' as const, dueDate: due, seriesAnchor: null, completedAt: null, occurrence: 1 }
+            const ours = occurrencesBetween(task, zone, due, to, 14).map((d) => local(d.toISOString(), zone))
+            const options = rule === 'DAILY' ? { freq: RRule.DAILY } : rule === 'WEEKLY' ? { freq: RRule.WEEKLY } : RRule.parseString(rule)
+            const dtstart = new Date(`${date}T${time}:00Z`)
+            const theirs = new RRule({ ...options, dtstart })
+              .between(dtstart, new Date(`${local(to.toISOString(), zone).replace(' ', 'T')}:00Z`), false)
+              .slice(0, 14)
+              .map((d) => d.toISOString().slice(0, 16).replace('T', ' '))
+            expect(ours).toEqual(theirs)
+            compared += ours.length
+          }
+        }
+      }
+    }
+    expect(compared).toBeGreaterThan(10_000)
+  })
 
   test('a task is moved to another day keeping its time; past days, bad dates and other users are refused', async () => {
     const alice = await t.signUp(undefined, { timezone: 'Europe/Berlin' })

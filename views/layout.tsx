@@ -10,7 +10,7 @@ export interface ShellProps {
   csrf: string
   /** The signed-in user's email, for the top bar; absent on the sign-in pages. */
   email?: string
-  active?: 'tasks' | 'today' | 'upcoming' | 'calendar' | 'chat' | 'audit' | 'settings'
+  active?: 'tasks' | 'today' | 'upcoming' | 'calendar' | 'progress' | 'chat' | 'audit' | 'settings'
 }
 
 export function Layout({ title, nonce, csrf, email, active, children }: PropsWithChildren<ShellProps>) {
@@ -40,6 +40,7 @@ export function Layout({ title, nonce, csrf, email, active, children }: PropsWit
                 <a href="/today" aria-current={active === 'today' ? 'page' : undefined}>Today</a>
                 <a href="/upcoming" aria-current={active === 'upcoming' ? 'page' : undefined}>Upcoming</a>
                 <a href="/calendar" aria-current={active === 'calendar' ? 'page' : undefined}>Calendar</a>
+                <a href="/progress" aria-current={active === 'progress' ? 'page' : undefined}>Progress</a>
                 <a href="/tasks" aria-current={active === 'tasks' ? 'page' : undefined}>Tasks</a>
                 <a href="/chat" aria-current={active === 'chat' ? 'page' : undefined}>Assistant</a>
                 <a href="/audit" aria-current={active === 'audit' ? 'page' : undefined}>Activity</a>

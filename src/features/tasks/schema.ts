@@ -37,6 +37,10 @@ export const tasks = pgTable(
   (t) => [
     index('tasks_user_created_idx').on(t.userId, t.createdAt, t.id),
     index('tasks_user_due_idx').on(t.userId, t.dueDate, t.id),
+    // Open tasks by due date (Today, Upcoming, overdue counts) and completions by time (Progress): each view
+    // reads only the rows it shows, however many of the other kind a user has.
+    index('tasks_user_open_due_idx').on(t.userId, t.dueDate, t.id).where(sql`${t.status} = 'pending'`),
+    index('tasks_user_completed_idx').on(t.userId, t.completedAt).where(sql`${t.completedAt} is not null`),
     index('tasks_user_priority_idx').on(t.userId, t.priority, t.id),
     index('tasks_user_title_idx').on(t.userId, sql`lower(${t.title})`, t.id),
     index('tasks_tags_idx').using('gin', t.tags),

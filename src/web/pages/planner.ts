@@ -1,5 +1,5 @@
 // Planning views in the browser: Today (overdue, due today, done today), Upcoming (14 days) with tasks moved in
-// place, and the month Calendar.
+// place, the month Calendar and Progress (charts of completions, overdue tasks and the streak).
 import { Elysia } from 'elysia'
 import { seedOf, type AppDeps } from '../../context'
 import { moveOverdue, todayView } from '../../features/planner/today'
@@ -13,6 +13,8 @@ import { Month, MonthPage, Today, TodayPage, Upcoming, UpcomingPage } from '../.
 import { monthView } from '../../features/planner/month'
 import { localDay } from '../../lib/time'
 import { moveToDay, upcomingView } from '../../features/planner/upcoming'
+import { progressView } from '../../features/planner/progress'
+import { Progress, ProgressPage } from '../../../views/progress'
 
 type Form = Record<string, string | string[] | undefined>
 const all = (v: string | string[] | undefined) => (v === undefined ? [] : Array.isArray(v) ? v : [v])
@@ -77,6 +79,17 @@ export const plannerPages = (deps: AppDeps) => {
         const today = localDay(td.clock(), user.timezone)
         const nonce = newNonce()
         const body = isHtmx(request) ? (Month({ view: month, today }) as string) : (MonthPage({ view: month, today, csrf, nonce, email: user.email }) as string)
+        return htmlResponse(request, body, { nonce })
+      },
+      { page: true },
+    )
+    // The period is in the URL (?days=7|30|90); anything else is a 400 naming `days`.
+    .get(
+      '/progress',
+      async ({ request, user, csrf, query }) => {
+        const view = await progressView(td, user, typeof query.days === 'string' ? query.days : undefined)
+        const nonce = newNonce()
+        const body = isHtmx(request) ? (Progress({ view }) as string) : (ProgressPage({ view, csrf, nonce, email: user.email }) as string)
         return htmlResponse(request, body, { nonce })
       },
       { page: true },

@@ -1,0 +1,2 @@
+CREATE INDEX "tasks_user_open_due_idx" ON "tasks" USING btree ("user_id","due_date","id") WHERE "tasks"."status" = 'pending';--> statement-breakpoint
+CREATE INDEX "tasks_user_completed_idx" ON "tasks" USING btree ("user_id","completed_at") WHERE "tasks"."completed_at" is not null;
