@@ -129,6 +129,38 @@ describe('the Today view, at a fixed moment (Saturday 28 March 2026, 15:00 in Be
   })
 })
 
+describe('a long overdue backlog: counted in full, the oldest listed, all moved at once', () => {
+  test('105 overdue: 100 listed, the heading says 105 and links to the rest; move all moves every one', async () => {
+    const now = new Date('2026-03-28T14:00:00Z')
+    const t = await testApp({ clock: () => now })
+    try {
+      const { token, user } = await t.signUp(undefined, { timezone: 'Europe/Berlin' })
+      for (let i = 0; i < 105; i++) {
+        const day = String(1 + (i % 27)).padStart(2, '0')
+        const res = await t.call('POST', '/api/v1/tasks', { token, body: { title: `Backlog ${i}`, due_date: `2026-03-${day}T${String(i % 24).padStart(2, '0')}:00` } })
+        expect(res.status).toBe(201)
+      }
+      const deps = { db: t.database.db, clock: () => now }
+      const view = await todayView(deps, { id: user.id, timezone: 'Europe/Berlin' })
+      expect(view.overdue).toHaveLength(100)
+      expect(view.overdueTotal).toBe(105)
+      const page = await t.call('GET', '/today', { headers: { cookie: `session=${token}`, accept: 'text/html' } })
+      expect(page.text).toContain('<span class="count">105</span>')
+      expect(page.text).toContain('Showing the 100 oldest of 105.')
+      const link = /href="(\/tasks\?status=pending&(?:amp;)?due_date_to=[^"]*)"/.exec(page.text)?.[1]?.replaceAll('&amp;', '&')
+      expect(link).toBe('/tasks?status=pending&due_date_to=2026-03-27&sort=due_date&order=asc')
+      // The list behind the link: the same query over the API holds every overdue task.
+      const listed = await t.call('GET', `/api/v1/tasks${link!.slice('/tasks'.length)}`, { token })
+      expect(listed.body.total).toBe(105)
+      const moved = await moveOverdue(deps, { id: user.id, timezone: 'Europe/Berlin' }, 'all', 'today')
+      expect(moved).toHaveLength(105)
+      expect((await todayView(deps, { id: user.id, timezone: 'Europe/Berlin' })).overdueTotal).toBe(0)
+    } finally {
+      await t.dispose()
+    }
+  })
+})
+
 describe('moving an overdue task updates its reminders', () => {
   let t: TestApp
   beforeAll(async () => {

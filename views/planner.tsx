@@ -3,7 +3,7 @@
 // and the Calendar (a month grid with each day's count and first titles, navigable by keyboard and URL).
 import { Html, type PropsWithChildren } from '@elysiajs/html'
 import type { TaskView } from '../src/features/tasks/model'
-import type { TodayView } from '../src/features/planner/today'
+import { MOVE_MAX, type TodayView } from '../src/features/planner/today'
 import { isoDay, type LocalDate } from '../src/lib/time'
 import type { UpcomingDay } from '../src/features/planner/upcoming'
 import type { MonthView } from '../src/features/planner/month'
@@ -79,12 +79,25 @@ function Item({ task, ctx, today, movable }: { task: TaskView; ctx: PlannerConte
   )
 }
 
-function Section({ id, title, tasks, ctx, today, movable, empty, children }: PropsWithChildren<{ id: string; title: string; tasks: TaskView[]; ctx: PlannerContext; today: LocalDate; movable?: boolean; empty: string }>) {
+function Section({
+  id,
+  title,
+  tasks,
+  total = tasks.length,
+  ctx,
+  today,
+  movable,
+  empty,
+  more,
+  children,
+}: PropsWithChildren<{ id: string; title: string; tasks: TaskView[]; total?: number; ctx: PlannerContext; today: LocalDate; movable?: boolean; empty: string; more?: string }>) {
   return (
     <section class="card planner-section" aria-labelledby={`${id}-heading`}>
       <div class="section-head">
         <h2 id={`${id}-heading`}>
-          <span safe>{title}</span> <span class="count">{tasks.length}</span>
+          <span safe>{title}</span> <span class="count" safe>
+            {total.toLocaleString('en-GB')}
+          </span>
         </h2>
         {children}
       </div>
@@ -99,8 +112,22 @@ function Section({ id, title, tasks, ctx, today, movable, empty, children }: Pro
           {empty}
         </p>
       )}
+      {more && total > tasks.length ? (
+        <p class="hint more">
+          <span safe>{`Showing the ${tasks.length} oldest of ${total.toLocaleString('en-GB')}. `}</span>
+          <a href={more}>See them all in the list</a>
+        </p>
+      ) : (
+        ''
+      )}
     </section>
   )
+}
+
+/** The list view of every open task due before `today`, oldest first. */
+const overdueList = (today: LocalDate) => {
+  const yesterday = new Date(Date.UTC(today.year, today.month - 1, today.day - 1))
+  return `/tasks?status=pending&due_date_to=${yesterday.toISOString().slice(0, 10)}&sort=due_date&order=asc`
 }
 
 /** The Today view's content: the swap target of every move. */
@@ -115,8 +142,8 @@ export function Today({ view, ctx, notice }: { view: TodayView; ctx: PlannerCont
         ''
       )}
       {view.overdue.length ? (
-        <Section id="overdue" title="Overdue" tasks={view.overdue} ctx={ctx} today={view.day} movable empty="">
-          <MoveControls ctx={ctx} today={view.day} label="Move all overdue tasks" />
+        <Section id="overdue" title="Overdue" tasks={view.overdue} total={view.overdueTotal} ctx={ctx} today={view.day} movable empty="" more={overdueList(view.day)}>
+          <MoveControls ctx={ctx} today={view.day} label={view.overdueTotal > MOVE_MAX ? `Move the ${MOVE_MAX} oldest overdue tasks` : 'Move all overdue tasks'} />
         </Section>
       ) : (
         ''

@@ -1,5 +1,5 @@
 // Today: what is overdue, due today and done today in the user's zone; overdue tasks moved one at a time or all at once.
-import { and, asc, desc, eq, gte, inArray, lt, lte } from 'drizzle-orm'
+import { and, asc, count, desc, eq, gte, inArray, lt, lte } from 'drizzle-orm'
 import { invalid } from '../../lib/errors'
 import { UUID } from '../../lib/secrets'
 import { dayBounds, isoDay, localDay, parseDay, wallClock, zonedTimeToUtc, type LocalDate } from '../../lib/time'
@@ -9,10 +9,16 @@ import { updateTask, type Actor, type TaskDeps } from '../tasks/service'
 
 /** Most rows a section shows; the list view (with paging) has the rest. */
 export const SECTION_MAX = 200
+/** Overdue tasks listed, oldest first: a long backlog is counted, and the list view has the rest. */
+export const OVERDUE_SHOWN = 100
+/** Most overdue tasks one "move all" moves, in one transaction. */
+export const MOVE_MAX = 500
 
 export interface TodayView {
   day: LocalDate
   overdue: TaskView[]
+  /** All the overdue tasks, listed or not. */
+  overdueTotal: number
   dueToday: TaskView[]
   completedToday: TaskView[]
 }
@@ -22,11 +28,14 @@ export async function todayView(deps: TaskDeps, actor: Actor): Promise<TodayView
   const { start, end } = dayBounds(day, actor.timezone)
   const mine = eq(tasks.userId, actor.id)
   const [overdue, dueToday, completedToday] = await Promise.all([
-    deps.db.select().from(tasks).where(and(mine, eq(tasks.status, 'pending'), lt(tasks.dueDate, start))).orderBy(asc(tasks.dueDate), asc(tasks.id)).limit(SECTION_MAX),
+    deps.db.select().from(tasks).where(and(mine, eq(tasks.status, 'pending'), lt(tasks.dueDate, start))).orderBy(asc(tasks.dueDate), asc(tasks.id)).limit(OVERDUE_SHOWN),
     deps.db.select().from(tasks).where(and(mine, eq(tasks.status, 'pending'), gte(tasks.dueDate, start), lte(tasks.dueDate, end))).orderBy(asc(tasks.dueDate), asc(tasks.id)).limit(SECTION_MAX),
     deps.db.select().from(tasks).where(and(mine, eq(tasks.status, 'completed'), gte(tasks.completedAt, start), lte(tasks.completedAt, end))).orderBy(desc(tasks.completedAt)).limit(SECTION_MAX),
   ])
-  return { day, overdue: overdue.map(toTaskView), dueToday: dueToday.map(toTaskView), completedToday: completedToday.map(toTaskView) }
+  // Counted only when the list is full (an index-only count over open tasks by due date).
+  const overdueTotal =
+    overdue.length < OVERDUE_SHOWN ? overdue.length : (await deps.db.select({ n: count() }).from(tasks).where(and(mine, eq(tasks.status, 'pending'), lt(tasks.dueDate, start))))[0]!.n
+  return { day, overdue: overdue.map(toTaskView), overdueTotal, dueToday: dueToday.map(toTaskView), completedToday: completedToday.map(toTaskView) }
 }
 
 /** Where overdue tasks go: `today`, `tomorrow` or a `YYYY-MM-DD` from today on. */
@@ -40,7 +49,7 @@ export function parseMoveTarget(to: unknown, timeZone: string, now: Date): Local
 }
 
 /**
- * Moves overdue tasks (the given ids, or all of them) to another day, each keeping its time of day, in
+ * Moves overdue tasks (the given ids, or all of them: the oldest MOVE_MAX) to another day, each keeping its time of day, in
  * one transaction. Each move is an ordinary due-date change: its event moves the task's reminders.
  * Ids that are not the actor's overdue tasks are left alone. Returns the moved tasks.
  */
@@ -50,13 +59,13 @@ export async function moveOverdue(deps: TaskDeps, actor: Actor, ids: readonly st
   if (ids !== 'all' && ids.filter((id) => UUID.test(id)).length === 0) throw invalid('ids', 'select at least one task')
   const { start } = dayBounds(localDay(now, actor.timezone), actor.timezone)
   return deps.db.transaction(async (tx) => {
-    const chosen = ids === 'all' ? undefined : inArray(tasks.id, ids.filter((id) => UUID.test(id)).slice(0, SECTION_MAX))
+    const chosen = ids === 'all' ? undefined : inArray(tasks.id, ids.filter((id) => UUID.test(id)).slice(0, MOVE_MAX))
     const overdue = await tx
       .select({ id: tasks.id, dueDate: tasks.dueDate })
       .from(tasks)
       .where(and(eq(tasks.userId, actor.id), eq(tasks.status, 'pending'), lt(tasks.dueDate, start), chosen))
       .orderBy(asc(tasks.dueDate))
-      .limit(SECTION_MAX)
+      .limit(MOVE_MAX)
       .for('update')
     const moved: TaskView[] = []
     for (const task of overdue) moved.push(await rescheduleToDay({ db: tx, clock: deps.clock }, actor, task, target))

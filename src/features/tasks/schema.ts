@@ -41,6 +41,8 @@ export const tasks = pgTable(
     // reads only the rows it shows, however many of the other kind a user has.
     index('tasks_user_open_due_idx').on(t.userId, t.dueDate, t.id).where(sql`${t.status} = 'pending'`),
     index('tasks_user_completed_idx').on(t.userId, t.completedAt).where(sql`${t.completedAt} is not null`),
+    // Open recurring series by due date: Upcoming projects each one's next instances.
+    index('tasks_user_open_series_idx').on(t.userId, t.dueDate).where(sql`${t.status} = 'pending' and ${t.recurrence} is not null`),
     index('tasks_user_priority_idx').on(t.userId, t.priority, t.id),
     index('tasks_user_title_idx').on(t.userId, sql`lower(${t.title})`, t.id),
     index('tasks_tags_idx').using('gin', t.tags),

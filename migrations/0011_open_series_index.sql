@@ -1,0 +1,1 @@
+CREATE INDEX "tasks_user_open_series_idx" ON "tasks" USING btree ("user_id","due_date") WHERE "tasks"."status" = 'pending' and "tasks"."recurrence" is not null;
