@@ -49,7 +49,8 @@ export const eventRoutes = (deps: AppDeps, options: EventRouteOptions) => {
     .post(
       DEAD_LETTER_ROUTE,
       async ({ body }) => {
-        const event = (typeof body === 'object' && body !== null ? body : { raw: String(body) }) as Record<string, unknown>
+        // A plain copy: a form body arrives as an object without a prototype, which the insert cannot take.
+        const event = (typeof body === 'object' && body !== null ? { ...body } : { raw: String(body) }) as Record<string, unknown>
         await db.insert(deadLetters).values({
           id: newId(),
           topic: typeof event.topic === 'string' ? event.topic : 'unknown',

@@ -40,11 +40,62 @@ async function readJson(request: Request): Promise<unknown> {
   const bytes = new Uint8Array(await request.arrayBuffer())
   if (bytes.byteLength > BODY_LIMIT) throw new AppError('payload_too_large', `The body is larger than ${BODY_LIMIT} bytes`, 'body')
   if (bytes.byteLength === 0) return undefined
+  let text: string
+  let value: unknown
   try {
-    return JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes))
+    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes)
+    value = JSON.parse(text)
   } catch {
     throw new AppError('invalid_json', 'The body is not valid JSON', 'body')
   }
+  // No request of ours nests deeply; a deep one would only cost stack in validation and error reporting.
+  if (nestedDeeperThan(text, JSON_DEPTH_MAX)) throw new AppError('invalid_json', `The body nests deeper than ${JSON_DEPTH_MAX} levels`, 'body')
+  return value
+}
+
+/** Deepest nesting of objects and arrays a JSON body may have. */
+export const JSON_DEPTH_MAX = 32
+
+/** Whether valid JSON `text` nests objects and arrays deeper than `max` (brackets inside strings do not count). */
+function nestedDeeperThan(text: string, max: number): boolean {
+  let depth = 0
+  let inString = false
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i)
+    if (inString) {
+      if (c === 92) i++ // backslash: skip the escaped character
+      else if (c === 34) inString = false
+    } else if (c === 34) inString = true
+    else if (c === 123 || c === 91) {
+      if (++depth > max) return true
+    } else if (c === 125 || c === 93) depth--
+  }
+  return false
+}
+
+/**
+ * The first field of `value` (a parsed body, query or path) holding text no database column can keep as sent:
+ * a NUL (PostgreSQL refuses it) or an unpaired surrogate (UTF-8 has no encoding for it). Keys count too.
+ */
+const UNSTORABLE = /\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/
+
+export function unstorableField(value: unknown, where: string): string | undefined {
+  const stack: Array<[unknown, string]> = [[value, where]]
+  while (stack.length) {
+    const [item, field] = stack.pop()!
+    if (typeof item === 'string') {
+      if (UNSTORABLE.test(item)) return field
+    } else if (Array.isArray(item)) {
+      for (const element of item) stack.push([element, field])
+    } else if (item !== null && typeof item === 'object') {
+      for (const [key, element] of Object.entries(item)) {
+        const name = field === where ? key : field
+        if (UNSTORABLE.test(key)) return name
+        stack.push([element, name])
+      }
+    }
+  }
+  return undefined
 }
 
 /** `/title` → `title`; `/tags/3` → `tags`. */
@@ -116,6 +167,17 @@ export function httpEdge({ log, htmlError, headers = {}, onRequestDone, tracing 
       const type = contentType.split(';')[0]!.trim().toLowerCase()
       if (type === 'application/json' || type === 'application/cloudevents+json' || type.endsWith('+json')) {
         return readJson(request)
+      }
+    })
+    // Before any validation or handler: text that could not be stored as sent is refused, naming its field.
+    .onTransform({ as: 'global' }, ({ body, query, params }) => {
+      // A path segment that is not valid percent-encoded UTF-8 reaches us as null.
+      for (const [name, value] of Object.entries((params ?? {}) as Record<string, unknown>)) {
+        if (typeof value !== 'string') throw new AppError('validation_failed', `${name} in the path is not valid percent-encoded UTF-8`, name)
+      }
+      for (const [value, where] of [[params, 'path'], [query, 'query'], [body, 'body']] as const) {
+        const field = unstorableField(value, where)
+        if (field) throw new AppError('validation_failed', `${field} must not contain NUL characters or unpaired surrogates`, field)
       }
     })
     .onError({ as: 'global' }, ({ code, error, request, set }) => {
