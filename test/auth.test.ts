@@ -152,9 +152,16 @@ describe('sessions and log-out', () => {
     expect(after.headers.get('www-authenticate')).toContain('Bearer')
   })
 
-  test('log-out by cookie works too', async () => {
+  test('log-out by cookie works too, with the page CSRF token; without it the session survives', async () => {
     const { token } = await t.signUp()
-    const out = await t.call('POST', '/api/v1/auth/logout', { headers: { cookie: `theme=dark; session=${token}` } })
+    const cookie = `theme=dark; session=${token}`
+    // Another site can make a browser send the cookie, but cannot read the page's token.
+    const forged = await t.call('POST', '/api/v1/auth/logout', { headers: { cookie } })
+    expect(forged.status).toBe(403)
+    expect((await t.call('GET', '/api/v1/me', { token })).status).toBe(200)
+    const page = await t.call('GET', '/tasks', { headers: { cookie, accept: 'text/html' } })
+    const csrf = /name="_csrf" value="([^"]+)"/.exec(page.text)![1]!
+    const out = await t.call('POST', '/api/v1/auth/logout', { headers: { cookie, 'x-csrf-token': csrf } })
     expect(out.status).toBe(204)
     expect((await t.call('GET', '/api/v1/me', { token })).status).toBe(401)
   })

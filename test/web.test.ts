@@ -1,6 +1,7 @@
 // The web UI's routes in-process: security (CSRF, CSP, escaping, next, isolation), fragments, plain-form redirects, assets.
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
 import { PASSWORD, testApp, type TestApp } from './helpers/app'
+import { browser as browse, csrfOf } from './helpers/web'
 
 let t: TestApp
 let alice: { token: string; csrf: string }
@@ -20,22 +21,8 @@ function inert(html: string) {
   expect(count(html, 'script:not([src])')).toBe(0)
 }
 
-/** The CSRF token a page carries (the hidden form field). */
-const csrfOf = (html: string) => /name="_csrf" value="([^"]+)"/.exec(html)?.[1] ?? ''
-
-async function browser(method: string, path: string, options: { session?: string; form?: Record<string, string | string[]>; headers?: Record<string, string> } = {}) {
-  const headers: Record<string, string> = { accept: 'text/html', ...options.headers }
-  if (options.session) headers.cookie = `session=${options.session}${headers.cookie ? `; ${headers.cookie}` : ''}`
-  let body: string | undefined
-  if (options.form) {
-    const params = new URLSearchParams()
-    for (const [k, v] of Object.entries(options.form)) for (const one of Array.isArray(v) ? v : [v]) params.append(k, one)
-    body = params.toString()
-    headers['content-type'] = 'application/x-www-form-urlencoded'
-  }
-  const res = await t.app.handle(new Request(`http://localhost${path}`, { method, headers, body }))
-  return { status: res.status, headers: res.headers, text: await res.text() }
-}
+/** A browser request to the app under test. */
+const browser = (method: string, path: string, options: Parameters<typeof browse>[3] = {}) => browse(t, method, path, options)
 
 async function signedIn(): Promise<{ token: string; csrf: string }> {
   const { token } = await t.signUp()

@@ -29,6 +29,23 @@ export interface ChatAnswer {
   agent: 'model' | 'offline'
 }
 
+/**
+ * The message, and the conversation it continues (the user's own, else not found), checked before anything is
+ * written or streamed: a stream answers 404 for another user's conversation instead of an error inside a 200.
+ */
+export async function checkChatInput(
+  deps: Pick<ChatDeps, 'db'>,
+  user: Pick<AuthUser, 'id'>,
+  input: { message?: unknown; conversation_id?: unknown },
+): Promise<{ message: string; conversationId: string | null }> {
+  if (typeof input.message !== 'string' || input.message.trim() === '') throw invalid('message', 'message must be a non-empty string')
+  if ([...input.message].length > MESSAGE_MAX) throw invalid('message', `message must be at most ${MESSAGE_MAX} characters`)
+  if (input.conversation_id === undefined || input.conversation_id === null) return { message: input.message.trim(), conversationId: null }
+  if (typeof input.conversation_id !== 'string' || !UUID.test(input.conversation_id)) throw notFound('conversation')
+  const [found] = await deps.db.select({ id: conversations.id }).from(conversations).where(and(eq(conversations.id, input.conversation_id), eq(conversations.userId, user.id)))
+  if (!found) throw notFound('conversation')
+  return { message: input.message.trim(), conversationId: found.id }
+}
 
 /** Answers `message` as `user`, continuing `conversation_id` if given (any replica can: it is all stored). */
 export async function chat(
@@ -37,16 +54,12 @@ export async function chat(
   input: { message?: unknown; conversation_id?: unknown },
   onText?: (delta: string) => void,
 ): Promise<ChatAnswer> {
-  if (typeof input.message !== 'string' || input.message.trim() === '') throw invalid('message', 'message must be a non-empty string')
-  if ([...input.message].length > MESSAGE_MAX) throw invalid('message', `message must be at most ${MESSAGE_MAX} characters`)
-  const message = input.message.trim()
+  const checked = await checkChatInput(deps, user, input)
+  const message = checked.message
   const now = deps.clock()
   let conversationId: string
-  if (input.conversation_id !== undefined && input.conversation_id !== null) {
-    if (typeof input.conversation_id !== 'string' || !UUID.test(input.conversation_id)) throw notFound('conversation')
-    const [found] = await deps.db.select().from(conversations).where(and(eq(conversations.id, input.conversation_id), eq(conversations.userId, user.id)))
-    if (!found) throw notFound('conversation')
-    conversationId = found.id
+  if (checked.conversationId) {
+    conversationId = checked.conversationId
   } else {
     conversationId = newId()
     await deps.db.insert(conversations).values({ id: conversationId, userId: user.id, title: message.slice(0, 80), createdAt: now, updatedAt: now })

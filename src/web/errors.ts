@@ -1,6 +1,6 @@
 // Expected failures as the browser UI shows them: a toast for htmx requests, a page for navigations.
 import type { AppError } from '../lib/errors'
-import { csrfToken } from './session'
+import { csrfToken } from '../features/auth/csrf'
 import { isHtmx } from '../lib/htmx'
 import { ErrorPage } from '../../views/account'
 import { ToastPartial } from '../../views/layout'

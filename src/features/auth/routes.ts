@@ -4,6 +4,7 @@ import { seedOf, type AppDeps } from '../../context'
 import { ErrorBody } from '../../lib/api-schemas'
 import { clearedSessionCookie, clientIp, isHttps, readCookie, SESSION_COOKIE, sessionCookie } from '../../lib/cookies'
 import { authGuard, bearerToken } from './guard'
+import { verifyCsrf } from './csrf'
 import {
   createApiToken,
   listApiTokens,
@@ -83,12 +84,16 @@ export const authRoutes = (deps: AppDeps) => {
     .post(
       '/auth/logout',
       async ({ request, set, status }) => {
-        const token = bearerToken(request) ?? readCookie(request.headers.get('cookie'), SESSION_COOKIE)
+        const bearer = bearerToken(request)
+        const cookie = bearer ? undefined : readCookie(request.headers.get('cookie'), SESSION_COOKIE)
+        // A browser sends its cookie wherever a request comes from: log-out by cookie must prove it came from us.
+        if (cookie) verifyCsrf(request, undefined)
+        const token = bearer ?? cookie
         if (token) await logOut(authDeps, token)
         set.headers['set-cookie'] = clearedSessionCookie(isHttps(request, deps.env.trustProxy))
         return status(204, undefined)
       },
-      { response: { 204: t.Undefined() }, detail: { summary: 'End the current session (from the bearer token or the cookie)', security: [] } },
+      { response: { 204: t.Undefined() }, detail: { summary: 'End the current session (from the bearer token, or the cookie with its X-CSRF-Token)', security: [] } },
     )
     .get('/me', ({ user }) => toAccountView(user), {
       auth: true,

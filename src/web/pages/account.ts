@@ -10,7 +10,8 @@ import { withFormErrors } from '../forms'
 import { htmlResponse, newNonce } from '../html'
 import { AuthPage, SettingsPage, TokenList } from '../../../views/account'
 import { createApiToken, listApiTokens, logIn, logOut, resolveToken, revokeApiToken, signUp, updateAccount, type AuthDeps } from '../../features/auth/service'
-import { PRE_SESSION_COOKIE, sessionSecret, verifyCsrf, webSession } from '../session'
+import { webSession } from '../session'
+import { PRE_SESSION_COOKIE, sessionSecret, verifyCsrf } from '../../features/auth/csrf'
 
 type Form = Record<string, string | string[] | undefined>
 const field = (form: Form, name: string) => {

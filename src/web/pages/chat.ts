@@ -3,7 +3,7 @@ import { desc, eq } from 'drizzle-orm'
 import { Elysia } from 'elysia'
 import { chatDeps, chatLimit, takeChatCall } from '../../chat/routes'
 import { conversations } from '../../chat/schema'
-import { chat, conversationMessages } from '../../chat/service'
+import { chat, checkChatInput, conversationMessages } from '../../chat/service'
 import { seedOf, type AppDeps } from '../../context'
 import { AppError } from '../../lib/errors'
 import { redirect } from '../../lib/htmx'
@@ -58,9 +58,11 @@ export const chatPages = (deps: AppDeps, limit = chatLimit(deps)) => {
     )
     .post(
       '/chat/stream',
-      ({ user, body }) => {
+      async ({ user, body }) => {
         const form = body as Form
         takeChatCall(limit, user.id)
+        // Refusals (an empty message, another user's conversation) are answered as such, before the stream starts.
+        await checkChatInput(current(), user, { message: field(form, 'message'), conversation_id: field(form, 'conversation_id') })
         // One JSON object per line: {"delta"} while the reply is written, then {"done"} or {"error"}.
         const encoder = new TextEncoder()
         const stream = new ReadableStream<Uint8Array>({

@@ -1,0 +1,314 @@
+// Security across users and sessions: Bob's attempts on Alice's data on the routes the other suites leave out,
+// sessions that end when they should, and the web log-in form's lock after repeated failures.
+import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
+import { Client } from '@modelcontextprotocol/sdk/client/index.js'
+import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js'
+import { PASSWORD, testApp, type TestApp } from './helpers/app'
+import { browser, csrfOf } from './helpers/web'
+
+interface Person {
+  token: string
+  csrf: string
+  email: string
+}
+
+let t: TestApp
+let url: string
+let alice: Person
+let bob: Person
+
+/** An id no task, token, reminder, notification or conversation has. */
+const MISSING = '01a21411-0000-7000-8000-000000000000'
+
+async function signedIn(app: TestApp): Promise<Person> {
+  const { token, user } = await app.signUp()
+  const page = await browser(app, 'GET', '/tasks', { session: token })
+  return { token, csrf: csrfOf(page.text), email: user.email }
+}
+
+/** Waits until `check` holds (events and timers are asynchronous). */
+async function eventually(check: () => Promise<boolean>, ms = 5000) {
+  const deadline = Date.now() + ms
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error('condition not met in time')
+    await Bun.sleep(25)
+  }
+}
+
+async function connect(token: string): Promise<Client> {
+  const client = new Client({ name: 'security-tests', version: '1.0.0' })
+  const transport = new StreamableHTTPClientTransport(new URL(`${url}/mcp`), { requestInit: { headers: { authorization: `Bearer ${token}` } } })
+  await client.connect(transport)
+  return client
+}
+
+type ToolResult = { isError?: boolean; structuredContent?: any; content: Array<{ type: string; text?: string }> }
+const tool = async (client: Client, name: string, args: Record<string, unknown>) => (await client.callTool({ name, arguments: args })) as ToolResult
+
+/** The session values a response sets (Set-Cookie: session=...), in order. */
+const sessionCookies = (headers: Headers) =>
+  headers
+    .getSetCookie()
+    .map((c) => /^session=([^;]*)/.exec(c)?.[1])
+    .filter((v): v is string => v !== undefined)
+
+beforeAll(async () => {
+  t = await testApp({ events: true })
+  const server = t.app.listen({ port: 0, hostname: '127.0.0.1' })
+  url = `http://127.0.0.1:${server.server!.port}`
+  alice = await signedIn(t)
+  bob = await signedIn(t)
+})
+afterAll(async () => {
+  await t.app.stop(true)
+  await t.dispose()
+})
+
+describe('cross-user access: a 404, or for id lists the same answer as an unknown id, and nothing changes', () => {
+  test("Bob marking Alice's notification read answers as for a missing id, and it stays unread", async () => {
+    const { body: task } = await t.call('POST', '/api/v1/tasks', { token: alice.token, body: { title: 'Alice cake', due_date: new Date(Date.now() + 3_600_000).toISOString() } })
+    const reminder = await t.call('POST', `/api/v1/tasks/${task.id}/reminders`, { token: alice.token, body: { remind_at: new Date(Date.now() + 1000).toISOString() } })
+    expect(reminder.status).toBe(201)
+    await t.drain()
+    await eventually(async () => {
+      await t.drain()
+      return (await t.call('GET', '/api/v1/notifications', { token: alice.token })).body.unread === 1
+    })
+    const before = await t.call('GET', '/api/v1/notifications', { token: alice.token })
+    const notification = before.body.items[0]
+    expect(notification).toMatchObject({ task_id: task.id, title: 'Alice cake', read: false })
+
+    const foreign = await t.call('POST', '/api/v1/notifications/read', { token: bob.token, body: { ids: [notification.id] } })
+    const missing = await t.call('POST', '/api/v1/notifications/read', { token: bob.token, body: { ids: [MISSING] } })
+    const all = await t.call('POST', '/api/v1/notifications/read', { token: bob.token, body: {} })
+    expect(foreign.status).toBe(missing.status)
+    expect(foreign.text).toBe(missing.text)
+    expect(all.status).toBe(204)
+
+    const bobs = await t.call('GET', '/api/v1/notifications', { token: bob.token })
+    expect(bobs.body).toEqual({ items: [], unread: 0 })
+    const after = await t.call('GET', '/api/v1/notifications', { token: alice.token })
+    expect(after.body.unread).toBe(1)
+    expect(after.body.items).toEqual(before.body.items)
+  })
+
+  test("Bob's audit query for Alice's task shows none of its entries", async () => {
+    const { body: task } = await t.call('POST', '/api/v1/tasks', { token: alice.token, body: { title: 'Alice audited secret' } })
+    await t.call('PATCH', `/api/v1/tasks/${task.id}`, { token: alice.token, body: { priority: 'high' } })
+    await t.drain()
+    const mine = await t.call('GET', `/api/v1/audit?task_id=${task.id}`, { token: alice.token })
+    expect(mine.status).toBe(200)
+    expect(mine.body.total).toBe(2)
+
+    const foreign = await t.call('GET', `/api/v1/audit?task_id=${task.id}`, { token: bob.token })
+    const missing = await t.call('GET', `/api/v1/audit?task_id=${MISSING}`, { token: bob.token })
+    expect(foreign.status).toBe(missing.status)
+    expect(foreign.body).toEqual({ items: [], total: 0, next_cursor: null })
+    expect(foreign.text).not.toContain('Alice audited secret')
+    const everything = await t.call('GET', '/api/v1/audit?limit=100', { token: bob.token })
+    expect(everything.text).not.toContain(task.id)
+  })
+
+  test("Bob's bulk complete naming Alice's task answers as for a missing id, and her task stays pending", async () => {
+    const { body: task } = await t.call('POST', '/api/v1/tasks', { token: alice.token, body: { title: 'Alice bulk target' } })
+    const foreign = await browser(t, 'POST', '/tasks/bulk', { session: bob.token, form: { action: 'complete', ids: [task.id], _csrf: bob.csrf } })
+    const missing = await browser(t, 'POST', '/tasks/bulk', { session: bob.token, form: { action: 'complete', ids: [MISSING], _csrf: bob.csrf } })
+    expect(foreign.status).toBe(missing.status)
+    expect(foreign.headers.get('location')).toBe(missing.headers.get('location'))
+    const htmx = await browser(t, 'POST', '/tasks/bulk', { session: bob.token, form: { action: 'complete', ids: [task.id] }, headers: { 'hx-request': 'true', 'x-csrf-token': bob.csrf } })
+    expect(htmx.text).toContain('Completed 0 tasks.')
+    expect(htmx.text).not.toContain('Alice bulk target')
+
+    const after = await t.call('GET', `/api/v1/tasks/${task.id}`, { token: alice.token })
+    expect(after.status).toBe(200)
+    expect(after.body).toEqual(task)
+  })
+
+  test("Bob restoring a task Alice deleted: it stays deleted, Bob gets no such task, and Alice can still restore it", async () => {
+    const { body: task } = await t.call('POST', '/api/v1/tasks', { token: alice.token, body: { title: 'Alice binned plan' } })
+    expect((await t.call('DELETE', `/api/v1/tasks/${task.id}`, { token: alice.token })).status).toBe(204)
+
+    const foreign = await browser(t, 'POST', '/tasks/restore', { session: bob.token, form: { ids: [task.id], _csrf: bob.csrf } })
+    const missing = await browser(t, 'POST', '/tasks/restore', { session: bob.token, form: { ids: [MISSING], _csrf: bob.csrf } })
+    expect(foreign.status).toBe(missing.status)
+    const htmx = await browser(t, 'POST', '/tasks/restore', { session: bob.token, form: { ids: [task.id] }, headers: { 'hx-request': 'true', 'x-csrf-token': bob.csrf } })
+    expect(htmx.text).toContain('Restored 0 tasks.')
+    expect(htmx.text).not.toContain('Alice binned plan')
+
+    expect((await t.call('GET', `/api/v1/tasks/${task.id}`, { token: alice.token })).status).toBe(404)
+    expect((await t.call('GET', `/api/v1/tasks/${task.id}`, { token: bob.token })).status).toBe(404)
+    expect((await t.call('GET', '/api/v1/tasks?limit=100', { token: bob.token })).text).not.toContain('Alice binned plan')
+    // Alice's undo is intact: Bob's attempt did not consume it.
+    const restored = await browser(t, 'POST', '/tasks/restore', { session: alice.token, form: { ids: [task.id], _csrf: alice.csrf } })
+    expect(restored.status).toBe(303)
+    expect((await t.call('GET', `/api/v1/tasks/${task.id}`, { token: alice.token })).body).toMatchObject({ id: task.id, title: 'Alice binned plan', status: 'pending' })
+  })
+
+  test("Bob revoking Alice's API token from the settings page answers 404 and the token still works", async () => {
+    const created = await t.call('POST', '/api/v1/tokens', { token: alice.token, body: { name: 'alice cli' } })
+    expect(created.status).toBe(201)
+    for (const htmx of [false, true]) {
+      const res = await browser(t, 'POST', `/settings/tokens/${created.body.id}/revoke`, {
+        session: bob.token,
+        form: { _csrf: bob.csrf },
+        headers: htmx ? { 'hx-request': 'true' } : {},
+      })
+      expect(res.status).toBe(404)
+      expect(res.text).not.toContain('alice cli')
+    }
+    expect((await t.call('GET', '/api/v1/me', { token: created.body.token })).status).toBe(200)
+    const listed = await t.call('GET', '/api/v1/tokens', { token: alice.token })
+    expect(listed.body.items.map((i: { id: string }) => i.id)).toContain(created.body.id)
+  })
+
+  test("Bob reading or continuing Alice's conversation on the chat page, form and stream answers 404", async () => {
+    const started = await t.call('POST', '/api/v1/chat', { token: alice.token, body: { message: 'add buy milk' } })
+    expect(started.status).toBe(200)
+    const id = started.body.conversation_id as string
+    const before = await t.call('GET', `/api/v1/chat/${id}`, { token: alice.token })
+    expect(before.status).toBe(200)
+    expect(JSON.stringify(before.body)).toContain('buy milk')
+
+    const page = await browser(t, 'GET', `/chat?c=${id}`, { session: bob.token })
+    const posted = await browser(t, 'POST', '/chat', { session: bob.token, form: { message: 'list', conversation_id: id, _csrf: bob.csrf } })
+    const streamed = await browser(t, 'POST', '/chat/stream', { session: bob.token, form: { message: 'list', conversation_id: id }, headers: { 'x-csrf-token': bob.csrf } })
+    const answers = { page: page.status, post: posted.status, stream: streamed.status }
+    for (const res of [page, posted, streamed]) expect(res.text).not.toContain('buy milk')
+    expect(answers).toEqual({ page: 404, post: 404, stream: 404 })
+
+    const after = await t.call('GET', `/api/v1/chat/${id}`, { token: alice.token })
+    expect(after.body).toEqual(before.body)
+  })
+
+  test("Bob's MCP calls on Alice's task and reminder answer not found and change nothing", async () => {
+    const { body: done } = await t.call('POST', '/api/v1/tasks', { token: alice.token, body: { title: 'Alice finished thing' } })
+    expect((await t.call('POST', `/api/v1/tasks/${done.id}/complete`, { token: alice.token })).body.status).toBe('completed')
+    const { body: open } = await t.call('POST', '/api/v1/tasks', { token: alice.token, body: { title: 'Alice dentist', due_date: '2030-06-01T09:00:00Z' } })
+    const { body: reminder } = await t.call('POST', `/api/v1/tasks/${open.id}/reminders`, { token: alice.token, body: { lead: '1d' } })
+    await t.drain()
+    const remindersBefore = await t.call('GET', `/api/v1/tasks/${open.id}/reminders`, { token: alice.token })
+    expect(remindersBefore.body.items).toEqual([expect.objectContaining({ id: reminder.id, status: 'pending' })])
+
+    const client = await connect(bob.token)
+    try {
+      for (const [name, args] of [
+        ['reopen_task', { task_id: done.id }],
+        ['cancel_reminder', { reminder_id: reminder.id }],
+        ['list_reminders', { task_id: open.id }],
+      ] as const) {
+        const res = await tool(client, name, args)
+        expect({ name, isError: res.isError }).toEqual({ name, isError: true })
+        expect(res.content[0]!.text).toContain('not found')
+        // Nothing of Alice's comes back: no title, no reminder.
+        expect(JSON.stringify(res)).not.toContain('Alice')
+        expect(res.structuredContent).toBeUndefined()
+      }
+    } finally {
+      await client.close()
+    }
+
+    expect((await t.call('GET', `/api/v1/tasks/${done.id}`, { token: alice.token })).body.status).toBe('completed')
+    const remindersAfter = await t.call('GET', `/api/v1/tasks/${open.id}/reminders`, { token: alice.token })
+    expect(remindersAfter.body).toEqual(remindersBefore.body)
+  })
+})
+
+describe('sessions', () => {
+  test('each web log-in issues a new session, different from the earlier ones', async () => {
+    const { token, user } = await t.signUp()
+    const values: string[] = []
+    for (const ip of ['192.0.2.31', '192.0.2.32']) {
+      const form = await browser(t, 'GET', '/login')
+      expect(form.status).toBe(200)
+      const cookie = form.headers.getSetCookie().find((c) => c.startsWith('csrf='))!.split(';')[0]!
+      const res = await browser(t, 'POST', '/login', { form: { email: user.email, password: PASSWORD, _csrf: csrfOf(form.text) }, headers: { cookie, 'x-forwarded-for': ip } })
+      expect(res.status).toBe(303)
+      expect(res.headers.get('location')).toBe('/tasks')
+      const sessions = sessionCookies(res.headers)
+      expect(sessions).toHaveLength(1)
+      expect(sessions[0]).toStartWith('tcs_')
+      values.push(decodeURIComponent(sessions[0]!))
+    }
+    expect(values[0]).not.toBe(values[1])
+    expect(values).not.toContain(token)
+    for (const value of values) expect((await t.call('GET', '/api/v1/me', { token: value })).body.email).toBe(user.email)
+  })
+
+  test('web log-out ends the session: the page sends to log-in and the API answers 401', async () => {
+    const me = await signedIn(t)
+    const other = await t.call('POST', '/api/v1/auth/login', { body: { email: me.email, password: PASSWORD }, headers: { 'x-forwarded-for': '192.0.2.41' } })
+    expect(other.status).toBe(200)
+    const out = await browser(t, 'POST', '/logout', { session: me.token, form: { _csrf: me.csrf } })
+    expect(out.status).toBe(303)
+    expect(out.headers.get('location')).toBe('/login')
+    expect(sessionCookies(out.headers)).toEqual([''])
+
+    const page = await browser(t, 'GET', '/tasks', { session: me.token })
+    expect(page.status).toBe(303)
+    expect(page.headers.get('location')).toStartWith('/login')
+    expect((await t.call('GET', '/api/v1/me', { token: me.token })).status).toBe(401)
+    // Only that session ended.
+    expect((await t.call('GET', '/api/v1/me', { token: other.body.token })).status).toBe(200)
+  })
+
+  test('a revoked API token stops working at once, on an open MCP connection, a new one and the REST API', async () => {
+    const created = await t.call('POST', '/api/v1/tokens', { token: alice.token, body: { name: 'alice desktop' } })
+    const value = created.body.token as string
+    const client = await connect(value)
+    try {
+      expect((await tool(client, 'list_tasks', {})).isError).toBeFalsy()
+      expect((await t.call('DELETE', `/api/v1/tokens/${created.body.id}`, { token: alice.token })).status).toBe(204)
+
+      await expect(tool(client, 'list_tasks', {})).rejects.toThrow()
+      await expect(connect(value)).rejects.toThrow()
+      const raw = await fetch(`${url}/mcp`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${value}`, 'content-type': 'application/json', accept: 'application/json, text/event-stream' },
+        body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/list' }),
+      })
+      expect(raw.status).toBe(401)
+    } finally {
+      await client.close()
+    }
+    expect((await t.call('GET', '/api/v1/me', { token: value })).status).toBe(401)
+  })
+})
+
+describe('brute force', () => {
+  test('the web log-in answers 429 after 5 failures for one account, refuses the right password too, until the lock ends', async () => {
+    let now = Date.parse('2026-11-25T12:00:00Z')
+    const timed = await testApp({ clock: () => new Date(now) })
+    try {
+      const { user } = await timed.signUp()
+      const form = await browser(timed, 'GET', '/login')
+      const cookie = form.headers.getSetCookie().find((c) => c.startsWith('csrf='))!.split(';')[0]!
+      const csrf = csrfOf(form.text)
+      const attempt = (password: string, ip: string) =>
+        browser(timed, 'POST', '/login', { form: { email: user.email, password, _csrf: csrf }, headers: { cookie, 'x-forwarded-for': ip } })
+
+      // Each guess from its own address: the account's own limit is what stops them.
+      const statuses: number[] = []
+      for (let i = 0; i < 5; i++) statuses.push((await attempt(`guess number ${i}`, `203.0.113.${60 + i}`)).status)
+      expect(statuses).toEqual([401, 401, 401, 401, 401])
+
+      const sixth = await attempt('guess number 5', '203.0.113.70')
+      expect(sixth.status).toBe(429)
+      const right = await attempt(PASSWORD, '203.0.113.71')
+      expect(right.status).toBe(429)
+      expect(Number(right.headers.get('retry-after'))).toBeGreaterThan(800)
+      expect(sessionCookies(right.headers)).toEqual([])
+      expect(right.text).toContain('Too many failed log-in attempts')
+
+      // Still locked a minute before the window ends.
+      now += 14 * 60_000
+      expect((await attempt(PASSWORD, '203.0.113.72')).status).toBe(429)
+
+      now += 60_000 + 1000
+      const after = await attempt(PASSWORD, '203.0.113.73')
+      expect(after.status).toBe(303)
+      expect(sessionCookies(after.headers)[0]).toStartWith('tcs_')
+    } finally {
+      await timed.dispose()
+    }
+  })
+})
