@@ -138,20 +138,52 @@ export const VALID_BODIES: Record<string, Record<string, unknown>> = {
   'POST /api/v1/auth/login': { email: 'fuzz@example.com', password: 'correct horse battery' },
 }
 
+const isoDate = fc.date({ min: new Date('1990-01-01T00:00:00Z'), max: new Date('2100-01-01T00:00:00Z'), noInvalidDate: true }).map((d) => d.toISOString())
+
+/** Values a field could well be sent, edge cases within the rules included: so bodies get through and get stored. */
+const PLAUSIBLE: Record<string, fc.Arbitrary<unknown>> = {
+  title: fc.string({ unit: 'grapheme', minLength: 1, maxLength: 200 }),
+  description: fc.string({ unit: 'grapheme', maxLength: 400 }),
+  tags: fc.array(fc.stringMatching(/^#?[A-Za-z0-9ÄÖÜäöüß][\w\-./:+]{0,24}$/), { maxLength: 8 }),
+  due_date: fc.oneof(isoDate, isoDate.map((d) => d.slice(0, 16)), fc.constant(null)),
+  recurrence: fc.constantFrom(null, '', 'DAILY', 'weekly', 'MONTHLY', 'FREQ=WEEKLY;BYDAY=MO,WE', 'RRULE:FREQ=MONTHLY;BYMONTHDAY=-1', 'FREQ=YEARLY;COUNT=3', 'FREQ=DAILY;INTERVAL=2;UNTIL=20300101T000000Z'),
+  recurrence_from: fc.constantFrom('due', 'completion'),
+  priority: fc.constantFrom('low', 'medium', 'high'),
+  status: fc.constantFrom('pending', 'completed'),
+  lead: fc.constantFrom('15m', '1h', '1d', '90m', '2d'),
+  remind_at: isoDate,
+  message: fc.string({ unit: 'grapheme', minLength: 1, maxLength: 200 }),
+  name: fc.string({ unit: 'grapheme', minLength: 1, maxLength: 100 }),
+  timezone: fc.constantFrom('UTC', 'Europe/Berlin', 'Asia/Kolkata', 'America/St_Johns', 'Pacific/Chatham'),
+}
+
+/** A field's value: plausible as often as hostile. */
+const valueFor = (field: string) => (PLAUSIBLE[field] ? fc.oneof(PLAUSIBLE[field]!, hostileValue) : hostileValue)
+
+/** `route`'s valid body with a few fields set to plausible or hostile values: most get through, to be stored. */
+export function nearlyValidBody(route: string): fc.Arbitrary<Record<string, unknown>> {
+  const valid = VALID_BODIES[route] ?? { title: 'x' }
+  const keys = Object.keys(valid)
+  return fc
+    .uniqueArray(fc.constantFrom(...keys), { minLength: 1, maxLength: 3 })
+    .chain((fields) => fc.tuple(...fields.map((f) => (PLAUSIBLE[f] ? fc.oneof({ arbitrary: PLAUSIBLE[f]!, weight: 3 }, { arbitrary: hostileValue, weight: 1 }) : hostileValue).map((v) => [f, v] as const))))
+    .map((pairs) => ({ ...valid, ...Object.fromEntries(pairs) }))
+}
+
 /** A body for `route`: its valid body with fields replaced, removed or added, or any object, or no object at all. */
 export function bodyFor(route: string): fc.Arbitrary<unknown> {
   const valid = VALID_BODIES[route] ?? { title: 'x' }
   const keys = Object.keys(valid)
   const mutated = fc
     .record({
-      replace: fc.dictionary(fc.constantFrom(...keys), hostileValue, { maxKeys: 3 }),
-      remove: fc.subarray(keys),
-      extra: fc.dictionary(fc.constantFrom(...FIELDS), hostileValue, { maxKeys: 2 }),
+      replace: fc.uniqueArray(fc.constantFrom(...keys), { maxLength: 3 }).chain((fields) => fc.tuple(...fields.map((f) => valueFor(f).map((v) => [f, v] as const)))),
+      remove: fc.subarray(keys, { maxLength: Math.min(2, keys.length) }),
+      extra: fc.option(fc.dictionary(fc.constantFrom(...FIELDS), hostileValue, { minKeys: 1, maxKeys: 2 }), { freq: 4 }),
     })
     .map(({ replace, remove, extra }) => {
-      const body: Record<string, unknown> = { ...valid, ...replace }
+      const body: Record<string, unknown> = { ...valid, ...Object.fromEntries(replace) }
       for (const k of remove) delete body[k]
-      return { ...body, ...extra }
+      return { ...body, ...(extra ?? {}) }
     })
   return fc.oneof(
     { arbitrary: mutated, weight: 6 },
