@@ -1,7 +1,7 @@
 // The chat agent: the real `openai` SDK against a local OpenAI-compatible server replaying scripted tool calls.
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
 import { chat } from '../src/chat/service'
-import { FakeOpenAI } from './helpers/fake-openai'
+import { FakeOpenAI, type ScriptedAnswer } from './helpers/fake-openai'
 import { testApp, type TestApp } from './helpers/app'
 
 let t: TestApp
@@ -140,6 +140,46 @@ describe('through the model', () => {
     expect(slow.body.error.message).toContain('timed out')
     // The rest of the app is unaffected.
     expect((await t.call('GET', '/api/v1/tasks', { token })).status).toBe(200)
+  }, 30_000)
+})
+
+describe('a model server that misbehaves (the fake OpenAI-compatible server)', () => {
+  test('malformed answers give a clear 503 naming the model, never a 500, and later turns work again', async () => {
+    const malformed: ScriptedAnswer[] = [
+      { raw: 'this is not json' },
+      { raw: '{"id": "x", "object": "chat.completion"}' },
+      { raw: '{"choices": [{"index": 0, "message": null}]}' },
+      { raw: 'data: {"choices": [{"delta": {"content": "half' , rawType: 'text/event-stream' },
+      { raw: '<html>502 Bad Gateway</html>', rawType: 'text/html' },
+      { tool_calls: [{ name: 'add_task', arguments: '{"title": "unterminated' }] },
+      { tool_calls: [{ name: 'no_such_tool', arguments: {} }] },
+    ]
+    for (const answer of malformed) {
+      // A second scripted answer lets the agent recover if it retries with the error (tool-call cases).
+      model.play(answer, { content: 'Sorry, that went wrong.' }, { content: 'Sorry again.' })
+      const res = await say('add buy milk')
+      expect(`${JSON.stringify(answer).slice(0, 60)} → ${res.status}`).toMatch(/→ (200|503)$/)
+      if (res.status === 503) expect(res.body.error.message).toMatch(/model/i)
+      else expect(res.body.reply).toBeString()
+    }
+    model.play({ content: 'All good now.' })
+    const again = await say('hello?')
+    expect(again.status).toBe(200)
+    expect(again.body.reply).toBe('All good now.')
+  }, 60_000)
+
+  test('while the model is slow, the rest of the app answers', async () => {
+    model.play({ content: 'finally', delayMs: 1500 })
+    const chat = say('slow one')
+    let chatDone = false
+    void chat.then(() => (chatDone = true))
+    const list = await t.call('GET', '/api/v1/tasks', { token })
+    const page = await t.call('GET', '/tasks', { headers: { cookie: `session=${token}`, accept: 'text/html' } })
+    expect(list.status).toBe(200)
+    expect(page.status).toBe(200)
+    // Both answered while the chat turn was still waiting on the model.
+    expect(chatDone).toBe(false)
+    expect((await chat).status).toBe(200)
   }, 30_000)
 })
 

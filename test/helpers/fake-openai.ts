@@ -4,6 +4,9 @@ export interface ScriptedAnswer {
   tool_calls?: Array<{ name: string; arguments: Record<string, unknown> | string }>
   /** Answer with this HTTP status and no completion (to test model failures). */
   status?: number
+  /** Answer 200 with this body as is, of `rawType` (to test malformed answers). */
+  raw?: string
+  rawType?: string
   /** Wait this long before answering (to test timeouts). */
   delayMs?: number
   /** Token counts to report (default: a count derived from the request and the answer). */
@@ -47,6 +50,7 @@ export class FakeOpenAI {
     const answer = typeof next === 'function' ? next(seen) : next
     if (answer.delayMs) await Bun.sleep(answer.delayMs)
     if (answer.status) return Response.json({ error: { message: 'scripted failure', type: 'server_error' } }, { status: answer.status })
+    if (answer.raw !== undefined) return new Response(answer.raw, { headers: { 'content-type': answer.rawType ?? 'application/json' } })
     const id = `chatcmpl-${crypto.randomUUID()}`
     const toolCalls = (answer.tool_calls ?? []).map((c, i) => ({
       index: i,
