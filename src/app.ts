@@ -42,7 +42,7 @@ export function createApp(given: AppDeps, readiness: Readiness = { draining: fal
   const metrics = given.metrics ?? createMetrics()
   const deps = { ...given, metrics }
   return new Elysia({ normalize: false, serve: { maxRequestBodySize: BODY_LIMIT + 64 * 1024 } })
-    .use(httpEdge({ log: deps.log, htmlError, headers: SECURITY_HEADERS, onRequestDone: metrics.observeRequest, tracing: tracingEnabled() }))
+    .use(httpEdge({ log: deps.log, htmlError, headers: SECURITY_HEADERS, onRequestDone: metrics.observeRequest, tracing: tracingEnabled(), requestTimeoutMs: deps.env.requestTimeoutMs }))
     .use(openapiDocs(pkg.version))
     .use(opsRoutes(deps, readiness))
     .use(metricsRoutes(deps, metrics))

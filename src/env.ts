@@ -23,6 +23,8 @@ export interface Env {
   sessionTtlDays: number
   /** Grace period for in-flight requests on SIGTERM/SIGINT. */
   shutdownTimeoutMs: number
+  /** A request without an answer after this long gets a 503 (0: none); chat turns are bounded by the model timeout. */
+  requestTimeoutMs: number
   /** The Dapr sidecar's HTTP port (set by the injector); absent means the in-process bus and scheduler. */
   daprHttpPort: number | undefined
   daprHost: string
@@ -203,6 +205,7 @@ export function loadEnv(source: Source = process.env): Env {
     trustProxy: boolean(source, 'TRUST_PROXY', false),
     sessionTtlDays: integer(source, 'SESSION_TTL_DAYS', 30, 1, 365),
     shutdownTimeoutMs: integer(source, 'SHUTDOWN_TIMEOUT_MS', 10_000, 0, 600_000),
+    requestTimeoutMs: integer(source, 'REQUEST_TIMEOUT_MS', 30_000, 0, 600_000),
     daprHttpPort: read(source, 'DAPR_HTTP_PORT') === undefined ? undefined : integer(source, 'DAPR_HTTP_PORT', 3500, 1, 65535),
     daprHost: read(source, 'DAPR_HOST') ?? '127.0.0.1',
     daprApiToken: read(source, 'DAPR_API_TOKEN'),

@@ -1,6 +1,6 @@
 // Starts the server: configuration, database, migrations, listen; drains and closes on SIGTERM/SIGINT.
 import { createApp } from './app'
-import { openDatabase } from './db/client'
+import { isPostgresClosedSocketWrite, openDatabase } from './db/client'
 import { runMigrations } from './db/migrate'
 import { ConfigError, loadEnv, secretStoreConfig, type Env } from './env'
 import { startEvents } from './events/runtime'
@@ -26,6 +26,15 @@ try {
 }
 
 const log = createLogger(env.logLevel)
+// A known postgres.js defect must not take the process down with it; anything else unexpected still does.
+process.on('uncaughtException', (error) => {
+  if (isPostgresClosedSocketWrite(error)) {
+    log.warn('postgres.js wrote to a closed connection; ignored (porsager/postgres#1208)', { error })
+    return
+  }
+  log.error('uncaught exception', { error })
+  process.exit(1)
+})
 // Before anything is instrumented: spans export over OTLP only when OTEL_EXPORTER_OTLP_ENDPOINT is set.
 const tracing = startTracing({ endpoint: env.otlpEndpoint, serviceName: env.serviceName, serviceVersion: pkg.version, sampleRatio: env.traceSampleRatio })
 const metrics = createMetrics()

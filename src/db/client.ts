@@ -89,3 +89,15 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
     close: () => client.close(),
   }
 }
+
+/**
+ * postgres.js (3.4.9 and before) can write to a connection it has just closed, from a timer: a TypeError no caller
+ * can catch, which would end the process when PostgreSQL drops connections (porsager/postgres#1066, #1154, #1208;
+ * fixes proposed, not released). The connection is already closed and its query rejected or left to the request
+ * deadline, so the process may go on. Recognised narrowly: a TypeError writing to null, thrown in nextWrite.
+ */
+export function isPostgresClosedSocketWrite(error: unknown): boolean {
+  // Bun says "null is not an object (evaluating 'socket.write')", V8 "Cannot read properties of null (reading
+  // 'write')"; the bundle keeps function names (--keep-names), so the frame is nextWrite there too.
+  return error instanceof TypeError && /\.write'\)|reading 'write'/.test(error.message) && /\bnextWrite\b/.test(error.stack ?? '')
+}

@@ -134,6 +134,42 @@ export interface HttpOptions {
   onRequestDone?: (request: { method: string; route: string; status: number; seconds: number }) => void
   /** Run each request in a server span continuing an incoming W3C `traceparent` (when tracing is on). */
   tracing?: boolean
+  /** Answer 503 when a request has no answer after this long (0: no deadline). */
+  requestTimeoutMs?: number
+}
+
+/** Routes bounded by their own timeouts instead: a chat turn waits on the model (OPENAI_TIMEOUT_MS a call). */
+const UNBOUNDED = /^\/(api\/v1\/)?chat(\/|$)/
+
+/**
+ * Runs `handle`; if it has not answered after `ms`, answers 503 with Retry-After instead. The work goes on (a
+ * stuck database driver cannot be cancelled from here) but the client is not left waiting. PostgreSQL dropping
+ * connections can leave a postgres.js query unsettled for good (porsager/postgres#1066, #1154, #1208).
+ */
+async function withDeadline(
+  request: Request,
+  handle: () => unknown,
+  ms: number,
+  log: Logger,
+  headers: Record<string, string>,
+  htmlError: HttpOptions['htmlError'],
+): Promise<unknown> {
+  let timer: ReturnType<typeof setTimeout> | undefined
+  const late = new Promise<Response>((resolve) => {
+    timer = setTimeout(() => {
+      const failure = new AppError('unavailable', 'The service did not answer in time (a dependency may be down); try again shortly', undefined, 2)
+      ;(states.get(request)?.log ?? log).error('request deadline passed', { method: request.method, path: new URL(request.url).pathname, ms })
+      const response = htmlError?.(request, failure) ?? Response.json(failure.toJSON(), { status: failure.status })
+      response.headers.set('retry-after', '2')
+      for (const [k, v] of Object.entries(headers)) response.headers.set(k, v)
+      resolve(response)
+    }, ms)
+  })
+  try {
+    return await Promise.race([Promise.resolve(handle()), late])
+  } finally {
+    clearTimeout(timer)
+  }
 }
 
 /**
@@ -141,20 +177,24 @@ export interface HttpOptions {
  * JSON bodies (also `application/cloudevents+json`) under the 1 MB limit, renders every error as
  * `{ error: { code, message, field } }`, and logs each request once with route, status and duration.
  */
-export function httpEdge({ log, htmlError, headers = {}, onRequestDone, tracing = false }: HttpOptions) {
+export function httpEdge({ log, htmlError, headers = {}, onRequestDone, tracing = false, requestTimeoutMs = 0 }: HttpOptions) {
   const edge = new Elysia({ name: 'http-edge' })
-  if (tracing) {
-    // Wraps the whole handler, so every span the request starts (service, database, publish) is its child.
-    edge.wrap((handle, request: Request) => {
+  // Wraps the whole handler: a server span (when tracing), and a deadline so no request hangs on a stuck dependency.
+  edge.wrap((handle, request: Request) => {
+    let run = handle
+    if (tracing) {
       const parent = contextFrom(request.headers)
       const span = tracer.startSpan(request.method, { kind: SpanKind.SERVER, attributes: { 'http.request.method': request.method } }, parent)
       // Not sampled: nothing to record, so no async context either (its cost is most of tracing's).
-      if (!span.isRecording()) return handle
-      spans.set(request, span)
-      const active = trace.setSpan(parent, span)
-      return ((...args: unknown[]) => context.with(active, () => (handle as (...a: unknown[]) => unknown)(...args))) as typeof handle
-    })
-  }
+      if (span.isRecording()) {
+        spans.set(request, span)
+        const active = trace.setSpan(parent, span)
+        run = ((...args: unknown[]) => context.with(active, () => (handle as (...a: unknown[]) => unknown)(...args))) as typeof handle
+      }
+    }
+    if (!requestTimeoutMs || UNBOUNDED.test(new URL(request.url).pathname)) return run
+    return ((...args: unknown[]) => withDeadline(request, () => (run as (...a: unknown[]) => unknown)(...args), requestTimeoutMs, log, headers, htmlError)) as unknown as typeof handle
+  })
   return edge
     .onRequest(({ request, set }) => {
       const incoming = request.headers.get('x-request-id')
