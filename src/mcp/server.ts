@@ -19,7 +19,7 @@ export interface ToolOutcome {
  * an error the model can act on; anything else is logged by the caller and reported generically.
  */
 export async function runTool(def: ToolDef, ctx: ToolContext, args: unknown): Promise<ToolOutcome> {
-  const parsed = z.object(def.input).strict().safeParse(args ?? {})
+  const parsed = schemasOf(def).input.safeParse(args ?? {})
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!
     const field = issue.path.join('.') || 'arguments'
@@ -39,10 +39,23 @@ export async function runTool(def: ToolDef, ctx: ToolContext, args: unknown): Pr
   }
 }
 
-/** A server for one authenticated user (stateless HTTP builds one per request; stdio one per process). */
 /** How a tool call ended: ok, a refusal the caller can fix (isError), or an unexpected failure. */
 export type CallOutcome = 'ok' | 'error' | 'failed'
 
+// Each tool's schemas, built once: stateless HTTP builds a server per request, and building twenty zod objects
+// for each was a measurable share of an MCP call (bench/load.ts profile).
+const SCHEMAS = new Map<ToolDef, { input: z.ZodObject; output: z.ZodObject }>()
+function schemasOf(def: ToolDef) {
+  let schemas = SCHEMAS.get(def)
+  if (!schemas) {
+    // Strict: an unknown argument is refused (with its name), never silently dropped.
+    schemas = { input: z.object(def.input).strict(), output: z.object(def.output) }
+    SCHEMAS.set(def, schemas)
+  }
+  return schemas
+}
+
+/** A server for one authenticated user (stateless HTTP builds one per request; stdio one per process). */
 export function createMcpServer(
   ctx: ToolContext,
   onUnexpected: (tool: string, error: unknown) => void,
@@ -58,9 +71,8 @@ export function createMcpServer(
       {
         title: def.title,
         description: def.description,
-        // Strict: an unknown argument is refused (with its name), never silently dropped.
-        inputSchema: z.object(def.input).strict(),
-        outputSchema: z.object(def.output),
+        inputSchema: schemasOf(def).input,
+        outputSchema: schemasOf(def).output,
         annotations: { title: def.title, ...def.annotations },
       },
       async (args: unknown) => {
