@@ -111,3 +111,31 @@ test('an unsafe URL is refused on the settings form when private addresses are n
     await strict.dispose()
   }
 })
+
+test("a reminder goes only to its owner's webhook: never to another user's, and not at all for a user without one", async () => {
+  const alice = await t.signUp()
+  const bob = await t.signUp()
+  const carol = await t.signUp()
+  expect((await settingsForm(alice.token, '/settings/webhook', { url: `http://127.0.0.1:${receiver.port}/alice` })).status).toBe(200)
+  expect((await settingsForm(bob.token, '/settings/webhook', { url: `http://127.0.0.1:${receiver.port}/bob` })).status).toBe(200)
+  const tasks: Record<string, string> = {}
+  for (const [name, who] of [['alice', alice], ['bob', bob], ['carol', carol]] as const) {
+    const { body: task } = await t.call('POST', '/api/v1/tasks', { token: who.token, body: { title: `${name}'s secret errand`, due_date: new Date(Date.now() + 3_600_000).toISOString() } })
+    await t.call('POST', `/api/v1/tasks/${task.id}/reminders`, { token: who.token, body: { remind_at: new Date(Date.now() + 500).toISOString() } })
+    tasks[name] = task.id
+  }
+  const fired = async () => (await rows<{ n: number | string }>(t.database, sql`select count(*) as n from notifications where task_id in (${tasks.alice!}, ${tasks.bob!}, ${tasks.carol!})`))[0]!.n
+  const deadline = Date.now() + 8000
+  while (Date.now() < deadline && Number(await fired()) < 3) {
+    await Bun.sleep(50)
+    await t.drain()
+  }
+  expect(Number(await fired())).toBe(3)
+  await t.drain()
+  const deliveries = await rows<{ user_id: string; url: string; body: string }>(t.database, sql`select user_id, url, body from webhook_deliveries where user_id in (${alice.user.id}, ${bob.user.id}, ${carol.user.id})`)
+  const byUser = Object.fromEntries(deliveries.map((d) => [d.user_id, { url: d.url, task: (JSON.parse(d.body) as { task: { id: string } }).task.id }]))
+  expect(deliveries).toHaveLength(2)
+  expect(byUser[alice.user.id]).toEqual({ url: `http://127.0.0.1:${receiver.port}/alice`, task: tasks.alice! })
+  expect(byUser[bob.user.id]).toEqual({ url: `http://127.0.0.1:${receiver.port}/bob`, task: tasks.bob! })
+  expect(deliveries.some((d) => d.body.includes(tasks.carol!) || d.body.includes("carol's"))).toBe(false)
+})
