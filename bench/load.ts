@@ -3,7 +3,7 @@
 // checks there was no 5xx, that every task event reached the audit log once and every recurring completion made
 // exactly one successor; with --profile, where the server's CPU time went (a Bun CPU profile, by module).
 // Usage: DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres npm run bench:load [-- --clients 200 --seconds 60 --profile 1]
-import { mkdtempSync, readdirSync, readFileSync } from 'node:fs'
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import postgres from 'postgres'
@@ -173,3 +173,4 @@ if (PROFILE) {
     for (const [k, v] of [...fns].sort((a, b) => b[1] - a[1]).slice(0, 12)) console.log(`  ${(v / 1e6).toFixed(2).padStart(6)} s  ${k.slice(0, 110)}`)
   } else console.log('no CPU profile was written')
 }
+rmSync(profileDir, { recursive: true, force: true })

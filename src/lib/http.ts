@@ -16,6 +16,8 @@ interface RequestState {
   start: number
   log: Logger
   userId?: string
+  /** The client was already answered 503 by the request deadline: the log line and metrics say 503 too. */
+  timedOut?: boolean
 }
 
 /** The server span of each request (only while tracing is on), ended with the request's log line. */
@@ -73,12 +75,10 @@ function nestedDeeperThan(text: string, max: number): boolean {
   return false
 }
 
-/**
- * The first field of `value` (a parsed body, query or path) holding text no database column can keep as sent:
- * a NUL (PostgreSQL refuses it) or an unpaired surrogate (UTF-8 has no encoding for it). Keys count too.
- */
+/** A NUL (PostgreSQL refuses it) or an unpaired surrogate (UTF-8 has no encoding for it). */
 const UNSTORABLE = /\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/
 
+/** The first field of `value` (a parsed body, query or path) holding text no database column can keep as sent. Keys count too. */
 export function unstorableField(value: unknown, where: string): string | undefined {
   const stack: Array<[unknown, string]> = [[value, where]]
   while (stack.length) {
@@ -158,7 +158,9 @@ async function withDeadline(
   const late = new Promise<Response>((resolve) => {
     timer = setTimeout(() => {
       const failure = new AppError('unavailable', 'The service did not answer in time (a dependency may be down); try again shortly', undefined, 2)
-      ;(states.get(request)?.log ?? log).error('request deadline passed', { method: request.method, path: new URL(request.url).pathname, ms })
+      const state = states.get(request)
+      if (state) state.timedOut = true
+      ;(state?.log ?? log).error('request deadline passed', { method: request.method, path: new URL(request.url).pathname, ms })
       const response = htmlError?.(request, failure) ?? Response.json(failure.toJSON(), { status: failure.status })
       response.headers.set('retry-after', '2')
       for (const [k, v] of Object.entries(headers)) response.headers.set(k, v)
@@ -254,7 +256,8 @@ export function httpEdge({ log, htmlError, headers = {}, onRequestDone, tracing 
     .onAfterResponse({ as: 'global' }, ({ request, set, route }) => {
       const state = states.get(request)
       if (!state) return
-      const status = typeof set.status === 'number' ? set.status : 200
+      // What the client got: a request answered by the deadline counts as the 503 it was, whenever its work ends.
+      const status = state.timedOut ? 503 : typeof set.status === 'number' ? set.status : 200
       const ms = performance.now() - state.start
       // Unmatched paths share one label, so a scan of random URLs cannot grow the metrics.
       onRequestDone?.({ method: request.method, route: route || '(unmatched)', status, seconds: ms / 1000 })
