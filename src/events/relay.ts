@@ -6,6 +6,7 @@ import { contextFrom, inSpan, SpanKind } from '../lib/tracing'
 import type { EventBus } from './bus'
 import type { CloudEvent } from './envelope'
 import { OUTBOX_CHANNEL } from './outbox'
+import { withinTime } from '../lib/within-time'
 
 export interface RelayOptions {
   database: Database
@@ -113,7 +114,9 @@ export class Relay {
     do {
       this.again = false
       try {
-        if ((await this.round()) > 0) this.again = true
+        // A round longer than the lease is moot (its rows may be taken over), and one stuck on the driver must not
+        // stop the relay for good: it is given up and the next round starts.
+        if ((await withinTime(this.round(), this.leaseSeconds * 1000, 'outbox relay round')) > 0) this.again = true
       } catch (error) {
         this.options.log.warn('outbox relay round failed', { error: error as Error })
         this.scheduleRetry(1000)

@@ -3,6 +3,10 @@ import type { ReminderScheduler } from '../../context'
 import type { Database } from '../../db/client'
 import type { Logger } from '../../lib/log'
 import { dueReminders, fireReminder, nextReminderAt } from './service'
+import { withinTime } from '../../lib/within-time'
+
+/** The longest a pass of the local scheduler may take before it is given up (and retried): never stuck for good. */
+const PASS_LIMIT_MS = 30_000
 
 export type { ReminderScheduler }
 
@@ -110,12 +114,12 @@ export class LocalScheduler implements ReminderScheduler {
       do {
         this.again = false
         try {
-          fired += await this.fireDue()
+          fired += await withinTime(this.fireDue(), PASS_LIMIT_MS, 'firing due reminders')
         } catch (error) {
           this.options.log.warn('local scheduler failed; retrying', { error: error as Error })
         }
       } while (this.again && !this.stopped)
-      await this.arm().catch((error) => this.options.log.warn('local scheduler could not arm', { error: error as Error }))
+      await withinTime(this.arm(), PASS_LIMIT_MS, 'arming the reminder timer').catch((error) => this.options.log.warn('local scheduler could not arm', { error: error as Error }))
     })()
     this.running = run
     await run.finally(() => {

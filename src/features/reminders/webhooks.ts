@@ -5,6 +5,10 @@ import { invalid } from '../../lib/errors'
 import type { Logger } from '../../lib/log'
 import { newId, newSecret } from '../../lib/secrets'
 import { webhookDeliveries, webhooks } from './schema'
+import { withinTime } from '../../lib/within-time'
+
+/** The longest one delivery pass may take before the next may start: the claims' lease. */
+const PASS_LIMIT_MS = 60_000
 
 export const SIGNATURE_HEADER = 'x-todo-signature'
 export const TIMESTAMP_HEADER = 'x-todo-timestamp'
@@ -78,7 +82,7 @@ export class WebhookSender {
   constructor(private readonly options: { database: Database; log: Logger; intervalMs?: number; timeoutMs?: number; baseDelaySeconds?: number }) {}
 
   start(): void {
-    this.timer = setInterval(() => void this.run(), this.options.intervalMs ?? 2000)
+    this.timer = setInterval(() => void this.run().catch((error) => this.options.log.warn('webhook delivery pass failed', { error: error as Error })), this.options.intervalMs ?? 2000)
     this.timer.unref?.()
   }
 
@@ -89,7 +93,8 @@ export class WebhookSender {
 
   /** One pass over what is due now; returns how many were delivered. */
   run(): Promise<number> {
-    this.running ??= this.pass().finally(() => {
+    // Bounded, so a pass stuck on the database driver cannot stop deliveries for good (claims are leased).
+    this.running ??= withinTime(this.pass(), PASS_LIMIT_MS, 'webhook delivery pass').finally(() => {
       this.running = undefined
     })
     return this.running

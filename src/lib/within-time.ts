@@ -1,0 +1,19 @@
+// A bound on background work: a loop that awaits a query the database driver never settles (postgres.js can leave
+// one so when PostgreSQL drops connections: porsager/postgres#1208) would otherwise stop for good.
+
+export class TookTooLong extends Error {
+  constructor(what: string, ms: number) {
+    super(`${what} took longer than ${ms} ms`)
+    this.name = 'TookTooLong'
+  }
+}
+
+/** `work`'s result, or a TookTooLong rejection once `ms` pass (the work itself goes on; it cannot be cancelled). */
+export function withinTime<T>(work: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new TookTooLong(what, ms)), ms)
+    timer.unref?.()
+  })
+  return Promise.race([work, late]).finally(() => clearTimeout(timer))
+}
