@@ -3,6 +3,7 @@ import { openapi } from '@elysiajs/openapi'
 import { Elysia } from 'elysia'
 import { FormatRegistry } from 'elysia/type-system'
 import { appPath } from './lib/paths'
+import { UUID } from './lib/secrets'
 
 const ASSETS = appPath('node_modules', 'swagger-ui-dist')
 const ASSET_TYPES: Record<string, string> = {
@@ -12,9 +13,8 @@ const ASSET_TYPES: Record<string, string> = {
 
 // @elysiajs/openapi registers TypeBox formats that build a new zod schema for every value they check; the `uuid`
 // format of our response schemas ran it on every answer (a visible share of CPU under bench/load.ts). This runs
-// after the plugin's module has registered its own, and checks the same shape with one compiled pattern.
-const UUID_SHAPE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
-FormatRegistry.Set('uuid', (value) => UUID_SHAPE.test(value))
+// after the plugin's module has registered its own, and checks the same shape with our one compiled pattern.
+FormatRegistry.Set('uuid', (value) => UUID.test(value))
 
 export const openapiDocs = (version: string) =>
   new Elysia({ name: 'openapi' })

@@ -29,6 +29,12 @@ export interface ChatAnswer {
   agent: 'model' | 'offline'
 }
 
+export interface ChatInput {
+  message: string
+  /** The user's own conversation to continue, or null for a new one. */
+  conversationId: string | null
+}
+
 /**
  * The message, and the conversation it continues (the user's own, else not found), checked before anything is
  * written or streamed: a stream answers 404 for another user's conversation instead of an error inside a 200.
@@ -37,7 +43,7 @@ export async function checkChatInput(
   deps: Pick<ChatDeps, 'db'>,
   user: Pick<AuthUser, 'id'>,
   input: { message?: unknown; conversation_id?: unknown },
-): Promise<{ message: string; conversationId: string | null }> {
+): Promise<ChatInput> {
   if (typeof input.message !== 'string' || input.message.trim() === '') throw invalid('message', 'message must be a non-empty string')
   if ([...input.message].length > MESSAGE_MAX) throw invalid('message', `message must be at most ${MESSAGE_MAX} characters`)
   if (input.conversation_id === undefined || input.conversation_id === null) return { message: input.message.trim(), conversationId: null }
@@ -53,8 +59,10 @@ export async function chat(
   user: Pick<AuthUser, 'id' | 'timezone'>,
   input: { message?: unknown; conversation_id?: unknown },
   onText?: (delta: string) => void,
+  /** The input as checkChatInput already checked it (the stream checks before it starts), so it is not read twice. */
+  checked?: ChatInput,
 ): Promise<ChatAnswer> {
-  const checked = await checkChatInput(deps, user, input)
+  checked ??= await checkChatInput(deps, user, input)
   const message = checked.message
   const now = deps.clock()
   let conversationId: string

@@ -4,6 +4,7 @@ import { AppError } from './errors'
 import { isConnectionError } from './db-errors'
 import { redirect, Redirect } from './htmx'
 import type { Logger } from './log'
+import { TookTooLong, withinTime } from './within-time'
 import { context, contextFrom, SpanKind, SpanStatusCode, trace, tracer, type Span } from './tracing'
 
 /** Largest request body we read (bytes). */
@@ -154,23 +155,18 @@ async function withDeadline(
   headers: Record<string, string>,
   htmlError: HttpOptions['htmlError'],
 ): Promise<unknown> {
-  let timer: ReturnType<typeof setTimeout> | undefined
-  const late = new Promise<Response>((resolve) => {
-    timer = setTimeout(() => {
-      const failure = new AppError('unavailable', 'The service did not answer in time (a dependency may be down); try again shortly', undefined, 2)
-      const state = states.get(request)
-      if (state) state.timedOut = true
-      ;(state?.log ?? log).error('request deadline passed', { method: request.method, path: new URL(request.url).pathname, ms })
-      const response = htmlError?.(request, failure) ?? Response.json(failure.toJSON(), { status: failure.status })
-      response.headers.set('retry-after', '2')
-      for (const [k, v] of Object.entries(headers)) response.headers.set(k, v)
-      resolve(response)
-    }, ms)
-  })
   try {
-    return await Promise.race([Promise.resolve(handle()), late])
-  } finally {
-    clearTimeout(timer)
+    return await withinTime(Promise.resolve(handle()), ms, 'request')
+  } catch (error) {
+    if (!(error instanceof TookTooLong)) throw error
+    const failure = new AppError('unavailable', 'The service did not answer in time (a dependency may be down); try again shortly', undefined, 2)
+    const state = states.get(request)
+    if (state) state.timedOut = true
+    ;(state?.log ?? log).error('request deadline passed', { method: request.method, path: new URL(request.url).pathname, ms })
+    const response = htmlError?.(request, failure) ?? Response.json(failure.toJSON(), { status: failure.status })
+    response.headers.set('retry-after', '2')
+    for (const [k, v] of Object.entries(headers)) response.headers.set(k, v)
+    return response
   }
 }
 

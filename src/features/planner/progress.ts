@@ -65,7 +65,8 @@ export async function progressView(deps: TaskDeps, actor: Actor, daysText?: stri
   const days = Array.from({ length: period }, (_, i) => localDay(now, tz, i - period + 1))
   const today = days.at(-1)!
   const start = dayBounds(days[0]!, tz).start
-  const yesterday = isoDay(localDay(now, tz, -1))
+  // Every period has at least seven days, so yesterday is one of them.
+  const yesterday = isoDay(days.at(-2)!)
   // Where each day after the first begins: the buckets of the overdue sweep.
   const dayStarts = `{${days.slice(1).map((d) => dayBounds(d, tz).start.toISOString()).join(',')}}`
 

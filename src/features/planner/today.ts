@@ -27,14 +27,14 @@ export async function todayView(deps: TaskDeps, actor: Actor): Promise<TodayView
   const day = localDay(deps.clock(), actor.timezone)
   const { start, end } = dayBounds(day, actor.timezone)
   const mine = eq(tasks.userId, actor.id)
+  const isOverdue = and(mine, eq(tasks.status, 'pending'), lt(tasks.dueDate, start))
   const [overdue, dueToday, completedToday] = await Promise.all([
-    deps.db.select().from(tasks).where(and(mine, eq(tasks.status, 'pending'), lt(tasks.dueDate, start))).orderBy(asc(tasks.dueDate), asc(tasks.id)).limit(OVERDUE_SHOWN),
+    deps.db.select().from(tasks).where(isOverdue).orderBy(asc(tasks.dueDate), asc(tasks.id)).limit(OVERDUE_SHOWN),
     deps.db.select().from(tasks).where(and(mine, eq(tasks.status, 'pending'), gte(tasks.dueDate, start), lte(tasks.dueDate, end))).orderBy(asc(tasks.dueDate), asc(tasks.id)).limit(SECTION_MAX),
     deps.db.select().from(tasks).where(and(mine, eq(tasks.status, 'completed'), gte(tasks.completedAt, start), lte(tasks.completedAt, end))).orderBy(desc(tasks.completedAt)).limit(SECTION_MAX),
   ])
   // Counted only when the list is full (an index-only count over open tasks by due date).
-  const overdueTotal =
-    overdue.length < OVERDUE_SHOWN ? overdue.length : (await deps.db.select({ n: count() }).from(tasks).where(and(mine, eq(tasks.status, 'pending'), lt(tasks.dueDate, start))))[0]!.n
+  const overdueTotal = overdue.length < OVERDUE_SHOWN ? overdue.length : (await deps.db.select({ n: count() }).from(tasks).where(isOverdue))[0]!.n
   return { day, overdue: overdue.map(toTaskView), overdueTotal, dueToday: dueToday.map(toTaskView), completedToday: completedToday.map(toTaskView) }
 }
 

@@ -62,14 +62,15 @@ export const chatPages = (deps: AppDeps, limit = chatLimit(deps)) => {
         const form = body as Form
         takeChatCall(limit, user.id)
         // Refusals (an empty message, another user's conversation) are answered as such, before the stream starts.
-        await checkChatInput(current(), user, { message: field(form, 'message'), conversation_id: field(form, 'conversation_id') })
+        const input = { message: field(form, 'message'), conversation_id: field(form, 'conversation_id') }
+        const checked = await checkChatInput(current(), user, input)
         // One JSON object per line: {"delta"} while the reply is written, then {"done"} or {"error"}.
         const encoder = new TextEncoder()
         const stream = new ReadableStream<Uint8Array>({
           async start(controller) {
             const send = (obj: unknown) => controller.enqueue(encoder.encode(JSON.stringify(obj) + '\n'))
             try {
-              const answer = await chat(current(), user, { message: field(form, 'message'), conversation_id: field(form, 'conversation_id') }, (delta) => send({ delta }))
+              const answer = await chat(current(), user, input, (delta) => send({ delta }), checked)
               send({ done: { conversation_id: answer.conversation_id, reply: answer.reply, changed: answer.tool_calls.filter((c) => c.ok && c.name !== 'list_tasks' && c.name !== 'get_task' && c.name !== 'list_reminders').map((c) => c.name) } })
             } catch (error) {
               send({ error: error instanceof AppError ? error.message : 'Something went wrong; try again.' })

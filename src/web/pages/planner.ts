@@ -74,24 +74,31 @@ export const plannerPages = (deps: AppDeps) => {
     // The month is in the URL (?month=2026-12): reload, back and shared links keep it.
     .get(
       '/calendar',
-      async ({ request, user, csrf, query }) => {
-        const month = await monthView(td, user, typeof query.month === 'string' ? query.month : undefined)
-        const today = localDay(td.clock(), user.timezone)
-        const nonce = newNonce()
-        const body = isHtmx(request) ? (Month({ view: month, today }) as string) : (MonthPage({ view: month, today, csrf, nonce, email: user.email }) as string)
-        return htmlResponse(request, body, { nonce })
-      },
+      ({ request, user, csrf, query }) =>
+        view(
+          request,
+          user,
+          csrf,
+          {},
+          () => monthView(td, user, typeof query.month === 'string' ? query.month : undefined),
+          (month, ctx) => Month({ view: month, today: localDay(ctx.now, ctx.timezone) }),
+          (month, ctx, _notice, nonce) => MonthPage({ view: month, today: localDay(ctx.now, ctx.timezone), csrf, nonce, email: user.email }),
+        ),
       { page: true },
     )
     // The period is in the URL (?days=7|30|90); anything else is a 400 naming `days`.
     .get(
       '/progress',
-      async ({ request, user, csrf, query }) => {
-        const view = await progressView(td, user, typeof query.days === 'string' ? query.days : undefined)
-        const nonce = newNonce()
-        const body = isHtmx(request) ? (Progress({ view }) as string) : (ProgressPage({ view, csrf, nonce, email: user.email }) as string)
-        return htmlResponse(request, body, { nonce })
-      },
+      ({ request, user, csrf, query }) =>
+        view(
+          request,
+          user,
+          csrf,
+          {},
+          () => progressView(td, user, typeof query.days === 'string' ? query.days : undefined),
+          (progress) => Progress({ view: progress }),
+          (progress, _ctx, _notice, nonce) => ProgressPage({ view: progress, csrf, nonce, email: user.email }),
+        ),
       { page: true },
     )
     .post(
