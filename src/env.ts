@@ -1,4 +1,5 @@
 // Reads and validates the process configuration once; a bad value stops the start, naming the variable.
+import { DEFAULT_TRUSTED_PROXIES, parseCidr } from './lib/client-address'
 
 export const LOG_LEVELS = ['debug', 'info', 'warn', 'error', 'silent'] as const
 export type LogLevel = (typeof LOG_LEVELS)[number]
@@ -17,8 +18,10 @@ export interface Env {
   logLevel: LogLevel
   /** Apply pending migrations at start (the Helm hook runs them first; this is the fallback). */
   migrateOnStart: boolean
-  /** Trust X-Forwarded-For / X-Forwarded-Proto from the proxy in front of us. */
+  /** Read X-Forwarded-For / -Proto / -Host at all (only from `trustedProxies`). */
   trustProxy: boolean
+  /** Canonical `address/bits` ranges of the proxies whose X-Forwarded-* entries are believed. */
+  trustedProxies: string[]
   /** Days a login session lasts. */
   sessionTtlDays: number
   /** Grace period for in-flight requests on SIGTERM/SIGINT. */
@@ -176,6 +179,16 @@ function httpUrl(source: Source, variable: string, fallback: string): string {
   return raw
 }
 
+function cidrList(source: Source, variable: string, fallback: string[]): string[] {
+  const raw = read(source, variable)
+  if (raw === undefined) return fallback
+  return raw.split(',').map((entry) => {
+    const cidr = parseCidr(entry)
+    if (!cidr) throw new ConfigError(variable, `entries are addresses or CIDR ranges such as 10.0.0.0/8 or fd00::/8 (got "${entry.trim().slice(0, 60)}")`)
+    return cidr
+  })
+}
+
 function databaseUrl(source: Source): string | undefined {
   const raw = read(source, 'DATABASE_URL')
   if (raw === undefined) return undefined
@@ -203,6 +216,7 @@ export function loadEnv(source: Source = process.env): Env {
     logLevel: oneOf(source, 'LOG_LEVEL', LOG_LEVELS, 'info'),
     migrateOnStart: boolean(source, 'MIGRATE_ON_START', true),
     trustProxy: boolean(source, 'TRUST_PROXY', false),
+    trustedProxies: cidrList(source, 'TRUSTED_PROXIES', DEFAULT_TRUSTED_PROXIES),
     sessionTtlDays: integer(source, 'SESSION_TTL_DAYS', 30, 1, 365),
     shutdownTimeoutMs: integer(source, 'SHUTDOWN_TIMEOUT_MS', 10_000, 0, 600_000),
     requestTimeoutMs: integer(source, 'REQUEST_TIMEOUT_MS', 30_000, 0, 600_000),

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
 import { sql } from 'drizzle-orm'
 import { PASSWORD, testApp, type TestApp } from './helpers/app'
 import { rows } from './helpers/db'
+import { browser, csrfOf } from './helpers/web'
 
 let t: TestApp
 beforeAll(async () => {
@@ -75,6 +76,65 @@ describe('sign-up', () => {
     }
     expect(statuses.slice(0, 10).every((s) => s === 201)).toBe(true)
     expect(statuses[10]).toBe(429)
+  })
+})
+
+describe('the client address behind proxies', () => {
+  const signUpFrom = (app: TestApp, i: number, forwardedFor: string) =>
+    app.call('POST', '/api/v1/auth/signup', { body: { email: `hop${i}-${crypto.randomUUID().slice(0, 6)}@example.com`, password: PASSWORD }, headers: { 'x-forwarded-for': forwardedFor } })
+
+  test('a client cannot choose its address by writing X-Forwarded-For entries left of what our proxy appended', async () => {
+    const statuses: number[] = []
+    // The client sent "203.0.113.i, 10.0.0.1"; our ingress appended the address it really came from.
+    for (let i = 0; i < 11; i++) statuses.push((await signUpFrom(t, i, `203.0.113.${i}, 10.0.0.1, 198.18.5.5`)).status)
+    expect(statuses.slice(0, 10).every((s) => s === 201)).toBe(true)
+    expect(statuses[10]).toBe(429)
+  })
+
+  test('over a socket, X-Forwarded-* count only from a trusted proxy, read from the right', async () => {
+    // The loopback peer is the only trusted proxy: the nearest hop it reports (10.0.0.1) is the client.
+    const viaProxy = await testApp({ env: { TRUSTED_PROXIES: '127.0.0.1' } })
+    const direct = await testApp({ env: { TRUSTED_PROXIES: '192.0.2.1/32' } })
+    try {
+      for (const app of [viaProxy, direct]) {
+        const url = `http://127.0.0.1:${app.app.listen({ port: 0, hostname: '127.0.0.1' }).server!.port}`
+        const statuses: number[] = []
+        for (let i = 0; i < 11; i++) {
+          const res = await fetch(`${url}/api/v1/auth/signup`, {
+            method: 'POST',
+            headers: { 'content-type': 'application/json', 'x-forwarded-for': `203.0.113.${i}, 10.0.0.1`, 'x-forwarded-proto': 'https' },
+            body: JSON.stringify({ email: `sock${i}@example.com`, password: PASSWORD }),
+          })
+          statuses.push(res.status)
+          // Only a trusted proxy may say the client used HTTPS.
+          if (i === 0) expect(res.headers.get('set-cookie')!.includes('Secure')).toBe(app === viaProxy)
+        }
+        expect(statuses.slice(0, 10).every((s) => s === 201)).toBe(true)
+        expect(statuses[10]).toBe(429)
+      }
+    } finally {
+      for (const app of [viaProxy, direct]) {
+        await app.app.stop(true)
+        await app.dispose()
+      }
+    }
+  })
+
+  test("X-Forwarded-Proto and -Host are the nearest proxy's (rightmost) values", async () => {
+    const http = await t.call('POST', '/api/v1/auth/signup', {
+      body: { email: 'proto@example.com', password: PASSWORD },
+      headers: { ...from('203.0.113.5'), 'x-forwarded-proto': 'https, http' },
+    })
+    expect(http.headers.get('set-cookie')).not.toContain('Secure')
+    const { token } = await t.signUp()
+    const settings = await browser(t, 'GET', '/settings', { session: token })
+    const feed = await browser(t, 'POST', '/settings/calendar', {
+      session: token,
+      form: { _csrf: csrfOf(settings.text) },
+      headers: { 'x-forwarded-host': 'evil.example, todo.example.com', 'x-forwarded-proto': 'https' },
+    })
+    expect(feed.text).toContain('https://todo.example.com/calendar/tcf_')
+    expect(feed.text).not.toContain('evil.example')
   })
 })
 

@@ -8,12 +8,13 @@ describe('loadEnv', () => {
     expect(env).toMatchObject({ port: 3000, host: '0.0.0.0', databaseUrl: undefined, dataDir: './data', logLevel: 'info', migrateOnStart: true, trustProxy: false })
     expect(env).toMatchObject({ daprHttpPort: undefined, pubsubName: 'pubsub-kafka', appApiToken: undefined })
     expect(env).toMatchObject({ otlpEndpoint: undefined, serviceName: 'todo-chatbot', traceSampleRatio: 1 })
+    expect(env.trustedProxies).toEqual(['127.0.0.0/8', '10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16', '169.254.0.0/16', '::1/128', 'fc00::/7', 'fe80::/10'])
   })
 
   test('reads every setting', () => {
     const env = loadEnv({
       PORT: '8080', HOST: '127.0.0.1', DATABASE_URL: 'postgres://u:p@db:5432/todo', DATABASE_POOL_MAX: '20', DATA_DIR: '/var/lib/todo',
-      LOG_LEVEL: 'WARN', MIGRATE_ON_START: 'false', TRUST_PROXY: 'yes', SESSION_TTL_DAYS: '7', SHUTDOWN_TIMEOUT_MS: '5000', REQUEST_TIMEOUT_MS: '15000',
+      LOG_LEVEL: 'WARN', MIGRATE_ON_START: 'false', TRUST_PROXY: 'yes', TRUSTED_PROXIES: '10.0.0.0/8, 2001:DB8::1', SESSION_TTL_DAYS: '7', SHUTDOWN_TIMEOUT_MS: '5000', REQUEST_TIMEOUT_MS: '15000',
       DAPR_HTTP_PORT: '3500', DAPR_HOST: 'localhost', DAPR_API_TOKEN: 'to-sidecar', APP_API_TOKEN: 'from-sidecar', PUBSUB_NAME: 'pubsub-redis', WEBHOOK_ALLOW_PRIVATE: 'true',
       OPENAI_BASE_URL: 'http://localhost:11434/v1', OPENAI_API_KEY: 'sk-local', OPENAI_MODEL: 'llama3.1', OPENAI_TIMEOUT_MS: '5000',
       MCP_CALLS_PER_MINUTE: '60', CHAT_MESSAGES_PER_MINUTE: '10', ADMIN_EMAILS: 'Ops@Example.com, root@example.com',
@@ -21,7 +22,7 @@ describe('loadEnv', () => {
     })
     expect(env).toEqual({
       port: 8080, host: '127.0.0.1', databaseUrl: 'postgres://u:p@db:5432/todo', databasePoolMax: 20, dataDir: '/var/lib/todo',
-      logLevel: 'warn', migrateOnStart: false, trustProxy: true, sessionTtlDays: 7, shutdownTimeoutMs: 5000, requestTimeoutMs: 15000,
+      logLevel: 'warn', migrateOnStart: false, trustProxy: true, trustedProxies: ['10.0.0.0/8', '2001:db8::1/128'], sessionTtlDays: 7, shutdownTimeoutMs: 5000, requestTimeoutMs: 15000,
       daprHttpPort: 3500, daprHost: 'localhost', daprApiToken: 'to-sidecar', appApiToken: 'from-sidecar', pubsubName: 'pubsub-redis', webhookAllowPrivate: true,
       openaiBaseUrl: 'http://localhost:11434/v1', openaiApiKey: 'sk-local', openaiModel: 'llama3.1', openaiTimeoutMs: 5000,
       mcpCallsPerMinute: 60, chatMessagesPerMinute: 10, adminEmails: ['ops@example.com', 'root@example.com'],
@@ -39,6 +40,9 @@ describe('loadEnv', () => {
     [{ LOG_LEVEL: 'loud' }, 'LOG_LEVEL'],
     [{ MIGRATE_ON_START: 'maybe' }, 'MIGRATE_ON_START'],
     [{ TRUST_PROXY: '2' }, 'TRUST_PROXY'],
+    [{ TRUSTED_PROXIES: '10.0.0.0/33' }, 'TRUSTED_PROXIES'],
+    [{ TRUSTED_PROXIES: 'ingress-nginx' }, 'TRUSTED_PROXIES'],
+    [{ TRUSTED_PROXIES: '10.0.0.1/8/1' }, 'TRUSTED_PROXIES'],
     [{ SESSION_TTL_DAYS: '0' }, 'SESSION_TTL_DAYS'],
     [{ DAPR_HTTP_PORT: 'sidecar' }, 'DAPR_HTTP_PORT'],
     [{ PUBSUB_NAME: 'kafka pubsub!' }, 'PUBSUB_NAME'],

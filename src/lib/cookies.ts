@@ -18,12 +18,6 @@ export function readCookie(header: string | null, name: string): string | undefi
   return undefined
 }
 
-/** True when the client reached us over HTTPS (directly, or through a trusted proxy). */
-export function isHttps(request: Request, trustProxy: boolean): boolean {
-  if (new URL(request.url).protocol === 'https:') return true
-  return trustProxy && request.headers.get('x-forwarded-proto')?.split(',')[0]?.trim() === 'https'
-}
-
 export function sessionCookie(value: string, maxAgeSeconds: number, secure: boolean): string {
   return [
     `${SESSION_COOKIE}=${encodeURIComponent(value)}`,
@@ -36,22 +30,3 @@ export function sessionCookie(value: string, maxAgeSeconds: number, secure: bool
 }
 
 export const clearedSessionCookie = (secure: boolean) => sessionCookie('', 0, secure)
-
-/** The client's address: the socket's, or the first X-Forwarded-For entry behind a trusted proxy. */
-export function clientIp(request: Request, socketAddress: string | undefined, trustProxy: boolean): string {
-  if (trustProxy) {
-    const forwarded = request.headers.get('x-forwarded-for')?.split(',')[0]?.trim()
-    if (forwarded) return forwarded.slice(0, 64)
-  }
-  return socketAddress ?? 'unknown'
-}
-
-/** The origin people reach us at (behind a trusted proxy, from X-Forwarded-Proto and -Host), for links we hand out. */
-export function publicOrigin(request: Request, trustProxy: boolean): string {
-  const url = new URL(request.url)
-  if (!trustProxy) return url.origin
-  const proto = request.headers.get('x-forwarded-proto')?.split(',')[0]?.trim() === 'https' ? 'https' : url.protocol.replace(':', '')
-  const forwarded = request.headers.get('x-forwarded-host')?.split(',')[0]?.trim()
-  const host = forwarded && /^[A-Za-z0-9.-]+(:\d{1,5})?$/.test(forwarded) ? forwarded : url.host
-  return `${proto}://${host}`
-}

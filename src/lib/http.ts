@@ -1,6 +1,7 @@
 // The HTTP edge shared by every route: request ids, one log line per request, JSON bodies within limits, errors as JSON.
 import { Elysia, ValidationError } from 'elysia'
 import { AppError } from './errors'
+import { notePeer } from './client-address'
 import { isConnectionError } from './db-errors'
 import { redirect, Redirect } from './htmx'
 import type { Logger } from './log'
@@ -194,7 +195,8 @@ export function httpEdge({ log, htmlError, headers = {}, onRequestDone, tracing 
     return ((...args: unknown[]) => withDeadline(request, () => (run as (...a: unknown[]) => unknown)(...args), requestTimeoutMs, log, headers, htmlError)) as unknown as typeof handle
   })
   return edge
-    .onRequest(({ request, set }) => {
+    .onRequest(({ request, set, server }) => {
+      notePeer(request, server?.requestIP(request)?.address)
       const incoming = request.headers.get('x-request-id')
       const id = incoming && REQUEST_ID.test(incoming) ? incoming : crypto.randomUUID()
       states.set(request, { id, start: performance.now(), log: log.child({ request_id: id }) })

@@ -2,7 +2,8 @@
 import { Elysia, t } from 'elysia'
 import { seedOf, type AppDeps } from '../../context'
 import { ErrorBody } from '../../lib/api-schemas'
-import { clearedSessionCookie, clientIp, isHttps, readCookie, SESSION_COOKIE, sessionCookie } from '../../lib/cookies'
+import { clientAddress, isHttps } from '../../lib/client-address'
+import { clearedSessionCookie, readCookie, SESSION_COOKIE, sessionCookie } from '../../lib/cookies'
 import { authGuard, bearerToken } from './guard'
 import { verifyCsrf } from './csrf'
 import {
@@ -41,7 +42,7 @@ export const authRoutes = (deps: AppDeps) => {
   const authDeps = { db: deps.database.db, clock: deps.clock ?? (() => new Date()), sessionTtlDays: deps.env.sessionTtlDays }
   const maxAge = deps.env.sessionTtlDays * 86_400
   const answer = (signedIn: SignedIn, request: Request, set: { headers: Record<string, unknown> }) => {
-    set.headers['set-cookie'] = sessionCookie(signedIn.token, maxAge, isHttps(request, deps.env.trustProxy))
+    set.headers['set-cookie'] = sessionCookie(signedIn.token, maxAge, isHttps(request, deps.env))
     set.headers['cache-control'] = 'no-store'
     return { user: signedIn.user, token: signedIn.token, expires_at: signedIn.expiresAt.toISOString() }
   }
@@ -49,8 +50,8 @@ export const authRoutes = (deps: AppDeps) => {
     .use(authGuard(deps))
     .post(
       '/auth/signup',
-      async ({ body, request, server, set, status }) => {
-        const ip = clientIp(request, server?.requestIP(request)?.address, deps.env.trustProxy)
+      async ({ body, request, set, status }) => {
+        const ip = clientAddress(request, deps.env)
         return status(201, answer(await signUp(authDeps, body, ip), request, set))
       },
       {
@@ -67,8 +68,8 @@ export const authRoutes = (deps: AppDeps) => {
     )
     .post(
       '/auth/login',
-      async ({ body, request, server, set }) => {
-        const ip = clientIp(request, server?.requestIP(request)?.address, deps.env.trustProxy)
+      async ({ body, request, set }) => {
+        const ip = clientAddress(request, deps.env)
         return answer(await logIn(authDeps, body, ip), request, set)
       },
       {
@@ -90,7 +91,7 @@ export const authRoutes = (deps: AppDeps) => {
         if (cookie) verifyCsrf(request, undefined)
         const token = bearer ?? cookie
         if (token) await logOut(authDeps, token)
-        set.headers['set-cookie'] = clearedSessionCookie(isHttps(request, deps.env.trustProxy))
+        set.headers['set-cookie'] = clearedSessionCookie(isHttps(request, deps.env))
         return status(204, undefined)
       },
       { response: { 204: t.Undefined() }, detail: { summary: 'End the current session (from the bearer token, or the cookie with its X-CSRF-Token)', security: [] } },

@@ -1,7 +1,8 @@
 // Account pages in the browser: sign-up, log-in, log-out and settings (time zone, API tokens).
 import { Elysia } from 'elysia'
 import { seedOf, type AppDeps } from '../../context'
-import { clearedSessionCookie, clientIp, isHttps, publicOrigin, readCookie, sessionCookie } from '../../lib/cookies'
+import { clientAddress, isHttps, publicOrigin } from '../../lib/client-address'
+import { clearedSessionCookie, readCookie, sessionCookie } from '../../lib/cookies'
 import { AppError } from '../../lib/errors'
 import { isHtmx, redirect, safeLocalPath } from '../../lib/htmx'
 import { createFeed, hasFeed, revokeFeed } from '../../features/calendar/service'
@@ -32,7 +33,7 @@ export const accountPages = (deps: AppDeps) => {
     const existing = readCookie(request.headers.get('cookie'), PRE_SESSION_COOKIE)
     if (existing && /^[A-Za-z0-9_-]{20,100}$/.test(existing)) return { token: existing }
     const token = Buffer.from(crypto.getRandomValues(new Uint8Array(24))).toString('base64url')
-    const secure = isHttps(request, deps.env.trustProxy) ? '; Secure' : ''
+    const secure = isHttps(request, deps.env) ? '; Secure' : ''
     return { token, cookie: `${PRE_SESSION_COOKIE}=${token}; Path=/; HttpOnly; SameSite=Lax; Max-Age=86400${secure}` }
   }
 
@@ -49,13 +50,13 @@ export const accountPages = (deps: AppDeps) => {
   }
 
   function submit(mode: 'login' | 'signup') {
-    return async ({ request, body, server }: { request: Request; body: unknown; server: { requestIP(r: Request): { address: string } | null } | null }) => {
+    return async ({ request, body }: { request: Request; body: unknown }) => {
       const form = (body ?? {}) as Form
       const next = safeLocalPath(field(form, 'next'), '/tasks')
       const email = field(form, 'email')
       try {
         verifyCsrf(request, form)
-        const ip = clientIp(request, server?.requestIP(request)?.address, deps.env.trustProxy)
+        const ip = clientAddress(request, deps.env)
         const credentials = { email, password: field(form, 'password') }
         const result =
           mode === 'login'
@@ -63,7 +64,7 @@ export const accountPages = (deps: AppDeps) => {
             : await signUp(authDeps, { ...credentials, timezone: field(form, 'timezone') || undefined }, ip)
         // A new session id at every sign-in; the old pre-session token is dropped.
         const response = redirect(request, next)
-        response.headers.append('set-cookie', sessionCookie(result.token, maxAge, isHttps(request, deps.env.trustProxy)))
+        response.headers.append('set-cookie', sessionCookie(result.token, maxAge, isHttps(request, deps.env)))
         response.headers.append('set-cookie', `${PRE_SESSION_COOKIE}=; Path=/; Max-Age=0`)
         return response
       } catch (failure) {
@@ -121,7 +122,7 @@ export const accountPages = (deps: AppDeps) => {
         await logOut(authDeps, secret)
       }
       const response = redirect(request, '/login')
-      response.headers.append('set-cookie', clearedSessionCookie(isHttps(request, deps.env.trustProxy)))
+      response.headers.append('set-cookie', clearedSessionCookie(isHttps(request, deps.env)))
       return response
     })
     .get('/settings', ({ request, user, csrf }) => settings(request, user, csrf), { page: true })
@@ -173,7 +174,7 @@ export const accountPages = (deps: AppDeps) => {
       '/settings/calendar',
       async ({ request, user, csrf }) => {
         const token = await createFeed(authDeps.db, user.id, authDeps.clock())
-        return settings(request, user, csrf, { feedUrl: `${publicOrigin(request, deps.env.trustProxy)}/calendar/${token}.ics` })
+        return settings(request, user, csrf, { feedUrl: `${publicOrigin(request, deps.env)}/calendar/${token}.ics` })
       },
       { page: true },
     )
