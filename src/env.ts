@@ -1,5 +1,6 @@
 // Reads and validates the process configuration once; a bad value stops the start, naming the variable.
 import { DEFAULT_TRUSTED_PROXIES, parseCidr } from './lib/client-address'
+import { UUID } from './lib/secrets'
 
 export const LOG_LEVELS = ['debug', 'info', 'warn', 'error', 'silent'] as const
 export type LogLevel = (typeof LOG_LEVELS)[number]
@@ -48,8 +49,8 @@ export interface Env {
   /** Per-user limits, on each replica. */
   mcpCallsPerMinute: number
   chatMessagesPerMinute: number
-  /** Emails of the accounts that may use /admin routes. */
-  adminEmails: string[]
+  /** Account ids (lower-case UUIDs) that may use /admin routes; an id is assigned at sign-up and cannot be chosen. */
+  adminUserIds: string[]
   /** OTLP/HTTP collector base URL; tracing is off when unset. */
   otlpEndpoint: string | undefined
   /** service.name on every span. */
@@ -189,6 +190,20 @@ function cidrList(source: Source, variable: string, fallback: string[]): string[
   })
 }
 
+function adminUserIds(source: Source): string[] {
+  // Emails are claimed at sign-up without proof, so they never granted anything safely: refuse rather than ignore.
+  if (read(source, 'ADMIN_EMAILS') !== undefined) {
+    throw new ConfigError('ADMIN_EMAILS', 'is no longer read: admin rights go by account id; set ADMIN_USER_IDS to the admins\' ids (GET /api/v1/me)')
+  }
+  const raw = read(source, 'ADMIN_USER_IDS')
+  if (raw === undefined) return []
+  return raw.split(',').map((entry) => {
+    const id = entry.trim().toLowerCase()
+    if (!UUID.test(id)) throw new ConfigError('ADMIN_USER_IDS', `entries are account ids as GET /api/v1/me shows them (got "${entry.trim().slice(0, 40)}")`)
+    return id
+  })
+}
+
 function databaseUrl(source: Source): string | undefined {
   const raw = read(source, 'DATABASE_URL')
   if (raw === undefined) return undefined
@@ -232,7 +247,7 @@ export function loadEnv(source: Source = process.env): Env {
     openaiTimeoutMs: integer(source, 'OPENAI_TIMEOUT_MS', 30_000, 1000, 600_000),
     mcpCallsPerMinute: integer(source, 'MCP_CALLS_PER_MINUTE', 120, 1, 1_000_000),
     chatMessagesPerMinute: integer(source, 'CHAT_MESSAGES_PER_MINUTE', 30, 1, 1_000_000),
-    adminEmails: (read(source, 'ADMIN_EMAILS') ?? '').split(',').map((e) => e.trim().toLowerCase()).filter(Boolean),
+    adminUserIds: adminUserIds(source),
     otlpEndpoint: read(source, 'OTEL_EXPORTER_OTLP_ENDPOINT') === undefined ? undefined : httpUrl(source, 'OTEL_EXPORTER_OTLP_ENDPOINT', ''),
     serviceName: name(source, 'OTEL_SERVICE_NAME', 'todo-chatbot'),
     traceSampleRatio: ratio(source, 'OTEL_TRACES_SAMPLER_ARG', 1),

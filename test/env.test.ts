@@ -17,7 +17,7 @@ describe('loadEnv', () => {
       LOG_LEVEL: 'WARN', MIGRATE_ON_START: 'false', TRUST_PROXY: 'yes', TRUSTED_PROXIES: '10.0.0.0/8, 2001:DB8::1', SESSION_TTL_DAYS: '7', SHUTDOWN_TIMEOUT_MS: '5000', REQUEST_TIMEOUT_MS: '15000',
       DAPR_HTTP_PORT: '3500', DAPR_HOST: 'localhost', DAPR_API_TOKEN: 'to-sidecar', APP_API_TOKEN: 'from-sidecar', PUBSUB_NAME: 'pubsub-redis', WEBHOOK_ALLOW_PRIVATE: 'true',
       OPENAI_BASE_URL: 'http://localhost:11434/v1', OPENAI_API_KEY: 'sk-local', OPENAI_MODEL: 'llama3.1', OPENAI_TIMEOUT_MS: '5000',
-      MCP_CALLS_PER_MINUTE: '60', CHAT_MESSAGES_PER_MINUTE: '10', ADMIN_EMAILS: 'Ops@Example.com, root@example.com',
+      MCP_CALLS_PER_MINUTE: '60', CHAT_MESSAGES_PER_MINUTE: '10', ADMIN_USER_IDS: '019A2B3C-0000-7000-8000-000000000001, 019a2b3c-0000-7000-8000-000000000002',
       OTEL_EXPORTER_OTLP_ENDPOINT: 'http://otel-collector:4318', OTEL_SERVICE_NAME: 'todo-staging', OTEL_TRACES_SAMPLER_ARG: '0.25',
     })
     expect(env).toEqual({
@@ -25,7 +25,7 @@ describe('loadEnv', () => {
       logLevel: 'warn', migrateOnStart: false, trustProxy: true, trustedProxies: ['10.0.0.0/8', '2001:db8::1/128'], sessionTtlDays: 7, shutdownTimeoutMs: 5000, requestTimeoutMs: 15000,
       daprHttpPort: 3500, daprHost: 'localhost', daprApiToken: 'to-sidecar', appApiToken: 'from-sidecar', pubsubName: 'pubsub-redis', webhookAllowPrivate: true,
       openaiBaseUrl: 'http://localhost:11434/v1', openaiApiKey: 'sk-local', openaiModel: 'llama3.1', openaiTimeoutMs: 5000,
-      mcpCallsPerMinute: 60, chatMessagesPerMinute: 10, adminEmails: ['ops@example.com', 'root@example.com'],
+      mcpCallsPerMinute: 60, chatMessagesPerMinute: 10, adminUserIds: ['019a2b3c-0000-7000-8000-000000000001', '019a2b3c-0000-7000-8000-000000000002'],
       otlpEndpoint: 'http://otel-collector:4318', serviceName: 'todo-staging', traceSampleRatio: 0.25,
     })
   })
@@ -41,6 +41,9 @@ describe('loadEnv', () => {
     [{ MIGRATE_ON_START: 'maybe' }, 'MIGRATE_ON_START'],
     [{ TRUST_PROXY: '2' }, 'TRUST_PROXY'],
     [{ TRUSTED_PROXIES: '10.0.0.0/33' }, 'TRUSTED_PROXIES'],
+    [{ ADMIN_USER_IDS: 'ops@example.com' }, 'ADMIN_USER_IDS'],
+    // An email proves nothing (anyone can sign up with it): the old setting stops the start instead of granting rights.
+    [{ ADMIN_EMAILS: 'admin@example.com' }, 'ADMIN_EMAILS'],
     [{ TRUSTED_PROXIES: 'ingress-nginx' }, 'TRUSTED_PROXIES'],
     [{ TRUSTED_PROXIES: '10.0.0.1/8/1' }, 'TRUSTED_PROXIES'],
     [{ SESSION_TTL_DAYS: '0' }, 'SESSION_TTL_DAYS'],

@@ -1,5 +1,8 @@
-// Operations: health and readiness, the OpenAPI document and page, request ids and structured logs.
+// Operations: health and readiness, the OpenAPI document and page, request ids and structured logs, admin rights.
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
+import { createApp } from '../src/app'
+import { loadEnv } from '../src/env'
+import { createLogger } from '../src/lib/log'
 import { PASSWORD, testApp, type TestApp } from './helpers/app'
 
 let t: TestApp
@@ -113,5 +116,23 @@ describe('requests and logs', () => {
     for (const secret of [PASSWORD, 'hunter2hunter2', token, api.body.token, token.slice(4), api.body.token.slice(4)]) {
       expect(all).not.toContain(secret)
     }
+  })
+})
+
+describe('admin rights', () => {
+  test('go by account id, which nobody chooses: an account signed up as Admin@Example.com is refused, the listed id is let in', async () => {
+    const boss = await t.signUp()
+    const claimer = await t.signUp('Admin@Example.com')
+    // The operator lists the boss's id (as GET /api/v1/me shows it), in any case.
+    const env = loadEnv({ LOG_LEVEL: 'silent', ADMIN_USER_IDS: boss.user.id.toUpperCase() })
+    const app = createApp({ env, database: t.database, log: createLogger('silent') })
+    const reload = (token: string) => app.handle(new Request('http://localhost/admin/reload-secrets', { method: 'POST', headers: { authorization: `Bearer ${token}` } }))
+    const refused = await reload(claimer.token)
+    expect(refused.status).toBe(403)
+    expect(((await refused.json()) as { error: { code: string } }).error.code).toBe('forbidden')
+    // Past the admin check: this app has no secret store to reload from.
+    const admitted = await reload(boss.token)
+    expect(admitted.status).toBe(409)
+    expect(((await admitted.json()) as { error: { message: string } }).error.message).toContain('No secret store')
   })
 })

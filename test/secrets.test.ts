@@ -50,9 +50,7 @@ describe('secrets from a Dapr secret store (sidecar double)', () => {
     const double = sidecar({ DATABASE_URL: database.url, OPENAI_API_KEY: 'sk-first-0123456789' }, { componentsReadyAfterMs: 400 })
     let server: RunningServer | undefined
     try {
-      server = await startServer(
-        podEnv(double, { OPENAI_BASE_URL: model.url, OPENAI_MODEL: 'test-model', ADMIN_EMAILS: 'boss@example.com' }),
-      )
+      server = await startServer(podEnv(double, { OPENAI_BASE_URL: model.url, OPENAI_MODEL: 'test-model' }))
       // It waited on /outbound until the components were ready, never on /healthz, and read one secret.
       expect(double.requests).toContain('GET /v1.0/healthz/outbound')
       expect(double.requests).not.toContain('GET /v1.0/healthz')
@@ -61,6 +59,12 @@ describe('secrets from a Dapr secret store (sidecar double)', () => {
 
       const admin = await signUpOverHttp(server.url, 'boss@example.com')
       const someone = await signUpOverHttp(server.url)
+      // The operator names the boss's account id (from GET /api/v1/me) and rolls the pod.
+      const me = await fetch(`${server.url}/api/v1/me`, { headers: { authorization: `Bearer ${admin}` } })
+      const bossId = ((await me.json()) as { id: string }).id
+      await server.stop()
+      const firstLines = server.lines
+      server = await startServer(podEnv(double, { OPENAI_BASE_URL: model.url, OPENAI_MODEL: 'test-model', ADMIN_USER_IDS: bossId }))
       const say = (token: string) =>
         fetch(`${server!.url}/api/v1/chat`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify({ message: 'hello' }) })
       model.play({ content: 'Hi!' }, { content: 'Hi again!' })
@@ -97,7 +101,7 @@ describe('secrets from a Dapr secret store (sidecar double)', () => {
       expect(trail.map((r) => ({ ...r }))).toEqual([{ email: 'boss@example.com', action: 'reload-secrets', detail: { reloaded: ['OPENAI_API_KEY'], changed: ['OPENAI_API_KEY'] } }])
       const action = server.lines.find((l) => l.msg === 'admin action')
       expect(action).toMatchObject({ action: 'reload-secrets', changed: ['OPENAI_API_KEY'] })
-      const logged = server.lines.map((l) => JSON.stringify(l)).join('\n')
+      const logged = [...firstLines, ...server.lines].map((l) => JSON.stringify(l)).join('\n')
       for (const secret of ['sk-first-0123456789', 'sk-second-9876543210', database.url]) expect(logged).not.toContain(secret)
     } finally {
       await server?.stop()

@@ -13,7 +13,7 @@ export const adminRoutes = (deps: AppDeps, source: Record<string, string | undef
   new Elysia({ name: 'admin-routes', seed: seedOf(deps), detail: { tags: ['Operations'] } }).use(authGuard(deps)).post(
     '/admin/reload-secrets',
     async ({ user }) => {
-      if (!deps.env.adminEmails.includes(user.email.toLowerCase())) throw new AppError('forbidden', 'Only an admin (ADMIN_EMAILS) may reload secrets')
+      if (!deps.env.adminUserIds.includes(user.id)) throw new AppError('forbidden', 'Only an admin (ADMIN_USER_IDS) may reload secrets')
       const config = secretStoreConfig(source)
       if (!config) throw new AppError('conflict', 'No secret store is configured (SECRET_STORE): secrets come from the environment and change with a rollout')
       // A value set in the environment wins over the store, now as at start.
