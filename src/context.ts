@@ -2,6 +2,7 @@
 import { Elysia } from 'elysia'
 import type { Database } from './db/client'
 import type { Env } from './env'
+import type { PasswordHasher } from './features/auth/passwords'
 import type { Logger } from './lib/log'
 import type { Metrics } from './lib/metrics'
 
@@ -24,6 +25,8 @@ export interface AppDeps {
   scheduler?: ReminderScheduler
   /** The process's instruments, shared with the relay and the scheduler; createApp makes its own when absent. */
   metrics?: Metrics
+  /** The bounded password hasher; one per configuration when absent (features/auth/passwords.ts). */
+  passwords?: PasswordHasher
 }
 
 const seeds = new WeakMap<Database, string>()

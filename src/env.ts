@@ -25,6 +25,9 @@ export interface Env {
   trustedProxies: string[]
   /** Days a login session lasts. */
   sessionTtlDays: number
+  /** Password hashes and checks (argon2id) running at once in this process, and how many more may wait. */
+  passwordHashConcurrency: number
+  passwordHashQueue: number
   /** Grace period for in-flight requests on SIGTERM/SIGINT. */
   shutdownTimeoutMs: number
   /** A request without an answer after this long gets a 503 (0: none); chat turns are bounded by the model timeout. */
@@ -233,6 +236,8 @@ export function loadEnv(source: Source = process.env): Env {
     trustProxy: boolean(source, 'TRUST_PROXY', false),
     trustedProxies: cidrList(source, 'TRUSTED_PROXIES', DEFAULT_TRUSTED_PROXIES),
     sessionTtlDays: integer(source, 'SESSION_TTL_DAYS', 30, 1, 365),
+    passwordHashConcurrency: integer(source, 'PASSWORD_HASH_CONCURRENCY', 2, 1, 64),
+    passwordHashQueue: integer(source, 'PASSWORD_HASH_QUEUE', 32, 0, 10_000),
     shutdownTimeoutMs: integer(source, 'SHUTDOWN_TIMEOUT_MS', 10_000, 0, 600_000),
     requestTimeoutMs: integer(source, 'REQUEST_TIMEOUT_MS', 30_000, 0, 600_000),
     daprHttpPort: read(source, 'DAPR_HTTP_PORT') === undefined ? undefined : integer(source, 'DAPR_HTTP_PORT', 3500, 1, 65535),

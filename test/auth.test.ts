@@ -1,6 +1,8 @@
 // Accounts: sign-up, log-in (generic failure, rate limits), sessions, cookies, API tokens and the account.
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
 import { sql } from 'drizzle-orm'
+import { boundedPasswordHasher, type PasswordAlgorithm } from '../src/features/auth/passwords'
+import { WorkGate } from '../src/lib/work-gate'
 import { PASSWORD, testApp, type TestApp } from './helpers/app'
 import { rows } from './helpers/db'
 import { browser, csrfOf } from './helpers/web'
@@ -163,16 +165,51 @@ describe('log-in', () => {
     expect(wrong.body.error.message).toBe('Invalid email or password')
   })
 
-  test('after 5 failures the account is locked for a while, even with the right password', async () => {
+  test('5 wrong passwords from one address lock that address out of the account, never the owner elsewhere', async () => {
     await t.signUp('victim@example.com')
     for (let i = 0; i < 5; i++) {
-      const res = await t.call('POST', '/api/v1/auth/login', { body: { email: 'victim@example.com', password: `guess ${i}` }, headers: from(`192.0.2.${i}`) })
+      const res = await t.call('POST', '/api/v1/auth/login', { body: { email: 'victim@example.com', password: `guess ${i}` }, headers: from('192.0.2.9') })
       expect(res.status).toBe(401)
     }
-    const locked = await t.call('POST', '/api/v1/auth/login', { body: { email: 'victim@example.com', password: PASSWORD }, headers: from('192.0.2.200') })
+    // The guesser is stopped, even with the right password...
+    const locked = await t.call('POST', '/api/v1/auth/login', { body: { email: 'victim@example.com', password: PASSWORD }, headers: from('192.0.2.9') })
     expect(locked.status).toBe(429)
     expect(locked.body.error.code).toBe('rate_limited')
     expect(Number(locked.headers.get('retry-after'))).toBeGreaterThan(800)
+    // ...and the owner, from their own address, is not.
+    const owner = await t.call('POST', '/api/v1/auth/login', { body: { email: 'victim@example.com', password: PASSWORD }, headers: from('192.0.2.200') })
+    expect(owner.status).toBe(200)
+  })
+
+  test('guesses from many addresses slow the account down for a minute at most', async () => {
+    let now = Date.parse('2026-11-25T12:00:00Z')
+    const timed = await testApp({ clock: () => new Date(now) })
+    try {
+      const { user } = await timed.signUp()
+      const attempt = (password: string, ip: string) => timed.call('POST', '/api/v1/auth/login', { body: { email: user.email, password }, headers: from(ip) })
+      for (let i = 0; i < 10; i++) expect((await attempt(`guess number ${i}`, `203.0.113.${100 + i}`)).status).toBe(401)
+      const owner = await attempt(PASSWORD, '198.18.7.7')
+      expect(owner.status).toBe(429)
+      expect(Number(owner.headers.get('retry-after'))).toBeLessThanOrEqual(60)
+      now += 61_000
+      expect((await attempt(PASSWORD, '198.18.7.7')).status).toBe(200)
+    } finally {
+      await timed.dispose()
+    }
+  })
+
+  test('59 wrong passwords and the right one sent at once from one address: at most 5 are checked, and the right one cannot get in after', async () => {
+    await t.signUp('raced@example.com')
+    const passwords = [...Array.from({ length: 59 }, (_, i) => `wrong guess ${i}`), PASSWORD]
+    const answers = await Promise.all(
+      passwords.map((password) => t.call('POST', '/api/v1/auth/login', { body: { email: 'raced@example.com', password }, headers: from('192.0.2.150') })),
+    )
+    const statuses = answers.map((a) => a.status)
+    // A 401 or a 200 means the password was checked; everything else was refused before that.
+    expect(statuses.filter((s) => s === 401 || s === 200).length).toBeLessThanOrEqual(5)
+    expect(statuses.filter((s) => s !== 401 && s !== 200).every((s) => s === 429)).toBe(true)
+    const after = await t.call('POST', '/api/v1/auth/login', { body: { email: 'raced@example.com', password: PASSWORD }, headers: from('192.0.2.150') })
+    expect(after.status).toBe(429)
   })
 
   test('one address guessing across many accounts is limited after 20 failures', async () => {
@@ -188,15 +225,87 @@ describe('log-in', () => {
     expect(other.status).toBe(200)
   })
 
-  test('a successful log-in resets the account failure count', async () => {
+  test("a successful log-in resets that address's failure count", async () => {
     await t.signUp('forgetful@example.com')
-    for (let round = 0; round < 3; round++) {
+    for (let round = 0; round < 2; round++) {
       for (let i = 0; i < 4; i++) {
-        await t.call('POST', '/api/v1/auth/login', { body: { email: 'forgetful@example.com', password: 'nope nope' }, headers: from(`192.0.2.${50 + i}`) })
+        const wrong = await t.call('POST', '/api/v1/auth/login', { body: { email: 'forgetful@example.com', password: 'nope nope' }, headers: from('192.0.2.60') })
+        expect(wrong.status).toBe(401)
       }
       const ok = await t.call('POST', '/api/v1/auth/login', { body: { email: 'forgetful@example.com', password: PASSWORD }, headers: from('192.0.2.60') })
       expect(ok.status).toBe(200)
     }
+  })
+})
+
+describe('password hashing under load', () => {
+  test('past the bound on password checks, log-ins and sign-ups are answered 503 with Retry-After at once; once it frees, the same people get in', async () => {
+    // Bun's argon2id underneath, held at a gate the test opens: the hasher's one slot stays taken as long as we like.
+    let hold: Promise<void> = Promise.resolve()
+    let entered = () => {}
+    const algorithm: PasswordAlgorithm = {
+      hash: async (password, options) => {
+        entered()
+        await hold
+        return Bun.password.hash(password, options)
+      },
+      verify: async (password, hash) => {
+        entered()
+        await hold
+        return Bun.password.verify(password, hash)
+      },
+    }
+    const busy = await testApp({ passwords: boundedPasswordHasher({ concurrency: 1, queue: 0 }, algorithm) })
+    try {
+      const [first, second] = [await busy.signUp(), await busy.signUp()]
+      let open = () => {}
+      hold = new Promise((resolve) => (open = resolve))
+      const started = new Promise<void>((resolve) => (entered = resolve))
+      const login = (email: string, ip: string) => busy.call('POST', '/api/v1/auth/login', { body: { email, password: PASSWORD }, headers: from(ip) })
+      const held = login(first.user.email, '192.0.2.1')
+      await started
+
+      const refused = await login(second.user.email, '192.0.2.2')
+      expect(refused.status).toBe(503)
+      expect(refused.body.error).toMatchObject({ code: 'unavailable', message: 'Too many sign-ins are being checked right now; try again in a moment' })
+      expect(refused.headers.get('retry-after')).toBe('1')
+      const signup = await busy.call('POST', '/api/v1/auth/signup', { body: { email: 'storm@example.com', password: PASSWORD }, headers: from('192.0.2.3') })
+      expect(signup.status).toBe(503)
+      expect(signup.headers.get('retry-after')).toBe('1')
+
+      open()
+      expect((await held).status).toBe(200)
+      expect((await login(second.user.email, '192.0.2.2')).status).toBe(200)
+      const again = await busy.call('POST', '/api/v1/auth/signup', { body: { email: 'storm@example.com', password: PASSWORD }, headers: from('192.0.2.3') })
+      expect(again.status).toBe(201)
+    } finally {
+      await busy.dispose()
+    }
+  })
+
+  test('the gate runs a set number of jobs at once, queues a set number more, and refuses the rest without waiting', async () => {
+    const gate = new WorkGate({ concurrency: 2, queue: 1, busy: () => new Error('busy') })
+    const releases: Array<() => void> = []
+    const started: number[] = []
+    const job = (n: number) => () =>
+      new Promise<number>((resolve) => {
+        started.push(n)
+        releases.push(() => resolve(n))
+      })
+    const runs = [gate.run(job(1)), gate.run(job(2)), gate.run(job(3))]
+    await expect(gate.run(job(4))).rejects.toThrow('busy')
+    await Bun.sleep(0)
+    expect(started).toEqual([1, 2])
+    releases[0]!()
+    expect(await runs[0]).toBe(1)
+    await Bun.sleep(0)
+    expect(started).toEqual([1, 2, 3])
+    releases[1]!()
+    releases[2]!()
+    expect(await Promise.all(runs)).toEqual([1, 2, 3])
+    // With everything done, the slots are free again.
+    const later = gate.run(async () => 5)
+    expect(await later).toBe(5)
   })
 })
 

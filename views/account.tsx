@@ -1,6 +1,6 @@
 // Sign-up, log-in and settings (time zone, personal API tokens).
 import { Html } from '@elysiajs/html'
-import type { TokenView } from '../src/features/auth/service'
+import type { TokenView } from '../src/features/auth/tokens'
 import { formatAbsolute } from './format'
 import { Layout } from './layout'
 

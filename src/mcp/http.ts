@@ -23,7 +23,7 @@ export const mcpRoutes = (
   const handle = async ({ request, body }: { request: Request; body: unknown }) => {
     const token = bearerToken(request)
     if (!token) return UNAUTHORIZED('Send your API token as "Authorization: Bearer <token>"')
-    const user = await resolveToken({ db: deps.database.db, clock, sessionTtlDays: deps.env.sessionTtlDays }, token)
+    const user = await resolveToken({ db: deps.database.db, clock }, token)
     if (!user) return UNAUTHORIZED('The token is invalid, expired or revoked')
     noteUser(request, user.id)
     const wait = limit.take(user.id)

@@ -19,9 +19,9 @@ export const webSession = (deps: AppDeps) =>
     .macro({
       /** `{ page: true }`: the handler gets the signed-in `user` (from the cookie) and the form `csrf` token; unsafe requests must carry it. */
       page: {
-        async resolve({ request, body, db, clock, env }): Promise<{ user: AuthUser; csrf: string }> {
+        async resolve({ request, body, db, clock }): Promise<{ user: AuthUser; csrf: string }> {
           const secret = sessionSecret(request)
-          const user = secret ? await resolveToken({ db, clock, sessionTtlDays: env.sessionTtlDays }, secret) : null
+          const user = secret ? await resolveToken({ db, clock }, secret) : null
           if (!user) throw loginRedirect(request)
           verifyCsrf(request, body)
           noteUser(request, user.id)

@@ -4,6 +4,7 @@ import type { Database } from '../../src/db/client'
 import { loadEnv } from '../../src/env'
 import { startEvents, type EventRuntime } from '../../src/events/runtime'
 import { LocalScheduler } from '../../src/features/reminders/scheduler'
+import type { PasswordHasher } from '../../src/features/auth/passwords'
 import { createLogger } from '../../src/lib/log'
 import { createMetrics, type Metrics } from '../../src/lib/metrics'
 import { testDatabase } from './db'
@@ -45,7 +46,9 @@ export interface TestApp {
 let counter = 0
 export const PASSWORD = 'correct horse battery'
 
-export async function testApp(options: { env?: Record<string, string>; clock?: () => Date; events?: boolean } = {}): Promise<TestApp> {
+export async function testApp(
+  options: { env?: Record<string, string>; clock?: () => Date; events?: boolean; passwords?: PasswordHasher } = {},
+): Promise<TestApp> {
   const metrics = createMetrics()
   const { database, dispose } = await testDatabase({ observer: metrics.database })
   const logs: Array<Record<string, unknown>> = []
@@ -54,7 +57,7 @@ export async function testApp(options: { env?: Record<string, string>; clock?: (
   })
   const env = loadEnv({ LOG_LEVEL: 'debug', TRUST_PROXY: 'true', ...options.env })
   const scheduler = options.events ? new LocalScheduler({ database, log, clock: options.clock, onFired: metrics.reminders.fired }) : undefined
-  const app = createApp({ env, database, log, clock: options.clock, scheduler, metrics })
+  const app = createApp({ env, database, log, clock: options.clock, scheduler, metrics, passwords: options.passwords })
   const events = options.events ? await startEvents({ env, database, log, metrics, deliver: (request) => app.handle(request) }) : undefined
   await scheduler?.start()
 

@@ -19,10 +19,10 @@ export const authGuard = (deps: AppDeps) =>
     .macro({
       /** `{ auth: true }` on a route: the handler gets `user`, or the request gets 401. */
       auth: {
-        async resolve({ request, db, clock, env }): Promise<{ user: AuthUser }> {
+        async resolve({ request, db, clock }): Promise<{ user: AuthUser }> {
           const token = bearerToken(request)
           if (!token) throw new AppError('unauthorized', 'Send an API token or session token as "Authorization: Bearer <token>"')
-          const user = await resolveToken({ db, clock, sessionTtlDays: env.sessionTtlDays }, token)
+          const user = await resolveToken({ db, clock }, token)
           if (!user) throw new AppError('unauthorized', 'The token is invalid, expired or revoked')
           noteUser(request, user.id)
           return { user }

@@ -6,19 +6,9 @@ import { clientAddress, isHttps } from '../../lib/client-address'
 import { clearedSessionCookie, readCookie, SESSION_COOKIE, sessionCookie } from '../../lib/cookies'
 import { authGuard, bearerToken } from './guard'
 import { verifyCsrf } from './csrf'
-import {
-  createApiToken,
-  listApiTokens,
-  logIn,
-  logOut,
-  PASSWORD_MAX,
-  PASSWORD_MIN,
-  revokeApiToken,
-  signUp,
-  toAccountView,
-  updateAccount,
-  type SignedIn,
-} from './service'
+import { passwordHasherOf } from './passwords'
+import { logIn, logOut, PASSWORD_MAX, PASSWORD_MIN, signUp, toAccountView, updateAccount, type AuthDeps, type SignedIn } from './service'
+import { createApiToken, listApiTokens, revokeApiToken } from './tokens'
 
 const Account = t.Object({ id: t.String({ format: 'uuid' }), email: t.String(), timezone: t.String() })
 const SignedInBody = t.Object({
@@ -39,7 +29,12 @@ const Credentials = {
 }
 
 export const authRoutes = (deps: AppDeps) => {
-  const authDeps = { db: deps.database.db, clock: deps.clock ?? (() => new Date()), sessionTtlDays: deps.env.sessionTtlDays }
+  const authDeps: AuthDeps = {
+    db: deps.database.db,
+    clock: deps.clock ?? (() => new Date()),
+    sessionTtlDays: deps.env.sessionTtlDays,
+    passwords: passwordHasherOf(deps),
+  }
   const maxAge = deps.env.sessionTtlDays * 86_400
   const answer = (signedIn: SignedIn, request: Request, set: { headers: Record<string, unknown> }) => {
     set.headers['set-cookie'] = sessionCookie(signedIn.token, maxAge, isHttps(request, deps.env))
@@ -62,7 +57,7 @@ export const authRoutes = (deps: AppDeps) => {
           },
           { additionalProperties: false },
         ),
-        response: { 201: SignedInBody, 400: ErrorBody, 409: ErrorBody, 429: ErrorBody },
+        response: { 201: SignedInBody, 400: ErrorBody, 409: ErrorBody, 429: ErrorBody, 503: ErrorBody },
         detail: { summary: 'Create an account and sign in', security: [] },
       },
     )
@@ -74,10 +69,12 @@ export const authRoutes = (deps: AppDeps) => {
       },
       {
         body: t.Object(Credentials, { additionalProperties: false }),
-        response: { 200: SignedInBody, 400: ErrorBody, 401: ErrorBody, 429: ErrorBody },
+        response: { 200: SignedInBody, 400: ErrorBody, 401: ErrorBody, 429: ErrorBody, 503: ErrorBody },
         detail: {
           summary: 'Sign in with email and password',
-          description: 'Returns a session token. Failed attempts are limited per account and per address (429 with Retry-After).',
+          description:
+            'Returns a session token. Attempts are limited per account and address, per address, and (briefly) per account (429 with Retry-After); ' +
+            'when too many passwords are being checked at once, 503 with Retry-After.',
           security: [],
         },
       },

@@ -1,17 +1,24 @@
-// Accounts: sign-up, log-in with rate limits, sessions and personal API tokens; resolving a bearer to a user.
-import { and, desc, eq, gt, isNull } from 'drizzle-orm'
+// Accounts: sign-up, log-in with rate limits, sessions; resolving a bearer (session or API token) to a user.
+import { and, eq, gt, isNull } from 'drizzle-orm'
 import type { Db } from '../../db/client'
 import { AppError, invalid, notFound } from '../../lib/errors'
 import { isUniqueViolation } from '../../lib/db-errors'
 import { hashSecret, newId, newSecret } from '../../lib/secrets'
 import { isTimeZone } from '../../lib/time'
-import { clear, hit, peek, type Limit } from './rate-limit'
+import type { PasswordHasher } from './passwords'
+import { clear, hit, release, releaseAll, reserve, type Limit } from './rate-limit'
 import { apiTokens, sessions, users, type User } from './schema'
 
-export interface AuthDeps {
+/** What resolving a bearer needs. */
+export interface SessionDeps {
   db: Db
   clock: () => Date
+}
+
+export interface AuthDeps extends SessionDeps {
   sessionTtlDays: number
+  /** Every password hash and check goes through it (bounded per process). */
+  passwords: PasswordHasher
 }
 
 /** The signed-in user as requests see it. */
@@ -35,13 +42,18 @@ export const SESSION_PREFIX = 'tcs_'
 export const API_TOKEN_PREFIX = 'tct_'
 export const PASSWORD_MIN = 8
 export const PASSWORD_MAX = 128
-/** Failed log-ins allowed per account, and per client address, in one window. */
-export const LOGIN_ACCOUNT_LIMIT: Limit = { max: 5, windowSeconds: 15 * 60 }
+/**
+ * Log-in attempts are reserved before the password is checked, under three keys. Per account and address: the
+ * budget of one guesser at one account, long (the owner elsewhere is unaffected). Per address: one guesser
+ * across many accounts. Per account from everywhere: a short back-off against guessing from many addresses,
+ * which delays the owner by a minute at most. A successful log-in gives its reservations back.
+ */
+export const LOGIN_PAIR_LIMIT: Limit = { max: 5, windowSeconds: 15 * 60 }
 export const LOGIN_IP_LIMIT: Limit = { max: 20, windowSeconds: 15 * 60 }
+export const LOGIN_ACCOUNT_LIMIT: Limit = { max: 10, windowSeconds: 60 }
 export const SIGNUP_IP_LIMIT: Limit = { max: 10, windowSeconds: 60 * 60 }
 
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/
-const HASH_OPTIONS = { algorithm: 'argon2id' } as const
 
 export const toAccountView = (u: Pick<User, 'id' | 'email' | 'timezone'>): AccountView => ({
   id: u.id,
@@ -72,10 +84,6 @@ export function parseTimeZone(value: unknown): string {
   return value.trim()
 }
 
-let dummyHash: Promise<string> | undefined
-/** Verifying against a throwaway hash keeps "no such account" as slow as "wrong password". */
-const dummy = () => (dummyHash ??= Bun.password.hash('not a real password', HASH_OPTIONS))
-
 async function issueSession(deps: AuthDeps, userId: string) {
   const token = newSecret(SESSION_PREFIX)
   const expiresAt = new Date(deps.clock().getTime() + deps.sessionTtlDays * 86_400_000)
@@ -103,17 +111,16 @@ export async function signUp(
   if (limited.count > SIGNUP_IP_LIMIT.max) {
     throw new AppError('rate_limited', 'Too many sign-ups from this address; try again later', undefined, limited.retryAfter)
   }
+  const passwordHash = await deps.passwords.hash(password).catch(async (error: unknown) => {
+    // Turned away before any work (hashing is busy): the attempt does not count against the address. Giving it
+    // back is best effort; the caller hears of the first failure.
+    await release(deps.db, `signup:ip:${ip}`, limited.windowStartedAt).catch(() => undefined)
+    throw error
+  })
   const id = newId()
   const now = deps.clock()
   try {
-    await deps.db.insert(users).values({
-      id,
-      email,
-      passwordHash: await Bun.password.hash(password, HASH_OPTIONS),
-      timezone,
-      createdAt: now,
-      updatedAt: now,
-    })
+    await deps.db.insert(users).values({ id, email, passwordHash, timezone, createdAt: now, updatedAt: now })
   } catch (error) {
     if (isUniqueViolation(error)) throw new AppError('conflict', 'An account with this email already exists', 'email')
     throw error
@@ -125,48 +132,53 @@ export async function signUp(
 const INVALID_LOGIN = 'Invalid email or password'
 
 /**
- * Checks the credentials and opens a session. Failures are counted per account and per address;
- * past the limit the attempt is refused before the password is even checked.
+ * Checks the credentials and opens a session. The attempt is reserved under every log-in limit first, each
+ * atomically, so parallel guesses cannot share one free slot; past a limit the password is never checked.
  */
 export async function logIn(deps: AuthDeps, input: { email?: unknown; password?: unknown }, ip: string): Promise<SignedIn> {
   if (typeof input.email !== 'string' || typeof input.password !== 'string') {
     throw invalid(typeof input.email !== 'string' ? 'email' : 'password', 'email and password are required')
   }
   const email = input.email.trim().toLowerCase()
-  const accountKey = `login:account:${email}`
-  const ipKey = `login:ip:${ip}`
-  const now = deps.clock()
-  const [byAccount, byIp] = await Promise.all([
-    peek(deps.db, accountKey, LOGIN_ACCOUNT_LIMIT, now),
-    peek(deps.db, ipKey, LOGIN_IP_LIMIT, now),
-  ])
-  if (byAccount.count >= LOGIN_ACCOUNT_LIMIT.max || byIp.count >= LOGIN_IP_LIMIT.max) {
-    throw new AppError(
-      'rate_limited',
-      'Too many failed log-in attempts; try again later',
-      undefined,
-      Math.max(byAccount.count >= LOGIN_ACCOUNT_LIMIT.max ? byAccount.retryAfter : 0, byIp.count >= LOGIN_IP_LIMIT.max ? byIp.retryAfter : 0),
-    )
+  const pairKey = `login:pair:${email}|${ip}`
+  const reserved = await reserve(
+    deps.db,
+    [
+      { key: pairKey, limit: LOGIN_PAIR_LIMIT },
+      { key: `login:ip:${ip}`, limit: LOGIN_IP_LIMIT },
+      { key: `login:account:${email}`, limit: LOGIN_ACCOUNT_LIMIT },
+    ],
+    deps.clock(),
+  )
+  if (reserved.retryAfter !== undefined) {
+    throw new AppError('rate_limited', 'Too many failed log-in attempts; try again later', undefined, reserved.retryAfter)
   }
-  const [user] = await deps.db.select().from(users).where(eq(users.email, email))
-  const ok = await Bun.password.verify(input.password, user?.passwordHash ?? (await dummy()))
-  if (!user || !ok) {
-    await Promise.all([hit(deps.db, accountKey, LOGIN_ACCOUNT_LIMIT, now), hit(deps.db, ipKey, LOGIN_IP_LIMIT, now)])
-    throw new AppError('invalid_credentials', INVALID_LOGIN)
+  let user: User | undefined
+  let ok: boolean
+  try {
+    ;[user] = await deps.db.select().from(users).where(eq(users.email, email))
+    ok = await deps.passwords.verify(input.password, user?.passwordHash)
+  } catch (error) {
+    // Not checked after all (hashing busy, database down): the attempt counts against no one, as far as the
+    // database lets us give it back; the caller hears of the first failure.
+    await releaseAll(deps.db, reserved.reservations).catch(() => undefined)
+    throw error
   }
-  await clear(deps.db, accountKey)
+  if (!user || !ok) throw new AppError('invalid_credentials', INVALID_LOGIN)
+  // The owner is in: their address's failures are forgotten, and this attempt is given back to the shared budgets.
+  await Promise.all([clear(deps.db, pairKey), releaseAll(deps.db, reserved.reservations.filter((r) => r.key !== pairKey))])
   const session = await issueSession(deps, user.id)
   return { user: toAccountView(user), token: session.token, expiresAt: session.expiresAt }
 }
 
 /** Ends the session that `token` names (no-op for unknown tokens). */
-export async function logOut(deps: AuthDeps, token: string): Promise<void> {
+export async function logOut(deps: SessionDeps, token: string): Promise<void> {
   if (!token.startsWith(SESSION_PREFIX)) return
   await deps.db.delete(sessions).where(eq(sessions.tokenHash, hashSecret(token)))
 }
 
 /** The user a session or API token belongs to, or null if it is unknown, expired or revoked. */
-export async function resolveToken(deps: AuthDeps, token: string): Promise<AuthUser | null> {
+export async function resolveToken(deps: SessionDeps, token: string): Promise<AuthUser | null> {
   const now = deps.clock()
   const tokenHash = hashSecret(token)
   if (token.startsWith(SESSION_PREFIX)) {
@@ -201,7 +213,7 @@ export async function resolveToken(deps: AuthDeps, token: string): Promise<AuthU
 }
 
 /** Changes the account's time zone. */
-export async function updateAccount(deps: AuthDeps, userId: string, input: { timezone?: unknown }): Promise<AccountView> {
+export async function updateAccount(deps: SessionDeps, userId: string, input: { timezone?: unknown }): Promise<AccountView> {
   const timezone = parseTimeZone(input.timezone)
   const [user] = await deps.db
     .update(users)
@@ -210,61 +222,4 @@ export async function updateAccount(deps: AuthDeps, userId: string, input: { tim
     .returning()
   if (!user) throw notFound('account')
   return toAccountView(user)
-}
-
-export interface TokenView {
-  id: string
-  name: string
-  token_prefix: string
-  created_at: string
-  last_used_at: string | null
-}
-
-const toTokenView = (t: typeof apiTokens.$inferSelect): TokenView => ({
-  id: t.id,
-  name: t.name,
-  token_prefix: t.tokenPrefix,
-  created_at: t.createdAt.toISOString(),
-  last_used_at: t.lastUsedAt?.toISOString() ?? null,
-})
-
-/** Creates a personal API token; the returned `token` is the only time its value is shown. */
-export async function createApiToken(deps: AuthDeps, userId: string, input: { name?: unknown }): Promise<TokenView & { token: string }> {
-  if (typeof input.name !== 'string' || input.name.trim() === '' || input.name.trim().length > 100) {
-    throw invalid('name', 'name must be 1 to 100 characters, e.g. "laptop" or "claude desktop"')
-  }
-  const token = newSecret(API_TOKEN_PREFIX)
-  const [row] = await deps.db
-    .insert(apiTokens)
-    .values({
-      id: newId(),
-      userId,
-      name: input.name.trim(),
-      tokenHash: hashSecret(token),
-      tokenPrefix: token.slice(0, API_TOKEN_PREFIX.length + 6),
-      createdAt: deps.clock(),
-    })
-    .returning()
-  return { ...toTokenView(row!), token }
-}
-
-/** The user's active API tokens, newest first (values are never shown again). */
-export async function listApiTokens(deps: AuthDeps, userId: string): Promise<TokenView[]> {
-  const rows = await deps.db
-    .select()
-    .from(apiTokens)
-    .where(and(eq(apiTokens.userId, userId), isNull(apiTokens.revokedAt)))
-    .orderBy(desc(apiTokens.createdAt), desc(apiTokens.id))
-  return rows.map(toTokenView)
-}
-
-/** Revokes one of the user's tokens; it stops working at once. Another user's token id is "not found". */
-export async function revokeApiToken(deps: AuthDeps, userId: string, id: string): Promise<void> {
-  if (!/^[0-9a-f-]{36}$/i.test(id)) throw notFound('token')
-  const [row] = await deps.db
-    .update(apiTokens)
-    .set({ revokedAt: deps.clock() })
-    .where(and(eq(apiTokens.id, id), eq(apiTokens.userId, userId), isNull(apiTokens.revokedAt)))
-    .returning({ id: apiTokens.id })
-  if (!row) throw notFound('token')
 }

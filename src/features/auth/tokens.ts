@@ -1,0 +1,69 @@
+// Personal API tokens: created from a session, listed without their values, revoked at once.
+import { and, desc, eq, isNull } from 'drizzle-orm'
+import type { Db } from '../../db/client'
+import { invalid, notFound } from '../../lib/errors'
+import { hashSecret, newId, newSecret } from '../../lib/secrets'
+import { apiTokens } from './schema'
+import { API_TOKEN_PREFIX } from './service'
+
+export interface TokenDeps {
+  db: Db
+  clock: () => Date
+}
+
+export interface TokenView {
+  id: string
+  name: string
+  token_prefix: string
+  created_at: string
+  last_used_at: string | null
+}
+
+const toTokenView = (t: typeof apiTokens.$inferSelect): TokenView => ({
+  id: t.id,
+  name: t.name,
+  token_prefix: t.tokenPrefix,
+  created_at: t.createdAt.toISOString(),
+  last_used_at: t.lastUsedAt?.toISOString() ?? null,
+})
+
+/** Creates a personal API token; the returned `token` is the only time its value is shown. */
+export async function createApiToken(deps: TokenDeps, userId: string, input: { name?: unknown }): Promise<TokenView & { token: string }> {
+  if (typeof input.name !== 'string' || input.name.trim() === '' || input.name.trim().length > 100) {
+    throw invalid('name', 'name must be 1 to 100 characters, e.g. "laptop" or "claude desktop"')
+  }
+  const token = newSecret(API_TOKEN_PREFIX)
+  const [row] = await deps.db
+    .insert(apiTokens)
+    .values({
+      id: newId(),
+      userId,
+      name: input.name.trim(),
+      tokenHash: hashSecret(token),
+      tokenPrefix: token.slice(0, API_TOKEN_PREFIX.length + 6),
+      createdAt: deps.clock(),
+    })
+    .returning()
+  return { ...toTokenView(row!), token }
+}
+
+/** The user's active API tokens, newest first (values are never shown again). */
+export async function listApiTokens(deps: TokenDeps, userId: string): Promise<TokenView[]> {
+  const rows = await deps.db
+    .select()
+    .from(apiTokens)
+    .where(and(eq(apiTokens.userId, userId), isNull(apiTokens.revokedAt)))
+    .orderBy(desc(apiTokens.createdAt), desc(apiTokens.id))
+  return rows.map(toTokenView)
+}
+
+/** Revokes one of the user's tokens; it stops working at once. Another user's token id is "not found". */
+export async function revokeApiToken(deps: TokenDeps, userId: string, id: string): Promise<void> {
+  if (!/^[0-9a-f-]{36}$/i.test(id)) throw notFound('token')
+  const [row] = await deps.db
+    .update(apiTokens)
+    .set({ revokedAt: deps.clock() })
+    .where(and(eq(apiTokens.id, id), eq(apiTokens.userId, userId), isNull(apiTokens.revokedAt)))
+    .returning({ id: apiTokens.id })
+  if (!row) throw notFound('token')
+}
