@@ -398,6 +398,19 @@ describe('personal API tokens', () => {
     expect((await t.call('DELETE', `/api/v1/tokens/${created.id}`, { token: session })).status).toBe(404)
   })
 
+  test('an API token cannot create tokens, so revoking a leaked token ends the leak', async () => {
+    const { token: session } = await t.signUp()
+    const { body: parent } = await t.call('POST', '/api/v1/tokens', { token: session, body: { name: 'leaked' } })
+    const child = await t.call('POST', '/api/v1/tokens', { token: parent.token, body: { name: 'persistence' } })
+    expect(child.status).toBe(403)
+    expect(child.body.error.code).toBe('forbidden')
+    expect(child.text).not.toContain('tct_')
+    expect((await t.call('DELETE', `/api/v1/tokens/${parent.id}`, { token: session })).status).toBe(204)
+    // Nothing the leaked token could reach is left: no tokens, and it no longer works itself.
+    expect((await t.call('GET', '/api/v1/tokens', { token: session })).body.items).toEqual([])
+    expect((await t.call('GET', '/api/v1/me', { token: parent.token })).status).toBe(401)
+  })
+
   test('token names are validated', async () => {
     const { token } = await t.signUp()
     for (const body of [{}, { name: '' }, { name: '   ' }, { name: 'x'.repeat(101) }, { name: 3 }]) {

@@ -114,12 +114,12 @@ export const authRoutes = (deps: AppDeps) => {
     })
     .post('/tokens', async ({ user, body, set, status }) => {
       set.headers['cache-control'] = 'no-store'
-      return status(201, await createApiToken(authDeps, user.id, body))
+      return status(201, await createApiToken(authDeps, user, body))
     }, {
       auth: true,
       body: t.Object({ name: t.String({ maxLength: 100, error: 'name must be 1 to 100 characters' }) }, { additionalProperties: false }),
-      response: { 201: t.Composite([Token, t.Object({ token: t.String({ description: 'Shown only this once' }) })]), 400: ErrorBody, 401: ErrorBody },
-      detail: { summary: 'Create a personal API token (its value is shown once)' },
+      response: { 201: t.Composite([Token, t.Object({ token: t.String({ description: 'Shown only this once' }) })]), 400: ErrorBody, 401: ErrorBody, 403: ErrorBody },
+      detail: { summary: 'Create a personal API token (its value is shown once); needs a session token, never an API token' },
     })
     .delete('/tokens/:id', async ({ user, params, status }) => {
       await revokeApiToken(authDeps, user.id, params.id)

@@ -1,10 +1,10 @@
-// Personal API tokens: created from a session, listed without their values, revoked at once.
+// Personal API tokens: created only from a session, listed without their values, revoked at once.
 import { and, desc, eq, isNull } from 'drizzle-orm'
 import type { Db } from '../../db/client'
-import { invalid, notFound } from '../../lib/errors'
+import { AppError, invalid, notFound } from '../../lib/errors'
 import { hashSecret, newId, newSecret } from '../../lib/secrets'
 import { apiTokens } from './schema'
-import { API_TOKEN_PREFIX } from './service'
+import { API_TOKEN_PREFIX, type AuthUser } from './service'
 
 export interface TokenDeps {
   db: Db
@@ -27,8 +27,18 @@ const toTokenView = (t: typeof apiTokens.$inferSelect): TokenView => ({
   last_used_at: t.lastUsedAt?.toISOString() ?? null,
 })
 
-/** Creates a personal API token; the returned `token` is the only time its value is shown. */
-export async function createApiToken(deps: TokenDeps, userId: string, input: { name?: unknown }): Promise<TokenView & { token: string }> {
+/**
+ * Creates a personal API token; the returned `token` is the only time its value is shown. Only a signed-in
+ * session may: a token that could mint tokens would let whoever stole it keep access after it is revoked.
+ */
+export async function createApiToken(
+  deps: TokenDeps,
+  user: Pick<AuthUser, 'id' | 'via'>,
+  input: { name?: unknown },
+): Promise<TokenView & { token: string }> {
+  if (user.via !== 'session') {
+    throw new AppError('forbidden', 'API tokens are created from a signed-in session (log in, or use Settings → API tokens), never with another token')
+  }
   if (typeof input.name !== 'string' || input.name.trim() === '' || input.name.trim().length > 100) {
     throw invalid('name', 'name must be 1 to 100 characters, e.g. "laptop" or "claude desktop"')
   }
@@ -37,7 +47,7 @@ export async function createApiToken(deps: TokenDeps, userId: string, input: { n
     .insert(apiTokens)
     .values({
       id: newId(),
-      userId,
+      userId: user.id,
       name: input.name.trim(),
       tokenHash: hashSecret(token),
       tokenPrefix: token.slice(0, API_TOKEN_PREFIX.length + 6),

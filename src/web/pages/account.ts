@@ -150,7 +150,7 @@ export const accountPages = (deps: AppDeps) => {
       ({ request, user, csrf, body }) =>
         withFormErrors(
           async () => {
-            const created = await createApiToken(authDeps, user.id, { name: field(body as Form, 'name') })
+            const created = await createApiToken(authDeps, user, { name: field(body as Form, 'name') })
             return settings(request, user, csrf, { status: 201, created: { name: created.name, token: created.token } })
           },
           (error) => settings(request, user, csrf, { status: 400, error }),
