@@ -123,6 +123,40 @@ describe('escaping', () => {
   })
 })
 
+describe('a dead session cookie', () => {
+  test('never blocks the log-in or sign-up form: revoked, expired or unknown, the browser signs in with a new session', async () => {
+    let now = Date.parse('2026-11-25T12:00:00Z')
+    const timed = await testApp({ clock: () => new Date(now), env: { SESSION_TTL_DAYS: '1' } })
+    try {
+      const revoked = await timed.signUp()
+      await timed.call('POST', '/api/v1/auth/logout', { token: revoked.token })
+      const expired = await timed.signUp()
+      now += 2 * 86_400_000
+      const dead = [revoked.token, expired.token, 'tcs_never-issued-by-us']
+      for (const [i, session] of dead.entries()) {
+        const user = i === 0 ? revoked.user : expired.user
+        for (const mode of ['login', 'signup'] as const) {
+          const form = await browse(timed, 'GET', `/${mode}`, { session })
+          expect(form.status).toBe(200)
+          // The dead cookie is dropped, and the form carries a token of its own.
+          expect(form.headers.getSetCookie().some((c) => c.startsWith('session=;') && c.includes('Max-Age=0'))).toBe(true)
+          const csrfCookie = form.headers.getSetCookie().find((c) => c.startsWith('csrf='))!.split(';')[0]!
+          const email = mode === 'login' ? user.email : `fresh-${i}@example.com`
+          const res = await browse(timed, 'POST', `/${mode}`, {
+            session,
+            form: { email, password: PASSWORD, _csrf: csrfOf(form.text) },
+            headers: { cookie: csrfCookie, 'x-forwarded-for': `192.0.2.${180 + i}` },
+          })
+          expect({ mode, i, status: res.status }).toEqual({ mode, i, status: 303 })
+          expect(res.headers.getSetCookie().some((c) => c.startsWith('session=tcs_'))).toBe(true)
+        }
+      }
+    } finally {
+      await timed.dispose()
+    }
+  })
+})
+
 describe('the login next parameter', () => {
   test('leads only to our own paths', async () => {
     for (const [next, expected] of [

@@ -30,8 +30,18 @@ export function csrfToken(request: Request): string | undefined {
 
 /** Refuses an unsafe request whose CSRF token (form field or header) does not match. */
 export function verifyCsrf(request: Request, body: unknown): void {
-  if (!UNSAFE.has(request.method)) return
-  const expected = csrfToken(request)
+  if (UNSAFE.has(request.method)) check(csrfToken(request), request, body)
+}
+
+/**
+ * For the log-in and sign-up forms: the token must match the pre-session cookie, whatever session cookie the
+ * browser still holds. A stale, expired or revoked session must never stand between a person and signing in.
+ */
+export function verifyPreSessionCsrf(request: Request, body: unknown): void {
+  if (UNSAFE.has(request.method)) check(readCookie(request.headers.get('cookie'), PRE_SESSION_COOKIE), request, body)
+}
+
+function check(expected: string | undefined, request: Request, body: unknown): void {
   const field = typeof body === 'object' && body !== null ? (body as Record<string, unknown>)[CSRF_FIELD] : undefined
   const sent = request.headers.get(CSRF_HEADER) ?? (typeof field === 'string' ? field : undefined)
   if (!expected || !sent || !timingSafeEqual(expected, sent)) {

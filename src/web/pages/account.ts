@@ -2,7 +2,7 @@
 import { Elysia } from 'elysia'
 import { seedOf, type AppDeps } from '../../context'
 import { clientAddress, isHttps, publicOrigin } from '../../lib/client-address'
-import { clearedSessionCookie, readCookie, sessionCookie } from '../../lib/cookies'
+import { clearedSessionCookie, readCookie, SESSION_COOKIE, sessionCookie } from '../../lib/cookies'
 import { AppError } from '../../lib/errors'
 import { isHtmx, redirect, safeLocalPath } from '../../lib/htmx'
 import { createFeed, hasFeed, revokeFeed } from '../../features/calendar/service'
@@ -14,7 +14,7 @@ import { passwordHasherOf } from '../../features/auth/passwords'
 import { logIn, logOut, resolveToken, signUp, updateAccount, type AuthDeps } from '../../features/auth/service'
 import { createApiToken, listApiTokens, revokeApiToken } from '../../features/auth/tokens'
 import { webSession } from '../session'
-import { PRE_SESSION_COOKIE, sessionSecret, verifyCsrf } from '../../features/auth/csrf'
+import { PRE_SESSION_COOKIE, sessionSecret, verifyCsrf, verifyPreSessionCsrf } from '../../features/auth/csrf'
 
 type Form = Record<string, string | string[] | undefined>
 const field = (form: Form, name: string) => {
@@ -51,9 +51,16 @@ export const accountPages = (deps: AppDeps) => {
     return htmlResponse(request, body, { nonce, status, headers: cookie ? { 'set-cookie': cookie } : {} })
   }
 
-  async function signedIn(request: Request): Promise<boolean> {
+  /** GET /login and /signup: a signed-in visitor goes on to `next`; a dead session cookie is dropped with the form. */
+  async function entry(request: Request, mode: 'login' | 'signup', nextParam: unknown) {
+    const next = safeLocalPath(nextParam, '/tasks')
     const secret = sessionSecret(request)
-    return secret ? (await resolveToken(authDeps, secret)) !== null : false
+    if (secret && (await resolveToken(authDeps, secret))) return redirect(request, next)
+    const response = authForm(request, mode, next)
+    if (readCookie(request.headers.get('cookie'), SESSION_COOKIE) !== undefined) {
+      response.headers.append('set-cookie', clearedSessionCookie(isHttps(request, deps.env)))
+    }
+    return response
   }
 
   function submit(mode: 'login' | 'signup') {
@@ -62,7 +69,7 @@ export const accountPages = (deps: AppDeps) => {
       const next = safeLocalPath(field(form, 'next'), '/tasks')
       const email = field(form, 'email')
       try {
-        verifyCsrf(request, form)
+        verifyPreSessionCsrf(request, form)
         const ip = clientAddress(request, deps.env)
         const credentials = { email, password: field(form, 'password') }
         const result =
@@ -110,16 +117,8 @@ export const accountPages = (deps: AppDeps) => {
 
   return new Elysia({ name: 'account-pages', seed: seedOf(deps), detail: { hide: true } })
     .use(webSession(deps))
-    .get('/login', async ({ request, query }) => {
-      const next = safeLocalPath(query.next, '/tasks')
-      if (await signedIn(request)) return redirect(request, next)
-      return authForm(request, 'login', next)
-    })
-    .get('/signup', async ({ request, query }) => {
-      const next = safeLocalPath(query.next, '/tasks')
-      if (await signedIn(request)) return redirect(request, next)
-      return authForm(request, 'signup', next)
-    })
+    .get('/login', ({ request, query }) => entry(request, 'login', query.next))
+    .get('/signup', ({ request, query }) => entry(request, 'signup', query.next))
     .post('/login', submit('login'))
     .post('/signup', submit('signup'))
     .post('/logout', async ({ request, body }) => {
