@@ -51,7 +51,12 @@ describe('sign-up', () => {
     ['no email', { password: PASSWORD }, 'email'],
     ['malformed email', { email: 'not-an-email', password: PASSWORD }, 'email'],
     ['short password', { email: 'p@example.com', password: 'short' }, 'password'],
-    ['long password', { email: 'p@example.com', password: 'x'.repeat(129) }, 'password'],
+    ['long password', { email: 'p@example.com', password: 'xy'.repeat(65) }, 'password'],
+    ['one character repeated', { email: 'p@example.com', password: 'aaaaaaaa' }, 'password'],
+    ['a very common password', { email: 'p@example.com', password: 'password1' }, 'password'],
+    ['a very common password in other case', { email: 'p@example.com', password: 'QWERTY123' }, 'password'],
+    ['the email as password', { email: 'pat.smith@example.com', password: 'Pat.Smith@example.com' }, 'password'],
+    ["the email's name as password", { email: 'pat.smith@example.com', password: 'pat.smith' }, 'password'],
     ['unknown time zone', { email: 'p@example.com', password: PASSWORD, timezone: 'Mars/Olympus' }, 'timezone'],
     ['extra field', { email: 'p@example.com', password: PASSWORD, admin: true }, 'admin'],
   ]
@@ -62,6 +67,16 @@ describe('sign-up', () => {
       expect(res.body.error.field).toBe(field)
     })
   }
+
+  test('a refused password is named with the reason, and a long passphrase is welcome', async () => {
+    const common = await t.call('POST', '/api/v1/auth/signup', { body: { email: 'p@example.com', password: '12345678' }, headers: from('203.0.113.4') })
+    expect(common.body.error.message).toContain('common')
+    const repeated = await t.call('POST', '/api/v1/auth/signup', { body: { email: 'p@example.com', password: '!!!!!!!!!!' }, headers: from('203.0.113.4') })
+    expect(repeated.body.error.message).toContain('repeated')
+    const passphrase = 'the quick brown fox jumps over the lazy dog while correct horse staples battery '.repeat(2).slice(0, 128)
+    const long = await t.call('POST', '/api/v1/auth/signup', { body: { email: 'long@example.com', password: passphrase }, headers: from('203.0.113.6') })
+    expect(long.status).toBe(201)
+  })
 
   test('passwords are stored as argon2id hashes, never as given', async () => {
     const hash = await rows<{ password_hash: string }>(t.database, sql`select password_hash from users where email = 'ada@example.com'`)

@@ -37,7 +37,7 @@ export function AuthPage({ mode, nonce, csrf, next, email, error }: AuthFormProp
             maxlength="128"
             aria-invalid={error?.field === 'password' ? 'true' : undefined}
           />
-          {login ? '' : <p class="hint">At least 8 characters.</p>}
+          {login ? '' : <p class="hint">At least 8 characters; not your email or a common password. A few unrelated words work well.</p>}
           {error ? (
             <p class="form-error" role="alert" safe>
               {error.message}

@@ -7,7 +7,8 @@ import { clearedSessionCookie, readCookie, SESSION_COOKIE, sessionCookie } from 
 import { authGuard, bearerToken } from './guard'
 import { verifyCsrf } from './csrf'
 import { passwordHasherOf } from './passwords'
-import { logIn, logOut, PASSWORD_MAX, PASSWORD_MIN, signUp, toAccountView, updateAccount, type AuthDeps, type SignedIn } from './service'
+import { PASSWORD_MAX, PASSWORD_MIN } from './password-policy'
+import { logIn, logOut, signUp, toAccountView, updateAccount, type AuthDeps, type SignedIn } from './service'
 import { createApiToken, listApiTokens, revokeApiToken } from './tokens'
 
 const Account = t.Object({ id: t.String({ format: 'uuid' }), email: t.String(), timezone: t.String() })

@@ -5,6 +5,7 @@ import { AppError, invalid, notFound } from '../../lib/errors'
 import { isUniqueViolation } from '../../lib/db-errors'
 import { hashSecret, newId, newSecret } from '../../lib/secrets'
 import { isTimeZone } from '../../lib/time'
+import { parseNewPassword } from './password-policy'
 import type { PasswordHasher } from './passwords'
 import { clear, hit, release, releaseAll, reserve, type Limit } from './rate-limit'
 import { apiTokens, sessions, users, type User } from './schema'
@@ -40,8 +41,6 @@ export interface AccountView {
 
 export const SESSION_PREFIX = 'tcs_'
 export const API_TOKEN_PREFIX = 'tct_'
-export const PASSWORD_MIN = 8
-export const PASSWORD_MAX = 128
 /**
  * Log-in attempts are reserved before the password is checked, under three keys. Per account and address: the
  * budget of one guesser at one account, long (the owner elsewhere is unaffected). Per address: one guesser
@@ -66,15 +65,6 @@ function parseEmail(value: unknown): string {
   const email = value.trim().toLowerCase()
   if (email.length > 254 || !EMAIL.test(email)) throw invalid('email', 'email must be an address like name@example.com')
   return email
-}
-
-function parsePassword(value: unknown): string {
-  if (typeof value !== 'string') throw invalid('password', 'password must be a string')
-  const length = [...value].length
-  if (length < PASSWORD_MIN || length > PASSWORD_MAX) {
-    throw invalid('password', `password must be ${PASSWORD_MIN} to ${PASSWORD_MAX} characters`)
-  }
-  return value
 }
 
 export function parseTimeZone(value: unknown): string {
@@ -105,7 +95,7 @@ export async function signUp(
   ip: string,
 ): Promise<SignedIn> {
   const email = parseEmail(input.email)
-  const password = parsePassword(input.password)
+  const password = parseNewPassword(input.password, email)
   const timezone = input.timezone === undefined ? 'UTC' : parseTimeZone(input.timezone)
   const limited = await hit(deps.db, `signup:ip:${ip}`, SIGNUP_IP_LIMIT, deps.clock())
   if (limited.count > SIGNUP_IP_LIMIT.max) {
