@@ -44,12 +44,9 @@ async function run(kind: 'in-process' | 'dapr double') {
   const relay = new Relay({ database, bus, log })
   await relay.start()
 
-  const signup = await fetch(`${url}/api/v1/auth/signup`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ email: 'events@example.com', password: 'correct horse battery' }),
-  })
-  const { token } = (await signup.json()) as { token: string }
+  const credentials = { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: 'events@example.com', password: 'correct horse battery' }) }
+  await fetch(`${url}/api/v1/auth/signup`, credentials)
+  const { token } = (await (await fetch(`${url}/api/v1/auth/login`, credentials)).json()) as { token: string }
 
   // Open loop: one task created every 1/RATE s, whatever the answers' pace; the answer marks the commit.
   const committedAt = new Map<string, number>()

@@ -40,11 +40,13 @@ try {
   for (let i = 0; i < 100 && !(await fetch(`${url}/readyz`).then((r) => r.ok).catch(() => false)); i++) await Bun.sleep(200)
   const tokens: string[] = []
   for (let u = 0; u < USERS; u++) {
-    const res = await fetch(`${url}/api/v1/auth/signup`, {
+    const headers = { 'content-type': 'application/json', 'x-forwarded-for': `198.51.100.${u + 1}` }
+    await fetch(`${url}/api/v1/auth/signup`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', 'x-forwarded-for': `198.51.100.${u + 1}` },
+      headers,
       body: JSON.stringify({ email: `load-${u}@example.com`, password: 'correct horse battery', timezone: 'Europe/Berlin' }),
     })
+    const res = await fetch(`${url}/api/v1/auth/login`, { method: 'POST', headers, body: JSON.stringify({ email: `load-${u}@example.com`, password: 'correct horse battery' }) })
     tokens.push(((await res.json()) as { token: string }).token)
   }
   console.log(`${CLIENTS} clients, ${USERS} users, ${SECONDS} s, against ${url} (PostgreSQL${PROFILE ? ', CPU profile on' : ''})`)

@@ -50,13 +50,14 @@ async function child(mode: Mode, url: string, collector: string): Promise<Stats>
   const app = createApp({ env, database, log, metrics }).listen({ port: 0, hostname: '127.0.0.1' })
   const events = await startEvents({ env, database, log, metrics: mode === 'bare' ? undefined : metrics, deliver: (r) => app.handle(r) })
   const base = `http://127.0.0.1:${app.server!.port}`
-  const signup = await fetch(`${base}/api/v1/auth/signup`, {
+  const credentials = {
     method: 'POST',
     headers: { 'content-type': 'application/json', 'x-forwarded-for': `10.0.${Math.floor(Math.random() * 250)}.${Math.floor(Math.random() * 250)}` },
     body: JSON.stringify({ email: `bench-${crypto.randomUUID()}@example.com`, password: 'correct horse battery' }),
-  })
-  if (signup.status !== 201) throw new Error(`sign-up answered ${signup.status}`)
-  const { token } = (await signup.json()) as { token: string }
+  }
+  const signup = await fetch(`${base}/api/v1/auth/signup`, credentials)
+  if (signup.status !== 202) throw new Error(`sign-up answered ${signup.status}`)
+  const { token } = (await (await fetch(`${base}/api/v1/auth/login`, credentials)).json()) as { token: string }
   const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json' }
   const ids: string[] = []
   for (let i = 0; i < 200; i++) {

@@ -15,12 +15,17 @@ const direct = postgres(benchUrl, { max: 4, onnotice: () => {} })
 
 try {
   server = await startServer({ DATABASE_URL: benchUrl, LOG_LEVEL: 'info' })
-  const signup = await fetch(`${server.url}/api/v1/auth/signup`, {
+  await fetch(`${server.url}/api/v1/auth/signup`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify({ email: 'planner@example.com', password: 'correct horse battery', timezone: 'Europe/Berlin' }),
   })
-  const { token, user } = (await signup.json()) as { token: string; user: { id: string } }
+  const login = await fetch(`${server.url}/api/v1/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ email: 'planner@example.com', password: 'correct horse battery' }),
+  })
+  const { token, user } = (await login.json()) as { token: string; user: { id: string } }
   const others = Array.from({ length: 4 }, () => crypto.randomUUID())
   for (const id of others) await direct`insert into users (id, email, password_hash) values (${id}, ${id + '@example.com'}, 'x')`
   // The user's tasks spread over a year around today (a quarter done, one in 50 repeating daily or weekly),

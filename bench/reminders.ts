@@ -37,12 +37,9 @@ async function run(kind: 'local scheduler' | 'dapr jobs double') {
   const events = await startEvents({ env: loadEnv({}), database, log, deliver: (r) => app.handle(r) })
   await local?.start()
 
-  const signup = await fetch(`${url}/api/v1/auth/signup`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ email: 'bench@example.com', password: 'correct horse battery' }),
-  })
-  const { token } = (await signup.json()) as { token: string }
+  const credentials = { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: 'bench@example.com', password: 'correct horse battery' }) }
+  await fetch(`${url}/api/v1/auth/signup`, credentials)
+  const { token } = (await (await fetch(`${url}/api/v1/auth/login`, credentials)).json()) as { token: string }
   const headers = { 'content-type': 'application/json', authorization: `Bearer ${token}` }
   // Ten reminders per task (the most a task takes).
   const taskIds: string[] = []

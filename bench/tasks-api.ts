@@ -53,12 +53,14 @@ try {
 
   console.log(`seeding ${TASKS.toLocaleString()} tasks for one user and ${TASKS.toLocaleString()} for nine others ...`)
   server = await startServer({ DATABASE_URL: benchUrl, LOG_LEVEL: 'info', DATABASE_POOL_MAX: '10' })
-  const signup = await fetch(`${server.url}/api/v1/auth/signup`, {
+  const credentials = {
     method: 'POST',
     headers: { 'content-type': 'application/json', 'x-forwarded-for': '127.0.0.1' },
     body: JSON.stringify({ email: 'bench@example.com', password: 'correct horse battery' }),
-  })
-  const { token: session, user } = (await signup.json()) as { token: string; user: { id: string } }
+  }
+  await fetch(`${server.url}/api/v1/auth/signup`, credentials)
+  const login = await fetch(`${server.url}/api/v1/auth/login`, credentials)
+  const { token: session, user } = (await login.json()) as { token: string; user: { id: string } }
   const apiToken = ((await (await fetch(`${server.url}/api/v1/tokens`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', authorization: `Bearer ${session}` },

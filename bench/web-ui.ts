@@ -10,12 +10,17 @@ const { database, dispose } = await testDatabase()
 const app = createApp({ env: loadEnv({ LOG_LEVEL: 'silent' }), database, log: createLogger('silent') })
 
 const call = async (path: string, init: RequestInit = {}) => app.handle(new Request(`http://localhost${path}`, init))
-const signup = await call('/api/v1/auth/signup', {
+await call('/api/v1/auth/signup', {
   method: 'POST',
   headers: { 'content-type': 'application/json' },
   body: JSON.stringify({ email: 'bench@example.com', password: 'correct horse battery', timezone: 'Europe/Berlin' }),
 })
-const { token } = (await signup.json()) as { token: string }
+const login = await call('/api/v1/auth/login', {
+  method: 'POST',
+  headers: { 'content-type': 'application/json' },
+  body: JSON.stringify({ email: 'bench@example.com', password: 'correct horse battery' }),
+})
+const { token } = (await login.json()) as { token: string }
 const words = ['groceries', 'report', 'dentist', 'invoice', 'garden', 'flights', 'taxes', 'slides', 'car', 'rent']
 for (let i = 0; i < 500; i++) {
   await call('/api/v1/tasks', {

@@ -16,35 +16,61 @@ afterAll(() => t.dispose())
 const from = (ip: string) => ({ 'x-forwarded-for': ip })
 
 describe('sign-up', () => {
-  test('creates the account, signs it in, and sets a HttpOnly SameSite=Lax session cookie', async () => {
+  test('creates the account without signing in; logging in then sets a HttpOnly SameSite=Lax session cookie', async () => {
     const res = await t.call('POST', '/api/v1/auth/signup', {
       body: { email: '  Ada@Example.COM ', password: PASSWORD, timezone: 'Europe/London' },
       headers: from('203.0.113.1'),
     })
-    expect(res.status).toBe(201)
-    expect(res.body.user).toMatchObject({ email: 'ada@example.com', timezone: 'Europe/London' })
-    expect(res.body.token).toStartWith('tcs_')
-    const cookie = res.headers.get('set-cookie')!
-    expect(cookie).toContain(`session=${res.body.token}`)
+    expect(res.status).toBe(202)
+    expect(res.body).toEqual({ email: 'ada@example.com', message: 'If this email had no account, it has one now: log in with it and your password.' })
+    expect(res.headers.get('set-cookie')).toBeNull()
+    const login = await t.call('POST', '/api/v1/auth/login', { body: { email: 'ada@example.com', password: PASSWORD }, headers: from('203.0.113.1') })
+    expect(login.status).toBe(200)
+    expect(login.body.user).toMatchObject({ email: 'ada@example.com', timezone: 'Europe/London' })
+    expect(login.body.token).toStartWith('tcs_')
+    const cookie = login.headers.get('set-cookie')!
+    expect(cookie).toContain(`session=${login.body.token}`)
     expect(cookie).toContain('HttpOnly')
     expect(cookie).toContain('SameSite=Lax')
     expect(cookie).not.toContain('Secure')
-    const me = await t.call('GET', '/api/v1/me', { token: res.body.token })
-    expect(me.body).toEqual({ id: res.body.user.id, email: 'ada@example.com', timezone: 'Europe/London' })
+    const me = await t.call('GET', '/api/v1/me', { token: login.body.token })
+    expect(me.body).toEqual({ id: login.body.user.id, email: 'ada@example.com', timezone: 'Europe/London' })
   })
 
   test('the cookie is Secure when served over HTTPS through a trusted proxy', async () => {
-    const res = await t.call('POST', '/api/v1/auth/signup', {
-      body: { email: 'secure@example.com', password: PASSWORD },
+    const res = await t.call('POST', '/api/v1/auth/login', {
+      body: { email: 'ada@example.com', password: PASSWORD },
       headers: { ...from('203.0.113.2'), 'x-forwarded-proto': 'https' },
     })
     expect(res.headers.get('set-cookie')).toContain('Secure')
   })
 
-  test('the same email twice is a 409 naming the email', async () => {
-    const again = await t.call('POST', '/api/v1/auth/signup', { body: { email: 'ADA@example.com', password: PASSWORD }, headers: from('203.0.113.3') })
-    expect(again.status).toBe(409)
-    expect(again.body.error).toMatchObject({ code: 'conflict', field: 'email' })
+  test('a taken email gets exactly the answer a new one gets, signs no one in, and leaves the account as it was', async () => {
+    const fresh = await t.call('POST', '/api/v1/auth/signup', { body: { email: 'newcomer@example.com', password: 'a different passphrase' }, headers: from('203.0.113.3') })
+    const taken = await t.call('POST', '/api/v1/auth/signup', { body: { email: 'ADA@example.com', password: 'a different passphrase' }, headers: from('203.0.113.3') })
+    expect(taken.status).toBe(fresh.status)
+    expect({ ...taken.body, email: 'x' }).toEqual({ ...fresh.body, email: 'x' })
+    expect(taken.headers.get('set-cookie')).toBeNull()
+    expect(fresh.headers.get('set-cookie')).toBeNull()
+    // The owner's password still works; the one just sent does not.
+    const login = (password: string) => t.call('POST', '/api/v1/auth/login', { body: { email: 'ada@example.com', password }, headers: from('203.0.113.3') })
+    expect((await login('a different passphrase')).status).toBe(401)
+    expect((await login(PASSWORD)).status).toBe(200)
+
+    // The web form too: the same page, the log-in form with the email filled in.
+    const pages: string[] = []
+    const form = await browser(t, 'GET', '/signup')
+    const cookie = form.headers.getSetCookie().find((c) => c.startsWith('csrf='))!.split(';')[0]!
+    for (const email of ['webcomer@example.com', 'ada@example.com']) {
+      const res = await browser(t, 'POST', '/signup', { form: { email, password: 'a different passphrase', _csrf: csrfOf(form.text) }, headers: { cookie, ...from('203.0.113.7') } })
+      expect(res.status).toBe(200)
+      expect(res.headers.getSetCookie().some((c) => c.startsWith('session='))).toBe(false)
+      expect(res.text).toContain('action="/login"')
+      expect(res.text).toContain(`value="${email}"`)
+      // Each page has its own script nonce; everything else must be the same.
+      pages.push(res.text.replaceAll(email, 'EMAIL').replace(/nonce="[^"]+"|inlineScriptNonce&#34;:&#34;[^&]+&#34;/g, 'NONCE'))
+    }
+    expect(pages[1]).toBe(pages[0]!)
   })
 
   const bad: Array<[string, Record<string, unknown>, string]> = [
@@ -75,7 +101,7 @@ describe('sign-up', () => {
     expect(repeated.body.error.message).toContain('repeated')
     const passphrase = 'the quick brown fox jumps over the lazy dog while correct horse staples battery '.repeat(2).slice(0, 128)
     const long = await t.call('POST', '/api/v1/auth/signup', { body: { email: 'long@example.com', password: passphrase }, headers: from('203.0.113.6') })
-    expect(long.status).toBe(201)
+    expect(long.status).toBe(202)
   })
 
   test('passwords are stored as argon2id hashes, never as given', async () => {
@@ -91,7 +117,7 @@ describe('sign-up', () => {
       statuses.push(res.status)
       if (res.status === 429) expect(Number(res.headers.get('retry-after'))).toBeGreaterThan(0)
     }
-    expect(statuses.slice(0, 10).every((s) => s === 201)).toBe(true)
+    expect(statuses.slice(0, 10).every((s) => s === 202)).toBe(true)
     expect(statuses[10]).toBe(429)
   })
 })
@@ -104,7 +130,7 @@ describe('the client address behind proxies', () => {
     const statuses: number[] = []
     // The client sent "203.0.113.i, 10.0.0.1"; our ingress appended the address it really came from.
     for (let i = 0; i < 11; i++) statuses.push((await signUpFrom(t, i, `203.0.113.${i}, 10.0.0.1, 198.18.5.5`)).status)
-    expect(statuses.slice(0, 10).every((s) => s === 201)).toBe(true)
+    expect(statuses.slice(0, 10).every((s) => s === 202)).toBe(true)
     expect(statuses[10]).toBe(429)
   })
 
@@ -123,11 +149,17 @@ describe('the client address behind proxies', () => {
             body: JSON.stringify({ email: `sock${i}@example.com`, password: PASSWORD }),
           })
           statuses.push(res.status)
-          // Only a trusted proxy may say the client used HTTPS.
-          if (i === 0) expect(res.headers.get('set-cookie')!.includes('Secure')).toBe(app === viaProxy)
         }
-        expect(statuses.slice(0, 10).every((s) => s === 201)).toBe(true)
+        expect(statuses.slice(0, 10).every((s) => s === 202)).toBe(true)
         expect(statuses[10]).toBe(429)
+        // Only a trusted proxy may say the client used HTTPS.
+        const login = await fetch(`${url}/api/v1/auth/login`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', 'x-forwarded-proto': 'https' },
+          body: JSON.stringify({ email: 'sock0@example.com', password: PASSWORD }),
+        })
+        expect(login.status).toBe(200)
+        expect(login.headers.get('set-cookie')!.includes('Secure')).toBe(app === viaProxy)
       }
     } finally {
       for (const app of [viaProxy, direct]) {
@@ -138,12 +170,13 @@ describe('the client address behind proxies', () => {
   })
 
   test("X-Forwarded-Proto and -Host are the nearest proxy's (rightmost) values", async () => {
-    const http = await t.call('POST', '/api/v1/auth/signup', {
-      body: { email: 'proto@example.com', password: PASSWORD },
+    const { token, user } = await t.signUp()
+    const http = await t.call('POST', '/api/v1/auth/login', {
+      body: { email: user.email, password: PASSWORD },
       headers: { ...from('203.0.113.5'), 'x-forwarded-proto': 'https, http' },
     })
+    expect(http.status).toBe(200)
     expect(http.headers.get('set-cookie')).not.toContain('Secure')
-    const { token } = await t.signUp()
     const settings = await browser(t, 'GET', '/settings', { session: token })
     const feed = await browser(t, 'POST', '/settings/calendar', {
       session: token,
@@ -292,7 +325,7 @@ describe('password hashing under load', () => {
       expect((await held).status).toBe(200)
       expect((await login(second.user.email, '192.0.2.2')).status).toBe(200)
       const again = await busy.call('POST', '/api/v1/auth/signup', { body: { email: 'storm@example.com', password: PASSWORD }, headers: from('192.0.2.3') })
-      expect(again.status).toBe(201)
+      expect(again.status).toBe(202)
     } finally {
       await busy.dispose()
     }

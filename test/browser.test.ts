@@ -35,6 +35,10 @@ async function signUp(context: BrowserContext, email: string): Promise<Page> {
   await page.fill('#email', email)
   await page.fill('#password', PASSWORD)
   await page.click('form button[type=submit]')
+  // Signing up leads to the log-in form with the email filled in.
+  await page.waitForSelector('form[action="/login"]')
+  await page.fill('#password', PASSWORD)
+  await page.click('form button[type=submit]')
   await page.waitForURL(`${server.url}/tasks`)
   return page
 }
@@ -337,8 +341,9 @@ run('planning views: Today, Upcoming, Calendar and Progress (htmx)', () => {
 
   beforeAll(async () => {
     const email = `today-${crypto.randomUUID()}@example.com`
-    const signup = await fetch(`${server.url}/api/v1/auth/signup`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email, password: PASSWORD, timezone: zone }) })
-    token = ((await signup.json()) as { token: string }).token
+    const post = (path: string, body: unknown) => fetch(`${server.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) })
+    expect((await post('/api/v1/auth/signup', { email, password: PASSWORD, timezone: zone })).status).toBe(202)
+    token = ((await (await post('/api/v1/auth/login', { email, password: PASSWORD })).json()) as { token: string }).token
     await api('POST', '/api/v1/tasks', { title: 'Renew visa', due_date: `${day(-3)}T10:00` })
     await api('POST', '/api/v1/tasks', { title: 'File taxes', due_date: `${day(-2)}T18:00`, priority: 'high' })
     await api('POST', '/api/v1/tasks', { title: 'Standup notes', due_date: `${day(0)}T23:59` })

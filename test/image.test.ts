@@ -45,8 +45,9 @@ test('the bundled server runs from the image layout alone, on PGlite and on Post
         await Bun.sleep(50)
       }
       expect((await fetch(`${base}/readyz`)).status).toBe(200)
-      const signup = await fetch(`${base}/api/v1/auth/signup`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: `img-${crypto.randomUUID()}@example.com`, password: 'correct horse battery' }) })
-      const { token } = (await signup.json()) as { token: string }
+      const credentials = { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: `img-${crypto.randomUUID()}@example.com`, password: 'correct horse battery' }) }
+      expect((await fetch(`${base}/api/v1/auth/signup`, credentials)).status).toBe(202)
+      const { token } = (await (await fetch(`${base}/api/v1/auth/login`, credentials)).json()) as { token: string }
       expect((await fetch(`${base}/api/v1/tasks`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify({ title: 'from the image' }) })).status).toBe(201)
       const page = await (await fetch(`${base}/tasks`, { headers: { cookie: `session=${token}` } })).text()
       expect(page).toContain('from the image')

@@ -31,8 +31,10 @@ async function boot() {
 
 test('tasks, accounts and search survive a restart on the embedded database', async () => {
   const first = await boot()
-  const signed = await first.call('POST', '/api/v1/auth/signup', undefined, { email: 'solo@example.com', password: 'correct horse battery' })
-  expect(signed.status).toBe(201)
+  const credentials = { email: 'solo@example.com', password: 'correct horse battery' }
+  expect((await first.call('POST', '/api/v1/auth/signup', undefined, credentials)).status).toBe(202)
+  const signed = await first.call('POST', '/api/v1/auth/login', undefined, credentials)
+  expect(signed.status).toBe(200)
   const token = signed.body.token as string
   expect((await first.call('POST', '/api/v1/tasks', token, { title: 'Persist me', tags: ['disk'] })).status).toBe(201)
   await first.database.close()

@@ -11,15 +11,24 @@ export interface AuthFormProps {
   next: string
   email?: string
   error?: { field?: string; message: string }
+  /** Shown above the form, e.g. after a sign-up. */
+  notice?: string
 }
 
-export function AuthPage({ mode, nonce, csrf, next, email, error }: AuthFormProps) {
+export function AuthPage({ mode, nonce, csrf, next, email, error, notice }: AuthFormProps) {
   const login = mode === 'login'
   const action = login ? '/login' : '/signup'
   return (
     <Layout title={login ? 'Log in' : 'Sign up'} nonce={nonce} csrf={csrf}>
       <section class="card narrow">
         <h1>{login ? 'Log in' : 'Create your account'}</h1>
+        {notice ? (
+          <p class="ok" role="status" safe>
+            {notice}
+          </p>
+        ) : (
+          ''
+        )}
         <form method="post" action={action} class="stack">
           <input type="hidden" name="_csrf" value={csrf} />
           <input type="hidden" name="next" value={next} />

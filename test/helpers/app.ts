@@ -38,7 +38,7 @@ export interface TestApp {
   /** The instruments the app, its relay and its scheduler report to (GET /metrics). */
   metrics: Metrics
   call<T = any>(method: string, path: string, options?: CallOptions): Promise<Answer<T>>
-  /** Signs up a new user (unique email unless given) and returns their session token. */
+  /** Signs up a new user (unique email unless given), logs in, and returns their session token. */
   signUp(email?: string, extra?: Record<string, unknown>): Promise<{ token: string; user: { id: string; email: string; timezone: string } }>
   dispose(): Promise<void>
 }
@@ -82,13 +82,13 @@ export async function testApp(
   async function signUp(email?: string, extra: Record<string, unknown> = {}) {
     counter += 1
     const address = email ?? `user${counter}-${crypto.randomUUID().slice(0, 8)}@example.com`
-    // Each sign-up comes from its own address, as different people's would.
-    const res = await call('POST', '/api/v1/auth/signup', {
-      body: { email: address, password: PASSWORD, ...extra },
-      headers: { 'x-forwarded-for': `198.51.100.${counter % 250}` },
-    })
-    if (res.status !== 201) throw new Error(`sign-up failed: ${res.status} ${res.text}`)
-    const signed = res.body as { token: string; user: { id: string; email: string; timezone: string } }
+    // Each sign-up comes from its own address, as different people's would; signing up does not sign in.
+    const headers = { 'x-forwarded-for': `198.51.100.${counter % 250}` }
+    const res = await call('POST', '/api/v1/auth/signup', { body: { email: address, password: PASSWORD, ...extra }, headers })
+    if (res.status !== 202) throw new Error(`sign-up failed: ${res.status} ${res.text}`)
+    const login = await call('POST', '/api/v1/auth/login', { body: { email: address, password: PASSWORD }, headers })
+    if (login.status !== 200) throw new Error(`log-in after sign-up failed: ${login.status} ${login.text}`)
+    const signed = login.body as { token: string; user: { id: string; email: string; timezone: string } }
     return { token: signed.token, user: signed.user }
   }
 

@@ -92,15 +92,14 @@ export async function freshStorage(): Promise<{ env: Record<string, string>; dis
   return { env: { DATABASE_URL: '', DATA_DIR: dir }, dispose: async () => rmSync(dir, { recursive: true, force: true }) }
 }
 
-/** Signs up over HTTP against a running server and returns the session token. */
+/** Signs up and logs in over HTTP against a running server and returns the session token. */
 export async function signUpOverHttp(url: string, email = `http-${crypto.randomUUID()}@example.com`): Promise<string> {
-  const res = await fetch(`${url}/api/v1/auth/signup`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ email, password: 'correct horse battery', timezone: 'UTC' }),
-  })
-  if (res.status !== 201) throw new Error(`sign-up failed: ${res.status} ${await res.text()}`)
-  return ((await res.json()) as { token: string }).token
+  const post = (path: string, body: unknown) => fetch(`${url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) })
+  const res = await post('/api/v1/auth/signup', { email, password: 'correct horse battery', timezone: 'UTC' })
+  if (res.status !== 202) throw new Error(`sign-up failed: ${res.status} ${await res.text()}`)
+  const login = await post('/api/v1/auth/login', { email, password: 'correct horse battery' })
+  if (login.status !== 200) throw new Error(`log-in after sign-up failed: ${login.status} ${await login.text()}`)
+  return ((await login.json()) as { token: string }).token
 }
 
 /** JSON calls with a bearer token against a running server; both are read at call time (set in beforeAll). */

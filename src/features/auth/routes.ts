@@ -17,6 +17,10 @@ const SignedInBody = t.Object({
   token: t.String({ description: 'Session token: send as "Authorization: Bearer <token>". Also set as the session cookie.' }),
   expires_at: t.String({ format: 'date-time' }),
 })
+const SignUpBody = t.Object({
+  email: t.String({ description: 'The email as it is stored (trimmed, lower-case)' }),
+  message: t.String(),
+})
 const Token = t.Object({
   id: t.String({ format: 'uuid' }),
   name: t.String(),
@@ -46,10 +50,7 @@ export const authRoutes = (deps: AppDeps) => {
     .use(authGuard(deps))
     .post(
       '/auth/signup',
-      async ({ body, request, set, status }) => {
-        const ip = clientAddress(request, deps.env)
-        return status(201, answer(await signUp(authDeps, body, ip), request, set))
-      },
+      async ({ body, request, status }) => status(202, await signUp(authDeps, body, clientAddress(request, deps.env))),
       {
         body: t.Object(
           {
@@ -58,8 +59,14 @@ export const authRoutes = (deps: AppDeps) => {
           },
           { additionalProperties: false },
         ),
-        response: { 201: SignedInBody, 400: ErrorBody, 409: ErrorBody, 429: ErrorBody, 503: ErrorBody },
-        detail: { summary: 'Create an account and sign in', security: [] },
+        response: { 202: SignUpBody, 400: ErrorBody, 429: ErrorBody, 503: ErrorBody },
+        detail: {
+          summary: 'Create an account (then log in)',
+          description:
+            'Answers 202 with the same body whether or not the email already had an account (an existing account is left untouched), ' +
+            'so the answer never reveals who has one. Log in afterwards with POST /auth/login.',
+          security: [],
+        },
       },
     )
     .post(

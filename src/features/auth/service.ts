@@ -2,7 +2,6 @@
 import { and, eq, gt, isNull } from 'drizzle-orm'
 import type { Db } from '../../db/client'
 import { AppError, invalid, notFound } from '../../lib/errors'
-import { isUniqueViolation } from '../../lib/db-errors'
 import { hashSecret, newId, newSecret } from '../../lib/secrets'
 import { isTimeZone } from '../../lib/time'
 import { parseNewPassword } from './password-policy'
@@ -88,12 +87,24 @@ export interface SignedIn {
   expiresAt: Date
 }
 
-/** Creates an account and signs it in. `ip` is the client address, for the sign-up rate limit. */
+/** What a sign-up answers, whether or not the email already had an account. */
+export interface SignUpAnswer {
+  email: string
+  message: string
+}
+
+export const SIGNED_UP = 'If this email had no account, it has one now: log in with it and your password.'
+
+/**
+ * Creates an account, without signing in. A taken email gets the same answer, after the same work (the
+ * password is hashed either way), and the existing account is left untouched: the answer never tells whether
+ * an address has an account. `ip` is the client address, for the sign-up rate limit.
+ */
 export async function signUp(
   deps: AuthDeps,
   input: { email?: unknown; password?: unknown; timezone?: unknown },
   ip: string,
-): Promise<SignedIn> {
+): Promise<SignUpAnswer> {
   const email = parseEmail(input.email)
   const password = parseNewPassword(input.password, email)
   const timezone = input.timezone === undefined ? 'UTC' : parseTimeZone(input.timezone)
@@ -107,16 +118,9 @@ export async function signUp(
     await release(deps.db, `signup:ip:${ip}`, limited.windowStartedAt).catch(() => undefined)
     throw error
   })
-  const id = newId()
   const now = deps.clock()
-  try {
-    await deps.db.insert(users).values({ id, email, passwordHash, timezone, createdAt: now, updatedAt: now })
-  } catch (error) {
-    if (isUniqueViolation(error)) throw new AppError('conflict', 'An account with this email already exists', 'email')
-    throw error
-  }
-  const session = await issueSession(deps, id)
-  return { user: { id, email, timezone }, token: session.token, expiresAt: session.expiresAt }
+  await deps.db.insert(users).values({ id: newId(), email, passwordHash, timezone, createdAt: now, updatedAt: now }).onConflictDoNothing({ target: users.email })
+  return { email, message: SIGNED_UP }
 }
 
 const INVALID_LOGIN = 'Invalid email or password'

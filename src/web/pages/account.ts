@@ -44,7 +44,13 @@ export const accountPages = (deps: AppDeps) => {
     return { token, cookie: `${PRE_SESSION_COOKIE}=${token}; Path=/; HttpOnly; SameSite=Lax; Max-Age=86400${secure}` }
   }
 
-  function authForm(request: Request, mode: 'login' | 'signup', next: string, status = 200, extra: { email?: string; error?: { field?: string; message: string } } = {}) {
+  function authForm(
+    request: Request,
+    mode: 'login' | 'signup',
+    next: string,
+    status = 200,
+    extra: { email?: string; error?: { field?: string; message: string }; notice?: string } = {},
+  ) {
     const { token, cookie } = preSession(request)
     const nonce = newNonce()
     const body = AuthPage({ mode, nonce, csrf: token, next, ...extra }) as string
@@ -72,10 +78,12 @@ export const accountPages = (deps: AppDeps) => {
         verifyPreSessionCsrf(request, form)
         const ip = clientAddress(request, deps.env)
         const credentials = { email, password: field(form, 'password') }
-        const result =
-          mode === 'login'
-            ? await logIn(authDeps, credentials, ip)
-            : await signUp(authDeps, { ...credentials, timezone: field(form, 'timezone') || undefined }, ip)
+        if (mode === 'signup') {
+          // The same page whether or not the email had an account: the log-in form, the email filled in.
+          const answer = await signUp(authDeps, { ...credentials, timezone: field(form, 'timezone') || undefined }, ip)
+          return authForm(request, 'login', next, 200, { email: answer.email, notice: answer.message })
+        }
+        const result = await logIn(authDeps, credentials, ip)
         // A new session id at every sign-in; the old pre-session token is dropped.
         const response = redirect(request, next)
         response.headers.append('set-cookie', sessionCookie(result.token, maxAge, isHttps(request, deps.env)))
