@@ -6,7 +6,7 @@ import { newId, UUID } from '../../lib/secrets'
 import { listTasks, parseListQuery, type TaskPage } from './list'
 import { parseCreateTask, parseUpdateTask, toTaskView, type TaskView } from './model'
 import { recordTaskChange } from './events'
-import { firstDueDate } from './recurrence'
+import { seriesStart } from './recurrence'
 import { deletedTasks, tasks, type Task, type TaskSnapshot } from './schema'
 import { traced } from '../../lib/tracing'
 
@@ -37,7 +37,7 @@ async function findOwned(db: Db, actor: Actor, id: string, lock = false): Promis
  */
 function seriesFields(id: string, recurrence: string | null, dueDate: Date | null, seriesId: string | null, timeZone: string, now: Date) {
   if (!recurrence) return { dueDate, seriesId: null, seriesAnchor: null }
-  const due = dueDate ?? firstDueDate(recurrence, timeZone, now)
+  const due = seriesStart(recurrence, dueDate, timeZone, now)
   return { dueDate: due, seriesId: seriesId ?? id, seriesAnchor: due }
 }
 
