@@ -2,13 +2,14 @@
 import { Elysia } from 'elysia'
 import pkg from '../package.json'
 import type { AppDeps } from './context'
-import { eventRoutes } from './events/routes'
+import { eventDelivery as deliveryOf, type EventDelivery } from './events/delivery'
+import { eventRoutes, sidecarRoutes } from './events/routes'
+import { metricsRoutes } from './features/ops/metrics'
 import { auditRoutes } from './features/audit/routes'
 import { calendarRoutes } from './features/calendar/routes'
 import { auditConsumer } from './features/audit/service'
 import { authRoutes } from './features/auth/routes'
 import { adminRoutes } from './features/ops/admin'
-import { metricsRoutes } from './features/ops/metrics'
 import { opsRoutes, type Readiness } from './features/ops/routes'
 import { reminderDeliveryConsumer, reminderFollowConsumer, reminderJobsConsumer } from './features/reminders/consumers'
 import { jobCallbackRoutes, reminderRoutes } from './features/reminders/routes'
@@ -37,6 +38,20 @@ export type { AppDeps } from './context'
 /** For apps built without one (tests of other features): reminder jobs are not kept anywhere. */
 const NO_SCHEDULER: ReminderScheduler = { kind: 'local', schedule: async () => {}, cancel: async () => {} }
 
+/**
+ * Where delivered events go: the consumers, counted in `deps.metrics`. The in-process bus calls it directly;
+ * with a sidecar, createApp serves it on the sidecar's routes.
+ */
+export function eventDelivery(deps: AppDeps): EventDelivery {
+  const metrics = deps.metrics
+  return deliveryOf(deps, {
+    pubsubName: deps.env.pubsubName,
+    consumers: [auditConsumer, recurrenceConsumer, reminderFollowConsumer, reminderJobsConsumer(countedScheduler(deps.scheduler ?? NO_SCHEDULER, metrics?.reminders)), reminderDeliveryConsumer],
+    onDelivery: metrics?.observeDelivery,
+    onDeadLetter: metrics?.observeDeadLetter,
+  })
+}
+
 /** Builds the app. `readiness.draining` turns /readyz to 503 during shutdown. */
 export function createApp(given: AppDeps, readiness: Readiness = { draining: false }) {
   const metrics = given.metrics ?? createMetrics()
@@ -52,19 +67,10 @@ export function createApp(given: AppDeps, readiness: Readiness = { draining: fal
     .use(taskRoutes(deps))
     .use(auditRoutes(deps))
     .use(reminderRoutes(deps))
-    .use(jobCallbackRoutes(deps))
     .use(calendarRoutes(deps))
     .use(mcpRoutes(deps, metrics.observeToolCall))
     .use(chatRoutes(deps))
-    .use(
-      eventRoutes(deps, {
-        pubsubName: deps.env.pubsubName,
-        appApiToken: deps.env.appApiToken,
-        consumers: [auditConsumer, recurrenceConsumer, reminderFollowConsumer, reminderJobsConsumer(countedScheduler(deps.scheduler ?? NO_SCHEDULER, metrics.reminders)), reminderDeliveryConsumer],
-        onDelivery: metrics.observeDelivery,
-        onDeadLetter: metrics.observeDeadLetter,
-      }),
-    )
+    .use(sidecarRoutes(deps, [eventRoutes(deps, eventDelivery(deps)), jobCallbackRoutes(deps)]))
     .use(accountPages(deps))
     .use(taskPages(deps))
     .use(plannerPages(deps))

@@ -30,7 +30,7 @@ export interface Env {
   daprHost: string
   /** Sent to the sidecar as `dapr-api-token` when set. */
   daprApiToken: string | undefined
-  /** When set, calls from the sidecar (/dapr/subscribe, /events/*, /job/*) must carry it as `dapr-api-token`. */
+  /** Required with a sidecar: every call from it (/dapr/subscribe, /events/*, /job/*) must carry it as `dapr-api-token`. */
   appApiToken: string | undefined
   /** The Dapr pub/sub component (Kafka in the cluster). */
   pubsubName: string
@@ -192,6 +192,27 @@ function databaseUrl(source: Source): string | undefined {
   return raw
 }
 
+/** Shortest APP_API_TOKEN accepted: the routes it guards take unlimited guesses. */
+export const APP_API_TOKEN_MIN_LENGTH = 16
+
+/**
+ * The token the sidecar must send. With a sidecar the Dapr routes are reachable over the network, so
+ * starting without one would let anyone forge events, fire reminders and fill the dead-letter table.
+ */
+function appApiToken(source: Source): string | undefined {
+  const token = read(source, 'APP_API_TOKEN')
+  if (token !== undefined && token.length < APP_API_TOKEN_MIN_LENGTH) {
+    throw new ConfigError('APP_API_TOKEN', `must be at least ${APP_API_TOKEN_MIN_LENGTH} characters (e.g. openssl rand -hex 24)`)
+  }
+  if (token === undefined && read(source, 'DAPR_HTTP_PORT') !== undefined) {
+    throw new ConfigError(
+      'APP_API_TOKEN',
+      'is required with a Dapr sidecar (DAPR_HTTP_PORT is set): the sidecar sends it as dapr-api-token and the app refuses calls without it; in Kubernetes put it in the Secret named by dapr.io/app-token-secret (key token)',
+    )
+  }
+  return token
+}
+
 /** Parses the configuration from `source` (normally `process.env`); throws ConfigError on the first bad value. */
 export function loadEnv(source: Source = process.env): Env {
   return {
@@ -209,7 +230,7 @@ export function loadEnv(source: Source = process.env): Env {
     daprHttpPort: read(source, 'DAPR_HTTP_PORT') === undefined ? undefined : integer(source, 'DAPR_HTTP_PORT', 3500, 1, 65535),
     daprHost: read(source, 'DAPR_HOST') ?? '127.0.0.1',
     daprApiToken: read(source, 'DAPR_API_TOKEN'),
-    appApiToken: read(source, 'APP_API_TOKEN'),
+    appApiToken: appApiToken(source),
     pubsubName: name(source, 'PUBSUB_NAME', 'pubsub-kafka'),
     webhookAllowPrivate: boolean(source, 'WEBHOOK_ALLOW_PRIVATE', false),
     openaiBaseUrl: httpUrl(source, 'OPENAI_BASE_URL', 'https://api.openai.com/v1'),

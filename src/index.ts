@@ -1,5 +1,5 @@
 // Starts the server: configuration, database, migrations, listen; drains and closes on SIGTERM/SIGINT.
-import { createApp } from './app'
+import { createApp, eventDelivery } from './app'
 import { isPostgresClosedSocketWrite, openDatabase } from './db/client'
 import { runMigrations } from './db/migrate'
 import { ConfigError, loadEnv, secretStoreConfig, type Env } from './env'
@@ -15,8 +15,8 @@ import { withSecretStore } from './lib/secret-store'
 
 let env: Env
 try {
-  // Secrets may come from a Dapr secret store (SECRET_STORE); an explicit environment value wins.
-  env = loadEnv(await withSecretStore(process.env, secretStoreConfig(), ['DATABASE_URL']))
+  // Secrets may come from a Dapr secret store (SECRET_STORE, which implies a sidecar); an explicit environment value wins.
+  env = loadEnv(await withSecretStore(process.env, secretStoreConfig(), ['DATABASE_URL', 'APP_API_TOKEN']))
 } catch (error) {
   if (error instanceof ConfigError) {
     console.error(`Configuration error: ${error.message}`)
@@ -44,9 +44,11 @@ if (env.migrateOnStart) await runMigrations(database, env.databaseUrl)
 const readiness = { draining: false }
 const local = env.daprHttpPort ? undefined : new LocalScheduler({ database, log, onFired: metrics.reminders.fired })
 const scheduler = local ?? daprJobsScheduler({ host: env.daprHost, port: env.daprHttpPort!, apiToken: env.daprApiToken })
-const app = createApp({ env, database, log, scheduler, metrics }, readiness).listen({ port: env.port, hostname: env.host })
+const deps = { env, database, log, scheduler, metrics }
+const app = createApp(deps, readiness).listen({ port: env.port, hostname: env.host })
 const housekeeping = startHousekeeping({ db: database.db, log })
-const events = await startEvents({ env, database, log, metrics, deliver: (request) => app.handle(request) })
+// Without a sidecar the bus hands events straight to the consumers: no HTTP route takes them.
+const events = await startEvents({ env, database, log, metrics, delivery: env.daprHttpPort ? undefined : eventDelivery(deps) })
 // Reminders that came due while the app was down fire now, once.
 await local?.start()
 const webhooks = new WebhookSender({ database, log })

@@ -48,7 +48,7 @@ function render(values: string, extra: string[] = []): { text: string; objects: 
 const temp = mkdtempSync(join(tmpdir(), 'todo-chart-'))
 afterAll(() => rmSync(temp, { recursive: true, force: true }))
 
-/** kubeconform schemas for Dapr's kinds, made from the CRDs in shared/crds (no download). */
+/** kubeconform schemas for Dapr's kinds, made from the CRDs in test/fixtures/dapr-crds (no download). */
 function daprSchemas(): string {
   const dir = join(temp, 'schemas')
   for (const file of readdirSync(CRDS).filter((f) => f.endsWith('.yaml'))) {
@@ -157,6 +157,29 @@ describe.if(Boolean(helm && kubeconform))('the Helm chart', () => {
     expect(kafkaTopics).toEqual(app.map((s) => s.topic).sort())
     const resiliency = objects.find((o) => o.kind === 'Resiliency')!
     expect(Object.keys(resiliency.spec.targets.components)).toEqual([pubsubName!])
+  })
+
+  test('with Dapr the app and its sidecar share one app token, which the app requires: key token of the Secret', () => {
+    for (const values of VALUES) {
+      const { objects } = render(values)
+      const deployment = objects.find((o) => o.kind === 'Deployment')!
+      const secretName = deployment.spec.template.metadata.annotations['dapr.io/app-token-secret']
+      expect(secretName).toBe(values === 'values.yaml' ? 'todo-todo-chatbot-secrets' : 'todo-chatbot-secrets')
+      const env = Object.fromEntries(deployment.spec.template.spec.containers[0].env.map((e: { name: string; value?: string; valueFrom?: unknown }) => [e.name, e.value ?? e.valueFrom]))
+      // Dapr's injector reads key `token` of that Secret; the app reads the same key, from the environment or the secret store.
+      if (env.SECRET_MAP) expect(env.SECRET_MAP).toBe(`APP_API_TOKEN=${secretName}:token`)
+      else expect(env.APP_API_TOKEN).toEqual({ secretKeyRef: { name: secretName, key: 'token' } })
+    }
+    // A Secret the chart makes gets a generated token (the given one when set), long enough for the app to accept.
+    const made = render('values.yaml').objects.find((o) => o.kind === 'Secret')!.stringData!
+    const config = render('values.yaml').objects.find((o) => o.kind === 'ConfigMap')!.data!
+    expect(made.token!.length).toBeGreaterThanOrEqual(32)
+    expect(loadEnv({ ...config, DATABASE_URL: 'postgres://u:p@db/todo', DAPR_HTTP_PORT: '3500', APP_API_TOKEN: made.token }).appApiToken).toBe(made.token)
+    expect(render('values.yaml', ['--set', 'secret.values.token=given-by-the-operator-0123']).objects.find((o) => o.kind === 'Secret')!.stringData!.token).toBe('given-by-the-operator-0123')
+    // Without the token the app would not start beside its sidecar: the chart refuses a short one, or a key the injector does not read.
+    expect(() => render('values.yaml', ['--set', 'secret.values.token=short'])).toThrow(/at least 16 characters/)
+    expect(() => render('values.yaml', ['--set', 'dapr.appApiTokenSecretKey=other'])).toThrow(/appApiTokenSecretKey/)
+    expect(() => render('values.yaml', ['--set', 'dapr.appApiTokenSecretKey='])).toThrow(/appApiTokenSecretKey/)
   })
 
   test('subscriptions are declared one way only: programmatic by default renders no Subscription', () => {

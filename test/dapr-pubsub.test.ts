@@ -1,13 +1,13 @@
-// Events through a Dapr sidecar double (the pub/sub contract of shared/DAPR.md; no real sidecar or Kafka runs here).
+// Events through a Dapr sidecar double (Dapr's documented pub/sub contract; no real sidecar or Kafka runs here).
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
 import { sql } from 'drizzle-orm'
 import { createApp } from '../src/app'
 import { loadEnv } from '../src/env'
 import type { EventRuntime } from '../src/events/runtime'
 import { createLogger } from '../src/lib/log'
-import { DaprSidecarDouble, settle as settleEvents, startDaprEvents } from './helpers/dapr-sidecar'
+import { APP_TOKEN, DaprSidecarDouble, settle as settleEvents, sidecarEnv, startDaprEvents } from './helpers/dapr-sidecar'
 import { rows, testDatabase, type TestDatabase } from './helpers/db'
-import { bearerApi, signUpOverHttp } from './helpers/server'
+import { bearerApi, freePort, signUpOverHttp } from './helpers/server'
 
 let storage: TestDatabase
 let server: { stop(): Promise<void> | void; url: string }
@@ -23,14 +23,16 @@ const settled = (timeoutMs?: number) => settleEvents(storage.database, sidecar, 
 beforeAll(async () => {
   storage = await testDatabase()
   const log = createLogger('debug', (line) => logs.push(JSON.parse(line)))
-  const app = createApp({ env: loadEnv({ LOG_LEVEL: 'debug' }), database: storage.database, log }).listen({ port: 0, hostname: '127.0.0.1' })
+  // The sidecar's port must be known before the app: reserve one.
+  const sidecarPort = freePort()
+  const app = createApp({ env: loadEnv({ LOG_LEVEL: 'debug', ...sidecarEnv(sidecarPort) }), database: storage.database, log }).listen({ port: 0, hostname: '127.0.0.1' })
   server = {
     url: `http://127.0.0.1:${app.server!.port}`,
     stop: async () => {
       await app.stop(true)
     },
   }
-  sidecar = new DaprSidecarDouble({ appUrl: server.url })
+  sidecar = new DaprSidecarDouble({ appUrl: server.url, port: sidecarPort, appApiToken: APP_TOKEN })
   await sidecar.start()
   events = await startDaprEvents(storage.database, log, sidecar.port)
   token = await signUpOverHttp(server.url, 'dapr@example.com')

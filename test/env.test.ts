@@ -14,7 +14,7 @@ describe('loadEnv', () => {
     const env = loadEnv({
       PORT: '8080', HOST: '127.0.0.1', DATABASE_URL: 'postgres://u:p@db:5432/todo', DATABASE_POOL_MAX: '20', DATA_DIR: '/var/lib/todo',
       LOG_LEVEL: 'WARN', MIGRATE_ON_START: 'false', TRUST_PROXY: 'yes', SESSION_TTL_DAYS: '7', SHUTDOWN_TIMEOUT_MS: '5000', REQUEST_TIMEOUT_MS: '15000',
-      DAPR_HTTP_PORT: '3500', DAPR_HOST: 'localhost', DAPR_API_TOKEN: 'to-sidecar', APP_API_TOKEN: 'from-sidecar', PUBSUB_NAME: 'pubsub-redis', WEBHOOK_ALLOW_PRIVATE: 'true',
+      DAPR_HTTP_PORT: '3500', DAPR_HOST: 'localhost', DAPR_API_TOKEN: 'to-sidecar', APP_API_TOKEN: 'from-the-sidecar-0123', PUBSUB_NAME: 'pubsub-redis', WEBHOOK_ALLOW_PRIVATE: 'true',
       OPENAI_BASE_URL: 'http://localhost:11434/v1', OPENAI_API_KEY: 'sk-local', OPENAI_MODEL: 'llama3.1', OPENAI_TIMEOUT_MS: '5000',
       MCP_CALLS_PER_MINUTE: '60', CHAT_MESSAGES_PER_MINUTE: '10', ADMIN_EMAILS: 'Ops@Example.com, root@example.com',
       OTEL_EXPORTER_OTLP_ENDPOINT: 'http://otel-collector:4318', OTEL_SERVICE_NAME: 'todo-staging', OTEL_TRACES_SAMPLER_ARG: '0.25',
@@ -22,7 +22,7 @@ describe('loadEnv', () => {
     expect(env).toEqual({
       port: 8080, host: '127.0.0.1', databaseUrl: 'postgres://u:p@db:5432/todo', databasePoolMax: 20, dataDir: '/var/lib/todo',
       logLevel: 'warn', migrateOnStart: false, trustProxy: true, sessionTtlDays: 7, shutdownTimeoutMs: 5000, requestTimeoutMs: 15000,
-      daprHttpPort: 3500, daprHost: 'localhost', daprApiToken: 'to-sidecar', appApiToken: 'from-sidecar', pubsubName: 'pubsub-redis', webhookAllowPrivate: true,
+      daprHttpPort: 3500, daprHost: 'localhost', daprApiToken: 'to-sidecar', appApiToken: 'from-the-sidecar-0123', pubsubName: 'pubsub-redis', webhookAllowPrivate: true,
       openaiBaseUrl: 'http://localhost:11434/v1', openaiApiKey: 'sk-local', openaiModel: 'llama3.1', openaiTimeoutMs: 5000,
       mcpCallsPerMinute: 60, chatMessagesPerMinute: 10, adminEmails: ['ops@example.com', 'root@example.com'],
       otlpEndpoint: 'http://otel-collector:4318', serviceName: 'todo-staging', traceSampleRatio: 0.25,
@@ -41,6 +41,9 @@ describe('loadEnv', () => {
     [{ TRUST_PROXY: '2' }, 'TRUST_PROXY'],
     [{ SESSION_TTL_DAYS: '0' }, 'SESSION_TTL_DAYS'],
     [{ DAPR_HTTP_PORT: 'sidecar' }, 'DAPR_HTTP_PORT'],
+    [{ DAPR_HTTP_PORT: '3500' }, 'APP_API_TOKEN'],
+    [{ DAPR_HTTP_PORT: '3500', APP_API_TOKEN: '   ' }, 'APP_API_TOKEN'],
+    [{ APP_API_TOKEN: 'short' }, 'APP_API_TOKEN'],
     [{ PUBSUB_NAME: 'kafka pubsub!' }, 'PUBSUB_NAME'],
     [{ OPENAI_BASE_URL: 'localhost:11434' }, 'OPENAI_BASE_URL'],
     [{ OPENAI_TIMEOUT_MS: '10' }, 'OPENAI_TIMEOUT_MS'],
@@ -60,6 +63,26 @@ describe('loadEnv', () => {
       }
     })
   }
+
+  test('with a sidecar and no APP_API_TOKEN the start is refused, naming the variable and where the sidecar gets it', () => {
+    expect(() => loadEnv({ DAPR_HTTP_PORT: '3500' })).toThrow(ConfigError)
+    try {
+      loadEnv({ DAPR_HTTP_PORT: '3500' })
+    } catch (error) {
+      expect((error as ConfigError).variable).toBe('APP_API_TOKEN')
+      expect((error as Error).message).toContain('DAPR_HTTP_PORT')
+      expect((error as Error).message).toContain('dapr.io/app-token-secret')
+    }
+    // A token too short to resist guessing is refused without echoing it.
+    try {
+      loadEnv({ DAPR_HTTP_PORT: '3500', APP_API_TOKEN: 'hunter2-abc' })
+      throw new Error('expected a ConfigError')
+    } catch (error) {
+      expect((error as ConfigError).variable).toBe('APP_API_TOKEN')
+      expect((error as Error).message).not.toContain('hunter2')
+    }
+    expect(loadEnv({ DAPR_HTTP_PORT: '3500', APP_API_TOKEN: 'a-long-enough-token' }).appApiToken).toBe('a-long-enough-token')
+  })
 
   test('a bad DATABASE_URL is refused without echoing it (it carries a password)', () => {
     expect(() => loadEnv({ DATABASE_URL: 'postgres//user:s3cret@host/db' })).toThrow(ConfigError)

@@ -1,7 +1,8 @@
 // An app over a fresh database, driven in-process through app.handle, with small request helpers.
-import { createApp, type App } from '../../src/app'
+import { createApp, eventDelivery, type App } from '../../src/app'
 import type { Database } from '../../src/db/client'
 import { loadEnv } from '../../src/env'
+import type { DeliveryOutcome, EventDelivery } from '../../src/events/delivery'
 import { startEvents, type EventRuntime } from '../../src/events/runtime'
 import { LocalScheduler } from '../../src/features/reminders/scheduler'
 import { createLogger } from '../../src/lib/log'
@@ -36,6 +37,10 @@ export interface TestApp {
   logs: Array<Record<string, unknown>>
   /** The instruments the app, its relay and its scheduler report to (GET /metrics). */
   metrics: Metrics
+  /** The app's event delivery, as the in-process bus calls it (no HTTP route takes events without a sidecar). */
+  delivery: EventDelivery
+  /** Delivers `body` to the subscriber at `route` (e.g. /events/task-events) as the in-process bus would. */
+  deliver(route: string, body: unknown): Promise<DeliveryOutcome>
   call<T = any>(method: string, path: string, options?: CallOptions): Promise<Answer<T>>
   /** Signs up a new user (unique email unless given) and returns their session token. */
   signUp(email?: string, extra?: Record<string, unknown>): Promise<{ token: string; user: { id: string; email: string; timezone: string } }>
@@ -54,8 +59,10 @@ export async function testApp(options: { env?: Record<string, string>; clock?: (
   })
   const env = loadEnv({ LOG_LEVEL: 'debug', TRUST_PROXY: 'true', ...options.env })
   const scheduler = options.events ? new LocalScheduler({ database, log, clock: options.clock, onFired: metrics.reminders.fired }) : undefined
-  const app = createApp({ env, database, log, clock: options.clock, scheduler, metrics })
-  const events = options.events ? await startEvents({ env, database, log, metrics, deliver: (request) => app.handle(request) }) : undefined
+  const deps = { env, database, log, clock: options.clock, scheduler, metrics }
+  const app = createApp(deps)
+  const delivery = eventDelivery(deps)
+  const events = options.events ? await startEvents({ env, database, log, metrics, delivery: env.daprHttpPort ? undefined : delivery }) : undefined
   await scheduler?.start()
 
   async function call<T>(method: string, path: string, opts: CallOptions = {}): Promise<Answer<T>> {
@@ -94,6 +101,8 @@ export async function testApp(options: { env?: Record<string, string>; clock?: (
     database,
     logs,
     metrics,
+    delivery,
+    deliver: (route, body) => delivery.deliver(route, body),
     call,
     signUp,
     events,

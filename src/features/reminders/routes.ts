@@ -88,15 +88,15 @@ export const reminderRoutes = (deps: AppDeps) => {
     })
 }
 
-/** The Dapr Jobs callback: the sidecar POSTs the scheduled data (the reminder id) to /job/<name> when it is due. */
+/**
+ * The Dapr Jobs callback: the sidecar POSTs the scheduled data (the reminder id) to /job/<name> when it is due.
+ * Mounted only with a sidecar, behind the sidecar's token check (events/routes.ts `sidecarRoutes`).
+ */
 export const jobCallbackRoutes = (deps: AppDeps) => {
   const clock = deps.clock ?? (() => new Date())
   return new Elysia({ name: 'job-callback', seed: seedOf(deps), detail: { tags: ['Events (Dapr)'] } }).post(
     '/job/:name',
-    async ({ params, body, request, status }) => {
-      if (deps.env.appApiToken && request.headers.get('dapr-api-token') !== deps.env.appApiToken) {
-        return status(401, { error: { code: 'unauthorized', message: 'dapr-api-token missing or wrong' } })
-      }
+    async ({ params, body, status }) => {
       const match = /^reminder-([0-9a-f-]{36})$/.exec(params.name)
       // 404 tells the sidecar the job is done and not to retry: nothing of ours answers to that name.
       if (!match || body !== match[1]) return status(404, { error: { code: 'not_found', message: 'No such job' } })
