@@ -1,7 +1,8 @@
-// What an outsider can do to the event backbone: forge events, fire reminders early, post dead letters.
+// What an outsider can do to the event backbone: forge events, fire reminders early, fill the dead-letter table.
 // Without a sidecar no Dapr route exists; beside one, every route and path variant wants the app token.
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
 import { sql } from 'drizzle-orm'
+import { DEAD_LETTER_MAX_BYTES } from '../src/events/delivery'
 import { tokenMatches } from '../src/events/routes'
 import { testApp, type TestApp } from './helpers/app'
 import { APP_TOKEN, sidecarEnv } from './helpers/dapr-sidecar'
@@ -140,6 +141,53 @@ describe('beside a sidecar: every Dapr route wants APP_API_TOKEN', () => {
     expect(tokenMatches('', APP_TOKEN)).toBe(false)
     expect(tokenMatches(APP_TOKEN.slice(1), APP_TOKEN)).toBe(false)
     expect(tokenMatches(`${APP_TOKEN}${'x'.repeat(10_000)}`, APP_TOKEN)).toBe(false)
+  })
+})
+
+describe('dead letters are bounded', () => {
+  let t: TestApp
+  beforeAll(async () => {
+    t = await testApp({ env: sidecarEnv(freePort()) })
+  })
+  afterAll(() => t.dispose())
+
+  const sizeOf = async (id: string) =>
+    (await rows<{ bytes: number; topic: string; event_type: string; event: Record<string, unknown> }>(
+      t.database,
+      sql`select octet_length(event::text) as bytes, topic, event_type, event from dead_letters where event_id = ${id}`,
+    ))[0]!
+
+  test('a 1 MB dead letter from the sidecar is kept as an excerpt that says how large it was, and logged', async () => {
+    const id = crypto.randomUUID()
+    const event = { specversion: '1.0', id, type: 'task.created', topic: 'todo.task-events.dlq', data: { blob: 'é'.repeat(480_000) } }
+    const original = Buffer.byteLength(JSON.stringify(event))
+    expect(original).toBeGreaterThan(900_000)
+    const res = await t.call('POST', '/events/dead-letter', { body: event, headers: { 'content-type': 'application/cloudevents+json', 'dapr-api-token': APP_TOKEN } })
+    expect(res.body).toEqual({ status: 'SUCCESS' })
+    const row = await sizeOf(id)
+    expect(row.bytes).toBeLessThan(DEAD_LETTER_MAX_BYTES + 1024)
+    expect(row.event).toMatchObject({ truncated: true, original_bytes: original, id, type: 'task.created', topic: 'todo.task-events.dlq' })
+    expect(String(row.event.excerpt)).toStartWith(JSON.stringify(event).slice(0, 100))
+    expect(t.logs.some((l) => l.msg === 'dead letter truncated' && l.original_bytes === original && l.event_id === id)).toBe(true)
+  })
+
+  test('80 large dead letters grow the table by a few megabytes at most, not 80 MB', async () => {
+    const before = Number((await rows<{ n: string }>(t.database, sql`select coalesce(sum(octet_length(event::text)), 0) as n from dead_letters`))[0]!.n)
+    for (let i = 0; i < 80; i++) {
+      const outcome = await t.deliver('/events/dead-letter', { id: `flood-${i}`, type: 'task.created', topic: 'todo.task-events.dlq', data: 'x'.repeat(1_000_000) })
+      expect(outcome).toBe('SUCCESS')
+    }
+    const after = Number((await rows<{ n: string }>(t.database, sql`select coalesce(sum(octet_length(event::text)), 0) as n from dead_letters`))[0]!.n)
+    expect(after - before).toBeLessThan(80 * (DEAD_LETTER_MAX_BYTES + 1024))
+  })
+
+  test('a small dead letter is kept whole; oversized topic, id and type are clipped, never refused', async () => {
+    expect(await t.deliver('/events/dead-letter', { id: 'small-1', type: 'task.updated', topic: 'todo.task-updates.dlq', data: { a: 1 } })).toBe('SUCCESS')
+    expect((await sizeOf('small-1')).event).toEqual({ id: 'small-1', type: 'task.updated', topic: 'todo.task-updates.dlq', data: { a: 1 } })
+    const huge = 'q'.repeat(5000)
+    expect(await t.deliver('/events/dead-letter', { id: `big-id-${huge}`, type: huge, topic: huge })).toBe('SUCCESS')
+    const [row] = await rows<{ topic: string; event_id: string; event_type: string }>(t.database, sql`select topic, event_id, event_type from dead_letters where event_id like 'big-id-%'`)
+    expect([row!.topic.length, row!.event_id.length, row!.event_type.length]).toEqual([200, 200, 200])
   })
 })
 

@@ -44,10 +44,27 @@ export interface EventDeliveryOptions {
   onDeadLetter?: (topic: string) => void
 }
 
-/** Longest id copied into a log line. */
+/** Largest dead letter kept whole (bytes of its JSON); a larger one is kept as an excerpt with its size. */
+export const DEAD_LETTER_MAX_BYTES = 64 * 1024
+/** Longest topic, id or type copied into a dead letter's columns and log line. */
 const FIELD_MAX = 200
 
 const clip = (value: unknown): string | null => (typeof value === 'string' ? value.slice(0, FIELD_MAX) : null)
+
+/** The first `max` bytes of `text` as UTF-8, never splitting a character. */
+function headBytes(text: string, max: number): string {
+  const { read } = new TextEncoder().encodeInto(text, new Uint8Array(max))
+  return text.slice(0, read)
+}
+
+/** What is stored of a dead letter: the event itself, or past the cap an excerpt that says how large it was. */
+export function storedDeadLetter(event: Record<string, unknown>): { stored: Record<string, unknown>; bytes: number; truncated: boolean } {
+  const text = JSON.stringify(event)
+  const bytes = Buffer.byteLength(text)
+  if (bytes <= DEAD_LETTER_MAX_BYTES) return { stored: event, bytes, truncated: false }
+  const stored = { truncated: true, original_bytes: bytes, id: clip(event.id), type: clip(event.type), topic: clip(event.topic), excerpt: headBytes(text, DEAD_LETTER_MAX_BYTES) }
+  return { stored, bytes, truncated: true }
+}
 
 /** The delivery service: what a subscriber route does, without HTTP. */
 export function eventDelivery(deps: AppDeps, options: EventDeliveryOptions): EventDelivery {
@@ -57,21 +74,24 @@ export function eventDelivery(deps: AppDeps, options: EventDeliveryOptions): Eve
   async function recordDeadLetter(body: unknown): Promise<DeliveryOutcome> {
     // A plain copy: a form body arrives as an object without a prototype, which the insert cannot take.
     const event = (typeof body === 'object' && body !== null ? { ...body } : { raw: String(body) }) as Record<string, unknown>
+    const { stored, bytes, truncated } = storedDeadLetter(event)
+    const fields = { event_id: clip(event.id), topic: clip(event.topic), type: clip(event.type) }
     try {
       await db.insert(deadLetters).values({
         id: newId(),
-        topic: typeof event.topic === 'string' ? event.topic : 'unknown',
-        eventId: typeof event.id === 'string' ? event.id : null,
-        eventType: typeof event.type === 'string' ? event.type : null,
-        event,
+        topic: fields.topic ?? 'unknown',
+        eventId: fields.event_id,
+        eventType: fields.type,
+        event: stored,
         receivedAt: clock(),
       })
     } catch (error) {
       if (isConnectionError(error)) return 'RETRY'
-      deps.log.error('dead letter not recorded', { event_id: clip(event.id), error: error as Error })
+      deps.log.error('dead letter not recorded', { ...fields, error: error as Error })
       return 'FAILED'
     }
-    deps.log.warn('dead letter recorded', { event_id: event.id, topic: event.topic, type: event.type })
+    if (truncated) deps.log.warn('dead letter truncated', { ...fields, original_bytes: bytes, kept_bytes: DEAD_LETTER_MAX_BYTES })
+    deps.log.warn('dead letter recorded', fields)
     const topic = ALL_TOPICS.find((t) => event.topic === deadLetterTopic(t))
     options.onDeadLetter?.(topic ?? 'unknown')
     return 'SUCCESS'

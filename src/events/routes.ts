@@ -27,7 +27,7 @@ export const eventRoutes = (deps: AppDeps, delivery: EventDelivery) =>
       detail: { summary: 'The topics this app subscribes to, for the Dapr sidecar' },
     })
     .post(DEAD_LETTER_ROUTE, async ({ body, status }) => answer(await delivery.deliver(DEAD_LETTER_ROUTE, body), status), {
-      detail: { summary: 'Records an event that could not be delivered (all .dlq topics)' },
+      detail: { summary: 'Records an event that could not be delivered (all .dlq topics); a large one as an excerpt with its size' },
     })
     .post('/events/:topic', async ({ params, body, status }) => answer(await delivery.deliver(`/events/${params.topic}`, body), status), {
       detail: { summary: 'Delivers one CloudEvent; answers SUCCESS, RETRY or DROP as Dapr expects' },
