@@ -4,7 +4,6 @@ import pkg from '../package.json'
 import type { AppDeps } from './context'
 import { eventDelivery as deliveryOf, type EventDelivery } from './events/delivery'
 import { eventRoutes, sidecarRoutes } from './events/routes'
-import { metricsRoutes } from './features/ops/metrics'
 import { auditRoutes } from './features/audit/routes'
 import { calendarRoutes } from './features/calendar/routes'
 import { auditConsumer } from './features/audit/service'
@@ -52,7 +51,10 @@ export function eventDelivery(deps: AppDeps): EventDelivery {
   })
 }
 
-/** Builds the app. `readiness.draining` turns /readyz to 503 during shutdown. */
+/**
+ * Builds the app. `readiness.draining` turns /readyz to 503 during shutdown. GET /metrics is not here: it has
+ * a listener of its own (features/ops/metrics.ts), so whatever routes traffic to the app cannot reach it.
+ */
 export function createApp(given: AppDeps, readiness: Readiness = { draining: false }) {
   const metrics = given.metrics ?? createMetrics()
   const deps = { ...given, metrics }
@@ -60,7 +62,6 @@ export function createApp(given: AppDeps, readiness: Readiness = { draining: fal
     .use(httpEdge({ log: deps.log, htmlError, headers: SECURITY_HEADERS, onRequestDone: metrics.observeRequest, tracing: tracingEnabled(), requestTimeoutMs: deps.env.requestTimeoutMs }))
     .use(openapiDocs(pkg.version))
     .use(opsRoutes(deps, readiness))
-    .use(metricsRoutes(deps, metrics))
     .use(adminRoutes(deps))
     .use(assetRoutes())
     .use(authRoutes(deps))

@@ -32,6 +32,10 @@ export interface Env {
   daprApiToken: string | undefined
   /** Required with a sidecar: every call from it (/dapr/subscribe, /events/*, /job/*) must carry it as `dapr-api-token`. */
   appApiToken: string | undefined
+  /** Port of the separate listener that serves GET /metrics (0: none); never the app's own port. */
+  metricsPort: number
+  /** Interface the metrics listener binds: loopback unless a scraper outside the pod or host must reach it. */
+  metricsHost: string
   /** The Dapr pub/sub component (Kafka in the cluster). */
   pubsubName: string
   /** Let webhook URLs use http and private addresses (a laptop, tests); off in a cluster to avoid SSRF. */
@@ -231,6 +235,8 @@ export function loadEnv(source: Source = process.env): Env {
     daprHost: read(source, 'DAPR_HOST') ?? '127.0.0.1',
     daprApiToken: read(source, 'DAPR_API_TOKEN'),
     appApiToken: appApiToken(source),
+    metricsPort: integer(source, 'METRICS_PORT', 9464, 0, 65535),
+    metricsHost: read(source, 'METRICS_HOST') ?? '127.0.0.1',
     pubsubName: name(source, 'PUBSUB_NAME', 'pubsub-kafka'),
     webhookAllowPrivate: boolean(source, 'WEBHOOK_ALLOW_PRIVATE', false),
     openaiBaseUrl: httpUrl(source, 'OPENAI_BASE_URL', 'https://api.openai.com/v1'),

@@ -5,6 +5,7 @@ import { runMigrations } from './db/migrate'
 import { ConfigError, loadEnv, secretStoreConfig, type Env } from './env'
 import { startEvents } from './events/runtime'
 import { startHousekeeping } from './features/ops/housekeeping'
+import { metricsApp } from './features/ops/metrics'
 import { daprJobsScheduler, LocalScheduler } from './features/reminders/scheduler'
 import { WebhookSender } from './features/reminders/webhooks'
 import { createLogger } from './lib/log'
@@ -46,6 +47,8 @@ const local = env.daprHttpPort ? undefined : new LocalScheduler({ database, log,
 const scheduler = local ?? daprJobsScheduler({ host: env.daprHost, port: env.daprHttpPort!, apiToken: env.daprApiToken })
 const deps = { env, database, log, scheduler, metrics }
 const app = createApp(deps, readiness).listen({ port: env.port, hostname: env.host })
+// Metrics on their own port: never behind the app's port, so never behind its Ingress.
+const metricsServer = env.metricsPort ? metricsApp(deps, metrics).listen({ port: env.metricsPort, hostname: env.metricsHost }) : undefined
 const housekeeping = startHousekeeping({ db: database.db, log })
 // Without a sidecar the bus hands events straight to the consumers: no HTTP route takes them.
 const events = await startEvents({ env, database, log, metrics, delivery: env.daprHttpPort ? undefined : eventDelivery(deps) })
@@ -55,6 +58,7 @@ const webhooks = new WebhookSender({ database, log })
 webhooks.start()
 log.info('listening', {
   url: `http://${env.host === '0.0.0.0' ? 'localhost' : env.host}:${app.server?.port}`,
+  metrics: metricsServer ? `http://${env.metricsHost}:${metricsServer.server?.port}/metrics` : 'off',
   database: database.kind === 'postgres' ? 'postgresql' : `pglite (${env.dataDir})`,
   tracing: env.otlpEndpoint ? `otlp (sampling ${env.traceSampleRatio})` : 'off',
 })
@@ -72,6 +76,7 @@ async function shutdown(signal: string) {
   }, env.shutdownTimeoutMs)
   // Stop accepting connections and let in-flight requests finish, then close the database.
   await app.server?.stop(false)
+  await metricsServer?.server?.stop(true)
   await local?.stop()
   await webhooks.stop()
   await events.stop()

@@ -4,7 +4,9 @@ import { sql } from 'drizzle-orm'
 import { createApp } from '../src/app'
 import { loadEnv } from '../src/env'
 import type { EventRuntime } from '../src/events/runtime'
+import { metricsApp } from '../src/features/ops/metrics'
 import { createLogger } from '../src/lib/log'
+import { createMetrics } from '../src/lib/metrics'
 import { APP_TOKEN, DaprSidecarDouble, settle as settleEvents, sidecarEnv, startDaprEvents } from './helpers/dapr-sidecar'
 import { rows, testDatabase, type TestDatabase } from './helpers/db'
 import { bearerApi, freePort, signUpOverHttp } from './helpers/server'
@@ -14,6 +16,7 @@ let server: { stop(): Promise<void> | void; url: string }
 let sidecar: DaprSidecarDouble
 let events: EventRuntime
 let token: string
+let scrape: () => Promise<string>
 const logs: Array<Record<string, unknown>> = []
 
 const api = bearerApi(() => server.url, () => token)
@@ -25,7 +28,10 @@ beforeAll(async () => {
   const log = createLogger('debug', (line) => logs.push(JSON.parse(line)))
   // The sidecar's port must be known before the app: reserve one.
   const sidecarPort = freePort()
-  const app = createApp({ env: loadEnv({ LOG_LEVEL: 'debug', ...sidecarEnv(sidecarPort) }), database: storage.database, log }).listen({ port: 0, hostname: '127.0.0.1' })
+  const deps = { env: loadEnv({ LOG_LEVEL: 'debug', ...sidecarEnv(sidecarPort) }), database: storage.database, log, metrics: createMetrics() }
+  const app = createApp(deps).listen({ port: 0, hostname: '127.0.0.1' })
+  const metrics = metricsApp(deps, deps.metrics)
+  scrape = async () => (await metrics.handle(new Request('http://localhost/metrics'))).text()
   server = {
     url: `http://127.0.0.1:${app.server!.port}`,
     stop: async () => {
@@ -88,7 +94,7 @@ describe('end to end', () => {
     const ready = await api('GET', '/readyz')
     expect(ready.status).toBe(200)
     expect(ready.body.checks.outbox.pending).toBeGreaterThan(0)
-    const metrics = await (await fetch(`${server.url}/metrics`)).text()
+    const metrics = await scrape()
     expect(Number(/^todo_outbox_pending_events (\d+)$/m.exec(metrics)![1])).toBe(ready.body.checks.outbox.pending)
     expect(Number(/^todo_outbox_oldest_pending_age_seconds ([\d.]+)$/m.exec(metrics)![1])).toBeGreaterThan(0)
     expect(logs.some((l) => l.msg === 'publish failed; will retry')).toBe(true)

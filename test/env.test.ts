@@ -8,6 +8,8 @@ describe('loadEnv', () => {
     expect(env).toMatchObject({ port: 3000, host: '0.0.0.0', databaseUrl: undefined, dataDir: './data', logLevel: 'info', migrateOnStart: true, trustProxy: false })
     expect(env).toMatchObject({ daprHttpPort: undefined, pubsubName: 'pubsub-kafka', appApiToken: undefined })
     expect(env).toMatchObject({ otlpEndpoint: undefined, serviceName: 'todo-chatbot', traceSampleRatio: 1 })
+    // Metrics on a port of their own, reachable from this machine only.
+    expect(env).toMatchObject({ metricsPort: 9464, metricsHost: '127.0.0.1' })
   })
 
   test('reads every setting', () => {
@@ -18,6 +20,7 @@ describe('loadEnv', () => {
       OPENAI_BASE_URL: 'http://localhost:11434/v1', OPENAI_API_KEY: 'sk-local', OPENAI_MODEL: 'llama3.1', OPENAI_TIMEOUT_MS: '5000',
       MCP_CALLS_PER_MINUTE: '60', CHAT_MESSAGES_PER_MINUTE: '10', ADMIN_EMAILS: 'Ops@Example.com, root@example.com',
       OTEL_EXPORTER_OTLP_ENDPOINT: 'http://otel-collector:4318', OTEL_SERVICE_NAME: 'todo-staging', OTEL_TRACES_SAMPLER_ARG: '0.25',
+      METRICS_PORT: '9100', METRICS_HOST: '0.0.0.0',
     })
     expect(env).toEqual({
       port: 8080, host: '127.0.0.1', databaseUrl: 'postgres://u:p@db:5432/todo', databasePoolMax: 20, dataDir: '/var/lib/todo',
@@ -26,6 +29,7 @@ describe('loadEnv', () => {
       openaiBaseUrl: 'http://localhost:11434/v1', openaiApiKey: 'sk-local', openaiModel: 'llama3.1', openaiTimeoutMs: 5000,
       mcpCallsPerMinute: 60, chatMessagesPerMinute: 10, adminEmails: ['ops@example.com', 'root@example.com'],
       otlpEndpoint: 'http://otel-collector:4318', serviceName: 'todo-staging', traceSampleRatio: 0.25,
+      metricsPort: 9100, metricsHost: '0.0.0.0',
     })
   })
 
@@ -44,6 +48,7 @@ describe('loadEnv', () => {
     [{ DAPR_HTTP_PORT: '3500' }, 'APP_API_TOKEN'],
     [{ DAPR_HTTP_PORT: '3500', APP_API_TOKEN: '   ' }, 'APP_API_TOKEN'],
     [{ APP_API_TOKEN: 'short' }, 'APP_API_TOKEN'],
+    [{ METRICS_PORT: '3.5' }, 'METRICS_PORT'],
     [{ PUBSUB_NAME: 'kafka pubsub!' }, 'PUBSUB_NAME'],
     [{ OPENAI_BASE_URL: 'localhost:11434' }, 'OPENAI_BASE_URL'],
     [{ OPENAI_TIMEOUT_MS: '10' }, 'OPENAI_TIMEOUT_MS'],

@@ -1,4 +1,4 @@
-// GET /metrics after scripted workloads: the counters match the work done. The exposition is read by
+// GET /metrics (the metrics listener) after scripted workloads: the counters match the work done. The exposition is read by
 // prom2json, Prometheus's own text-format parser (`go install github.com/prometheus/prom2json/cmd/prom2json`).
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
 import { existsSync } from 'node:fs'
@@ -38,7 +38,7 @@ interface Family {
 
 /** Scrapes `app` and parses the text with prom2json; histograms become their _bucket, _count and _sum samples. */
 async function scrape(app: TestApp = t): Promise<{ samples: Sample[]; types: Map<string, string> }> {
-  const res = await app.call('GET', '/metrics')
+  const res = await app.scrape()
   expect(res.status).toBe(200)
   expect(res.headers.get('content-type')).toContain('text/plain; version=0.0.4')
   const parsed = Bun.spawnSync([prom2json!], { stdin: new TextEncoder().encode(res.text), stdout: 'pipe', stderr: 'pipe' })

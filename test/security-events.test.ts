@@ -1,5 +1,5 @@
-// What an outsider can do to the event backbone: forge events, fire reminders early, fill the dead-letter table.
-// Without a sidecar no Dapr route exists; beside one, every route and path variant wants the app token.
+// What an outsider can do to the event backbone: forge events, fire reminders early, fill the dead-letter table, read
+// the metrics. Without a sidecar no Dapr route exists; beside one, every route and path variant wants the app token.
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
 import { sql } from 'drizzle-orm'
 import { DEAD_LETTER_MAX_BYTES } from '../src/events/delivery'
@@ -7,7 +7,7 @@ import { tokenMatches } from '../src/events/routes'
 import { testApp, type TestApp } from './helpers/app'
 import { APP_TOKEN, sidecarEnv } from './helpers/dapr-sidecar'
 import { rows } from './helpers/db'
-import { freePort } from './helpers/server'
+import { freePort, freshStorage, startServer } from './helpers/server'
 
 /** A victim with a task due in four weeks and a reminder a day before it (three weeks and six days away). */
 async function victimOf(t: TestApp) {
@@ -194,7 +194,7 @@ describe('dead letters are bounded', () => {
 describe('the running server', () => {
   test('with DAPR_HTTP_PORT and no APP_API_TOKEN it refuses to start, naming the variable', async () => {
     const proc = Bun.spawn([process.execPath, 'src/index.ts'], {
-      env: { ...process.env, DAPR_HTTP_PORT: String(freePort()), APP_API_TOKEN: '', PORT: String(freePort()), DATABASE_URL: 'postgres://nobody@127.0.0.1:1/none' },
+      env: { ...process.env, DAPR_HTTP_PORT: String(freePort()), APP_API_TOKEN: '', PORT: String(freePort()), METRICS_PORT: '0', DATABASE_URL: 'postgres://nobody@127.0.0.1:1/none' },
       stdin: 'ignore',
       stdout: 'pipe',
       stderr: 'pipe',
@@ -204,4 +204,22 @@ describe('the running server', () => {
     expect(stderr).toContain('Configuration error: APP_API_TOKEN: is required with a Dapr sidecar (DAPR_HTTP_PORT is set)')
     expect(stdout).not.toContain('listening')
   })
+
+  test('serves /metrics only on its own loopback port: the app port (what the Ingress routes) answers 404', async () => {
+    const storage = await freshStorage()
+    const server = await startServer(storage.env)
+    try {
+      for (const path of ['/metrics', '/metrics/']) expect((await fetch(`${server.url}${path}`)).status).toBe(404)
+      expect((await fetch(`${server.url}/metrics`, { method: 'HEAD' })).status).toBe(404)
+      expect(server.metricsUrl).toStartWith('http://127.0.0.1:')
+      const scraped = await fetch(`${server.metricsUrl}/metrics`)
+      expect(scraped.status).toBe(200)
+      expect(await scraped.text()).toContain('# TYPE todo_http_requests_total counter')
+      // The metrics listener serves nothing else.
+      expect((await fetch(`${server.metricsUrl}/api/v1/tasks`)).status).toBe(404)
+    } finally {
+      await server.stop()
+      await storage.dispose()
+    }
+  }, 60_000)
 })

@@ -4,6 +4,7 @@ import type { Database } from '../../src/db/client'
 import { loadEnv } from '../../src/env'
 import type { DeliveryOutcome, EventDelivery } from '../../src/events/delivery'
 import { startEvents, type EventRuntime } from '../../src/events/runtime'
+import { metricsApp } from '../../src/features/ops/metrics'
 import { LocalScheduler } from '../../src/features/reminders/scheduler'
 import { createLogger } from '../../src/lib/log'
 import { createMetrics, type Metrics } from '../../src/lib/metrics'
@@ -37,6 +38,10 @@ export interface TestApp {
   logs: Array<Record<string, unknown>>
   /** The instruments the app, its relay and its scheduler report to (GET /metrics). */
   metrics: Metrics
+  /** The metrics listener's app (what METRICS_PORT serves), driven in-process. */
+  metricsApp: ReturnType<typeof metricsApp>
+  /** GET /metrics from the metrics listener: status, content type and the exposition text. */
+  scrape(): Promise<Answer<undefined>>
   /** The app's event delivery, as the in-process bus calls it (no HTTP route takes events without a sidecar). */
   delivery: EventDelivery
   /** Delivers `body` to the subscriber at `route` (e.g. /events/task-events) as the in-process bus would. */
@@ -61,6 +66,7 @@ export async function testApp(options: { env?: Record<string, string>; clock?: (
   const scheduler = options.events ? new LocalScheduler({ database, log, clock: options.clock, onFired: metrics.reminders.fired }) : undefined
   const deps = { env, database, log, clock: options.clock, scheduler, metrics }
   const app = createApp(deps)
+  const metricsServer = metricsApp(deps, metrics)
   const delivery = eventDelivery(deps)
   const events = options.events ? await startEvents({ env, database, log, metrics, delivery: env.daprHttpPort ? undefined : delivery }) : undefined
   await scheduler?.start()
@@ -96,11 +102,18 @@ export async function testApp(options: { env?: Record<string, string>; clock?: (
     return { token: signed.token, user: signed.user }
   }
 
+  async function scrape(): Promise<Answer<undefined>> {
+    const res = await metricsServer.handle(new Request('http://localhost/metrics'))
+    return { status: res.status, headers: res.headers, body: undefined, text: await res.text() }
+  }
+
   return {
     app,
     database,
     logs,
     metrics,
+    metricsApp: metricsServer,
+    scrape,
     delivery,
     deliver: (route, body) => delivery.deliver(route, body),
     call,
