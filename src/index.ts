@@ -54,7 +54,7 @@ const housekeeping = startHousekeeping({ db: database.db, log })
 const events = await startEvents({ env, database, log, metrics, delivery: env.daprHttpPort ? undefined : eventDelivery(deps) })
 // Reminders that came due while the app was down fire now, once.
 await local?.start()
-const webhooks = new WebhookSender({ database, log })
+const webhooks = new WebhookSender({ database, log, allowPrivate: env.webhookAllowPrivate })
 webhooks.start()
 log.info('listening', {
   url: `http://${env.host === '0.0.0.0' ? 'localhost' : env.host}:${app.server?.port}`,
