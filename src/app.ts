@@ -45,7 +45,7 @@ export function eventDelivery(deps: AppDeps): EventDelivery {
   const metrics = deps.metrics
   return deliveryOf(deps, {
     pubsubName: deps.env.pubsubName,
-    consumers: [auditConsumer, recurrenceConsumer, reminderFollowConsumer, reminderJobsConsumer(countedScheduler(deps.scheduler ?? NO_SCHEDULER, metrics?.reminders)), reminderDeliveryConsumer],
+    consumers: [auditConsumer, recurrenceConsumer(deps.env.quotas), reminderFollowConsumer(deps.env.quotas), reminderJobsConsumer(countedScheduler(deps.scheduler ?? NO_SCHEDULER, metrics?.reminders)), reminderDeliveryConsumer],
     onDelivery: metrics?.observeDelivery,
     onDeadLetter: metrics?.observeDeadLetter,
   })

@@ -1,4 +1,5 @@
 // Reads and validates the process configuration once; a bad value stops the start, naming the variable.
+import { DEFAULT_QUOTAS, type Quotas } from './lib/quotas'
 
 export const LOG_LEVELS = ['debug', 'info', 'warn', 'error', 'silent'] as const
 export type LogLevel = (typeof LOG_LEVELS)[number]
@@ -49,6 +50,8 @@ export interface Env {
   /** Per-user limits, on each replica. */
   mcpCallsPerMinute: number
   chatMessagesPerMinute: number
+  /** What one account may keep: tasks, pending reminders, active API tokens. */
+  quotas: Quotas
   /** Emails of the accounts that may use /admin routes. */
   adminEmails: string[]
   /** OTLP/HTTP collector base URL; tracing is off when unset. */
@@ -245,6 +248,11 @@ export function loadEnv(source: Source = process.env): Env {
     openaiTimeoutMs: integer(source, 'OPENAI_TIMEOUT_MS', 30_000, 1000, 600_000),
     mcpCallsPerMinute: integer(source, 'MCP_CALLS_PER_MINUTE', 120, 1, 1_000_000),
     chatMessagesPerMinute: integer(source, 'CHAT_MESSAGES_PER_MINUTE', 30, 1, 1_000_000),
+    quotas: {
+      tasks: integer(source, 'TASKS_PER_USER', DEFAULT_QUOTAS.tasks, 1, 10_000_000),
+      reminders: integer(source, 'REMINDERS_PER_USER', DEFAULT_QUOTAS.reminders, 1, 10_000_000),
+      apiTokens: integer(source, 'API_TOKENS_PER_USER', DEFAULT_QUOTAS.apiTokens, 1, 10_000),
+    },
     adminEmails: (read(source, 'ADMIN_EMAILS') ?? '').split(',').map((e) => e.trim().toLowerCase()).filter(Boolean),
     otlpEndpoint: read(source, 'OTEL_EXPORTER_OTLP_ENDPOINT') === undefined ? undefined : httpUrl(source, 'OTEL_EXPORTER_OTLP_ENDPOINT', ''),
     serviceName: name(source, 'OTEL_SERVICE_NAME', 'todo-chatbot'),

@@ -1,6 +1,7 @@
 // The chat agent: the real `openai` SDK against a local OpenAI-compatible server replaying scripted tool calls.
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
 import { chat } from '../src/chat/service'
+import { DEFAULT_QUOTAS } from '../src/lib/quotas'
 import { FakeOpenAI, type ScriptedAnswer } from './helpers/fake-openai'
 import { testApp, type TestApp } from './helpers/app'
 
@@ -96,7 +97,7 @@ describe('through the model', () => {
     model.play({ content: 'Here is a longer answer that arrives in several pieces.' })
     const pieces: string[] = []
     const answer = await chat(
-      { db: t.database.db, clock: () => new Date(), model: { baseUrl: model.url, apiKey: 'sk-test', model: 'test-model' } },
+      { db: t.database.db, clock: () => new Date(), quotas: DEFAULT_QUOTAS, model: { baseUrl: model.url, apiKey: 'sk-test', model: 'test-model' } },
       { id: userId, timezone: 'Europe/Berlin' },
       { message: 'say something long' },
       (delta) => pieces.push(delta),

@@ -10,6 +10,7 @@ describe('loadEnv', () => {
     expect(env).toMatchObject({ otlpEndpoint: undefined, serviceName: 'todo-chatbot', traceSampleRatio: 1 })
     // Metrics on a port of their own, reachable from this machine only.
     expect(env).toMatchObject({ metricsPort: 9464, metricsHost: '127.0.0.1' })
+    expect(env.quotas).toEqual({ tasks: 10_000, reminders: 1_000, apiTokens: 50 })
   })
 
   test('reads every setting', () => {
@@ -18,7 +19,7 @@ describe('loadEnv', () => {
       LOG_LEVEL: 'WARN', MIGRATE_ON_START: 'false', TRUST_PROXY: 'yes', SESSION_TTL_DAYS: '7', SHUTDOWN_TIMEOUT_MS: '5000', REQUEST_TIMEOUT_MS: '15000',
       DAPR_HTTP_PORT: '3500', DAPR_HOST: 'localhost', DAPR_API_TOKEN: 'to-sidecar', APP_API_TOKEN: 'from-the-sidecar-0123', PUBSUB_NAME: 'pubsub-redis', WEBHOOK_ALLOW_PRIVATE: 'true',
       OPENAI_BASE_URL: 'http://localhost:11434/v1', OPENAI_API_KEY: 'sk-local', OPENAI_MODEL: 'llama3.1', OPENAI_TIMEOUT_MS: '5000',
-      MCP_CALLS_PER_MINUTE: '60', CHAT_MESSAGES_PER_MINUTE: '10', ADMIN_EMAILS: 'Ops@Example.com, root@example.com',
+      MCP_CALLS_PER_MINUTE: '60', CHAT_MESSAGES_PER_MINUTE: '10', TASKS_PER_USER: '500', REMINDERS_PER_USER: '50', API_TOKENS_PER_USER: '5', ADMIN_EMAILS: 'Ops@Example.com, root@example.com',
       OTEL_EXPORTER_OTLP_ENDPOINT: 'http://otel-collector:4318', OTEL_SERVICE_NAME: 'todo-staging', OTEL_TRACES_SAMPLER_ARG: '0.25',
       METRICS_PORT: '9100', METRICS_HOST: '0.0.0.0',
     })
@@ -27,7 +28,7 @@ describe('loadEnv', () => {
       logLevel: 'warn', migrateOnStart: false, trustProxy: true, sessionTtlDays: 7, shutdownTimeoutMs: 5000, requestTimeoutMs: 15000,
       daprHttpPort: 3500, daprHost: 'localhost', daprApiToken: 'to-sidecar', appApiToken: 'from-the-sidecar-0123', pubsubName: 'pubsub-redis', webhookAllowPrivate: true,
       openaiBaseUrl: 'http://localhost:11434/v1', openaiApiKey: 'sk-local', openaiModel: 'llama3.1', openaiTimeoutMs: 5000,
-      mcpCallsPerMinute: 60, chatMessagesPerMinute: 10, adminEmails: ['ops@example.com', 'root@example.com'],
+      mcpCallsPerMinute: 60, chatMessagesPerMinute: 10, quotas: { tasks: 500, reminders: 50, apiTokens: 5 }, adminEmails: ['ops@example.com', 'root@example.com'],
       otlpEndpoint: 'http://otel-collector:4318', serviceName: 'todo-staging', traceSampleRatio: 0.25,
       metricsPort: 9100, metricsHost: '0.0.0.0',
     })
@@ -55,6 +56,9 @@ describe('loadEnv', () => {
     [{ OTEL_EXPORTER_OTLP_ENDPOINT: 'otel-collector:4318' }, 'OTEL_EXPORTER_OTLP_ENDPOINT'],
     [{ OTEL_TRACES_SAMPLER_ARG: '1.5' }, 'OTEL_TRACES_SAMPLER_ARG'],
     [{ OTEL_TRACES_SAMPLER_ARG: 'half' }, 'OTEL_TRACES_SAMPLER_ARG'],
+    [{ TASKS_PER_USER: '0' }, 'TASKS_PER_USER'],
+    [{ REMINDERS_PER_USER: 'lots' }, 'REMINDERS_PER_USER'],
+    [{ API_TOKENS_PER_USER: '-5' }, 'API_TOKENS_PER_USER'],
   ]
   for (const [source, variable] of bad) {
     test(`${JSON.stringify(source)} is refused naming ${variable}`, () => {

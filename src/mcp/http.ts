@@ -34,7 +34,7 @@ export const mcpRoutes = (
     if (calls > batchMax) return rpcError(400, -32600, `Invalid Request: a batch may hold at most ${batchMax} messages (got ${calls}); send fewer at a time`)
     const wait = limit.take(user.id, calls)
     if (wait > 0) return rpcError(429, -32000, `Too many MCP calls; retry in ${wait} s`, { 'retry-after': String(wait) })
-    const server = createMcpServer({ db: deps.database.db, clock, user }, (tool, error) => deps.log.error('mcp tool failed', { tool, error: error as Error }), onCall)
+    const server = createMcpServer({ db: deps.database.db, clock, user, quotas: deps.env.quotas }, (tool, error) => deps.log.error('mcp tool failed', { tool, error: error as Error }), onCall)
     const transport = new WebStandardStreamableHTTPServerTransport({ sessionIdGenerator: undefined, enableJsonResponse: true })
     await server.connect(transport)
     try {

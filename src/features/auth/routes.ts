@@ -38,7 +38,7 @@ const Credentials = {
 }
 
 export const authRoutes = (deps: AppDeps) => {
-  const authDeps = { db: deps.database.db, clock: deps.clock ?? (() => new Date()), sessionTtlDays: deps.env.sessionTtlDays }
+  const authDeps = { db: deps.database.db, clock: deps.clock ?? (() => new Date()), sessionTtlDays: deps.env.sessionTtlDays, quotas: deps.env.quotas }
   const maxAge = deps.env.sessionTtlDays * 86_400
   const answer = (signedIn: SignedIn, request: Request, set: { headers: Record<string, unknown> }) => {
     set.headers['set-cookie'] = sessionCookie(signedIn.token, maxAge, isHttps(request, deps.env.trustProxy))
@@ -120,8 +120,8 @@ export const authRoutes = (deps: AppDeps) => {
     }, {
       auth: true,
       body: t.Object({ name: t.String({ maxLength: 100, error: 'name must be 1 to 100 characters' }) }, { additionalProperties: false }),
-      response: { 201: t.Composite([Token, t.Object({ token: t.String({ description: 'Shown only this once' }) })]), 400: ErrorBody, 401: ErrorBody },
-      detail: { summary: 'Create a personal API token (its value is shown once)' },
+      response: { 201: t.Composite([Token, t.Object({ token: t.String({ description: 'Shown only this once' }) })]), 400: ErrorBody, 401: ErrorBody, 409: ErrorBody },
+      detail: { summary: 'Create a personal API token (its value is shown once)', description: 'At most API_TOKENS_PER_USER (default 50) active tokens per account; past it, 409 quota_exceeded.' },
     })
     .delete('/tokens/:id', async ({ user, params, status }) => {
       await revokeApiToken(authDeps, user.id, params.id)

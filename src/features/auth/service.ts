@@ -1,8 +1,9 @@
 // Accounts: sign-up, log-in with rate limits, sessions and personal API tokens; resolving a bearer to a user.
-import { and, desc, eq, gt, isNull } from 'drizzle-orm'
+import { and, desc, eq, gt, isNull, sql } from 'drizzle-orm'
 import type { Db } from '../../db/client'
 import { AppError, invalid, notFound } from '../../lib/errors'
 import { isUniqueViolation } from '../../lib/db-errors'
+import { reserveQuota, type QuotaDeps } from '../../lib/quotas'
 import { hashSecret, newId, newSecret } from '../../lib/secrets'
 import { isTimeZone } from '../../lib/time'
 import { clear, hit, peek, type Limit } from './rate-limit'
@@ -228,24 +229,28 @@ const toTokenView = (t: typeof apiTokens.$inferSelect): TokenView => ({
   last_used_at: t.lastUsedAt?.toISOString() ?? null,
 })
 
-/** Creates a personal API token; the returned `token` is the only time its value is shown. */
-export async function createApiToken(deps: AuthDeps, userId: string, input: { name?: unknown }): Promise<TokenView & { token: string }> {
+/** Creates a personal API token (within the user's quota of active ones); the returned `token` is the only time its value is shown. */
+export async function createApiToken(deps: AuthDeps & QuotaDeps, userId: string, input: { name?: unknown }): Promise<TokenView & { token: string }> {
   if (typeof input.name !== 'string' || input.name.trim() === '' || input.name.trim().length > 100) {
     throw invalid('name', 'name must be 1 to 100 characters, e.g. "laptop" or "claude desktop"')
   }
+  const name = input.name.trim()
   const token = newSecret(API_TOKEN_PREFIX)
-  const [row] = await deps.db
-    .insert(apiTokens)
-    .values({
-      id: newId(),
-      userId,
-      name: input.name.trim(),
-      tokenHash: hashSecret(token),
-      tokenPrefix: token.slice(0, API_TOKEN_PREFIX.length + 6),
-      createdAt: deps.clock(),
-    })
-    .returning()
-  return { ...toTokenView(row!), token }
+  return deps.db.transaction(async (tx) => {
+    await reserveQuota(tx, 'apiTokens', userId, deps.quotas.apiTokens, sql`select 1 from ${apiTokens} where ${apiTokens.userId} = ${userId} and ${apiTokens.revokedAt} is null`)
+    const [row] = await tx
+      .insert(apiTokens)
+      .values({
+        id: newId(),
+        userId,
+        name,
+        tokenHash: hashSecret(token),
+        tokenPrefix: token.slice(0, API_TOKEN_PREFIX.length + 6),
+        createdAt: deps.clock(),
+      })
+      .returning()
+    return { ...toTokenView(row!), token }
+  })
 }
 
 /** The user's active API tokens, newest first (values are never shown again). */

@@ -7,7 +7,7 @@ import { occurrencesBetween } from '../tasks/recurrence'
 import { RuleBudget, RuleBudgetExceeded } from '../tasks/rule-budget'
 import { toTaskView, type TaskView } from '../tasks/model'
 import { tasks } from '../tasks/schema'
-import { type Actor, type TaskDeps } from '../tasks/service'
+import { type Actor, type TaskDeps, type TaskReadDeps } from '../tasks/service'
 import { dayBounds, isoDay, localDay, parseDay, type LocalDate } from '../../lib/time'
 import { rescheduleToDay } from './today'
 
@@ -44,7 +44,7 @@ export interface UpcomingDay {
 export const TASKS_PER_DAY = 25
 export const PROJECTED_PER_DAY = 10
 
-export async function upcomingView(deps: TaskDeps, actor: Actor): Promise<UpcomingDay[]> {
+export async function upcomingView(deps: TaskReadDeps, actor: Actor): Promise<UpcomingDay[]> {
   const now = deps.clock()
   const days = Array.from({ length: UPCOMING_DAYS }, (_, i) => localDay(now, actor.timezone, i))
   const start = dayBounds(days[0]!, actor.timezone).start
@@ -109,6 +109,6 @@ export async function moveToDay(deps: TaskDeps, actor: Actor, id: string, date: 
     const [task] = await tx.select().from(tasks).where(and(eq(tasks.id, id), eq(tasks.userId, actor.id))).for('update')
     if (!task) throw notFound('task')
     if (task.status !== 'pending') throw invalid('id', 'only a pending task can be moved')
-    return rescheduleToDay({ db: tx, clock: deps.clock }, actor, task, day)
+    return rescheduleToDay({ ...deps, db: tx }, actor, task, day)
   })
 }

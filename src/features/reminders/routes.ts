@@ -25,7 +25,7 @@ const Notification = t.Object({
 })
 
 export const reminderRoutes = (deps: AppDeps) => {
-  const reminderDeps: ReminderDeps = { db: deps.database.db, clock: deps.clock ?? (() => new Date()) }
+  const reminderDeps: ReminderDeps = { db: deps.database.db, clock: deps.clock ?? (() => new Date()), quotas: deps.env.quotas }
   return new Elysia({ name: 'reminder-routes', prefix: '/api/v1', seed: seedOf(deps), detail: { tags: ['Reminders'] } })
     .use(authGuard(deps))
     .post('/tasks/:id/reminders', async ({ user, params, body, status }) => status(201, await createReminder(reminderDeps, user, params.id, body)), {
@@ -38,7 +38,7 @@ export const reminderRoutes = (deps: AppDeps) => {
         { additionalProperties: false },
       ),
       response: { 201: Reminder, 400: ErrorBody, 401: ErrorBody, 404: ErrorBody, 409: ErrorBody },
-      detail: { summary: 'Set a reminder on a task (exactly one of lead or remind_at)' },
+      detail: { summary: 'Set a reminder on a task (exactly one of lead or remind_at)', description: 'At most 10 pending reminders per task and REMINDERS_PER_USER (default 1,000) per account; past either, 409 quota_exceeded.' },
     })
     .get('/tasks/:id/reminders', async ({ user, params }) => {
       const items = await listTaskReminders(reminderDeps, user, params.id)

@@ -10,6 +10,7 @@ import { withFormErrors } from '../forms'
 import { htmlResponse, newNonce } from '../html'
 import { AuthPage, SettingsPage, TokenList } from '../../../views/account'
 import { createApiToken, listApiTokens, logIn, logOut, resolveToken, revokeApiToken, signUp, updateAccount, type AuthDeps } from '../../features/auth/service'
+import type { QuotaDeps } from '../../lib/quotas'
 import { webSession } from '../session'
 import { PRE_SESSION_COOKIE, sessionSecret, verifyCsrf } from '../../features/auth/csrf'
 
@@ -24,7 +25,7 @@ let zones: string[] | undefined
 const timezones = () => (zones ??= ['UTC', ...Intl.supportedValuesOf('timeZone').filter((z) => z !== 'UTC')])
 
 export const accountPages = (deps: AppDeps) => {
-  const authDeps: AuthDeps = { db: deps.database.db, clock: deps.clock ?? (() => new Date()), sessionTtlDays: deps.env.sessionTtlDays }
+  const authDeps: AuthDeps & QuotaDeps = { db: deps.database.db, clock: deps.clock ?? (() => new Date()), sessionTtlDays: deps.env.sessionTtlDays, quotas: deps.env.quotas }
   const maxAge = deps.env.sessionTtlDays * 86_400
 
   /** The sign-in form's CSRF token: the pre-session cookie's, minted on first visit. */
