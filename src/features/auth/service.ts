@@ -4,7 +4,7 @@ import type { Db } from '../../db/client'
 import { AppError, invalid, notFound } from '../../lib/errors'
 import { isUniqueViolation } from '../../lib/db-errors'
 import { reserveQuota, type QuotaDeps } from '../../lib/quotas'
-import { hashSecret, newId, newSecret } from '../../lib/secrets'
+import { hashSecret, newId, newSecret, UUID } from '../../lib/secrets'
 import { isTimeZone } from '../../lib/time'
 import { clear, hit, peek, type Limit } from './rate-limit'
 import { apiTokens, sessions, users, type User } from './schema'
@@ -265,7 +265,7 @@ export async function listApiTokens(deps: AuthDeps, userId: string): Promise<Tok
 
 /** Revokes one of the user's tokens; it stops working at once. Another user's token id is "not found". */
 export async function revokeApiToken(deps: AuthDeps, userId: string, id: string): Promise<void> {
-  if (!/^[0-9a-f-]{36}$/i.test(id)) throw notFound('token')
+  if (!UUID.test(id)) throw notFound('token')
   const [row] = await deps.db
     .update(apiTokens)
     .set({ revokedAt: deps.clock() })

@@ -7,6 +7,7 @@ import { authGuard } from '../auth/guard'
 import { latestNotifications, markRead, unreadCount } from './notifications'
 import { cancelReminder, createReminder, fireReminder, listReminders, listTaskReminders, type ReminderDeps } from './service'
 import { ErrorBody } from '../../lib/api-schemas'
+import { UUID } from '../../lib/secrets'
 
 const Reminder = t.Object({
   id: t.String({ format: 'uuid' }),
@@ -97,9 +98,9 @@ export const jobCallbackRoutes = (deps: AppDeps) => {
   return new Elysia({ name: 'job-callback', seed: seedOf(deps), detail: { tags: ['Events (Dapr)'] } }).post(
     '/job/:name',
     async ({ params, body, status }) => {
-      const match = /^reminder-([0-9a-f-]{36})$/.exec(params.name)
+      const match = /^reminder-(.{36})$/.exec(params.name)
       // 404 tells the sidecar the job is done and not to retry: nothing of ours answers to that name.
-      if (!match || body !== match[1]) return status(404, { error: { code: 'not_found', message: 'No such job' } })
+      if (!match || !UUID.test(match[1]!) || body !== match[1]) return status(404, { error: { code: 'not_found', message: 'No such job' } })
       try {
         const fired = await inSpan('reminder.fire', { attributes: { 'dapr.job.name': params.name } }, () => fireReminder(deps.database.db, match[1]!, clock()))
         if (fired.outcome === 'gone') return status(404, { error: { code: 'not_found', message: 'No such reminder' } })

@@ -146,14 +146,17 @@ export async function listReminders(deps: ReminderDeps, actor: Actor, params: Re
   const limit = params.limit ? Number(params.limit) : 20
   let cursor: { at: string; id: string } | undefined
   if (params.cursor) {
+    let decoded: unknown
     try {
-      cursor = JSON.parse(Buffer.from(params.cursor, 'base64url').toString())
+      decoded = JSON.parse(Buffer.from(params.cursor, 'base64url').toString())
     } catch {
-      cursor = undefined
+      decoded = undefined
     }
-    if (!cursor || typeof cursor.at !== 'string' || !UUID.test(cursor.id) || Number.isNaN(Date.parse(cursor.at))) {
-      throw invalid('cursor', 'cursor is not one this API issued; start again without it')
-    }
+    const { at, id } = (decoded && typeof decoded === 'object' ? decoded : {}) as Record<string, unknown>
+    // Exactly the toISOString the page printed: anything looser (Date.parse takes "1") would fail as a cast.
+    const issued = typeof at === 'string' && /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/.test(at) && !Number.isNaN(Date.parse(at)) && new Date(at).toISOString() === at
+    if (!issued || typeof id !== 'string' || !UUID.test(id)) throw invalid('cursor', 'cursor is not one this API issued; start again without it')
+    cursor = { at, id }
   }
   const upcoming = when === 'upcoming'
   const where: SQL[] = [eq(reminders.userId, actor.id), upcoming ? eq(reminders.status, 'pending') : inArray(reminders.status, ['triggered', 'cancelled'])]
