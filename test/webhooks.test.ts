@@ -289,3 +289,34 @@ test('over TLS the request goes to the resolved address with the original Host a
     await app.dispose()
   }
 })
+
+test("the receiver's answer body is not read: a 2xx with an endless body counts as delivered", async () => {
+  let streamed = 0
+  const endless = Bun.serve({
+    hostname: '127.0.0.1',
+    port: 0,
+    fetch: () =>
+      new Response(
+        new ReadableStream({
+          pull(controller) {
+            streamed++
+            controller.enqueue(new Uint8Array(64 * 1024))
+          },
+        }),
+        { status: 200 },
+      ),
+  })
+  const app = await testApp({ env: { WEBHOOK_ALLOW_PRIVATE: 'true' } })
+  try {
+    const { user } = await app.signUp()
+    const url = `http://127.0.0.1:${endless.port}/hook`
+    await app.database.db.execute(sql`insert into webhooks (user_id, url, secret, created_at) values (${user.id}, ${url}, 'whsec_test', now())`)
+    await app.database.db.execute(sql`insert into webhook_deliveries (id, user_id, url, body, next_attempt_at, created_at) values (${crypto.randomUUID()}, ${user.id}, ${url}, '{}', now() - interval '1 second', now())`)
+    const sender = new WebhookSender({ database: app.database, log: createLogger('silent'), allowPrivate: true, timeoutMs: 1000 })
+    expect(await sender.run()).toBe(1)
+    expect(streamed).toBeGreaterThan(0)
+  } finally {
+    endless.stop(true)
+    await app.dispose()
+  }
+})

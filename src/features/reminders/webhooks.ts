@@ -172,7 +172,8 @@ export class WebhookSender {
           signal,
           tls: { ...(target.serverName ? { serverName: target.serverName } : {}), ...(this.options.ca ? { ca: this.options.ca } : {}) },
         })
-        await res.arrayBuffer()
+        // Only the status matters: the body is not read, so a receiver cannot make us hold an endless one.
+        await res.body?.cancel()
         return res.status
       } catch (e) {
         if (signal.aborted) throw e
