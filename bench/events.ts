@@ -2,7 +2,7 @@
 // in-process bus and through the Dapr sidecar double. Usage: npm run bench:events [-- --rate 200 --seconds 30]
 // (PGlite by default; set DATABASE_URL to run on PostgreSQL).
 import { sql } from 'drizzle-orm'
-import { createApp } from '../src/app'
+import { createApp, eventDelivery } from '../src/app'
 import { queryRows } from '../src/db/client'
 import { loadEnv } from '../src/env'
 import { daprBus, inProcessBus, type EventBus } from '../src/events/bus'
@@ -10,6 +10,7 @@ import { Relay } from '../src/events/relay'
 import { createLogger } from '../src/lib/log'
 import { DaprSidecarDouble } from '../test/helpers/dapr-sidecar'
 import { testDatabase } from '../test/helpers/db'
+import { freePort } from '../test/helpers/server'
 import { options, percentile } from './lib'
 
 const args = options()
@@ -21,16 +22,20 @@ const pct = percentile
 async function run(kind: 'in-process' | 'dapr double') {
   const { database, dispose } = await testDatabase()
   const log = createLogger('error')
-  const app = createApp({ env: loadEnv({ LOG_LEVEL: 'error' }), database, log }).listen({ port: 0, hostname: '127.0.0.1' })
+  // With the double, the app serves the sidecar's routes (behind the app token) on the double's port.
+  const sidecarPort = freePort()
+  const appApiToken = crypto.randomUUID()
+  const env = loadEnv(kind === 'dapr double' ? { LOG_LEVEL: 'error', DAPR_HTTP_PORT: String(sidecarPort), APP_API_TOKEN: appApiToken } : { LOG_LEVEL: 'error' })
+  const app = createApp({ env, database, log }).listen({ port: 0, hostname: '127.0.0.1' })
   const url = `http://127.0.0.1:${app.server!.port}`
   let sidecar: DaprSidecarDouble | undefined
   let inner: EventBus
   if (kind === 'dapr double') {
-    sidecar = new DaprSidecarDouble({ appUrl: url })
+    sidecar = new DaprSidecarDouble({ appUrl: url, port: sidecarPort, appApiToken })
     await sidecar.start()
     inner = daprBus({ host: '127.0.0.1', port: sidecar.port, pubsubName: 'pubsub-kafka' })
   } else {
-    inner = inProcessBus({ deliver: (r) => app.handle(r), pubsubName: 'pubsub-kafka', log })
+    inner = inProcessBus({ delivery: eventDelivery({ env, database, log }), log })
   }
   // When each task's event was published (the bus call returned), by task id.
   const publishedAt = new Map<string, number>()

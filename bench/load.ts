@@ -21,7 +21,7 @@ const profileDir = mkdtempSync(join(tmpdir(), 'todo-load-prof-'))
 const port = freePort()
 const url = `http://127.0.0.1:${port}`
 const server = Bun.spawn([process.execPath, ...(PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : []), 'src/index.ts'], {
-  env: { ...process.env, DATABASE_URL: scratch.url, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn', TRUST_PROXY: 'true', MCP_CALLS_PER_MINUTE: '1000000', DATABASE_POOL_MAX: '20' },
+  env: { ...process.env, DATABASE_URL: scratch.url, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn', TRUST_PROXY: 'true', MCP_CALLS_PER_MINUTE: '1000000', TASKS_PER_USER: '10000000', DATABASE_POOL_MAX: '20' },
   stdout: 'ignore',
   stderr: 'inherit',
 })

@@ -7,7 +7,7 @@
 // The median p95 of each build over the rounds (each build first in one round, last in another) is compared with the bare build's.
 // Usage: DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres npm run bench:observability [-- --seconds 6 --clients 4 --rounds 4 --ratio 0.1]
 import { Registry } from 'prom-client'
-import { createApp } from '../src/app'
+import { createApp, eventDelivery } from '../src/app'
 import { openDatabase } from '../src/db/client'
 import { loadEnv } from '../src/env'
 import { startEvents } from '../src/events/runtime'
@@ -48,7 +48,7 @@ async function child(mode: Mode, url: string, collector: string): Promise<Stats>
   // Each build signs up its own user; behind a "proxy", so each comes from an address of its own (sign-up is rate-limited per address).
   const env = loadEnv({ LOG_LEVEL: 'silent', TRUST_PROXY: 'true' })
   const app = createApp({ env, database, log, metrics }).listen({ port: 0, hostname: '127.0.0.1' })
-  const events = await startEvents({ env, database, log, metrics: mode === 'bare' ? undefined : metrics, deliver: (r) => app.handle(r) })
+  const events = await startEvents({ env, database, log, metrics: mode === 'bare' ? undefined : metrics, delivery: eventDelivery({ env, database, log, metrics }) })
   const base = `http://127.0.0.1:${app.server!.port}`
   const credentials = {
     method: 'POST',

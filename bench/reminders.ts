@@ -3,7 +3,7 @@
 // Usage: npm run bench:reminders [-- --count 1000 --window 60]   (PGlite by default; DATABASE_URL for PostgreSQL)
 import { sql } from 'drizzle-orm'
 import type { ReminderScheduler } from '../src/context'
-import { createApp } from '../src/app'
+import { createApp, eventDelivery } from '../src/app'
 import { queryRows } from '../src/db/client'
 import { loadEnv } from '../src/env'
 import { startEvents } from '../src/events/runtime'
@@ -26,15 +26,18 @@ async function run(kind: 'local scheduler' | 'dapr jobs double') {
   const sidecarPort = freePort()
   const local = kind === 'local scheduler' ? new LocalScheduler({ database, log }) : undefined
   const scheduler: ReminderScheduler = local ?? daprJobsScheduler({ host: '127.0.0.1', port: sidecarPort })
-  const app = createApp({ env: loadEnv({ LOG_LEVEL: 'error' }), database, log, scheduler }).listen({ port: 0, hostname: '127.0.0.1' })
+  // With the Jobs double, the app serves the job callback (behind the app token) as it would beside a sidecar.
+  const appApiToken = crypto.randomUUID()
+  const env = loadEnv(local ? { LOG_LEVEL: 'error' } : { LOG_LEVEL: 'error', DAPR_HTTP_PORT: String(sidecarPort), APP_API_TOKEN: appApiToken })
+  const app = createApp({ env, database, log, scheduler }).listen({ port: 0, hostname: '127.0.0.1' })
   const url = `http://127.0.0.1:${app.server!.port}`
   let sidecar: DaprSidecarDouble | undefined
   if (!local) {
-    sidecar = new DaprSidecarDouble({ appUrl: url, port: sidecarPort })
+    sidecar = new DaprSidecarDouble({ appUrl: url, port: sidecarPort, appApiToken })
     await sidecar.start()
   }
   // Reminder events go through the in-process bus in both runs: what differs is who keeps the jobs.
-  const events = await startEvents({ env: loadEnv({}), database, log, deliver: (r) => app.handle(r) })
+  const events = await startEvents({ env: loadEnv({}), database, log, delivery: eventDelivery({ env, database, log, scheduler }) })
   await local?.start()
 
   const credentials = { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: 'bench@example.com', password: 'correct horse battery' }) }

@@ -2,13 +2,13 @@
 import { Elysia } from 'elysia'
 import pkg from '../package.json'
 import type { AppDeps } from './context'
-import { eventRoutes } from './events/routes'
+import { eventDelivery as deliveryOf, type EventDelivery } from './events/delivery'
+import { eventRoutes, sidecarRoutes } from './events/routes'
 import { auditRoutes } from './features/audit/routes'
 import { calendarRoutes } from './features/calendar/routes'
 import { auditConsumer } from './features/audit/service'
 import { authRoutes } from './features/auth/routes'
 import { adminRoutes } from './features/ops/admin'
-import { metricsRoutes } from './features/ops/metrics'
 import { opsRoutes, type Readiness } from './features/ops/routes'
 import { reminderDeliveryConsumer, reminderFollowConsumer, reminderJobsConsumer } from './features/reminders/consumers'
 import { jobCallbackRoutes, reminderRoutes } from './features/reminders/routes'
@@ -37,7 +37,24 @@ export type { AppDeps } from './context'
 /** For apps built without one (tests of other features): reminder jobs are not kept anywhere. */
 const NO_SCHEDULER: ReminderScheduler = { kind: 'local', schedule: async () => {}, cancel: async () => {} }
 
-/** Builds the app. `readiness.draining` turns /readyz to 503 during shutdown. */
+/**
+ * Where delivered events go: the consumers, counted in `deps.metrics`. The in-process bus calls it directly;
+ * with a sidecar, createApp serves it on the sidecar's routes.
+ */
+export function eventDelivery(deps: AppDeps): EventDelivery {
+  const metrics = deps.metrics
+  return deliveryOf(deps, {
+    pubsubName: deps.env.pubsubName,
+    consumers: [auditConsumer, recurrenceConsumer(deps.env.quotas), reminderFollowConsumer(deps.env.quotas), reminderJobsConsumer(countedScheduler(deps.scheduler ?? NO_SCHEDULER, metrics?.reminders)), reminderDeliveryConsumer],
+    onDelivery: metrics?.observeDelivery,
+    onDeadLetter: metrics?.observeDeadLetter,
+  })
+}
+
+/**
+ * Builds the app. `readiness.draining` turns /readyz to 503 during shutdown. GET /metrics is not here: it has
+ * a listener of its own (features/ops/metrics.ts), so whatever routes traffic to the app cannot reach it.
+ */
 export function createApp(given: AppDeps, readiness: Readiness = { draining: false }) {
   const metrics = given.metrics ?? createMetrics()
   const deps = { ...given, metrics }
@@ -45,26 +62,16 @@ export function createApp(given: AppDeps, readiness: Readiness = { draining: fal
     .use(httpEdge({ log: deps.log, htmlError, headers: SECURITY_HEADERS, onRequestDone: metrics.observeRequest, tracing: tracingEnabled(), requestTimeoutMs: deps.env.requestTimeoutMs }))
     .use(openapiDocs(pkg.version))
     .use(opsRoutes(deps, readiness))
-    .use(metricsRoutes(deps, metrics))
     .use(adminRoutes(deps))
     .use(assetRoutes())
     .use(authRoutes(deps))
     .use(taskRoutes(deps))
     .use(auditRoutes(deps))
     .use(reminderRoutes(deps))
-    .use(jobCallbackRoutes(deps))
     .use(calendarRoutes(deps))
     .use(mcpRoutes(deps, metrics.observeToolCall))
     .use(chatRoutes(deps))
-    .use(
-      eventRoutes(deps, {
-        pubsubName: deps.env.pubsubName,
-        appApiToken: deps.env.appApiToken,
-        consumers: [auditConsumer, recurrenceConsumer, reminderFollowConsumer, reminderJobsConsumer(countedScheduler(deps.scheduler ?? NO_SCHEDULER, metrics.reminders)), reminderDeliveryConsumer],
-        onDelivery: metrics.observeDelivery,
-        onDeadLetter: metrics.observeDeadLetter,
-      }),
-    )
+    .use(sidecarRoutes(deps, [eventRoutes(deps, eventDelivery(deps)), jobCallbackRoutes(deps)]))
     .use(accountPages(deps))
     .use(taskPages(deps))
     .use(plannerPages(deps))

@@ -1,6 +1,7 @@
 // Reads and validates the process configuration once; a bad value stops the start, naming the variable.
 import { DEFAULT_TRUSTED_PROXIES, parseCidr } from './lib/client-address'
 import { UUID } from './lib/secrets'
+import { DEFAULT_QUOTAS, type Quotas } from './lib/quotas'
 
 export const LOG_LEVELS = ['debug', 'info', 'warn', 'error', 'silent'] as const
 export type LogLevel = (typeof LOG_LEVELS)[number]
@@ -37,8 +38,12 @@ export interface Env {
   daprHost: string
   /** Sent to the sidecar as `dapr-api-token` when set. */
   daprApiToken: string | undefined
-  /** When set, calls from the sidecar (/dapr/subscribe, /events/*, /job/*) must carry it as `dapr-api-token`. */
+  /** Required with a sidecar: every call from it (/dapr/subscribe, /events/*, /job/*) must carry it as `dapr-api-token`. */
   appApiToken: string | undefined
+  /** Port of the separate listener that serves GET /metrics (0: none); never the app's own port. */
+  metricsPort: number
+  /** Interface the metrics listener binds: loopback unless a scraper outside the pod or host must reach it. */
+  metricsHost: string
   /** The Dapr pub/sub component (Kafka in the cluster). */
   pubsubName: string
   /** Let webhook URLs use http and private addresses (a laptop, tests); off in a cluster to avoid SSRF. */
@@ -52,6 +57,8 @@ export interface Env {
   /** Per-user limits, on each replica. */
   mcpCallsPerMinute: number
   chatMessagesPerMinute: number
+  /** What one account may keep: tasks, pending reminders, active API tokens. */
+  quotas: Quotas
   /** Account ids (lower-case UUIDs) that may use /admin routes; an id is assigned at sign-up and cannot be chosen. */
   adminUserIds: string[]
   /** OTLP/HTTP collector base URL; tracing is off when unset. */
@@ -223,6 +230,27 @@ function databaseUrl(source: Source): string | undefined {
   return raw
 }
 
+/** Shortest APP_API_TOKEN accepted: the routes it guards take unlimited guesses. */
+export const APP_API_TOKEN_MIN_LENGTH = 16
+
+/**
+ * The token the sidecar must send. With a sidecar the Dapr routes are reachable over the network, so
+ * starting without one would let anyone forge events, fire reminders and fill the dead-letter table.
+ */
+function appApiToken(source: Source): string | undefined {
+  const token = read(source, 'APP_API_TOKEN')
+  if (token !== undefined && token.length < APP_API_TOKEN_MIN_LENGTH) {
+    throw new ConfigError('APP_API_TOKEN', `must be at least ${APP_API_TOKEN_MIN_LENGTH} characters (e.g. openssl rand -hex 24)`)
+  }
+  if (token === undefined && read(source, 'DAPR_HTTP_PORT') !== undefined) {
+    throw new ConfigError(
+      'APP_API_TOKEN',
+      'is required with a Dapr sidecar (DAPR_HTTP_PORT is set): the sidecar sends it as dapr-api-token and the app refuses calls without it; in Kubernetes put it in the Secret named by dapr.io/app-token-secret (key token)',
+    )
+  }
+  return token
+}
+
 /** Parses the configuration from `source` (normally `process.env`); throws ConfigError on the first bad value. */
 export function loadEnv(source: Source = process.env): Env {
   return {
@@ -243,7 +271,9 @@ export function loadEnv(source: Source = process.env): Env {
     daprHttpPort: read(source, 'DAPR_HTTP_PORT') === undefined ? undefined : integer(source, 'DAPR_HTTP_PORT', 3500, 1, 65535),
     daprHost: read(source, 'DAPR_HOST') ?? '127.0.0.1',
     daprApiToken: read(source, 'DAPR_API_TOKEN'),
-    appApiToken: read(source, 'APP_API_TOKEN'),
+    appApiToken: appApiToken(source),
+    metricsPort: integer(source, 'METRICS_PORT', 9464, 0, 65535),
+    metricsHost: read(source, 'METRICS_HOST') ?? '127.0.0.1',
     pubsubName: name(source, 'PUBSUB_NAME', 'pubsub-kafka'),
     webhookAllowPrivate: boolean(source, 'WEBHOOK_ALLOW_PRIVATE', false),
     openaiBaseUrl: httpUrl(source, 'OPENAI_BASE_URL', 'https://api.openai.com/v1'),
@@ -252,6 +282,11 @@ export function loadEnv(source: Source = process.env): Env {
     openaiTimeoutMs: integer(source, 'OPENAI_TIMEOUT_MS', 30_000, 1000, 600_000),
     mcpCallsPerMinute: integer(source, 'MCP_CALLS_PER_MINUTE', 120, 1, 1_000_000),
     chatMessagesPerMinute: integer(source, 'CHAT_MESSAGES_PER_MINUTE', 30, 1, 1_000_000),
+    quotas: {
+      tasks: integer(source, 'TASKS_PER_USER', DEFAULT_QUOTAS.tasks, 1, 10_000_000),
+      reminders: integer(source, 'REMINDERS_PER_USER', DEFAULT_QUOTAS.reminders, 1, 10_000_000),
+      apiTokens: integer(source, 'API_TOKENS_PER_USER', DEFAULT_QUOTAS.apiTokens, 1, 10_000),
+    },
     adminUserIds: adminUserIds(source),
     otlpEndpoint: read(source, 'OTEL_EXPORTER_OTLP_ENDPOINT') === undefined ? undefined : httpUrl(source, 'OTEL_EXPORTER_OTLP_ENDPOINT', ''),
     serviceName: name(source, 'OTEL_SERVICE_NAME', 'todo-chatbot'),

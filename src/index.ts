@@ -1,10 +1,11 @@
 // Starts the server: configuration, database, migrations, listen; drains and closes on SIGTERM/SIGINT.
-import { createApp } from './app'
+import { createApp, eventDelivery } from './app'
 import { isPostgresClosedSocketWrite, openDatabase } from './db/client'
 import { runMigrations } from './db/migrate'
 import { ConfigError, loadEnv, secretStoreConfig, type Env } from './env'
 import { startEvents } from './events/runtime'
 import { startHousekeeping } from './features/ops/housekeeping'
+import { metricsApp } from './features/ops/metrics'
 import { daprJobsScheduler, LocalScheduler } from './features/reminders/scheduler'
 import { WebhookSender } from './features/reminders/webhooks'
 import { createLogger } from './lib/log'
@@ -15,8 +16,8 @@ import { withSecretStore } from './lib/secret-store'
 
 let env: Env
 try {
-  // Secrets may come from a Dapr secret store (SECRET_STORE); an explicit environment value wins.
-  env = loadEnv(await withSecretStore(process.env, secretStoreConfig(), ['DATABASE_URL']))
+  // Secrets may come from a Dapr secret store (SECRET_STORE, which implies a sidecar); an explicit environment value wins.
+  env = loadEnv(await withSecretStore(process.env, secretStoreConfig(), ['DATABASE_URL', 'APP_API_TOKEN']))
 } catch (error) {
   if (error instanceof ConfigError) {
     console.error(`Configuration error: ${error.message}`)
@@ -44,15 +45,20 @@ if (env.migrateOnStart) await runMigrations(database, env.databaseUrl)
 const readiness = { draining: false }
 const local = env.daprHttpPort ? undefined : new LocalScheduler({ database, log, onFired: metrics.reminders.fired })
 const scheduler = local ?? daprJobsScheduler({ host: env.daprHost, port: env.daprHttpPort!, apiToken: env.daprApiToken })
-const app = createApp({ env, database, log, scheduler, metrics }, readiness).listen({ port: env.port, hostname: env.host })
+const deps = { env, database, log, scheduler, metrics }
+const app = createApp(deps, readiness).listen({ port: env.port, hostname: env.host })
+// Metrics on their own port: never behind the app's port, so never behind its Ingress.
+const metricsServer = env.metricsPort ? metricsApp(deps, metrics).listen({ port: env.metricsPort, hostname: env.metricsHost }) : undefined
 const housekeeping = startHousekeeping({ db: database.db, log })
-const events = await startEvents({ env, database, log, metrics, deliver: (request) => app.handle(request) })
+// Without a sidecar the bus hands events straight to the consumers: no HTTP route takes them.
+const events = await startEvents({ env, database, log, metrics, delivery: env.daprHttpPort ? undefined : eventDelivery(deps) })
 // Reminders that came due while the app was down fire now, once.
 await local?.start()
-const webhooks = new WebhookSender({ database, log })
+const webhooks = new WebhookSender({ database, log, allowPrivate: env.webhookAllowPrivate })
 webhooks.start()
 log.info('listening', {
   url: `http://${env.host === '0.0.0.0' ? 'localhost' : env.host}:${app.server?.port}`,
+  metrics: metricsServer ? `http://${env.metricsHost}:${metricsServer.server?.port}/metrics` : 'off',
   database: database.kind === 'postgres' ? 'postgresql' : `pglite (${env.dataDir})`,
   tracing: env.otlpEndpoint ? `otlp (sampling ${env.traceSampleRatio})` : 'off',
 })
@@ -70,6 +76,7 @@ async function shutdown(signal: string) {
   }, env.shutdownTimeoutMs)
   // Stop accepting connections and let in-flight requests finish, then close the database.
   await app.server?.stop(false)
+  await metricsServer?.server?.stop(true)
   await local?.stop()
   await webhooks.stop()
   await events.stop()

@@ -1,7 +1,8 @@
 // The calendar feed: a secret, revocable ICS URL, valid RFC 5545 as ical.js reads it, with RRULE and VALARM.
 import { afterAll, beforeAll, expect, test } from 'bun:test'
 import ICAL from 'ical.js'
-import { fold } from '../src/features/calendar/ics'
+import { sql } from 'drizzle-orm'
+import { escapeText, fold } from '../src/features/calendar/ics'
 import { testApp, type TestApp } from './helpers/app'
 
 let t: TestApp
@@ -24,8 +25,11 @@ const fetchFeed = async (url: string) => {
   return { status: res.status, type: res.headers.get('content-type'), text: await res.text() }
 }
 
+// The feed holds a window around "now": this file's tasks are due in January 2030.
+const NOW = new Date('2029-12-20T12:00:00Z')
+
 beforeAll(async () => {
-  t = await testApp()
+  t = await testApp({ clock: () => NOW })
   const signed = await t.signUp(undefined, { timezone: 'Europe/Berlin' })
   token = signed.token
   csrf = /name="_csrf" value="([^"]+)"/.exec((await page('GET', '/settings')).text)![1]!
@@ -96,4 +100,87 @@ test('long lines fold at 75 octets without splitting a character', () => {
   const folded = fold(line)
   for (const part of folded.split('\r\n')) expect(new TextEncoder().encode(part).length).toBeLessThanOrEqual(75)
   expect(folded.split('\r\n').map((p, i) => (i === 0 ? p : p.slice(1))).join('')).toBe(line)
+})
+
+test('long lines fold at 75 octets without splitting a four-byte character either', () => {
+  const line = `DESCRIPTION:${'a'.repeat(61)}${'😀'.repeat(30)}`
+  const folded = fold(line)
+  for (const part of folded.split('\r\n')) expect(new TextEncoder().encode(part).length).toBeLessThanOrEqual(75)
+  expect(folded.split('\r\n').map((p, i) => (i === 0 ? p : p.slice(1))).join('')).toBe(line)
+})
+
+test('a bare CR, CRLF or LF in a title or description becomes \\n, and no text can start a property of its own', async () => {
+  const { token: mine } = await t.signUp()
+  const title = 'Standup\rATTENDEE:mailto:evil@example.com'
+  const description = 'one\rtwo\r\nthree\nfour; five, six \\ seven'
+  const created = await t.call('POST', '/api/v1/tasks', { token: mine, body: { title, description, due_date: '2030-01-03T09:00:00Z' } })
+  expect(created.status).toBe(201)
+  const settings = await t.app.handle(new Request('http://localhost/settings', { headers: { cookie: `session=${mine}`, accept: 'text/html' } }))
+  const csrfMine = /name="_csrf" value="([^"]+)"/.exec(await settings.text())![1]!
+  const link = await t.app.handle(
+    new Request('http://localhost/settings/calendar', {
+      method: 'POST',
+      headers: { cookie: `session=${mine}`, accept: 'text/html', 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ _csrf: csrfMine }).toString(),
+    }),
+  )
+  const feed = await fetchFeed(feedUrl(await link.text())!)
+  // Every line break is a CRLF the feed wrote: none comes from the text.
+  expect(feed.text).not.toMatch(/\r(?!\n)|(?<!\r)\n/)
+  expect(feed.text.split('\r\n').some((line) => line.startsWith('ATTENDEE'))).toBe(false)
+  const [event] = new ICAL.Component(ICAL.parse(feed.text)).getAllSubcomponents('vevent').map((c) => new ICAL.Event(c))
+  expect(event!.summary).toBe('Standup\nATTENDEE:mailto:evil@example.com')
+  expect(event!.description).toBe('one\ntwo\nthree\nfour; five, six \\ seven')
+  expect(event!.component.getFirstProperty('attendee')).toBeNull()
+  // Other control characters (which input validation refuses anyway) never reach the feed.
+  expect(escapeText('a\u0000b\u0007c\u000bd\u001fe\u007ff\u0085g\th')).toBe('abcdefg\th')
+})
+
+test('the feed is capped: open tasks due from 90 days ago to a year ahead, at most 500, the upcoming ones first', async () => {
+  const subscribe = async () => {
+    const user = await t.signUp()
+    const html = await (await t.app.handle(new Request('http://localhost/settings', { headers: { cookie: `session=${user.token}`, accept: 'text/html' } }))).text()
+    const created = await t.app.handle(
+      new Request('http://localhost/settings/calendar', {
+        method: 'POST',
+        headers: { cookie: `session=${user.token}`, accept: 'text/html', 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({ _csrf: /name="_csrf" value="([^"]+)"/.exec(html)![1]! }).toString(),
+      }),
+    )
+    return { id: user.user.id, url: feedUrl(await created.text())! }
+  }
+  const add = (userId: string, label: string, count: number, firstHours: number, stepHours: number) =>
+    t.database.db.execute(sql`insert into tasks (id, user_id, title, due_date, created_at, updated_at)
+      select gen_random_uuid(), ${userId}, ${label} || ' ' || g, ${NOW.toISOString()}::timestamptz + (${firstHours} + g * ${stepHours}) * interval '1 hour', now(), now()
+      from generate_series(0, ${count - 1}) g`)
+  const starts = async (url: string) => {
+    const feed = await fetchFeed(url)
+    expect(feed.status).toBe(200)
+    return new ICAL.Component(ICAL.parse(feed.text)).getAllSubcomponents('vevent').map((c) => {
+      const e = new ICAL.Event(c)
+      return { summary: e.summary, at: e.startDate.toJSDate().getTime() }
+    })
+  }
+  const DAY = 86_400_000
+
+  const busy = await subscribe()
+  await add(busy.id, 'Upcoming', 600, 1, 1)
+  await add(busy.id, 'Overdue', 50, -24, -1)
+  await add(busy.id, 'Ancient', 20, -24 * 100, -1)
+  await add(busy.id, 'Far', 20, 24 * 400, 1)
+  const full = await starts(busy.url)
+  expect(full).toHaveLength(500)
+  // The 500 soonest upcoming tasks: no overdue, ancient or far-off one makes it in.
+  expect(full.every((e) => e.summary.startsWith('Upcoming '))).toBe(true)
+  expect(Math.max(...full.map((e) => e.at))).toBe(NOW.getTime() + 500 * 3_600_000)
+
+  const quiet = await subscribe()
+  await add(quiet.id, 'Upcoming', 30, 1, 24)
+  await add(quiet.id, 'Overdue', 50, -24, -24)
+  await add(quiet.id, 'Ancient', 20, -24 * 100, -24)
+  await add(quiet.id, 'Far', 20, 24 * 400, 24)
+  const window = await starts(quiet.url)
+  expect(window).toHaveLength(80)
+  expect(window.every((e) => e.at >= NOW.getTime() - 90 * DAY && e.at <= NOW.getTime() + 366 * DAY)).toBe(true)
+  expect(window.filter((e) => e.summary.startsWith('Overdue '))).toHaveLength(50)
 })

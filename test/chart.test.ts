@@ -48,7 +48,7 @@ function render(values: string, extra: string[] = []): { text: string; objects: 
 const temp = mkdtempSync(join(tmpdir(), 'todo-chart-'))
 afterAll(() => rmSync(temp, { recursive: true, force: true }))
 
-/** kubeconform schemas for Dapr's kinds, made from the CRDs in shared/crds (no download). */
+/** kubeconform schemas for Dapr's kinds, made from the CRDs in test/fixtures/dapr-crds (no download). */
 function daprSchemas(): string {
   const dir = join(temp, 'schemas')
   for (const file of readdirSync(CRDS).filter((f) => f.endsWith('.yaml'))) {
@@ -159,6 +159,29 @@ describe.if(Boolean(helm && kubeconform))('the Helm chart', () => {
     expect(Object.keys(resiliency.spec.targets.components)).toEqual([pubsubName!])
   })
 
+  test('with Dapr the app and its sidecar share one app token, which the app requires: key token of the Secret', () => {
+    for (const values of VALUES) {
+      const { objects } = render(values)
+      const deployment = objects.find((o) => o.kind === 'Deployment')!
+      const secretName = deployment.spec.template.metadata.annotations['dapr.io/app-token-secret']
+      expect(secretName).toBe(values === 'values.yaml' ? 'todo-todo-chatbot-secrets' : 'todo-chatbot-secrets')
+      const env = Object.fromEntries(deployment.spec.template.spec.containers[0].env.map((e: { name: string; value?: string; valueFrom?: unknown }) => [e.name, e.value ?? e.valueFrom]))
+      // Dapr's injector reads key `token` of that Secret; the app reads the same key, from the environment or the secret store.
+      if (env.SECRET_MAP) expect(env.SECRET_MAP).toBe(`APP_API_TOKEN=${secretName}:token`)
+      else expect(env.APP_API_TOKEN).toEqual({ secretKeyRef: { name: secretName, key: 'token' } })
+    }
+    // A Secret the chart makes gets a generated token (the given one when set), long enough for the app to accept.
+    const made = render('values.yaml').objects.find((o) => o.kind === 'Secret')!.stringData!
+    const config = render('values.yaml').objects.find((o) => o.kind === 'ConfigMap')!.data!
+    expect(made.token!.length).toBeGreaterThanOrEqual(32)
+    expect(loadEnv({ ...config, DATABASE_URL: 'postgres://u:p@db/todo', DAPR_HTTP_PORT: '3500', APP_API_TOKEN: made.token }).appApiToken).toBe(made.token)
+    expect(render('values.yaml', ['--set', 'secret.values.token=given-by-the-operator-0123']).objects.find((o) => o.kind === 'Secret')!.stringData!.token).toBe('given-by-the-operator-0123')
+    // Without the token the app would not start beside its sidecar: the chart refuses a short one, or a key the injector does not read.
+    expect(() => render('values.yaml', ['--set', 'secret.values.token=short'])).toThrow(/at least 16 characters/)
+    expect(() => render('values.yaml', ['--set', 'dapr.appApiTokenSecretKey=other'])).toThrow(/appApiTokenSecretKey/)
+    expect(() => render('values.yaml', ['--set', 'dapr.appApiTokenSecretKey='])).toThrow(/appApiTokenSecretKey/)
+  })
+
   test('subscriptions are declared one way only: programmatic by default renders no Subscription', () => {
     expect(render('values.yaml').objects.filter((o) => o.kind === 'Subscription')).toEqual([])
   })
@@ -246,19 +269,26 @@ describe.if(Boolean(helm && kubeconform))('the Helm chart', () => {
       }
     })
 
-    test("the ServiceMonitor is valid for the Prometheus Operator and scrapes GET /metrics on the Service's port; the NetworkPolicy lets Prometheus in", async () => {
-      const { objects } = render('values.yaml', [...ON, '--set', 'networkPolicy.enabled=true', '--set', 'observability.serviceMonitor.labels.release=kube-prometheus-stack'])
+    test("the ServiceMonitor is valid for the Prometheus Operator and scrapes GET /metrics on the metrics port, which the NetworkPolicy opens to Prometheus only", async () => {
+      const { objects } = render('values.yaml', [...ON, '--set', 'networkPolicy.enabled=true', '--set', 'ingress.enabled=true', '--set', 'observability.serviceMonitor.labels.release=kube-prometheus-stack'])
       const monitor = objects.find((o) => o.kind === 'ServiceMonitor')!
       expect(() => new ServiceMonitor(monitor as never).validate()).not.toThrow()
       expect(monitor.metadata).toMatchObject({ labels: { release: 'kube-prometheus-stack' } })
       const service = objects.find((o) => o.kind === 'Service')!
       expect(monitor.spec.selector.matchLabels).toEqual(service.spec.selector)
       const [endpoint] = monitor.spec.endpoints
-      expect(service.spec.ports.map((p: { name: string }) => p.name)).toContain(endpoint.port)
-      expect(endpoint.path).toBe('/metrics')
+      expect(endpoint).toMatchObject({ port: 'metrics', path: '/metrics' })
+      // The Service's metrics port leads to the container's metrics port, which is the app's METRICS_PORT on the pod's address.
+      expect(service.spec.ports).toContainEqual({ name: 'metrics', port: 9464, targetPort: 'metrics', protocol: 'TCP' })
+      const pod = objects.find((o) => o.kind === 'Deployment')!.spec.template.spec
+      const container = pod.containers.find((c: { name: string }) => c.name === 'app')
+      const config = objects.find((o) => o.kind === 'ConfigMap' && !o.metadata.name.endsWith('-dashboard'))!.data!
+      const metricsPort = container.ports.find((p: { name: string }) => p.name === 'metrics').containerPort
+      expect(loadEnv({ ...config, DATABASE_URL: 'postgres://u:p@db/todo' })).toMatchObject({ metricsPort, metricsHost: '0.0.0.0' })
+      expect(metricsPort).not.toBe(container.ports.find((p: { name: string }) => p.name === 'http').containerPort)
       const t = await testApp()
       try {
-        const res = await t.call('GET', endpoint.path)
+        const res = await t.scrape()
         expect(res.status).toBe(200)
         expect(res.text).toContain('# TYPE todo_http_requests_total counter')
       } finally {
@@ -267,8 +297,32 @@ describe.if(Boolean(helm && kubeconform))('the Helm chart', () => {
       const policy = objects.find((o) => o.kind === 'NetworkPolicy')!
       expect(policy.spec.ingress).toContainEqual({
         from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'monitoring' } } }],
+        ports: [{ port: 'metrics', protocol: 'TCP' }],
+      })
+      // The ingress controller reaches the app's port and nothing else.
+      expect(policy.spec.ingress).toContainEqual({
+        from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'ingress-nginx' } } }],
         ports: [{ port: 'http', protocol: 'TCP' }],
       })
+    })
+
+    test('GET /metrics is never behind the Ingress: it routes only the http port, where the app answers 404 for /metrics', async () => {
+      for (const extra of [[], ON]) {
+        const { objects } = render('values-production.yaml', extra)
+        const ingress = objects.find((o) => o.kind === 'Ingress')!
+        const backends = ingress.spec.rules.flatMap((r: { http: { paths: Array<{ path: string; backend: { service: { port: { name: string } } } }> } }) => r.http.paths)
+        expect(backends.map((b: { backend: { service: { port: { name: string } } } }) => b.backend.service.port.name)).toEqual(['http'])
+        const service = objects.find((o) => o.kind === 'Service')!
+        expect(service.spec.ports.find((p: { name: string }) => p.name === 'http').targetPort).toBe('http')
+        // Without a ServiceMonitor the Service has no metrics port at all.
+        expect(service.spec.ports.map((p: { name: string }) => p.name)).toEqual(extra.length ? ['http', 'metrics'] : ['http'])
+      }
+      const t = await testApp()
+      try {
+        for (const path of ['/metrics', '/metrics/']) expect((await t.call('GET', path)).status).toBe(404)
+      } finally {
+        await t.dispose()
+      }
     })
 
     test("tracing through values: the app's OTLP settings, and a Dapr Configuration the pod names", () => {
@@ -298,7 +352,7 @@ describe.if(Boolean(helm && kubeconform))('the Helm chart', () => {
       // Every series the dashboard queries is one the app exposes (a histogram's _bucket, _sum and _count included).
       const t = await testApp()
       try {
-        const text = (await t.call('GET', '/metrics')).text
+        const text = (await t.scrape()).text
         const types = new Map([...text.matchAll(/^# TYPE (\S+) (\S+)$/gm)].map((m) => [m[1]!, m[2]!]))
         const exposed = (name: string) => {
           if (types.has(name)) return true

@@ -1,6 +1,7 @@
 // The chat agent: the real `openai` SDK against a local OpenAI-compatible server replaying scripted tool calls.
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
 import { chat } from '../src/chat/service'
+import { DEFAULT_QUOTAS } from '../src/lib/quotas'
 import { FakeOpenAI, type ScriptedAnswer } from './helpers/fake-openai'
 import { testApp, type TestApp } from './helpers/app'
 
@@ -96,7 +97,7 @@ describe('through the model', () => {
     model.play({ content: 'Here is a longer answer that arrives in several pieces.' })
     const pieces: string[] = []
     const answer = await chat(
-      { db: t.database.db, clock: () => new Date(), model: { baseUrl: model.url, apiKey: 'sk-test', model: 'test-model' } },
+      { db: t.database.db, clock: () => new Date(), quotas: DEFAULT_QUOTAS, model: { baseUrl: model.url, apiKey: 'sk-test', model: 'test-model' } },
       { id: userId, timezone: 'Europe/Berlin' },
       { message: 'say something long' },
       (delta) => pieces.push(delta),
@@ -184,6 +185,23 @@ describe('a model server that misbehaves (the fake OpenAI-compatible server)', (
 })
 
 describe('input and limits', () => {
+  test('one message makes at most 20 tool calls: the model asking for thirty tasks gets twenty, and is told why the rest did not run', async () => {
+    const user = await t.signUp()
+    model.play(
+      { tool_calls: Array.from({ length: 30 }, (_, i) => ({ name: 'add_task', arguments: { title: `Flood ${i}`, description: 'x'.repeat(4000) } })) },
+      { content: 'Added twenty; send the rest in another message.' },
+    )
+    const res = await t.call('POST', '/api/v1/chat', { token: user.token, body: { message: 'add thirty tasks' } })
+    expect(res.status).toBe(200)
+    const outcomes = res.body.tool_calls as Array<{ ok: boolean; result: { error?: { code: string } } }>
+    expect(outcomes.filter((c) => c.ok)).toHaveLength(20)
+    expect(outcomes.slice(20).map((c) => c.result.error?.code)).toEqual(Array(10).fill('too_many_tool_calls'))
+    expect((await t.call('GET', '/api/v1/tasks', { token: user.token })).body.total).toBe(20)
+    // The model heard why, so it can tell the user.
+    const toolReplies = model.requests.at(-1)!.messages.filter((m) => m.role === 'tool')
+    expect(toolReplies.at(-1)!.content).toContain('at most 20 tool calls')
+  })
+
   test('a bad message is a 400 naming the field; a foreign conversation is a 404', async () => {
     expect((await t.call('POST', '/api/v1/chat', { token, body: { message: '' } })).body.error.field).toBe('message')
     expect((await t.call('POST', '/api/v1/chat', { token, body: { message: 'x'.repeat(4001) } })).body.error.field).toBe('message')

@@ -1,4 +1,4 @@
-// Reminders through the Dapr Jobs API of a sidecar double (shared/DAPR.md; no real sidecar runs here).
+// Reminders through the Dapr Jobs API of a sidecar double (Dapr's documented Jobs contract; no real sidecar runs here).
 import { afterAll, beforeAll, expect, test } from 'bun:test'
 import { sql } from 'drizzle-orm'
 import { createApp } from '../src/app'
@@ -6,7 +6,7 @@ import { loadEnv } from '../src/env'
 import type { EventRuntime } from '../src/events/runtime'
 import { daprJobsScheduler, JOB_FAILURE_POLICY } from '../src/features/reminders/scheduler'
 import { createLogger } from '../src/lib/log'
-import { DaprSidecarDouble, settle as settleEvents, startDaprEvents } from './helpers/dapr-sidecar'
+import { APP_TOKEN, DaprSidecarDouble, settle as settleEvents, sidecarEnv, startDaprEvents } from './helpers/dapr-sidecar'
 import { rows, testDatabase, type TestDatabase } from './helpers/db'
 import { bearerApi, signUpOverHttp } from './helpers/server'
 
@@ -34,9 +34,9 @@ beforeAll(async () => {
   const sidecarPort = probe.port!
   probe.stop(true)
   const scheduler = daprJobsScheduler({ host: '127.0.0.1', port: sidecarPort })
-  const app = createApp({ env: loadEnv({}), database: storage.database, log, scheduler }).listen({ port: 0, hostname: '127.0.0.1' })
+  const app = createApp({ env: loadEnv(sidecarEnv(sidecarPort)), database: storage.database, log, scheduler }).listen({ port: 0, hostname: '127.0.0.1' })
   server = { url: `http://127.0.0.1:${app.server!.port}`, stop: async () => void (await app.stop(true)) }
-  sidecar = new DaprSidecarDouble({ appUrl: server.url, port: sidecarPort })
+  sidecar = new DaprSidecarDouble({ appUrl: server.url, port: sidecarPort, appApiToken: APP_TOKEN })
   await sidecar.start()
   events = await startDaprEvents(storage.database, log, sidecarPort)
   token = await signUpOverHttp(server.url, 'jobs@example.com')
@@ -108,7 +108,7 @@ test('the callback flow reaches the notification, and a duplicate callback makes
     return (await api('GET', '/api/v1/notifications')).body.items.length === 1
   })
   // The sidecar delivers at least once: the same callback again changes nothing.
-  const again = await fetch(`${server.url}/job/${name}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(reminder.id) })
+  const again = await fetch(`${server.url}/job/${name}`, { method: 'POST', headers: { 'content-type': 'application/json', 'dapr-api-token': APP_TOKEN }, body: JSON.stringify(reminder.id) })
   expect(again.status).toBe(200)
   expect(((await again.json()) as { outcome: string }).outcome).toBe('duplicate')
   await settle()

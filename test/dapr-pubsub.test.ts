@@ -1,19 +1,22 @@
-// Events through a Dapr sidecar double (the pub/sub contract of shared/DAPR.md; no real sidecar or Kafka runs here).
+// Events through a Dapr sidecar double (Dapr's documented pub/sub contract; no real sidecar or Kafka runs here).
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
 import { sql } from 'drizzle-orm'
 import { createApp } from '../src/app'
 import { loadEnv } from '../src/env'
 import type { EventRuntime } from '../src/events/runtime'
+import { metricsApp } from '../src/features/ops/metrics'
 import { createLogger } from '../src/lib/log'
-import { DaprSidecarDouble, settle as settleEvents, startDaprEvents } from './helpers/dapr-sidecar'
+import { createMetrics } from '../src/lib/metrics'
+import { APP_TOKEN, DaprSidecarDouble, settle as settleEvents, sidecarEnv, startDaprEvents } from './helpers/dapr-sidecar'
 import { rows, testDatabase, type TestDatabase } from './helpers/db'
-import { bearerApi, signUpOverHttp } from './helpers/server'
+import { bearerApi, freePort, signUpOverHttp } from './helpers/server'
 
 let storage: TestDatabase
 let server: { stop(): Promise<void> | void; url: string }
 let sidecar: DaprSidecarDouble
 let events: EventRuntime
 let token: string
+let scrape: () => Promise<string>
 const logs: Array<Record<string, unknown>> = []
 
 const api = bearerApi(() => server.url, () => token)
@@ -23,14 +26,19 @@ const settled = (timeoutMs?: number) => settleEvents(storage.database, sidecar, 
 beforeAll(async () => {
   storage = await testDatabase()
   const log = createLogger('debug', (line) => logs.push(JSON.parse(line)))
-  const app = createApp({ env: loadEnv({ LOG_LEVEL: 'debug' }), database: storage.database, log }).listen({ port: 0, hostname: '127.0.0.1' })
+  // The sidecar's port must be known before the app: reserve one.
+  const sidecarPort = freePort()
+  const deps = { env: loadEnv({ LOG_LEVEL: 'debug', ...sidecarEnv(sidecarPort) }), database: storage.database, log, metrics: createMetrics() }
+  const app = createApp(deps).listen({ port: 0, hostname: '127.0.0.1' })
+  const metrics = metricsApp(deps, deps.metrics)
+  scrape = async () => (await metrics.handle(new Request('http://localhost/metrics'))).text()
   server = {
     url: `http://127.0.0.1:${app.server!.port}`,
     stop: async () => {
       await app.stop(true)
     },
   }
-  sidecar = new DaprSidecarDouble({ appUrl: server.url })
+  sidecar = new DaprSidecarDouble({ appUrl: server.url, port: sidecarPort, appApiToken: APP_TOKEN })
   await sidecar.start()
   events = await startDaprEvents(storage.database, log, sidecar.port)
   token = await signUpOverHttp(server.url, 'dapr@example.com')
@@ -86,7 +94,7 @@ describe('end to end', () => {
     const ready = await api('GET', '/readyz')
     expect(ready.status).toBe(200)
     expect(ready.body.checks.outbox.pending).toBeGreaterThan(0)
-    const metrics = await (await fetch(`${server.url}/metrics`)).text()
+    const metrics = await scrape()
     expect(Number(/^todo_outbox_pending_events (\d+)$/m.exec(metrics)![1])).toBe(ready.body.checks.outbox.pending)
     expect(Number(/^todo_outbox_oldest_pending_age_seconds ([\d.]+)$/m.exec(metrics)![1])).toBeGreaterThan(0)
     expect(logs.some((l) => l.msg === 'publish failed; will retry')).toBe(true)

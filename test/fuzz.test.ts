@@ -10,6 +10,8 @@ import { sql } from 'drizzle-orm'
 import { parseDescription, parseRecurrence, parseTags, parseTitle } from '../src/features/tasks/model'
 import { isTimeZone } from '../src/lib/time'
 import { testApp, type TestApp } from './helpers/app'
+import { APP_TOKEN, sidecarEnv } from './helpers/dapr-sidecar'
+import { freePort } from './helpers/server'
 import { rows } from './helpers/db'
 import { bodyFor, formFields, hostileValue, idSegment, nearlyValidBody, queryString, rawBody } from './helpers/fuzz'
 
@@ -31,8 +33,9 @@ const seen = new Map<string, number>()
 const ENDS_SESSION = new Set(['POST /api/v1/auth/logout', 'POST /logout'])
 
 beforeAll(async () => {
-  // The MCP rate limit would stop the run, not the input: it is raised here (it has its own test).
-  t = await testApp({ env: { MCP_CALLS_PER_MINUTE: '1000000' } })
+  // The MCP rate limit would stop the run, not the input: it is raised here (it has its own test). Set up as
+  // beside a sidecar, so the sidecar-facing routes exist (they are fuzzed with and without its token).
+  t = await testApp({ env: { MCP_CALLS_PER_MINUTE: '1000000', ...sidecarEnv(freePort()) } })
   alice = await t.signUp()
   bob = await t.signUp()
   for (const title of ['Alpha', 'Beta']) own.push((await t.call('POST', '/api/v1/tasks', { token: alice.token, body: { title, due_date: '2026-12-01T09:00', recurrence: 'DAILY' } })).body.id)
@@ -74,6 +77,9 @@ function check(where: string, answer: { status: number; text: string; type: stri
   }
 }
 
+/** The routes only the Dapr sidecar calls (with its token). */
+const SIDECAR = /^\/(job|events|dapr)\//
+
 const fill = (path: string, id: string) => path.replace(/:[a-z]+/g, id)
 
 describe(`hostile input, fast-check seed ${SEED}, ${RUNS} runs a route`, () => {
@@ -87,6 +93,7 @@ describe(`hostile input, fast-check seed ${SEED}, ${RUNS} runs a route`, () => {
           const headers: Record<string, string> = { accept: 'application/json, text/event-stream' }
           if (ENDS_SESSION.has(route.key) ? false : asAlice) headers.authorization = `Bearer ${alice.token}`
           else if (asAlice) headers.authorization = `Bearer ${id}`
+          if (asAlice && SIDECAR.test(route.path)) headers['dapr-api-token'] = APP_TOKEN
           let payload: string | undefined
           let tooLarge = false
           if (body && 'json' in body) {
@@ -276,7 +283,7 @@ describe('what the fuzzing found, pinned', () => {
   })
 
   test('a dead letter that arrives as a form is still recorded', async () => {
-    const res = await t.call('POST', '/events/dead-letter', { raw: 'topic=task-events.dlq&id=x', headers: { 'content-type': 'application/x-www-form-urlencoded' } })
+    const res = await t.call('POST', '/events/dead-letter', { raw: 'topic=task-events.dlq&id=x', headers: { 'content-type': 'application/x-www-form-urlencoded', 'dapr-api-token': APP_TOKEN } })
     expect(res.status).toBe(200)
     const [row] = await rows<{ topic: string }>(t.database, sql`select topic from dead_letters where event_id = 'x'`)
     expect(row?.topic).toBe('task-events.dlq')

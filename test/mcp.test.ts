@@ -220,3 +220,50 @@ test('MCP calls are rate-limited per user with a clear 429', async () => {
     await limited.dispose()
   }
 })
+
+test('MCP calls are counted per JSON-RPC message: a batch spends one call per message, and a batch past the cap is refused', async () => {
+  const { testApp } = await import('./helpers/app')
+  const limited = await testApp({ env: { MCP_CALLS_PER_MINUTE: '5' } })
+  try {
+    const { token } = await limited.signUp()
+    let id = 0
+    const addTask = () => ({ jsonrpc: '2.0', id: ++id, method: 'tools/call', params: { name: 'add_task', arguments: { title: `Batch task ${id}`, description: 'x'.repeat(4000) } } })
+    const batch = (size: number) =>
+      limited.app.handle(
+        new Request('http://localhost/mcp', {
+          method: 'POST',
+          headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', accept: 'application/json, text/event-stream' },
+          body: JSON.stringify(Array.from({ length: size }, addTask)),
+        }),
+      )
+    const tasks = async () => (await limited.call<{ total: number }>('GET', '/api/v1/tasks', { token })).body.total
+
+    const first = await batch(4)
+    expect(first.status).toBe(200)
+    expect(((await first.json()) as unknown[]).length).toBe(4)
+    expect(await tasks()).toBe(4)
+    // Two more would make six calls in the minute: the whole batch is refused, nothing is created.
+    const over = await batch(2)
+    expect(over.status).toBe(429)
+    expect(Number(over.headers.get('retry-after'))).toBeGreaterThan(0)
+    expect(((await over.json()) as { error: { message: string } }).error.message).toContain('Too many MCP calls')
+    expect(await tasks()).toBe(4)
+    expect((await batch(1)).status).toBe(200)
+    expect(await tasks()).toBe(5)
+
+    // A batch larger than the cap is a JSON-RPC "Invalid Request" with a 400, before any of it runs.
+    const other = await limited.signUp()
+    const huge = await limited.app.handle(
+      new Request('http://localhost/mcp', {
+        method: 'POST',
+        headers: { authorization: `Bearer ${other.token}`, 'content-type': 'application/json', accept: 'application/json, text/event-stream' },
+        body: JSON.stringify(Array.from({ length: 100 }, addTask)),
+      }),
+    )
+    expect(huge.status).toBe(400)
+    expect(await huge.json()).toMatchObject({ jsonrpc: '2.0', error: { code: -32600, message: expect.stringContaining('at most 5 messages') } })
+    expect((await limited.call<{ total: number }>('GET', '/api/v1/tasks', { token: other.token })).body.total).toBe(0)
+  } finally {
+    await limited.dispose()
+  }
+})

@@ -1,4 +1,4 @@
-// GET /metrics after scripted workloads: the counters match the work done. The exposition is read by
+// GET /metrics (the metrics listener) after scripted workloads: the counters match the work done. The exposition is read by
 // prom2json, Prometheus's own text-format parser (`go install github.com/prometheus/prom2json/cmd/prom2json`).
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
 import { existsSync } from 'node:fs'
@@ -38,7 +38,7 @@ interface Family {
 
 /** Scrapes `app` and parses the text with prom2json; histograms become their _bucket, _count and _sum samples. */
 async function scrape(app: TestApp = t): Promise<{ samples: Sample[]; types: Map<string, string> }> {
-  const res = await app.call('GET', '/metrics')
+  const res = await app.scrape()
   expect(res.status).toBe(200)
   expect(res.headers.get('content-type')).toContain('text/plain; version=0.0.4')
   const parsed = Bun.spawnSync([prom2json!], { stdin: new TextEncoder().encode(res.text), stdout: 'pipe', stderr: 'pipe' })
@@ -107,7 +107,7 @@ describe.if(Boolean(prom2json))('GET /metrics', () => {
     await t.call('PATCH', `/api/v1/tasks/${task.body.id}`, { token, body: { priority: 'high' } })
     await t.drain()
     // A malformed event is dropped, as Dapr is told.
-    expect((await t.call('POST', '/events/task-events', { body: { not: 'a cloud event' } })).body).toEqual({ status: 'DROP' })
+    expect(await t.deliver('/events/task-events', { not: 'a cloud event' })).toBe('DROP')
     const after = await scrape()
     const delta = (labels: Record<string, string>) => value(after, 'todo_event_deliveries_total', labels) - value(before, 'todo_event_deliveries_total', labels)
     // task.created and task.completed on todo.task-events, task.updated on todo.task-updates.
@@ -183,7 +183,7 @@ describe.if(Boolean(prom2json))('GET /metrics', () => {
     await t.drain()
     // Dapr delivers a dead letter to the route that subscribes to the .dlq topics.
     const dead = { specversion: '1.0', id: crypto.randomUUID(), source: 'x', type: 'task.created', topic: 'todo.task-updates.dlq', data: {} }
-    expect((await t.call('POST', '/events/dead-letter', { raw: JSON.stringify(dead), headers: { 'content-type': 'application/cloudevents+json' } })).body).toEqual({ status: 'SUCCESS' })
+    expect(await t.deliver('/events/dead-letter', dead)).toBe('SUCCESS')
     const middle = await scrape()
     const delta = grew(before, middle)
     expect(delta('todo_events_published_total', { topic: 'todo.task-events' })).toBe(2)

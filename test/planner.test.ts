@@ -8,6 +8,7 @@ import { RRule } from 'rrule'
 import { upcomingView } from '../src/features/planner/upcoming'
 import { monthView } from '../src/features/planner/month'
 import { occurrencesBetween, upcomingDueDates } from '../src/features/tasks/recurrence'
+import { DEFAULT_QUOTAS } from '../src/lib/quotas'
 import { testApp, type TestApp } from './helpers/app'
 import { rows } from './helpers/db'
 
@@ -95,7 +96,7 @@ describe('the Today view, at a fixed moment (Saturday 28 March 2026, 15:00 in Be
   test('all at once to today; tasks of another user, or not overdue, are left alone', async () => {
     await t.call('PATCH', `/api/v1/tasks/${ids.lastWeek}`, { token: alice.token, body: { due_date: '2026-03-26T18:15' } })
     await t.call('PATCH', `/api/v1/tasks/${ids.yesterday}`, { token: alice.token, body: { due_date: '2026-03-25T06:45' } })
-    const moved = await moveOverdue({ db: t.database.db, clock: () => now }, { id: alice.user.id, timezone: 'Europe/Berlin' }, 'all', 'today')
+    const moved = await moveOverdue({ db: t.database.db, clock: () => now, quotas: DEFAULT_QUOTAS }, { id: alice.user.id, timezone: 'Europe/Berlin' }, 'all', 'today')
     expect(moved.map((x) => x.id).sort()).toEqual([ids.lastWeek!, ids.yesterday!].sort())
     expect(await due(ids.lastWeek!)).toBe('2026-03-28T17:15:00.000Z')
     expect(await due(ids.yesterday!)).toBe('2026-03-28T05:45:00.000Z')
@@ -140,7 +141,7 @@ describe('a long overdue backlog: counted in full, the oldest listed, all moved 
         const res = await t.call('POST', '/api/v1/tasks', { token, body: { title: `Backlog ${i}`, due_date: `2026-03-${day}T${String(i % 24).padStart(2, '0')}:00` } })
         expect(res.status).toBe(201)
       }
-      const deps = { db: t.database.db, clock: () => now }
+      const deps = { db: t.database.db, clock: () => now, quotas: DEFAULT_QUOTAS }
       const view = await todayView(deps, { id: user.id, timezone: 'Europe/Berlin' })
       expect(view.overdue).toHaveLength(100)
       expect(view.overdueTotal).toBe(105)
@@ -197,7 +198,7 @@ describe('moving an overdue task updates its reminders', () => {
 
     // Three days ahead: the day-before reminder's new time is still to come.
     const target = isoDay(localDay(new Date(), 'America/New_York', 3))
-    const moved = await moveOverdue({ db: t.database.db, clock: () => new Date() }, { id: user.id, timezone: 'America/New_York' }, [task.id], target)
+    const moved = await moveOverdue({ db: t.database.db, clock: () => new Date(), quotas: DEFAULT_QUOTAS }, { id: user.id, timezone: 'America/New_York' }, [task.id], target)
     expect(moved).toHaveLength(1)
     await t.drain()
     const newDue = new Date(moved[0]!.due_date!)

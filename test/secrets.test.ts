@@ -1,5 +1,5 @@
 // Secrets through the Dapr secret store, against a faithful double of the sidecar's secrets and health
-// endpoints (shared/DAPR.md): the real server process starts, reads its secrets and rotates the model key.
+// endpoints (as Dapr documents them): the real server process starts, reads its secrets and rotates the model key.
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
 import postgres from 'postgres'
 import { secretStoreConfig } from '../src/env'
@@ -47,7 +47,7 @@ describe('secrets from a Dapr secret store (sidecar double)', () => {
   })
 
   test('the server starts with its database URL and model key read from the store, and rotates the key as an admin', async () => {
-    const double = sidecar({ DATABASE_URL: database.url, OPENAI_API_KEY: 'sk-first-0123456789' }, { componentsReadyAfterMs: 400 })
+    const double = sidecar({ DATABASE_URL: database.url, OPENAI_API_KEY: 'sk-first-0123456789', APP_API_TOKEN: 'app-token-from-the-store' }, { componentsReadyAfterMs: 400 })
     let server: RunningServer | undefined
     try {
       server = await startServer(podEnv(double, { OPENAI_BASE_URL: model.url, OPENAI_MODEL: 'test-model' }))
@@ -102,7 +102,7 @@ describe('secrets from a Dapr secret store (sidecar double)', () => {
       const action = server.lines.find((l) => l.msg === 'admin action')
       expect(action).toMatchObject({ action: 'reload-secrets', changed: ['OPENAI_API_KEY'] })
       const logged = [...firstLines, ...server.lines].map((l) => JSON.stringify(l)).join('\n')
-      for (const secret of ['sk-first-0123456789', 'sk-second-9876543210', database.url]) expect(logged).not.toContain(secret)
+      for (const secret of ['sk-first-0123456789', 'sk-second-9876543210', 'app-token-from-the-store', database.url]) expect(logged).not.toContain(secret)
     } finally {
       await server?.stop()
       await double.stop()
@@ -147,6 +147,16 @@ describe('secrets from a Dapr secret store (sidecar double)', () => {
       expect(run.stderr).toContain('DATABASE_URL')
       expect(run.stderr).toContain(`key "DATABASE_URL" of secret "${SECRET}"`)
       expect(run.stderr + run.stdout).not.toContain('sk-visible-to-no-one')
+    } finally {
+      await double.stop()
+    }
+    // The database URL is there but the app token is not: beside a sidecar the app will not start without it.
+    double = sidecar({ DATABASE_URL: database.url })
+    try {
+      const run = await startFails(podEnv(double))
+      expect(run.code).toBe(2)
+      expect(run.stderr).toContain(`APP_API_TOKEN: is not in the environment, nor under key "APP_API_TOKEN" of secret "${SECRET}"`)
+      expect(run.stdout).not.toContain('listening')
     } finally {
       await double.stop()
     }

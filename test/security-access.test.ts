@@ -316,3 +316,87 @@ describe('brute force', () => {
     }
   })
 })
+
+describe('malformed ids: a 4xx on every face, never a 500', () => {
+  // Each passed the loose /^[0-9a-f-]{36}$/ some routes used, and reached PostgreSQL's uuid cast.
+  const MALFORMED = ['-'.repeat(36), 'a'.repeat(36), '0123456789abcdef0123456789abcdef----', 'zzzzzzzz-zzzz-zzzz-zzzz-zzzzzzzzzzzz', 'not-an-id']
+
+  test('REST routes answer 400 or 404 (and an id list treats them as unknown ids)', async () => {
+    for (const id of MALFORMED) {
+      const calls: Array<[string, string, unknown?]> = [
+        ['GET', `/api/v1/tasks/${id}`],
+        ['PATCH', `/api/v1/tasks/${id}`, { title: 'x' }],
+        ['DELETE', `/api/v1/tasks/${id}`],
+        ['POST', `/api/v1/tasks/${id}/complete`],
+        ['POST', `/api/v1/tasks/${id}/reopen`],
+        ['POST', `/api/v1/tasks/${id}/reminders`, { lead: '1h' }],
+        ['GET', `/api/v1/tasks/${id}/reminders`],
+        ['DELETE', `/api/v1/reminders/${id}`],
+        ['DELETE', `/api/v1/tokens/${id}`],
+        ['GET', `/api/v1/chat/${id}`],
+        ['POST', '/api/v1/chat', { message: 'hi', conversation_id: id }],
+        ['GET', `/api/v1/audit?task_id=${id}`],
+        ['GET', `/api/v1/audit?cursor=${id}`],
+      ]
+      for (const [method, path, body] of calls) {
+        const res = await t.call(method, path, { token: alice.token, body })
+        expect({ method, path, status: res.status, refused: res.status === 400 || res.status === 404 }).toMatchObject({ method, path, refused: true })
+      }
+      const read = await t.call('POST', '/api/v1/notifications/read', { token: alice.token, body: { ids: [id] } })
+      expect({ id, status: read.status }).toEqual({ id, status: 204 })
+      const job = await t.call('POST', `/job/reminder-${id}`, { body: id })
+      expect({ id, status: job.status }).toEqual({ id, status: 404 })
+    }
+  })
+
+  test('pages and forms answer 4xx, htmx or not', async () => {
+    for (const id of MALFORMED) {
+      for (const htmx of [false, true]) {
+        const headers: Record<string, string> = htmx ? { 'hx-request': 'true' } : {}
+        const form = { _csrf: alice.csrf }
+        const calls: Array<[string, string, Record<string, string | string[]>?]> = [
+          ['GET', `/tasks/${id}/item`],
+          ['GET', `/tasks/${id}/edit`],
+          ['POST', `/tasks/${id}`, { ...form, title: 'x' }],
+          ['POST', `/tasks/${id}/toggle`, form],
+          ['POST', `/tasks/${id}/delete`, form],
+          ['GET', `/tasks/${id}/reminders`],
+          ['POST', `/tasks/${id}/reminders`, { ...form, lead: '1h' }],
+          ['POST', `/reminders/${id}/cancel`, form],
+          ['POST', `/settings/tokens/${id}/revoke`, form],
+          ['GET', `/chat?c=${id}`],
+          ['GET', `/audit?task_id=${id}`],
+          ['POST', '/tasks/restore', { ...form, ids: [id] }],
+          ['POST', '/tasks/bulk', { ...form, action: 'complete', ids: [id] }],
+        ]
+        for (const [method, path, body] of calls) {
+          const res = await browser(t, method, path, { session: alice.token, form: body, headers })
+          expect({ method, path, htmx, status: res.status, refused: res.status === 400 || res.status === 404 }).toMatchObject({ method, path, htmx, refused: true })
+        }
+      }
+    }
+  })
+
+  test('MCP tools refuse them as tool errors the model can act on', async () => {
+    const client = await connect(alice.token)
+    try {
+      for (const id of MALFORMED) {
+        for (const [name, args] of [
+          ['get_task', { task_id: id }],
+          ['update_task', { task_id: id, title: 'x' }],
+          ['complete_task', { task_id: id }],
+          ['reopen_task', { task_id: id }],
+          ['delete_task', { task_id: id }],
+          ['set_reminder', { task_id: id, lead: '1h' }],
+          ['list_reminders', { task_id: id }],
+          ['cancel_reminder', { reminder_id: id }],
+        ] as const) {
+          const result = await tool(client, name, args)
+          expect({ name, id, isError: result.isError, text: result.content[0]?.text }).toMatchObject({ name, id, isError: true, text: expect.not.stringContaining('unexpectedly') })
+        }
+      }
+    } finally {
+      await client.close()
+    }
+  })
+})

@@ -184,3 +184,58 @@ describe('bad parameters answer 400 naming the parameter', () => {
     })
   }
 })
+
+describe('a forged cursor is a 400 naming cursor, never a 500, on every face', () => {
+  const ID = '01a21411-f90e-7312-a232-e906d2a38306'
+  const forge = (cursor: unknown) => Buffer.from(JSON.stringify(cursor)).toString('base64url')
+  const forged: Array<[string, string]> = [
+    ['a priority that is not one', `sort=priority&cursor=${forge({ s: 'priority', o: 'desc', k: 'urgent', id: ID })}`],
+    ['an id of 36 dashes', `cursor=${forge({ s: 'created_at', o: 'desc', k: '2026-11-20T00:00:05.000000Z', id: '-'.repeat(36) })}`],
+    ['an id of 36 hex digits without the dashes in place', `cursor=${forge({ s: 'created_at', o: 'desc', k: '2026-11-20T00:00:05.000000Z', id: 'a'.repeat(36) })}`],
+    ['a created_at key that is not a time', `cursor=${forge({ s: 'created_at', o: 'desc', k: '2026-13-45T99:99:99.000000Z', id: ID })}`],
+    ['a due_date key of year 99999', `sort=due_date&cursor=${forge({ s: 'due_date', o: 'asc', k: '99999-01-01T00:00:00.000000Z', id: ID })}`],
+    ['a title key with a NUL', `sort=title&cursor=${forge({ s: 'title', o: 'asc', k: 'a\u0000b', id: ID })}`],
+    ['a key of the wrong type', `sort=title&cursor=${forge({ s: 'title', o: 'asc', k: 5, id: ID })}`],
+    ['an array', `cursor=${forge([1, 2])}`],
+  ]
+  for (const [what, query] of forged) {
+    test(`REST: ${what}`, async () => {
+      const res = await t.call('GET', `/api/v1/tasks?${query}`, { token })
+      expect(res.status).toBe(400)
+      expect(res.body.error).toMatchObject({ code: 'validation_failed', field: 'cursor' })
+    })
+  }
+
+  test('the web list and MCP list_tasks refuse the same cursors as errors, not failures', async () => {
+    for (const [, query] of forged) {
+      const page = await t.app.handle(new Request(`http://localhost/tasks?${query}`, { headers: { cookie: `session=${token}`, accept: 'text/html', 'hx-request': 'true', 'hx-target': 'pager' } }))
+      expect(page.status).toBe(400)
+    }
+    const params = new URLSearchParams(forged[0]![1])
+    const mcp = await t.app.handle(
+      new Request('http://localhost/mcp', {
+        method: 'POST',
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', accept: 'application/json, text/event-stream' },
+        body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/call', params: { name: 'list_tasks', arguments: { sort: 'priority', cursor: params.get('cursor') } } }),
+      }),
+    )
+    const result = ((await mcp.json()) as { result: { isError: boolean; content: Array<{ text: string }> } }).result
+    expect(result.isError).toBe(true)
+    expect(result.content[0]!.text).toContain('cursor')
+  })
+
+  test('reminders: a forged time or id in the cursor is a 400 naming cursor', async () => {
+    for (const cursor of [{ at: '1', id: ID }, { at: '20000-01-01T00:00:00.000Z', id: ID }, { at: 'Tue, 01 Jan 2030 00:00:00', id: ID }, { at: '2030-01-01T00:00:00.000Z', id: '-'.repeat(36) }]) {
+      const res = await t.call('GET', `/api/v1/reminders?cursor=${forge(cursor)}`, { token })
+      expect({ cursor, status: res.status, field: res.body.error?.field }).toEqual({ cursor, status: 400, field: 'cursor' })
+    }
+  })
+
+  test('audit: a cursor that is not an entry id is a 400 naming cursor', async () => {
+    for (const cursor of ['-'.repeat(36), 'a'.repeat(36), 'garbage']) {
+      const res = await t.call('GET', `/api/v1/audit?cursor=${cursor}`, { token })
+      expect(res.status).toBe(400)
+      expect(res.body.error.field).toBe('cursor')
+    }
+  })
+})

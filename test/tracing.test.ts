@@ -11,9 +11,9 @@ import type { EventRuntime } from '../src/events/runtime'
 import { createLogger } from '../src/lib/log'
 import { startTracing, type Tracing } from '../src/lib/otel'
 import { testApp, type TestApp } from './helpers/app'
-import { DaprSidecarDouble, settle, startDaprEvents } from './helpers/dapr-sidecar'
+import { APP_TOKEN, DaprSidecarDouble, settle, sidecarEnv, startDaprEvents } from './helpers/dapr-sidecar'
 import { rows, testDatabase, type TestDatabase } from './helpers/db'
-import { bearerApi, signUpOverHttp } from './helpers/server'
+import { bearerApi, freePort, signUpOverHttp } from './helpers/server'
 
 const exporter = new InMemorySpanExporter()
 let tracing: Tracing
@@ -56,7 +56,7 @@ describe('one trace from the request to the audit row (in-process bus)', () => {
     expect(server).toBeDefined()
     expect(server!.kind).toBe(SpanKind.SERVER)
     expect(server!.attributes).toMatchObject({ 'http.route': '/api/v1/tasks', 'http.response.status_code': 201 })
-    const all = await trace(traceOf(server!), (s) => named('POST /events/:topic', s).length > 0 && named('INSERT', s).some((x) => String(x.attributes['db.query.text']).includes('audit')))
+    const all = await trace(traceOf(server!), (s) => named('process todo.task-events', s).length > 0 && named('INSERT', s).some((x) => String(x.attributes['db.query.text']).includes('audit')))
 
     const service = named('tasks.create', all)[0]!
     expect(parentOf(service)).toBe(server!.spanContext().spanId)
@@ -70,9 +70,10 @@ describe('one trace from the request to the audit row (in-process bus)', () => {
     expect(parentOf(publish)).toBe(service.spanContext().spanId)
     expect(publish.attributes).toMatchObject({ 'messaging.destination.name': 'todo.task-events', 'cloudevents.event_type': 'task.created' })
 
-    const delivery = named('POST /events/:topic', all)[0]!
-    expect(parentOf(delivery)).toBe(publish.spanContext().spanId)
+    // Delivered in-process, with no HTTP request in between: the consumer is the publish span's child.
+    expect(named(/^POST \/events/, all)).toEqual([])
     const consume = named('process todo.task-events', all)[0]!
+    expect(parentOf(consume)).toBe(publish.spanContext().spanId)
     expect(consume.kind).toBe(SpanKind.CONSUMER)
     const audit = named('INSERT', all).find((s) => String(s.attributes['db.query.text']).includes('"audit_log"'))
     expect(audit).toBeDefined()
@@ -125,28 +126,6 @@ describe('one trace from the request to the audit row (in-process bus)', () => {
     const [audit] = await rows<{ id: string }>(t.database, sql`select id from audit_log where task_id = ${created.body.id}`)
     expect(audit).toBeDefined()
   })
-
-  test('a job callback continues its traceparent, down to the reminder it fires and the consumer of that event', async () => {
-    const { token } = await t.signUp()
-    const due = new Date(Date.now() + 3 * 3600_000).toISOString()
-    const task = await t.call('POST', '/api/v1/tasks', { token, body: { title: 'job traced', due_date: due } })
-    const reminder = await t.call('POST', `/api/v1/tasks/${task.body.id}/reminders`, { token, body: { lead: '1h' } })
-    await t.drain()
-    // Here the sidecar's Jobs API fires reminders, not the local scheduler: stopped, so it cannot fire this one
-    // first (which made the callback a duplicate now and then, under load).
-    await t.scheduler!.stop()
-    await t.database.db.execute(sql`update reminders set remind_at = now() - interval '1 second' where id = ${reminder.body.id}`)
-    exporter.reset()
-    const traceId = 'a1b2c3d4e5f60718293a4b5c6d7e8f90'
-    const fired = await t.call('POST', `/job/reminder-${reminder.body.id}`, { raw: JSON.stringify(reminder.body.id), headers: { 'content-type': 'application/json', traceparent: `00-${traceId}-1111111111111111-01` } })
-    expect(fired.body).toEqual({ outcome: 'fired' })
-    await t.drain()
-    const all = await trace(traceId, (s) => named('process todo.reminders', s).length > 0)
-    expect(named('POST /job/:name', all)).toHaveLength(1)
-    expect(named('reminder.fire', all)).toHaveLength(1)
-    expect(named('publish todo.reminders', all)).toHaveLength(1)
-    expect(named('process todo.reminders', all)).toHaveLength(1)
-  })
 })
 
 describe('one trace through the Dapr sidecar double (over HTTP; no real sidecar or Kafka runs here)', () => {
@@ -160,9 +139,10 @@ describe('one trace through the Dapr sidecar double (over HTTP; no real sidecar 
   beforeAll(async () => {
     storage = await testDatabase()
     const log = createLogger('silent')
-    app = createApp({ env: loadEnv({}), database: storage.database, log }).listen({ port: 0, hostname: '127.0.0.1' })
+    const sidecarPort = freePort()
+    app = createApp({ env: loadEnv(sidecarEnv(sidecarPort)), database: storage.database, log }).listen({ port: 0, hostname: '127.0.0.1' })
     url = `http://127.0.0.1:${app.server!.port}`
-    sidecar = new DaprSidecarDouble({ appUrl: url })
+    sidecar = new DaprSidecarDouble({ appUrl: url, port: sidecarPort, appApiToken: APP_TOKEN })
     await sidecar.start()
     events = await startDaprEvents(storage.database, log, sidecar.port)
     token = await signUpOverHttp(url, 'traced-dapr@example.com')
@@ -194,5 +174,28 @@ describe('one trace through the Dapr sidecar double (over HTTP; no real sidecar 
     expect(parentOf(consume)).toBe(envelope.split('-')[2])
     const [row] = await rows<{ id: string }>(storage.database, sql`select id from audit_log where task_id = ${task.id}`)
     expect(row).toBeDefined()
+  })
+
+  test('a job callback continues its traceparent, down to the reminder it fires and the consumer of that event', async () => {
+    const api = bearerApi(() => url, () => token)
+    const due = new Date(Date.now() + 3 * 3600_000).toISOString()
+    const { body: task } = await api('POST', '/api/v1/tasks', { title: 'job traced', due_date: due })
+    const { body: reminder } = await api('POST', `/api/v1/tasks/${task.id}/reminders`, { lead: '1h' })
+    await settle(storage.database, sidecar)
+    await storage.database.db.execute(sql`update reminders set remind_at = now() - interval '1 second' where id = ${reminder.id}`)
+    exporter.reset()
+    const traceId = 'a1b2c3d4e5f60718293a4b5c6d7e8f90'
+    const fired = await fetch(`${url}/job/reminder-${reminder.id}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'dapr-api-token': APP_TOKEN, traceparent: `00-${traceId}-1111111111111111-01` },
+      body: JSON.stringify(reminder.id),
+    })
+    expect(await fired.json()).toEqual({ outcome: 'fired' })
+    await settle(storage.database, sidecar)
+    const all = await trace(traceId, (s) => named('process todo.reminders', s).length > 0)
+    expect(named('POST /job/:name', all)).toHaveLength(1)
+    expect(named('reminder.fire', all)).toHaveLength(1)
+    expect(named('publish todo.reminders', all)).toHaveLength(1)
+    expect(named('process todo.reminders', all)).toHaveLength(1)
   })
 })

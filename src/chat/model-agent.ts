@@ -18,6 +18,8 @@ export interface ModelConfig {
   model: string
   /** Rounds of tool calls before the agent must answer. */
   maxSteps?: number
+  /** Tool calls one message may make, over all its rounds (default TOOL_CALLS_MAX). */
+  maxToolCalls?: number
   timeoutMs?: number
   /** Told of each model call: its duration to the end of the stream, whether it answered, the tokens it reported. */
   onCall?: (seconds: number, ok: boolean, usage?: ModelUsage | null) => void
@@ -47,6 +49,9 @@ export function systemPrompt(now: Date, timeZone: string): string {
   ].join('\n')
 }
 
+/** Tool calls one chat message may make: a prompt asking for a thousand tasks gets this many, then the model is told to stop. */
+export const TOOL_CALLS_MAX = 20
+
 /** Whether the user's message confirms a destructive step the assistant asked about. */
 const CONFIRMS = /\b(yes|yep|confirm(ed)?|go ahead|do it|delete (them|all))\b/i
 
@@ -67,6 +72,7 @@ export async function modelReply(
   const calls: ToolCallRecord[] = []
   const confirmed = CONFIRMS.test(message)
   let deletes = 0
+  let budget = config.maxToolCalls ?? TOOL_CALLS_MAX
   const maxSteps = config.maxSteps ?? 6
 
   for (let step = 0; step <= maxSteps; step++) {
@@ -130,10 +136,14 @@ export async function modelReply(
         args = {}
       }
       if (!def) content = `There is no tool named ${c.name}. Use one of: ${TOOLS.map((t) => t.name).join(', ')}.`
-      else if (c.name === 'delete_task' && ++deletes > 1 && !confirmed) {
+      else if (budget <= 0) {
+        content = `Not run: one message may make at most ${config.maxToolCalls ?? TOOL_CALLS_MAX} tool calls. Tell the user what was done and what is left for another message.`
+        calls.push({ name: c.name, arguments: args, ok: false, result: { error: { code: 'too_many_tool_calls', message: content } } })
+      } else if (c.name === 'delete_task' && ++deletes > 1 && !confirmed) {
         content = 'Not deleted: ask the user to confirm deleting more than one task first.'
         calls.push({ name: c.name, arguments: args, ok: false, result: { error: { code: 'confirmation_required', message: content } } })
       } else {
+        budget--
         const outcome = await runTool(def, ctx, args)
         calls.push({ name: c.name, arguments: args, ok: outcome.ok, result: outcome.result })
         content = outcome.text

@@ -15,6 +15,7 @@ export function chatDeps(deps: AppDeps): ChatDeps {
   return {
     db: deps.database.db,
     clock: deps.clock ?? (() => new Date()),
+    quotas: env.quotas,
     model: env.openaiModel
       ? { baseUrl: env.openaiBaseUrl, apiKey: env.openaiApiKey ?? '', model: env.openaiModel, timeoutMs: env.openaiTimeoutMs, onCall: deps.metrics?.chat.modelCall }
       : undefined,

@@ -3,6 +3,7 @@ import { and, desc, eq } from 'drizzle-orm'
 import type { Db } from '../db/client'
 import type { AuthUser } from '../features/auth/service'
 import { invalid, notFound } from '../lib/errors'
+import type { QuotaDeps } from '../lib/quotas'
 import { newId, UUID } from '../lib/secrets'
 import { modelReply, type ModelConfig } from './model-agent'
 import { offlineReply } from './offline'
@@ -12,7 +13,7 @@ export const MESSAGE_MAX = 4000
 /** Earlier messages the model sees. */
 export const HISTORY_WINDOW = 20
 
-export interface ChatDeps {
+export interface ChatDeps extends QuotaDeps {
   db: Db
   clock: () => Date
   /** Absent: the offline agent answers. */
@@ -77,7 +78,7 @@ export async function chat(
   ).reverse()
   await deps.db.insert(messages).values({ id: newId(), conversationId, role: 'user', content: message, createdAt: now })
 
-  const ctx = { db: deps.db, clock: deps.clock, user }
+  const ctx = { db: deps.db, clock: deps.clock, user, quotas: deps.quotas }
   const agent = deps.model ? 'model' : 'offline'
   let turn
   try {

@@ -1,8 +1,9 @@
-// Two buses, one contract: Dapr pub/sub when a sidecar is configured, else an in-process bus that
-// delivers the same CloudEvents to the same /events/* routes with Dapr's answer semantics.
+// Two buses, one contract: Dapr pub/sub when a sidecar is configured, else an in-process bus that hands
+// the same CloudEvents to the same delivery the sidecar's routes call, with Dapr's answer semantics.
 import { CommunicationProtocolEnum, DaprClient, LogLevel } from '@dapr/dapr'
 import type { Logger } from '../lib/log'
 import { traceHeaders, tracingEnabled, unsampledTraceparent } from '../lib/tracing'
+import type { DeliveryOutcome, EventDelivery, Subscription } from './delivery'
 import type { CloudEvent } from './envelope'
 
 export interface EventBus {
@@ -51,19 +52,9 @@ export function daprBus(options: DaprBusOptions): EventBus {
   }
 }
 
-interface Subscription {
-  pubsubname: string
-  topic: string
-  route: string
-  deadLetterTopic?: string
-}
-
 export interface InProcessBusOptions {
-  /** The app itself: requests go through its routes exactly as the sidecar's would. */
-  deliver: (request: Request) => Promise<Response>
-  pubsubName: string
-  /** Sent as `dapr-api-token` when the app requires it (APP_API_TOKEN). */
-  appApiToken?: string
+  /** The app's event delivery: called directly, as the sidecar would call its routes, with no HTTP route involved. */
+  delivery: EventDelivery
   log: Logger
   /** Deliveries of one event tried before it is dead-lettered (Dapr's default resiliency: 3). */
   attempts?: number
@@ -84,53 +75,30 @@ export class DeliveryError extends Error {
 export function inProcessBus(options: InProcessBusOptions): EventBus {
   const attempts = options.attempts ?? 3
   const pause = options.retryDelayMs ?? 100
-  let subscriptions: Promise<Subscription[]> | undefined
-  const headers = (extra: Record<string, string>) => ({
-    ...extra,
-    ...(options.appApiToken ? { 'dapr-api-token': options.appApiToken } : {}),
-  })
-
-  const load = () =>
-    (subscriptions ??= options
-      .deliver(new Request('http://localhost/dapr/subscribe', { headers: headers({}) }))
-      .then(async (res) => {
-        if (!res.ok) throw new Error(`GET /dapr/subscribe answered ${res.status}`)
-        return (await res.json()) as Subscription[]
-      })
-      .catch((error) => {
-        subscriptions = undefined
-        throw error
-      }))
+  const subscriptions = options.delivery.subscriptions()
 
   async function deliverOnce(sub: Subscription, event: CloudEvent): Promise<'done' | 'retry' | 'drop' | 'fail'> {
-    // As the sidecar does: the publish call's trace context replaces the envelope's, and rides along as a
-    // header. An event no trace follows goes as not sampled, so its consumers start no trace of their own.
+    // As the sidecar does: the publish call's trace context replaces the envelope's. An event no trace
+    // follows goes as not sampled, so its consumers start no trace of their own.
     const current = traceHeaders()
     const trace = current.traceparent || !tracingEnabled() ? current : { traceparent: unsampledTraceparent() }
-    const body = JSON.stringify({ ...event, ...trace, topic: sub.topic, pubsubname: sub.pubsubname })
-    const res = await options.deliver(
-      new Request(`http://localhost${sub.route}`, {
-        method: 'POST',
-        headers: headers({ 'content-type': 'application/cloudevents+json', ...trace }),
-        body,
-      }),
-    )
-    const text = await res.text()
-    if (res.status === 404) return 'drop'
-    if (res.status < 200 || res.status >= 300) return 'fail'
-    let status = 'SUCCESS'
+    // A copy through JSON, as over the wire: a consumer never shares objects with the relay.
+    const body: unknown = JSON.parse(JSON.stringify({ ...event, ...trace, topic: sub.topic, pubsubname: sub.pubsubname }))
+    let outcome: DeliveryOutcome
     try {
-      status = text ? ((JSON.parse(text) as { status?: string }).status ?? 'SUCCESS') : 'SUCCESS'
-    } catch {
-      status = 'SUCCESS'
+      outcome = await options.delivery.deliver(sub.route, body)
+    } catch (error) {
+      options.log.error('event delivery failed', { event_id: event.id, route: sub.route, error: error as Error })
+      return 'fail'
     }
-    if (status === 'RETRY') return 'retry'
-    if (status === 'DROP') return 'drop'
-    return 'done'
+    if (outcome === 'SUCCESS') return 'done'
+    if (outcome === 'RETRY') return 'retry'
+    if (outcome === 'DROP' || outcome === 'NO_ROUTE') return 'drop'
+    return 'fail'
   }
 
   async function publish(topic: string, event: CloudEvent): Promise<void> {
-    const subs = (await load()).filter((s) => s.topic === topic)
+    const subs = subscriptions.filter((s) => s.topic === topic)
     for (const sub of subs) {
       let outcome: Awaited<ReturnType<typeof deliverOnce>> = 'fail'
       for (let i = 0; i < attempts; i++) {

@@ -4,6 +4,7 @@ import type { Env } from '../env'
 import type { Logger } from '../lib/log'
 import type { Metrics } from '../lib/metrics'
 import { daprBus, inProcessBus, type EventBus } from './bus'
+import type { EventDelivery } from './delivery'
 import { Relay } from './relay'
 
 export interface EventRuntime {
@@ -12,20 +13,22 @@ export interface EventRuntime {
   stop(): Promise<void>
 }
 
-/** Starts publishing: `deliver` is the app's own request handler, used by the in-process bus. */
+/** Starts publishing: without a sidecar, the in-process bus hands each event to `delivery` (the app's, from `eventDelivery`). */
 export async function startEvents(options: {
   env: Env
   database: Database
   log: Logger
-  deliver: (request: Request) => Promise<Response>
+  /** Needed only without a sidecar (the Dapr bus delivers through the sidecar's routes). */
+  delivery?: EventDelivery
   relay?: { pollMs?: number; leaseSeconds?: number }
   /** Publish attempts are counted here. */
   metrics?: Pick<Metrics, 'observePublish'>
 }): Promise<EventRuntime> {
   const { env, log } = options
-  const bus = env.daprHttpPort
-    ? daprBus({ host: env.daprHost, port: env.daprHttpPort, pubsubName: env.pubsubName, apiToken: env.daprApiToken })
-    : inProcessBus({ deliver: options.deliver, pubsubName: env.pubsubName, appApiToken: env.appApiToken, log })
+  let bus: EventBus
+  if (env.daprHttpPort) bus = daprBus({ host: env.daprHost, port: env.daprHttpPort, pubsubName: env.pubsubName, apiToken: env.daprApiToken })
+  else if (options.delivery) bus = inProcessBus({ delivery: options.delivery, log })
+  else throw new Error('without a Dapr sidecar the in-process bus needs the app\'s event delivery')
   const relay = new Relay({ database: options.database, bus, log, onPublish: options.metrics?.observePublish, ...options.relay })
   await relay.start()
   log.info('events', { bus: bus.kind, pubsub: env.daprHttpPort ? env.pubsubName : undefined })

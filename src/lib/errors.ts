@@ -10,6 +10,7 @@ export type ErrorCode =
   | 'forbidden'
   | 'not_found'
   | 'conflict'
+  | 'quota_exceeded'
   | 'idempotency_key_reused'
   | 'rate_limited'
   | 'unavailable'
@@ -24,6 +25,7 @@ const STATUS: Record<ErrorCode, number> = {
   forbidden: 403,
   not_found: 404,
   conflict: 409,
+  quota_exceeded: 409,
   idempotency_key_reused: 422,
   rate_limited: 429,
   unavailable: 503,

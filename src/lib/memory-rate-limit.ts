@@ -5,16 +5,21 @@ export class MemoryRateLimit {
 
   constructor(private readonly options: { max: number; windowMs: number; now?: () => number }) {}
 
-  /** Counts one call for `key`; returns 0 if allowed, else the seconds until one is. */
-  take(key: string): number {
+  /**
+   * Counts `calls` calls (a batch) for `key`, all or none; returns 0 if allowed, else the seconds until they
+   * would be. A batch larger than the limit is never allowed (the caller caps batches below it).
+   */
+  take(key: string, calls = 1): number {
     const now = (this.options.now ?? Date.now)()
     const since = now - this.options.windowMs
     const recent = (this.hits.get(key) ?? []).filter((t) => t > since)
-    if (recent.length >= this.options.max) {
+    if (recent.length + calls > this.options.max) {
       this.hits.set(key, recent)
-      return Math.max(1, Math.ceil((recent[0]! + this.options.windowMs - now) / 1000))
+      // The oldest hits that have to expire before `calls` more fit.
+      const freed = recent[Math.min(recent.length - 1, recent.length + calls - this.options.max - 1)]
+      return Math.max(1, Math.ceil(((freed ?? now) + this.options.windowMs - now) / 1000))
     }
-    recent.push(now)
+    for (let i = 0; i < calls; i++) recent.push(now)
     this.hits.set(key, recent)
     if (this.hits.size > 10_000) for (const [k, v] of this.hits) if (v.every((t) => t <= since)) this.hits.delete(k)
     return 0

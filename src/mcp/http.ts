@@ -8,11 +8,13 @@ import { noteUser } from '../lib/http'
 import { MemoryRateLimit } from '../lib/memory-rate-limit'
 import { createMcpServer, type CallOutcome } from './server'
 
-const UNAUTHORIZED = (message: string) =>
-  new Response(JSON.stringify({ jsonrpc: '2.0', error: { code: -32001, message }, id: null }), {
-    status: 401,
-    headers: { 'content-type': 'application/json', 'www-authenticate': 'Bearer realm="todo-chatbot", error="invalid_token"' },
-  })
+/** JSON-RPC messages one POST may carry; each counts as a call against the per-user limit. */
+export const BATCH_MAX = 20
+
+const rpcError = (status: number, code: number, message: string, headers: Record<string, string> = {}) =>
+  new Response(JSON.stringify({ jsonrpc: '2.0', error: { code, message }, id: null }), { status, headers: { 'content-type': 'application/json', ...headers } })
+
+const UNAUTHORIZED = (message: string) => rpcError(401, -32001, message, { 'www-authenticate': 'Bearer realm="todo-chatbot", error="invalid_token"' })
 
 export const mcpRoutes = (
   deps: AppDeps,
@@ -26,14 +28,13 @@ export const mcpRoutes = (
     const user = await resolveToken({ db: deps.database.db, clock }, token)
     if (!user) return UNAUTHORIZED('The token is invalid, expired or revoked')
     noteUser(request, user.id)
-    const wait = limit.take(user.id)
-    if (wait > 0) {
-      return new Response(JSON.stringify({ jsonrpc: '2.0', error: { code: -32000, message: `Too many MCP calls; retry in ${wait} s` }, id: null }), {
-        status: 429,
-        headers: { 'content-type': 'application/json', 'retry-after': String(wait) },
-      })
-    }
-    const server = createMcpServer({ db: deps.database.db, clock, user }, (tool, error) => deps.log.error('mcp tool failed', { tool, error: error as Error }), onCall)
+    // The limit counts calls, not HTTP requests: every message of a batch is one.
+    const calls = Array.isArray(body) ? Math.max(1, body.length) : 1
+    const batchMax = Math.min(BATCH_MAX, deps.env.mcpCallsPerMinute)
+    if (calls > batchMax) return rpcError(400, -32600, `Invalid Request: a batch may hold at most ${batchMax} messages (got ${calls}); send fewer at a time`)
+    const wait = limit.take(user.id, calls)
+    if (wait > 0) return rpcError(429, -32000, `Too many MCP calls; retry in ${wait} s`, { 'retry-after': String(wait) })
+    const server = createMcpServer({ db: deps.database.db, clock, user, quotas: deps.env.quotas }, (tool, error) => deps.log.error('mcp tool failed', { tool, error: error as Error }), onCall)
     const transport = new WebStandardStreamableHTTPServerTransport({ sessionIdGenerator: undefined, enableJsonResponse: true })
     await server.connect(transport)
     try {

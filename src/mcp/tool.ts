@@ -2,12 +2,15 @@
 import type { z } from 'zod'
 import type { Db } from '../db/client'
 import type { AuthUser } from '../features/auth/service'
+import type { Quotas } from '../lib/quotas'
 
 /** What a tool runs with: the caller's identity (from their token, never an argument) and the shared handles. */
 export interface ToolContext {
   db: Db
   clock: () => Date
   user: Pick<AuthUser, 'id' | 'timezone'>
+  /** What the user may keep: tools that add things count against it. */
+  quotas: Quotas
 }
 
 export interface ToolAnnotations {

@@ -1,8 +1,10 @@
 // An app over a fresh database, driven in-process through app.handle, with small request helpers.
-import { createApp, type App } from '../../src/app'
+import { createApp, eventDelivery, type App } from '../../src/app'
 import type { Database } from '../../src/db/client'
 import { loadEnv } from '../../src/env'
+import type { DeliveryOutcome, EventDelivery } from '../../src/events/delivery'
 import { startEvents, type EventRuntime } from '../../src/events/runtime'
+import { metricsApp } from '../../src/features/ops/metrics'
 import { LocalScheduler } from '../../src/features/reminders/scheduler'
 import type { PasswordHasher } from '../../src/features/auth/passwords'
 import { createLogger } from '../../src/lib/log'
@@ -37,6 +39,14 @@ export interface TestApp {
   logs: Array<Record<string, unknown>>
   /** The instruments the app, its relay and its scheduler report to (GET /metrics). */
   metrics: Metrics
+  /** The metrics listener's app (what METRICS_PORT serves), driven in-process. */
+  metricsApp: ReturnType<typeof metricsApp>
+  /** GET /metrics from the metrics listener: status, content type and the exposition text. */
+  scrape(): Promise<Answer<undefined>>
+  /** The app's event delivery, as the in-process bus calls it (no HTTP route takes events without a sidecar). */
+  delivery: EventDelivery
+  /** Delivers `body` to the subscriber at `route` (e.g. /events/task-events) as the in-process bus would. */
+  deliver(route: string, body: unknown): Promise<DeliveryOutcome>
   call<T = any>(method: string, path: string, options?: CallOptions): Promise<Answer<T>>
   /** Signs up a new user (unique email unless given), logs in, and returns their session token. */
   signUp(email?: string, extra?: Record<string, unknown>): Promise<{ token: string; user: { id: string; email: string; timezone: string } }>
@@ -57,8 +67,11 @@ export async function testApp(
   })
   const env = loadEnv({ LOG_LEVEL: 'debug', TRUST_PROXY: 'true', ...options.env })
   const scheduler = options.events ? new LocalScheduler({ database, log, clock: options.clock, onFired: metrics.reminders.fired }) : undefined
-  const app = createApp({ env, database, log, clock: options.clock, scheduler, metrics, passwords: options.passwords })
-  const events = options.events ? await startEvents({ env, database, log, metrics, deliver: (request) => app.handle(request) }) : undefined
+  const deps = { env, database, log, clock: options.clock, scheduler, metrics, passwords: options.passwords }
+  const app = createApp(deps)
+  const metricsServer = metricsApp(deps, metrics)
+  const delivery = eventDelivery(deps)
+  const events = options.events ? await startEvents({ env, database, log, metrics, delivery: env.daprHttpPort ? undefined : delivery }) : undefined
   await scheduler?.start()
 
   async function call<T>(method: string, path: string, opts: CallOptions = {}): Promise<Answer<T>> {
@@ -92,11 +105,20 @@ export async function testApp(
     return { token: signed.token, user: signed.user }
   }
 
+  async function scrape(): Promise<Answer<undefined>> {
+    const res = await metricsServer.handle(new Request('http://localhost/metrics'))
+    return { status: res.status, headers: res.headers, body: undefined, text: await res.text() }
+  }
+
   return {
     app,
     database,
     logs,
     metrics,
+    metricsApp: metricsServer,
+    scrape,
+    delivery,
+    deliver: (route, body) => delivery.deliver(route, body),
     call,
     signUp,
     events,

@@ -1,4 +1,4 @@
-// A faithful double of the Dapr sidecar's pub/sub and Jobs HTTP contracts (shared/DAPR.md), for tests where no sidecar or Kafka can run.
+// A faithful double of the Dapr sidecar's pub/sub and Jobs HTTP contracts (as Dapr documents them), for tests where no sidecar or Kafka can run.
 //
 // App → sidecar: POST /v1.0/publish/<pubsub>/<topic> (204; 404 unknown pubsub; our CloudEvent kept as is
 // for application/cloudevents+json, wrapped otherwise; metadata.partitionKey from the query), plus the
@@ -345,16 +345,15 @@ export class DaprSidecarDouble {
   }
 }
 
+/** The app token the doubles send and the apps beside them expect (APP_API_TOKEN). */
+export const APP_TOKEN = `app-token-${crypto.randomUUID()}`
+
+/** The settings of an app beside a sidecar on `port`: its Dapr routes exist, behind APP_TOKEN. */
+export const sidecarEnv = (port: number): Record<string, string> => ({ DAPR_HTTP_PORT: String(port), APP_API_TOKEN: APP_TOKEN, PUBSUB_NAME: 'pubsub-kafka' })
+
 /** The app's event runtime pointed at a sidecar (double) on `port`: the Dapr bus, never in-process delivery. */
 export function startDaprEvents(database: Database, log: Logger, port: number) {
-  return startEvents({
-    env: loadEnv({ DAPR_HTTP_PORT: String(port), PUBSUB_NAME: 'pubsub-kafka' }),
-    database,
-    log,
-    deliver: () => {
-      throw new Error('the Dapr bus never delivers in-process')
-    },
-  })
+  return startEvents({ env: loadEnv(sidecarEnv(port)), database, log })
 }
 
 /**

@@ -7,6 +7,8 @@ import { adminUrl, createScratchDatabase } from './db'
 
 export interface RunningServer {
   url: string
+  /** The metrics listener's base URL (GET /metrics there), when it runs. */
+  metricsUrl: string | undefined
   proc: Subprocess<'ignore', 'pipe', 'pipe'>
   /** Log lines the process printed so far (stdout, parsed). */
   lines: Array<Record<string, unknown>>
@@ -50,8 +52,9 @@ async function collect(stream: ReadableStream<Uint8Array>, lines: Array<Record<s
 export async function startServer(env: Record<string, string>, timeoutMs = 30_000): Promise<RunningServer> {
   // A PORT given is kept (a sidecar double must know the app's address before it starts).
   const port = env.PORT ? Number(env.PORT) : freePort()
+  // The metrics listener gets a free port too, so servers started one after another never collide on it.
   const proc = Bun.spawn([process.execPath, 'src/index.ts'], {
-    env: { ...process.env, HOST: '127.0.0.1', PORT: String(port), LOG_LEVEL: 'info', ...env },
+    env: { ...process.env, HOST: '127.0.0.1', PORT: String(port), METRICS_PORT: String(freePort()), LOG_LEVEL: 'info', ...env },
     stdin: 'ignore',
     stdout: 'pipe',
     stderr: 'pipe',
@@ -68,8 +71,10 @@ export async function startServer(env: Record<string, string>, timeoutMs = 30_00
     }
     await Bun.sleep(50)
   }
+  const metrics = lines.find((l) => l.msg === 'listening')?.metrics
   return {
     url: `http://127.0.0.1:${port}`,
+    metricsUrl: typeof metrics === 'string' && metrics !== 'off' ? metrics.replace(/\/metrics$/, '') : undefined,
     proc,
     lines,
     raw,

@@ -67,7 +67,7 @@ app.kubernetes.io/instance: {{ .Release.Name }}
       name: {{ include "todo-chatbot.secretName" . }}
       key: OPENAI_API_KEY
       optional: true
-{{- if and .Values.dapr.enabled .Values.dapr.appApiTokenSecretKey }}
+{{- if .Values.dapr.enabled }}
 - name: APP_API_TOKEN
   valueFrom:
     secretKeyRef:
@@ -88,11 +88,23 @@ sidecar (SECRET_STORE) instead of sitting in the environment; otherwise as todo-
   value: {{ .Values.dapr.secretStore.name | quote }}
 - name: SECRET_STORE_SECRET
   value: {{ include "todo-chatbot.secretName" . | quote }}
-{{- if .Values.dapr.appApiTokenSecretKey }}
 - name: SECRET_MAP
   value: {{ printf "APP_API_TOKEN=%s:%s" (include "todo-chatbot.secretName" .) .Values.dapr.appApiTokenSecretKey | quote }}
-{{- end }}
 {{- else -}}
 {{ include "todo-chatbot.env" . }}
+{{- end -}}
+{{- end -}}
+
+{{/* The app token for a Secret the chart creates: the value given, else the one already installed, else a new one. */}}
+{{- define "todo-chatbot.appApiToken" -}}
+{{- $given := index .Values.secret.values .Values.dapr.appApiTokenSecretKey -}}
+{{- if $given -}}
+{{- if lt (len (toString $given)) 16 -}}{{- fail "secret.values.token (the app API token, APP_API_TOKEN) must be at least 16 characters" -}}{{- end -}}
+{{- $given -}}
+{{- else -}}
+{{- $installed := lookup "v1" "Secret" .Release.Namespace (include "todo-chatbot.secretName" .) -}}
+{{- $kept := "" -}}
+{{- if $installed -}}{{- $kept = index ($installed.data | default dict) .Values.dapr.appApiTokenSecretKey | default "" -}}{{- end -}}
+{{- if $kept -}}{{- $kept | b64dec -}}{{- else -}}{{- randAlphaNum 48 -}}{{- end -}}
 {{- end -}}
 {{- end -}}

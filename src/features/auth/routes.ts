@@ -9,6 +9,7 @@ import { verifyCsrf } from './csrf'
 import { passwordHasherOf } from './passwords'
 import { PASSWORD_MAX, PASSWORD_MIN } from './password-policy'
 import { logIn, logOut, signUp, toAccountView, updateAccount, type AuthDeps, type SignedIn } from './service'
+import type { QuotaDeps } from '../../lib/quotas'
 import { createApiToken, listApiTokens, revokeApiToken } from './tokens'
 
 const Account = t.Object({ id: t.String({ format: 'uuid' }), email: t.String(), timezone: t.String() })
@@ -34,11 +35,12 @@ const Credentials = {
 }
 
 export const authRoutes = (deps: AppDeps) => {
-  const authDeps: AuthDeps = {
+  const authDeps: AuthDeps & QuotaDeps = {
     db: deps.database.db,
     clock: deps.clock ?? (() => new Date()),
     sessionTtlDays: deps.env.sessionTtlDays,
     passwords: passwordHasherOf(deps),
+    quotas: deps.env.quotas,
   }
   const maxAge = deps.env.sessionTtlDays * 86_400
   const answer = (signedIn: SignedIn, request: Request, set: { headers: Record<string, unknown> }) => {
@@ -126,8 +128,8 @@ export const authRoutes = (deps: AppDeps) => {
     }, {
       auth: true,
       body: t.Object({ name: t.String({ maxLength: 100, error: 'name must be 1 to 100 characters' }) }, { additionalProperties: false }),
-      response: { 201: t.Composite([Token, t.Object({ token: t.String({ description: 'Shown only this once' }) })]), 400: ErrorBody, 401: ErrorBody, 403: ErrorBody },
-      detail: { summary: 'Create a personal API token (its value is shown once); needs a session token, never an API token' },
+      response: { 201: t.Composite([Token, t.Object({ token: t.String({ description: 'Shown only this once' }) })]), 400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 409: ErrorBody },
+      detail: { summary: 'Create a personal API token (its value is shown once); needs a session token, never an API token', description: 'At most API_TOKENS_PER_USER (default 50) active tokens per account; past it, 409 quota_exceeded.' },
     })
     .delete('/tokens/:id', async ({ user, params, status }) => {
       await revokeApiToken(authDeps, user.id, params.id)

@@ -1,8 +1,9 @@
 // Personal API tokens: created only from a session, listed without their values, revoked at once.
-import { and, desc, eq, isNull } from 'drizzle-orm'
+import { and, desc, eq, isNull, sql } from 'drizzle-orm'
 import type { Db } from '../../db/client'
 import { AppError, invalid, notFound } from '../../lib/errors'
-import { hashSecret, newId, newSecret } from '../../lib/secrets'
+import { reserveQuota, type QuotaDeps } from '../../lib/quotas'
+import { hashSecret, newId, newSecret, UUID } from '../../lib/secrets'
 import { apiTokens } from './schema'
 import { API_TOKEN_PREFIX, type AuthUser } from './service'
 
@@ -28,11 +29,11 @@ const toTokenView = (t: typeof apiTokens.$inferSelect): TokenView => ({
 })
 
 /**
- * Creates a personal API token; the returned `token` is the only time its value is shown. Only a signed-in
+ * Creates a personal API token (within the user's quota of active ones); the returned `token` is the only time its value is shown. Only a signed-in
  * session may: a token that could mint tokens would let whoever stole it keep access after it is revoked.
  */
 export async function createApiToken(
-  deps: TokenDeps,
+  deps: TokenDeps & QuotaDeps,
   user: Pick<AuthUser, 'id' | 'via'>,
   input: { name?: unknown },
 ): Promise<TokenView & { token: string }> {
@@ -42,19 +43,23 @@ export async function createApiToken(
   if (typeof input.name !== 'string' || input.name.trim() === '' || input.name.trim().length > 100) {
     throw invalid('name', 'name must be 1 to 100 characters, e.g. "laptop" or "claude desktop"')
   }
+  const name = input.name.trim()
   const token = newSecret(API_TOKEN_PREFIX)
-  const [row] = await deps.db
-    .insert(apiTokens)
-    .values({
-      id: newId(),
-      userId: user.id,
-      name: input.name.trim(),
-      tokenHash: hashSecret(token),
-      tokenPrefix: token.slice(0, API_TOKEN_PREFIX.length + 6),
-      createdAt: deps.clock(),
-    })
-    .returning()
-  return { ...toTokenView(row!), token }
+  return deps.db.transaction(async (tx) => {
+    await reserveQuota(tx, 'apiTokens', user.id, deps.quotas.apiTokens, sql`select 1 from ${apiTokens} where ${apiTokens.userId} = ${user.id} and ${apiTokens.revokedAt} is null`)
+    const [row] = await tx
+      .insert(apiTokens)
+      .values({
+        id: newId(),
+        userId: user.id,
+        name,
+        tokenHash: hashSecret(token),
+        tokenPrefix: token.slice(0, API_TOKEN_PREFIX.length + 6),
+        createdAt: deps.clock(),
+      })
+      .returning()
+    return { ...toTokenView(row!), token }
+  })
 }
 
 /** The user's active API tokens, newest first (values are never shown again). */
@@ -69,7 +74,7 @@ export async function listApiTokens(deps: TokenDeps, userId: string): Promise<To
 
 /** Revokes one of the user's tokens; it stops working at once. Another user's token id is "not found". */
 export async function revokeApiToken(deps: TokenDeps, userId: string, id: string): Promise<void> {
-  if (!/^[0-9a-f-]{36}$/i.test(id)) throw notFound('token')
+  if (!UUID.test(id)) throw notFound('token')
   const [row] = await deps.db
     .update(apiTokens)
     .set({ revokedAt: deps.clock() })

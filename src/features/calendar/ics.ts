@@ -3,17 +3,35 @@ import type { ReminderView } from '../reminders/service'
 import type { TaskView } from '../tasks/model'
 import { rruleFor } from '../tasks/recurrence'
 
-/** TEXT values: backslash, semicolon, comma and newlines escaped (RFC 5545 §3.3.11). */
-export const escapeText = (value: string) => value.replace(/\\/g, '\\\\').replace(/;/g, '\\;').replace(/,/g, '\\,').replace(/\r?\n/g, '\\n')
+/** Control characters a TEXT value may not hold (§3.3.11), C1 included; tab is allowed, line breaks are escaped first. */
+// eslint-disable-next-line no-control-regex
+const CONTROL = /[\u0000-\u0008\u000a-\u001f\u007f-\u009f]/g
+
+/**
+ * TEXT values (RFC 5545 §3.3.11): backslash, semicolon and comma escaped; a line break (CRLF, a bare CR or LF)
+ * becomes `\n`; any other control character is dropped, so no text can end its property or start another.
+ */
+export const escapeText = (value: string) =>
+  value.replace(/\\/g, '\\\\').replace(/;/g, '\\;').replace(/,/g, '\\,').replace(/\r\n|\r|\n/g, '\\n').replace(CONTROL, '')
+
+/** UTF-8 length of one code point. */
+const utf8Bytes = (codePoint: number) => (codePoint < 0x80 ? 1 : codePoint < 0x800 ? 2 : codePoint < 0x10000 ? 3 : 4)
 
 /** Folds a content line at 75 octets, never splitting a UTF-8 character (§3.1). */
 export function fold(line: string): string {
-  const encoder = new TextEncoder()
+  const octets = Buffer.byteLength(line)
+  if (octets <= 75) return line
+  if (octets === line.length) {
+    // ASCII: one octet a character, so plain slices (75, then 74 after each continuation's space).
+    const parts = [line.slice(0, 75)]
+    for (let i = 75; i < line.length; i += 74) parts.push(line.slice(i, i + 74))
+    return parts.join('\r\n ')
+  }
   const parts: string[] = []
   let current = ''
   let size = 0
   for (const char of line) {
-    const bytes = encoder.encode(char).length
+    const bytes = utf8Bytes(char.codePointAt(0)!)
     const limit = parts.length === 0 ? 75 : 74 // continuation lines start with a space
     if (size + bytes > limit) {
       parts.push(current)

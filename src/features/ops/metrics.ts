@@ -1,5 +1,5 @@
-// GET /metrics in the Prometheus text format: the process's instruments (lib/metrics.ts) and the outbox
-// backlog, read from the database at scrape time so every replica reports the shared outbox.
+// GET /metrics in the Prometheus text format, on a listener of its own (METRICS_PORT): the process's instruments
+// (lib/metrics.ts) and the outbox backlog, read from the database at scrape time so every replica reports the shared outbox.
 import { Elysia } from 'elysia'
 import { Gauge } from 'prom-client'
 import { seedOf, type AppDeps } from '../../context'
@@ -32,11 +32,14 @@ function watchOutbox(deps: AppDeps, { registry }: Metrics): void {
   })
 }
 
-export const metricsRoutes = (deps: AppDeps, metrics: Metrics) => {
+/**
+ * The metrics listener's app: GET /metrics and nothing else. It is never part of createApp, so the app's
+ * port (and the Ingress in front of it) cannot serve it; src/index.ts listens on METRICS_HOST:METRICS_PORT.
+ */
+export const metricsApp = (deps: AppDeps, metrics: Metrics) => {
   watchOutbox(deps, metrics)
-  return new Elysia({ name: 'metrics-routes', seed: seedOf(deps), detail: { tags: ['Operations'] } }).get(
+  return new Elysia({ name: 'metrics-app', seed: seedOf(deps) }).get(
     '/metrics',
     async () => new Response(await metrics.registry.metrics(), { headers: { 'content-type': metrics.registry.contentType } }),
-    { detail: { summary: 'Prometheus metrics', security: [] } },
   )
 }

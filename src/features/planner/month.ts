@@ -2,7 +2,7 @@
 import { sql } from 'drizzle-orm'
 import { queryRows } from '../../db/client'
 import { invalid } from '../../lib/errors'
-import type { Actor, TaskDeps } from '../tasks/service'
+import type { Actor, TaskReadDeps } from '../tasks/service'
 import { dayBounds, isoDay, localDay, type LocalDate } from '../../lib/time'
 
 /** Titles shown per day; the count says how many there are in all. */
@@ -38,7 +38,7 @@ export function parseMonth(text: string | undefined, timeZone: string, now: Date
   return { year, month }
 }
 
-export async function monthView(deps: TaskDeps, actor: Actor, monthText?: string): Promise<MonthView> {
+export async function monthView(deps: TaskReadDeps, actor: Actor, monthText?: string): Promise<MonthView> {
   const { year, month } = parseMonth(monthText, actor.timezone, deps.clock())
   const first = new Date(Date.UTC(year, month - 1, 1))
   const lead = (first.getUTCDay() + 6) % 7 // days shown before the 1st, back to Monday

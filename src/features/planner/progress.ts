@@ -4,7 +4,7 @@ import { sql } from 'drizzle-orm'
 import { queryRows } from '../../db/client'
 import { invalid } from '../../lib/errors'
 import { dayBounds, isoDay, localDay, type LocalDate } from '../../lib/time'
-import type { Actor, TaskDeps } from '../tasks/service'
+import type { Actor, TaskReadDeps } from '../tasks/service'
 
 /** The periods a user can look back over (`?days=`); 30 unless asked. */
 export const PERIODS = [7, 30, 90] as const
@@ -58,7 +58,7 @@ export function parsePeriod(text: string | undefined): Period {
 
 const PRIORITIES = ['high', 'medium', 'low'] as const
 
-export async function progressView(deps: TaskDeps, actor: Actor, daysText?: string): Promise<ProgressView> {
+export async function progressView(deps: TaskReadDeps, actor: Actor, daysText?: string): Promise<ProgressView> {
   const period = parsePeriod(daysText)
   const now = deps.clock()
   const tz = actor.timezone

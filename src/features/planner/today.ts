@@ -5,7 +5,7 @@ import { UUID } from '../../lib/secrets'
 import { dayBounds, isoDay, localDay, parseDay, wallClock, zonedTimeToUtc, type LocalDate } from '../../lib/time'
 import { toTaskView, type TaskView } from '../tasks/model'
 import { tasks } from '../tasks/schema'
-import { updateTask, type Actor, type TaskDeps } from '../tasks/service'
+import { updateTask, type Actor, type TaskDeps, type TaskReadDeps } from '../tasks/service'
 
 /** Most rows a section shows; the list view (with paging) has the rest. */
 export const SECTION_MAX = 200
@@ -23,7 +23,7 @@ export interface TodayView {
   completedToday: TaskView[]
 }
 
-export async function todayView(deps: TaskDeps, actor: Actor): Promise<TodayView> {
+export async function todayView(deps: TaskReadDeps, actor: Actor): Promise<TodayView> {
   const day = localDay(deps.clock(), actor.timezone)
   const { start, end } = dayBounds(day, actor.timezone)
   const mine = eq(tasks.userId, actor.id)
@@ -68,7 +68,7 @@ export async function moveOverdue(deps: TaskDeps, actor: Actor, ids: readonly st
       .limit(MOVE_MAX)
       .for('update')
     const moved: TaskView[] = []
-    for (const task of overdue) moved.push(await rescheduleToDay({ db: tx, clock: deps.clock }, actor, task, target))
+    for (const task of overdue) moved.push(await rescheduleToDay({ ...deps, db: tx }, actor, task, target))
     return moved
   })
 }

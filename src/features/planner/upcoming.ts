@@ -4,9 +4,10 @@ import { queryRows } from '../../db/client'
 import { invalid, notFound } from '../../lib/errors'
 import { UUID } from '../../lib/secrets'
 import { occurrencesBetween } from '../tasks/recurrence'
+import { RuleBudget, RuleBudgetExceeded } from '../tasks/rule-budget'
 import { toTaskView, type TaskView } from '../tasks/model'
 import { tasks } from '../tasks/schema'
-import { type Actor, type TaskDeps } from '../tasks/service'
+import { type Actor, type TaskDeps, type TaskReadDeps } from '../tasks/service'
 import { dayBounds, isoDay, localDay, parseDay, type LocalDate } from '../../lib/time'
 import { rescheduleToDay } from './today'
 
@@ -15,6 +16,13 @@ export const UPCOMING_DAYS = 14
 const TASKS_MAX = 1000
 /** The next instances of a series that are projected (a daily one fills the fortnight). */
 const PROJECTIONS_MAX = UPCOMING_DAYS
+/**
+ * What projecting every series of one view may spend (rule steps, milliseconds of the event loop). A series
+ * whose rule costs more than its share is shown without projections; so are the rest once the view's is spent.
+ */
+const VIEW_RULE_STEPS = 200_000
+const VIEW_RULE_MS = 30
+const SERIES_RULE_STEPS = 4_000
 
 export interface Projected {
   /** The series' current task, whose next instances these are. */
@@ -36,7 +44,7 @@ export interface UpcomingDay {
 export const TASKS_PER_DAY = 25
 export const PROJECTED_PER_DAY = 10
 
-export async function upcomingView(deps: TaskDeps, actor: Actor): Promise<UpcomingDay[]> {
+export async function upcomingView(deps: TaskReadDeps, actor: Actor): Promise<UpcomingDay[]> {
   const now = deps.clock()
   const days = Array.from({ length: UPCOMING_DAYS }, (_, i) => localDay(now, actor.timezone, i))
   const start = dayBounds(days[0]!, actor.timezone).start
@@ -64,15 +72,23 @@ export async function upcomingView(deps: TaskDeps, actor: Actor): Promise<Upcomi
     const cell = byDay.get(day)
     if (cell) cell.moreTasks = Math.max(0, Number(n) - cell.tasks.length)
   }
+  const budget = new RuleBudget(VIEW_RULE_STEPS, VIEW_RULE_MS)
   for (const task of series) {
     const view = toTaskView(task)
-    const instances = occurrencesBetween(
-      { recurrence: task.recurrence!, recurrenceFrom: task.recurrenceFrom, dueDate: task.dueDate, seriesAnchor: task.seriesAnchor, completedAt: null, occurrence: task.occurrence },
-      actor.timezone,
-      start,
-      end,
-      PROJECTIONS_MAX,
-    )
+    let instances: Date[]
+    try {
+      instances = occurrencesBetween(
+        { recurrence: task.recurrence!, recurrenceFrom: task.recurrenceFrom, dueDate: task.dueDate, seriesAnchor: task.seriesAnchor, completedAt: null, occurrence: task.occurrence },
+        actor.timezone,
+        start,
+        end,
+        PROJECTIONS_MAX,
+        budget.share(SERIES_RULE_STEPS),
+      )
+    } catch (error) {
+      if (!(error instanceof RuleBudgetExceeded)) throw error
+      continue
+    }
     for (const due of instances) dayOf(due)?.projected.push({ task: view, due: due.toISOString() })
   }
   for (const d of byDay.values()) {
@@ -93,6 +109,6 @@ export async function moveToDay(deps: TaskDeps, actor: Actor, id: string, date: 
     const [task] = await tx.select().from(tasks).where(and(eq(tasks.id, id), eq(tasks.userId, actor.id))).for('update')
     if (!task) throw notFound('task')
     if (task.status !== 'pending') throw invalid('id', 'only a pending task can be moved')
-    return rescheduleToDay({ db: tx, clock: deps.clock }, actor, task, day)
+    return rescheduleToDay({ ...deps, db: tx }, actor, task, day)
   })
 }

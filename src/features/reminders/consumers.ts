@@ -2,6 +2,7 @@
 import { and, eq } from 'drizzle-orm'
 import type { Consumer } from '../../events/consumers'
 import { TOPICS } from '../../events/envelope'
+import type { Quotas } from '../../lib/quotas'
 import { newId } from '../../lib/secrets'
 import { users } from '../auth/schema'
 import { tasks } from '../tasks/schema'
@@ -64,8 +65,8 @@ export const reminderDeliveryConsumer: Consumer = {
   },
 }
 
-/** Reminders follow their task: moved due dates, completion, deletion and reopening. */
-export const reminderFollowConsumer: Consumer = {
+/** Reminders follow their task: moved due dates, completion, deletion and reopening (within the reminder quota). */
+export const reminderFollowConsumer = (quotas: Pick<Quotas, 'reminders'>): Consumer => ({
   name: 'reminders-follow-tasks',
   topics: [TOPICS.taskEvents, TOPICS.taskUpdates],
   types: ['task.updated', 'task.completed', 'task.deleted'],
@@ -73,6 +74,6 @@ export const reminderFollowConsumer: Consumer = {
     const changes = (event.data.changes as string[] | undefined) ?? []
     if (event.type === 'task.updated' && !changes.includes('due_date') && !changes.includes('status')) return
     const [task] = event.type === 'task.deleted' ? [] : await tx.select().from(tasks).where(eq(tasks.id, event.data.task_id))
-    await followTask(tx, task ?? null, event.data.task_id, now)
+    await followTask(tx, task ?? null, event.data.task_id, now, quotas)
   },
-}
+})

@@ -1,6 +1,7 @@
 // The in-app notification centre: what fired for a user, unread first counted, marked read.
 import { and, count, desc, eq, inArray, isNull } from 'drizzle-orm'
 import type { Db } from '../../db/client'
+import { UUID } from '../../lib/secrets'
 import { notifications, type Notification } from './schema'
 
 export interface NotificationView {
@@ -32,10 +33,10 @@ export async function latestNotifications(db: Db, userId: string, limit = 50): P
   return rows.map(toNotificationView)
 }
 
-/** Marks the given notifications (or all) of the user read. */
+/** Marks the given notifications (or all) of the user read; an id that cannot be one is skipped like an unknown one. */
 export async function markRead(db: Db, userId: string, ids: string[] | 'all', now: Date): Promise<void> {
   const mine = and(eq(notifications.userId, userId), isNull(notifications.readAt))
-  const where = ids === 'all' ? mine : and(mine, inArray(notifications.id, ids.filter((id) => /^[0-9a-f-]{36}$/i.test(id))))
-  if (ids !== 'all' && ids.length === 0) return
-  await db.update(notifications).set({ readAt: now }).where(where)
+  const chosen = ids === 'all' ? 'all' : ids.filter((id) => UUID.test(id))
+  if (chosen !== 'all' && chosen.length === 0) return
+  await db.update(notifications).set({ readAt: now }).where(chosen === 'all' ? mine : and(mine, inArray(notifications.id, chosen)))
 }

@@ -7,6 +7,7 @@ import { authGuard } from '../auth/guard'
 import { latestNotifications, markRead, unreadCount } from './notifications'
 import { cancelReminder, createReminder, fireReminder, listReminders, listTaskReminders, type ReminderDeps } from './service'
 import { ErrorBody } from '../../lib/api-schemas'
+import { UUID } from '../../lib/secrets'
 
 const Reminder = t.Object({
   id: t.String({ format: 'uuid' }),
@@ -25,7 +26,7 @@ const Notification = t.Object({
 })
 
 export const reminderRoutes = (deps: AppDeps) => {
-  const reminderDeps: ReminderDeps = { db: deps.database.db, clock: deps.clock ?? (() => new Date()) }
+  const reminderDeps: ReminderDeps = { db: deps.database.db, clock: deps.clock ?? (() => new Date()), quotas: deps.env.quotas }
   return new Elysia({ name: 'reminder-routes', prefix: '/api/v1', seed: seedOf(deps), detail: { tags: ['Reminders'] } })
     .use(authGuard(deps))
     .post('/tasks/:id/reminders', async ({ user, params, body, status }) => status(201, await createReminder(reminderDeps, user, params.id, body)), {
@@ -38,7 +39,7 @@ export const reminderRoutes = (deps: AppDeps) => {
         { additionalProperties: false },
       ),
       response: { 201: Reminder, 400: ErrorBody, 401: ErrorBody, 404: ErrorBody, 409: ErrorBody },
-      detail: { summary: 'Set a reminder on a task (exactly one of lead or remind_at)' },
+      detail: { summary: 'Set a reminder on a task (exactly one of lead or remind_at)', description: 'At most 10 pending reminders per task and REMINDERS_PER_USER (default 1,000) per account; past either, 409 quota_exceeded.' },
     })
     .get('/tasks/:id/reminders', async ({ user, params }) => {
       const items = await listTaskReminders(reminderDeps, user, params.id)
@@ -88,18 +89,18 @@ export const reminderRoutes = (deps: AppDeps) => {
     })
 }
 
-/** The Dapr Jobs callback: the sidecar POSTs the scheduled data (the reminder id) to /job/<name> when it is due. */
+/**
+ * The Dapr Jobs callback: the sidecar POSTs the scheduled data (the reminder id) to /job/<name> when it is due.
+ * Mounted only with a sidecar, behind the sidecar's token check (events/routes.ts `sidecarRoutes`).
+ */
 export const jobCallbackRoutes = (deps: AppDeps) => {
   const clock = deps.clock ?? (() => new Date())
   return new Elysia({ name: 'job-callback', seed: seedOf(deps), detail: { tags: ['Events (Dapr)'] } }).post(
     '/job/:name',
-    async ({ params, body, request, status }) => {
-      if (deps.env.appApiToken && request.headers.get('dapr-api-token') !== deps.env.appApiToken) {
-        return status(401, { error: { code: 'unauthorized', message: 'dapr-api-token missing or wrong' } })
-      }
-      const match = /^reminder-([0-9a-f-]{36})$/.exec(params.name)
+    async ({ params, body, status }) => {
+      const match = /^reminder-(.{36})$/.exec(params.name)
       // 404 tells the sidecar the job is done and not to retry: nothing of ours answers to that name.
-      if (!match || body !== match[1]) return status(404, { error: { code: 'not_found', message: 'No such job' } })
+      if (!match || !UUID.test(match[1]!) || body !== match[1]) return status(404, { error: { code: 'not_found', message: 'No such job' } })
       try {
         const fired = await inSpan('reminder.fire', { attributes: { 'dapr.job.name': params.name } }, () => fireReminder(deps.database.db, match[1]!, clock()))
         if (fired.outcome === 'gone') return status(404, { error: { code: 'not_found', message: 'No such reminder' } })

@@ -29,6 +29,8 @@ export const reminders = pgTable(
     index('reminders_due_idx').on(t.remindAt).where(sql`${t.status} = 'pending' and ${t.firedAt} is null`),
     index('reminders_task_idx').on(t.taskId),
     index('reminders_user_idx').on(t.userId, t.remindAt, t.id),
+    // A user's pending reminders: the upcoming list, and the count the per-user quota checks.
+    index('reminders_user_pending_idx').on(t.userId, t.remindAt, t.id).where(sql`${t.status} = 'pending'`),
   ],
 )
 

@@ -3,12 +3,13 @@ import { and, asc, count, desc, eq, inArray, lte, sql, type SQL } from 'drizzle-
 import type { Db } from '../../db/client'
 import { recordEvent } from '../../events/outbox'
 import { AppError, invalid, notFound } from '../../lib/errors'
+import { reserveQuota, roomFor, type QuotaDeps, type Quotas } from '../../lib/quotas'
 import { newId, UUID } from '../../lib/secrets'
 import { parseDateTime } from '../../lib/time'
 import { tasks, type Task } from '../tasks/schema'
 import { reminders, type Reminder } from './schema'
 
-export interface ReminderDeps {
+export interface ReminderDeps extends QuotaDeps {
   db: Db
   clock: () => Date
 }
@@ -29,6 +30,9 @@ export interface ReminderView {
 }
 
 export const REMINDERS_PER_TASK = 10
+
+/** The rows the reminder quota counts: the user's pending reminders. */
+const pendingOf = (userId: string) => sql`select 1 from ${reminders} where ${reminders.userId} = ${userId} and ${reminders.status} = 'pending'`
 const MAX_LEAD_MINUTES = 365 * 24 * 60
 
 /** `90` → `90m`, `60` → `1h`, `1440` → `1d`. */
@@ -109,7 +113,8 @@ export async function createReminder(deps: ReminderDeps, actor: Actor, taskId: s
       .select({ n: count() })
       .from(reminders)
       .where(and(eq(reminders.taskId, task.id), eq(reminders.status, 'pending')))) as [{ n: number }]
-    if (n >= REMINDERS_PER_TASK) throw new AppError('conflict', `a task can have at most ${REMINDERS_PER_TASK} pending reminders`, 'task_id')
+    if (n >= REMINDERS_PER_TASK) throw new AppError('quota_exceeded', `a task can have at most ${REMINDERS_PER_TASK} pending reminders; cancel one first`, 'task_id')
+    await reserveQuota(tx, 'reminders', actor.id, deps.quotas.reminders, pendingOf(actor.id))
     const [reminder] = await tx
       .insert(reminders)
       .values({ id: newId(), userId: actor.id, taskId: task.id, leadMinutes, remindAt, createdAt: now })
@@ -141,14 +146,17 @@ export async function listReminders(deps: ReminderDeps, actor: Actor, params: Re
   const limit = params.limit ? Number(params.limit) : 20
   let cursor: { at: string; id: string } | undefined
   if (params.cursor) {
+    let decoded: unknown
     try {
-      cursor = JSON.parse(Buffer.from(params.cursor, 'base64url').toString())
+      decoded = JSON.parse(Buffer.from(params.cursor, 'base64url').toString())
     } catch {
-      cursor = undefined
+      decoded = undefined
     }
-    if (!cursor || typeof cursor.at !== 'string' || !UUID.test(cursor.id) || Number.isNaN(Date.parse(cursor.at))) {
-      throw invalid('cursor', 'cursor is not one this API issued; start again without it')
-    }
+    const { at, id } = (decoded && typeof decoded === 'object' ? decoded : {}) as Record<string, unknown>
+    // Exactly the toISOString the page printed: anything looser (Date.parse takes "1") would fail as a cast.
+    const issued = typeof at === 'string' && /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/.test(at) && !Number.isNaN(Date.parse(at)) && new Date(at).toISOString() === at
+    if (!issued || typeof id !== 'string' || !UUID.test(id)) throw invalid('cursor', 'cursor is not one this API issued; start again without it')
+    cursor = { at, id }
   }
   const upcoming = when === 'upcoming'
   const where: SQL[] = [eq(reminders.userId, actor.id), upcoming ? eq(reminders.status, 'pending') : inArray(reminders.status, ['triggered', 'cancelled'])]
@@ -230,33 +238,47 @@ export async function nextReminderAt(db: Db): Promise<Date | null> {
 /**
  * Makes a task's reminders follow it: a moved due date moves lead-time reminders (and re-arms those
  * that already went off, when the new time is ahead); completion or deletion cancels pending ones;
- * reopening re-arms those whose time is still ahead. Each change
- * writes its reminder event (the job follows).
+ * reopening re-arms those whose time is still ahead, while the task and the user stay within their
+ * limits of pending reminders (one re-armed past them stays cancelled). Each change writes its
+ * reminder event (the job follows).
  */
-export async function followTask(tx: Db, task: { id: string; status: string; dueDate: Date | null } | null, taskId: string, now: Date): Promise<void> {
+export async function followTask(
+  tx: Db,
+  task: { id: string; status: string; dueDate: Date | null } | null,
+  taskId: string,
+  now: Date,
+  quotas: Pick<Quotas, 'reminders'>,
+): Promise<void> {
   const mine = await tx.select().from(reminders).where(eq(reminders.taskId, taskId)).for('update')
+  let pending = mine.filter((r) => r.status === 'pending').length
+  // Re-arming makes a reminder pending again: it must fit the limits that creating one would.
+  const mayArm = async (r: Reminder) => pending < REMINDERS_PER_TASK && (await roomFor(tx, 'reminders', r.userId, quotas.reminders, pendingOf(r.userId)))
   for (const r of mine) {
     if (!task || task.status === 'completed') {
       if (r.status !== 'pending') continue
       const [cancelled] = await tx.update(reminders).set({ status: 'cancelled', cancelledAt: now, cancelledBy: 'task' }).where(eq(reminders.id, r.id)).returning()
       await recordReminderEvent(tx, 'reminder.cancelled', cancelled!, now)
+      pending--
       continue
     }
     const wanted = r.leadMinutes !== null ? (task.dueDate ? new Date(task.dueDate.getTime() - r.leadMinutes * 60_000) : null) : r.remindAt
     if (r.status === 'pending' && wanted === null) {
       const [cancelled] = await tx.update(reminders).set({ status: 'cancelled', cancelledAt: now, cancelledBy: 'task' }).where(eq(reminders.id, r.id)).returning()
       await recordReminderEvent(tx, 'reminder.cancelled', cancelled!, now)
+      pending--
     } else if (r.status === 'pending' && wanted && wanted.getTime() !== r.remindAt.getTime()) {
       const [moved] = await tx.update(reminders).set({ remindAt: wanted, firedAt: null }).where(eq(reminders.id, r.id)).returning()
       await recordReminderEvent(tx, 'reminder.scheduled', moved!, now)
-    } else if (r.status === 'triggered' && r.leadMinutes !== null && wanted && wanted.getTime() > now.getTime() && wanted.getTime() !== r.remindAt.getTime()) {
+    } else if (r.status === 'triggered' && r.leadMinutes !== null && wanted && wanted.getTime() > now.getTime() && wanted.getTime() !== r.remindAt.getTime() && (await mayArm(r))) {
       // Moved to a later day (an overdue task rescheduled): a lead-time reminder that went off for the old date goes off again.
       const [armed] = await tx.update(reminders).set({ status: 'pending', remindAt: wanted, firedAt: null, triggeredAt: null }).where(eq(reminders.id, r.id)).returning()
       await recordReminderEvent(tx, 'reminder.scheduled', armed!, now)
-    } else if (r.status === 'cancelled' && r.cancelledBy === 'task' && wanted && wanted.getTime() > now.getTime()) {
+      pending++
+    } else if (r.status === 'cancelled' && r.cancelledBy === 'task' && wanted && wanted.getTime() > now.getTime() && (await mayArm(r))) {
       // Reopened (or given a due date again): what the task's completion cancelled comes back if still ahead.
       const [armed] = await tx.update(reminders).set({ status: 'pending', remindAt: wanted, firedAt: null, cancelledAt: null, cancelledBy: null }).where(eq(reminders.id, r.id)).returning()
       await recordReminderEvent(tx, 'reminder.scheduled', armed!, now)
+      pending++
     }
   }
 }

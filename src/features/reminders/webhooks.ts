@@ -1,11 +1,13 @@
 // Per-user webhooks: fired reminders POSTed as signed JSON (HMAC-SHA256 over timestamp and body), retried with backoff.
 import { eq, sql } from 'drizzle-orm'
 import { queryRows, type Db, type Database } from '../../db/client'
-import { invalid } from '../../lib/errors'
 import type { Logger } from '../../lib/log'
 import { newId, newSecret } from '../../lib/secrets'
 import { webhookDeliveries, webhooks } from './schema'
 import { withinTime } from '../../lib/within-time'
+import { parseWebhookUrl, pinTargets, RefusedTarget, systemResolve, type Resolve } from './webhook-target'
+
+export { parseWebhookUrl } from './webhook-target'
 
 /** The longest one delivery pass may take before the next may start: the claims' lease. */
 const PASS_LIMIT_MS = 60_000
@@ -15,23 +17,6 @@ export const TIMESTAMP_HEADER = 'x-todo-timestamp'
 export const DELIVERY_HEADER = 'x-todo-delivery'
 /** Tries before a delivery is given up (about a day of backoff). */
 export const MAX_ATTEMPTS = 10
-
-const PRIVATE_HOST = /^(localhost|.*\.localhost|.*\.local|.*\.internal|127\.\d+\.\d+\.\d+|10\.\d+\.\d+\.\d+|192\.168\.\d+\.\d+|172\.(1[6-9]|2\d|3[01])\.\d+\.\d+|169\.254\.\d+\.\d+|0\.0\.0\.0|\[?::1\]?|\[?f[cd][0-9a-f]{2}:.*)$/i
-
-/** A webhook URL people may set: https to a public host (http and private hosts only when allowed, e.g. on a laptop). */
-export function parseWebhookUrl(value: unknown, allowPrivate: boolean): string {
-  let url: URL
-  try {
-    url = new URL(String(value ?? '').trim())
-  } catch {
-    throw invalid('url', 'url must be an absolute URL such as https://example.com/hooks/todo')
-  }
-  if (url.protocol !== 'https:' && !(allowPrivate && url.protocol === 'http:')) throw invalid('url', 'url must use https')
-  if (url.username || url.password) throw invalid('url', 'url must not carry a user name or password')
-  if (!allowPrivate && PRIVATE_HOST.test(url.hostname)) throw invalid('url', 'url must point to a public host')
-  if (url.toString().length > 2000) throw invalid('url', 'url must be at most 2000 characters')
-  return url.toString()
-}
 
 export async function getWebhook(db: Db, userId: string) {
   const [hook] = await db.select().from(webhooks).where(eq(webhooks.userId, userId))
@@ -79,7 +64,23 @@ export class WebhookSender {
   private timer: ReturnType<typeof setInterval> | undefined
   private running: Promise<number> | undefined
 
-  constructor(private readonly options: { database: Database; log: Logger; intervalMs?: number; timeoutMs?: number; baseDelaySeconds?: number }) {}
+  constructor(
+    private readonly options: {
+      database: Database
+      log: Logger
+      /** WEBHOOK_ALLOW_PRIVATE: http and private addresses may be reached (a laptop, tests). */
+      allowPrivate: boolean
+      /** Looks a host name up once per delivery; the request then goes to the address checked. */
+      resolve?: Resolve
+      /** How a request goes out (Bun's fetch); tests watch what it is asked to connect to. */
+      fetch?: (url: string, init: BunFetchRequestInit) => Promise<Response>
+      /** Extra certificate authorities (PEM) to trust, e.g. a test's own. */
+      ca?: string
+      intervalMs?: number
+      timeoutMs?: number
+      baseDelaySeconds?: number
+    },
+  ) {}
 
   start(): void {
     this.timer = setInterval(() => void this.run().catch((error) => this.options.log.warn('webhook delivery pass failed', { error: error as Error })), this.options.intervalMs ?? 2000)
@@ -123,15 +124,12 @@ export class WebhookSender {
         let status: number | null = null
         let error: string | null = null
         try {
-          const res = await fetch(d.url, {
-            method: 'POST',
-            headers: { 'content-type': 'application/json', [TIMESTAMP_HEADER]: timestamp, [SIGNATURE_HEADER]: sign(hook.secret, timestamp, d.body), [DELIVERY_HEADER]: d.id },
-            body: d.body,
-            redirect: 'manual',
-            signal: AbortSignal.timeout(this.options.timeoutMs ?? 10_000),
-          })
-          status = res.status
-          await res.arrayBuffer()
+          status = await this.post(d.url, {
+            'content-type': 'application/json',
+            [TIMESTAMP_HEADER]: timestamp,
+            [SIGNATURE_HEADER]: sign(hook.secret, timestamp, d.body),
+            [DELIVERY_HEADER]: d.id,
+          }, d.body)
         } catch (e) {
           error = e instanceof Error ? e.message : String(e)
         }
@@ -151,5 +149,37 @@ export class WebhookSender {
       }),
     )
     return delivered
+  }
+
+  /**
+   * POSTs `body` to the webhook: its host is resolved once, every address checked, and the request goes to a
+   * checked address with the original Host header and TLS name, so a second lookup (DNS rebinding) cannot send
+   * it elsewhere. Redirects are not followed (a 3xx counts as a failure). Returns the status.
+   */
+  private async post(saved: string, headers: Record<string, string>, body: string): Promise<number> {
+    const timeoutMs = this.options.timeoutMs ?? 10_000
+    const signal = AbortSignal.timeout(timeoutMs)
+    const targets = await withinTime(pinTargets(saved, this.options.allowPrivate, this.options.resolve ?? systemResolve), timeoutMs, 'webhook host lookup')
+    const send = this.options.fetch ?? fetch
+    let failure: unknown
+    for (const target of targets) {
+      try {
+        const res = await send(target.url, {
+          method: 'POST',
+          headers: { ...headers, host: target.host },
+          body,
+          redirect: 'manual',
+          signal,
+          tls: { ...(target.serverName ? { serverName: target.serverName } : {}), ...(this.options.ca ? { ca: this.options.ca } : {}) },
+        })
+        // Only the status matters: the body is not read, so a receiver cannot make us hold an endless one.
+        await res.body?.cancel()
+        return res.status
+      } catch (e) {
+        if (signal.aborted) throw e
+        failure = e
+      }
+    }
+    throw failure instanceof Error ? failure : new RefusedTarget('webhook host could not be reached')
   }
 }

@@ -2,13 +2,15 @@
 import { eq } from 'drizzle-orm'
 import type { Consumer } from '../../events/consumers'
 import { TOPICS } from '../../events/envelope'
+import { roomFor, type Quotas } from '../../lib/quotas'
 import { newId } from '../../lib/secrets'
 import { users } from '../auth/schema'
 import { recordTaskChange } from './events'
 import { nextDueDate } from './recurrence'
 import { tasks } from './schema'
+import { ownTasks } from './service'
 
-export const recurrenceConsumer: Consumer = {
+export const recurrenceConsumer = (quotas: Pick<Quotas, 'tasks'>): Consumer => ({
   name: 'recurrence',
   topics: [TOPICS.taskEvents],
   types: ['task.completed'],
@@ -19,6 +21,8 @@ export const recurrenceConsumer: Consumer = {
     const [owner] = await tx.select({ timezone: users.timezone }).from(users).where(eq(users.id, task.userId))
     const dueDate = nextDueDate({ ...task, recurrence: task.recurrence }, owner?.timezone ?? 'UTC')
     if (!dueDate) return // COUNT or UNTIL ended the series.
+    // The completion made sure there was room; only adds racing it can have taken that, and the quota holds.
+    if (!(await roomFor(tx, 'tasks', task.userId, quotas.tasks, ownTasks(task.userId)))) return
     const [next] = await tx
       .insert(tasks)
       .values({
@@ -41,4 +45,4 @@ export const recurrenceConsumer: Consumer = {
     await tx.update(tasks).set({ successorId: next!.id }).where(eq(tasks.id, task.id))
     await recordTaskChange(tx, now, { after: next!, cause: 'recurrence' })
   },
-}
+})

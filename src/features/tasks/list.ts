@@ -3,7 +3,8 @@ import { and, arrayOverlaps, asc, count, desc, eq, gte, inArray, lte, sql, type 
 import type { Db } from '../../db/client'
 import { invalid } from '../../lib/errors'
 import { endOfLocalDay, parseDateTime } from '../../lib/time'
-import { PRIORITIES, STATUSES, parseTags, toTaskView, type TaskPriority, type TaskStatus, type TaskView } from './model'
+import { UUID } from '../../lib/secrets'
+import { PRIORITIES, STATUSES, TITLE_MAX, parseTags, toTaskView, type TaskPriority, type TaskStatus, type TaskView } from './model'
 import { tasks } from './schema'
 
 export const SORTS = ['created_at', 'due_date', 'priority', 'title'] as const
@@ -62,25 +63,52 @@ function dueBound(field: string, raw: string, timeZone: string, end: boolean): D
   return parsed.dateOnly && end ? endOfLocalDay(parsed.date, timeZone) : parsed.date
 }
 
-function decodeCursor(raw: string, sort: Sort, order: Order): Cursor {
-  let cursor: Cursor
-  try {
-    cursor = JSON.parse(Buffer.from(raw, 'base64url').toString('utf8')) as Cursor
-  } catch {
-    throw invalid('cursor', 'cursor is not one this API issued; start again without it')
+/** A sort key of a timestamp, exactly as sortKey prints it (microseconds, UTC). */
+const STAMP_KEY = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})\.\d{6}Z$/
+
+function validStamp(key: string): boolean {
+  const m = STAMP_KEY.exec(key)
+  if (!m) return false
+  const [, y, mo, d, h, mi, se] = m.map(Number) as [number, number, number, number, number, number, number]
+  // Out-of-range parts roll over (month 13, hour 99): a key that reads back differently was never printed.
+  const date = new Date(0)
+  date.setUTCFullYear(y, mo - 1, d)
+  date.setUTCHours(h, mi, se)
+  return y >= 1 && date.getUTCFullYear() === y && date.getUTCMonth() === mo - 1 && date.getUTCDate() === d && date.getUTCHours() === h && date.getUTCMinutes() === mi && date.getUTCSeconds() === se
+}
+
+/** Whether `k` can be the sort key of a row under `sort`: anything else would reach the database as a bad cast. */
+function validKey(sort: Sort, k: unknown): boolean {
+  if (k === null) return sort === 'due_date'
+  if (typeof k !== 'string') return false
+  switch (sort) {
+    case 'created_at':
+    case 'due_date':
+      return validStamp(k)
+    case 'priority':
+      return (PRIORITIES as readonly string[]).includes(k)
+    case 'title':
+      return [...k].length <= TITLE_MAX && !k.includes('\u0000')
   }
-  const ok =
-    cursor && typeof cursor === 'object' && typeof cursor.id === 'string' && /^[0-9a-f-]{36}$/i.test(cursor.id) &&
-    (cursor.k === null || typeof cursor.k === 'string')
-  if (!ok) throw invalid('cursor', 'cursor is not one this API issued; start again without it')
-  if (cursor.s !== sort || cursor.o !== order) {
+}
+
+/** The cursor a page handed out, checked field by field: a forged one is a 400 naming cursor, never a failed query. */
+function decodeCursor(raw: string, sort: Sort, order: Order): Cursor {
+  const forged = () => invalid('cursor', 'cursor is not one this API issued; start again without it')
+  let cursor: unknown
+  try {
+    cursor = JSON.parse(Buffer.from(raw, 'base64url').toString('utf8'))
+  } catch {
+    throw forged()
+  }
+  if (!cursor || typeof cursor !== 'object' || Array.isArray(cursor)) throw forged()
+  const { s, o, k, id } = cursor as Record<string, unknown>
+  if (typeof id !== 'string' || !UUID.test(id) || !(SORTS as readonly unknown[]).includes(s) || !(ORDERS as readonly unknown[]).includes(o)) throw forged()
+  if (s !== sort || o !== order) {
     throw invalid('cursor', 'cursor belongs to another sort or order; keep sort and order the same while paging')
   }
-  if (cursor.k !== null && (sort === 'created_at' || sort === 'due_date') && parseDateTime(cursor.k, 'UTC') === null) {
-    throw invalid('cursor', 'cursor is not one this API issued; start again without it')
-  }
-  if (cursor.k === null && sort !== 'due_date') throw invalid('cursor', 'cursor is not one this API issued; start again without it')
-  return cursor
+  if (!validKey(sort, k)) throw forged()
+  return { s: sort, o: order, k: k as string | null, id }
 }
 
 const encodeCursor = (cursor: Cursor) => Buffer.from(JSON.stringify(cursor)).toString('base64url')

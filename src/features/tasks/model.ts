@@ -150,14 +150,16 @@ export function parseRecurrence(value: unknown): string | null {
     seen.add(key)
     if (key === 'FREQ' && !FREQS.has(val)) throw fail(`FREQ=${val.slice(0, 20)} is not a frequency`)
     if ((key === 'COUNT' || key === 'INTERVAL') && !/^[1-9]\d{0,3}$/.test(val)) throw fail(`${key} must be a whole number from 1 to 9999`)
+    // A task is due to the minute: nothing may repeat more often than once a minute.
+    if (key === 'FREQ' && val === 'SECONDLY') throw fail('it repeats more often than once a minute (the shortest is FREQ=MINUTELY)')
+    if (key === 'BYSECOND' && val.includes(',')) throw fail('BYSECOND takes one value: it would repeat more often than once a minute')
   }
   if (!seen.has('FREQ')) throw fail('FREQ is required')
   if (seen.has('COUNT') && seen.has('UNTIL')) throw fail('COUNT and UNTIL cannot be combined')
   try {
-    const options = RRule.parseString(body)
-    const rule = new RRule({ ...options, dtstart: new Date(Date.UTC(2026, 0, 1)) })
-    // Evaluating one occurrence catches values rrule accepts syntactically but cannot use.
-    rule.all((_, i) => i < 1)
+    // Reading the rule catches values rrule accepts syntactically but cannot use. Walking it is left to
+    // the series' start (seriesStart), on the real due date and within a bounded budget.
+    new RRule({ ...RRule.parseString(body), dtstart: new Date(Date.UTC(2026, 0, 1)) }, true)
   } catch (error) {
     throw fail(error instanceof Error ? error.message.slice(0, 80) : 'it could not be read')
   }

@@ -79,10 +79,10 @@ const Page = t.Object({ items: t.Array(Task), total: t.Integer(), next_cursor: t
 const IdempotencyHeaders = t.Object({
   'idempotency-key': t.Optional(t.String({ description: 'Retrying with the same key returns the first result instead of repeating the change' })),
 }, { additionalProperties: true })
-const errors = { 400: ErrorBody, 401: ErrorBody, 404: ErrorBody, 422: ErrorBody }
+const errors = { 400: ErrorBody, 401: ErrorBody, 404: ErrorBody, 409: ErrorBody, 422: ErrorBody }
 
 export const taskRoutes = (deps: AppDeps) => {
-  const taskDeps: TaskDeps = { db: deps.database.db, clock: deps.clock ?? (() => new Date()) }
+  const taskDeps: TaskDeps = { db: deps.database.db, clock: deps.clock ?? (() => new Date()), quotas: deps.env.quotas }
 
   /** Runs a change once per Idempotency-Key and answers with its (possibly replayed) outcome. */
   const change = async <T>(
@@ -111,7 +111,7 @@ export const taskRoutes = (deps: AppDeps) => {
       body: CreateBody,
       headers: IdempotencyHeaders,
       response: { 201: Task, 200: Task, ...errors },
-      detail: { summary: 'Create a task' },
+      detail: { summary: 'Create a task', description: 'At most TASKS_PER_USER (default 10,000) tasks, pending and completed, per account; past it, 409 quota_exceeded.' },
     })
     .get('/:id', ({ user, params }) => getTask(taskDeps, user, params.id), {
       auth: true,

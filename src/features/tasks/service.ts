@@ -1,19 +1,24 @@
 // Task use cases: every face (REST, htmx, MCP, agent) calls these; each change runs in one transaction.
-import { and, eq, gt, inArray } from 'drizzle-orm'
+import { and, eq, gt, inArray, sql, type SQL } from 'drizzle-orm'
 import type { Db } from '../../db/client'
 import { invalid, notFound } from '../../lib/errors'
 import { newId, UUID } from '../../lib/secrets'
 import { listTasks, parseListQuery, type TaskPage } from './list'
 import { parseCreateTask, parseUpdateTask, toTaskView, type TaskView } from './model'
 import { recordTaskChange } from './events'
-import { firstDueDate } from './recurrence'
+import { seriesStart } from './recurrence'
 import { deletedTasks, tasks, type Task, type TaskSnapshot } from './schema'
 import { traced } from '../../lib/tracing'
+import { reserveQuota, type QuotaDeps } from '../../lib/quotas'
 
-export interface TaskDeps {
+/** What reading tasks needs. */
+export interface TaskReadDeps {
   db: Db
   clock: () => Date
 }
+
+/** What changing them needs too: adding a task (or completing a repeating one) checks the user's quota. */
+export interface TaskDeps extends TaskReadDeps, QuotaDeps {}
 
 /** Who is acting: every query is scoped to this user; their zone reads wall-clock input. */
 export interface Actor {
@@ -31,13 +36,25 @@ async function findOwned(db: Db, actor: Actor, id: string, lock = false): Promis
   return task
 }
 
+/** The rows the task quota counts: all of the user's tasks, pending and completed. */
+export const ownTasks = (userId: string): SQL => sql`select 1 from ${tasks} where ${tasks.userId} = ${userId}`
+
+/**
+ * Completing a repeating task makes its next instance (the recurrence consumer): there has to be room for
+ * each one `completing` will make, or the completion is refused.
+ */
+async function roomForSuccessors(tx: Db, deps: TaskDeps, actor: Actor, completing: readonly Task[]): Promise<void> {
+  const successors = completing.filter((t) => t.status !== 'completed' && t.recurrence && !t.successorId).length
+  if (successors > 0) await reserveQuota(tx, 'tasks', actor.id, deps.quotas.tasks, ownTasks(actor.id), successors)
+}
+
 /**
  * Series bookkeeping for a task whose rule or due date is being set: a rule with no due date takes
  * its first date from the rule, and the series restarts at the (new) due date.
  */
 function seriesFields(id: string, recurrence: string | null, dueDate: Date | null, seriesId: string | null, timeZone: string, now: Date) {
   if (!recurrence) return { dueDate, seriesId: null, seriesAnchor: null }
-  const due = dueDate ?? firstDueDate(recurrence, timeZone, now)
+  const due = seriesStart(recurrence, dueDate, timeZone, now)
   return { dueDate: due, seriesId: seriesId ?? id, seriesAnchor: due }
 }
 
@@ -48,6 +65,7 @@ export const createTask = traced('tasks.create', async function createTask(deps:
   const id = newId()
   const series = seriesFields(id, fields.recurrence, fields.dueDate, null, actor.timezone, now)
   return deps.db.transaction(async (tx) => {
+    await reserveQuota(tx, 'tasks', actor.id, deps.quotas.tasks, ownTasks(actor.id))
     const [task] = await tx
       .insert(tasks)
       .values({ id, userId: actor.id, ...fields, ...series, createdAt: now, updatedAt: now })
@@ -58,12 +76,12 @@ export const createTask = traced('tasks.create', async function createTask(deps:
 })
 
 /** One task of the actor's. */
-export const getTask = traced('tasks.get', async function getTask(deps: TaskDeps, actor: Actor, id: string): Promise<TaskView> {
+export const getTask = traced('tasks.get', async function getTask(deps: TaskReadDeps, actor: Actor, id: string): Promise<TaskView> {
   return toTaskView(await findOwned(deps.db, actor, id))
 })
 
 /** A page of the actor's tasks; `params` are list parameters as strings (see LIST_PARAMS). */
-export const findTasks = traced('tasks.list', async function findTasks(deps: TaskDeps, actor: Actor, params: Record<string, string | undefined>): Promise<TaskPage> {
+export const findTasks = traced('tasks.list', async function findTasks(deps: TaskReadDeps, actor: Actor, params: Record<string, string | undefined>): Promise<TaskPage> {
   return listTasks(deps.db, actor.id, parseListQuery(params, actor.timezone))
 })
 
@@ -77,6 +95,7 @@ export const updateTask = traced('tasks.update', async function updateTask(deps:
   const { status, ...fields } = parseUpdateTask(input, actor.timezone)
   return deps.db.transaction(async (tx) => {
     const current = await findOwned(tx, actor, id, true)
+    if (status === 'completed') await roomForSuccessors(tx, deps, actor, [current])
     const now = deps.clock()
     const rescheduled = fields.recurrence !== undefined || fields.dueDate !== undefined
     const series = rescheduled
@@ -108,6 +127,7 @@ const setStatus = traced('tasks.set_status', async function setStatus(deps: Task
   return deps.db.transaction(async (tx) => {
     // Completing a completed task (or reopening a pending one) changes nothing: safe to retry.
     const current = await findOwned(tx, actor, id, true)
+    if (status === 'completed') await roomForSuccessors(tx, deps, actor, [current])
     return toTaskView(await applyStatus(tx, current, status, deps.clock()))
   })
 })
@@ -186,7 +206,9 @@ export const setStatusMany = traced('tasks.set_status_many', async function setS
   return deps.db.transaction(async (tx) => {
     const now = deps.clock()
     const changed: TaskView[] = []
-    for (const current of await lockOwnedMany(tx, actor, ids)) {
+    const locked = await lockOwnedMany(tx, actor, ids)
+    if (status === 'completed') await roomForSuccessors(tx, deps, actor, locked)
+    for (const current of locked) {
       if (current.status !== status) changed.push(toTaskView(await applyStatus(tx, current, status, now)))
     }
     return changed
@@ -212,6 +234,8 @@ export const restoreTasks = traced('tasks.restore', async function restoreTasks(
       .delete(deletedTasks)
       .where(and(inArray(deletedTasks.taskId, wanted), eq(deletedTasks.userId, actor.id), gt(deletedTasks.deletedAt, since)))
       .returning()
+    // Undoing a delete adds the tasks back: they need room like new ones.
+    if (trash.length > 0) await reserveQuota(tx, 'tasks', actor.id, deps.quotas.tasks, ownTasks(actor.id), trash.length, 'ids')
     const restored: TaskView[] = []
     for (const row of trash) {
       const [task] = await tx.insert(tasks).values(fromSnapshot(row.snapshot)).onConflictDoNothing().returning()

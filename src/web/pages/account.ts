@@ -13,6 +13,7 @@ import { AuthPage, SettingsPage, TokenList } from '../../../views/account'
 import { passwordHasherOf } from '../../features/auth/passwords'
 import { logIn, logOut, resolveToken, signUp, updateAccount, type AuthDeps } from '../../features/auth/service'
 import { createApiToken, listApiTokens, revokeApiToken } from '../../features/auth/tokens'
+import type { QuotaDeps } from '../../lib/quotas'
 import { webSession } from '../session'
 import { PRE_SESSION_COOKIE, sessionSecret, verifyCsrf, verifyPreSessionCsrf } from '../../features/auth/csrf'
 
@@ -27,11 +28,12 @@ let zones: string[] | undefined
 const timezones = () => (zones ??= ['UTC', ...Intl.supportedValuesOf('timeZone').filter((z) => z !== 'UTC')])
 
 export const accountPages = (deps: AppDeps) => {
-  const authDeps: AuthDeps = {
+  const authDeps: AuthDeps & QuotaDeps = {
     db: deps.database.db,
     clock: deps.clock ?? (() => new Date()),
     sessionTtlDays: deps.env.sessionTtlDays,
     passwords: passwordHasherOf(deps),
+    quotas: deps.env.quotas,
   }
   const maxAge = deps.env.sessionTtlDays * 86_400
 

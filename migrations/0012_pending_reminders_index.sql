@@ -1,0 +1,1 @@
+CREATE INDEX "reminders_user_pending_idx" ON "reminders" USING btree ("user_id","remind_at","id") WHERE "reminders"."status" = 'pending';
