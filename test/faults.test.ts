@@ -2,51 +2,12 @@
 // in front of it drops every connection and refuses new ones, as a restart does to its clients: the real server is
 // shared by the whole suite, and a CI service container cannot be restarted from inside the job), and the app killed
 // with SIGKILL in the middle of writes. Nothing acknowledged is lost, every event is published and consumed once,
-// and a reminder due while the app was down fires once. (The sidecar going away is in dapr-pubsub.test.ts.)
+// and a reminder due while the app was down fires once. (The sidecar going away is in runtime-events.test.ts.)
 import { afterAll, describe, expect, test } from 'bun:test'
-import net from 'node:net'
 import postgres from 'postgres'
 import { createScratchDatabase } from './helpers/db'
+import { CuttableProxy } from './helpers/proxy'
 import { signUpOverHttp, startServer, type RunningServer } from './helpers/server'
-
-/** A TCP proxy to PostgreSQL that can be cut (every connection reset, new ones refused) and restored on its port. */
-class CuttableProxy {
-  private server?: net.Server
-  private sockets = new Set<net.Socket>()
-  port = 0
-
-  constructor(private target: { host: string; port: number }) {}
-
-  async up(): Promise<void> {
-    const server = net.createServer((client) => {
-      const upstream = net.connect(this.target.port, this.target.host)
-      for (const s of [client, upstream]) {
-        this.sockets.add(s)
-        s.on('error', () => kill())
-        s.on('close', () => kill())
-      }
-      const kill = () => {
-        client.destroy()
-        upstream.destroy()
-        this.sockets.delete(client)
-        this.sockets.delete(upstream)
-      }
-      client.pipe(upstream)
-      upstream.pipe(client)
-    })
-    await new Promise<void>((resolve) => server.listen(this.port, '127.0.0.1', () => resolve()))
-    this.port = (server.address() as net.AddressInfo).port
-    this.server = server
-  }
-
-  async down(): Promise<void> {
-    const server = this.server
-    this.server = undefined
-    for (const s of this.sockets) s.destroy()
-    this.sockets.clear()
-    if (server) await new Promise<void>((resolve) => server.close(() => resolve()))
-  }
-}
 
 /** Writers creating tasks as fast as answers come; each remembers what was acknowledged and every status seen. */
 function writers(url: () => string, token: string, count: number) {
