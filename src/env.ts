@@ -44,6 +44,8 @@ export interface Env {
   metricsPort: number
   /** Interface the metrics listener binds: loopback unless a scraper outside the pod or host must reach it. */
   metricsHost: string
+  /** With a sidecar, a reminder still unfired this long after its time is fired by the app's own sweep. */
+  reminderSweepGraceMs: number
   /** The Dapr pub/sub component (Kafka in the cluster). */
   pubsubName: string
   /** Let webhook URLs use http and private addresses (a laptop, tests); off in a cluster to avoid SSRF. */
@@ -280,6 +282,7 @@ export function loadEnv(source: Source = process.env): Env {
     openaiApiKey: read(source, 'OPENAI_API_KEY'),
     openaiModel: read(source, 'OPENAI_MODEL'),
     openaiTimeoutMs: integer(source, 'OPENAI_TIMEOUT_MS', 30_000, 1000, 600_000),
+    reminderSweepGraceMs: integer(source, 'REMINDER_SWEEP_GRACE_MS', 60_000, 1000, 3_600_000),
     mcpCallsPerMinute: integer(source, 'MCP_CALLS_PER_MINUTE', 120, 1, 1_000_000),
     chatMessagesPerMinute: integer(source, 'CHAT_MESSAGES_PER_MINUTE', 30, 1, 1_000_000),
     quotas: {

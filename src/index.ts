@@ -43,8 +43,9 @@ const database = await openDatabase({ url: env.databaseUrl, dataDir: env.dataDir
 if (env.migrateOnStart) await runMigrations(database, env.databaseUrl)
 
 const readiness = { draining: false }
-const local = env.daprHttpPort ? undefined : new LocalScheduler({ database, log, onFired: metrics.reminders.fired })
-const scheduler = local ?? daprJobsScheduler({ host: env.daprHost, port: env.daprHttpPort!, apiToken: env.daprApiToken })
+// Without a sidecar the local scheduler fires reminders; beside one it sweeps up what the Jobs API missed.
+const local = new LocalScheduler({ database, log, onFired: metrics.reminders.fired, graceMs: env.daprHttpPort ? env.reminderSweepGraceMs : 0 })
+const scheduler = env.daprHttpPort ? daprJobsScheduler({ host: env.daprHost, port: env.daprHttpPort, apiToken: env.daprApiToken }) : local
 const deps = { env, database, log, scheduler, metrics }
 const app = createApp(deps, readiness).listen({ port: env.port, hostname: env.host })
 // Metrics on their own port: never behind the app's port, so never behind its Ingress.
@@ -53,7 +54,7 @@ const housekeeping = startHousekeeping({ db: database.db, log })
 // Without a sidecar the bus hands events straight to the consumers: no HTTP route takes them.
 const events = await startEvents({ env, database, log, metrics, delivery: env.daprHttpPort ? undefined : eventDelivery(deps) })
 // Reminders that came due while the app was down fire now, once.
-await local?.start()
+await local.start()
 const webhooks = new WebhookSender({ database, log, allowPrivate: env.webhookAllowPrivate })
 webhooks.start()
 log.info('listening', {
@@ -77,7 +78,7 @@ async function shutdown(signal: string) {
   // Stop accepting connections and let in-flight requests finish, then close the database.
   await app.server?.stop(false)
   await metricsServer?.server?.stop(true)
-  await local?.stop()
+  await local.stop()
   await webhooks.stop()
   await events.stop()
   await database.close()

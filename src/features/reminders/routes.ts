@@ -8,6 +8,7 @@ import { latestNotifications, markRead, unreadCount } from './notifications'
 import { cancelReminder, createReminder, fireReminder, listReminders, listTaskReminders, type ReminderDeps } from './service'
 import { ErrorBody } from '../../lib/api-schemas'
 import { UUID } from '../../lib/secrets'
+import { jobPayload } from './scheduler'
 
 const Reminder = t.Object({
   id: t.String({ format: 'uuid' }),
@@ -90,7 +91,8 @@ export const reminderRoutes = (deps: AppDeps) => {
 }
 
 /**
- * The Dapr Jobs callback: the sidecar POSTs the scheduled data (the reminder id) to /job/<name> when it is due.
+ * The Dapr Jobs callback: the sidecar POSTs to /job/<name> when a reminder's job is due. The name says which
+ * reminder; the body, read as text because Dapr 1.14 sends it with no content type, must not name another.
  * Mounted only with a sidecar, behind the sidecar's token check (events/routes.ts `sidecarRoutes`).
  */
 export const jobCallbackRoutes = (deps: AppDeps) => {
@@ -99,8 +101,9 @@ export const jobCallbackRoutes = (deps: AppDeps) => {
     '/job/:name',
     async ({ params, body, status }) => {
       const match = /^reminder-(.{36})$/.exec(params.name)
+      const payload = jobPayload(typeof body === 'string' ? body : '')
       // 404 tells the sidecar the job is done and not to retry: nothing of ours answers to that name.
-      if (!match || !UUID.test(match[1]!) || body !== match[1]) return status(404, { error: { code: 'not_found', message: 'No such job' } })
+      if (!match || !UUID.test(match[1]!) || (payload !== null && payload !== match[1])) return status(404, { error: { code: 'not_found', message: 'No such job' } })
       try {
         const fired = await inSpan('reminder.fire', { attributes: { 'dapr.job.name': params.name } }, () => fireReminder(deps.database.db, match[1]!, clock()))
         if (fired.outcome === 'gone') return status(404, { error: { code: 'not_found', message: 'No such reminder' } })
@@ -111,6 +114,6 @@ export const jobCallbackRoutes = (deps: AppDeps) => {
         return status(503, { error: { code: 'unavailable', message: 'Try again' } })
       }
     },
-    { detail: { summary: 'Dapr Jobs callback: fires a reminder (idempotent)' } },
+    { parse: 'text', detail: { summary: 'Dapr Jobs callback: fires a reminder (idempotent)' } },
   )
 }
