@@ -6,7 +6,7 @@ import type { TaskView } from '../tasks/model'
 export const auditLog = pgTable(
   'audit_log',
   {
-    /** UUIDv7: newest entries have the greatest ids. */
+    /** The event's UUIDv7, taken when the change committed: the latest change has the greatest id, whenever it arrived. */
     id: uuid('id').primaryKey(),
     /** The event it was built from: one entry per event. */
     eventId: text('event_id').notNull(),

@@ -35,7 +35,10 @@ export const auditConsumer: Consumer = {
     await tx
       .insert(auditLog)
       .values({
-        id: newId(),
+        // The event's own id (a UUIDv7 taken when the change committed) orders the trail by when things
+        // happened, not by when they arrived: task.created and task.updated travel on different topics,
+        // and a broker keeps order only within one.
+        id: UUID.test(e.id) ? e.id : newId(),
         eventId: e.id,
         userId: e.data.user_id,
         taskId: e.data.task_id,
