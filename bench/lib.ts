@@ -2,6 +2,8 @@
 import postgres from 'postgres'
 import { openDatabase } from '../src/db/client'
 import { runMigrations } from '../src/db/migrate'
+import { DAPR_VERSION, runtimeBin, startStack, type Stack } from '../test/helpers/runtime'
+import { startServer } from '../test/helpers/server'
 
 /** The script's `--name value` options. */
 export function options(): Map<string, string> {
@@ -40,5 +42,47 @@ export async function benchDatabase(bench: string): Promise<{ url: string; drop(
       await admin.unsafe(`drop database if exists ${name} with (force)`)
       await admin.end()
     },
+  }
+}
+
+/**
+ * What a bench through the real Dapr runtime needs: DATABASE_URL (a PostgreSQL server for scratch databases)
+ * and the runtime's folder. Exits with a message saying which is missing.
+ */
+export function runtimeBenchSetup(bench: string): string {
+  if (!process.env.DATABASE_URL) {
+    console.error(`bench/${bench} needs DATABASE_URL pointing at a PostgreSQL server (it creates and drops scratch databases), e.g.\n  DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres npm run bench:${bench}`)
+    process.exit(2)
+  }
+  const bin = runtimeBin()
+  if (!bin) {
+    console.error(`bench/${bench} needs the Dapr ${DAPR_VERSION} runtime (Go to build it with .ci/runtime/build.sh, or TODO_RUNTIME_BIN)`)
+    process.exit(2)
+  }
+  return bin
+}
+
+export interface BenchApp {
+  url: string
+  /** What daprd says its version is, for the printout ('' without a sidecar). */
+  note: string
+  /** The runtime, when the app runs beside it. */
+  stack?: Stack
+  stop(): Promise<void>
+}
+
+/** The real server process: alone (in-process bus, local scheduler) when `bin` is undefined, else beside the real runtime. */
+export async function startBenchApp(bin: string | undefined, env: Record<string, string>): Promise<BenchApp> {
+  if (!bin) {
+    const server = await startServer(env)
+    return { url: server.url, note: '', stop: async () => void (await server.stop()) }
+  }
+  const stack = await startStack(bin, env)
+  try {
+    const meta = (await (await stack.dapr('GET', '/v1.0/metadata')).json()) as { runtimeVersion?: string }
+    return { url: stack.app.url, note: ` (daprd reports runtime version ${meta.runtimeVersion ?? 'unknown'})`, stack, stop: () => stack.stop() }
+  } catch (error) {
+    await stack.stop()
+    throw error
   }
 }

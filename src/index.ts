@@ -44,7 +44,8 @@ if (env.migrateOnStart) await runMigrations(database, env.databaseUrl)
 
 const readiness = { draining: false }
 // Without a sidecar the local scheduler fires reminders; beside one it sweeps up what the Jobs API missed.
-const local = new LocalScheduler({ database, log, onFired: metrics.reminders.fired, graceMs: env.daprHttpPort ? env.reminderSweepGraceMs : 0 })
+const sweep = env.daprHttpPort ? { graceMs: env.reminderSweepGraceMs, maxSleepMs: env.reminderSweepGraceMs } : {}
+const local = new LocalScheduler({ database, log, onFired: metrics.reminders.fired, ...sweep })
 const scheduler = env.daprHttpPort ? daprJobsScheduler({ host: env.daprHost, port: env.daprHttpPort, apiToken: env.daprApiToken }) : local
 const deps = { env, database, log, scheduler, metrics }
 const app = createApp(deps, readiness).listen({ port: env.port, hostname: env.host })

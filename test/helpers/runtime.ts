@@ -85,11 +85,11 @@ export async function until(what: string, probe: () => Promise<boolean> | boolea
 
 const answers = async (url: string, status: number) => (await fetch(url, { signal: AbortSignal.timeout(2_000) })).status === status
 
-/** The broker, with our topics and their dead-letter topics created, 3 partitions each. */
-export async function startBroker(bin: string): Promise<{ child: Child; port: number; address: string }> {
+/** The broker, with our topics and their dead-letter topics created, `partitions` each. */
+export async function startBroker(bin: string, partitions = 3): Promise<{ child: Child; port: number; address: string }> {
   const port = freePort()
   const topics = TOPICS.flatMap((t) => [t, `${t}.dlq`]).join(',')
-  const child = new Child('kafka-broker', [join(bin, 'kafka-broker'), '-port', String(port), '-partitions', '3', '-topics', topics]).start()
+  const child = new Child('kafka-broker', [join(bin, 'kafka-broker'), '-port', String(port), '-partitions', String(partitions), '-topics', topics]).start()
   await until('the Kafka-protocol broker', () => child.output.some((l) => l.startsWith('listening')), 15_000, [child])
   return { child, port, address: `127.0.0.1:${port}` }
 }
@@ -184,31 +184,39 @@ export function sidecar(options: SidecarOptions) {
 
 type K8sObject = { apiVersion: string; kind: string; metadata: { name: string; namespace?: string; annotations?: Record<string, string> }; spec?: any; scopes?: string[]; auth?: unknown; [key: string]: unknown }
 
-/**
- * The chart's Dapr objects as `helm template` renders them for Minikube (values-local.yaml), made to run
- * here: the Kafka component points at the local broker, and the Kubernetes secret store becomes
- * `secretstores.local.file` under the same name, reading `secrets`. Returns the app id the chart sets.
- */
-export function chartResources(dir: string, broker: string, secrets: Record<string, string>, extraSet: string[] = []): { appId: string; annotations: Record<string, string>; objects: K8sObject[] } {
+/** The chart as `helm template` renders it for Minikube (values-local.yaml): every object, and the app id and annotations of its Deployment. */
+export function renderChart(extraSet: string[] = []): { appId: string; annotations: Record<string, string>; objects: K8sObject[] } {
   const helm = [process.env.HELM_BIN, Bun.which('helm'), join(homedir(), 'go', 'bin', 'helm')].find((p): p is string => Boolean(p && existsSync(p)))
   if (!helm) throw new Error('helm is needed to render the chart (.ci/run installs it)')
   const run = Bun.spawnSync([helm, 'template', 'todo', CHART, '--namespace', 'todo', '--kube-version', '1.30.0', '-f', join(CHART, 'values-local.yaml'), ...extraSet], { stdout: 'pipe', stderr: 'pipe' })
   if (run.exitCode !== 0) throw new Error(run.stderr.toString())
-  const all = run.stdout
+  const objects = run.stdout
     .toString()
     .split(/^---\s*$/m)
     .map((doc) => doc.trim())
     .filter((doc) => doc && !/^(#.*\n?)*$/.test(doc))
     .map((doc) => Bun.YAML.parse(doc) as K8sObject)
     .filter(Boolean)
-  const deployment = all.find((o) => o.kind === 'Deployment' && (o.spec?.template?.metadata?.annotations?.['dapr.io/enabled'] === 'true'))
+  const deployment = objects.find((o) => o.kind === 'Deployment' && o.spec?.template?.metadata?.annotations?.['dapr.io/enabled'] === 'true')
   const annotations = (deployment?.spec.template.metadata.annotations ?? {}) as Record<string, string>
   const appId = annotations['dapr.io/app-id']
   if (!appId) throw new Error('the chart renders no Deployment with a Dapr app id')
+  return { appId, annotations, objects }
+}
+
+/** The partitions the chart gives our topics (its KafkaTopics). */
+export const chartPartitions = (objects: K8sObject[]) => Math.max(...objects.filter((o) => o.kind === 'KafkaTopic').map((o) => Number(o.spec.partitions)))
+
+/**
+ * The chart's Dapr objects written as daprd's resources, made to run here: the Kafka component points at the
+ * local broker, and the Kubernetes secret store becomes `secretstores.local.file` under the same name, reading
+ * `secrets` (secret name → key → value).
+ */
+export function writeResources(dir: string, rendered: K8sObject[], broker: string, secrets: Record<string, Record<string, string>>): void {
   mkdirSync(dir, { recursive: true })
   const secretsFile = join(dir, '..', 'secrets.json')
   writeFileSync(secretsFile, JSON.stringify(secrets))
-  const objects = all.filter((o) => o.apiVersion.startsWith('dapr.io/') && ['Component', 'Subscription', 'Resiliency'].includes(o.kind))
+  const objects = rendered.filter((o) => o.apiVersion.startsWith('dapr.io/') && ['Component', 'Subscription', 'Resiliency'].includes(o.kind)).map((o) => structuredClone(o))
   for (const o of objects) {
     delete o.metadata.namespace
     if (o.kind === 'Component' && o.spec.type === 'pubsub.kafka') {
@@ -219,7 +227,6 @@ export function chartResources(dir: string, broker: string, secrets: Record<stri
     }
     writeFileSync(join(dir, `${o.kind.toLowerCase()}-${o.metadata.name}.yaml`), JSON.stringify(o))
   }
-  return { appId, annotations, objects }
 }
 
 /** The daprd flags the injector derives from the chart's annotations (those that matter off Kubernetes). */
@@ -249,44 +256,57 @@ export interface Stack {
  * Broker, scheduler, daprd and the app, each its own process, wired as the chart wires them in a cluster.
  * `appEnv` adds to the app's settings (DATABASE_URL among them).
  */
-export async function startStack(bin: string, appEnv: Record<string, string>, options: { secrets?: Record<string, string>; helmSet?: string[] } = {}): Promise<Stack> {
+export async function startStack(bin: string, appEnv: Record<string, string>, options: { secrets?: Record<string, Record<string, string>>; helmSet?: string[] } = {}): Promise<Stack> {
   const root = mkdtempSync(join(tmpdir(), 'todo-runtime-'))
   const tokens = { app: `app-${crypto.randomUUID()}`, dapr: `dapr-${crypto.randomUUID()}` }
-  const broker = await startBroker(bin)
-  const sched = scheduler(bin, join(root, 'etcd'))
-  await sched.start()
-  const { appId, annotations } = chartResources(join(root, 'resources'), broker.address, options.secrets ?? {}, options.helmSet)
-  const appPort = freePort()
-  const car = sidecar({ bin, appId, appPort, resources: join(root, 'resources'), schedulerPort: sched.port, appApiToken: tokens.app, daprApiToken: tokens.dapr, args: injectedArgs(annotations) })
-  // As in a pod, both start together: daprd's components come up without the app, and it reads the app's
-  // subscriptions once the app's port opens.
-  await car.start()
-  const app = await startServer({
-    PORT: String(appPort),
-    DAPR_HTTP_PORT: String(car.httpPort),
-    DAPR_HOST: '127.0.0.1',
-    APP_API_TOKEN: tokens.app,
-    DAPR_API_TOKEN: tokens.dapr,
-    PUBSUB_NAME: 'pubsub-kafka',
-    ...appEnv,
-  })
-  await until('daprd to reach the app', () => answers(`${car.url}/v1.0/healthz`, 204), 30_000, [car.child])
-  const children = () => [broker.child, sched.child, car.child]
-  return {
-    bin,
-    broker,
-    scheduler: sched,
-    sidecar: car,
-    app,
-    appId,
-    tokens,
-    dapr: (method, path, body) =>
-      fetch(`${car.url}${path}`, { method, headers: { 'dapr-api-token': tokens.dapr, 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) }),
-    tails: () => [...children().map((c) => c.tail()), `app:\n${app.raw.slice(-30).join('\n')}`].join('\n\n'),
-    async stop() {
-      await app.stop()
-      for (const child of children().reverse()) await child.stop()
-      rmSync(root, { recursive: true, force: true })
-    },
+  const started: Child[] = []
+  let app: RunningServer | undefined
+  const stopAll = async () => {
+    await app?.stop()
+    for (const child of [...started].reverse()) await child.stop()
+    rmSync(root, { recursive: true, force: true })
+  }
+  try {
+    const { appId, annotations, objects } = renderChart(options.helmSet)
+    const broker = await startBroker(bin, chartPartitions(objects))
+    started.push(broker.child)
+    const sched = scheduler(bin, join(root, 'etcd'))
+    started.push(sched.child)
+    await sched.start()
+    writeResources(join(root, 'resources'), objects, broker.address, options.secrets ?? {})
+    const appPort = freePort()
+    const car = sidecar({ bin, appId, appPort, resources: join(root, 'resources'), schedulerPort: sched.port, appApiToken: tokens.app, daprApiToken: tokens.dapr, args: injectedArgs(annotations) })
+    started.push(car.child)
+    // As in a pod, both start together: daprd's components come up without the app, and it reads the app's
+    // subscriptions once the app's port opens.
+    await car.start()
+    const running = await startServer({
+      PORT: String(appPort),
+      DAPR_HTTP_PORT: String(car.httpPort),
+      DAPR_HOST: '127.0.0.1',
+      APP_API_TOKEN: tokens.app,
+      DAPR_API_TOKEN: tokens.dapr,
+      PUBSUB_NAME: 'pubsub-kafka',
+      ...appEnv,
+    })
+    app = running
+    await until('daprd to reach the app', () => answers(`${car.url}/v1.0/healthz`, 204), 30_000, [car.child])
+    return {
+      bin,
+      broker,
+      scheduler: sched,
+      sidecar: car,
+      app: running,
+      appId,
+      tokens,
+      dapr: (method, path, body) =>
+        fetch(`${car.url}${path}`, { method, headers: { 'dapr-api-token': tokens.dapr, 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) }),
+      tails: () => [...started.map((c) => c.tail()), `app:\n${running.raw.slice(-30).join('\n')}`].join('\n\n'),
+      stop: stopAll,
+    }
+  } catch (error) {
+    // Nothing started is left running when a later part fails to start.
+    await stopAll()
+    throw error
   }
 }

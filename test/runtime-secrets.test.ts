@@ -1,0 +1,42 @@
+// Settings read through a real Dapr secret store: daprd 1.14.0 with the chart's secret store component, run here
+// as secretstores.local.file, and the app waiting for the sidecar's components (/v1.0/healthz/outbound) at start.
+import { afterAll, beforeAll, expect, test } from 'bun:test'
+import { runtimeBin, startStack, type Stack } from './helpers/runtime'
+import { freshStorage, signUpOverHttp } from './helpers/server'
+
+const bin = runtimeBin()
+let stack: Stack
+let storage: Awaited<ReturnType<typeof freshStorage>>
+
+beforeAll(async () => {
+  if (!bin) return
+  storage = await freshStorage()
+  // On PostgreSQL the app is given no database URL: it must come from the store (on PGlite there is none to give).
+  const fromStore: Record<string, string> = storage.env.DATABASE_URL ? { DATABASE_URL: storage.env.DATABASE_URL } : {}
+  stack = await startStack(
+    bin,
+    { ...storage.env, DATABASE_URL: '', SECRET_STORE: 'kubernetes-secrets', SECRET_STORE_SECRET: 'todo-app-secrets' },
+    { secrets: { 'todo-app-secrets': { ...fromStore, OPENAI_API_KEY: 'sk-from-the-store-0123' } } },
+  )
+}, 120_000)
+
+afterAll(async () => {
+  await stack?.stop()
+  await storage?.dispose()
+})
+
+test.if(Boolean(bin))('the app starts on the settings it reads from the real sidecar, and never prints them', async () => {
+  const token = await signUpOverHttp(stack.app.url)
+  const res = await fetch(`${stack.app.url}/api/v1/tasks`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify({ title: 'from the store' }) })
+  expect(res.status).toBe(201)
+  const secret = await stack.dapr('GET', '/v1.0/secrets/kubernetes-secrets/todo-app-secrets')
+  expect(secret.status).toBe(200)
+  const pg = Boolean(storage.env.DATABASE_URL)
+  expect(Object.keys((await secret.json()) as object).sort()).toEqual(pg ? ['DATABASE_URL', 'OPENAI_API_KEY'] : ['OPENAI_API_KEY'])
+  const printed = stack.app.raw.join('\n')
+  expect(printed).not.toContain('sk-from-the-store-0123')
+  if (pg) {
+    expect(printed).not.toContain(storage.env.DATABASE_URL!)
+    expect(printed).toContain('"database":"postgresql"')
+  }
+}, 60_000)
