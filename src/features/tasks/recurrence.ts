@@ -66,11 +66,11 @@ function anchoredOptions(recurrence: string, anchor: Date): { options: Partial<O
 }
 
 /** The series' rule, ready to walk from just before its current due date (both as wall times). */
-function seriesWalk(task: RecurringTask & { dueDate: Date }, timeZone: string, budget: RuleBudget) {
+function seriesWalk(task: RecurringTask & { dueDate: Date }, timeZone: string) {
   const anchor = toWall(task.seriesAnchor ?? task.dueDate, timeZone)
   const due = toWall(task.dueDate, timeZone)
   const { options, count } = anchoredOptions(task.recurrence, anchor)
-  return { options, count, due, dtstart: phaseStart(options, anchor, due), budget }
+  return { options, count, due, dtstart: phaseStart(options, anchor, due) }
 }
 
 export interface RecurringTask {
@@ -102,7 +102,7 @@ export function nextDueDate(task: RecurringTask, timeZone: string, budget = new 
     count = built.count
     next = built.rule.after(dtstart, false)
   } else {
-    const walk = seriesWalk({ ...task, dueDate: task.dueDate }, timeZone, budget)
+    const walk = seriesWalk({ ...task, dueDate: task.dueDate }, timeZone)
     count = walk.count
     next = boundedRule({ ...walk.options, dtstart: walk.dtstart }, budget).after(walk.due, false)
   }
@@ -174,7 +174,7 @@ export function upcomingDueDates(task: RecurringTask, timeZone: string, n: numbe
  */
 export function occurrencesBetween(task: RecurringTask, timeZone: string, from: Date, to: Date, max: number, budget = new RuleBudget()): Date[] {
   if (!task.dueDate || from.getTime() > to.getTime()) return []
-  const walk = seriesWalk({ ...task, dueDate: task.dueDate }, timeZone, budget)
+  const walk = seriesWalk({ ...task, dueDate: task.dueDate }, timeZone)
   const limit = Math.min(max, walk.count === null ? Infinity : walk.count - task.occurrence)
   if (limit <= 0) return []
   const end = toWall(to, timeZone)
