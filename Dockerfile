@@ -1,20 +1,23 @@
 # syntax=docker/dockerfile:1.7
 # todo-chatbot: one small image. The server is bundled (only the code it runs), on the official Bun image,
-# distroless, as a non-root user. The layout matches `test/image.test.ts`, which builds and runs it without an engine.
+# distroless, as a non-root user. `.ci/image-build.sh` runs this file's build stage as written, without an engine, and
+# `test/image.test.ts` runs the result.
 ARG BUN_VERSION=1.4.5
 ARG NODE_VERSION=22
 
 FROM node:${NODE_VERSION}-bookworm-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
-RUN --mount=type=cache,target=/root/.npm npm ci --ignore-scripts --no-audit --no-fund
+# No package's install script runs, except Bun's own: it links the binary of the platform package npm already
+# installed from the lockfile (@oven/bun-linux-x64 or -aarch64) in place of the placeholder, with no download.
+RUN --mount=type=cache,target=/root/.npm npm ci --ignore-scripts --no-audit --no-fund && node node_modules/bun/install.js
 COPY tsconfig.json bunfig.toml ./
 COPY src ./src
 COPY views ./views
 COPY migrations ./migrations
 COPY .ci/image-layout.sh ./.ci/
 # One bundle per entry point (server, migrations); the embedded database stays a package, loaded only without DATABASE_URL.
-RUN npm run build && sh .ci/image-layout.sh /out
+RUN npm run build && sh .ci/image-layout.sh out
 
 FROM oven/bun:${BUN_VERSION}-distroless AS runtime
 ARG VERSION=0.1.0
@@ -31,7 +34,7 @@ ENV NODE_ENV=production \
     HOST=0.0.0.0 \
     PORT=3000 \
     DATA_DIR=/tmp/data
-COPY --from=build /out/ ./
+COPY --from=build /app/out/ ./
 USER 65532:65532
 EXPOSE 3000
 HEALTHCHECK --interval=15s --timeout=3s --start-period=20s --retries=3 \

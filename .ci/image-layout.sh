@@ -1,6 +1,7 @@
 #!/bin/sh
 # Lays out the image's files in $1 from a checkout where `npm run build` has run: the bundles, the web
-# assets, and the few packages read at run time. The Dockerfile and test/image.test.ts both use it.
+# assets, and the few packages read at run time. The Dockerfile's build stage runs it (and so does .ci/image-build.sh,
+# which runs that stage here).
 set -eu
 out="$1"
 mkdir -p "$out/node_modules/htmx.org/dist" "$out/node_modules/swagger-ui-dist" "$out/node_modules/@electric-sql" "$out/views"
