@@ -19,6 +19,19 @@ test.if(Boolean(actionlint))('actionlint finds nothing in ci.yaml, cd-staging.ya
   expect(run.exitCode).toBe(0)
 })
 
+test('every action is pinned by commit SHA, with its release in a comment: a tag can move or vanish', () => {
+  const refs = readdirSync(WORKFLOWS)
+    .filter((f) => /\.ya?ml$/.test(f))
+    .flatMap((f) => [...readFileSync(join(WORKFLOWS, f), 'utf8').matchAll(/^\s*(?:-\s+)?uses:\s*(\S+)(.*)$/gm)].map((m) => ({ file: f, ref: m[1]!, comment: m[2]!.trim() })))
+  expect(refs.length).toBeGreaterThan(10)
+  const loose = refs.filter(({ ref, comment }) => {
+    if (ref.startsWith('./')) return false
+    if (ref.startsWith('docker://')) return !/@sha256:[0-9a-f]{64}$/.test(ref)
+    return !/^[\w.-]+\/[\w./-]+@[0-9a-f]{40}$/.test(ref) || !/^# v\d+(\.\d+)*\S*$/.test(comment)
+  })
+  expect(loose).toEqual([])
+})
+
 test('secrets reach the deployments only from GitHub secrets, and production waits for approval', () => {
   const production = readFileSync(join(WORKFLOWS, 'cd-production.yaml'), 'utf8')
   const staging = readFileSync(join(WORKFLOWS, 'cd-staging.yaml'), 'utf8')
