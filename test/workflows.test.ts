@@ -32,6 +32,29 @@ test('every action is pinned by commit SHA, with its release in a comment: a tag
   expect(loose).toEqual([])
 })
 
+test('production deploys only the image CI built and pushed for the tag, never racing the build', () => {
+  interface Workflow { on: { push?: { tags?: string[] }; workflow_run?: { workflows: string[]; types: string[] } }; jobs: Record<string, { if?: string; steps: Array<{ id?: string; uses?: string; with?: Record<string, string>; run?: string; env?: Record<string, string> }> }> }
+  const read = (f: string) => Bun.YAML.parse(readFileSync(join(WORKFLOWS, f), 'utf8')) as Workflow
+  const ci = read('ci.yaml')
+  const production = read('cd-production.yaml')
+  // CI runs on v* tags and pushes the image tagged sha-<commit> on every push.
+  expect(ci.on.push!.tags).toEqual(['v*'])
+  const meta = ci.jobs.image!.steps.find((s) => s.uses?.startsWith('docker/metadata-action@'))!
+  expect(meta.with!.tags).toContain('type=sha,format=long')
+  expect(ci.jobs.image!.steps.find((s) => s.uses?.startsWith('docker/build-push-action@'))!.with!.push).toBe("${{ github.event_name != 'pull_request' }}")
+  // Production starts when CI has finished (not on the tag push itself), only on its success for a tag.
+  expect(Object.keys(production.on)).toEqual(['workflow_run'])
+  expect(production.on.workflow_run).toMatchObject({ workflows: ['ci'], types: ['completed'] })
+  const deploy = production.jobs.deploy!
+  for (const condition of ["github.event.workflow_run.conclusion == 'success'", "github.event.workflow_run.event == 'push'", "startsWith(github.event.workflow_run.head_branch, 'v')"]) expect(deploy.if).toContain(condition)
+  // It checks out and deploys that run's commit: the image tag CI's metadata step gave it.
+  expect(deploy.steps.find((s) => s.uses?.startsWith('actions/checkout@'))!.with!.ref).toBe('${{ github.event.workflow_run.head_sha }}')
+  const version = deploy.steps.find((s) => s.id === 'version')!
+  expect(version.env!.HEAD_SHA).toBe('${{ github.event.workflow_run.head_sha }}')
+  expect(version.run).toBe('echo "tag=sha-${HEAD_SHA}" >> "$GITHUB_OUTPUT"')
+  expect(deploy.steps.some((s) => s.run?.includes('image.tag="${{ steps.version.outputs.tag }}"'))).toBe(true)
+})
+
 test('secrets reach the deployments only from GitHub secrets, and production waits for approval', () => {
   const production = readFileSync(join(WORKFLOWS, 'cd-production.yaml'), 'utf8')
   const staging = readFileSync(join(WORKFLOWS, 'cd-staging.yaml'), 'utf8')
