@@ -420,6 +420,9 @@ describe('the assistant page', () => {
         body: 'message=list',
       }),
     )
+    expect(streamed.headers.get('content-type')).toStartWith('application/x-ndjson')
+    // Sent as it is written: nginx passes each line on at once instead of buffering the reply.
+    expect(streamed.headers.get('x-accel-buffering')).toBe('no')
     const lines = (await streamed.text()).trim().split('\n').map((l) => JSON.parse(l))
     expect(lines.at(-1).done.reply).toContain('buy bread')
     expect(lines.filter((l) => l.delta).map((l) => l.delta).join('')).toBe(lines.at(-1).done.reply)

@@ -79,7 +79,10 @@ export const chatPages = (deps: AppDeps, limit = chatLimit(deps)) => {
             controller.close()
           },
         })
-        return new Response(stream, { headers: { 'content-type': 'application/x-ndjson; charset=utf-8', 'cache-control': 'no-store', 'x-content-type-options': 'nosniff' } })
+        // x-accel-buffering: a proxy such as nginx (ingress-nginx) would otherwise hold the lines until the reply ends.
+        return new Response(stream, {
+          headers: { 'content-type': 'application/x-ndjson; charset=utf-8', 'cache-control': 'no-store', 'x-content-type-options': 'nosniff', 'x-accel-buffering': 'no' },
+        })
       },
       { page: true },
     )
