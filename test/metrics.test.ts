@@ -181,15 +181,18 @@ describe.if(Boolean(prom2json))('GET /metrics', () => {
     await t.call('PATCH', `/api/v1/tasks/${task.body.id}`, { token, body: { title: 'renamed' } })
     await t.call('POST', `/api/v1/tasks/${task.body.id}/complete`, { token })
     await t.drain()
-    // Dapr delivers a dead letter to the route that subscribes to the .dlq topics.
-    const dead = { specversion: '1.0', id: crypto.randomUUID(), source: 'x', type: 'task.created', topic: 'todo.task-updates.dlq', data: {} }
+    // Dapr delivers a dead letter to the route that subscribes to the .dlq topics. It republishes the original message
+    // unchanged, so the event still names the topic it was published to; one naming its .dlq topic counts the same.
+    const dead = { specversion: '1.0', id: crypto.randomUUID(), source: 'x', type: 'task.updated', topic: 'todo.task-updates', pubsubname: 'pubsub-kafka', data: {} }
     expect(await t.deliver('/events/dead-letter', dead)).toBe('SUCCESS')
+    expect(await t.deliver('/events/dead-letter', { ...dead, id: crypto.randomUUID(), topic: 'todo.task-updates.dlq' })).toBe('SUCCESS')
     const middle = await scrape()
     const delta = grew(before, middle)
     expect(delta('todo_events_published_total', { topic: 'todo.task-events' })).toBe(2)
     expect(delta('todo_events_published_total', { topic: 'todo.task-updates' })).toBe(1)
     expect(delta('todo_event_publish_failures_total')).toBe(0)
-    expect(delta('todo_events_dead_lettered_total', { topic: 'todo.task-updates' })).toBe(1)
+    expect(delta('todo_events_dead_lettered_total', { topic: 'todo.task-updates' })).toBe(2)
+    expect(delta('todo_events_dead_lettered_total', { topic: 'unknown' })).toBe(0)
 
     // A bus that refuses twice: two failures, then the event goes out once (the app's own relay paused meanwhile).
     await t.events!.relay.stop()

@@ -4,7 +4,7 @@ import { isConnectionError } from '../lib/db-errors'
 import { newId } from '../lib/secrets'
 import { contextFrom, inSpan, SpanKind } from '../lib/tracing'
 import { consumeOnce, type Consumer } from './consumers'
-import { ALL_TOPICS, DEAD_LETTER_ROUTE, deadLetterTopic, readCloudEvent, routeOf } from './envelope'
+import { ALL_TOPICS, DEAD_LETTER_ROUTE, deadLetterTopic, readCloudEvent, routeOf, type Topic } from './envelope'
 import { deadLetters } from './schema'
 
 /** One subscription as Dapr reads it from GET /dapr/subscribe. */
@@ -66,6 +66,14 @@ export function storedDeadLetter(event: Record<string, unknown>): { stored: Reco
   return { stored, bytes, truncated: true }
 }
 
+/**
+ * The topic a dead letter was first published to. Dapr republishes the original message unchanged, so its `topic`
+ * is still that topic; a `.dlq` topic name (as a publisher of its own might set it) maps back too.
+ */
+export function originTopic(topic: unknown): Topic | undefined {
+  return ALL_TOPICS.find((t) => topic === t || topic === deadLetterTopic(t))
+}
+
 /** The delivery service: what a subscriber route does, without HTTP. */
 export function eventDelivery(deps: AppDeps, options: EventDeliveryOptions): EventDelivery {
   const clock = deps.clock ?? (() => new Date())
@@ -92,8 +100,7 @@ export function eventDelivery(deps: AppDeps, options: EventDeliveryOptions): Eve
     }
     if (truncated) deps.log.warn('dead letter truncated', { ...fields, original_bytes: bytes, kept_bytes: DEAD_LETTER_MAX_BYTES })
     deps.log.warn('dead letter recorded', fields)
-    const topic = ALL_TOPICS.find((t) => event.topic === deadLetterTopic(t))
-    options.onDeadLetter?.(topic ?? 'unknown')
+    options.onDeadLetter?.(originTopic(event.topic) ?? 'unknown')
     return 'SUCCESS'
   }
 
