@@ -5,6 +5,8 @@ import { DEFAULT_QUOTAS, type Quotas } from './lib/quotas'
 
 export const LOG_LEVELS = ['debug', 'info', 'warn', 'error', 'silent'] as const
 export type LogLevel = (typeof LOG_LEVELS)[number]
+export const DAPR_SUBSCRIPTIONS = ['programmatic', 'declarative'] as const
+export type DaprSubscriptions = (typeof DAPR_SUBSCRIPTIONS)[number]
 
 export interface Env {
   /** TCP port the HTTP server listens on. */
@@ -48,6 +50,11 @@ export interface Env {
   reminderSweepGraceMs: number
   /** The Dapr pub/sub component (Kafka in the cluster). */
   pubsubName: string
+  /**
+   * Who declares the subscriptions to the sidecar: the app's GET /dapr/subscribe (programmatic), or Subscription
+   * resources (declarative), when GET /dapr/subscribe answers [] so that Dapr never sees both.
+   */
+  daprSubscriptions: DaprSubscriptions
   /** Let webhook URLs use http and private addresses (a laptop, tests); off in a cluster to avoid SSRF. */
   webhookAllowPrivate: boolean
   /** OpenAI-compatible endpoint for the chat agent (OpenAI, Ollama, vLLM, LM Studio). */
@@ -277,6 +284,7 @@ export function loadEnv(source: Source = process.env): Env {
     metricsPort: integer(source, 'METRICS_PORT', 9464, 0, 65535),
     metricsHost: read(source, 'METRICS_HOST') ?? '127.0.0.1',
     pubsubName: name(source, 'PUBSUB_NAME', 'pubsub-kafka'),
+    daprSubscriptions: oneOf(source, 'DAPR_SUBSCRIPTIONS', DAPR_SUBSCRIPTIONS, 'programmatic'),
     webhookAllowPrivate: boolean(source, 'WEBHOOK_ALLOW_PRIVATE', false),
     openaiBaseUrl: httpUrl(source, 'OPENAI_BASE_URL', 'https://api.openai.com/v1'),
     openaiApiKey: read(source, 'OPENAI_API_KEY'),

@@ -1,8 +1,11 @@
 // The event backbone through the in-process bus: outbox with every change, relay, consumers, audit log, recurrence.
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
 import { sql } from 'drizzle-orm'
+import { subscriptions as appSubscriptions } from '../src/events/delivery'
 import { testApp, type TestApp } from './helpers/app'
+import { APP_TOKEN, sidecarEnv } from './helpers/dapr-sidecar'
 import { rows } from './helpers/db'
+import { freePort } from './helpers/server'
 
 let t: TestApp
 let token: string
@@ -230,6 +233,19 @@ describe('consumers take each event once', () => {
     expect(subscriptions).toContainEqual({ pubsubname: 'pubsub-kafka', topic: 'todo.task-updates', route: '/events/task-updates', deadLetterTopic: 'todo.task-updates.dlq' })
     expect(subscriptions).toContainEqual({ pubsubname: 'pubsub-kafka', topic: 'todo.reminders', route: '/events/reminders', deadLetterTopic: 'todo.reminders.dlq' })
     expect(subscriptions).toContainEqual({ pubsubname: 'pubsub-kafka', topic: 'todo.task-events.dlq', route: '/events/dead-letter' })
+  })
+
+  test('with declarative subscriptions (DAPR_SUBSCRIPTIONS, which the chart sets) GET /dapr/subscribe answers [], so Dapr takes only the Subscription resources', async () => {
+    for (const mode of ['declarative', 'programmatic'] as const) {
+      const app = await testApp({ env: { ...sidecarEnv(freePort()), DAPR_SUBSCRIPTIONS: mode } })
+      try {
+        const res = await app.call('GET', '/dapr/subscribe', { headers: { 'dapr-api-token': APP_TOKEN } })
+        expect(res.status).toBe(200)
+        expect(res.body).toEqual(mode === 'declarative' ? [] : appSubscriptions('pubsub-kafka'))
+      } finally {
+        await app.dispose()
+      }
+    }
   })
 })
 

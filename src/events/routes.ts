@@ -23,8 +23,9 @@ function answer(outcome: DeliveryOutcome, status: (code: 404 | 500, body: unknow
 
 export const eventRoutes = (deps: AppDeps, delivery: EventDelivery) =>
   new Elysia({ name: 'event-routes', seed: seedOf(deps), detail: { tags: ['Events (Dapr)'] } })
-    .get('/dapr/subscribe', () => delivery.subscriptions(), {
-      detail: { summary: 'The topics this app subscribes to, for the Dapr sidecar' },
+    // With Subscription resources (DAPR_SUBSCRIPTIONS=declarative) Dapr would merge both lists, and the programmatic one wins.
+    .get('/dapr/subscribe', () => (deps.env.daprSubscriptions === 'declarative' ? [] : delivery.subscriptions()), {
+      detail: { summary: 'The topics this app subscribes to, for the Dapr sidecar ([] when the subscriptions are declarative)' },
     })
     .post(DEAD_LETTER_ROUTE, async ({ body, status }) => answer(await delivery.deliver(DEAD_LETTER_ROUTE, body), status), {
       detail: { summary: 'Records an event that could not be delivered (all .dlq topics); a large one as an excerpt with its size' },
