@@ -24,7 +24,7 @@ if (!helm || !kubeconform) {
   console.warn('chart tests not run: helm and kubeconform are not installed (go install helm.sh/helm/v3/cmd/helm@v3.21.0, github.com/yannh/kubeconform/cmd/kubeconform)')
 }
 
-type K8sObject = { apiVersion: string; kind: string; metadata: { name: string; annotations?: Record<string, string> }; spec?: any; data?: Record<string, string>; stringData?: Record<string, string>; scopes?: string[]; roleRef?: unknown; subjects?: unknown[] }
+type K8sObject = { apiVersion: string; kind: string; metadata: { name: string; labels?: Record<string, string>; annotations?: Record<string, string> }; spec?: any; data?: Record<string, string>; stringData?: Record<string, string>; scopes?: string[]; auth?: { secretStore?: string }; roleRef?: unknown; subjects?: unknown[]; rules?: unknown[] }
 
 function run(args: string[]): { code: number; out: string; err: string } {
   const p = Bun.spawnSync(args, { stdout: 'pipe', stderr: 'pipe' })
@@ -256,6 +256,45 @@ describe.if(Boolean(helm && kubeconform))('the Helm chart', () => {
     const local = env(render('values-local.yaml').objects.find((o) => o.kind === 'Deployment')!.spec.template.spec.containers[0])
     expect(local.SECRET_STORE).toBeUndefined()
     expect(local.DATABASE_URL).toBeDefined()
+  })
+
+  test("every Dapr secretKeyRef resolves under the chart's RBAC: read by the Dapr operator, or by daprd as the pod's service account", () => {
+    const sasl = ['--set', 'dapr.pubsub.authType=password', '--set', 'dapr.pubsub.saslUsername=todo', '--set', 'dapr.pubsub.saslPasswordSecret.name=kafka-sasl']
+    const cases: Array<[string, string[]]> = [...VALUES.map((v): [string, string[]] => [v, []]), ['values.yaml', sasl], ['values.yaml', [...sasl, '--set', 'dapr.secretStore.useForApp=true']]]
+    const problems: string[] = []
+    let references = 0
+    for (const [values, extra] of cases) {
+      const { objects } = render(values, extra)
+      const template = objects.find((o) => o.kind === 'Deployment')!.spec.template
+      const appId = template.metadata.annotations['dapr.io/app-id']
+      const account = template.spec.serviceAccountName
+      type Rule = { apiGroups: string[]; resources: string[]; resourceNames?: string[]; verbs: string[] }
+      const roles = objects
+        .filter((o) => o.kind === 'RoleBinding' && (o.subjects as Array<{ kind: string; name: string }>).some((s) => s.kind === 'ServiceAccount' && s.name === account))
+        .map((b) => objects.find((o) => o.kind === 'Role' && o.metadata.name === (b.roleRef as { name: string }).name))
+      const gettable = (secret: string) => roles.some((role) => ((role?.rules ?? []) as Rule[]).some((r) => r.apiGroups.includes('') && r.resources.includes('secrets') && r.verbs.includes('get') && (!r.resourceNames || r.resourceNames.includes(secret))))
+      const refs: Array<{ by: string; store: string; secret: string }> = []
+      for (const component of objects.filter((o) => o.kind === 'Component' && o.apiVersion.startsWith('dapr.io/'))) {
+        for (const m of component.spec.metadata ?? []) if (m.secretKeyRef) refs.push({ by: `Component/${component.metadata.name} ${m.name}`, store: component.auth?.secretStore ?? '', secret: m.secretKeyRef.name })
+      }
+      // The app's own reads through its sidecar (SECRET_STORE, SECRET_STORE_SECRET, SECRET_MAP).
+      const env = Object.fromEntries((template.spec.containers[0].env as Array<{ name: string; value?: string }>).map((e) => [e.name, e.value]))
+      if (env.SECRET_STORE) {
+        refs.push({ by: 'the app (SECRET_STORE_SECRET)', store: env.SECRET_STORE, secret: env.SECRET_STORE_SECRET ?? 'todo-chatbot-secrets' })
+        for (const entry of (env.SECRET_MAP ?? '').split(',').filter(Boolean)) refs.push({ by: `the app (SECRET_MAP ${entry})`, store: env.SECRET_STORE, secret: entry.split('=')[1]!.split(':')[0]! })
+      }
+      for (const ref of refs) {
+        references++
+        // With no store, or "kubernetes", Dapr's operator (1.14 to 1.18) reads the Secret with its own RBAC and hands daprd the value.
+        if (ref.store === '' || ref.store === 'kubernetes') continue
+        // Otherwise daprd reads it through that store: a Kubernetes secret store scoped to the app reads as the pod's service account.
+        const store = objects.find((o) => o.kind === 'Component' && o.metadata.name === ref.store)
+        if (store?.spec.type !== 'secretstores.kubernetes' || !store.scopes?.includes(appId)) problems.push(`${values} ${extra.join(' ')}: ${ref.by} reads through ${ref.store}, not a Kubernetes secret store of the app`)
+        else if (!gettable(ref.secret)) problems.push(`${values} ${extra.join(' ')}: ${ref.by} needs get on Secret ${ref.secret} for ServiceAccount ${account}, which no Role bound to it allows`)
+      }
+    }
+    expect(problems).toEqual([])
+    expect(references).toBeGreaterThanOrEqual(4)
   })
 
   describe('observability', () => {
