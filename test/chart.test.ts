@@ -258,6 +258,23 @@ describe.if(Boolean(helm && kubeconform))('the Helm chart', () => {
     expect(local.DATABASE_URL).toBeDefined()
   })
 
+  test("the Kafka version is one the pinned Strimzi operator supports (its kafka-versions.yaml at that release), on Strimzi's v1 API", () => {
+    const chart = Bun.YAML.parse(readFileSync(join(CHART, 'Chart.yaml'), 'utf8')) as { annotations?: Record<string, string> }
+    const pinned = chart.annotations?.['todo-chatbot/strimzi-operator-version']
+    expect(pinned).toMatch(/^\d+\.\d+\.\d+$/)
+    const fixture = new URL(`./fixtures/strimzi-${pinned}-kafka-versions.yaml`, import.meta.url).pathname
+    expect(existsSync(fixture)).toBe(true)
+    const supported = (Bun.YAML.parse(readFileSync(fixture, 'utf8')) as Array<{ version: string; supported: boolean }>).filter((v) => v.supported).map((v) => v.version)
+    expect(supported.length).toBeGreaterThan(0)
+    for (const values of VALUES) {
+      const { objects } = render(values, ['--set', 'kafka.strimzi.enabled=true'])
+      const kafka = objects.find((o) => o.kind === 'Kafka')!
+      expect(supported).toContain(kafka.spec.kafka.version)
+      // kafka.strimzi.io/v1 first appears in Strimzi 0.49 and is the only API from 1.0.
+      for (const o of objects.filter((o) => o.apiVersion.startsWith('kafka.strimzi.io/'))) expect(o.apiVersion).toBe('kafka.strimzi.io/v1')
+    }
+  })
+
   test("every Dapr secretKeyRef resolves under the chart's RBAC: read by the Dapr operator, or by daprd as the pod's service account", () => {
     const sasl = ['--set', 'dapr.pubsub.authType=password', '--set', 'dapr.pubsub.saslUsername=todo', '--set', 'dapr.pubsub.saslPasswordSecret.name=kafka-sasl']
     const cases: Array<[string, string[]]> = [...VALUES.map((v): [string, string[]] => [v, []]), ['values.yaml', sasl], ['values.yaml', [...sasl, '--set', 'dapr.secretStore.useForApp=true']]]
