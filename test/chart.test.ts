@@ -45,6 +45,95 @@ function render(values: string, extra: string[] = []): { text: string; objects: 
   return { text: r.out, objects }
 }
 
+/** One pod the objects would run: a Pod's own spec, or a workload's template. */
+interface PodOf {
+  owner: K8sObject
+  labels: Record<string, string>
+  spec: any
+}
+
+function podsOf(objects: K8sObject[]): PodOf[] {
+  const pods: PodOf[] = []
+  for (const o of objects) {
+    if (o.kind === 'Pod') pods.push({ owner: o, labels: o.metadata.labels ?? {}, spec: o.spec })
+    else if (['Deployment', 'StatefulSet', 'DaemonSet', 'Job'].includes(o.kind)) pods.push({ owner: o, labels: o.spec.template.metadata?.labels ?? {}, spec: o.spec.template.spec })
+    else if (o.kind === 'CronJob') pods.push({ owner: o, labels: o.spec.jobTemplate.spec.template.metadata?.labels ?? {}, spec: o.spec.jobTemplate.spec.template.spec })
+  }
+  return pods
+}
+
+type Container = { name: string; image: string; command?: string[]; args?: string[]; env?: Array<{ name: string; value?: string; valueFrom?: any }>; envFrom?: any[]; resources?: { requests?: Record<string, string> } }
+const containersOf = (spec: { initContainers?: Container[]; containers?: Container[] }): Container[] => [...(spec.initContainers ?? []), ...(spec.containers ?? [])]
+const matches = (selector: Record<string, string>, labels: Record<string, string>) => Object.entries(selector).every(([k, v]) => labels[k] === v)
+
+const hooksOf = (o: K8sObject) => (o.metadata.annotations?.['helm.sh/hook'] ?? '').split(',').map((h) => h.trim()).filter(Boolean)
+const weightOf = (o: K8sObject) => Number(o.metadata.annotations?.['helm.sh/hook-weight'] ?? 0)
+
+/**
+ * When an object comes to exist in one Helm operation, as [step, weight]. Helm runs the pre-hooks one weight after
+ * the other (waiting for a Job to finish), then creates the release's own objects, then the post-hooks; `helm test`
+ * comes after. At an upgrade the release's own objects are already there, as are install hooks that no delete policy
+ * removed. Undefined: the object does not exist during that operation.
+ */
+function stepOf(o: K8sObject, operation: 'install' | 'upgrade'): [number, number] | undefined {
+  const hooks = hooksOf(o)
+  if (!hooks.length) return operation === 'install' ? [1, 0] : [-1, 0]
+  if (hooks.includes(`pre-${operation}`)) return [0, weightOf(o)]
+  if (hooks.includes(`post-${operation}`)) return [2, weightOf(o)]
+  if (hooks.includes('test')) return [3, weightOf(o)]
+  const deletePolicy = o.metadata.annotations?.['helm.sh/hook-delete-policy'] ?? ''
+  if (operation === 'upgrade' && hooks.some((h) => h.endsWith('-install')) && !deletePolicy.includes('hook-succeeded')) return [-1, 0]
+  return undefined
+}
+/** Whether step `a` is done before step `b` starts (the release's own objects are created together, in no order Helm promises for a hook). */
+const before = (a: [number, number], b: [number, number]) => a[0] < b[0] || (a[0] === b[0] && a[0] !== 1 && a[1] < b[1])
+
+/**
+ * What a pod needs to exist before it can run: the Secrets, ConfigMaps and PVCs it mounts or reads, its
+ * ServiceAccount, and each Service it dials, found as a host in its commands, arguments and environment, or in
+ * the values of a Secret or ConfigMap it reads (DATABASE_URL naming the in-cluster PostgreSQL, say).
+ */
+function needsOf(spec: any, objects: K8sObject[]): Array<{ kind: string; name: string; via: string }> {
+  const needs: Array<{ kind: string; name: string; via: string }> = []
+  const need = (kind: string, name: string | undefined, via: string) => name && needs.push({ kind, name, via })
+  for (const s of spec.imagePullSecrets ?? []) need('Secret', s.name, 'imagePullSecrets')
+  if (spec.serviceAccountName && spec.serviceAccountName !== 'default') need('ServiceAccount', spec.serviceAccountName, 'serviceAccountName')
+  for (const v of spec.volumes ?? []) {
+    if (v.secret && !v.secret.optional) need('Secret', v.secret.secretName, `volume ${v.name}`)
+    if (v.configMap && !v.configMap.optional) need('ConfigMap', v.configMap.name, `volume ${v.name}`)
+    if (v.persistentVolumeClaim) need('PersistentVolumeClaim', v.persistentVolumeClaim.claimName, `volume ${v.name}`)
+    for (const p of v.projected?.sources ?? []) {
+      if (p.secret && !p.secret.optional) need('Secret', p.secret.name, `volume ${v.name}`)
+      if (p.configMap && !p.configMap.optional) need('ConfigMap', p.configMap.name, `volume ${v.name}`)
+    }
+  }
+  const texts: string[] = []
+  for (const c of containersOf(spec)) {
+    texts.push(...(c.command ?? []), ...(c.args ?? []))
+    for (const e of c.env ?? []) {
+      if (e.value !== undefined) texts.push(e.value)
+      const secret = e.valueFrom?.secretKeyRef
+      if (secret && !secret.optional) need('Secret', secret.name, `${c.name} env ${e.name}`)
+      const config = e.valueFrom?.configMapKeyRef
+      if (config && !config.optional) need('ConfigMap', config.name, `${c.name} env ${e.name}`)
+    }
+    for (const f of c.envFrom ?? []) {
+      if (f.secretRef && !f.secretRef.optional) need('Secret', f.secretRef.name, `${c.name} envFrom`)
+      if (f.configMapRef && !f.configMapRef.optional) need('ConfigMap', f.configMapRef.name, `${c.name} envFrom`)
+    }
+  }
+  for (const { kind, name } of [...needs]) {
+    const source = objects.find((o) => o.kind === kind && o.metadata.name === name && (kind === 'Secret' || kind === 'ConfigMap'))
+    if (source) texts.push(...Object.values(source.stringData ?? {}), ...Object.values(source.data ?? {}).map((v) => (kind === 'Secret' ? Buffer.from(v, 'base64').toString() : v)))
+  }
+  for (const service of objects.filter((o) => o.kind === 'Service')) {
+    const host = new RegExp(`(^|[^a-z0-9.-])${service.metadata.name}(\\.[a-z0-9-]+(\\.svc(\\.cluster\\.local)?)?)?($|[^a-z0-9.-])`)
+    const text = texts.find((t) => host.test(t))
+    if (text !== undefined) need('Service', service.metadata.name, 'a host it dials')
+  }
+  return needs
+}
+
 const temp = mkdtempSync(join(tmpdir(), 'todo-chart-'))
 afterAll(() => rmSync(temp, { recursive: true, force: true }))
 
@@ -256,6 +345,76 @@ describe.if(Boolean(helm && kubeconform))('the Helm chart', () => {
     const local = env(render('values-local.yaml').objects.find((o) => o.kind === 'Deployment')!.spec.template.spec.containers[0])
     expect(local.SECRET_STORE).toBeUndefined()
     expect(local.DATABASE_URL).toBeDefined()
+  })
+
+  describe('install order', () => {
+    const postgresService = () => render('values-local.yaml').objects.find((o) => o.kind === 'Service' && o.metadata.labels?.['app.kubernetes.io/component'] === 'postgresql')!.metadata.name
+
+    test('every hook finds what it needs: each Secret, ConfigMap, PVC, ServiceAccount and Service its pod uses exists before it, at install and at upgrade', () => {
+      // Minikube with the Secret made by the chart, so that its DATABASE_URL, naming the in-cluster PostgreSQL's
+      // Service as docs/deploy.md has it, is visible here (with an existing Secret it is the same database).
+      const minikube = ['--set', 'secret.existingSecret=', '--set', 'secret.values.POSTGRES_PASSWORD=pw', '--set', `secret.values.DATABASE_URL=postgres://todo:pw@${postgresService()}:5432/todo`]
+      const cases: Array<[string, string[]]> = [...VALUES.map((v): [string, string[]] => [v, []]), ['values-local.yaml', minikube]]
+      const problems: string[] = []
+      let checked = 0
+      for (const [values, extra] of cases) {
+        const { objects } = render(values, extra)
+        for (const operation of ['install', 'upgrade'] as const) {
+          for (const pod of podsOf(objects)) {
+            const at = stepOf(pod.owner, operation)
+            if (!at || !hooksOf(pod.owner).length) continue
+            for (const need of needsOf(pod.spec, objects)) {
+              const target = objects.find((o) => o.kind === need.kind && o.metadata.name === need.name)
+              // Not the chart's: made before the install (an existing Secret, Strimzi's Services).
+              if (!target) continue
+              checked++
+              const ready = stepOf(target, operation)
+              if (!ready || !before(ready, at)) {
+                problems.push(`${values}${extra.length ? ' (Minikube, chart-made Secret)' : ''}, helm ${operation}: ${pod.owner.kind}/${pod.owner.metadata.name} (hook ${hooksOf(pod.owner).join(',')}, weight ${weightOf(pod.owner)}) needs ${need.kind}/${need.name} (${need.via}), which ${ready ? `is created after it (${hooksOf(target).join(',') || 'a release object'})` : 'does not exist then'}`)
+              }
+            }
+          }
+        }
+      }
+      expect(problems).toEqual([])
+      // The check saw something: the migration hook needs the Secret the chart makes (a hook of lower weight).
+      expect(checked).toBeGreaterThan(0)
+    })
+
+    test('with the in-cluster PostgreSQL the app migrates at start (no hook can run before the database exists), and the chart holds it to that', () => {
+      const { objects } = render('values-local.yaml')
+      expect(objects.filter((o) => o.kind === 'Job')).toEqual([])
+      expect(objects.find((o) => o.kind === 'ConfigMap')!.data!.MIGRATE_ON_START).toBe('true')
+      expect(() => render('values-local.yaml', ['--set', 'config.MIGRATE_ON_START=false'])).toThrow(/MIGRATE_ON_START/)
+      // With an external database the hook migrates before the new pods.
+      expect(hooksOf(render('values-production.yaml').objects.find((o) => o.kind === 'Job')!)).toEqual(['pre-install', 'pre-upgrade'])
+    })
+
+    test('with PostgreSQL and Kafka in the release, the pod waits for their Services before daprd and the app start', () => {
+      const { objects } = render('values-local.yaml')
+      const pod = objects.find((o) => o.kind === 'Deployment')!.spec.template.spec
+      const wait = (pod.initContainers ?? []).find((c: Container) => c.name === 'wait-for-dependencies') as Container | undefined
+      expect(wait).toBeDefined()
+      // What daprd dials (the pub/sub's brokers: the Strimzi cluster's bootstrap Service on its plain listener) and the database.
+      const brokers = objects.find((o) => o.kind === 'Component' && o.spec.type === 'pubsub.kafka')!.spec.metadata.find((m: { name: string }) => m.name === 'brokers').value.split(',')
+      const kafka = objects.find((o) => o.kind === 'Kafka')!
+      expect(brokers).toEqual([`${kafka.metadata.name}-kafka-bootstrap:${kafka.spec.kafka.listeners.find((l: { tls: boolean }) => !l.tls).port}`])
+      const postgres = objects.find((o) => o.kind === 'Service' && o.metadata.name === postgresService())!
+      expect(wait!.args).toEqual([`${postgres.metadata.name}:${postgres.spec.ports[0].port}`, ...brokers])
+      // Its script, run here with stand-ins for nc (each target refuses once) and sleep: it tries each target until it answers.
+      const bin = join(temp, 'wait-bin')
+      mkdirSync(bin, { recursive: true })
+      writeFileSync(join(bin, 'nc'), `#!/bin/sh\necho "$@" >> "${bin}/calls"\nf="${bin}/seen-$4"\n[ -e "$f" ] && exit 0\ntouch "$f"\nexit 1\n`, { mode: 0o755 })
+      writeFileSync(join(bin, 'sleep'), '#!/bin/sh\nexit 0\n', { mode: 0o755 })
+      const run = Bun.spawnSync([...wait!.command!, ...wait!.args!], { env: { PATH: `${bin}:/usr/bin:/bin` }, stdout: 'pipe', stderr: 'pipe' })
+      expect(run.exitCode).toBe(0)
+      const calls = readFileSync(join(bin, 'calls'), 'utf8').trim().split('\n')
+      expect(calls).toEqual(wait!.args!.flatMap((t) => Array(2).fill(`-z -w 2 ${t.replace(':', ' ')}`)))
+      // Without Kafka or PostgreSQL in the release there is nothing to wait for.
+      for (const values of ['values.yaml', 'values-production.yaml']) {
+        expect(render(values).objects.find((o) => o.kind === 'Deployment')!.spec.template.spec.initContainers).toBeUndefined()
+      }
+    })
   })
 
   test("the Kafka version is one the pinned Strimzi operator supports (its kafka-versions.yaml at that release), on Strimzi's v1 API", () => {

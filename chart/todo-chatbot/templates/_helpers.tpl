@@ -29,6 +29,22 @@ app.kubernetes.io/name: {{ include "todo-chatbot.name" . }}
 app.kubernetes.io/instance: {{ .Release.Name }}
 {{- end -}}
 
+{{/* What the app's pod needs to reach before it starts, as host:port, when this release installs it (a JSON list):
+the in-cluster PostgreSQL (the app migrates at start) and the Kafka brokers daprd dials (daprd exits when its
+pub/sub component cannot reach one). Each is a Service, which routes only to ready pods. */}}
+{{- define "todo-chatbot.waitTargets" -}}
+{{- $targets := list -}}
+{{- if .Values.postgresql.inCluster.enabled -}}
+{{- $targets = append $targets (printf "%s-postgresql:5432" (include "todo-chatbot.fullname" .)) -}}
+{{- end -}}
+{{- if and .Values.kafka.strimzi.enabled .Values.dapr.enabled .Values.dapr.pubsub.create -}}
+{{- range splitList "," .Values.dapr.pubsub.brokers -}}
+{{- if trim . -}}{{- $targets = append $targets (trim .) -}}{{- end -}}
+{{- end -}}
+{{- end -}}
+{{- toJson $targets -}}
+{{- end -}}
+
 {{- define "todo-chatbot.serviceAccountName" -}}
 {{- if .Values.serviceAccount.create -}}
 {{- default (include "todo-chatbot.fullname" .) .Values.serviceAccount.name -}}
