@@ -417,6 +417,31 @@ describe.if(Boolean(helm && kubeconform))('the Helm chart', () => {
     })
   })
 
+  test("only the app's pods carry its selector labels (the Service, PDB and HPA count nothing else), and every container asks for CPU and memory", () => {
+    for (const values of VALUES) {
+      const { objects } = render(values, ['--set', 'autoscaling.enabled=true', '--set', 'podDisruptionBudget.enabled=true', '--set', 'networkPolicy.enabled=true'])
+      const deployment = objects.find((o) => o.kind === 'Deployment')!
+      const service = objects.find((o) => o.kind === 'Service' && o.metadata.name === deployment.metadata.name)!
+      const pdb = objects.find((o) => o.kind === 'PodDisruptionBudget')!
+      // The HPA scales, and counts, the pods of the Deployment's selector.
+      expect(objects.find((o) => o.kind === 'HorizontalPodAutoscaler')!.spec.scaleTargetRef.name).toBe(deployment.metadata.name)
+      const selectors = { deployment: deployment.spec.selector.matchLabels, service: service.spec.selector, pdb: pdb.spec.selector.matchLabels }
+      const pods = podsOf(objects)
+      expect(pods.map((p) => p.owner.kind).sort()).toEqual(values === 'values-local.yaml' ? ['Deployment', 'Pod', 'StatefulSet'] : ['Deployment', 'Job', 'Pod'])
+      for (const pod of pods) {
+        const mine = pod.owner === deployment
+        for (const [by, selector] of Object.entries(selectors)) expect(`${pod.owner.kind}/${pod.owner.metadata.name} ${matches(selector, pod.labels) ? 'counted' : 'not counted'} by the ${by}`).toBe(`${pod.owner.kind}/${pod.owner.metadata.name} ${mine ? 'counted' : 'not counted'} by the ${by}`)
+        for (const c of containersOf(pod.spec)) expect({ pod: pod.owner.metadata.name, container: c.name, requests: c.resources?.requests }).toMatchObject({ requests: { cpu: expect.any(String), memory: expect.any(String) } })
+      }
+      // The helm test pod, no longer one of the app's, is still let through the NetworkPolicy to the port it calls.
+      const testPod = pods.find((p) => hooksOf(p.owner).includes('test'))!
+      const policy = objects.find((o) => o.kind === 'NetworkPolicy')!
+      expect(matches(policy.spec.podSelector.matchLabels, deployment.spec.template.metadata.labels)).toBe(true)
+      const opened = policy.spec.ingress.filter((rule: { from: Array<{ podSelector?: { matchLabels: Record<string, string> }; namespaceSelector?: unknown }> }) => rule.from.some((f) => f.podSelector && !f.namespaceSelector && matches(f.podSelector.matchLabels, testPod.labels)))
+      expect(opened.flatMap((rule: { ports: Array<{ port: string }> }) => rule.ports.map((p) => p.port))).toContain(service.spec.ports.find((p: { port: number }) => p.port === Number(/:(\d+)\//.exec(testPod.spec.containers[0].command.join(' '))![1])).targetPort)
+    }
+  })
+
   test("the Kafka version is one the pinned Strimzi operator supports (its kafka-versions.yaml at that release), on Strimzi's v1 API", () => {
     const chart = Bun.YAML.parse(readFileSync(join(CHART, 'Chart.yaml'), 'utf8')) as { annotations?: Record<string, string> }
     const pinned = chart.annotations?.['todo-chatbot/strimzi-operator-version']

@@ -29,6 +29,17 @@ app.kubernetes.io/name: {{ include "todo-chatbot.name" . }}
 app.kubernetes.io/instance: {{ .Release.Name }}
 {{- end -}}
 
+{{/* Labels for the release's other pods (the migration job, the helm test): the standard ones without
+app.kubernetes.io/name, so the Deployment's selector, and with it the Service, the PDB and the HPA, never counts them.
+The caller adds app.kubernetes.io/component. */}}
+{{- define "todo-chatbot.auxiliaryLabels" -}}
+helm.sh/chart: {{ printf "%s-%s" .Chart.Name .Chart.Version | replace "+" "_" }}
+app.kubernetes.io/instance: {{ .Release.Name }}
+app.kubernetes.io/version: {{ .Chart.AppVersion | quote }}
+app.kubernetes.io/managed-by: {{ .Release.Service }}
+app.kubernetes.io/part-of: todo-chatbot
+{{- end -}}
+
 {{/* What the app's pod needs to reach before it starts, as host:port, when this release installs it (a JSON list):
 the in-cluster PostgreSQL (the app migrates at start) and the Kafka brokers daprd dials (daprd exits when its
 pub/sub component cannot reach one). Each is a Service, which routes only to ready pods. */}}
