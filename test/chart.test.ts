@@ -442,6 +442,26 @@ describe.if(Boolean(helm && kubeconform))('the Helm chart', () => {
     }
   })
 
+  test('shutdown: a preStop sleep before SIGTERM, in a grace period that covers it, the drain of in-flight requests and daprd', () => {
+    for (const values of VALUES) {
+      const { objects } = render(values)
+      const template = objects.find((o) => o.kind === 'Deployment')!.spec.template
+      const app = template.spec.containers.find((c: Container) => c.name === 'app')
+      // The sleep action, not exec: the distroless image has no sleep binary, and needs none.
+      expect(Object.keys(app.lifecycle.preStop)).toEqual(['sleep'])
+      const sleep = app.lifecycle.preStop.sleep.seconds as number
+      expect(sleep).toBeGreaterThanOrEqual(5)
+      const config = objects.find((o) => o.kind === 'ConfigMap')!.data!
+      const drain = Math.ceil(loadEnv({ ...config, DATABASE_URL: 'postgres://u:p@db/todo' }).shutdownTimeoutMs / 1000)
+      expect(template.spec.terminationGracePeriodSeconds).toBeGreaterThanOrEqual(sleep + drain)
+      expect(template.spec.terminationGracePeriodSeconds).toBeGreaterThanOrEqual(Number(template.metadata.annotations['dapr.io/graceful-shutdown-seconds']))
+    }
+    // The sleep action is on by default from Kubernetes 1.30 (beta; GA in 1.34): the chart refuses older clusters.
+    expect(() => render('values.yaml', ['--kube-version', '1.29.0'])).toThrow(/kubeVersion/)
+    // A grace period shorter than the sleep and the drain stops the install.
+    expect(() => render('values.yaml', ['--set', 'shutdown.terminationGracePeriodSeconds=15'])).toThrow(/terminationGracePeriodSeconds/)
+  })
+
   test("the Kafka version is one the pinned Strimzi operator supports (its kafka-versions.yaml at that release), on Strimzi's v1 API", () => {
     const chart = Bun.YAML.parse(readFileSync(join(CHART, 'Chart.yaml'), 'utf8')) as { annotations?: Record<string, string> }
     const pinned = chart.annotations?.['todo-chatbot/strimzi-operator-version']
