@@ -462,6 +462,24 @@ describe.if(Boolean(helm && kubeconform))('the Helm chart', () => {
     expect(() => render('values.yaml', ['--set', 'shutdown.terminationGracePeriodSeconds=15'])).toThrow(/terminationGracePeriodSeconds/)
   })
 
+  test('subscriptions declared one way: with declarative the ConfigMap tells the app, whose GET /dapr/subscribe then answers []', async () => {
+    for (const mode of ['declarative', 'programmatic'] as const) {
+      const { objects } = render('values-local.yaml', ['--set', `dapr.subscriptions=${mode}`])
+      const config = objects.find((o) => o.kind === 'ConfigMap')!.data!
+      expect(config.DAPR_SUBSCRIPTIONS).toBe(mode)
+      expect(objects.filter((o) => o.kind === 'Subscription').length).toBe(mode === 'declarative' ? subscriptions(config.PUBSUB_NAME!).length : 0)
+      const token = 'the-app-token-0123456789'
+      const t = await testApp({ env: { DAPR_HTTP_PORT: '3500', APP_API_TOKEN: token, PUBSUB_NAME: config.PUBSUB_NAME!, DAPR_SUBSCRIPTIONS: config.DAPR_SUBSCRIPTIONS! } })
+      try {
+        const res = await t.call('GET', '/dapr/subscribe', { headers: { 'dapr-api-token': token } })
+        expect(res.body).toEqual(mode === 'declarative' ? [] : subscriptions(config.PUBSUB_NAME!))
+      } finally {
+        await t.dispose()
+      }
+    }
+    expect(() => render('values.yaml', ['--set', 'config.DAPR_SUBSCRIPTIONS=declarative'])).toThrow(/dapr.subscriptions/)
+  })
+
   test("the Kafka version is one the pinned Strimzi operator supports (its kafka-versions.yaml at that release), on Strimzi's v1 API", () => {
     const chart = Bun.YAML.parse(readFileSync(join(CHART, 'Chart.yaml'), 'utf8')) as { annotations?: Record<string, string> }
     const pinned = chart.annotations?.['todo-chatbot/strimzi-operator-version']
