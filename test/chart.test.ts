@@ -480,6 +480,17 @@ describe.if(Boolean(helm && kubeconform))('the Helm chart', () => {
     expect(() => render('values.yaml', ['--set', 'config.DAPR_SUBSCRIPTIONS=declarative'])).toThrow(/dapr.subscriptions/)
   })
 
+  test('imagePullSecrets reach every pod that runs the app image (a private GHCR package), and are taken only as Kubernetes takes them', () => {
+    for (const values of VALUES) {
+      const { objects } = render(values, ['--set', 'imagePullSecrets[0].name=ghcr-pull'])
+      const image = objects.find((o) => o.kind === 'Deployment')!.spec.template.spec.containers[0].image
+      const users = podsOf(objects).filter((p) => containersOf(p.spec).some((c) => c.image === image))
+      expect(users.map((p) => p.owner.kind).sort()).toEqual(values === 'values-local.yaml' ? ['Deployment'] : ['Deployment', 'Job'])
+      for (const pod of users) expect({ pod: pod.owner.metadata.name, pullSecrets: pod.spec.imagePullSecrets }).toEqual({ pod: pod.owner.metadata.name, pullSecrets: [{ name: 'ghcr-pull' }] })
+    }
+    expect(() => render('values.yaml', ['--set', 'imagePullSecrets[0]=ghcr-pull'])).toThrow(/imagePullSecrets/)
+  })
+
   test("the Kafka version is one the pinned Strimzi operator supports (its kafka-versions.yaml at that release), on Strimzi's v1 API", () => {
     const chart = Bun.YAML.parse(readFileSync(join(CHART, 'Chart.yaml'), 'utf8')) as { annotations?: Record<string, string> }
     const pinned = chart.annotations?.['todo-chatbot/strimzi-operator-version']
