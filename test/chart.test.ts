@@ -12,7 +12,7 @@ import { testApp } from './helpers/app'
 const CHART = new URL('../chart/todo-chatbot', import.meta.url).pathname
 const CRDS = new URL('./fixtures/dapr-crds', import.meta.url).pathname
 const KUBE_VERSION = '1.30.0'
-const VALUES = ['values.yaml', 'values-local.yaml', 'values-production.yaml']
+const VALUES = ['values.yaml', 'values-local.yaml', 'values-staging.yaml', 'values-production.yaml']
 
 const find = (name: string, env: string) =>
   [process.env[env], Bun.which(name), join(homedir(), 'go', 'bin', name)].find((p): p is string => Boolean(p && existsSync(p)))
@@ -179,7 +179,8 @@ describe.if(Boolean(helm && kubeconform))('the Helm chart', () => {
   for (const values of VALUES) {
     test(`${values}: every Kubernetes object is valid against the Kubernetes schemas (kubernetes-models)`, async () => {
       const { objects } = render(values, ['--set', 'networkPolicy.enabled=true', '--set', 'ingress.enabled=true', '--set', 'autoscaling.enabled=true', '--set', 'observability.grafanaDashboard.enabled=true'])
-      const core = objects.filter((o) => !o.apiVersion.startsWith('dapr.io/') && !o.apiVersion.startsWith('kafka.strimzi.io/'))
+      // Custom resources are checked against their own CRDs (here Dapr's; the Gateway API's in test/deploy.test.ts).
+      const core = objects.filter((o) => !o.apiVersion.startsWith('dapr.io/') && !o.apiVersion.startsWith('kafka.strimzi.io/') && !/^(gateway\.networking\.k8s\.io|networking\.gke\.io)\//.test(o.apiVersion))
       expect(core.length).toBeGreaterThan(8)
       const problems: string[] = []
       for (const object of core) {
@@ -302,15 +303,18 @@ describe.if(Boolean(helm && kubeconform))('the Helm chart', () => {
     expect(found).toEqual([])
   })
 
-  test('production: Ingress with TLS, autoscaling, SASL Kafka from a Secret, PDB; the chart refuses an install without a database', () => {
+  test('production: a route on the GKE Gateway (which holds TLS), autoscaling, SASL/PLAIN Kafka from a Secret, PDB; the chart refuses an install without a database', () => {
     const { objects } = render('values-production.yaml')
-    const ingress = objects.find((o) => o.kind === 'Ingress')!
-    expect(ingress.spec.tls[0].secretName).toBe('todo-chatbot-tls')
+    expect(objects.find((o) => o.kind === 'Ingress')).toBeUndefined()
+    const route = objects.find((o) => o.kind === 'HTTPRoute')!
+    expect(route.spec.parentRefs).toEqual([{ name: 'todo-gateway', sectionName: 'https' }])
+    expect(route.spec.hostnames.length).toBe(1)
     expect(objects.find((o) => o.kind === 'HorizontalPodAutoscaler')).toBeDefined()
     expect(objects.find((o) => o.kind === 'PodDisruptionBudget')!.spec.minAvailable).toBe(2)
     const pubsub = objects.find((o) => o.kind === 'Component' && o.spec.type === 'pubsub.kafka')!
     const meta = Object.fromEntries(pubsub.spec.metadata.map((m: { name: string; value?: string; secretKeyRef?: unknown }) => [m.name, m.value ?? m.secretKeyRef]))
-    expect(meta).toMatchObject({ authType: 'password', saslPassword: { name: 'todo-chatbot-kafka', key: 'password' }, disableTls: 'false' })
+    // Managed Kafka takes SASL/PLAIN (Dapr's PLAINTEXT) or OAUTHBEARER, never SCRAM (SHA-256/SHA-512).
+    expect(meta).toMatchObject({ authType: 'password', saslMechanism: 'PLAINTEXT', saslPassword: { name: 'todo-chatbot-kafka', key: 'password' }, disableTls: 'false' })
     const noDb = run([helm!, 'template', 'todo', CHART, '--kube-version', KUBE_VERSION])
     expect(noDb.code).not.toBe(0)
     expect(noDb.err).toContain('DATABASE_URL')
@@ -595,13 +599,16 @@ describe.if(Boolean(helm && kubeconform))('the Helm chart', () => {
       })
     })
 
-    test('GET /metrics is never behind the Ingress: it routes only the http port, where the app answers 404 for /metrics', async () => {
+    test('GET /metrics is never behind the Ingress or the HTTPRoute: they route only the http port, where the app answers 404 for /metrics', async () => {
       for (const extra of [[], ON]) {
-        const { objects } = render('values-production.yaml', extra)
-        const ingress = objects.find((o) => o.kind === 'Ingress')!
+        const ingress = render('values.yaml', ['--set', 'ingress.enabled=true', ...extra]).objects.find((o) => o.kind === 'Ingress')!
         const backends = ingress.spec.rules.flatMap((r: { http: { paths: Array<{ path: string; backend: { service: { port: { name: string } } } }> } }) => r.http.paths)
         expect(backends.map((b: { backend: { service: { port: { name: string } } } }) => b.backend.service.port.name)).toEqual(['http'])
+        const { objects } = render('values-production.yaml', extra)
         const service = objects.find((o) => o.kind === 'Service')!
+        const route = objects.find((o) => o.kind === 'HTTPRoute')!
+        const routed = route.spec.rules.flatMap((r: { backendRefs: Array<{ name: string; port: number }> }) => r.backendRefs)
+        expect(routed).toEqual([{ name: service.metadata.name, port: service.spec.ports.find((p: { name: string }) => p.name === 'http').port }])
         expect(service.spec.ports.find((p: { name: string }) => p.name === 'http').targetPort).toBe('http')
         // Without a ServiceMonitor the Service has no metrics port at all.
         expect(service.spec.ports.map((p: { name: string }) => p.name)).toEqual(extra.length ? ['http', 'metrics'] : ['http'])
