@@ -52,16 +52,19 @@ test('production deploys only the image CI built and pushed for the tag, never r
   const version = deploy.steps.find((s) => s.id === 'version')!
   expect(version.env!.HEAD_SHA).toBe('${{ github.event.workflow_run.head_sha }}')
   expect(version.run).toBe('echo "tag=sha-${HEAD_SHA}" >> "$GITHUB_OUTPUT"')
-  expect(deploy.steps.some((s) => s.run?.includes('image.tag="${{ steps.version.outputs.tag }}"'))).toBe(true)
+  const helm = deploy.steps.find((s) => s.run?.includes('helm upgrade --install'))!
+  expect(helm.env!.IMAGE_TAG).toBe('${{ steps.version.outputs.tag }}')
+  expect(helm.run).toContain('image.tag="$IMAGE_TAG"')
 })
 
-test('secrets reach the deployments only from GitHub secrets, and production waits for approval', () => {
+test('the deployments hold no long-lived cluster credential (Workload Identity Federation, test/deploy.test.ts), and production waits for approval', () => {
   const production = readFileSync(join(WORKFLOWS, 'cd-production.yaml'), 'utf8')
   const staging = readFileSync(join(WORKFLOWS, 'cd-staging.yaml'), 'utf8')
   expect(production).toContain('environment: production')
-  expect(production).toContain('${{ secrets.PRODUCTION_KUBECONFIG }}')
-  expect(staging).toContain('${{ secrets.STAGING_KUBECONFIG }}')
+  expect(staging).toContain('environment: staging')
   for (const text of [production, staging]) {
+    expect(text).not.toContain('KUBECONFIG')
+    expect(text).toContain('id-token: write')
     expect(text).toContain('rollout status')
     expect(text).toContain('/readyz')
     expect(text).toContain('helm rollback')
