@@ -1,0 +1,227 @@
+// The deploy paths: what the CD workflows install (each environment's committed values file, never a placeholder),
+// how they reach GKE (Workload Identity Federation), the Gateway route they render, and docs/deploy.md's names.
+import { afterAll, describe, expect, test } from 'bun:test'
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
+import { homedir, tmpdir } from 'node:os'
+import { join } from 'node:path'
+
+const ROOT = new URL('..', import.meta.url).pathname
+const CHART = join(ROOT, 'chart/todo-chatbot')
+const WORKFLOWS = join(ROOT, '.github/workflows')
+const GATEWAY_CRDS = join(ROOT, 'test/fixtures/gateway-crds')
+const KUBE_VERSION = '1.30.0'
+/** Host names and brokers that stand for "fill this in": never what an environment deploys. */
+const PLACEHOLDER = /example\.(com|org|net)|\.invalid\b|\.local\b|localhost|changeme|your-/i
+
+const find = (name: string, env: string) =>
+  [process.env[env], Bun.which(name), join(homedir(), 'go', 'bin', name)].find((p): p is string => Boolean(p && existsSync(p)))
+const helm = find('helm', 'HELM_BIN')
+const kubeconform = find('kubeconform', 'KUBECONFORM_BIN')
+if (!helm || !kubeconform) {
+  if (process.env.CI) throw new Error('CI must run the deploy tests, but helm or kubeconform is missing (.ci/run installs them)')
+  console.warn('deploy render tests not run: helm and kubeconform are not installed')
+}
+
+type Step = { name?: string; uses?: string; run?: string; env?: Record<string, string>; with?: Record<string, string> }
+type Job = { environment?: string | { name: string }; permissions?: Record<string, string>; env?: Record<string, string>; steps: Step[] }
+type K8sObject = { apiVersion: string; kind: string; metadata: { name: string }; spec?: any }
+
+const readWorkflow = (file: string) => Bun.YAML.parse(readFileSync(join(WORKFLOWS, file), 'utf8')) as { jobs: Record<string, Job> }
+
+/** The environments the CD workflows deploy, each with its committed values file. */
+const DEPLOYS = [
+  { workflow: 'cd-staging.yaml', environment: 'staging', values: 'chart/todo-chatbot/values-staging.yaml' },
+  { workflow: 'cd-production.yaml', environment: 'production', values: 'chart/todo-chatbot/values-production.yaml' },
+]
+
+/** Splits a shell command line into words, keeping quoted parts together (enough for a helm command). */
+const words = (line: string) => (line.match(/(?:[^\s"']+|"[^"]*"|'[^']*')+/g) ?? []).map((w) => w.replace(/"([^"]*)"|'([^']*)'/g, '$1$2'))
+
+/** The `helm upgrade` of a job: the step, its values files, and its --set flags (continuation lines joined). */
+function helmUpgrade(job: Job) {
+  const step = job.steps.find((s) => s.run?.includes('helm upgrade'))
+  if (!step) throw new Error('no helm upgrade step')
+  const argv = words(step.run!.replace(/\\\n/g, ' ').split('\n').find((l) => l.includes('helm upgrade'))!)
+  const files: string[] = []
+  const sets: Array<{ flag: string; key: string; value: string }> = []
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!
+    if (arg === '-f' || arg === '--values') files.push(argv[++i]!)
+    else if (/^--set(-string|-json|-file|-literal)?$/.test(arg)) {
+      const [key, ...rest] = argv[++i]!.split('=')
+      sets.push({ flag: arg, key: key!, value: rest.join('=') })
+    } else if (/^(-f|--values|--set[a-z-]*)=/.test(arg)) throw new Error(`write ${arg.split('=')[0]} and its value as two words`)
+  }
+  return { step, files, sets }
+}
+
+describe('the CD workflows deploy each environment from its own values file', () => {
+  for (const deploy of DEPLOYS) {
+    const job = Object.values(readWorkflow(deploy.workflow).jobs).find((j) => j.steps.some((s) => s.run?.includes('helm upgrade')))!
+
+    test(`${deploy.workflow}: the job runs in the ${deploy.environment} environment, and every --set comes from an environment variable`, () => {
+      const environment = typeof job.environment === 'string' ? job.environment : job.environment?.name
+      expect(environment).toBe(deploy.environment)
+      const { step, files, sets } = helmUpgrade(job)
+      // Brokers, hosts and the rest come from the committed file; the command adds only what a run computes.
+      expect(files).toEqual([deploy.values])
+      expect(existsSync(join(ROOT, deploy.values))).toBe(true)
+      expect(sets.map((s) => s.key)).toEqual(['image.tag'])
+      const env = { ...job.env, ...step.env }
+      for (const set of sets) {
+        const variable = /^\$\{?([A-Z_][A-Z0-9_]*)\}?$/.exec(set.value)?.[1]
+        expect(variable ? `$${variable}` : `--set ${set.key}=${set.value} (a literal)`).toBe(`$${variable}`)
+        // The variable is the step's or the job's, computed by GitHub (an expression), never a literal typed here.
+        expect(env[variable!] ?? `${variable} is not set by the job or step`).toContain('${{')
+      }
+      expect(step.run).not.toContain('${{')
+    })
+
+    test(`${deploy.workflow}: GKE through Workload Identity Federation (OIDC), actions pinned by commit, no kubeconfig secret`, () => {
+      expect(job.permissions?.['id-token']).toBe('write')
+      const text = readFileSync(join(WORKFLOWS, deploy.workflow), 'utf8')
+      expect(text).not.toMatch(/KUBECONFIG\s*}}|secrets\.[A-Z_]*KUBECONFIG/)
+      const uses = job.steps.map((s) => s.uses ?? '')
+      const auth = job.steps.findIndex((s) => s.uses?.startsWith('google-github-actions/auth@'))
+      const creds = job.steps.findIndex((s) => s.uses?.startsWith('google-github-actions/get-gke-credentials@'))
+      const deployStep = job.steps.indexOf(helmUpgrade(job).step)
+      expect(auth).toBeGreaterThanOrEqual(0)
+      expect(auth < creds && creds < deployStep).toBe(true)
+      for (const ref of [uses[auth]!, uses[creds]!]) expect(ref).toMatch(/@[0-9a-f]{40}$/)
+      for (const line of text.split('\n').filter((l) => l.includes('google-github-actions/'))) expect(line).toMatch(/@[0-9a-f]{40} # v\d+\.\d+\.\d+$/)
+      const inputs = job.steps[auth]!.with!
+      expect(inputs.workload_identity_provider).toBe('${{ vars.GCP_WORKLOAD_IDENTITY_PROVIDER }}')
+      expect(inputs.service_account).toBe('${{ vars.GCP_SERVICE_ACCOUNT }}')
+      expect(job.steps[creds]!.with).toMatchObject({ cluster_name: '${{ vars.GKE_CLUSTER }}', location: '${{ vars.GKE_LOCATION }}' })
+      // A missing variable stops the run with its name, before any credential is asked for.
+      const check = job.steps.findIndex((s) => s.run?.includes('::error::') && Object.values(s.env ?? {}).some((v) => v.includes('vars.')))
+      expect(check).toBeGreaterThanOrEqual(0)
+      expect(check).toBeLessThan(auth)
+      const varsUsed = new Set([...text.matchAll(/vars\.([A-Z_]+)/g)].map((m) => m[1]!))
+      for (const name of varsUsed) expect(job.steps[check]!.run).toContain(name)
+    })
+  }
+
+  test('no workflow and no committed values file an environment deploys holds a placeholder host or broker', () => {
+    for (const file of readdirSync(WORKFLOWS)) expect(`${file}: ${readFileSync(join(WORKFLOWS, file), 'utf8').match(PLACEHOLDER)?.[0] ?? 'none'}`).toBe(`${file}: none`)
+    for (const { values } of DEPLOYS) expect(`${values}: ${readFileSync(join(ROOT, values), 'utf8').match(PLACEHOLDER)?.[0] ?? 'none'}`).toBe(`${values}: none`)
+  })
+})
+
+const temp = mkdtempSync(join(tmpdir(), 'todo-deploy-'))
+afterAll(() => rmSync(temp, { recursive: true, force: true }))
+
+function helmRun(args: string[]) {
+  const p = Bun.spawnSync([helm!, ...args], { stdout: 'pipe', stderr: 'pipe' })
+  return { code: p.exitCode, out: p.stdout.toString(), err: p.stderr.toString() }
+}
+
+function render(files: string[], sets: string[] = []): { text: string; objects: K8sObject[] } {
+  const r = helmRun(['template', 'todo-chatbot', CHART, '--namespace', 'todo', '--kube-version', KUBE_VERSION, '--api-versions', 'policy/v1/PodDisruptionBudget', ...files.flatMap((f) => ['-f', join(ROOT, f)]), ...sets])
+  if (r.code !== 0) throw new Error(r.err)
+  const objects = r.out
+    .split(/^---\s*$/m)
+    .map((doc) => doc.trim())
+    .filter((doc) => doc && !/^(#.*\n?)*$/.test(doc))
+    .map((doc) => Bun.YAML.parse(doc) as K8sObject)
+    .filter(Boolean)
+  return { text: r.out, objects }
+}
+
+/** Renders exactly what a CD workflow's helm command installs, its environment variables filled as GitHub would. */
+function renderDeploy(workflow: string) {
+  const job = Object.values(readWorkflow(workflow).jobs).find((j) => j.steps.some((s) => s.run?.includes('helm upgrade')))!
+  const { files, sets } = helmUpgrade(job)
+  return render(files, sets.flatMap((s) => [s.flag, `${s.key}=0.1.0-ci`]))
+}
+
+/** kubeconform schemas made from the CRDs in test/fixtures/gateway-crds (no download). */
+function gatewaySchemas(): string {
+  const dir = join(temp, 'schemas')
+  for (const file of readdirSync(GATEWAY_CRDS).filter((f) => f.endsWith('.yaml'))) {
+    const parsed = Bun.YAML.parse(readFileSync(join(GATEWAY_CRDS, file), 'utf8')) as any
+    for (const crd of Array.isArray(parsed) ? parsed : [parsed]) {
+      for (const version of crd?.spec?.versions ?? []) {
+        mkdirSync(join(dir, crd.spec.group), { recursive: true })
+        writeFileSync(join(dir, crd.spec.group, `${crd.spec.names.kind.toLowerCase()}_${version.name}.json`), JSON.stringify(version.schema.openAPIV3Schema))
+      }
+    }
+  }
+  return dir
+}
+
+const metadataOf = (component: K8sObject) =>
+  Object.fromEntries(component.spec.metadata.map((m: { name: string; value?: string; secretKeyRef?: unknown }) => [m.name, m.value ?? m.secretKeyRef]))
+
+describe.if(Boolean(helm && kubeconform))('what the CD workflows render', () => {
+  for (const deploy of DEPLOYS) {
+    test(`${deploy.workflow}: real brokers and host, Managed Kafka over SASL/PLAIN, and no placeholder anywhere in the manifests`, () => {
+      const { text, objects } = renderDeploy(deploy.workflow)
+      expect(text.match(PLACEHOLDER)?.[0] ?? 'none').toBe('none')
+      const pubsub = metadataOf(objects.find((o) => o.kind === 'Component' && o.spec.type === 'pubsub.kafka')!)
+      // The bootstrap address Managed Kafka gives: bootstrap.<cluster>.<region>.managedkafka.<project>.cloud.goog:9092.
+      const broker = /^bootstrap\.([a-z0-9-]+)\.([a-z0-9-]+)\.managedkafka\.([a-z0-9-]+)\.cloud\.goog:9092$/.exec(pubsub.brokers)
+      expect(broker ? 'a Managed Kafka bootstrap address' : pubsub.brokers).toBe('a Managed Kafka bootstrap address')
+      // SASL/PLAIN (Dapr's PLAINTEXT) as a service account of the same project, over TLS: SCRAM is refused there.
+      expect(pubsub).toMatchObject({ authType: 'password', saslMechanism: 'PLAINTEXT', disableTls: 'false' })
+      expect(pubsub.saslUsername).toMatch(new RegExp(`^[a-z0-9-]+@${broker![3]}\\.iam\\.gserviceaccount\\.com$`))
+      const route = objects.find((o) => o.kind === 'HTTPRoute')!
+      expect(route.spec.hostnames.length).toBeGreaterThan(0)
+      expect(objects.find((o) => o.kind === 'Ingress')).toBeUndefined()
+      const deployment = objects.find((o) => o.kind === 'Deployment')!
+      expect(deployment.spec.template.spec.containers[0].image).toBe('ghcr.io/todo-chatbot/todo-chatbot:0.1.0-ci')
+    })
+  }
+
+  test('staging and production are two environments: their brokers, projects and hosts differ', () => {
+    const [staging, production] = DEPLOYS.map((d) => renderDeploy(d.workflow).objects)
+    const brokers = (objects: K8sObject[]) => metadataOf(objects.find((o) => o.kind === 'Component' && o.spec.type === 'pubsub.kafka')!).brokers
+    const hosts = (objects: K8sObject[]) => objects.find((o) => o.kind === 'HTTPRoute')!.spec.hostnames
+    expect(brokers(staging!)).not.toBe(brokers(production!))
+    expect(hosts(staging!)).not.toEqual(hosts(production!))
+  })
+
+  test('the HTTPRoute and the GKE HealthCheckPolicy are valid against their CRDs, and point at the app Service', () => {
+    const schemas = gatewaySchemas()
+    for (const deploy of DEPLOYS) {
+      const { objects } = renderDeploy(deploy.workflow)
+      const custom = objects.filter((o) => o.kind === 'HTTPRoute' || o.kind === 'HealthCheckPolicy')
+      expect(custom.map((o) => o.kind).sort()).toEqual(['HTTPRoute', 'HealthCheckPolicy'])
+      const file = join(temp, `${deploy.environment}.yaml`)
+      writeFileSync(file, custom.map((o) => JSON.stringify(o)).join('\n---\n'))
+      const r = Bun.spawnSync([kubeconform!, '-strict', '-summary', '-output', 'json', '-schema-location', `${schemas}/{{ .Group }}/{{ .ResourceKind }}_{{ .ResourceAPIVersion }}.json`, file], { stdout: 'pipe', stderr: 'pipe' })
+      const report = JSON.parse(r.stdout.toString()) as { resources?: Array<{ kind: string; status: string; msg: string }>; summary: { valid: number; invalid: number; errors: number } }
+      expect(report.resources?.filter((x) => x.status !== 'statusValid') ?? []).toEqual([])
+      expect(report.summary.valid).toBe(2)
+      const service = objects.find((o) => o.kind === 'Service')!
+      const route = objects.find((o) => o.kind === 'HTTPRoute')!
+      expect(route.spec.rules[0].backendRefs).toEqual([{ name: service.metadata.name, port: service.spec.ports[0].port }])
+      const check = objects.find((o) => o.kind === 'HealthCheckPolicy')!
+      expect(check.spec.targetRef).toEqual({ group: '', kind: 'Service', name: service.metadata.name })
+      // The probe asks a route that answers 200 when the pod can serve (GET / answers a redirect).
+      const app = objects.find((o) => o.kind === 'Deployment')!.spec.template.spec.containers[0]
+      expect(check.spec.default.config.httpHealthCheck.requestPath).toBe(app.readinessProbe.httpGet.path)
+    }
+  })
+
+  test('the Gateway reaches the pods: the NetworkPolicy admits Google load balancer ranges to the app port only', () => {
+    for (const deploy of DEPLOYS) {
+      const policy = renderDeploy(deploy.workflow).objects.find((o) => o.kind === 'NetworkPolicy')!
+      expect(policy.spec.ingress).toContainEqual({ from: [{ ipBlock: { cidr: '35.191.0.0/16' } }, { ipBlock: { cidr: '130.211.0.0/22' } }], ports: [{ port: 'http', protocol: 'TCP' }] })
+      expect(JSON.stringify(policy.spec.ingress)).not.toContain('ingress-nginx')
+    }
+  })
+
+  test('the HTTPRoute is off by default, and refuses to render without a Gateway or a host', () => {
+    for (const values of ['chart/todo-chatbot/values.yaml', 'chart/todo-chatbot/values-local.yaml']) {
+      expect(render([values], ['--set', 'secret.values.DATABASE_URL=postgres://u:p@db/todo']).objects.filter((o) => o.apiVersion.startsWith('gateway.networking.k8s.io/'))).toEqual([])
+    }
+    const base = ['--set', 'secret.values.DATABASE_URL=postgres://u:p@db/todo', '--set', 'httpRoute.enabled=true']
+    expect(() => render(['chart/todo-chatbot/values.yaml'], [...base, '--set', 'httpRoute.hostnames[0]=todo.test.dev'])).toThrow(/httpRoute.parentRefs is required/)
+    expect(() => render(['chart/todo-chatbot/values.yaml'], [...base, '--set', 'httpRoute.parentRefs[0].name=gw'])).toThrow(/httpRoute.hostnames is required/)
+    const { objects } = render(['chart/todo-chatbot/values.yaml'], [...base, '--set', 'httpRoute.parentRefs[0].name=gw', '--set', 'httpRoute.parentRefs[0].namespace=infra', '--set', 'httpRoute.hostnames[0]=todo.test.dev'])
+    expect(objects.find((o) => o.kind === 'HTTPRoute')!.spec).toMatchObject({ parentRefs: [{ name: 'gw', namespace: 'infra' }], hostnames: ['todo.test.dev'] })
+    // The GKE-only policy comes only when asked for.
+    expect(objects.find((o) => o.kind === 'HealthCheckPolicy')).toBeUndefined()
+  })
+})
