@@ -11,9 +11,9 @@ if (!actionlint) {
   console.warn('workflow lint not run: actionlint is not installed (go install github.com/rhysd/actionlint/cmd/actionlint)')
 }
 
-test.if(Boolean(actionlint))('actionlint finds nothing in ci.yaml, cd-staging.yaml and cd-production.yaml', () => {
+test.if(Boolean(actionlint))('actionlint finds nothing in ci.yaml, cd-staging.yaml, cd-production.yaml and e2e-kind.yaml', () => {
   const files = readdirSync(WORKFLOWS).filter((f) => f.endsWith('.yaml')).sort()
-  expect(files).toEqual(['cd-production.yaml', 'cd-staging.yaml', 'ci.yaml'])
+  expect(files).toEqual(['cd-production.yaml', 'cd-staging.yaml', 'ci.yaml', 'e2e-kind.yaml'])
   const run = Bun.spawnSync([actionlint!, ...files.map((f) => join(WORKFLOWS, f))], { stdout: 'pipe', stderr: 'pipe' })
   expect(run.stdout.toString() + run.stderr.toString()).toBe('')
   expect(run.exitCode).toBe(0)
