@@ -225,3 +225,94 @@ describe.if(Boolean(helm && kubeconform))('what the CD workflows render', () => 
     expect(objects.find((o) => o.kind === 'HealthCheckPolicy')).toBeUndefined()
   })
 })
+
+describe('the kind workflow (GitHub only: it needs a container engine)', () => {
+  const text = readFileSync(join(WORKFLOWS, 'e2e-kind.yaml'), 'utf8')
+  const flow = Bun.YAML.parse(text) as { env: Record<string, string>; jobs: Record<string, Job> }
+  const steps = Object.values(flow.jobs).flatMap((j) => j.steps)
+  const runs = steps.map((s) => s.run ?? '').join('\n')
+  const order = (needle: string) => {
+    const at = steps.findIndex((s) => s.run?.includes(needle))
+    expect(at >= 0 ? 'found' : `no step runs ${needle}`).toBe('found')
+    return at
+  }
+
+  test('builds the image and prints its real size, then installs the pinned stack and the chart with values-local.yaml', () => {
+    const build = order('docker build -t "$IMAGE" .')
+    const size = order(`docker image inspect --format '{{.Size}}' "$IMAGE"`)
+    const cluster = order('kind create cluster')
+    const load = order('kind load docker-image "$IMAGE"')
+    const dapr = order('dapr init -k --runtime-version "$DAPR_RUNTIME_VERSION" --wait')
+    const strimzi = order('--version "$STRIMZI_VERSION"')
+    const install = order('-f chart/todo-chatbot/values-local.yaml --wait')
+    const smoke = order('bash .ci/e2e-smoke.sh')
+    expect([build, size, cluster, load, dapr, strimzi, install, smoke]).toEqual([build, size, cluster, load, dapr, strimzi, install, smoke].sort((a, b) => a - b))
+    // values-local.yaml runs the image that was loaded, never pulled.
+    const local = Bun.YAML.parse(readFileSync(join(CHART, 'values-local.yaml'), 'utf8')) as { image: { repository: string; tag: string; pullPolicy: string } }
+    expect(`${local.image.repository}:${local.image.tag}`).toBe(flow.env.IMAGE!)
+    expect(local.image.pullPolicy).toBe('Never')
+    // The smoke test reads Kafka on a broker pod and runs helm test: nothing is skipped in the cluster.
+    const smokeRun = steps[smoke]!.run!
+    for (const name of ['KAFKA_POD=', 'KAFKA_NAMESPACE=', 'HELM_RELEASE=', 'HELM_NAMESPACE=']) expect(smokeRun).toContain(name)
+    expect(smokeRun).toContain('strimzi.io/broker-role=true')
+    // The Strimzi version is the chart's own pin, read from Chart.yaml.
+    expect(runs).toContain('todo-chatbot\\/strimzi-operator-version')
+    for (const line of text.split('\n').filter((l) => /^\s*-?\s*uses:/.test(l))) expect(line).toMatch(/@[0-9a-f]{40} # v\d+\.\d+\.\d+$/)
+  })
+
+  test('installs the versions docs/deploy.md pins, and the docs say it runs on GitHub only', () => {
+    const docs = readFileSync(join(ROOT, 'docs/deploy.md'), 'utf8')
+    /** The version cell of the docs' pinned-versions table row whose first cell starts with `what`. */
+    const pinned = (what: string) => {
+      const row = docs.split('\n').find((l) => l.startsWith(`| ${what}`))
+      expect(row ?? `no row "${what}" in docs/deploy.md's table`).toStartWith('|')
+      return row!.split('|')[2]!.trim().replace(/`/g, '')
+    }
+    expect(pinned('Dapr runtime')).toBe(flow.env.DAPR_RUNTIME_VERSION!)
+    expect(pinned('Dapr CLI')).toBe(flow.env.DAPR_CLI_VERSION!)
+    expect(pinned('kind')).toBe(flow.env.KIND_VERSION!)
+    expect(pinned('Helm')).toBe(flow.env.HELM_VERSION!)
+    // Every Dapr the docs install is that runtime version.
+    for (const m of docs.matchAll(/(?:--runtime-version|dapr\/dapr --version) (\S+)/g)) expect(m[1]).toBe(flow.env.DAPR_RUNTIME_VERSION!)
+    // Strimzi and its Kafka: the chart's pin (Chart.yaml's annotation) and kafka.strimzi.version.
+    const chart = readFileSync(join(CHART, 'Chart.yaml'), 'utf8')
+    const operator = /todo-chatbot\/strimzi-operator-version: *"?([0-9.]+)"?/.exec(chart)?.[1]
+    const kafka = (Bun.YAML.parse(readFileSync(join(CHART, 'values.yaml'), 'utf8')) as { kafka: { strimzi: { version: string } } }).kafka.strimzi.version
+    if (operator) {
+      expect(pinned('Strimzi operator')).toBe(operator)
+      expect(pinned('Kafka (Strimzi)')).toBe(kafka)
+    } else {
+      console.warn('Chart.yaml pins no Strimzi operator yet (annotation todo-chatbot/strimzi-operator-version): docs not compared')
+    }
+    for (const m of docs.matchAll(/strimzi-kafka-operator --version (\S+)/g)) expect(m[1]).toBe('"$STRIMZI_VERSION"')
+    for (const m of docs.matchAll(/^STRIMZI_VERSION=(\S+)$/gm)) expect(m[1]).toBe(pinned('Strimzi operator'))
+    expect(docs).toMatch(/^STRIMZI_VERSION=/m)
+    expect(docs).toMatch(/e2e-kind\.yaml[^\n]*runs on GitHub only/)
+  })
+})
+describe.if(Boolean(helm))('docs/deploy.md', () => {
+  const docs = readFileSync(join(ROOT, 'docs/deploy.md'), 'utf8')
+
+  test("names the Kafka broker pod Strimzi really creates: <cluster>-<node pool>-<n>", () => {
+    const { objects } = render(['chart/todo-chatbot/values-local.yaml'], ['--set', 'secret.values.DATABASE_URL=postgres://u:p@db/todo'])
+    const cluster = objects.find((o) => o.kind === 'Kafka')!.metadata.name
+    const pools = objects.filter((o) => o.kind === 'KafkaNodePool' && o.spec.roles.includes('broker')).map((o) => o.metadata.name)
+    expect(pools.length).toBeGreaterThan(0)
+    const pods = pools.map((pool) => `${cluster}-${pool}-0`)
+    const named = [...docs.matchAll(new RegExp(`\\b${cluster}-[a-z0-9-]+-\\d+\\b`, 'g'))].map((m) => m[0])
+    expect(named.length).toBeGreaterThan(0)
+    for (const name of named) expect(pods).toContain(name)
+  })
+
+  test('every values key a helm command in it sets is one the chart has', () => {
+    const values = Bun.YAML.parse(readFileSync(join(CHART, 'values.yaml'), 'utf8')) as Record<string, unknown>
+    // The helm commands that install this chart (continuation lines joined), and the keys their --set flags name.
+    const commands = docs.replace(/\\\n/g, ' ').split('\n').filter((l) => /helm (upgrade|install|template)\b.*chart\/todo-chatbot/.test(l))
+    expect(commands.length).toBeGreaterThan(1)
+    const keys = commands.flatMap((c) => [...c.matchAll(/--set(?:-string)?\s+([A-Za-z][\w.]*)/g)].map((m) => m[1]!))
+    expect(keys.length).toBeGreaterThan(0)
+    const has = (path: string) => path.split('.').reduce<unknown>((node, key) => (node && typeof node === 'object' && key in node ? (node as Record<string, unknown>)[key] : undefined), values) !== undefined
+    const unknown = keys.filter((k) => !k.startsWith('secret.values.') && !k.startsWith('config.') && !k.startsWith('observability.serviceMonitor.labels.') && !has(k))
+    expect(unknown).toEqual([])
+  })
+})
