@@ -2,27 +2,20 @@
 // CRD schemas (kubeconform), and tie the chart to the app (port, probes, topics, routes, settings, hardening).
 import { afterAll, describe, expect, test } from 'bun:test'
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
-import { homedir, tmpdir } from 'node:os'
+import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { subscriptions } from '../src/events/routes'
 import { loadEnv } from '../src/env'
 import { ServiceMonitor } from '@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1/ServiceMonitor'
 import { testApp } from './helpers/app'
+import { chartTools } from './helpers/tools'
 
 const CHART = new URL('../chart/todo-chatbot', import.meta.url).pathname
 const CRDS = new URL('./fixtures/dapr-crds', import.meta.url).pathname
 const KUBE_VERSION = '1.30.0'
 const VALUES = ['values.yaml', 'values-local.yaml', 'values-staging.yaml', 'values-production.yaml']
 
-const find = (name: string, env: string) =>
-  [process.env[env], Bun.which(name), join(homedir(), 'go', 'bin', name)].find((p): p is string => Boolean(p && existsSync(p)))
-const helm = find('helm', 'HELM_BIN')
-const kubeconform = find('kubeconform', 'KUBECONFORM_BIN')
-
-if (!helm || !kubeconform) {
-  if (process.env.CI) throw new Error('CI must run the chart tests, but helm or kubeconform is missing (.ci/run installs them)')
-  console.warn('chart tests not run: helm and kubeconform are not installed (go install helm.sh/helm/v3/cmd/helm@v3.21.0, github.com/yannh/kubeconform/cmd/kubeconform)')
-}
+const { helm, kubeconform } = chartTools('chart tests')
 
 type K8sObject = { apiVersion: string; kind: string; metadata: { name: string; labels?: Record<string, string>; annotations?: Record<string, string> }; spec?: any; data?: Record<string, string>; stringData?: Record<string, string>; scopes?: string[]; auth?: { secretStore?: string }; roleRef?: unknown; subjects?: unknown[]; rules?: unknown[] }
 

@@ -2,8 +2,9 @@
 // how they reach GKE (Workload Identity Federation), the Gateway route they render, and docs/deploy.md's names.
 import { afterAll, describe, expect, test } from 'bun:test'
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
-import { homedir, tmpdir } from 'node:os'
+import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { chartTools } from './helpers/tools'
 
 const ROOT = new URL('..', import.meta.url).pathname
 const CHART = join(ROOT, 'chart/todo-chatbot')
@@ -13,14 +14,7 @@ const KUBE_VERSION = '1.30.0'
 /** Host names and brokers that stand for "fill this in": never what an environment deploys. */
 const PLACEHOLDER = /example\.(com|org|net)|\.invalid\b|\.local\b|localhost|changeme|your-/i
 
-const find = (name: string, env: string) =>
-  [process.env[env], Bun.which(name), join(homedir(), 'go', 'bin', name)].find((p): p is string => Boolean(p && existsSync(p)))
-const helm = find('helm', 'HELM_BIN')
-const kubeconform = find('kubeconform', 'KUBECONFORM_BIN')
-if (!helm || !kubeconform) {
-  if (process.env.CI) throw new Error('CI must run the deploy tests, but helm or kubeconform is missing (.ci/run installs them)')
-  console.warn('deploy render tests not run: helm and kubeconform are not installed')
-}
+const { helm, kubeconform } = chartTools('deploy render tests')
 
 type Step = { name?: string; uses?: string; run?: string; env?: Record<string, string>; with?: Record<string, string> }
 type Job = { environment?: string | { name: string }; permissions?: Record<string, string>; env?: Record<string, string>; steps: Step[] }

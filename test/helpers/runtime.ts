@@ -1,11 +1,12 @@
 // The real Dapr runtime beside the real app for end-to-end tests: a Kafka-protocol broker (franz-go's kfake, an
 // in-memory cluster, not Apache Kafka), Dapr's scheduler and daprd (built by .ci/runtime/build.sh), and daprd
 // loaded with the chart's own rendered Dapr objects, pointed at the local broker.
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
-import { homedir, tmpdir } from 'node:os'
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { Subprocess } from 'bun'
 import { freePort, startServer, type RunningServer } from './server'
+import { findTool } from './tools'
 
 export const DAPR_VERSION = '1.14.0'
 export const TOPICS = ['todo.task-events', 'todo.task-updates', 'todo.reminders']
@@ -186,7 +187,7 @@ type K8sObject = { apiVersion: string; kind: string; metadata: { name: string; n
 
 /** The chart as `helm template` renders it for Minikube (values-local.yaml): every object, and the app id and annotations of its Deployment. */
 export function renderChart(extraSet: string[] = []): { appId: string; annotations: Record<string, string>; objects: K8sObject[] } {
-  const helm = [process.env.HELM_BIN, Bun.which('helm'), join(homedir(), 'go', 'bin', 'helm')].find((p): p is string => Boolean(p && existsSync(p)))
+  const helm = findTool('helm', 'HELM_BIN')
   if (!helm) throw new Error('helm is needed to render the chart (.ci/run installs it)')
   const run = Bun.spawnSync([helm, 'template', 'todo', CHART, '--namespace', 'todo', '--kube-version', '1.30.0', '-f', join(CHART, 'values-local.yaml'), ...extraSet], { stdout: 'pipe', stderr: 'pipe' })
   if (run.exitCode !== 0) throw new Error(run.stderr.toString())

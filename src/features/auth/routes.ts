@@ -6,11 +6,10 @@ import { clientAddress, isHttps } from '../../lib/client-address'
 import { clearedSessionCookie, readCookie, SESSION_COOKIE, sessionCookie } from '../../lib/cookies'
 import { authGuard, bearerToken } from './guard'
 import { verifyCsrf } from './csrf'
-import { passwordHasherOf } from './passwords'
 import { PASSWORD_MAX, PASSWORD_MIN } from './password-policy'
-import { logIn, logOut, signUp, toAccountView, updateAccount, type AuthDeps, type SignedIn } from './service'
-import type { QuotaDeps } from '../../lib/quotas'
+import { logIn, logOut, signUp, toAccountView, updateAccount, type SignedIn } from './service'
 import { createApiToken, listApiTokens, revokeApiToken } from './tokens'
+import { authDepsOf } from './deps'
 
 const Account = t.Object({ id: t.String({ format: 'uuid' }), email: t.String(), timezone: t.String() })
 const SignedInBody = t.Object({
@@ -35,13 +34,7 @@ const Credentials = {
 }
 
 export const authRoutes = (deps: AppDeps) => {
-  const authDeps: AuthDeps & QuotaDeps = {
-    db: deps.database.db,
-    clock: deps.clock ?? (() => new Date()),
-    sessionTtlDays: deps.env.sessionTtlDays,
-    passwords: passwordHasherOf(deps),
-    quotas: deps.env.quotas,
-  }
+  const authDeps = authDepsOf(deps)
   const maxAge = deps.env.sessionTtlDays * 86_400
   const answer = (signedIn: SignedIn, request: Request, set: { headers: Record<string, unknown> }) => {
     set.headers['set-cookie'] = sessionCookie(signedIn.token, maxAge, isHttps(request, deps.env))

@@ -10,12 +10,11 @@ import { getWebhook, removeWebhook, setWebhook } from '../../features/reminders/
 import { withFormErrors } from '../forms'
 import { htmlResponse, newNonce } from '../html'
 import { AuthPage, SettingsPage, TokenList } from '../../../views/account'
-import { passwordHasherOf } from '../../features/auth/passwords'
-import { logIn, logOut, resolveToken, signUp, updateAccount, type AuthDeps } from '../../features/auth/service'
+import { logIn, logOut, resolveToken, signUp, updateAccount } from '../../features/auth/service'
 import { createApiToken, listApiTokens, revokeApiToken } from '../../features/auth/tokens'
-import type { QuotaDeps } from '../../lib/quotas'
 import { webSession } from '../session'
 import { PRE_SESSION_COOKIE, sessionSecret, verifyCsrf, verifyPreSessionCsrf } from '../../features/auth/csrf'
+import { authDepsOf } from '../../features/auth/deps'
 
 type Form = Record<string, string | string[] | undefined>
 const field = (form: Form, name: string) => {
@@ -28,13 +27,7 @@ let zones: string[] | undefined
 const timezones = () => (zones ??= ['UTC', ...Intl.supportedValuesOf('timeZone').filter((z) => z !== 'UTC')])
 
 export const accountPages = (deps: AppDeps) => {
-  const authDeps: AuthDeps & QuotaDeps = {
-    db: deps.database.db,
-    clock: deps.clock ?? (() => new Date()),
-    sessionTtlDays: deps.env.sessionTtlDays,
-    passwords: passwordHasherOf(deps),
-    quotas: deps.env.quotas,
-  }
+  const authDeps = authDepsOf(deps)
   const maxAge = deps.env.sessionTtlDays * 86_400
 
   /** The sign-in form's CSRF token: the pre-session cookie's, minted on first visit. */

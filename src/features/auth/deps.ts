@@ -1,0 +1,14 @@
+// What the account services need, taken from the app's dependencies: one password hasher (and its bound) per process.
+import type { AppDeps } from '../../context'
+import type { QuotaDeps } from '../../lib/quotas'
+import { passwordHasherOf } from './passwords'
+import type { AuthDeps } from './service'
+
+/** The account services' dependencies, for the REST routes and the web pages alike. */
+export const authDepsOf = (deps: AppDeps): AuthDeps & QuotaDeps => ({
+  db: deps.database.db,
+  clock: deps.clock ?? (() => new Date()),
+  sessionTtlDays: deps.env.sessionTtlDays,
+  passwords: passwordHasherOf(deps),
+  quotas: deps.env.quotas,
+})
