@@ -103,7 +103,7 @@ describe('cross-user access: a 404, or for id lists the same answer as an unknow
     const foreign = await t.call('GET', `/api/v1/audit?task_id=${task.id}`, { token: bob.token })
     const missing = await t.call('GET', `/api/v1/audit?task_id=${MISSING}`, { token: bob.token })
     expect(foreign.status).toBe(missing.status)
-    expect(foreign.body).toEqual({ items: [], total: 0, next_cursor: null })
+    expect(foreign.body).toEqual({ items: [], total: 0, total_is_exact: true, next_cursor: null })
     expect(foreign.text).not.toContain('Alice audited secret')
     const everything = await t.call('GET', '/api/v1/audit?limit=100', { token: bob.token })
     expect(everything.text).not.toContain(task.id)

@@ -63,3 +63,6 @@ export function dueState(due: Date | null, pending: boolean, timeZone: string, n
   if (isoDay(localDay(due, timeZone)) === isoDay(localDay(now, timeZone))) return 'today'
   return 'upcoming'
 }
+
+/** A list total as people read it: "1,000+" when it is only a lower bound (the count stopped at its cap). */
+export const totalLabel = (n: number, exact: boolean) => (exact ? String(n) : `${n.toLocaleString('en-GB')}+`)

@@ -1,8 +1,9 @@
 // The task workspace: quick add, filters, the list with its items, inline edit and paging; each part is a swap target.
 import { Html } from '@elysiajs/html'
-import type { TaskPage } from '../src/features/tasks/list'
+import { TOTAL_CAP } from '../src/db/capped-count'
+import type { StatusCounts, TaskPage } from '../src/features/tasks/list'
 import type { TaskView } from '../src/features/tasks/model'
-import { dueState, formatAbsolute, formatRelative, toLocalInput } from './format'
+import { dueState, formatAbsolute, formatRelative, toLocalInput, totalLabel } from './format'
 import { Layout, Partial } from './layout'
 
 /** What every list rendering needs to know. */
@@ -18,7 +19,8 @@ export interface ListContext {
 
 export interface ListData {
   page: TaskPage
-  counts: { pending: number; completed: number }
+  /** Per status, each counted up to TOTAL_CAP. */
+  counts: StatusCounts
   /** The user's most used tags, for filter chips. */
   topTags: string[]
 }
@@ -267,20 +269,23 @@ export function TaskEdit({ task, ctx, values, error }: { task: TaskView; ctx: Li
 type Counts = ListData['counts']
 
 function Counts({ ctx, counts }: { ctx: ListContext; counts: Counts }) {
-  const link = (status: string, label: string, n: number) => {
+  const link = (status: string, label: string, n: number, exact: boolean) => {
     const href = withParams(ctx.params, { status })
     const current = (ctx.params.status ?? '') === status
     return (
       <a href={href} hx-get={href} hx-target="#workspace" hx-swap="outerHTML" hx-push-url="true" aria-current={current ? 'true' : undefined}>
-        <span safe>{label}</span> <span class="count" safe>{String(n)}</span>
+        <span safe>{label}</span> <span class="count" safe>{totalLabel(n, exact)}</span>
       </a>
     )
   }
+  // Past the cap on either side, All is just as capped: "1,000+".
+  const exact = counts.pending.total_is_exact && counts.completed.total_is_exact
+  const all = { total: exact ? counts.pending.total + counts.completed.total : TOTAL_CAP, total_is_exact: exact }
   return (
     <nav id="counts" class="counts" aria-label="Status">
-      {link('', 'All', counts.pending + counts.completed)}
-      {link('pending', 'Pending', counts.pending)}
-      {link('completed', 'Completed', counts.completed)}
+      {link('', 'All', all.total, all.total_is_exact)}
+      {link('pending', 'Pending', counts.pending.total, counts.pending.total_is_exact)}
+      {link('completed', 'Completed', counts.completed.total, counts.completed.total_is_exact)}
     </nav>
   )
 }
@@ -320,7 +325,7 @@ export function MoreItems({ ctx, page }: { ctx: ListContext; page: TaskPage }) {
 
 function EmptyState({ ctx, data }: { ctx: ListContext; data: ListData }) {
   const filtered = Object.keys(ctx.params).some((k) => k !== 'sort' && k !== 'order')
-  if (filtered && data.counts.pending + data.counts.completed + data.page.total > 0) {
+  if (filtered && data.counts.pending.total + data.counts.completed.total + data.page.total > 0) {
     return (
       <div id="empty-state" class="empty">
         <p>No tasks match these filters.</p>

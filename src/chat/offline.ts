@@ -83,13 +83,15 @@ export async function offlineReply(ctx: ToolContext, message: string): Promise<A
     const items = (res.result.items as Task[]) ?? []
     if (items.length === 0) return { reply: today ? 'Nothing is due today.' : 'You have no open tasks.', toolCalls: calls }
     const total = res.result.total as number
-    return { reply: `${today ? 'Due today' : 'Your open tasks'}: ${items.map((t) => describeTask(t, tz)).join('; ')}${total > items.length ? ` (and ${total - items.length} more)` : ''}.`, toolCalls: calls }
+    // Above the cap the total is a lower bound: "and 980+ more".
+    const plus = res.result.total_is_exact === false ? '+' : ''
+    return { reply: `${today ? 'Due today' : 'Your open tasks'}: ${items.map((t) => describeTask(t, tz)).join('; ')}${total > items.length ? ` (and ${total - items.length}${plus} more)` : ''}.`, toolCalls: calls }
   }
 
   if ((m = /^(?:search for|look for|search|find)\s+(.+)$/i.exec(text))) {
     const res = await call(ctx, calls, 'list_tasks', { search: m[1], limit: 20 })
     const items = (res.result.items as Task[]) ?? []
-    return { reply: items.length ? `Found ${res.result.total}: ${items.map((t) => describeTask(t, tz)).join('; ')}.` : `Nothing matches "${m[1]}".`, toolCalls: calls }
+    return { reply: items.length ? `Found ${res.result.total}${res.result.total_is_exact === false ? '+' : ''}: ${items.map((t) => describeTask(t, tz)).join('; ')}.` : `Nothing matches "${m[1]}".`, toolCalls: calls }
   }
 
   if ((m = /^(?:complete|done|finish|finished|check off|mark)\s+(.+?)(?:\s+as\s+(?:done|complete|completed))?$/i.exec(text))) {

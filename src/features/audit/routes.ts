@@ -29,6 +29,6 @@ export const auditRoutes = (deps: AppDeps) =>
         },
         { additionalProperties: false },
       ),
-      response: { 200: t.Object({ items: t.Array(Entry), total: t.Integer(), next_cursor: t.Nullable(t.String()) }), 400: ErrorBody, 401: ErrorBody },
+      response: { 200: t.Object({ items: t.Array(Entry), total: t.Integer(), total_is_exact: t.Boolean(), next_cursor: t.Nullable(t.String()) }), 400: ErrorBody, 401: ErrorBody },
       detail: { summary: 'Who changed what and when, newest first (built from the task events)' },
     })

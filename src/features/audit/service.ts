@@ -1,5 +1,6 @@
 // The audit trail: built from task events by its consumer, read back per user (optionally per task), newest first.
-import { and, count, desc, eq, lt, type SQL } from 'drizzle-orm'
+import { and, desc, eq, lt, type SQL } from 'drizzle-orm'
+import { cappedCount, cappedTotal } from '../../db/capped-count'
 import type { Db } from '../../db/client'
 import type { Consumer } from '../../events/consumers'
 import { TOPICS, type CloudEvent } from '../../events/envelope'
@@ -100,12 +101,12 @@ export async function listAudit(db: Db, userId: string, params: Record<string, s
       .where(cursor ? and(where, lt(auditLog.id, cursor)) : where)
       .orderBy(desc(auditLog.id))
       .limit(limit + 1),
-    db.select({ n: count() }).from(auditLog).where(where),
+    cappedCount(db, auditLog, where),
   ])
   const page = rows.slice(0, limit)
   return {
     items: page.map(toView),
-    total: totals[0]?.n ?? 0,
+    ...cappedTotal(totals),
     next_cursor: rows.length > limit ? page.at(-1)!.id : null,
   }
 }

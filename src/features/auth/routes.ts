@@ -109,10 +109,10 @@ export const authRoutes = (deps: AppDeps) => {
     })
     .get('/tokens', async ({ user }) => {
       const items = await listApiTokens(authDeps, user.id)
-      return { items, total: items.length, next_cursor: null }
+      return { items, total: items.length, total_is_exact: true, next_cursor: null }
     }, {
       auth: true,
-      response: { 200: t.Object({ items: t.Array(Token), total: t.Integer(), next_cursor: t.Null() }), 401: ErrorBody },
+      response: { 200: t.Object({ items: t.Array(Token), total: t.Integer(), total_is_exact: t.Boolean(), next_cursor: t.Null() }), 401: ErrorBody },
       detail: { summary: 'List active personal API tokens' },
     })
     .post('/tokens', async ({ user, body, set, status }) => {

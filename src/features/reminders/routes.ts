@@ -44,10 +44,10 @@ export const reminderRoutes = (deps: AppDeps) => {
     })
     .get('/tasks/:id/reminders', async ({ user, params }) => {
       const items = await listTaskReminders(reminderDeps, user, params.id)
-      return { items, total: items.length, next_cursor: null }
+      return { items, total: items.length, total_is_exact: true, next_cursor: null }
     }, {
       auth: true,
-      response: { 200: t.Object({ items: t.Array(Reminder), total: t.Integer(), next_cursor: t.Null() }), 401: ErrorBody, 404: ErrorBody },
+      response: { 200: t.Object({ items: t.Array(Reminder), total: t.Integer(), total_is_exact: t.Boolean(), next_cursor: t.Null() }), 401: ErrorBody, 404: ErrorBody },
       detail: { summary: "A task's reminders, soonest first" },
     })
     .get('/reminders', ({ user, query }) => listReminders(reminderDeps, user, query), {
@@ -60,7 +60,7 @@ export const reminderRoutes = (deps: AppDeps) => {
         },
         { additionalProperties: false },
       ),
-      response: { 200: t.Object({ items: t.Array(Reminder), total: t.Integer(), next_cursor: t.Nullable(t.String()) }), 400: ErrorBody, 401: ErrorBody },
+      response: { 200: t.Object({ items: t.Array(Reminder), total: t.Integer(), total_is_exact: t.Boolean(), next_cursor: t.Nullable(t.String()) }), 400: ErrorBody, 401: ErrorBody },
       detail: { summary: 'Your reminders, upcoming or past' },
     })
     .delete('/reminders/:id', async ({ user, params, status }) => {

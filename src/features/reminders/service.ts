@@ -1,5 +1,6 @@
 // Reminders: set, list and cancel them; fire one (exactly once); follow the task's due date and status.
 import { and, asc, count, desc, eq, inArray, lte, sql, type SQL } from 'drizzle-orm'
+import { cappedCount, cappedTotal } from '../../db/capped-count'
 import type { Db } from '../../db/client'
 import { recordEvent } from '../../events/outbox'
 import { AppError, invalid, notFound } from '../../lib/errors'
@@ -167,13 +168,13 @@ export async function listReminders(deps: ReminderDeps, actor: Actor, params: Re
   const order = upcoming ? [asc(reminders.remindAt), asc(reminders.id)] : [desc(reminders.remindAt), desc(reminders.id)]
   const [rows, totals] = await Promise.all([
     deps.db.select().from(reminders).where(page).orderBy(...order).limit(limit + 1),
-    deps.db.select({ n: count() }).from(reminders).where(base),
+    cappedCount(deps.db, reminders, base),
   ])
   const items = rows.slice(0, limit)
   const last = items.at(-1)
   return {
     items: items.map(toReminderView),
-    total: totals[0]?.n ?? 0,
+    ...cappedTotal(totals),
     next_cursor: rows.length > limit && last ? Buffer.from(JSON.stringify({ at: last.remindAt.toISOString(), id: last.id })).toString('base64url') : null,
   }
 }

@@ -1,5 +1,6 @@
 // Listing tasks: search, filters, sort and keyset paging with an opaque, stable cursor.
 import { and, arrayOverlaps, asc, count, desc, eq, gte, inArray, lte, sql, type SQL } from 'drizzle-orm'
+import { cappedCount, cappedTotal, type CappedTotal } from '../../db/capped-count'
 import type { Db } from '../../db/client'
 import { invalid } from '../../lib/errors'
 import { endOfLocalDay, parseDateTime } from '../../lib/time'
@@ -42,9 +43,8 @@ interface Cursor {
   id: string
 }
 
-export interface TaskPage {
+export interface TaskPage extends CappedTotal {
   items: TaskView[]
-  total: number
   next_cursor: string | null
 }
 
@@ -223,7 +223,7 @@ function filtersOf(userId: string, query: ListQuery, withStatus: boolean): SQL |
   return and(...filters)
 }
 
-/** The two statements a list runs: one page of rows (one extra, to know if more follow) and the total count. */
+/** The two statements a list runs: one page of rows (one extra, to know if more follow) and the total, counted up to TOTAL_CAP. */
 export function listStatements(db: Db, userId: string, query: ListQuery) {
   const where = filtersOf(userId, query, true)
   const pageWhere = query.cursor ? and(where, after(query.cursor, query.order)) : where
@@ -234,20 +234,17 @@ export function listStatements(db: Db, userId: string, query: ListQuery) {
       .where(pageWhere)
       .orderBy(...orderBy(query.sort, query.order))
       .limit(query.limit + 1),
-    total: db.select({ n: count() }).from(tasks).where(where),
+    total: cappedCount(db, tasks, where),
   }
 }
 
-/** How many tasks match the query's other filters, per status (the status filter itself is ignored). */
-export async function statusCounts(db: Db, userId: string, query: ListQuery): Promise<Record<TaskStatus, number>> {
-  const rows = await db
-    .select({ status: tasks.status, n: count() })
-    .from(tasks)
-    .where(filtersOf(userId, query, false))
-    .groupBy(tasks.status)
-  const counts: Record<TaskStatus, number> = { pending: 0, completed: 0 }
-  for (const row of rows) counts[row.status] = row.n
-  return counts
+export type StatusCounts = Record<TaskStatus, CappedTotal>
+
+/** How many tasks match the query's other filters, per status (the status filter itself is ignored), each counted up to TOTAL_CAP. */
+export async function statusCounts(db: Db, userId: string, query: ListQuery): Promise<StatusCounts> {
+  const where = filtersOf(userId, query, false)
+  const [pending, completed] = await Promise.all(STATUSES.map((status) => cappedCount(db, tasks, and(where, eq(tasks.status, status)))))
+  return { pending: cappedTotal(pending!), completed: cappedTotal(completed!) }
 }
 
 /** The user's most used tags, most used first. */
@@ -262,7 +259,7 @@ export async function topTags(db: Db, userId: string, limit: number): Promise<st
   return rows.map((r) => r.tag)
 }
 
-/** One page of the user's tasks matching `query`, with the total count of matches. */
+/** One page of the user's tasks matching `query`, with the count of matches up to TOTAL_CAP (the cursor never depends on it). */
 export async function listTasks(db: Db, userId: string, query: ListQuery): Promise<TaskPage> {
   const statements = listStatements(db, userId, query)
   const [rows, totals] = await Promise.all([statements.page, statements.total])
@@ -270,7 +267,7 @@ export async function listTasks(db: Db, userId: string, query: ListQuery): Promi
   const last = page.at(-1)
   return {
     items: page.map((r) => toTaskView(r.task)),
-    total: totals[0]?.n ?? 0,
+    ...cappedTotal(totals),
     next_cursor:
       rows.length > query.limit && last
         ? encodeCursor({ s: query.sort, o: query.order, k: last.key, id: last.task.id })

@@ -75,7 +75,7 @@ const ListQuery = t.Object(
   },
   { additionalProperties: false },
 )
-const Page = t.Object({ items: t.Array(Task), total: t.Integer(), next_cursor: t.Nullable(t.String()) })
+const Page = t.Object({ items: t.Array(Task), total: t.Integer(), total_is_exact: t.Boolean(), next_cursor: t.Nullable(t.String()) })
 const IdempotencyHeaders = t.Object({
   'idempotency-key': t.Optional(t.String({ description: 'Retrying with the same key returns the first result instead of repeating the change' })),
 }, { additionalProperties: true })
@@ -104,7 +104,7 @@ export const taskRoutes = (deps: AppDeps) => {
       auth: true,
       query: ListQuery,
       response: { 200: Page, ...errors },
-      detail: { summary: 'List, search, filter and sort tasks', description: 'Paged with an opaque cursor; `total` counts every match.' },
+      detail: { summary: 'List, search, filter and sort tasks', description: 'Paged with an opaque cursor. `total` counts matches exactly up to 1,000; above that it is 1000 with `total_is_exact: false`.' },
     })
     .post('', (ctx) => change(ctx, async (d) => ({ status: 201, body: await createTask(d, ctx.user, ctx.body) })), {
       auth: true,

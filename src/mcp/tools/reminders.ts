@@ -29,12 +29,12 @@ export const listRemindersTool = defineTool({
     limit: z.number().int().min(1).max(100).optional().describe('Default 20, at most 100'),
     cursor: z.string().optional().describe('next_cursor from the previous page'),
   },
-  output: { items: z.array(Reminder), total: z.number().int(), next_cursor: z.string().nullable() },
+  output: { items: z.array(Reminder), total: z.number().int(), total_is_exact: z.boolean(), next_cursor: z.string().nullable() },
   annotations: READ_ONLY,
   run: async (ctx, { task_id, when, limit, cursor }) => {
     if (task_id) {
       const items = await listTaskReminders(ctx, ctx.user, task_id)
-      return { items, total: items.length, next_cursor: null }
+      return { items, total: items.length, total_is_exact: true, next_cursor: null }
     }
     return listReminders(ctx, ctx.user, { ...(when ? { when } : {}), ...(limit ? { limit: String(limit) } : {}), ...(cursor ? { cursor } : {}) })
   },

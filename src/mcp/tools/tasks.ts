@@ -21,7 +21,7 @@ export const listTasks = defineTool({
   name: 'list_tasks',
   title: 'List, search and filter tasks',
   description:
-    'Lists the user\'s tasks, newest first unless sorted otherwise. Filters combine (AND). Returns { items, total, next_cursor }; pass next_cursor back as cursor for the next page, with the same sort and order.',
+    'Lists the user\'s tasks, newest first unless sorted otherwise. Filters combine (AND). Returns { items, total, total_is_exact, next_cursor }: total is exact up to 1,000, above that 1000 with total_is_exact false; pass next_cursor back as cursor for the next page, with the same sort and order.',
   input: {
     search: z.string().max(200).optional().describe('Keywords that must all appear in the title or description (case-insensitive)'),
     status: z.enum(['pending', 'completed']).optional().describe('Only pending or only completed tasks'),
@@ -34,7 +34,7 @@ export const listTasks = defineTool({
     limit: z.number().int().min(1).max(100).optional().describe('Default 20, at most 100'),
     cursor: z.string().optional().describe('next_cursor from the previous page'),
   },
-  output: { items: z.array(Task), total: z.number().int(), next_cursor: z.string().nullable() },
+  output: { items: z.array(Task), total: z.number().int(), total_is_exact: z.boolean(), next_cursor: z.string().nullable() },
   annotations: READ_ONLY,
   run: (ctx, { tags, limit, ...rest }) =>
     findTasks(ctx, ctx.user, {
