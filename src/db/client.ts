@@ -26,8 +26,11 @@ export interface Database {
   kind: 'postgres' | 'pglite'
   /** Resolves when the database answers a trivial query. */
   ping(): Promise<void>
-  /** Calls `onNotify` for each NOTIFY on `channel` (delivered when the notifying transaction commits). */
-  listen(channel: string, onNotify: () => void): Promise<() => Promise<void>>
+  /**
+   * Calls `onNotify` with each NOTIFY's payload on `channel` (delivered when the notifying transaction commits), and
+   * `onListen` once the LISTEN is in place and again each time a lost listening connection is re-established.
+   */
+  listen(channel: string, onNotify: (payload: string) => void, onListen?: () => void): Promise<() => Promise<void>>
   close(): Promise<void>
 }
 
@@ -63,8 +66,8 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
       ping: async () => {
         await client`select 1`
       },
-      listen: async (channel, onNotify) => {
-        const { unlisten } = await client.listen(channel, () => onNotify())
+      listen: async (channel, onNotify, onListen) => {
+        const { unlisten } = await client.listen(channel, (payload) => onNotify(payload), onListen)
         return unlisten
       },
       close: () => client.end({ timeout: 5 }),
@@ -82,8 +85,10 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
     ping: async () => {
       await db.execute(sql`select 1`)
     },
-    listen: async (channel, onNotify) => {
-      const unlisten = await client.listen(channel, () => onNotify())
+    // One embedded connection, never lost: the LISTEN is in place once, for good.
+    listen: async (channel, onNotify, onListen) => {
+      const unlisten = await client.listen(channel, (payload) => onNotify(payload))
+      onListen?.()
       return async () => unlisten()
     },
     close: () => client.close(),
