@@ -28,6 +28,8 @@ export interface Env {
   trustedProxies: string[]
   /** Days a login session lasts. */
   sessionTtlDays: number
+  /** Seconds a resolved session or API token is kept in memory (0: every request looks it up); revocation evicts at once. */
+  authCacheTtlSeconds: number
   /** Password hashes and checks (argon2id) running at once in this process, and how many more may wait. */
   passwordHashConcurrency: number
   passwordHashQueue: number
@@ -273,6 +275,7 @@ export function loadEnv(source: Source = process.env): Env {
     trustProxy: boolean(source, 'TRUST_PROXY', false),
     trustedProxies: cidrList(source, 'TRUSTED_PROXIES', DEFAULT_TRUSTED_PROXIES),
     sessionTtlDays: integer(source, 'SESSION_TTL_DAYS', 30, 1, 365),
+    authCacheTtlSeconds: integer(source, 'AUTH_CACHE_TTL_SECONDS', 30, 0, 300),
     passwordHashConcurrency: integer(source, 'PASSWORD_HASH_CONCURRENCY', 2, 1, 64),
     passwordHashQueue: integer(source, 'PASSWORD_HASH_QUEUE', 32, 0, 10_000),
     shutdownTimeoutMs: integer(source, 'SHUTDOWN_TIMEOUT_MS', 10_000, 0, 600_000),

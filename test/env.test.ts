@@ -17,7 +17,7 @@ describe('loadEnv', () => {
   test('reads every setting', () => {
     const env = loadEnv({
       PORT: '8080', HOST: '127.0.0.1', DATABASE_URL: 'postgres://u:p@db:5432/todo', DATABASE_POOL_MAX: '20', DATA_DIR: '/var/lib/todo',
-      LOG_LEVEL: 'WARN', MIGRATE_ON_START: 'false', TRUST_PROXY: 'yes', TRUSTED_PROXIES: '10.0.0.0/8, 2001:DB8::1', SESSION_TTL_DAYS: '7', PASSWORD_HASH_CONCURRENCY: '4', PASSWORD_HASH_QUEUE: '0', SHUTDOWN_TIMEOUT_MS: '5000', REQUEST_TIMEOUT_MS: '15000',
+      LOG_LEVEL: 'WARN', MIGRATE_ON_START: 'false', TRUST_PROXY: 'yes', TRUSTED_PROXIES: '10.0.0.0/8, 2001:DB8::1', SESSION_TTL_DAYS: '7', AUTH_CACHE_TTL_SECONDS: '20', PASSWORD_HASH_CONCURRENCY: '4', PASSWORD_HASH_QUEUE: '0', SHUTDOWN_TIMEOUT_MS: '5000', REQUEST_TIMEOUT_MS: '15000',
       DAPR_HTTP_PORT: '3500', DAPR_HOST: 'localhost', DAPR_API_TOKEN: 'to-sidecar', APP_API_TOKEN: 'from-the-sidecar-0123', PUBSUB_NAME: 'pubsub-redis', DAPR_SUBSCRIPTIONS: 'Declarative', WEBHOOK_ALLOW_PRIVATE: 'true',
       OPENAI_BASE_URL: 'http://localhost:11434/v1', OPENAI_API_KEY: 'sk-local', OPENAI_MODEL: 'llama3.1', OPENAI_TIMEOUT_MS: '5000', REMINDER_SWEEP_GRACE_MS: '30000',
       MCP_CALLS_PER_MINUTE: '60', CHAT_MESSAGES_PER_MINUTE: '10', TASKS_PER_USER: '500', REMINDERS_PER_USER: '50', API_TOKENS_PER_USER: '5', ADMIN_USER_IDS: '019A2B3C-0000-7000-8000-000000000001, 019a2b3c-0000-7000-8000-000000000002',
@@ -26,7 +26,7 @@ describe('loadEnv', () => {
     })
     expect(env).toEqual({
       port: 8080, host: '127.0.0.1', databaseUrl: 'postgres://u:p@db:5432/todo', databasePoolMax: 20, dataDir: '/var/lib/todo',
-      logLevel: 'warn', migrateOnStart: false, trustProxy: true, trustedProxies: ['10.0.0.0/8', '2001:db8::1/128'], sessionTtlDays: 7, passwordHashConcurrency: 4, passwordHashQueue: 0, shutdownTimeoutMs: 5000, requestTimeoutMs: 15000,
+      logLevel: 'warn', migrateOnStart: false, trustProxy: true, trustedProxies: ['10.0.0.0/8', '2001:db8::1/128'], sessionTtlDays: 7, authCacheTtlSeconds: 20, passwordHashConcurrency: 4, passwordHashQueue: 0, shutdownTimeoutMs: 5000, requestTimeoutMs: 15000,
       daprHttpPort: 3500, daprHost: 'localhost', daprApiToken: 'to-sidecar', appApiToken: 'from-the-sidecar-0123', pubsubName: 'pubsub-redis', daprSubscriptions: 'declarative', webhookAllowPrivate: true,
       openaiBaseUrl: 'http://localhost:11434/v1', openaiApiKey: 'sk-local', openaiModel: 'llama3.1', openaiTimeoutMs: 5000, reminderSweepGraceMs: 30_000,
       mcpCallsPerMinute: 60, chatMessagesPerMinute: 10, quotas: { tasks: 500, reminders: 50, apiTokens: 5 }, adminUserIds: ['019a2b3c-0000-7000-8000-000000000001', '019a2b3c-0000-7000-8000-000000000002'],
@@ -52,6 +52,7 @@ describe('loadEnv', () => {
     [{ TRUSTED_PROXIES: 'ingress-nginx' }, 'TRUSTED_PROXIES'],
     [{ TRUSTED_PROXIES: '10.0.0.1/8/1' }, 'TRUSTED_PROXIES'],
     [{ SESSION_TTL_DAYS: '0' }, 'SESSION_TTL_DAYS'],
+    [{ AUTH_CACHE_TTL_SECONDS: '301' }, 'AUTH_CACHE_TTL_SECONDS'],
     [{ PASSWORD_HASH_CONCURRENCY: '0' }, 'PASSWORD_HASH_CONCURRENCY'],
     [{ PASSWORD_HASH_QUEUE: 'many' }, 'PASSWORD_HASH_QUEUE'],
     [{ DAPR_HTTP_PORT: 'sidecar' }, 'DAPR_HTTP_PORT'],

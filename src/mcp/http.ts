@@ -4,6 +4,7 @@ import { Elysia } from 'elysia'
 import { seedOf, type AppDeps } from '../context'
 import { bearerToken } from '../features/auth/guard'
 import { resolveToken } from '../features/auth/service'
+import { tokenCacheOf } from '../features/auth/token-cache'
 import { noteUser } from '../lib/http'
 import { MemoryRateLimit } from '../lib/memory-rate-limit'
 import { createMcpServer, type CallOutcome } from './server'
@@ -22,10 +23,11 @@ export const mcpRoutes = (
   limit = new MemoryRateLimit({ max: deps.env.mcpCallsPerMinute, windowMs: 60_000 }),
 ) => {
   const clock = deps.clock ?? (() => new Date())
+  const tokens = tokenCacheOf(deps)
   const handle = async ({ request, body }: { request: Request; body: unknown }) => {
     const token = bearerToken(request)
     if (!token) return UNAUTHORIZED('Send your API token as "Authorization: Bearer <token>"')
-    const user = await resolveToken({ db: deps.database.db, clock }, token)
+    const user = await resolveToken({ db: deps.database.db, clock, tokens }, token)
     if (!user) return UNAUTHORIZED('The token is invalid, expired or revoked')
     noteUser(request, user.id)
     // The limit counts calls, not HTTP requests: every message of a batch is one.

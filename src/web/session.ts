@@ -4,6 +4,7 @@ import { context, seedOf, type AppDeps } from '../context'
 import { noteUser } from '../lib/http'
 import { Redirect } from '../lib/htmx'
 import { resolveToken, type AuthUser } from '../features/auth/service'
+import { tokenCacheOf } from '../features/auth/token-cache'
 import { csrfToken, sessionSecret, verifyCsrf } from '../features/auth/csrf'
 
 /** Where to send a signed-out visitor: the log-in page, coming back here afterwards. */
@@ -13,15 +14,16 @@ export function loginRedirect(request: Request): Redirect {
   return new Redirect(`/login?next=${encodeURIComponent(back)}`)
 }
 
-export const webSession = (deps: AppDeps) =>
-  new Elysia({ name: 'web-session', seed: seedOf(deps) })
+export const webSession = (deps: AppDeps) => {
+  const tokens = tokenCacheOf(deps)
+  return new Elysia({ name: 'web-session', seed: seedOf(deps) })
     .use(context(deps))
     .macro({
       /** `{ page: true }`: the handler gets the signed-in `user` (from the cookie) and the form `csrf` token; unsafe requests must carry it. */
       page: {
         async resolve({ request, body, db, clock }): Promise<{ user: AuthUser; csrf: string }> {
           const secret = sessionSecret(request)
-          const user = secret ? await resolveToken({ db, clock }, secret) : null
+          const user = secret ? await resolveToken({ db, clock, tokens }, secret) : null
           if (!user) throw loginRedirect(request)
           verifyCsrf(request, body)
           noteUser(request, user.id)
@@ -29,3 +31,4 @@ export const webSession = (deps: AppDeps) =>
         },
       },
     })
+}

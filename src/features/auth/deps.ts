@@ -3,6 +3,7 @@ import type { AppDeps } from '../../context'
 import type { QuotaDeps } from '../../lib/quotas'
 import { passwordHasherOf } from './passwords'
 import type { AuthDeps } from './service'
+import { tokenCacheOf } from './token-cache'
 
 /** The account services' dependencies, for the REST routes and the web pages alike. */
 export const authDepsOf = (deps: AppDeps): AuthDeps & QuotaDeps => ({
@@ -10,5 +11,6 @@ export const authDepsOf = (deps: AppDeps): AuthDeps & QuotaDeps => ({
   clock: deps.clock ?? (() => new Date()),
   sessionTtlDays: deps.env.sessionTtlDays,
   passwords: passwordHasherOf(deps),
+  tokens: tokenCacheOf(deps),
   quotas: deps.env.quotas,
 })

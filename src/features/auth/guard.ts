@@ -5,6 +5,7 @@ import { seedOf, type AppDeps } from '../../context'
 import { AppError } from '../../lib/errors'
 import { noteUser } from '../../lib/http'
 import { resolveToken, type AuthUser } from './service'
+import { tokenCacheOf } from './token-cache'
 
 /** The bearer token of a request, if it sent one. */
 export function bearerToken(request: Request): string | undefined {
@@ -13,8 +14,9 @@ export function bearerToken(request: Request): string | undefined {
   return match?.[1]
 }
 
-export const authGuard = (deps: AppDeps) =>
-  new Elysia({ name: 'auth-guard', seed: seedOf(deps) })
+export const authGuard = (deps: AppDeps) => {
+  const tokens = tokenCacheOf(deps)
+  return new Elysia({ name: 'auth-guard', seed: seedOf(deps) })
     .use(context(deps))
     .macro({
       /** `{ auth: true }` on a route: the handler gets `user`, or the request gets 401. */
@@ -22,10 +24,11 @@ export const authGuard = (deps: AppDeps) =>
         async resolve({ request, db, clock }): Promise<{ user: AuthUser }> {
           const token = bearerToken(request)
           if (!token) throw new AppError('unauthorized', 'Send an API token or session token as "Authorization: Bearer <token>"')
-          const user = await resolveToken({ db, clock }, token)
+          const user = await resolveToken({ db, clock, tokens }, token)
           if (!user) throw new AppError('unauthorized', 'The token is invalid, expired or revoked')
           noteUser(request, user.id)
           return { user }
         },
       },
     })
+}

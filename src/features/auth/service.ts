@@ -8,11 +8,14 @@ import { parseNewPassword } from './password-policy'
 import type { PasswordHasher } from './passwords'
 import { clear, hit, release, releaseAll, reserve, type Limit } from './rate-limit'
 import { apiTokens, sessions, users, type User } from './schema'
+import { announceRevoked, type CachedBearer, type TokenCache } from './token-cache'
 
 /** What resolving a bearer needs. */
 export interface SessionDeps {
   db: Db
   clock: () => Date
+  /** Resolved bearers kept for a few seconds (token-cache.ts); absent, every request looks its bearer up. */
+  tokens?: TokenCache
 }
 
 export interface AuthDeps extends SessionDeps {
@@ -165,55 +168,79 @@ export async function logIn(deps: AuthDeps, input: { email?: unknown; password?:
   return { user: toAccountView(user), token: session.token, expiresAt: session.expiresAt }
 }
 
-/** Ends the session that `token` names (no-op for unknown tokens). */
+/** Ends the session that `token` names (no-op for unknown tokens), on every replica at once. */
 export async function logOut(deps: SessionDeps, token: string): Promise<void> {
   if (!token.startsWith(SESSION_PREFIX)) return
-  await deps.db.delete(sessions).where(eq(sessions.tokenHash, hashSecret(token)))
+  const ended = await deps.db.transaction(async (tx) => {
+    const [row] = await tx.delete(sessions).where(eq(sessions.tokenHash, hashSecret(token))).returning({ id: sessions.id })
+    if (row) await announceRevoked(tx, { credentialId: row.id })
+    return row
+  })
+  if (ended) deps.tokens?.evict({ credentialId: ended.id })
 }
 
-/** The user a session or API token belongs to, or null if it is unknown, expired or revoked. */
+/** Record an API token's use at most once a minute, so reads stay reads. */
+const USE_RECORD_MS = 60_000
+
+/**
+ * The user a session or API token belongs to, or null if it is unknown, expired or revoked. With `deps.tokens`, a
+ * bearer resolved in the last few seconds is answered from memory; a session's expiry is still checked every time.
+ */
 export async function resolveToken(deps: SessionDeps, token: string): Promise<AuthUser | null> {
+  if (!token.startsWith(SESSION_PREFIX) && !token.startsWith(API_TOKEN_PREFIX)) return null
   const now = deps.clock()
   const tokenHash = hashSecret(token)
+  const cached = deps.tokens?.get(tokenHash)
+  if (cached) {
+    if (cached.expiresAt && cached.expiresAt <= now) return null
+    if (cached.user.via === 'token') await recordUse(deps, cached, now)
+    return { ...cached.user }
+  }
+  const stamp = deps.tokens?.stamp() ?? 0
+  const found = await lookUp(deps.db, token, tokenHash, now)
+  if (!found) return null
+  if (found.user.via === 'token') await recordUse(deps, found, now)
+  deps.tokens?.set(tokenHash, found, stamp)
+  return found.user
+}
+
+async function recordUse(deps: SessionDeps, bearer: CachedBearer, now: Date): Promise<void> {
+  if (bearer.lastUsedAt && now.getTime() - bearer.lastUsedAt.getTime() <= USE_RECORD_MS) return
+  bearer.lastUsedAt = now
+  await deps.db.update(apiTokens).set({ lastUsedAt: now }).where(eq(apiTokens.id, bearer.user.credentialId))
+}
+
+/** The bearer's row, joined to its user: an unexpired session, or an unrevoked API token. */
+async function lookUp(db: Db, token: string, tokenHash: string, now: Date): Promise<CachedBearer | null> {
   if (token.startsWith(SESSION_PREFIX)) {
-    const [row] = await deps.db
-      .select({ id: users.id, email: users.email, timezone: users.timezone, credentialId: sessions.id })
+    const [row] = await db
+      .select({ id: users.id, email: users.email, timezone: users.timezone, credentialId: sessions.id, expiresAt: sessions.expiresAt })
       .from(sessions)
       .innerJoin(users, eq(users.id, sessions.userId))
       .where(and(eq(sessions.tokenHash, tokenHash), gt(sessions.expiresAt, now)))
-    return row ? { ...row, via: 'session' } : null
-  }
-  if (token.startsWith(API_TOKEN_PREFIX)) {
-    const [row] = await deps.db
-      .select({
-        id: users.id,
-        email: users.email,
-        timezone: users.timezone,
-        credentialId: apiTokens.id,
-        lastUsedAt: apiTokens.lastUsedAt,
-      })
-      .from(apiTokens)
-      .innerJoin(users, eq(users.id, apiTokens.userId))
-      .where(and(eq(apiTokens.tokenHash, tokenHash), isNull(apiTokens.revokedAt)))
     if (!row) return null
-    // Record use at most once a minute, so reads stay reads.
-    if (!row.lastUsedAt || now.getTime() - row.lastUsedAt.getTime() > 60_000) {
-      await deps.db.update(apiTokens).set({ lastUsedAt: now }).where(eq(apiTokens.id, row.credentialId))
-    }
-    const { lastUsedAt: _, ...user } = row
-    return { ...user, via: 'token' }
+    const { expiresAt, ...user } = row
+    return { user: { ...user, via: 'session' }, expiresAt, lastUsedAt: null }
   }
-  return null
+  const [row] = await db
+    .select({ id: users.id, email: users.email, timezone: users.timezone, credentialId: apiTokens.id, lastUsedAt: apiTokens.lastUsedAt })
+    .from(apiTokens)
+    .innerJoin(users, eq(users.id, apiTokens.userId))
+    .where(and(eq(apiTokens.tokenHash, tokenHash), isNull(apiTokens.revokedAt)))
+  if (!row) return null
+  const { lastUsedAt, ...user } = row
+  return { user: { ...user, via: 'token' }, expiresAt: null, lastUsedAt }
 }
 
-/** Changes the account's time zone. */
+/** Changes the account's time zone; every replica forgets the user's cached bearers, which carry the old one. */
 export async function updateAccount(deps: SessionDeps, userId: string, input: { timezone?: unknown }): Promise<AccountView> {
   const timezone = parseTimeZone(input.timezone)
-  const [user] = await deps.db
-    .update(users)
-    .set({ timezone, updatedAt: deps.clock() })
-    .where(eq(users.id, userId))
-    .returning()
+  const user = await deps.db.transaction(async (tx) => {
+    const [row] = await tx.update(users).set({ timezone, updatedAt: deps.clock() }).where(eq(users.id, userId)).returning()
+    if (row) await announceRevoked(tx, { userId })
+    return row
+  })
   if (!user) throw notFound('account')
+  deps.tokens?.evict({ userId })
   return toAccountView(user)
 }

@@ -6,10 +6,13 @@ import { reserveQuota, type QuotaDeps } from '../../lib/quotas'
 import { hashSecret, newId, newSecret, UUID } from '../../lib/secrets'
 import { apiTokens } from './schema'
 import { API_TOKEN_PREFIX, type AuthUser } from './service'
+import { announceRevoked, type TokenCache } from './token-cache'
 
 export interface TokenDeps {
   db: Db
   clock: () => Date
+  /** Evicted at revoke, in this process; other replicas hear the NOTIFY. */
+  tokens?: TokenCache
 }
 
 export interface TokenView {
@@ -72,13 +75,18 @@ export async function listApiTokens(deps: TokenDeps, userId: string): Promise<To
   return rows.map(toTokenView)
 }
 
-/** Revokes one of the user's tokens; it stops working at once. Another user's token id is "not found". */
+/** Revokes one of the user's tokens; it stops working at once, on every replica. Another user's token id is "not found". */
 export async function revokeApiToken(deps: TokenDeps, userId: string, id: string): Promise<void> {
   if (!UUID.test(id)) throw notFound('token')
-  const [row] = await deps.db
-    .update(apiTokens)
-    .set({ revokedAt: deps.clock() })
-    .where(and(eq(apiTokens.id, id), eq(apiTokens.userId, userId), isNull(apiTokens.revokedAt)))
-    .returning({ id: apiTokens.id })
+  const row = await deps.db.transaction(async (tx) => {
+    const [revoked] = await tx
+      .update(apiTokens)
+      .set({ revokedAt: deps.clock() })
+      .where(and(eq(apiTokens.id, id), eq(apiTokens.userId, userId), isNull(apiTokens.revokedAt)))
+      .returning({ id: apiTokens.id })
+    if (revoked) await announceRevoked(tx, { credentialId: revoked.id })
+    return revoked
+  })
   if (!row) throw notFound('token')
+  deps.tokens?.evict({ credentialId: row.id })
 }
