@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
 import { createApp } from '../src/app'
 import { openDatabase } from '../src/db/client'
 import { loadEnv } from '../src/env'
-import { tokenCacheOf } from '../src/features/auth/token-cache'
+import { TokenCache, tokenCacheOf } from '../src/features/auth/token-cache'
 import { createLogger } from '../src/lib/log'
 import { testApp, type TestApp } from './helpers/app'
 import { adminUrl, testDatabase } from './helpers/db'
@@ -147,5 +147,46 @@ describe.skipIf(!adminUrl)('two replicas on one PostgreSQL database', () => {
       await other.close()
       await dispose()
     }
+  })
+})
+
+describe('when revocation notices stop arriving', () => {
+  test('the cache empties and serves nothing until its own ping comes back through the channel', async () => {
+    // A database whose LISTEN is in place but delivers nothing, as postgres.js after a reconnect that failed to
+    // listen again; its NOTIFYs can be let through on cue.
+    let deliver: ((payload: string) => void) | undefined
+    let passing = false
+    const notices: string[] = []
+    const database = {
+      listen: async (_channel: string, onNotify: (payload: string) => void, onListen?: () => void) => {
+        deliver = onNotify
+        onListen?.()
+        return async () => {}
+      },
+      db: {
+        execute: async (query: { queryChunks?: unknown[] }) => {
+          const payload = JSON.stringify(query).match(/p:[0-9a-f-]+:\d+/)?.[0]
+          if (payload) notices.push(payload)
+          if (payload && passing) deliver?.(payload)
+          return []
+        },
+      },
+    } as unknown as Parameters<TokenCache['listen']>[0]
+    const cache = new TokenCache(60_000, 100, 20)
+    await cache.listen(database)
+    const bearer = { user: { id: 'u', credentialId: 'c' } as never, expiresAt: null, lastUsedAt: null }
+    cache.set('hash', bearer, cache.stamp())
+    expect(cache.get('hash')).toBeDefined()
+    // Two beats without the first ping back: off, and emptied.
+    await Bun.sleep(70)
+    expect(notices.length).toBeGreaterThanOrEqual(2)
+    expect(cache.get('hash')).toBeUndefined()
+    cache.set('hash', bearer, cache.stamp())
+    expect(cache.get('hash')).toBeUndefined()
+    // Notices pass again: the next ping comes back and caching resumes.
+    passing = true
+    await Bun.sleep(70)
+    cache.set('hash', bearer, cache.stamp())
+    expect(cache.get('hash')).toBeDefined()
   })
 })
