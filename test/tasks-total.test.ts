@@ -1,4 +1,4 @@
-// List totals are exact up to a cap and never cost a count of every match (DESIGN.md §3): REST, MCP, the web page and the plan.
+// List totals are exact up to a cap and never cost a count of every match: REST, MCP, the web page and the plan.
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
 import { Client } from '@modelcontextprotocol/sdk/client/index.js'
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js'

@@ -1,4 +1,4 @@
-// A list's `total`, counted exactly up to a cap and never over every match (DESIGN.md §3).
+// A list's `total`, counted exactly up to a cap and never over every match (README, "The API in brief").
 import { count, sql, type SQL } from 'drizzle-orm'
 import type { PgTable } from 'drizzle-orm/pg-core'
 import type { Db } from './client'

@@ -1,4 +1,4 @@
-// The event contract: CloudEvents 1.0 envelopes, topics and types (DESIGN.md §3).
+// The event contract: CloudEvents 1.0 envelopes, topics and types, as README "Events" states them.
 
 export const TOPICS = {
   taskEvents: 'todo.task-events',

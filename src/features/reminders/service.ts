@@ -20,7 +20,7 @@ export interface Actor {
   timezone: string
 }
 
-/** A reminder as the API, MCP and events show it (DESIGN.md §3). */
+/** A reminder as the API, MCP and events show it (README, "The API in brief"). */
 export interface ReminderView {
   id: string
   task_id: string
