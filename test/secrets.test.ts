@@ -33,17 +33,18 @@ async function startFails(env: Record<string, string>): Promise<{ code: number; 
   return { code, stdout, stderr }
 }
 
-describe('secrets from a Dapr secret store (sidecar double)', () => {
+// The store hands the server a real PostgreSQL URL: these run where DATABASE_URL is set, as in CI.
+if (!adminUrl) console.warn('secrets tests not run: they need DATABASE_URL (a real PostgreSQL); see README, Testing')
+describe.if(Boolean(adminUrl))('secrets from a Dapr secret store (sidecar double)', () => {
   let database: { url: string; drop(): Promise<void> }
   const model = new FakeOpenAI()
 
   beforeAll(async () => {
-    if (!adminUrl) throw new Error('these tests need DATABASE_URL (a real PostgreSQL)')
     database = await createScratchDatabase()
   })
   afterAll(async () => {
     model.stop()
-    await database.drop()
+    await database?.drop()
   })
 
   test('the server starts with its database URL and model key read from the store, and rotates the key as an admin', async () => {
