@@ -9,6 +9,9 @@ import type { PasswordHasher } from './passwords'
 import { clear, hit, release, releaseAll, reserve, type Limit } from './rate-limit'
 import { apiTokens, sessions, users, type User } from './schema'
 import { announceRevoked, type CachedBearer, type TokenCache } from './token-cache'
+import type { AuthUser } from './user'
+
+export type { AuthUser }
 
 /** What resolving a bearer needs. */
 export interface SessionDeps {
@@ -25,16 +28,6 @@ export interface AuthDeps extends SessionDeps {
 }
 
 /** The signed-in user as requests see it. */
-export interface AuthUser {
-  id: string
-  email: string
-  timezone: string
-  /** How the request proved who it is. */
-  via: 'session' | 'token'
-  /** The session's or the API token's row id. */
-  credentialId: string
-}
-
 export interface AccountView {
   id: string
   email: string

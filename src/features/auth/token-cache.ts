@@ -2,7 +2,7 @@
 import { sql } from 'drizzle-orm'
 import type { Database, Db } from '../../db/client'
 import type { Logger } from '../../lib/log'
-import type { AuthUser } from './service'
+import type { AuthUser } from './user'
 
 /** The channel revocations are announced on; PostgreSQL delivers the NOTIFY only when the revoking transaction commits. */
 export const TOKEN_REVOKED_CHANNEL = 'auth_revoked'
