@@ -8,7 +8,7 @@ import { subscriptions } from '../src/events/routes'
 import { loadEnv } from '../src/env'
 import { ServiceMonitor } from '@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1/ServiceMonitor'
 import { testApp } from './helpers/app'
-import { chartTools } from './helpers/tools'
+import { chartTools, parseManifests } from './helpers/tools'
 
 const CHART = new URL('../chart/todo-chatbot', import.meta.url).pathname
 const CRDS = new URL('./fixtures/dapr-crds', import.meta.url).pathname
@@ -29,12 +29,7 @@ function render(values: string, extra: string[] = []): { text: string; objects: 
   // A real cluster reports policy/v1; helm template needs telling (the PDB is gated on it).
   const r = run([helm!, 'template', 'todo', CHART, '--namespace', 'todo', '--kube-version', KUBE_VERSION, '--api-versions', 'policy/v1/PodDisruptionBudget', '-f', join(CHART, values), '--set', 'secret.values.DATABASE_URL=postgres://u:p@db/todo', ...extra])
   if (r.code !== 0) throw new Error(r.err)
-  const objects = r.out
-    .split(/^---\s*$/m)
-    .map((doc) => doc.trim())
-    .filter((doc) => doc && !/^(#.*\n?)*$/.test(doc))
-    .map((doc) => Bun.YAML.parse(doc) as K8sObject)
-    .filter(Boolean)
+  const objects = parseManifests<K8sObject>(r.out)
   return { text: r.out, objects }
 }
 

@@ -4,7 +4,7 @@ import { afterAll, describe, expect, test } from 'bun:test'
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { chartTools } from './helpers/tools'
+import { chartTools, parseManifests } from './helpers/tools'
 
 const ROOT = new URL('..', import.meta.url).pathname
 const CHART = join(ROOT, 'chart/todo-chatbot')
@@ -113,12 +113,7 @@ function helmRun(args: string[]) {
 function render(files: string[], sets: string[] = []): { text: string; objects: K8sObject[] } {
   const r = helmRun(['template', 'todo-chatbot', CHART, '--namespace', 'todo', '--kube-version', KUBE_VERSION, '--api-versions', 'policy/v1/PodDisruptionBudget', ...files.flatMap((f) => ['-f', join(ROOT, f)]), ...sets])
   if (r.code !== 0) throw new Error(r.err)
-  const objects = r.out
-    .split(/^---\s*$/m)
-    .map((doc) => doc.trim())
-    .filter((doc) => doc && !/^(#.*\n?)*$/.test(doc))
-    .map((doc) => Bun.YAML.parse(doc) as K8sObject)
-    .filter(Boolean)
+  const objects = parseManifests<K8sObject>(r.out)
   return { text: r.out, objects }
 }
 

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { Subprocess } from 'bun'
 import { freePort, startServer, type RunningServer } from './server'
-import { findTool } from './tools'
+import { findTool, parseManifests } from './tools'
 
 export const DAPR_VERSION = '1.14.0'
 export const TOPICS = ['todo.task-events', 'todo.task-updates', 'todo.reminders']
@@ -191,13 +191,7 @@ export function renderChart(extraSet: string[] = []): { appId: string; annotatio
   if (!helm) throw new Error('helm is needed to render the chart (.ci/run installs it)')
   const run = Bun.spawnSync([helm, 'template', 'todo', CHART, '--namespace', 'todo', '--kube-version', '1.30.0', '-f', join(CHART, 'values-local.yaml'), ...extraSet], { stdout: 'pipe', stderr: 'pipe' })
   if (run.exitCode !== 0) throw new Error(run.stderr.toString())
-  const objects = run.stdout
-    .toString()
-    .split(/^---\s*$/m)
-    .map((doc) => doc.trim())
-    .filter((doc) => doc && !/^(#.*\n?)*$/.test(doc))
-    .map((doc) => Bun.YAML.parse(doc) as K8sObject)
-    .filter(Boolean)
+  const objects = parseManifests<K8sObject>(run.stdout.toString())
   const deployment = objects.find((o) => o.kind === 'Deployment' && o.spec?.template?.metadata?.annotations?.['dapr.io/enabled'] === 'true')
   const annotations = (deployment?.spec.template.metadata.annotations ?? {}) as Record<string, string>
   const appId = annotations['dapr.io/app-id']

@@ -1,4 +1,4 @@
-// The Go-built tools the chart and deploy tests run (helm, kubeconform): found on PATH, in ~/go/bin, or named by a variable.
+// The Go-built tools the chart, deploy and runtime tests run (helm, kubeconform), and reading what helm renders.
 import { existsSync } from 'node:fs'
 import { homedir } from 'node:os'
 import { join } from 'node:path'
@@ -16,4 +16,14 @@ export function chartTools(what: string): { helm: string | undefined; kubeconfor
     console.warn(`${what} not run: helm and kubeconform are not installed (go install helm.sh/helm/v3/cmd/helm@v3.21.0, github.com/yannh/kubeconform/cmd/kubeconform)`)
   }
   return { helm, kubeconform }
+}
+
+/** The objects of a multi-document manifest (`helm template` output), comments and empty documents left out. */
+export function parseManifests<T>(text: string): T[] {
+  return text
+    .split(/^---\s*$/m)
+    .map((doc) => doc.trim())
+    .filter((doc) => doc && !/^(#.*\n?)*$/.test(doc))
+    .map((doc) => Bun.YAML.parse(doc) as T)
+    .filter(Boolean)
 }
