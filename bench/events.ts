@@ -4,8 +4,8 @@
 // Usage: DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres npm run bench:events [-- --rate 200 --seconds 30]
 import postgres from 'postgres'
 import { DAPR_VERSION } from '../test/helpers/runtime'
-import { freshStorage, signUpOverHttp } from '../test/helpers/server'
-import { options, percentile, runtimeBenchSetup, startBenchApp, type BenchApp } from './lib'
+import { signUpOverHttp } from '../test/helpers/server'
+import { options, percentile, runtimeBenchSetup, withBenchApp } from './lib'
 
 const args = options()
 const RATE = Number(args.get('rate') ?? 200)
@@ -97,11 +97,7 @@ async function awaitAudit(sql: postgres.Sql, expected: number): Promise<number> 
 const ms = (x: number) => `${x.toFixed(1)} ms`
 
 async function run(path: Path): Promise<void> {
-  const storage = await freshStorage()
-  const sql = postgres(storage.env.DATABASE_URL!, { max: 2, onnotice: () => {} })
-  let app: BenchApp | undefined
-  try {
-    app = await startBenchApp(path === 'in-process' ? undefined : bin, storage.env)
+  await withBenchApp(path === 'in-process' ? undefined : bin, {}, async (app, sql) => {
     const { url, note: runtime } = app
     const token = await signUpOverHttp(url)
     const sent = await load(url, token)
@@ -139,14 +135,7 @@ async function run(path: Path): Promise<void> {
     const deliver = split.map((r) => r.deliver)
     console.log(`    of which commit→published  p50 ${ms(percentile(publish, 50))}  p99 ${ms(percentile(publish, 99))}; published→applied  p50 ${ms(percentile(deliver, 50))}  p99 ${ms(percentile(deliver, 99))}`)
     console.log(`  lost ${lost}, duplicated ${duplicated}; audit caught up ${(waitedMs / 1000).toFixed(1)} s after the last answer\n`)
-  } catch (error) {
-    if (app?.stack) console.error(app.stack.tails())
-    throw error
-  } finally {
-    await app?.stop()
-    await sql.end()
-    await storage.dispose()
-  }
+  })
 }
 
 console.log(`task creations over REST at ${RATE}/s for ${SECONDS} s, up to ${MAX_IN_FLIGHT} in flight, loopback only; Dapr ${DAPR_VERSION}`)

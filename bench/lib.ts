@@ -3,7 +3,7 @@ import postgres from 'postgres'
 import { openDatabase } from '../src/db/client'
 import { runMigrations } from '../src/db/migrate'
 import { DAPR_VERSION, runtimeBin, startStack, type Stack } from '../test/helpers/runtime'
-import { startServer } from '../test/helpers/server'
+import { freshStorage, startServer } from '../test/helpers/server'
 
 /** The script's `--name value` options. */
 export function options(): Map<string, string> {
@@ -71,8 +71,29 @@ export interface BenchApp {
   stop(): Promise<void>
 }
 
-/** The real server process: alone (in-process bus, local scheduler) when `bin` is undefined, else beside the real runtime. */
-export async function startBenchApp(bin: string | undefined, env: Record<string, string>): Promise<BenchApp> {
+/**
+ * Runs `body` against the real server process on a scratch PostgreSQL database (with a direct connection to it):
+ * alone (in-process bus, local scheduler) when `bin` is undefined, else beside the real runtime. On a failure the
+ * runtime's last lines are printed; whatever happens, every process and the database are gone afterwards.
+ */
+export async function withBenchApp(bin: string | undefined, env: Record<string, string>, body: (app: BenchApp, sql: postgres.Sql) => Promise<void>): Promise<void> {
+  const storage = await freshStorage()
+  const sql = postgres(storage.env.DATABASE_URL!, { max: 2, onnotice: () => {} })
+  let app: BenchApp | undefined
+  try {
+    app = await startBenchApp(bin, { ...storage.env, ...env })
+    await body(app, sql)
+  } catch (error) {
+    if (app?.stack) console.error(app.stack.tails())
+    throw error
+  } finally {
+    await app?.stop()
+    await sql.end()
+    await storage.dispose()
+  }
+}
+
+async function startBenchApp(bin: string | undefined, env: Record<string, string>): Promise<BenchApp> {
   if (!bin) {
     const server = await startServer(env)
     return { url: server.url, note: '', stop: async () => void (await server.stop()) }

@@ -2,10 +2,9 @@
 // Dapr Jobs API (daprd and Dapr's scheduler) beside it, one after the other in one run; lateness, early and double
 // fires, read from PostgreSQL.
 // Usage: DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres npm run bench:reminders [-- --count 500]
-import postgres from 'postgres'
 import { DAPR_VERSION } from '../test/helpers/runtime'
-import { freshStorage, signUpOverHttp } from '../test/helpers/server'
-import { options, percentile, runtimeBenchSetup, startBenchApp, type BenchApp } from './lib'
+import { signUpOverHttp } from '../test/helpers/server'
+import { options, percentile, runtimeBenchSetup, withBenchApp } from './lib'
 
 const args = options()
 const COUNT = Number(args.get('count') ?? 500)
@@ -43,13 +42,10 @@ async function until(probe: () => Promise<boolean>, deadline: number): Promise<v
 }
 
 async function run(path: Path): Promise<void> {
-  const storage = await freshStorage()
-  const sql = postgres(storage.env.DATABASE_URL!, { max: 2, onnotice: () => {} })
   const count = async (query: Promise<Array<{ n: number }>>) => (await query)[0]?.n ?? 0
-  let app: BenchApp | undefined
-  try {
-    // Beside Dapr the app's own sweep stays ten minutes behind, so only the scheduler's triggers fire these.
-    app = await startBenchApp(path === 'local scheduler' ? undefined : bin, path === 'local scheduler' ? storage.env : { ...storage.env, REMINDER_SWEEP_GRACE_MS: '600000' })
+  // Beside Dapr the app's own sweep stays ten minutes behind, so only the scheduler's triggers fire these.
+  const env: Record<string, string> = path === 'local scheduler' ? {} : { REMINDER_SWEEP_GRACE_MS: '600000' }
+  await withBenchApp(path === 'local scheduler' ? undefined : bin, env, async (app, sql) => {
     const { url, note: runtime } = app
     const token = await signUpOverHttp(url)
     const tasks: string[] = []
@@ -92,14 +88,7 @@ async function run(path: Path): Promise<void> {
       console.log(`  job callbacks ${callbacks.length} (${callbacks.filter((l) => l.status !== 200).length} not 200)`)
     }
     console.log('')
-  } catch (error) {
-    if (app?.stack) console.error(app.stack.tails())
-    throw error
-  } finally {
-    await app?.stop()
-    await sql.end()
-    await storage.dispose()
-  }
+  })
 }
 
 console.log(`${COUNT} reminders, ${PER_TASK} per task, due within one minute; loopback only; Dapr ${DAPR_VERSION}\n`)
