@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
 import fc from 'fast-check'
 import { RRule } from 'rrule'
 import { firstDueDate, nextDueDate, occurrencesBetween, upcomingDueDates, type RecurringTask } from '../src/features/tasks/recurrence'
-import { boundedRule, RuleBudget, RuleBudgetExceeded } from '../src/features/tasks/rule-budget'
+import { boundedRule, CLOCK_EVERY, DEFAULT_STEPS, RuleBudget, RuleBudgetExceeded } from '../src/features/tasks/rule-budget'
 import { tasks } from '../src/features/tasks/schema'
 import { testApp, type TestApp } from './helpers/app'
 import { freshStorage, signUpOverHttp, startServer, type RunningServer } from './helpers/server'
@@ -56,6 +56,16 @@ describe('every walk of a rule is bounded', () => {
     const budget = new RuleBudget(Number.MAX_SAFE_INTEGER, 5)
     const walk = boundedRule({ ...RRule.parseString('FREQ=DAILY;BYMONTH=2;BYMONTHDAY=30'), dtstart: utc('2026-01-01T00:00:00Z') }, budget)
     expect(() => walk.all()).toThrow(RuleBudgetExceeded)
+  })
+
+  test('time the process spends not running (a busy machine) does not count against a rule', () => {
+    const budget = new RuleBudget(DEFAULT_STEPS, 15)
+    // The thread is off the CPU for 4 times the budget, as it is when other processes hold the cores.
+    Bun.sleepSync(60)
+    const walk = boundedRule({ ...RRule.parseString('FREQ=DAILY'), dtstart: utc('2026-01-01T00:00:00Z') }, budget)
+    expect(walk.after(utc('2026-03-01T00:00:00Z'), true)?.toISOString()).toBe('2026-03-01T00:00:00.000Z')
+    // Far enough for the budget to have looked at its clock.
+    expect(budget.steps).toBeGreaterThan(CLOCK_EVERY)
   })
 
   test('a shared budget stops the operation once it is spent, and each part at its own share', () => {
