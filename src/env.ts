@@ -7,6 +7,9 @@ export const LOG_LEVELS = ['debug', 'info', 'warn', 'error', 'silent'] as const
 export type LogLevel = (typeof LOG_LEVELS)[number]
 export const DAPR_SUBSCRIPTIONS = ['programmatic', 'declarative'] as const
 export type DaprSubscriptions = (typeof DAPR_SUBSCRIPTIONS)[number]
+/** The PostgreSQL client under drizzle: postgres.js (the default) or Bun's built-in SQL client. */
+export const DATABASE_DRIVERS = ['postgres-js', 'bun-sql'] as const
+export type DatabaseDriver = (typeof DATABASE_DRIVERS)[number]
 
 export interface Env {
   /** TCP port the HTTP server listens on. */
@@ -15,8 +18,12 @@ export interface Env {
   host: string
   /** postgres:// URL; when absent the app runs on embedded PGlite under `dataDir`. */
   databaseUrl: string | undefined
-  /** Connections in the postgres.js pool. */
+  /** Connections in the PostgreSQL pool. */
   databasePoolMax: number
+  /** The PostgreSQL client: postgres.js (default) or Bun's built-in SQL client. */
+  databaseDriver: DatabaseDriver
+  /** Named prepared statements (off only behind a pooler that cannot keep them). */
+  databasePrepare: boolean
   /** Folder for embedded data (PGlite). */
   dataDir: string
   logLevel: LogLevel
@@ -269,6 +276,8 @@ export function loadEnv(source: Source = process.env): Env {
     host: read(source, 'HOST') ?? '0.0.0.0',
     databaseUrl: databaseUrl(source),
     databasePoolMax: integer(source, 'DATABASE_POOL_MAX', 10, 1, 500),
+    databaseDriver: oneOf(source, 'DATABASE_DRIVER', DATABASE_DRIVERS, 'postgres-js'),
+    databasePrepare: boolean(source, 'DATABASE_PREPARE', true),
     dataDir: read(source, 'DATA_DIR') ?? './data',
     logLevel: oneOf(source, 'LOG_LEVEL', LOG_LEVELS, 'info'),
     migrateOnStart: boolean(source, 'MIGRATE_ON_START', true),

@@ -39,7 +39,7 @@ process.on('uncaughtException', (error) => {
 // Before anything is instrumented: spans export over OTLP only when OTEL_EXPORTER_OTLP_ENDPOINT is set.
 const tracing = startTracing({ endpoint: env.otlpEndpoint, serviceName: env.serviceName, serviceVersion: pkg.version, sampleRatio: env.traceSampleRatio })
 const metrics = createMetrics()
-const database = await openDatabase({ url: env.databaseUrl, dataDir: env.dataDir, poolMax: env.databasePoolMax, observer: metrics.database })
+const database = await openDatabase({ url: env.databaseUrl, dataDir: env.dataDir, poolMax: env.databasePoolMax, driver: env.databaseDriver, prepare: env.databasePrepare, observer: metrics.database })
 if (env.migrateOnStart) await runMigrations(database, env.databaseUrl)
 
 const readiness = { draining: false }
@@ -61,7 +61,7 @@ webhooks.start()
 log.info('listening', {
   url: `http://${env.host === '0.0.0.0' ? 'localhost' : env.host}:${app.server?.port}`,
   metrics: metricsServer ? `http://${env.metricsHost}:${metricsServer.server?.port}/metrics` : 'off',
-  database: database.kind === 'postgres' ? 'postgresql' : `pglite (${env.dataDir})`,
+  database: database.kind === 'postgres' ? `postgresql (${database.driver})` : `pglite (${env.dataDir})`,
   tracing: env.otlpEndpoint ? `otlp (sampling ${env.traceSampleRatio})` : 'off',
 })
 

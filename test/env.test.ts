@@ -5,7 +5,7 @@ import { ConfigError, loadEnv } from '../src/env'
 describe('loadEnv', () => {
   test('defaults run the app on embedded PGlite under ./data, port 3000', () => {
     const env = loadEnv({})
-    expect(env).toMatchObject({ port: 3000, host: '0.0.0.0', databaseUrl: undefined, dataDir: './data', logLevel: 'info', migrateOnStart: true, trustProxy: false })
+    expect(env).toMatchObject({ port: 3000, host: '0.0.0.0', databaseUrl: undefined, databaseDriver: 'postgres-js', databasePrepare: true, dataDir: './data', logLevel: 'info', migrateOnStart: true, trustProxy: false })
     expect(env).toMatchObject({ daprHttpPort: undefined, pubsubName: 'pubsub-kafka', appApiToken: undefined })
     expect(env).toMatchObject({ otlpEndpoint: undefined, serviceName: 'todo-chatbot', traceSampleRatio: 1 })
     // Metrics on a port of their own, reachable from this machine only.
@@ -16,7 +16,7 @@ describe('loadEnv', () => {
 
   test('reads every setting', () => {
     const env = loadEnv({
-      PORT: '8080', HOST: '127.0.0.1', DATABASE_URL: 'postgres://u:p@db:5432/todo', DATABASE_POOL_MAX: '20', DATA_DIR: '/var/lib/todo',
+      PORT: '8080', HOST: '127.0.0.1', DATABASE_URL: 'postgres://u:p@db:5432/todo', DATABASE_POOL_MAX: '20', DATABASE_DRIVER: 'BUN-SQL', DATABASE_PREPARE: 'false', DATA_DIR: '/var/lib/todo',
       LOG_LEVEL: 'WARN', MIGRATE_ON_START: 'false', TRUST_PROXY: 'yes', TRUSTED_PROXIES: '10.0.0.0/8, 2001:DB8::1', SESSION_TTL_DAYS: '7', AUTH_CACHE_TTL_SECONDS: '20', PASSWORD_HASH_CONCURRENCY: '4', PASSWORD_HASH_QUEUE: '0', SHUTDOWN_TIMEOUT_MS: '5000', REQUEST_TIMEOUT_MS: '15000',
       DAPR_HTTP_PORT: '3500', DAPR_HOST: 'localhost', DAPR_API_TOKEN: 'to-sidecar', APP_API_TOKEN: 'from-the-sidecar-0123', PUBSUB_NAME: 'pubsub-redis', DAPR_SUBSCRIPTIONS: 'Declarative', WEBHOOK_ALLOW_PRIVATE: 'true',
       OPENAI_BASE_URL: 'http://localhost:11434/v1', OPENAI_API_KEY: 'sk-local', OPENAI_MODEL: 'llama3.1', OPENAI_TIMEOUT_MS: '5000', REMINDER_SWEEP_GRACE_MS: '30000',
@@ -25,7 +25,7 @@ describe('loadEnv', () => {
       METRICS_PORT: '9100', METRICS_HOST: '0.0.0.0',
     })
     expect(env).toEqual({
-      port: 8080, host: '127.0.0.1', databaseUrl: 'postgres://u:p@db:5432/todo', databasePoolMax: 20, dataDir: '/var/lib/todo',
+      port: 8080, host: '127.0.0.1', databaseUrl: 'postgres://u:p@db:5432/todo', databasePoolMax: 20, databaseDriver: 'bun-sql', databasePrepare: false, dataDir: '/var/lib/todo',
       logLevel: 'warn', migrateOnStart: false, trustProxy: true, trustedProxies: ['10.0.0.0/8', '2001:db8::1/128'], sessionTtlDays: 7, authCacheTtlSeconds: 20, passwordHashConcurrency: 4, passwordHashQueue: 0, shutdownTimeoutMs: 5000, requestTimeoutMs: 15000,
       daprHttpPort: 3500, daprHost: 'localhost', daprApiToken: 'to-sidecar', appApiToken: 'from-the-sidecar-0123', pubsubName: 'pubsub-redis', daprSubscriptions: 'declarative', webhookAllowPrivate: true,
       openaiBaseUrl: 'http://localhost:11434/v1', openaiApiKey: 'sk-local', openaiModel: 'llama3.1', openaiTimeoutMs: 5000, reminderSweepGraceMs: 30_000,
@@ -42,6 +42,8 @@ describe('loadEnv', () => {
     [{ DATABASE_URL: 'mysql://x@y/z' }, 'DATABASE_URL'],
     [{ DATABASE_URL: 'not a url' }, 'DATABASE_URL'],
     [{ DATABASE_POOL_MAX: '0' }, 'DATABASE_POOL_MAX'],
+    [{ DATABASE_DRIVER: 'pg' }, 'DATABASE_DRIVER'],
+    [{ DATABASE_PREPARE: 'sometimes' }, 'DATABASE_PREPARE'],
     [{ LOG_LEVEL: 'loud' }, 'LOG_LEVEL'],
     [{ MIGRATE_ON_START: 'maybe' }, 'MIGRATE_ON_START'],
     [{ TRUST_PROXY: '2' }, 'TRUST_PROXY'],

@@ -1,5 +1,6 @@
 // Conversations with the chat agent and their messages, stored so any replica can continue any conversation.
-import { index, jsonb, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core'
+import { index, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core'
+import { jsonb } from '../db/jsonb'
 import { ownerId } from '../features/auth/schema'
 
 export const conversations = pgTable(
@@ -31,7 +32,7 @@ export const messages = pgTable(
       .references(() => conversations.id, { onDelete: 'cascade' }),
     role: text('role').$type<'user' | 'assistant'>().notNull(),
     content: text('content').notNull(),
-    toolCalls: jsonb('tool_calls').$type<ToolCallRecord[]>().notNull().default([]),
+    toolCalls: jsonb<ToolCallRecord[]>('tool_calls').notNull().default([]),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull(),
   },
   (t) => [index('messages_conversation_idx').on(t.conversationId, t.id)],

@@ -1,13 +1,17 @@
-// Opens the database: postgres.js when DATABASE_URL is set, embedded PGlite (with pg_trgm) otherwise.
+// Opens the database: PostgreSQL when DATABASE_URL is set (postgres.js, or Bun's built-in client), embedded PGlite
+// (with pg_trgm) otherwise.
 import { mkdirSync } from 'node:fs'
+import { SQL as BunSQL } from 'bun'
 import { sql, type SQL } from 'drizzle-orm'
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core'
+import { drizzle as drizzleBunSql } from 'drizzle-orm/bun-sql'
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite'
 import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js'
 import postgres from 'postgres'
+import type { DatabaseDriver } from '../env'
 import type { DatabaseObserver } from '../lib/metrics'
 import { tracingEnabled } from '../lib/tracing'
-import { instrumentPglite, instrumentPostgres } from './instrument'
+import { instrumentPglite, instrumentPostgres, preparePostgres } from './instrument'
 
 /**
  * The query interface every service takes; a transaction satisfies it too. Queries name their
@@ -24,6 +28,8 @@ export async function queryRows<T>(db: Db, query: SQL): Promise<T[]> {
 export interface Database {
   db: Db
   kind: 'postgres' | 'pglite'
+  /** Which client talks to PostgreSQL ('pglite' for the embedded database). */
+  driver: DatabaseDriver | 'pglite'
   /** Resolves when the database answers a trivial query. */
   ping(): Promise<void>
   /**
@@ -40,6 +46,13 @@ export interface DatabaseOptions {
   /** PGlite folder; absent (with no url) means an in-memory PGlite. */
   dataDir?: string
   poolMax?: number
+  /** The PostgreSQL client (default postgres-js); ignored for PGlite. */
+  driver?: DatabaseDriver
+  /**
+   * Named server-side prepared statements, planned once per connection (default true). Off only behind a pooler
+   * that cannot keep them (PgBouncer in transaction mode before 1.21).
+   */
+  prepare?: boolean
   /** Told of every query and transaction (metrics); each query is also a span when tracing is on. */
   observer?: DatabaseObserver
 }
@@ -49,30 +62,7 @@ const watched = (options: DatabaseOptions) => Boolean(options.observer) || traci
 
 /** Opens a connection pool (postgres.js) or an embedded database (PGlite). */
 export async function openDatabase(options: DatabaseOptions): Promise<Database> {
-  if (options.url) {
-    const poolMax = options.poolMax ?? 10
-    const client = postgres(options.url, {
-      max: poolMax,
-      onnotice: () => {},
-      // Fail fast instead of hanging when the server is gone.
-      connect_timeout: 5,
-      idle_timeout: 60,
-    })
-    options.observer?.poolMax(poolMax)
-    const db = drizzlePostgres(watched(options) ? instrumentPostgres(client, options.observer) : client) as unknown as Db
-    return {
-      db,
-      kind: 'postgres',
-      ping: async () => {
-        await client`select 1`
-      },
-      listen: async (channel, onNotify, onListen) => {
-        const { unlisten } = await client.listen(channel, (payload) => onNotify(payload), onListen)
-        return unlisten
-      },
-      close: () => client.end({ timeout: 5 }),
-    }
-  }
+  if (options.url) return options.driver === 'bun-sql' ? openBunSql(options, options.url) : openPostgresJs(options, options.url)
   if (options.dataDir) mkdirSync(options.dataDir, { recursive: true })
   // Loaded only when used: a cluster (DATABASE_URL) never loads the embedded database.
   const [{ PGlite }, { pg_trgm }] = await Promise.all([import('@electric-sql/pglite'), import('@electric-sql/pglite/contrib/pg_trgm')])
@@ -82,6 +72,7 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
   return {
     db,
     kind: 'pglite',
+    driver: 'pglite',
     ping: async () => {
       await db.execute(sql`select 1`)
     },
@@ -92,6 +83,59 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
       return async () => unlisten()
     },
     close: () => client.close(),
+  }
+}
+
+const encodeJson = (value: unknown) => (typeof value === 'string' ? value : JSON.stringify(value))
+
+function postgresJs(url: string, max: number, prepare = true) {
+  // Fail fast instead of hanging when the server is gone.
+  return postgres(url, { max, prepare, onnotice: () => {}, connect_timeout: 5, idle_timeout: 60 })
+}
+
+/** LISTEN through postgres.js, which re-establishes it (and says so through `onListen`) after a lost connection. */
+const listenOn =
+  (client: postgres.Sql): Database['listen'] =>
+  async (channel, onNotify, onListen) =>
+    (await client.listen(channel, (payload) => onNotify(payload), onListen)).unlisten
+
+/** postgres.js; drizzle asks it for a one-off statement unless told otherwise, so every query is made a prepared one. */
+function openPostgresJs(options: DatabaseOptions, url: string): Database {
+  const poolMax = options.poolMax ?? 10
+  const client = preparePostgres(postgresJs(url, poolMax, options.prepare ?? true), options.prepare ?? true)
+  options.observer?.poolMax(poolMax)
+  const db = drizzlePostgres(watched(options) ? instrumentPostgres(client, options.observer) : client) as unknown as Db
+  // drizzle leaves json parameters to the caller as strings; our jsonb columns hand over the value (db/jsonb.ts).
+  for (const oid of [114, 3802]) client.options.serializers[oid] = encodeJson
+  return {
+    db,
+    kind: 'postgres',
+    driver: 'postgres-js',
+    ping: async () => void (await client`select 1`),
+    listen: listenOn(client),
+    close: () => client.end({ timeout: 5 }),
+  }
+}
+
+/**
+ * Bun's built-in client (it prepares every statement itself). It has no LISTEN, so notifications come through
+ * one postgres.js connection, opened on the first listen.
+ */
+function openBunSql(options: DatabaseOptions, url: string): Database {
+  const poolMax = options.poolMax ?? 10
+  const client = new BunSQL({ url, max: poolMax, idleTimeout: 60, connectionTimeout: 5, prepare: options.prepare ?? true })
+  options.observer?.poolMax(poolMax)
+  const db = drizzleBunSql({ client: watched(options) ? instrumentPostgres(client, options.observer) : client }) as unknown as Db
+  let listener: postgres.Sql | undefined
+  return {
+    db,
+    kind: 'postgres',
+    driver: 'bun-sql',
+    ping: async () => void (await client`select 1`),
+    listen: (...args) => listenOn((listener ??= postgresJs(url, 1)))(...args),
+    close: async () => {
+      await Promise.all([client.close({ timeout: 5 }), listener?.end({ timeout: 5 })])
+    },
   }
 }
 

@@ -53,28 +53,46 @@ function watchLazy<Q extends Thenable>(query: Q, text: string, observer: Databas
   return query
 }
 
+type Unsafe = (query: string, ...rest: unknown[]) => Thenable
+
 interface PostgresLike {
-  unsafe: (query: string, ...rest: unknown[]) => Thenable
+  unsafe: Unsafe
   begin?: (...args: unknown[]) => Promise<unknown>
   savepoint?: (...args: unknown[]) => Promise<unknown>
 }
 
-/** Instruments a postgres.js client (and, as they open, its transactions and savepoints) in place. */
-export function instrumentPostgres<T extends object>(sql: T, observer: DatabaseObserver | undefined): T {
+/**
+ * Replaces `unsafe` (what drizzle calls for every query) on a postgres.js or Bun SQL client and, as they open, on
+ * its transactions and savepoints; `onTransaction` hears +1 as a transaction begins and -1 as it ends.
+ */
+function mapUnsafe<T extends object>(sql: T, map: (unsafe: Unsafe) => Unsafe, onTransaction?: (delta: 1 | -1) => void): T {
   const client = sql as unknown as PostgresLike
-  const unsafe = client.unsafe
-  client.unsafe = (query, ...rest) => watchLazy(unsafe(query, ...rest), query, observer)
+  client.unsafe = map(client.unsafe.bind(client))
   for (const key of ['begin', 'savepoint'] as const) {
-    const original = client[key]
+    const original = client[key]?.bind(client)
     if (!original) continue
     client[key] = (...args: unknown[]) => {
       const fn = args.pop() as (tx: object) => unknown
-      if (key === 'begin') observer?.transaction(1)
-      const result = original(...args, (tx: object) => fn(instrumentPostgres(tx, observer)))
-      return key === 'begin' ? result.finally(() => observer?.transaction(-1)) : result
+      if (key === 'begin') onTransaction?.(1)
+      const result = original(...args, (tx: object) => fn(mapUnsafe(tx, map, onTransaction)))
+      return key === 'begin' ? result.finally(() => onTransaction?.(-1)) : result
     }
   }
   return sql
+}
+
+/** Instruments a postgres.js or Bun SQL client (and, as they open, its transactions and savepoints) in place. */
+export function instrumentPostgres<T extends object>(sql: T, observer: DatabaseObserver | undefined): T {
+  return mapUnsafe(sql, (unsafe) => (query, ...rest) => watchLazy(unsafe(query, ...rest), query, observer), (delta) => observer?.transaction(delta))
+}
+
+/**
+ * Makes every `unsafe` call of a postgres.js client a named prepared statement, or none (`prepare` false). drizzle
+ * passes `prepare: false` for any query not built with `.prepare()`, so without this PostgreSQL would parse and plan
+ * every query of every request again.
+ */
+export function preparePostgres<T extends object>(sql: T, prepare: boolean): T {
+  return mapUnsafe(sql, (unsafe) => (query, params, options) => unsafe(query, params, { ...(options as object | undefined), prepare }))
 }
 
 interface PgliteLike {

@@ -1,6 +1,7 @@
 // Tables of the event backbone: the outbox (written with each change), consumer idempotency keys, dead letters.
 import { sql } from 'drizzle-orm'
-import { bigserial, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uuid } from 'drizzle-orm/pg-core'
+import { bigserial, index, integer, pgTable, primaryKey, text, timestamp, uuid } from 'drizzle-orm/pg-core'
+import { jsonb } from '../db/jsonb'
 import type { CloudEvent } from './envelope'
 
 export const outboxEvents = pgTable(
@@ -14,7 +15,7 @@ export const outboxEvents = pgTable(
     type: text('type').notNull(),
     /** Kafka partition key (the task id): per-task ordering. */
     partitionKey: text('partition_key').notNull(),
-    event: jsonb('event').$type<CloudEvent>().notNull(),
+    event: jsonb<CloudEvent>('event').notNull(),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     publishedAt: timestamp('published_at', { withTimezone: true }),
     attempts: integer('attempts').notNull().default(0),

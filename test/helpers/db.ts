@@ -42,7 +42,9 @@ export async function testDatabase(options: { forcePglite?: boolean; observer?: 
     return { database, url: undefined, dispose: () => database.close() }
   }
   const scratch = await createScratchDatabase()
-  const database = await openDatabase({ url: scratch.url, poolMax: 10, observer: options.observer })
+  // DATABASE_DRIVER=bun-sql runs the same suites over Bun's built-in client.
+  const driver = process.env.DATABASE_DRIVER === 'bun-sql' ? 'bun-sql' : 'postgres-js'
+  const database = await openDatabase({ url: scratch.url, poolMax: 10, driver, observer: options.observer })
   await runMigrations(database, scratch.url)
   return {
     database,

@@ -1,5 +1,6 @@
 // The audit log: an append-only record of who changed which task, when, and its fields before and after.
-import { index, jsonb, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core'
+import { index, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core'
+import { jsonb } from '../../db/jsonb'
 import { ownerId } from '../auth/schema'
 import type { TaskView } from '../tasks/model'
 
@@ -17,8 +18,8 @@ export const auditLog = pgTable(
     /** The task's title at the time, so the entry reads well after a deletion. */
     title: text('title').notNull(),
     changes: text('changes').array().notNull(),
-    before: jsonb('before').$type<TaskView | null>(),
-    after: jsonb('after').$type<TaskView | null>(),
+    before: jsonb<TaskView | null>('before'),
+    after: jsonb<TaskView | null>('after'),
     occurredAt: timestamp('occurred_at', { withTimezone: true }).notNull(),
     recordedAt: timestamp('recorded_at', { withTimezone: true }).notNull().defaultNow(),
   },

@@ -1,5 +1,6 @@
 // Stored results of mutating requests sent with an Idempotency-Key, so a retry replays the first answer.
-import { index, integer, jsonb, pgTable, primaryKey, text, timestamp } from 'drizzle-orm/pg-core'
+import { index, integer, pgTable, primaryKey, text, timestamp } from 'drizzle-orm/pg-core'
+import { jsonb } from '../../db/jsonb'
 import { ownerId } from '../auth/schema'
 
 export const idempotencyKeys = pgTable(

@@ -1,5 +1,6 @@
 // The admin audit trail: who ran which operation (e.g. reloading secrets), when, and what it changed.
-import { index, jsonb, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core'
+import { index, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core'
+import { jsonb } from '../../db/jsonb'
 import { users } from '../auth/schema'
 
 export const adminActions = pgTable(
@@ -12,7 +13,7 @@ export const adminActions = pgTable(
     email: text('email').notNull(),
     action: text('action').notNull(),
     /** Names only (e.g. of the settings that changed), never a secret value. */
-    detail: jsonb('detail').$type<Record<string, unknown>>().notNull(),
+    detail: jsonb<Record<string, unknown>>('detail').notNull(),
     occurredAt: timestamp('occurred_at', { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [index('admin_actions_occurred_idx').on(t.occurredAt)],

@@ -1,6 +1,7 @@
 // The tasks table: one row per task, owned by one user; indexes serve list, sort and search.
 import { sql } from 'drizzle-orm'
-import { check, index, integer, jsonb, pgEnum, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core'
+import { check, index, integer, pgEnum, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core'
+import { jsonb } from '../../db/jsonb'
 import { ownerId } from '../auth/schema'
 
 export const taskStatus = pgEnum('task_status', ['pending', 'completed'])
@@ -63,7 +64,7 @@ export const deletedTasks = pgTable(
   {
     taskId: uuid('task_id').primaryKey(),
     userId: ownerId(),
-    snapshot: jsonb('snapshot').$type<TaskSnapshot>().notNull(),
+    snapshot: jsonb<TaskSnapshot>('snapshot').notNull(),
     deletedAt: timestamp('deleted_at', { withTimezone: true }).notNull(),
   },
   (t) => [index('deleted_tasks_user_idx').on(t.userId, t.deletedAt)],
