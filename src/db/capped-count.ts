@@ -13,10 +13,12 @@ export interface CappedTotal {
 
 /**
  * `count(*)` over at most TOTAL_CAP + 1 matching rows: the one extra row tells "exactly 1,000" from
- * "more than 1,000", and the scan under the count stops there however many rows match.
+ * "more than 1,000", and the scan under the count stops there however many rows match. `order`, the order of an
+ * index that leads with the filter's first column, keeps that scan on an index: without it the planner may pick a
+ * sequential scan that "stops at the limit" and, for a rare match, reads the whole table.
  */
-export function cappedCount(db: Db, table: PgTable, where: SQL | undefined) {
-  const matches = db.select({ one: sql<number>`1`.as('one') }).from(table).where(where).limit(TOTAL_CAP + 1).as('matches')
+export function cappedCount(db: Db, table: PgTable, where: SQL | undefined, order: SQL[] = []) {
+  const matches = db.select({ one: sql<number>`1`.as('one') }).from(table).where(where).orderBy(...order).limit(TOTAL_CAP + 1).as('matches')
   return db.select({ n: count() }).from(matches)
 }
 

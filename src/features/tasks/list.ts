@@ -1,5 +1,5 @@
 // Listing tasks: search, filters, sort and keyset paging with an opaque, stable cursor.
-import { and, arrayOverlaps, asc, count, desc, eq, gte, inArray, lte, sql, type SQL } from 'drizzle-orm'
+import { and, arrayOverlaps, asc, count, desc, eq, fillPlaceholders, gte, inArray, lte, sql, type SQL } from 'drizzle-orm'
 import { cappedCount, cappedTotal, type CappedTotal } from '../../db/capped-count'
 import type { Db } from '../../db/client'
 import { invalid } from '../../lib/errors'
@@ -195,56 +195,127 @@ function orderBy(sort: Sort, order: Order): SQL[] {
   }
 }
 
-/** Rows strictly after the cursor in the chosen order. */
+const P = sql.placeholder
+
+/** Rows strictly after the cursor in the chosen order (its key and id are the placeholders `ck` and `cid`). */
 function after(cursor: Cursor, order: Order): SQL {
   const cmp = order === 'asc' ? sql.raw('>') : sql.raw('<')
-  const id = sql`${cursor.id}::uuid`
+  const id = sql`${P('cid')}::uuid`
   switch (cursor.s) {
     case 'created_at':
-      return sql`(${tasks.createdAt}, ${tasks.id}) ${cmp} (${cursor.k}::timestamptz, ${id})`
+      return sql`(${tasks.createdAt}, ${tasks.id}) ${cmp} (${P('ck')}::timestamptz, ${id})`
     case 'priority':
-      return sql`(${tasks.priority}, ${tasks.id}) ${cmp} (${cursor.k}::task_priority, ${id})`
+      return sql`(${tasks.priority}, ${tasks.id}) ${cmp} (${P('ck')}::task_priority, ${id})`
     case 'title':
-      return sql`(lower(${tasks.title}), ${tasks.id}) ${cmp} (${cursor.k}::text, ${id})`
+      return sql`(lower(${tasks.title}), ${tasks.id}) ${cmp} (${P('ck')}::text, ${id})`
     case 'due_date':
       if (cursor.k === null) return sql`(${tasks.dueDate} is null and ${tasks.id} ${cmp} ${id})`
-      return sql`(${tasks.dueDate} is null or (${tasks.dueDate}, ${tasks.id}) ${cmp} (${cursor.k}::timestamptz, ${id}))`
+      return sql`(${tasks.dueDate} is null or (${tasks.dueDate}, ${tasks.id}) ${cmp} (${P('ck')}::timestamptz, ${id}))`
   }
 }
 
-function filtersOf(userId: string, query: ListQuery, withStatus: boolean): SQL | undefined {
-  const filters: SQL[] = [eq(tasks.userId, userId)]
-  for (const keyword of query.keywords) filters.push(sql`${searchable} ilike ${'%' + escapeLike(keyword) + '%'}`)
-  if (withStatus && query.statuses.length) filters.push(inArray(tasks.status, query.statuses))
-  if (query.priorities.length) filters.push(inArray(tasks.priority, query.priorities))
-  if (query.tags.length) filters.push(arrayOverlaps(tasks.tags, query.tags))
-  if (query.dueFrom) filters.push(gte(tasks.dueDate, query.dueFrom))
-  if (query.dueTo) filters.push(lte(tasks.dueDate, query.dueTo))
+/**
+ * The filters of `query` over placeholders: `user`, `k0`… (keywords), `s0`… (statuses), `p0`… (priorities), `tags`,
+ * `from` and `to`. Their number, not their values, shapes the SQL; `valuesOf` fills them.
+ */
+function filtersOf(query: ListQuery, withStatus: boolean): SQL | undefined {
+  const filters: SQL[] = [eq(tasks.userId, P('user'))]
+  query.keywords.forEach((_, i) => filters.push(sql`${searchable} ilike ${P(`k${i}`)}`))
+  if (withStatus && query.statuses.length) filters.push(inArray(tasks.status, query.statuses.map((_, i) => P(`s${i}`))))
+  if (query.priorities.length) filters.push(inArray(tasks.priority, query.priorities.map((_, i) => P(`p${i}`))))
+  if (query.tags.length) filters.push(arrayOverlaps(tasks.tags, P('tags')))
+  if (query.dueFrom) filters.push(gte(tasks.dueDate, P('from')))
+  if (query.dueTo) filters.push(lte(tasks.dueDate, P('to')))
   return and(...filters)
 }
 
-/** The two statements a list runs: one page of rows (one extra, to know if more follow) and the total, counted up to TOTAL_CAP. */
-export function listStatements(db: Db, userId: string, query: ListQuery) {
-  const where = filtersOf(userId, query, true)
-  const pageWhere = query.cursor ? and(where, after(query.cursor, query.order)) : where
-  return {
-    page: db
-      .select({ task: tasks, key: sortKey(query.sort) })
-      .from(tasks)
-      .where(pageWhere)
-      .orderBy(...orderBy(query.sort, query.order))
-      .limit(query.limit + 1),
-    total: cappedCount(db, tasks, where),
+/** What fills the placeholders of `query`'s statements, encoded as the columns encode them. */
+function valuesOf(userId: string, query: ListQuery): Record<string, unknown> {
+  const values: Record<string, unknown> = { user: userId, limit: query.limit + 1 }
+  query.keywords.forEach((k, i) => (values[`k${i}`] = '%' + escapeLike(k) + '%'))
+  query.statuses.forEach((s, i) => (values[`s${i}`] = s))
+  query.priorities.forEach((p, i) => (values[`p${i}`] = p))
+  if (query.tags.length) values.tags = tasks.tags.mapToDriverValue(query.tags)
+  if (query.dueFrom) values.from = query.dueFrom.toISOString()
+  if (query.dueTo) values.to = query.dueTo.toISOString()
+  if (query.cursor) {
+    values.ck = query.cursor.k
+    values.cid = query.cursor.id
   }
+  return values
+}
+
+/** The parts of a query that change its SQL (not its values): queries of one shape share prepared statements. */
+function shapeOf(query: ListQuery): string {
+  const cursor = query.cursor ? (query.cursor.k === null ? 'null' : 'key') : 'none'
+  const counts = [query.keywords, query.statuses, query.priorities].map((list) => list.length)
+  return [query.sort, query.order, cursor, ...counts, query.tags.length > 0, Boolean(query.dueFrom), Boolean(query.dueTo)].join(':')
+}
+
+/**
+ * A list's two statements over placeholders. The page (one extra row, to know if more follow) carries the total,
+ * counted up to TOTAL_CAP, in the same round trip; `total` alone is for a page that comes back empty.
+ */
+function buildStatements(db: Db, query: ListQuery) {
+  const where = filtersOf(query, true)
+  const total = cappedCount(db, tasks, where, orderBy('created_at', 'desc'))
+  const pageWhere = query.cursor ? and(where, after(query.cursor, query.order)) : where
+  const page = db
+    .select({ task: tasks, key: sortKey(query.sort), total: sql<number>`(${total})`.mapWith(Number) })
+    .from(tasks)
+    .where(pageWhere)
+    .orderBy(...orderBy(query.sort, query.order))
+    .limit(P('limit'))
+  return { page, total }
+}
+
+type Statements = ReturnType<typeof buildStatements>
+type Prepared = { page: ReturnType<Statements['page']['prepare']>; total: ReturnType<Statements['total']['prepare']> }
+
+/** Prepared statements a connection pool keeps, by shape; the oldest goes when a new shape would pass the limit. */
+const PREPARED_MAX = 500
+const preparedByDb = new WeakMap<Db, Map<string, Prepared>>()
+let preparedCount = 0
+
+/** The statements for `query`'s shape, built and prepared once: a list request then only fills in its values. */
+function prepared(db: Db, query: ListQuery): Prepared {
+  let byShape = preparedByDb.get(db)
+  if (!byShape) preparedByDb.set(db, (byShape = new Map()))
+  const shape = shapeOf(query)
+  let found = byShape.get(shape)
+  if (!found) {
+    const built = buildStatements(db, query)
+    const name = `tasks_list_${++preparedCount}`
+    found = { page: built.page.prepare(name), total: built.total.prepare(`${name}_total`) }
+    if (byShape.size >= PREPARED_MAX) byShape.delete(byShape.keys().next().value!)
+    byShape.set(shape, found)
+  }
+  return found
+}
+
+/** The SQL and bound values a list runs (EXPLAIN, and the bench's direct SQL): the page with its total, and the total alone. */
+export function listStatements(db: Db, userId: string, query: ListQuery) {
+  const built = buildStatements(db, query)
+  const values = valuesOf(userId, query)
+  const bound = (statement: { toSQL(): { sql: string; params: unknown[] } }) => {
+    const { sql: text, params } = statement.toSQL()
+    return { sql: text, params: fillPlaceholders(params, values) }
+  }
+  return { page: bound(built.page), total: bound(built.total) }
+}
+
+/** How many of the user's tasks match `query` (status included), counted up to TOTAL_CAP + 1. */
+export async function matchCount(db: Db, userId: string, query: ListQuery): Promise<number> {
+  const [row] = await prepared(db, query).total.execute(valuesOf(userId, query))
+  return row?.n ?? 0
 }
 
 export type StatusCounts = Record<TaskStatus, CappedTotal>
 
 /** How many tasks match the query's other filters, per status (the status filter itself is ignored), each counted up to TOTAL_CAP. */
 export async function statusCounts(db: Db, userId: string, query: ListQuery): Promise<StatusCounts> {
-  const where = filtersOf(userId, query, false)
-  const [pending, completed] = await Promise.all(STATUSES.map((status) => cappedCount(db, tasks, and(where, eq(tasks.status, status)))))
-  return { pending: cappedTotal(pending!), completed: cappedTotal(completed!) }
+  const [pending, completed] = await Promise.all(STATUSES.map((status) => matchCount(db, userId, { ...query, statuses: [status] })))
+  return { pending: cappedTotal([{ n: pending! }]), completed: cappedTotal([{ n: completed! }]) }
 }
 
 /** The user's most used tags, most used first. */
@@ -261,13 +332,16 @@ export async function topTags(db: Db, userId: string, limit: number): Promise<st
 
 /** One page of the user's tasks matching `query`, with the count of matches up to TOTAL_CAP (the cursor never depends on it). */
 export async function listTasks(db: Db, userId: string, query: ListQuery): Promise<TaskPage> {
-  const statements = listStatements(db, userId, query)
-  const [rows, totals] = await Promise.all([statements.page, statements.total])
+  const values = valuesOf(userId, query)
+  const statements = prepared(db, query)
+  const rows = await statements.page.execute(values)
+  // Every row carries the total; past the last page there is no row to carry it.
+  const n = rows[0]?.total ?? (query.cursor ? (await statements.total.execute(values))[0]?.n : 0) ?? 0
   const page = rows.slice(0, query.limit)
   const last = page.at(-1)
   return {
     items: page.map((r) => toTaskView(r.task)),
-    ...cappedTotal(totals),
+    ...cappedTotal([{ n }]),
     next_cursor:
       rows.length > query.limit && last
         ? encodeCursor({ s: query.sort, o: query.order, k: last.key, id: last.task.id })
