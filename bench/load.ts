@@ -2,11 +2,15 @@
 // update and complete over REST and MCP (JSON-RPC tools/call). Prints p50/p95/p99 per operation and throughput,
 // checks there was no 5xx, that every task event reached the audit log once and every recurring completion made
 // exactly one successor; with --profile, where the server's CPU time went (a Bun CPU profile, by module).
-// Usage: DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres npm run bench:load [-- --clients 200 --seconds 60 --profile 1]
+// With --embedded 1 the server runs on the embedded PGlite default instead (no DATABASE_URL needed); the checks then
+// read its folder once the server has stopped.
+// Usage: DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres npm run bench:load [-- --clients 200 --seconds 60 --profile 1 --embedded 1]
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { sql as raw } from 'drizzle-orm'
 import postgres from 'postgres'
+import { openDatabase, queryRows } from '../src/db/client'
 import { freePort } from '../test/helpers/server'
 import { benchDatabase, options, percentile } from './lib'
 
@@ -15,16 +19,37 @@ const CLIENTS = Number(args.get('clients') ?? 200)
 const SECONDS = Number(args.get('seconds') ?? 60)
 const USERS = Number(args.get('users') ?? 20)
 const PROFILE = args.has('profile')
-const scratch = await benchDatabase('load')
-const direct = postgres(scratch.url, { max: 2, onnotice: () => {} })
+const EMBEDDED = args.get('embedded') === '1'
+const scratch = EMBEDDED ? undefined : await benchDatabase('load')
+const direct = scratch ? postgres(scratch.url, { max: 2, onnotice: () => {} }) : undefined
+const dataDir = EMBEDDED ? mkdtempSync(join(tmpdir(), 'todo-load-data-')) : undefined
 const profileDir = mkdtempSync(join(tmpdir(), 'todo-load-prof-'))
 const port = freePort()
+const metricsPort = freePort()
 const url = `http://127.0.0.1:${port}`
+const storage = scratch ? { DATABASE_URL: scratch.url, DATABASE_POOL_MAX: '20' } : { DATABASE_URL: '', DATA_DIR: dataDir! }
 const server = Bun.spawn([process.execPath, ...(PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : []), 'src/index.ts'], {
-  env: { ...process.env, DATABASE_URL: scratch.url, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn', TRUST_PROXY: 'true', MCP_CALLS_PER_MINUTE: '1000000', TASKS_PER_USER: '10000000', DATABASE_POOL_MAX: '20' },
+  env: { ...process.env, ...storage, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn', TRUST_PROXY: 'true', MCP_CALLS_PER_MINUTE: '1000000', TASKS_PER_USER: '10000000', METRICS_PORT: String(metricsPort) },
   stdout: 'ignore',
   stderr: 'inherit',
 })
+const stopServer = async () => {
+  if (server.exitCode !== null) return
+  server.kill('SIGTERM')
+  await server.exited
+}
+
+/** One number from the database: straight from PostgreSQL, or from PGlite's folder once the server has let it go. */
+async function scalar(text: string): Promise<number> {
+  if (direct) return Number((await direct.unsafe(text))[0]!.n)
+  await stopServer()
+  const database = await openDatabase({ dataDir })
+  try {
+    return Number((await queryRows<{ n: unknown }>(database.db, raw.raw(text)))[0]!.n)
+  } finally {
+    await database.close()
+  }
+}
 
 type Op = 'create' | 'list' | 'search' | 'update' | 'complete' | 'mcp list' | 'mcp add'
 const WEIGHTS: Array<[Op, number]> = [['create', 22], ['list', 22], ['search', 13], ['update', 13], ['complete', 10], ['mcp list', 10], ['mcp add', 10]]
@@ -49,7 +74,7 @@ try {
     const res = await fetch(`${url}/api/v1/auth/login`, { method: 'POST', headers, body: JSON.stringify({ email: `load-${u}@example.com`, password: 'correct horse battery' }) })
     tokens.push(((await res.json()) as { token: string }).token)
   }
-  console.log(`${CLIENTS} clients, ${USERS} users, ${SECONDS} s, against ${url} (PostgreSQL${PROFILE ? ', CPU profile on' : ''})`)
+  console.log(`${CLIENTS} clients, ${USERS} users, ${SECONDS} s, against ${url} (${EMBEDDED ? 'embedded PGlite' : `PostgreSQL, ${process.env.DATABASE_DRIVER ?? 'postgres-js'}`}${PROFILE ? ', CPU profile on' : ''})`)
 
   const deadline = Date.now() + SECONDS * 1000
   const clients = Array.from({ length: CLIENTS }, async (_, c) => {
@@ -101,38 +126,60 @@ try {
 
   let total = 0
   console.log(`\noperation      count     p50 ms   p95 ms   p99 ms`)
+  const row = (name: string, xs: number[]) =>
+    console.log(`${name.padEnd(12)} ${String(xs.length).padStart(7)}  ${percentile(xs, 50).toFixed(1).padStart(8)} ${percentile(xs, 95).toFixed(1).padStart(8)} ${percentile(xs, 99).toFixed(1).padStart(8)}`)
   for (const [op, xs] of latencies) {
     total += xs.length
-    console.log(`${op.padEnd(12)} ${String(xs.length).padStart(7)}  ${percentile(xs, 50).toFixed(1).padStart(8)} ${percentile(xs, 95).toFixed(1).padStart(8)} ${percentile(xs, 99).toFixed(1).padStart(8)}`)
+    row(op, xs)
   }
+  row('all', [...latencies.values()].flat())
   const fivexx = [...statuses].filter(([k]) => / 5\d\d$/.test(k))
   console.log(`\nthroughput: ${(total / elapsed).toFixed(0)} requests/s (${total.toLocaleString()} in ${elapsed.toFixed(1)} s)`)
   console.log(`answers: ${JSON.stringify(Object.fromEntries([...statuses].sort()))}`)
   console.log(`5xx answers: ${fivexx.reduce((n, [, v]) => n + v, 0)}`)
 
   // Nothing lost or doubled: the relay drains, every task event is audited once, every recurring completion has one successor.
-  const until = async (check: () => Promise<boolean>) => {
-    for (let i = 0; i < 900 && !(await check()); i++) await Bun.sleep(100)
+  const count = (where: string) => `select count(*) as n from ${where}`
+  const UNPUBLISHED = count(`outbox_events where published_at is null`)
+  const UNAUDITED = count(`outbox_events o where o.type like 'task.%' and not exists (select 1 from audit_log a where a.event_id = o.id::text)`)
+  if (direct) {
+    const until = async (check: () => Promise<boolean>) => {
+      for (let i = 0; i < 900 && !(await check()); i++) await Bun.sleep(100)
+    }
+    await until(async () => (await scalar(UNPUBLISHED)) === 0)
+    await until(async () => (await scalar(UNAUDITED)) === 0)
+  } else {
+    // The embedded database has one owner: wait until the relay has published everything there is (its counter
+    // stands still for 3 s), then read the folder once the server has stopped.
+    const published = async () => {
+      const text = await (await fetch(`http://127.0.0.1:${metricsPort}/metrics`).catch(() => undefined))?.text()
+      return [...(text ?? '').matchAll(/^todo_events_published_total\{[^}]*\} (\d+)/gm)].reduce((n, m) => n + Number(m[1]), 0)
+    }
+    for (let last = -1, still = 0; still < 30; ) {
+      const now = await published()
+      still = now === last ? still + 1 : 0
+      last = now
+      await Bun.sleep(100)
+    }
   }
-  await until(async () => Number((await direct`select count(*) as n from outbox_events where published_at is null`)[0]!.n) === 0)
-  await until(async () => Number((await direct`select count(*) as n from outbox_events o where o.type like 'task.%' and not exists (select 1 from audit_log a where a.event_id = o.id::text)`)[0]!.n) === 0)
-  const [events] = await direct`select count(*) as n from outbox_events where type like 'task.%'`
-  const [audited] = await direct`select count(*) as n, count(distinct event_id) as distinct_events from audit_log`
-  const [pending] = await direct`select count(*) as n from outbox_events where published_at is null`
-  const [recurring] = await direct`select count(*) as n from tasks where recurrence is not null and status = 'completed'`
-  const [orphans] = await direct`select count(*) as n from tasks where recurrence is not null and status = 'completed' and successor_id is null`
-  const [shared] = await direct`select count(*) as n from (select successor_id from tasks where successor_id is not null group by successor_id having count(*) > 1) s`
-  const [missing] = await direct`select count(*) as n from tasks p where p.successor_id is not null and not exists (select 1 from tasks s where s.id = p.successor_id)`
-  console.log(`task events in the outbox: ${events!.n}, audit entries: ${audited!.n} (${audited!.distinct_events} distinct events), unpublished: ${pending!.n}`)
-  console.log(`recurring completions: ${recurring!.n}; without a successor: ${orphans!.n}; successors shared: ${shared!.n}; successors missing: ${missing!.n}`)
-  const ok = fivexx.length === 0 && Number(events!.n) === Number(audited!.n) && Number(audited!.n) === Number(audited!.distinct_events) && Number(orphans!.n) === 0 && Number(shared!.n) === 0 && Number(missing!.n) === 0
+  const events = await scalar(count(`outbox_events where type like 'task.%'`))
+  const auditEntries = await scalar(count('audit_log'))
+  const distinctEvents = await scalar(`select count(distinct event_id) as n from audit_log`)
+  const pending = await scalar(UNPUBLISHED)
+  const recurring = await scalar(count(`tasks where recurrence is not null and status = 'completed'`))
+  const orphans = await scalar(count(`tasks where recurrence is not null and status = 'completed' and successor_id is null`))
+  const shared = await scalar(count(`(select successor_id from tasks where successor_id is not null group by successor_id having count(*) > 1) s`))
+  const missing = await scalar(count(`tasks p where p.successor_id is not null and not exists (select 1 from tasks s where s.id = p.successor_id)`))
+  console.log(`task events in the outbox: ${events}, audit entries: ${auditEntries} (${distinctEvents} distinct events), unpublished: ${pending}`)
+  console.log(`recurring completions: ${recurring}; without a successor: ${orphans}; successors shared: ${shared}; successors missing: ${missing}`)
+  const ok = fivexx.length === 0 && pending === 0 && events === auditEntries && auditEntries === distinctEvents && orphans === 0 && shared === 0 && missing === 0
   console.log(ok ? '\nno 5xx, no event lost or doubled, one successor per recurring completion' : '\nFAILED: see the figures above')
   process.exitCode = ok ? 0 : 1
 } finally {
-  server.kill('SIGTERM')
-  await server.exited
-  await direct.end()
-  await scratch.drop()
+  await stopServer()
+  await direct?.end()
+  await scratch?.drop()
+  if (dataDir) rmSync(dataDir, { recursive: true, force: true })
 }
 
 if (PROFILE) {
