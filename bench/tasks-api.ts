@@ -44,7 +44,7 @@ const fmt = (s: Stats) => `p50 ${s.p50.toFixed(2)} ms  p95 ${s.p95.toFixed(2)} m
 const scratch = await benchDatabase('tasks-api')
 const benchUrl = scratch.url
 let server: Awaited<ReturnType<typeof startServer>> | undefined
-const direct = postgres(benchUrl, { max: 10, onnotice: () => {} })
+const direct = postgres(benchUrl, { max: 10, onnotice: () => {}, connection: { plan_cache_mode: 'force_custom_plan' } })
 
 try {
   // Only to build the list's SQL (toSQL needs no connection).

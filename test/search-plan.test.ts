@@ -1,9 +1,10 @@
 // The list's search is served by the trigram index, not a scan of every task (EXPLAIN on a seeded table).
 import { afterAll, beforeAll, expect, test } from 'bun:test'
 import { sql } from 'drizzle-orm'
-import { listStatements, matchCount, parseListQuery } from '../src/features/tasks/list'
+import { openDatabase } from '../src/db/client'
+import { listStatements, listTasks, matchCount, parseListQuery } from '../src/features/tasks/list'
 import { testApp, type TestApp } from './helpers/app'
-import { rows } from './helpers/db'
+import { adminUrl, rows } from './helpers/db'
 
 let t: TestApp
 let userId: string
@@ -52,3 +53,32 @@ test('a tag filter uses the tags index or the per-user index, never a full scan'
   const text = await plan({ tags: 't7' })
   expect(text).not.toMatch(/Seq Scan on tasks/)
 })
+
+test.skipIf(!adminUrl)('on PostgreSQL, a search run many times is still planned for its word, never by a generic plan', async () => {
+  // 10,000 tasks of one user, each titled with one of 20 words (5% each); one of them also says "zephyr".
+  const user = (await t.signUp()).user.id
+  await t.database.db.execute(sql`
+    insert into tasks (id, user_id, title, description, created_at)
+    select gen_random_uuid(), ${user}::uuid, (array['alpha','bravo','cobalt','delta','ember','falcon','garnet','harbor','indigo','juniper',
+           'kestrel','lumen','meadow','nectar','onyx','pepper','quartz','raven','saffron','tundra'])[1 + i % 20] || ' task ' || i
+           || case when i = 4321 then ' zephyr' else '' end, '', timestamptz '2020-01-01' + i * interval '1 minute'
+    from generate_series(1, 10000) as i`)
+  await t.database.db.execute(sql`analyze tasks`)
+  // One connection, so the statements the list prepared are the ones this session can see.
+  const one = await openDatabase({ url: t.databaseUrl!, poolMax: 1 })
+  try {
+    // The common word first: its plans cost the most, so by the sixth run a generic plan (made without the word)
+    // looks the better bargain, and the rare word would then walk all 10,000 tasks instead of taking the index.
+    for (const search of [...Array(12).fill('harbor'), ...Array(12).fill('zephyr')]) {
+      expect((await listTasks(one.db, user, parseListQuery({ search }, 'UTC'))).items.length).toBeGreaterThan(0)
+    }
+    const [plans] = await rows<{ statements: number; generic: number; custom: number }>(
+      { ...t.database, db: one.db },
+      sql`select count(*)::int as statements, coalesce(sum(generic_plans), 0)::int as generic, coalesce(sum(custom_plans), 0)::int as custom
+          from pg_prepared_statements where statement ilike '%ilike%'`,
+    )
+    expect(plans).toEqual({ statements: 1, generic: 0, custom: 24 })
+  } finally {
+    await one.close()
+  }
+}, 60_000)

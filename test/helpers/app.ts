@@ -35,6 +35,8 @@ export interface TestApp {
   /** Publishes every pending event now (and waits for the consumers). */
   drain(): Promise<void>
   database: Database
+  /** The scratch database's URL, on PostgreSQL (undefined on PGlite). */
+  databaseUrl: string | undefined
   /** Every log line the app wrote, parsed. */
   logs: Array<Record<string, unknown>>
   /** The instruments the app, its relay and its scheduler report to (GET /metrics). */
@@ -60,7 +62,7 @@ export async function testApp(
   options: { env?: Record<string, string>; clock?: () => Date; events?: boolean; passwords?: PasswordHasher } = {},
 ): Promise<TestApp> {
   const metrics = createMetrics()
-  const { database, dispose } = await testDatabase({ observer: metrics.database })
+  const { database, url: databaseUrl, dispose } = await testDatabase({ observer: metrics.database })
   const logs: Array<Record<string, unknown>> = []
     const log = createLogger('debug', (line) => {
     logs.push(JSON.parse(line))
@@ -113,6 +115,7 @@ export async function testApp(
   return {
     app,
     database,
+    databaseUrl,
     logs,
     metrics,
     metricsApp: metricsServer,

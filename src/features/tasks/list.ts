@@ -258,7 +258,9 @@ function shapeOf(query: ListQuery): string {
  */
 function buildStatements(db: Db, query: ListQuery) {
   const where = filtersOf(query, true)
-  const total = cappedCount(db, tasks, where, orderBy('created_at', 'desc'))
+  // A keyword search counts through the trigram index, stopping at the cap; any other filter walks the user's index
+  // in order, which the planner might otherwise trade for a sequential scan.
+  const total = cappedCount(db, tasks, where, query.keywords.length ? [] : orderBy('created_at', 'desc'))
   const pageWhere = query.cursor ? and(where, after(query.cursor, query.order)) : where
   const page = db
     .select({ task: tasks, key: sortKey(query.sort), total: sql<number>`(${total})`.mapWith(Number) })
