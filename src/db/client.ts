@@ -1,5 +1,5 @@
 // Opens the database: PostgreSQL when DATABASE_URL is set (postgres.js, or Bun's built-in client), embedded PGlite
-// (with pg_trgm) otherwise.
+// (with pg_trgm and btree_gin) otherwise.
 import { mkdirSync } from 'node:fs'
 import { SQL as BunSQL } from 'bun'
 import { sql, type SQL } from 'drizzle-orm'
@@ -65,8 +65,12 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
   if (options.url) return options.driver === 'bun-sql' ? openBunSql(options, options.url) : openPostgresJs(options, options.url)
   if (options.dataDir) mkdirSync(options.dataDir, { recursive: true })
   // Loaded only when used: a cluster (DATABASE_URL) never loads the embedded database.
-  const [{ PGlite }, { pg_trgm }] = await Promise.all([import('@electric-sql/pglite'), import('@electric-sql/pglite/contrib/pg_trgm')])
-  const client = await PGlite.create(options.dataDir, { extensions: { pg_trgm } })
+  const [{ PGlite }, { pg_trgm }, { btree_gin }] = await Promise.all([
+    import('@electric-sql/pglite'),
+    import('@electric-sql/pglite/contrib/pg_trgm'),
+    import('@electric-sql/pglite/contrib/btree_gin'),
+  ])
+  const client = await PGlite.create(options.dataDir, { extensions: { pg_trgm, btree_gin } })
   options.observer?.poolMax(1)
   const db = drizzlePglite(watched(options) ? instrumentPglite(client, options.observer) : client) as unknown as Db
   return {

@@ -258,9 +258,10 @@ function shapeOf(query: ListQuery): string {
  */
 function buildStatements(db: Db, query: ListQuery) {
   const where = filtersOf(query, true)
-  // A keyword search counts through the trigram index, stopping at the cap; any other filter walks the user's index
-  // in order, which the planner might otherwise trade for a sequential scan.
-  const total = cappedCount(db, tasks, where, query.keywords.length ? [] : orderBy('created_at', 'desc'))
+  // Keywords and tags count through the user's GIN index, stopping at the cap; other filters walk the user's index in
+  // order, which the planner might otherwise trade for a sequential scan.
+  const indexed = query.keywords.length > 0 || query.tags.length > 0
+  const total = cappedCount(db, tasks, where, indexed ? [] : orderBy('created_at', 'desc'))
   const pageWhere = query.cursor ? and(where, after(query.cursor, query.order)) : where
   const page = db
     .select({ task: tasks, key: sortKey(query.sort), total: sql<number>`(${total})`.mapWith(Number) })

@@ -46,8 +46,10 @@ export const tasks = pgTable(
     index('tasks_user_open_series_idx').on(t.userId, t.dueDate).where(sql`${t.status} = 'pending' and ${t.recurrence} is not null`),
     index('tasks_user_priority_idx').on(t.userId, t.priority, t.id),
     index('tasks_user_title_idx').on(t.userId, sql`lower(${t.title})`, t.id),
-    index('tasks_tags_idx').using('gin', t.tags),
-    index('tasks_search_idx').using('gin', sql`(${t.title} || ' ' || ${t.description}) gin_trgm_ops`),
+    // Tags and text are searched within one user's tasks: the user leads each index (btree_gin), so a rare match
+    // is found among that user's rows, never among everyone's (or by a scan of the table).
+    index('tasks_user_tags_idx').using('gin', t.userId, t.tags),
+    index('tasks_user_search_idx').using('gin', t.userId, sql`(${t.title} || ' ' || ${t.description}) gin_trgm_ops`),
     // The database refuses a half-valid row even if a code path forgets to validate.
     check('tasks_title_length', sql`char_length(${t.title}) between 1 and 200`),
     check('tasks_description_length', sql`char_length(${t.description}) <= 4000`),
