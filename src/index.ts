@@ -11,6 +11,7 @@ import { WebhookSender } from './features/reminders/webhooks'
 import { createLogger } from './lib/log'
 import { createMetrics } from './lib/metrics'
 import { startTracing } from './lib/otel'
+import { sidecarOf } from './lib/sidecar'
 import pkg from '../package.json'
 import { withSecretStore } from './lib/secret-store'
 
@@ -46,7 +47,8 @@ const readiness = { draining: false }
 // Without a sidecar the local scheduler fires reminders; beside one it sweeps up what the Jobs API missed.
 const sweep = env.daprHttpPort ? { graceMs: env.reminderSweepGraceMs, maxSleepMs: env.reminderSweepGraceMs } : {}
 const local = new LocalScheduler({ database, log, onFired: metrics.reminders.fired, ...sweep })
-const scheduler = env.daprHttpPort ? daprJobsScheduler({ host: env.daprHost, port: env.daprHttpPort, apiToken: env.daprApiToken }) : local
+const sidecar = sidecarOf(env)
+const scheduler = sidecar ? daprJobsScheduler(sidecar) : local
 const deps = { env, database, log, scheduler, metrics }
 const app = createApp(deps, readiness).listen({ port: env.port, hostname: env.host })
 // Metrics on their own port: never behind the app's port, so never behind its Ingress.

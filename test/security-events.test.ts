@@ -123,6 +123,16 @@ describe('beside a sidecar: every Dapr route wants APP_API_TOKEN', () => {
     expect((await t.call('OPTIONS', '/dapr/subscribe', { headers: { 'dapr-api-token': APP_TOKEN } })).status).toBe(404)
   })
 
+  test('every route the sidecar calls, today\'s and any added later, is behind the one guard', async () => {
+    const sidecarFacing = t.app.routes.filter((r) => /^\/(dapr|events|job)(\/|$)/.test(r.path) || JSON.stringify(r.hooks?.detail?.tags ?? []).includes('Dapr'))
+    expect(sidecarFacing.map((r) => `${r.method} ${r.path}`).sort()).toEqual(['GET /dapr/subscribe', 'POST /events/:topic', 'POST /events/dead-letter', 'POST /job/:name'])
+    for (const route of sidecarFacing) {
+      const path = route.path.replace(':topic', 'reminders').replace(':name', `reminder-${crypto.randomUUID()}`)
+      const res = await t.call(route.method, path, route.method === 'POST' ? { body: {} } : {})
+      expect(`${route.method} ${path} ${res.status}`).toBe(`${route.method} ${path} 401`)
+    }
+  })
+
   test('with the token the sidecar is answered as Dapr expects', async () => {
     const victim = await victimOf(t)
     const headers = { 'dapr-api-token': APP_TOKEN }

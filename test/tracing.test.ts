@@ -10,6 +10,9 @@ import { loadEnv } from '../src/env'
 import type { EventRuntime } from '../src/events/runtime'
 import { createLogger } from '../src/lib/log'
 import { startTracing, type Tracing } from '../src/lib/otel'
+import { daprJobsScheduler } from '../src/features/reminders/scheduler'
+import { sidecarClient } from '../src/lib/sidecar'
+import { tracer } from '../src/lib/tracing'
 import { testApp, type TestApp } from './helpers/app'
 import { APP_TOKEN, DaprSidecarDouble, settle, sidecarEnv, startDaprEvents } from './helpers/dapr-sidecar'
 import { rows, testDatabase, type TestDatabase } from './helpers/db'
@@ -197,5 +200,27 @@ describe('one trace through the Dapr sidecar double (over HTTP; no real sidecar 
     expect(named('reminder.fire', all)).toHaveLength(1)
     expect(named('publish todo.reminders', all)).toHaveLength(1)
     expect(named('process todo.reminders', all)).toHaveLength(1)
+  })
+})
+
+describe('every call to the sidecar carries the caller\'s trace context', () => {
+  test('a Jobs call made in a span sends that span as its W3C traceparent; outside a trace it sends none', async () => {
+    const headers: Array<string | null> = []
+    const fake = Bun.serve({ port: 0, hostname: '127.0.0.1', fetch: (req) => (headers.push(req.headers.get('traceparent')), new Response(null, { status: 204 })) })
+    try {
+      const jobs = daprJobsScheduler(sidecarClient({ host: '127.0.0.1', port: fake.port! }))
+      const id = '0190a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b'
+      const span = await tracer.startActiveSpan('schedule', async (s) => {
+        await jobs.schedule({ id, remindAt: new Date('2026-12-01T09:45:00Z') })
+        s.end()
+        return s
+      })
+      const { traceId, spanId } = span.spanContext()
+      expect(headers[0]).toBe(`00-${traceId}-${spanId}-01`)
+      await jobs.cancel(id)
+      expect(headers[1]).toBeNull()
+    } finally {
+      await fake.stop(true)
+    }
   })
 })

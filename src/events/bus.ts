@@ -1,7 +1,7 @@
 // Two buses, one contract: Dapr pub/sub when a sidecar is configured, else an in-process bus that hands
 // the same CloudEvents to the same delivery the sidecar's routes call, with Dapr's answer semantics.
-import { CommunicationProtocolEnum, DaprClient, LogLevel } from '@dapr/dapr'
 import type { Logger } from '../lib/log'
+import { excerpt, type SidecarClient } from '../lib/sidecar'
 import { traceHeaders, tracingEnabled, unsampledTraceparent } from '../lib/tracing'
 import type { DeliveryOutcome, EventDelivery, Subscription } from './delivery'
 import type { CloudEvent } from './envelope'
@@ -13,41 +13,24 @@ export interface EventBus {
 }
 
 export interface DaprBusOptions {
-  host: string
-  port: number
+  sidecar: SidecarClient
   pubsubName: string
-  apiToken?: string
-}
-
-/** The SDK's HTTP client: its `execute` is the call `pubsub.publish` makes, with headers we choose. */
-interface SidecarHttp {
-  execute(url: string, params: { method: string; body: unknown; headers: Record<string, string> }): Promise<unknown>
 }
 
 /**
  * Publishes through the sidecar with our own CloudEvent (its id stays ours), the task id as the Kafka
- * key, and the publish span's W3C `traceparent` as a header: the sidecar overwrites the envelope's
- * `traceparent` with the trace context of the publish call, and `pubsub.publish` cannot send one.
+ * key, and the publish span's W3C `traceparent` as a header (the sidecar client sends it): the sidecar
+ * overwrites the envelope's `traceparent` with the trace context of the publish call.
  */
 export function daprBus(options: DaprBusOptions): EventBus {
-  const client = new DaprClient({
-    daprHost: options.host,
-    daprPort: String(options.port),
-    communicationProtocol: CommunicationProtocolEnum.HTTP,
-    ...(options.apiToken ? { daprApiToken: options.apiToken } : {}),
-    logger: { level: LogLevel.Error },
-  })
-  const http = client.daprClient as unknown as SidecarHttp
   const pubsub = encodeURIComponent(options.pubsubName)
   return {
     kind: 'dapr',
     async publish(topic, event, partitionKey) {
+      const path = `/v1.0/publish/${pubsub}/${encodeURIComponent(topic)}?metadata.partitionKey=${encodeURIComponent(partitionKey)}`
+      const res = await options.sidecar.call(path, { method: 'POST', json: event, contentType: 'application/cloudevents+json' })
       // Throws on any answer but 2xx (403 scoping, 404 unknown pubsub, 500 broker): the relay retries.
-      await http.execute(`/publish/${pubsub}/${encodeURIComponent(topic)}?metadata.partitionKey=${encodeURIComponent(partitionKey)}`, {
-        method: 'POST',
-        body: event,
-        headers: { 'Content-Type': 'application/cloudevents+json', ...traceHeaders() },
-      })
+      if (!res.ok) throw new Error(`publishing to ${topic} answered ${res.status}: ${await excerpt(res)}`)
     },
   }
 }

@@ -3,6 +3,7 @@ import type { Database } from '../db/client'
 import type { Env } from '../env'
 import type { Logger } from '../lib/log'
 import type { Metrics } from '../lib/metrics'
+import { sidecarOf } from '../lib/sidecar'
 import { daprBus, inProcessBus, type EventBus } from './bus'
 import type { EventDelivery } from './delivery'
 import { Relay } from './relay'
@@ -25,8 +26,9 @@ export async function startEvents(options: {
   metrics?: Pick<Metrics, 'observePublish'>
 }): Promise<EventRuntime> {
   const { env, log } = options
+  const sidecar = sidecarOf(env)
   let bus: EventBus
-  if (env.daprHttpPort) bus = daprBus({ host: env.daprHost, port: env.daprHttpPort, pubsubName: env.pubsubName, apiToken: env.daprApiToken })
+  if (sidecar) bus = daprBus({ sidecar, pubsubName: env.pubsubName })
   else if (options.delivery) bus = inProcessBus({ delivery: options.delivery, log })
   else throw new Error('without a Dapr sidecar the in-process bus needs the app\'s event delivery')
   const relay = new Relay({ database: options.database, bus, log, onPublish: options.metrics?.observePublish, ...options.relay })

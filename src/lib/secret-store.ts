@@ -1,17 +1,19 @@
 // Settings read from a Dapr secret store at start (GET /v1.0/secrets/<store>/<name>), beside the environment:
 // an explicit environment value wins; a missing or unreadable secret stops the start naming the setting, never the value.
 import { ConfigError, type SecretSetting, type SecretStoreConfig } from '../env'
+import { sidecarClient } from './sidecar'
 
 type Source = Record<string, string | undefined>
 
 /** Waits until the sidecar's components are ready: /v1.0/healthz/outbound, never /v1.0/healthz (that one waits for the app). */
 export async function waitForSidecar(config: SecretStoreConfig): Promise<void> {
   const deadline = Date.now() + config.timeoutMs
-  const url = `http://${config.host}:${config.port}/v1.0/healthz/outbound`
+  const sidecar = sidecarClient(config)
+  const path = '/v1.0/healthz/outbound'
   for (;;) {
-    const ok = await fetch(url, { signal: AbortSignal.timeout(2000) }).then((r) => r.status === 204 || r.ok, () => false)
+    const ok = await sidecar.call(path, { timeoutMs: 2000 }).then((r) => r.status === 204 || r.ok, () => false)
     if (ok) return
-    if (Date.now() > deadline) throw new ConfigError('SECRET_STORE', `the Dapr sidecar was not ready after ${config.timeoutMs} ms (${url})`)
+    if (Date.now() > deadline) throw new ConfigError('SECRET_STORE', `the Dapr sidecar was not ready after ${config.timeoutMs} ms (${sidecar.baseUrl}${path})`)
     await Bun.sleep(250)
   }
 }
@@ -21,11 +23,11 @@ export async function readSecrets(config: SecretStoreConfig, settings: SecretSet
   const byName = new Map<string, SecretSetting[]>()
   for (const s of settings) byName.set(config.mapping[s].name, [...(byName.get(config.mapping[s].name) ?? []), s])
   const out: Partial<Record<SecretSetting, string>> = {}
+  const sidecar = sidecarClient(config)
   for (const [name, wanted] of byName) {
-    const url = `http://${config.host}:${config.port}/v1.0/secrets/${encodeURIComponent(config.store)}/${encodeURIComponent(name)}`
     let res: Response
     try {
-      res = await fetch(url, { headers: config.apiToken ? { 'dapr-api-token': config.apiToken } : {}, signal: AbortSignal.timeout(10_000) })
+      res = await sidecar.call(`/v1.0/secrets/${encodeURIComponent(config.store)}/${encodeURIComponent(name)}`)
     } catch {
       throw new ConfigError(wanted[0]!, `could not reach the Dapr secret store "${config.store}"`)
     }

@@ -2,6 +2,7 @@
 import type { ReminderScheduler } from '../../context'
 import type { Database } from '../../db/client'
 import type { Logger } from '../../lib/log'
+import { excerpt, type SidecarClient } from '../../lib/sidecar'
 import { dueReminders, fireReminder, nextReminderAt } from './service'
 import { withinTime } from '../../lib/within-time'
 
@@ -77,22 +78,18 @@ function stringValueOf(bytes: Uint8Array): string | null {
   return null
 }
 
-export function daprJobsScheduler(options: { host: string; port: number; apiToken?: string }): ReminderScheduler {
-  const base = `http://${options.host}:${options.port}/v1.0-alpha1/jobs`
-  const headers = (extra: Record<string, string> = {}) => ({ ...extra, ...(options.apiToken ? { 'dapr-api-token': options.apiToken } : {}) })
+/** Reminder jobs through the sidecar's Jobs API (`/v1.0-alpha1/jobs/<name>`): 204 is the only success. */
+export function daprJobsScheduler(sidecar: SidecarClient): ReminderScheduler {
+  const path = (id: string) => `/v1.0-alpha1/jobs/${jobName(id)}`
   return {
     kind: 'dapr-jobs',
     async schedule({ id, remindAt }) {
       // Field names are not checked by the sidecar (a typo is silently ignored): tests hold this body exactly.
-      const res = await fetch(`${base}/${jobName(id)}`, {
-        method: 'POST',
-        headers: headers({ 'content-type': 'application/json' }),
-        body: JSON.stringify({ dueTime: remindAt.toISOString(), data: jobData(id), overwrite: true, failure_policy: JOB_FAILURE_POLICY }),
-      })
-      if (res.status !== 204) throw new Error(`scheduling ${jobName(id)} answered ${res.status}: ${(await res.text()).slice(0, 200)}`)
+      const res = await sidecar.call(path(id), { method: 'POST', json: { dueTime: remindAt.toISOString(), data: jobData(id), overwrite: true, failure_policy: JOB_FAILURE_POLICY } })
+      if (res.status !== 204) throw new Error(`scheduling ${jobName(id)} answered ${res.status}: ${await excerpt(res)}`)
     },
     async cancel(id) {
-      const res = await fetch(`${base}/${jobName(id)}`, { method: 'DELETE', headers: headers() })
+      const res = await sidecar.call(path(id), { method: 'DELETE' })
       if (res.status !== 204) throw new Error(`deleting ${jobName(id)} answered ${res.status}`)
     },
   }
