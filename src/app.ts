@@ -1,7 +1,7 @@
 // createApp(deps): composes the feature plugins into one Elysia app, for the server and for tests alike.
 import { Elysia } from 'elysia'
 import pkg from '../package.json'
-import type { AppDeps } from './context'
+import { appDeps, type AppOptions } from './context'
 import { eventDelivery as deliveryOf, type EventDelivery } from './events/delivery'
 import { eventRoutes, sidecarRoutes } from './events/routes'
 import { auditRoutes } from './features/audit/routes'
@@ -17,7 +17,6 @@ import type { ReminderScheduler } from './context'
 import { recurrenceConsumer } from './features/tasks/consumers'
 import { taskRoutes } from './features/tasks/routes'
 import { BODY_LIMIT, httpEdge } from './lib/http'
-import { createMetrics } from './lib/metrics'
 import { tracingEnabled } from './lib/tracing'
 import { mcpRoutes } from './mcp/http'
 import { chatRoutes } from './chat/routes'
@@ -32,7 +31,7 @@ import { reminderPages } from './web/pages/reminders'
 import { taskPages } from './web/pages/tasks'
 import { SECURITY_HEADERS } from './web/html'
 
-export type { AppDeps } from './context'
+export type { AppDeps, AppOptions } from './context'
 
 /** For apps built without one (tests of other features): reminder jobs are not kept anywhere. */
 const NO_SCHEDULER: ReminderScheduler = { kind: 'local', schedule: async () => {}, cancel: async () => {} }
@@ -41,7 +40,8 @@ const NO_SCHEDULER: ReminderScheduler = { kind: 'local', schedule: async () => {
  * Where delivered events go: the consumers, counted in `deps.metrics`. The in-process bus calls it directly;
  * with a sidecar, createApp serves it on the sidecar's routes.
  */
-export function eventDelivery(deps: AppDeps): EventDelivery {
+export function eventDelivery(options: AppOptions): EventDelivery {
+  const deps = appDeps(options)
   const metrics = deps.metrics
   return deliveryOf(deps, {
     pubsubName: deps.env.pubsubName,
@@ -55,9 +55,9 @@ export function eventDelivery(deps: AppDeps): EventDelivery {
  * Builds the app. `readiness.draining` turns /readyz to 503 during shutdown. GET /metrics is not here: it has
  * a listener of its own (features/ops/metrics.ts), so whatever routes traffic to the app cannot reach it.
  */
-export function createApp(given: AppDeps, readiness: Readiness = { draining: false }) {
-  const metrics = given.metrics ?? createMetrics()
-  const deps = { ...given, metrics }
+export function createApp(options: AppOptions, readiness: Readiness = { draining: false }) {
+  const deps = appDeps(options)
+  const { metrics } = deps
   return new Elysia({ normalize: false, serve: { maxRequestBodySize: BODY_LIMIT + 64 * 1024 } })
     .use(httpEdge({ log: deps.log, htmlError, headers: SECURITY_HEADERS, onRequestDone: metrics.observeRequest, tracing: tracingEnabled(), requestTimeoutMs: deps.env.requestTimeoutMs }))
     .use(openapiDocs(pkg.version))

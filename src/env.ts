@@ -11,7 +11,10 @@ export type DaprSubscriptions = (typeof DAPR_SUBSCRIPTIONS)[number]
 export const DATABASE_DRIVERS = ['postgres-js', 'bun-sql'] as const
 export type DatabaseDriver = (typeof DATABASE_DRIVERS)[number]
 
-export interface Env {
+/** The configuration, read once at start and never changed (a rotated secret lives in AppDeps.secrets). */
+export type Env = Readonly<Settings>
+
+interface Settings {
   /** TCP port the HTTP server listens on. */
   port: number
   /** Interface to bind; 0.0.0.0 in a container, 127.0.0.1 for a laptop-only start. */

@@ -1,5 +1,6 @@
 // Starts the server: configuration, database, migrations, listen; drains and closes on SIGTERM/SIGINT.
 import { createApp, eventDelivery } from './app'
+import { appDeps } from './context'
 import { isPostgresClosedSocketWrite, openDatabase } from './db/client'
 import { runMigrations } from './db/migrate'
 import { ConfigError, loadEnv, secretStoreConfig, type Env } from './env'
@@ -49,7 +50,7 @@ const sweep = env.daprHttpPort ? { graceMs: env.reminderSweepGraceMs, maxSleepMs
 const local = new LocalScheduler({ database, log, onFired: metrics.reminders.fired, ...sweep })
 const sidecar = sidecarOf(env)
 const scheduler = sidecar ? daprJobsScheduler(sidecar) : local
-const deps = { env, database, log, scheduler, metrics }
+const deps = appDeps({ env, database, log, scheduler, metrics })
 const app = createApp(deps, readiness).listen({ port: env.port, hostname: env.host })
 // Metrics on their own port: never behind the app's port, so never behind its Ingress.
 const metricsServer = env.metricsPort ? metricsApp(deps, metrics).listen({ port: env.metricsPort, hostname: env.metricsHost }) : undefined

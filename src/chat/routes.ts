@@ -14,10 +14,10 @@ export function chatDeps(deps: AppDeps): ChatDeps {
   const { env } = deps
   return {
     db: deps.database.db,
-    clock: deps.clock ?? (() => new Date()),
+    clock: deps.clock,
     quotas: env.quotas,
     model: env.openaiModel
-      ? { baseUrl: env.openaiBaseUrl, apiKey: env.openaiApiKey ?? '', model: env.openaiModel, timeoutMs: env.openaiTimeoutMs, onCall: deps.metrics?.chat.modelCall }
+      ? { baseUrl: env.openaiBaseUrl, apiKey: deps.secrets.get('OPENAI_API_KEY') ?? '', model: env.openaiModel, timeoutMs: env.openaiTimeoutMs, onCall: deps.metrics?.chat.modelCall }
       : undefined,
     onTurn: deps.metrics?.chat.turn,
   }

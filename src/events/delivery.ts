@@ -76,7 +76,7 @@ export function originTopic(topic: unknown): Topic | undefined {
 
 /** The delivery service: what a subscriber route does, without HTTP. */
 export function eventDelivery(deps: AppDeps, options: EventDeliveryOptions): EventDelivery {
-  const clock = deps.clock ?? (() => new Date())
+  const clock = deps.clock
   const db = deps.database.db
 
   async function recordDeadLetter(body: unknown): Promise<DeliveryOutcome> {

@@ -21,6 +21,9 @@ function formatter(timeZone: string): Intl.DateTimeFormat {
 }
 
 /** True when `name` is an IANA time zone this runtime knows (e.g. Europe/Berlin, UTC). */
+/** The real time: the clock of a running app (tests hand the app a clock of their own). */
+export const systemClock = (): Date => new Date()
+
 export function isTimeZone(name: string): boolean {
   if (name.length === 0 || name.length > 64 || !/^[A-Za-z0-9_+\-/]+$/.test(name)) return false
   try {

@@ -22,7 +22,7 @@ export const mcpRoutes = (
   onCall?: (tool: string, outcome: CallOutcome) => void,
   limit = new MemoryRateLimit({ max: deps.env.mcpCallsPerMinute, windowMs: 60_000 }),
 ) => {
-  const clock = deps.clock ?? (() => new Date())
+  const clock = deps.clock
   const tokens = tokenCacheOf(deps)
   const handle = async ({ request, body }: { request: Request; body: unknown }) => {
     const token = bearerToken(request)

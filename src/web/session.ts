@@ -1,6 +1,6 @@
 // The web UI's session: the `page` route option that requires a signed-in user.
 import { Elysia } from 'elysia'
-import { context, seedOf, type AppDeps } from '../context'
+import { seedOf, type AppDeps } from '../context'
 import { noteUser } from '../lib/http'
 import { Redirect } from '../lib/htmx'
 import { resolveToken, type AuthUser } from '../features/auth/service'
@@ -17,13 +17,12 @@ export function loginRedirect(request: Request): Redirect {
 export const webSession = (deps: AppDeps) => {
   const tokens = tokenCacheOf(deps)
   return new Elysia({ name: 'web-session', seed: seedOf(deps) })
-    .use(context(deps))
     .macro({
       /** `{ page: true }`: the handler gets the signed-in `user` (from the cookie) and the form `csrf` token; unsafe requests must carry it. */
       page: {
-        async resolve({ request, body, db, clock }): Promise<{ user: AuthUser; csrf: string }> {
+        async resolve({ request, body }): Promise<{ user: AuthUser; csrf: string }> {
           const secret = sessionSecret(request)
-          const user = secret ? await resolveToken({ db, clock, tokens }, secret) : null
+          const user = secret ? await resolveToken({ db: deps.database.db, clock: deps.clock, tokens }, secret) : null
           if (!user) throw loginRedirect(request)
           verifyCsrf(request, body)
           noteUser(request, user.id)

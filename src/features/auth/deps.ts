@@ -8,7 +8,7 @@ import { tokenCacheOf } from './token-cache'
 /** The account services' dependencies, for the REST routes and the web pages alike. */
 export const authDepsOf = (deps: AppDeps): AuthDeps & QuotaDeps => ({
   db: deps.database.db,
-  clock: deps.clock ?? (() => new Date()),
+  clock: deps.clock,
   sessionTtlDays: deps.env.sessionTtlDays,
   passwords: passwordHasherOf(deps),
   tokens: tokenCacheOf(deps),

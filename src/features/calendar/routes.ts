@@ -8,7 +8,7 @@ export const calendarRoutes = (deps: AppDeps) =>
     '/calendar/:file',
     async ({ params, status }) => {
       const token = params.file.endsWith('.ics') ? params.file.slice(0, -4) : ''
-      const body = token ? await feedFor(deps.database.db, token, (deps.clock ?? (() => new Date()))()) : null
+      const body = token ? await feedFor(deps.database.db, token, deps.clock()) : null
       // An unknown and a revoked secret look the same.
       if (body === null) return status(404, { error: { code: 'not_found', message: 'No such calendar' } })
       return new Response(body, {

@@ -22,11 +22,8 @@ export const adminRoutes = (deps: AppDeps, source: Record<string, string | undef
       const found = await readSecrets(config, fromStore).catch((error: unknown) => {
         throw new AppError('unavailable', error instanceof Error ? error.message : 'The secret store could not be read')
       })
-      const changed: string[] = []
-      if (found.OPENAI_API_KEY !== undefined && found.OPENAI_API_KEY !== deps.env.openaiApiKey) {
-        deps.env.openaiApiKey = found.OPENAI_API_KEY
-        changed.push('OPENAI_API_KEY')
-      }
+      // Into the app's holder of rotated secrets; the configuration (env) stays as read at start.
+      const changed = fromStore.filter((s) => found[s] !== undefined && deps.secrets.replace(s, found[s]))
       await deps.database.db.insert(adminActions).values({ id: newId(), userId: user.id, email: user.email, action: 'reload-secrets', detail: { reloaded: fromStore, changed } })
       deps.log.info('admin action', { action: 'reload-secrets', admin_user_id: user.id, changed })
       return { reloaded: fromStore, changed }

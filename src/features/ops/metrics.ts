@@ -2,11 +2,11 @@
 // (lib/metrics.ts) and the outbox backlog, read from the database at scrape time so every replica reports the shared outbox.
 import { Elysia } from 'elysia'
 import { Gauge } from 'prom-client'
-import { seedOf, type AppDeps } from '../../context'
+import { seedOf, type AppOptions } from '../../context'
 import { outboxBacklog, type Backlog } from '../../events/relay'
 import type { Metrics } from '../../lib/metrics'
 
-function watchOutbox(deps: AppDeps, { registry }: Metrics): void {
+function watchOutbox(deps: AppOptions, { registry }: Metrics): void {
   if (registry.getSingleMetric('todo_outbox_pending_events')) return
   // A scrape collects both gauges at once: they share one query.
   let reading: Promise<Backlog> | undefined
@@ -36,7 +36,7 @@ function watchOutbox(deps: AppDeps, { registry }: Metrics): void {
  * The metrics listener's app: GET /metrics and nothing else. It is never part of createApp, so the app's
  * port (and the Ingress in front of it) cannot serve it; src/index.ts listens on METRICS_HOST:METRICS_PORT.
  */
-export const metricsApp = (deps: AppDeps, metrics: Metrics) => {
+export const metricsApp = (deps: AppOptions, metrics: Metrics) => {
   watchOutbox(deps, metrics)
   return new Elysia({ name: 'metrics-app', seed: seedOf(deps) }).get(
     '/metrics',

@@ -27,7 +27,7 @@ const Notification = t.Object({
 })
 
 export const reminderRoutes = (deps: AppDeps) => {
-  const reminderDeps: ReminderDeps = { db: deps.database.db, clock: deps.clock ?? (() => new Date()), quotas: deps.env.quotas }
+  const reminderDeps: ReminderDeps = { db: deps.database.db, clock: deps.clock, quotas: deps.env.quotas }
   return new Elysia({ name: 'reminder-routes', prefix: '/api/v1', seed: seedOf(deps), detail: { tags: ['Reminders'] } })
     .use(authGuard(deps))
     .post('/tasks/:id/reminders', async ({ user, params, body, status }) => status(201, await createReminder(reminderDeps, user, params.id, body)), {
@@ -96,7 +96,7 @@ export const reminderRoutes = (deps: AppDeps) => {
  * Mounted only with a sidecar, behind the sidecar's token check (events/routes.ts `sidecarRoutes`).
  */
 export const jobCallbackRoutes = (deps: AppDeps) => {
-  const clock = deps.clock ?? (() => new Date())
+  const clock = deps.clock
   return new Elysia({ name: 'job-callback', seed: seedOf(deps), detail: { tags: ['Events (Dapr)'] } }).post(
     '/job/:name',
     async ({ params, body, status }) => {

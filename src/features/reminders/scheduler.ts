@@ -4,6 +4,7 @@ import type { Database } from '../../db/client'
 import type { Logger } from '../../lib/log'
 import { excerpt, type SidecarClient } from '../../lib/sidecar'
 import { dueReminders, fireReminder, nextReminderAt } from './service'
+import { systemClock } from '../../lib/time'
 import { withinTime } from '../../lib/within-time'
 
 /** The longest a pass of the local scheduler may take before it is given up (and retried): never stuck for good. */
@@ -124,7 +125,7 @@ export class LocalScheduler implements ReminderScheduler {
     },
   ) {}
 
-  private now = () => (this.options.clock ?? (() => new Date()))()
+  private now = () => (this.options.clock ?? systemClock)()
   private get grace() {
     return this.options.graceMs ?? 0
   }

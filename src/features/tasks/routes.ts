@@ -82,7 +82,7 @@ const IdempotencyHeaders = t.Object({
 const errors = { 400: ErrorBody, 401: ErrorBody, 404: ErrorBody, 409: ErrorBody, 422: ErrorBody }
 
 export const taskRoutes = (deps: AppDeps) => {
-  const taskDeps: TaskDeps = { db: deps.database.db, clock: deps.clock ?? (() => new Date()), quotas: deps.env.quotas }
+  const taskDeps: TaskDeps = { db: deps.database.db, clock: deps.clock, quotas: deps.env.quotas }
 
   /** Runs a change once per Idempotency-Key and answers with its (possibly replayed) outcome. */
   const change = async <T>(

@@ -19,7 +19,7 @@ export const auditPages = (deps: AppDeps) =>
         csrf,
         email: user.email,
         timezone: user.timezone,
-        now: (deps.clock ?? (() => new Date()))(),
+        now: deps.clock(),
         entries: page.items,
         nextCursor: page.next_cursor,
         taskId: params.task_id,

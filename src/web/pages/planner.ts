@@ -21,7 +21,7 @@ const all = (v: string | string[] | undefined) => (v === undefined ? [] : Array.
 const first = (v: string | string[] | undefined) => all(v)[0]?.trim() || undefined
 
 export const plannerPages = (deps: AppDeps) => {
-  const td: TaskDeps = { db: deps.database.db, clock: deps.clock ?? (() => new Date()), quotas: deps.env.quotas }
+  const td: TaskDeps = { db: deps.database.db, clock: deps.clock, quotas: deps.env.quotas }
 
   type Shown = { status?: number; notice?: string; error?: FormError }
   type Ctx = { csrf: string; timezone: string; now: Date }

@@ -18,7 +18,7 @@ const field = (form: Form, name: string) => {
 }
 
 export const reminderPages = (deps: AppDeps) => {
-  const rd: ReminderDeps = { db: deps.database.db, clock: deps.clock ?? (() => new Date()), quotas: deps.env.quotas }
+  const rd: ReminderDeps = { db: deps.database.db, clock: deps.clock, quotas: deps.env.quotas }
 
   async function page(request: Request, user: AuthUser, csrf: string, taskId: string, status = 200, error?: FormError) {
     const [task, reminders] = await Promise.all([getTask(rd, user, taskId), listTaskReminders(rd, user, taskId)])

@@ -94,7 +94,7 @@ const queryOf = (params: Record<string, string>) => new URLSearchParams(params).
 const targetOf = (request: Request) => request.headers.get('hx-target')?.split('#')[1]
 
 export const taskPages = (deps: AppDeps) => {
-  const taskDeps: TaskDeps = { db: deps.database.db, clock: deps.clock ?? (() => new Date()), quotas: deps.env.quotas }
+  const taskDeps: TaskDeps = { db: deps.database.db, clock: deps.clock, quotas: deps.env.quotas }
   const now = () => taskDeps.clock()
 
   function contextFor(user: AuthUser, csrf: string, params: Record<string, string>): ListContext {
