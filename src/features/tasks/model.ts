@@ -29,7 +29,7 @@ export interface TaskFields {
   tags: string[]
 }
 
-/** A task as the API, MCP and events show it (DESIGN §3). */
+/** A task as the API, MCP and events show it (docs/architecture.md, section 7 "Contracts"). */
 export interface TaskView {
   id: string
   title: string
