@@ -5,7 +5,7 @@
 //
 // App → sidecar: POST /v1.0/publish/<pubsub>/<topic> (204; 404 unknown pubsub; our CloudEvent kept as is
 // for application/cloudevents+json, wrapped otherwise; metadata.partitionKey from the query), plus the
-// health and metadata endpoints the SDK polls. Sidecar → app: reads GET /dapr/subscribe once at start,
+// health endpoints and GET /v1.0/metadata. Sidecar → app: reads GET /dapr/subscribe once at start,
 // delivers each event with Content-Type application/cloudevents+json, in order per partition key;
 // 2xx SUCCESS (or no status) is done, 2xx RETRY and any non-2xx but 404 are retried, 2xx DROP and 404
 // drop; a drop or the last failure goes to the subscription's deadLetterTopic. Tracing as the sidecar's
