@@ -37,5 +37,5 @@ test.if(runs)('the app starts on the settings it reads from the real sidecar, an
   const printed = stack.app.raw.join('\n')
   expect(printed).not.toContain('sk-from-the-store-0123')
   expect(printed).not.toContain(storage.env.DATABASE_URL!)
-  expect(printed).toContain('"database":"postgresql"')
+  expect(printed).toContain('"database":"postgresql (postgres-js)"')
 }, 60_000)

@@ -56,7 +56,7 @@ describe.if(Boolean(adminUrl))('secrets from a Dapr secret store (sidecar double
       expect(double.requests).toContain('GET /v1.0/healthz/outbound')
       expect(double.requests).not.toContain('GET /v1.0/healthz')
       expect(double.requests.filter((r) => r.startsWith('GET /v1.0/secrets/'))).toEqual([`GET /v1.0/secrets/${STORE}/${SECRET}`])
-      expect(server.lines.find((l) => l.msg === 'listening')?.database).toBe('postgresql')
+      expect(server.lines.find((l) => l.msg === 'listening')?.database).toBe('postgresql (postgres-js)')
 
       const admin = await signUpOverHttp(server.url, 'boss@example.com')
       const someone = await signUpOverHttp(server.url)
