@@ -1,4 +1,5 @@
 // Reads and validates the process configuration once; a bad value stops the start, naming the variable.
+import { DATABASE_DRIVERS, type DatabaseDriver } from './db/drivers'
 import { DEFAULT_TRUSTED_PROXIES, parseCidr } from './lib/client-address'
 import { UUID } from './lib/secrets'
 import { DEFAULT_QUOTAS, type Quotas } from './lib/quotas'
@@ -7,9 +8,6 @@ export const LOG_LEVELS = ['debug', 'info', 'warn', 'error', 'silent'] as const
 export type LogLevel = (typeof LOG_LEVELS)[number]
 export const DAPR_SUBSCRIPTIONS = ['programmatic', 'declarative'] as const
 export type DaprSubscriptions = (typeof DAPR_SUBSCRIPTIONS)[number]
-/** The PostgreSQL client under drizzle: postgres.js (the default) or Bun's built-in SQL client. */
-export const DATABASE_DRIVERS = ['postgres-js', 'bun-sql'] as const
-export type DatabaseDriver = (typeof DATABASE_DRIVERS)[number]
 
 /** The configuration, read once at start and never changed (a rotated secret lives in AppDeps.secrets). */
 export type Env = Readonly<Settings>
