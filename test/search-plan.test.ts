@@ -84,3 +84,21 @@ test.skipIf(!adminUrl)('on PostgreSQL, a search run many times is still planned 
     await one.close()
   }
 }, 60_000)
+
+test.skipIf(!adminUrl)('on PostgreSQL, with prepared statements off (PgBouncer in transaction mode) lists work and nothing is prepared', async () => {
+  for (const driver of ['postgres-js', 'bun-sql'] as const) {
+    const one = await openDatabase({ url: t.databaseUrl!, poolMax: 1, driver, prepare: false })
+    try {
+      for (const search of ['invoice', 'invoice', 'gardening']) {
+        expect((await listTasks(one.db, userId, parseListQuery({ search }, 'UTC'))).items.length, driver).toBeGreaterThan(0)
+      }
+      const [row] = await rows<{ n: number; mode: string }>(
+        { ...t.database, db: one.db },
+        sql`select (select count(*)::int from pg_prepared_statements) as n, current_setting('plan_cache_mode') as mode`,
+      )
+      expect(row, driver).toEqual({ n: 0, mode: 'auto' })
+    } finally {
+      await one.close()
+    }
+  }
+})

@@ -96,13 +96,15 @@ const encodeJson = (value: unknown) => (typeof value === 'string' ? value : JSON
  * Startup settings of every pooled connection. A prepared statement may otherwise switch to a generic plan after five
  * runs, one made without its values: for a search that plan walks all of a user's tasks testing ILIKE, as it would
  * for a common word, even when the trigram index finds the one rare match at once (14 ms instead of 0.1 at 10,000
- * tasks). Planned for its values each time, a statement still skips parsing and the extra round trip.
+ * tasks). Planned for its values each time, a statement still skips parsing and the extra round trip. Without
+ * prepared statements (DATABASE_PREPARE=false, behind PgBouncer, which refuses startup settings it does not know)
+ * every statement is planned for its values anyway, so nothing is sent.
  */
-const SESSION = { plan_cache_mode: 'force_custom_plan' }
+const session = (prepare: boolean) => (prepare ? { plan_cache_mode: 'force_custom_plan' } : undefined)
 
 function postgresJs(url: string, max: number, prepare = true) {
   // Fail fast instead of hanging when the server is gone.
-  return postgres(url, { max, prepare, onnotice: () => {}, connect_timeout: 5, idle_timeout: 60, connection: SESSION })
+  return postgres(url, { max, prepare, onnotice: () => {}, connect_timeout: 5, idle_timeout: 60, connection: session(prepare) })
 }
 
 /** LISTEN through postgres.js, which re-establishes it (and says so through `onListen`) after a lost connection. */
@@ -135,7 +137,8 @@ function openPostgresJs(options: DatabaseOptions, url: string): Database {
  */
 function openBunSql(options: DatabaseOptions, url: string): Database {
   const poolMax = options.poolMax ?? 10
-  const client = new BunSQL({ url, max: poolMax, idleTimeout: 60, connectionTimeout: 5, prepare: options.prepare ?? true, connection: SESSION })
+  const prepare = options.prepare ?? true
+  const client = new BunSQL({ url, max: poolMax, idleTimeout: 60, connectionTimeout: 5, prepare, connection: session(prepare) })
   options.observer?.poolMax(poolMax)
   const db = drizzleBunSql({ client: watched(options) ? instrumentPostgres(client, options.observer) : client }) as unknown as Db
   let listener: postgres.Sql | undefined
