@@ -1,8 +1,8 @@
 // The task workspace: quick add, filters, the list with its items, inline edit and paging; each part is a swap target.
 import { Html } from '@elysiajs/html'
 import { TOTAL_CAP } from '../src/db/capped-count'
-import type { StatusCounts, TaskPage } from '../src/features/tasks/list'
-import type { TaskView } from '../src/features/tasks/model'
+import { SEARCH_MAX, type StatusCounts, type TaskPage } from '../src/features/tasks/list'
+import { DESCRIPTION_MAX, RECURRENCE_MAX, TITLE_MAX, type TaskView } from '../src/features/tasks/model'
 import { dueState, formatAbsolute, formatRelative, toLocalInput, totalLabel } from './format'
 import { Layout, Partial } from './layout'
 
@@ -162,7 +162,7 @@ function TaskFields({ values, prefix, error }: { values: TaskFormValues; prefix:
   return (
     <div class="fields">
       <label for={`${prefix}-description`}>Description</label>
-      <textarea id={`${prefix}-description`} name="description" rows="2" maxlength="4000" aria-invalid={invalid('description')} safe>
+      <textarea id={`${prefix}-description`} name="description" rows="2" maxlength={DESCRIPTION_MAX} aria-invalid={invalid('description')} safe>
         {values.description ?? ''}
       </textarea>
       <div class="row">
@@ -199,7 +199,7 @@ function TaskFields({ values, prefix, error }: { values: TaskFormValues; prefix:
         </div>
       </div>
       <label for={`${prefix}-rrule`}>Custom rule (RFC 5545, used when Repeats is “Custom rule”)</label>
-      <input id={`${prefix}-rrule`} name="rrule" value={values.rrule ?? ''} placeholder="FREQ=WEEKLY;BYDAY=MO,WE,FR" maxlength="500" aria-invalid={invalid('recurrence')} />
+      <input id={`${prefix}-rrule`} name="rrule" value={values.rrule ?? ''} placeholder="FREQ=WEEKLY;BYDAY=MO,WE,FR" maxlength={RECURRENCE_MAX} aria-invalid={invalid('recurrence')} />
       <label for={`${prefix}-tags`}>Tags (comma-separated)</label>
       <input id={`${prefix}-tags`} name="tags" value={values.tags ?? ''} placeholder="home, errands" aria-invalid={invalid('tags')} />
     </div>
@@ -227,7 +227,7 @@ export function QuickAdd({ ctx, values = {}, error }: { ctx: ListContext; values
           name="title"
           value={values.title ?? ''}
           placeholder="Add a task: call mum tomorrow 5pm !high #family (press n)"
-          maxlength="200"
+          maxlength={TITLE_MAX}
           autocomplete="off"
           required
           aria-invalid={error?.field === 'title' ? 'true' : undefined}
@@ -252,7 +252,7 @@ export function TaskEdit({ task, ctx, values, error }: { task: TaskView; ctx: Li
       <form method="post" action={`/tasks/${task.id}`} hx-post={`/tasks/${task.id}`} hx-target="closest li" hx-swap="outerHTML" class="edit" aria-label={`Edit "${task.title}"`}>
         <FormKeys ctx={ctx} />
         <label for={`${prefix}-title`}>Title</label>
-        <input id={`${prefix}-title`} name="title" value={v.title ?? ''} maxlength="200" required autofocus aria-invalid={error?.field === 'title' ? 'true' : undefined} />
+        <input id={`${prefix}-title`} name="title" value={v.title ?? ''} maxlength={TITLE_MAX} required autofocus aria-invalid={error?.field === 'title' ? 'true' : undefined} />
         <TaskFields values={v} prefix={prefix} error={error} />
         <FieldError error={error} id={`${prefix}-error`} />
         <div class="line end">
@@ -386,7 +386,7 @@ function Filters({ ctx, data }: { ctx: ListContext; data: ListData }) {
     >
       <div class="line search-line">
         <label for="search" class="visually-hidden">Search tasks</label>
-        <input id="search" type="search" name="search" value={p.search ?? ''} placeholder="Search tasks…" autocomplete="off" maxlength="200" />
+        <input id="search" type="search" name="search" value={p.search ?? ''} placeholder="Search tasks…" autocomplete="off" maxlength={SEARCH_MAX} />
         <label for="f-sort" class="visually-hidden">Sort by</label>
         <select id="f-sort" name="sort" class="fit">
           {option('', 'Newest first', p.sort)}

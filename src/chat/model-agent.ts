@@ -32,7 +32,7 @@ export interface HistoryMessage {
 
 const TOOL_SPECS: ChatCompletionTool[] = TOOLS.map((def) => ({
   type: 'function',
-  function: { name: def.name, description: def.description, parameters: z.toJSONSchema(z.object(def.input).strict()) as Record<string, unknown> },
+  function: { name: def.name, description: def.description, parameters: z.toJSONSchema(z.object(def.input).strict(), { io: 'input' }) as Record<string, unknown> },
 }))
 
 /** The system prompt: the current time and the user's zone (so "tomorrow 5pm" lands right), and the rules. */

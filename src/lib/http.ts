@@ -1,6 +1,7 @@
 // The HTTP edge shared by every route: request ids, one log line per request, JSON bodies within limits, errors as JSON.
 import { Elysia, ValidationError } from 'elysia'
 import { AppError } from './errors'
+import { failureOf, type SchemaIssue } from './validation'
 import { notePeer } from './client-address'
 import { isConnectionError } from './db-errors'
 import { redirect, Redirect } from './htmx'
@@ -110,6 +111,9 @@ function fieldOf(path: string | undefined, fallback: string): string {
 function fromValidation(error: ValidationError): AppError {
   const all = error.all as Array<{ path?: string; summary?: string; message?: string; schema?: { error?: unknown } }>
   const where = error.type === 'query' ? 'query' : error.type === 'params' ? 'path' : 'body'
+  // A zod schema's refusal (Standard Schema) is its first issue: the field and message the schema gave.
+  const issue = error.valueError as SchemaIssue | undefined
+  if (Array.isArray(issue?.path)) return failureOf([issue], where)
   // A body that is not an object at all (an array, plain text) is the body's fault, not a field's.
   if (where === 'body' && all.some((e) => !e.path)) {
     return new AppError('validation_failed', 'The body must be a JSON object (Content-Type: application/json)', 'body')

@@ -9,3 +9,6 @@ export interface AuthUser {
   /** The session's or the API token's row id. */
   credentialId: string
 }
+
+/** Who is acting, as services need it: every query is scoped to this user; their zone reads wall-clock input. */
+export type Actor = Pick<AuthUser, 'id' | 'timezone'>

@@ -2,7 +2,8 @@
 import { sql } from 'drizzle-orm'
 import { queryRows } from '../../db/client'
 import { invalid } from '../../lib/errors'
-import type { Actor, TaskReadDeps } from '../tasks/service'
+import type { Actor } from '../auth/user'
+import type { TaskReadDeps } from '../tasks/service'
 import { dayBounds, isoDay, localDay, type LocalDate } from '../../lib/time'
 
 /** Titles shown per day; the count says how many there are in all. */

@@ -4,7 +4,8 @@ import { sql } from 'drizzle-orm'
 import { queryRows } from '../../db/client'
 import { invalid } from '../../lib/errors'
 import { dayBounds, isoDay, localDay, type LocalDate } from '../../lib/time'
-import type { Actor, TaskReadDeps } from '../tasks/service'
+import type { Actor } from '../auth/user'
+import type { TaskReadDeps } from '../tasks/service'
 
 /** The periods a user can look back over (`?days=`); 30 unless asked. */
 export const PERIODS = [7, 30, 90] as const

@@ -5,7 +5,8 @@ import { UUID } from '../../lib/secrets'
 import { dayBounds, isoDay, localDay, parseDay, wallClock, zonedTimeToUtc, type LocalDate } from '../../lib/time'
 import { toTaskView, type TaskView } from '../tasks/model'
 import { tasks } from '../tasks/schema'
-import { updateTask, type Actor, type TaskDeps, type TaskReadDeps } from '../tasks/service'
+import type { Actor } from '../auth/user'
+import { updateTask, type TaskDeps, type TaskReadDeps } from '../tasks/service'
 
 /** Most rows a section shows; the list view (with paging) has the rest. */
 export const SECTION_MAX = 200

@@ -1,13 +1,13 @@
 // Upcoming: the next 14 days by day, with each recurring series' next instances projected from its rule.
 import { and, asc, eq, gte, isNotNull, lte, sql } from 'drizzle-orm'
 import { queryRows } from '../../db/client'
-import { invalid, notFound } from '../../lib/errors'
-import { UUID } from '../../lib/secrets'
+import { invalid } from '../../lib/errors'
 import { occurrencesBetween } from '../tasks/recurrence'
 import { RuleBudget, RuleBudgetExceeded } from '../tasks/rule-budget'
 import { toTaskView, type TaskView } from '../tasks/model'
 import { tasks } from '../tasks/schema'
-import { type Actor, type TaskDeps, type TaskReadDeps } from '../tasks/service'
+import type { Actor } from '../auth/user'
+import { ownedTask, type TaskDeps, type TaskReadDeps } from '../tasks/service'
 import { dayBounds, isoDay, localDay, parseDay, type LocalDate } from '../../lib/time'
 import { rescheduleToDay } from './today'
 
@@ -104,10 +104,8 @@ export async function moveToDay(deps: TaskDeps, actor: Actor, id: string, date: 
   const day = typeof date === 'string' ? parseDay(date) : null
   if (!day) throw invalid('date', 'date must be a day (YYYY-MM-DD)')
   if (isoDay(day) < isoDay(localDay(deps.clock(), actor.timezone))) throw invalid('date', 'date must be today or later')
-  if (!UUID.test(id)) throw notFound('task')
   return deps.db.transaction(async (tx) => {
-    const [task] = await tx.select().from(tasks).where(and(eq(tasks.id, id), eq(tasks.userId, actor.id))).for('update')
-    if (!task) throw notFound('task')
+    const task = await ownedTask(tx, actor, id, true)
     if (task.status !== 'pending') throw invalid('id', 'only a pending task can be moved')
     return rescheduleToDay({ ...deps, db: tx }, actor, task, day)
   })

@@ -3,6 +3,7 @@ import { sql } from 'drizzle-orm'
 import { check, index, integer, pgEnum, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core'
 import { jsonb } from '../../db/jsonb'
 import { ownerId } from '../auth/schema'
+import { DESCRIPTION_MAX, TAGS_MAX, TITLE_MAX } from './model'
 
 export const taskStatus = pgEnum('task_status', ['pending', 'completed'])
 /** Declared low → high so that the enum's own order sorts by importance. */
@@ -51,9 +52,10 @@ export const tasks = pgTable(
     index('tasks_user_tags_idx').using('gin', t.userId, t.tags),
     index('tasks_user_search_idx').using('gin', t.userId, sql`(${t.title} || ' ' || ${t.description}) gin_trgm_ops`),
     // The database refuses a half-valid row even if a code path forgets to validate.
-    check('tasks_title_length', sql`char_length(${t.title}) between 1 and 200`),
-    check('tasks_description_length', sql`char_length(${t.description}) <= 4000`),
-    check('tasks_tags_count', sql`cardinality(${t.tags}) <= 10`),
+    // The limits are model.ts's: changing one there changes these too (`npm run db:generate` writes the migration).
+    check('tasks_title_length', sql`char_length(${t.title}) between 1 and ${sql.raw(String(TITLE_MAX))}`),
+    check('tasks_description_length', sql`char_length(${t.description}) <= ${sql.raw(String(DESCRIPTION_MAX))}`),
+    check('tasks_tags_count', sql`cardinality(${t.tags}) <= ${sql.raw(String(TAGS_MAX))}`),
     check('tasks_completed_at', sql`(${t.status} = 'completed') = (${t.completedAt} is not null)`),
   ],
 )

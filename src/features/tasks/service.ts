@@ -4,7 +4,8 @@ import type { Db } from '../../db/client'
 import { invalid, notFound } from '../../lib/errors'
 import { newId, UUID } from '../../lib/secrets'
 import { listTasks, parseListQuery, type TaskPage } from './list'
-import { parseCreateTask, parseUpdateTask, toTaskView, type TaskView } from './model'
+import { dueDateIn, toTaskView, UpdateTaskInput, type CreateTask, type TaskView, type UpdateTask } from './model'
+import type { Actor } from '../auth/user'
 import { recordTaskChange } from './events'
 import { seriesStart } from './recurrence'
 import { deletedTasks, tasks, type Task, type TaskSnapshot } from './schema'
@@ -20,15 +21,8 @@ export interface TaskReadDeps {
 /** What changing them needs too: adding a task (or completing a repeating one) checks the user's quota. */
 export interface TaskDeps extends TaskReadDeps, QuotaDeps {}
 
-/** Who is acting: every query is scoped to this user; their zone reads wall-clock input. */
-export interface Actor {
-  id: string
-  timezone: string
-}
-
-
-/** Another user's task and a malformed id both read as "not found": ids reveal nothing. */
-async function findOwned(db: Db, actor: Actor, id: string, lock = false): Promise<Task> {
+/** One of the actor's tasks, locked for the transaction when `lock`. Another user's task and a malformed id both read as "not found": ids reveal nothing. */
+export async function ownedTask(db: Db, actor: Actor, id: string, lock = false): Promise<Task> {
   if (!UUID.test(id)) throw notFound('task')
   const query = db.select().from(tasks).where(and(eq(tasks.id, id), eq(tasks.userId, actor.id)))
   const [task] = lock ? await query.for('update') : await query
@@ -58,9 +52,32 @@ function seriesFields(id: string, recurrence: string | null, dueDate: Date | nul
   return { dueDate: due, seriesId: seriesId ?? id, seriesAnchor: due }
 }
 
-/** Creates a task for the actor from unvalidated input. */
-export const createTask = traced('tasks.create', async function createTask(deps: TaskDeps, actor: Actor, input: unknown): Promise<TaskView> {
-  const fields = parseCreateTask(input, actor.timezone)
+/** The columns a create or update writes, from the fields sent (defaults are the caller's); a wall-clock due date is read in the actor's zone. */
+function columnsOf(input: UpdateTask, timeZone: string) {
+  const { status: _, ...fields } = input
+  return {
+    ...(fields.title !== undefined ? { title: fields.title } : {}),
+    ...(fields.description !== undefined ? { description: fields.description ?? '' } : {}),
+    ...(fields.priority !== undefined ? { priority: fields.priority } : {}),
+    ...(fields.due_date !== undefined ? { dueDate: dueDateIn(fields.due_date, timeZone) } : {}),
+    ...(fields.recurrence !== undefined ? { recurrence: fields.recurrence } : {}),
+    ...(fields.recurrence_from !== undefined ? { recurrenceFrom: fields.recurrence_from } : {}),
+    ...(fields.tags !== undefined ? { tags: fields.tags ?? [] } : {}),
+  }
+}
+
+/** Creates a task for the actor from a parsed create request (model.ts `CreateTaskInput`). */
+export const createTask = traced('tasks.create', async function createTask(deps: TaskDeps, actor: Actor, input: CreateTask): Promise<TaskView> {
+  const fields = {
+    description: '',
+    priority: 'medium' as const,
+    dueDate: null,
+    recurrence: null,
+    recurrenceFrom: 'due' as const,
+    tags: [],
+    ...columnsOf(input, actor.timezone),
+    title: input.title,
+  }
   const now = deps.clock()
   const id = newId()
   const series = seriesFields(id, fields.recurrence, fields.dueDate, null, actor.timezone, now)
@@ -77,7 +94,7 @@ export const createTask = traced('tasks.create', async function createTask(deps:
 
 /** One task of the actor's. */
 export const getTask = traced('tasks.get', async function getTask(deps: TaskReadDeps, actor: Actor, id: string): Promise<TaskView> {
-  return toTaskView(await findOwned(deps.db, actor, id))
+  return toTaskView(await ownedTask(deps.db, actor, id))
 })
 
 /** A page of the actor's tasks; `params` are list parameters as strings (see LIST_PARAMS). */
@@ -90,11 +107,15 @@ function statusChange(status: 'pending' | 'completed', current: Task, now: Date)
   return { status, completedAt: status === 'completed' ? now : null }
 }
 
-/** Partial update: only the fields sent change. `status` may be sent too (same as complete/reopen). */
-export const updateTask = traced('tasks.update', async function updateTask(deps: TaskDeps, actor: Actor, id: string, input: unknown): Promise<TaskView> {
-  const { status, ...fields } = parseUpdateTask(input, actor.timezone)
+/** Partial update from a parsed request (model.ts `UpdateTaskInput`): only the fields sent change. `status` may be sent too (same as complete/reopen). */
+export const updateTask = traced('tasks.update', async function updateTask(deps: TaskDeps, actor: Actor, id: string, input: UpdateTask): Promise<TaskView> {
+  const { status } = input
+  const fields = columnsOf(input, actor.timezone)
+  if (status === undefined && Object.keys(fields).length === 0) {
+    throw invalid('body', `nothing to update: send at least one of ${Object.keys(UpdateTaskInput.shape).join(', ')}`)
+  }
   return deps.db.transaction(async (tx) => {
-    const current = await findOwned(tx, actor, id, true)
+    const current = await ownedTask(tx, actor, id, true)
     if (status === 'completed') await roomForSuccessors(tx, deps, actor, [current])
     const now = deps.clock()
     const rescheduled = fields.recurrence !== undefined || fields.dueDate !== undefined
@@ -126,7 +147,7 @@ async function applyStatus(tx: Db, current: Task, status: 'pending' | 'completed
 const setStatus = traced('tasks.set_status', async function setStatus(deps: TaskDeps, actor: Actor, id: string, status: 'pending' | 'completed'): Promise<TaskView> {
   return deps.db.transaction(async (tx) => {
     // Completing a completed task (or reopening a pending one) changes nothing: safe to retry.
-    const current = await findOwned(tx, actor, id, true)
+    const current = await ownedTask(tx, actor, id, true)
     if (status === 'completed') await roomForSuccessors(tx, deps, actor, [current])
     return toTaskView(await applyStatus(tx, current, status, deps.clock()))
   })
@@ -172,7 +193,7 @@ async function removeOwned(tx: Db, current: Task, now: Date): Promise<void> {
 /** Deletes the task; returns what it was. It can be restored for a while (see restoreTasks). */
 export const deleteTask = traced('tasks.delete', async function deleteTask(deps: TaskDeps, actor: Actor, id: string): Promise<TaskView> {
   return deps.db.transaction(async (tx) => {
-    const current = await findOwned(tx, actor, id, true)
+    const current = await ownedTask(tx, actor, id, true)
     await removeOwned(tx, current, deps.clock())
     return toTaskView(current)
   })

@@ -1,6 +1,7 @@
 // Task tools: add, list (search, filter, sort, page), get, update, complete, reopen, delete.
 import { z } from 'zod'
 import { completeTask, createTask, deleteTask, findTasks, getTask, reopenTask, updateTask } from '../../features/tasks/service'
+import { Title, TITLE_MAX } from '../../features/tasks/model'
 import { Task, taskFields, taskShape } from '../schemas'
 import { defineTool, READ_ONLY, WRITES } from '../tool'
 
@@ -11,7 +12,7 @@ export const addTask = defineTool({
   title: 'Add a task',
   description:
     "Creates a task for the user. Only title is required. Give due_date as an ISO 8601 date-time; without an offset it is read in the user's time zone (the system prompt says which). Returns the created task with its id.",
-  input: { title: z.string().min(1).max(200).describe('1 to 200 characters'), ...taskFields },
+  input: { title: Title, ...taskFields },
   output: taskShape,
   annotations: WRITES,
   run: (ctx, args) => createTask(ctx, ctx.user, args),
@@ -58,7 +59,7 @@ export const updateTaskTool = defineTool({
   name: 'update_task',
   title: 'Change a task',
   description: 'Changes only the fields given; null clears due_date or recurrence. Use complete_task or reopen_task to change the status.',
-  input: { ...taskId, title: z.string().min(1).max(200).optional().describe('A new title, 1 to 200 characters'), ...taskFields },
+  input: { ...taskId, title: Title.optional().describe(`A new title, 1 to ${TITLE_MAX} characters`), ...taskFields },
   output: taskShape,
   annotations: { ...WRITES, idempotentHint: true },
   run: (ctx, { task_id, ...changes }) => updateTask(ctx, ctx.user, task_id, changes),

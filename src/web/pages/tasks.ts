@@ -11,6 +11,8 @@ import { ToastPartial } from '../../../views/layout'
 import { webSession } from '../session'
 import type { AuthUser } from '../../features/auth/service'
 import { LIST_PARAMS, listTasks, parseListQuery, statusCounts, topTags } from '../../features/tasks/list'
+import { CreateTaskInput, UpdateTaskInput } from '../../features/tasks/model'
+import { parseWith } from '../../lib/validation'
 import {
   createTask,
   deleteMany,
@@ -30,8 +32,8 @@ const first = (v: string | string[] | undefined) => (Array.isArray(v) ? v[0] : v
 const all = (v: string | string[] | undefined) => (v === undefined ? [] : Array.isArray(v) ? v : [v])
 
 /**
- * A task form's fields as the task services take them (wall-clock due dates are read in the user's
- * zone). For an edit (`partial`), only the fields the form sent change.
+ * A task form's strings in the shape of the task schema (model.ts), which then validates them as it does a REST
+ * body. For an edit (`partial`), only the fields the form sent change.
  */
 function taskInput(form: Form, partial: boolean): Record<string, unknown> {
   const sent = (...keys: string[]) => !partial || keys.some((k) => form[k] !== undefined)
@@ -168,7 +170,8 @@ export const taskPages = (deps: AppDeps) => {
         const ctx = contextFor(user, csrf, paramsOfBack(form))
         return withFormErrors(
           async () => {
-            const task = await createTask(taskDeps, user, quickAddInput(form, user.timezone, taskDeps.clock()))
+            const input = parseWith(CreateTaskInput, quickAddInput(form, user.timezone, taskDeps.clock()))
+            const task = await createTask(taskDeps, user, input)
             if (!isHtmx(request)) return redirect(request, backOf(form))
             // A fresh quick add; the list reloads itself with its own filters and sort; the toast is announced.
             const body = ((await QuickAdd({ ctx })) as string) + (await ToastPartial({ message: `Added "${task.title}".`, csrf }))
@@ -212,7 +215,7 @@ export const taskPages = (deps: AppDeps) => {
         const ctx = contextFor(user, csrf, paramsOfBack(form))
         return withFormErrors(
           async () => {
-            const task = await updateTask(taskDeps, user, params.id, taskInput(form, true))
+            const task = await updateTask(taskDeps, user, params.id, parseWith(UpdateTaskInput, taskInput(form, true)))
             if (!isHtmx(request)) return redirect(request, backOf(form))
             return fragment(request, TaskItem({ task, ctx }) as string)
           },

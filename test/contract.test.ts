@@ -1,0 +1,89 @@
+// A task's fields and limits live in one schema (src/features/tasks/model.ts): REST, OpenAPI, MCP and the web form all follow it.
+import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
+import { Client } from '@modelcontextprotocol/sdk/client/index.js'
+import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js'
+import { CreateTaskInput, TITLE_MAX, UpdateTaskInput } from '../src/features/tasks/model'
+import { testApp, type TestApp } from './helpers/app'
+import { browser, csrfOf } from './helpers/web'
+
+let t: TestApp
+let token: string
+let csrf: string
+let mcp: Client
+
+const longest = 'x'.repeat(TITLE_MAX)
+const tooLong = 'x'.repeat(TITLE_MAX + 1)
+
+beforeAll(async () => {
+  t = await testApp()
+  ;({ token } = await t.signUp())
+  csrf = csrfOf((await browser(t, 'GET', '/tasks', { session: token })).text)
+  const { body: api } = await t.call('POST', '/api/v1/tokens', { token, body: { name: 'mcp' } })
+  mcp = new Client({ name: 'contract-test', version: '1.0.0' })
+  await mcp.connect(
+    new StreamableHTTPClientTransport(new URL('http://localhost/mcp'), {
+      requestInit: { headers: { authorization: `Bearer ${api.token}` } },
+      fetch: (url, init) => t.app.handle(new Request(url, init)),
+    }),
+  )
+})
+afterAll(async () => {
+  await mcp.close()
+  await t.dispose()
+})
+
+type ToolResult = { isError?: boolean; structuredContent?: { title?: string }; content: Array<{ text?: string }> }
+const addTask = async (title: string) => (await mcp.callTool({ name: 'add_task', arguments: { title } })) as ToolResult
+
+describe('the title limit, read from the schema module, holds on every face', () => {
+  test('REST: create and PATCH accept the limit and refuse one more, naming title', async () => {
+    const created = await t.call('POST', '/api/v1/tasks', { token, body: { title: longest } })
+    expect(created.status).toBe(201)
+    expect(created.body.title).toBe(longest)
+    const refused = await t.call('POST', '/api/v1/tasks', { token, body: { title: tooLong } })
+    expect(refused.status).toBe(400)
+    expect(refused.body.error).toMatchObject({ code: 'validation_failed', field: 'title' })
+    expect(refused.body.error.message).toContain(String(TITLE_MAX))
+    const patched = await t.call('PATCH', `/api/v1/tasks/${created.body.id}`, { token, body: { title: tooLong } })
+    expect(patched.status).toBe(400)
+    expect(patched.body.error.field).toBe('title')
+  })
+
+  test('OpenAPI: the create and PATCH bodies say maxLength is the limit, and list exactly the schema fields', async () => {
+    const { body: doc } = await t.call('GET', '/openapi/json')
+    const bodyOf = (path: string, method: string) => doc.paths[path][method].requestBody.content['application/json'].schema
+    const create = bodyOf('/api/v1/tasks', 'post')
+    const update = bodyOf('/api/v1/tasks/{id}', 'patch')
+    expect(create.properties.title.maxLength).toBe(TITLE_MAX)
+    expect(update.properties.title.maxLength).toBe(TITLE_MAX)
+    expect(Object.keys(create.properties).sort()).toEqual(Object.keys(CreateTaskInput.shape).sort())
+    expect(Object.keys(update.properties).sort()).toEqual(Object.keys(UpdateTaskInput.shape).sort())
+    expect(create.required).toEqual(['title'])
+  })
+
+  test('MCP: add_task says maxLength is the limit, accepts it and refuses one more, naming title', async () => {
+    const { tools } = await mcp.listTools()
+    const add = tools.find((tool) => tool.name === 'add_task')!
+    expect((add.inputSchema.properties!.title as { maxLength: number }).maxLength).toBe(TITLE_MAX)
+    const update = tools.find((tool) => tool.name === 'update_task')!
+    expect((update.inputSchema.properties!.title as { maxLength: number }).maxLength).toBe(TITLE_MAX)
+    const ok = await addTask(longest)
+    expect(ok.isError).toBeFalsy()
+    expect(ok.structuredContent!.title).toBe(longest)
+    const refused = await addTask(tooLong)
+    expect(refused.isError).toBe(true)
+    expect(refused.content[0]!.text).toContain('title')
+    expect(refused.content[0]!.text).toContain(String(TITLE_MAX))
+  })
+
+  test('the web form: its title input carries the limit, and a title one longer is refused on the form, naming title', async () => {
+    const page = await browser(t, 'GET', '/tasks', { session: token })
+    expect(page.text).toContain(`maxlength="${TITLE_MAX}"`)
+    const ok = await browser(t, 'POST', '/tasks', { session: token, form: { title: longest, _csrf: csrf } })
+    expect(ok.status).toBe(303)
+    const refused = await browser(t, 'POST', '/tasks', { session: token, form: { title: tooLong, _csrf: csrf }, headers: { 'hx-request': 'true' } })
+    expect(refused.status).toBe(422)
+    expect(refused.text).toContain(`title must be at most ${TITLE_MAX} characters`)
+    expect(refused.text).toMatch(/id="qa-title"[^>]*aria-invalid="true"/)
+  })
+})
