@@ -2,7 +2,8 @@
 // Usage: DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres npm run bench:tasks-api [-- --seconds 10 --clients 16]
 import postgres from 'postgres'
 import { openDatabase } from '../src/db/client'
-import { listStatements, parseListQuery } from '../src/features/tasks/list'
+import { listStatements } from '../src/features/tasks/list'
+import { parseListQuery } from '../src/features/tasks/list-query'
 import { startServer } from '../test/helpers/server'
 import { benchDatabase, options, percentile } from './lib'
 

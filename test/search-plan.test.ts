@@ -2,7 +2,8 @@
 import { afterAll, beforeAll, expect, test } from 'bun:test'
 import { sql } from 'drizzle-orm'
 import { openDatabase } from '../src/db/client'
-import { listStatements, listTasks, matchCount, parseListQuery } from '../src/features/tasks/list'
+import { listStatements, listTasks, matchCount } from '../src/features/tasks/list'
+import { parseListQuery } from '../src/features/tasks/list-query'
 import { testApp, type TestApp } from './helpers/app'
 import { adminUrl, rows } from './helpers/db'
 

@@ -1,7 +1,8 @@
 // The task workspace: quick add, filters, the list with its items, inline edit and paging; each part is a swap target.
 import { Html } from '@elysiajs/html'
 import { TOTAL_CAP } from '../src/db/capped-count'
-import { SEARCH_MAX, type StatusCounts, type TaskPage } from '../src/features/tasks/list'
+import type { StatusCounts, TaskPage } from '../src/features/tasks/list'
+import { SEARCH_MAX } from '../src/features/tasks/list-query'
 import { DESCRIPTION_MAX, RECURRENCE_MAX, TITLE_MAX, type TaskView } from '../src/features/tasks/model'
 import { dueState, formatAbsolute, formatRelative, toLocalInput, totalLabel } from './format'
 import { Layout, Partial } from './layout'

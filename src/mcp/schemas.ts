@@ -3,7 +3,6 @@ import { z } from 'zod'
 import { Description, DueDate, Priority, Recurrence, RecurrenceFromField, Tags, TaskViewSchema } from '../features/tasks/model'
 
 export const taskShape = TaskViewSchema.shape
-export const Task = TaskViewSchema
 
 export const reminderShape = {
   id: z.string(),

@@ -4,6 +4,7 @@ import { seedOf, type AppDeps } from '../../context'
 import { authGuard } from '../auth/guard'
 import { listAudit } from './service'
 import { ErrorBody } from '../../lib/api-schemas'
+import { pagingQuery } from '../../lib/paging'
 
 const Entry = t.Object({
   id: t.String({ format: 'uuid' }),
@@ -24,8 +25,7 @@ export const auditRoutes = (deps: AppDeps) =>
       query: t.Object(
         {
           task_id: t.Optional(t.String({ description: 'Only this task' })),
-          limit: t.Optional(t.String({ description: '1 to 100, default 20' })),
-          cursor: t.Optional(t.String({ description: 'next_cursor from the previous page' })),
+          ...pagingQuery,
         },
         { additionalProperties: false },
       ),

@@ -5,6 +5,7 @@ import type { Db } from '../../db/client'
 import type { Consumer } from '../../events/consumers'
 import { TOPICS, type CloudEvent } from '../../events/envelope'
 import { invalid } from '../../lib/errors'
+import { forgedCursor, onlyParams, parseLimit } from '../../lib/paging'
 import { newId, UUID } from '../../lib/secrets'
 import type { TaskEventData } from '../tasks/events'
 import type { TaskView } from '../tasks/model'
@@ -81,16 +82,12 @@ export const AUDIT_PARAMS = ['task_id', 'limit', 'cursor'] as const
 
 /** The user's audit entries, newest first, optionally for one task; `{ items, total, next_cursor }`. */
 export async function listAudit(db: Db, userId: string, params: Record<string, string | undefined>) {
-  for (const key of Object.keys(params)) {
-    if (!(AUDIT_PARAMS as readonly string[]).includes(key)) throw invalid(key, `${key} is not a parameter (expected ${AUDIT_PARAMS.join(', ')})`)
-  }
-  const { task_id: taskId, limit: limitRaw, cursor } = params
+  onlyParams(params, AUDIT_PARAMS)
+  const { task_id: taskId, cursor } = params
   if (taskId !== undefined && !UUID.test(taskId)) throw invalid('task_id', 'task_id must be a task id (a UUID)')
-  if (limitRaw !== undefined && (!/^\d+$/.test(limitRaw) || Number(limitRaw) < 1 || Number(limitRaw) > 100)) {
-    throw invalid('limit', 'limit must be a whole number from 1 to 100')
-  }
-  if (cursor !== undefined && !UUID.test(cursor)) throw invalid('cursor', 'cursor is not one this API issued; start again without it')
-  const limit = limitRaw ? Number(limitRaw) : 20
+  const limit = parseLimit(params.limit)
+  // An entry's id is its position: the newest first, so the next page is the ids below the last one.
+  if (cursor !== undefined && !UUID.test(cursor)) throw forgedCursor()
   const filters: SQL[] = [eq(auditLog.userId, userId)]
   if (taskId) filters.push(eq(auditLog.taskId, taskId))
   const where = and(...filters)

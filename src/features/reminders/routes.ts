@@ -7,6 +7,7 @@ import { authGuard } from '../auth/guard'
 import { latestNotifications, markRead, unreadCount } from './notifications'
 import { cancelReminder, createReminder, fireReminder, listReminders, listTaskReminders, type ReminderDeps } from './service'
 import { ErrorBody } from '../../lib/api-schemas'
+import { pagingQuery } from '../../lib/paging'
 import { UUID } from '../../lib/secrets'
 import { jobPayload } from './scheduler'
 
@@ -55,8 +56,7 @@ export const reminderRoutes = (deps: AppDeps) => {
       query: t.Object(
         {
           when: t.Optional(t.String({ description: 'upcoming (default: pending, soonest first) or past (fired or cancelled, latest first)' })),
-          limit: t.Optional(t.String({ description: '1 to 100, default 20' })),
-          cursor: t.Optional(t.String({ description: 'next_cursor from the previous page' })),
+          ...pagingQuery,
         },
         { additionalProperties: false },
       ),

@@ -5,19 +5,16 @@ import type { Db } from '../../db/client'
 import { recordEvent } from '../../events/outbox'
 import { AppError, invalid, notFound } from '../../lib/errors'
 import { reserveQuota, roomFor, type QuotaDeps, type Quotas } from '../../lib/quotas'
+import { decodeCursor, encodeCursor, forgedCursor, onlyParams, parseLimit } from '../../lib/paging'
 import { newId, UUID } from '../../lib/secrets'
 import { parseDateTime } from '../../lib/time'
-import { tasks, type Task } from '../tasks/schema'
+import type { Actor } from '../auth/user'
+import { ownedTask } from '../tasks/service'
 import { reminders, type Reminder } from './schema'
 
 export interface ReminderDeps extends QuotaDeps {
   db: Db
   clock: () => Date
-}
-
-export interface Actor {
-  id: string
-  timezone: string
 }
 
 /** A reminder as the API, MCP and events show it (README, "The API in brief"). */
@@ -60,14 +57,6 @@ export const toReminderView = (r: Reminder): ReminderView => ({
   lead: r.leadMinutes === null ? null : formatLead(r.leadMinutes),
   status: r.status,
 })
-
-async function ownedTask(db: Db, actor: Actor, taskId: string, lock = false): Promise<Task> {
-  if (!UUID.test(taskId)) throw notFound('task')
-  const query = db.select().from(tasks).where(and(eq(tasks.id, taskId), eq(tasks.userId, actor.id)))
-  const [task] = lock ? await query.for('update') : await query
-  if (!task) throw notFound('task')
-  return task
-}
 
 /** The reminder event for `reminder`, written in the caller's transaction (the job follows from it). */
 export function recordReminderEvent(tx: Db, type: 'reminder.scheduled' | 'reminder.triggered' | 'reminder.cancelled', reminder: Reminder, now: Date) {
@@ -136,27 +125,16 @@ export const REMINDER_LIST_PARAMS = ['when', 'limit', 'cursor'] as const
 
 /** The actor's reminders: `when=upcoming` (pending, soonest first, the default) or `past` (fired or cancelled, latest first). */
 export async function listReminders(deps: ReminderDeps, actor: Actor, params: Record<string, string | undefined>) {
-  for (const key of Object.keys(params)) {
-    if (!(REMINDER_LIST_PARAMS as readonly string[]).includes(key)) throw invalid(key, `${key} is not a parameter (expected ${REMINDER_LIST_PARAMS.join(', ')})`)
-  }
+  onlyParams(params, REMINDER_LIST_PARAMS)
   const when = params.when ?? 'upcoming'
   if (when !== 'upcoming' && when !== 'past') throw invalid('when', 'when must be upcoming or past')
-  if (params.limit !== undefined && (!/^\d+$/.test(params.limit) || Number(params.limit) < 1 || Number(params.limit) > 100)) {
-    throw invalid('limit', 'limit must be a whole number from 1 to 100')
-  }
-  const limit = params.limit ? Number(params.limit) : 20
+  const limit = parseLimit(params.limit)
   let cursor: { at: string; id: string } | undefined
   if (params.cursor) {
-    let decoded: unknown
-    try {
-      decoded = JSON.parse(Buffer.from(params.cursor, 'base64url').toString())
-    } catch {
-      decoded = undefined
-    }
-    const { at, id } = (decoded && typeof decoded === 'object' ? decoded : {}) as Record<string, unknown>
+    const { at, id } = decodeCursor(params.cursor)
     // Exactly the toISOString the page printed: anything looser (Date.parse takes "1") would fail as a cast.
     const issued = typeof at === 'string' && /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/.test(at) && !Number.isNaN(Date.parse(at)) && new Date(at).toISOString() === at
-    if (!issued || typeof id !== 'string' || !UUID.test(id)) throw invalid('cursor', 'cursor is not one this API issued; start again without it')
+    if (!issued || typeof id !== 'string' || !UUID.test(id)) throw forgedCursor()
     cursor = { at, id }
   }
   const upcoming = when === 'upcoming'
@@ -175,7 +153,7 @@ export async function listReminders(deps: ReminderDeps, actor: Actor, params: Re
   return {
     items: items.map(toReminderView),
     ...cappedTotal(totals),
-    next_cursor: rows.length > limit && last ? Buffer.from(JSON.stringify({ at: last.remindAt.toISOString(), id: last.id })).toString('base64url') : null,
+    next_cursor: rows.length > limit && last ? encodeCursor({ at: last.remindAt.toISOString(), id: last.id }) : null,
   }
 }
 

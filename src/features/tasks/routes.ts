@@ -5,7 +5,8 @@ import { sha256 } from '../../lib/secrets'
 import { authGuard } from '../auth/guard'
 import type { AuthUser } from '../auth/service'
 import { idempotent, type Outcome } from '../idempotency/service'
-import { DEFAULT_ORDER, LIMIT_DEFAULT, LIMIT_MAX, SEARCH_MAX } from './list'
+import { pagingQuery } from '../../lib/paging'
+import { DEFAULT_ORDER, SEARCH_MAX } from './list-query'
 import { CreateTaskInput, TaskPageSchema, TaskViewSchema as Task, UpdateTaskInput } from './model'
 import { completeTask, createTask, deleteTask, findTasks, getTask, reopenTask, updateTask, type TaskDeps } from './service'
 import { ErrorBody } from '../../lib/api-schemas'
@@ -20,8 +21,7 @@ const ListQuery = t.Object(
     due_date_to: t.Optional(t.String({ description: 'Date or date-time (inclusive); a date covers that whole day' })),
     sort: t.Optional(t.String({ description: 'created_at (default), due_date, priority or title' })),
     order: t.Optional(t.String({ description: `asc or desc; defaults: ${Object.entries(DEFAULT_ORDER).map(([k, v]) => `${k} ${v}`).join(', ')}. Tasks without a due date sort last either way` })),
-    limit: t.Optional(t.String({ description: `1 to ${LIMIT_MAX}, default ${LIMIT_DEFAULT}` })),
-    cursor: t.Optional(t.String({ description: 'next_cursor from the previous page' })),
+    ...pagingQuery,
   },
   { additionalProperties: false },
 )

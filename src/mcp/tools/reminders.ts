@@ -1,6 +1,7 @@
 // Reminder tools: set, list and cancel.
 import { z } from 'zod'
 import { cancelReminder, createReminder, listReminders, listTaskReminders } from '../../features/reminders/service'
+import { pagingArgs } from '../../lib/paging'
 import { Reminder, reminderShape } from '../schemas'
 import { defineTool, WRITES, READ_ONLY } from '../tool'
 
@@ -26,8 +27,7 @@ export const listRemindersTool = defineTool({
   input: {
     task_id: z.string().optional().describe('Only this task\'s reminders'),
     when: z.enum(['upcoming', 'past']).optional().describe('Without task_id: upcoming (default) or past'),
-    limit: z.number().int().min(1).max(100).optional().describe('Default 20, at most 100'),
-    cursor: z.string().optional().describe('next_cursor from the previous page'),
+    ...pagingArgs,
   },
   output: { items: z.array(Reminder), total: z.number().int(), total_is_exact: z.boolean(), next_cursor: z.string().nullable() },
   annotations: READ_ONLY,

@@ -1,8 +1,10 @@
 // Task tools: add, list (search, filter, sort, page), get, update, complete, reopen, delete.
 import { z } from 'zod'
 import { completeTask, createTask, deleteTask, findTasks, getTask, reopenTask, updateTask } from '../../features/tasks/service'
-import { Title, TITLE_MAX } from '../../features/tasks/model'
-import { Task, taskFields, taskShape } from '../schemas'
+import { ORDERS, SEARCH_MAX, SORTS } from '../../features/tasks/list-query'
+import { PRIORITIES, STATUSES, TAGS_MAX, TaskPageSchema, Title, TITLE_MAX } from '../../features/tasks/model'
+import { pagingArgs } from '../../lib/paging'
+import { taskFields, taskShape } from '../schemas'
 import { defineTool, READ_ONLY, WRITES } from '../tool'
 
 const taskId = { task_id: z.string().describe('The id of one of the user\'s tasks (from add_task or list_tasks)') }
@@ -24,18 +26,17 @@ export const listTasks = defineTool({
   description:
     'Lists the user\'s tasks, newest first unless sorted otherwise. Filters combine (AND). Returns { items, total, total_is_exact, next_cursor }: total is exact up to 1,000, above that 1000 with total_is_exact false; pass next_cursor back as cursor for the next page, with the same sort and order.',
   input: {
-    search: z.string().max(200).optional().describe('Keywords that must all appear in the title or description (case-insensitive)'),
-    status: z.enum(['pending', 'completed']).optional().describe('Only pending or only completed tasks'),
-    priority: z.enum(['high', 'medium', 'low']).optional().describe('Only tasks of this priority'),
-    tags: z.array(z.string()).max(10).optional().describe('Tasks with any of these tags'),
+    search: z.string().max(SEARCH_MAX).optional().describe('Keywords that must all appear in the title or description (case-insensitive)'),
+    status: z.enum(STATUSES).optional().describe('Only pending or only completed tasks'),
+    priority: z.enum(PRIORITIES).optional().describe('Only tasks of this priority'),
+    tags: z.array(z.string()).max(TAGS_MAX).optional().describe('Tasks with any of these tags'),
     due_date_from: z.string().optional().describe('Inclusive; a date (2026-12-01) starts at midnight in the user\'s zone'),
     due_date_to: z.string().optional().describe('Inclusive; a date covers that whole day'),
-    sort: z.enum(['created_at', 'due_date', 'priority', 'title']).optional().describe('Default created_at'),
-    order: z.enum(['asc', 'desc']).optional().describe('Defaults: created_at desc, due_date asc (no due date last), priority desc (high first), title asc'),
-    limit: z.number().int().min(1).max(100).optional().describe('Default 20, at most 100'),
-    cursor: z.string().optional().describe('next_cursor from the previous page'),
+    sort: z.enum(SORTS).optional().describe('Default created_at'),
+    order: z.enum(ORDERS).optional().describe('Defaults: created_at desc, due_date asc (no due date last), priority desc (high first), title asc'),
+    ...pagingArgs,
   },
-  output: { items: z.array(Task), total: z.number().int(), total_is_exact: z.boolean(), next_cursor: z.string().nullable() },
+  output: TaskPageSchema.shape,
   annotations: READ_ONLY,
   run: (ctx, { tags, limit, ...rest }) =>
     findTasks(ctx, ctx.user, {

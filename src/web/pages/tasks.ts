@@ -10,7 +10,8 @@ import { EditPage, MoreItems, QuickAdd, TaskEdit, TaskItem, TaskList, Workspace,
 import { ToastPartial } from '../../../views/layout'
 import { webSession } from '../session'
 import type { AuthUser } from '../../features/auth/service'
-import { LIST_PARAMS, listTasks, parseListQuery, statusCounts, topTags } from '../../features/tasks/list'
+import { listTasks, statusCounts, topTags } from '../../features/tasks/list'
+import { LIST_PARAMS, parseListQuery } from '../../features/tasks/list-query'
 import { CreateTaskInput, UpdateTaskInput } from '../../features/tasks/model'
 import { parseWith } from '../../lib/validation'
 import {

@@ -1,0 +1,136 @@
+// The task list's parameters: search, filters, sort and paging, read from query strings and checked field by field.
+import { invalid } from '../../lib/errors'
+import { decodeCursor as decodePosition, forgedCursor, onlyParams, parseLimit } from '../../lib/paging'
+import { UUID } from '../../lib/secrets'
+import { endOfLocalDay, parseDateTime } from '../../lib/time'
+import { PRIORITIES, STATUSES, TITLE_MAX, parseTags, type TaskPriority, type TaskStatus } from './model'
+
+export const SORTS = ['created_at', 'due_date', 'priority', 'title'] as const
+export const ORDERS = ['asc', 'desc'] as const
+export type Sort = (typeof SORTS)[number]
+export type Order = (typeof ORDERS)[number]
+
+/** The order each sort takes when none is given: newest, soonest, most important, A to Z. */
+export const DEFAULT_ORDER: Record<Sort, Order> = { created_at: 'desc', due_date: 'asc', priority: 'desc', title: 'asc' }
+export const SEARCH_MAX = 200
+export const LIST_PARAMS = [
+  'search', 'status', 'priority', 'tags', 'due_date_from', 'due_date_to', 'sort', 'order', 'limit', 'cursor',
+] as const
+
+export interface ListQuery {
+  keywords: string[]
+  statuses: TaskStatus[]
+  priorities: TaskPriority[]
+  tags: string[]
+  dueFrom: Date | null
+  dueTo: Date | null
+  sort: Sort
+  order: Order
+  limit: number
+  cursor: Cursor | null
+}
+
+export interface Cursor {
+  s: Sort
+  o: Order
+  /** The sort key of the last row, as PostgreSQL printed it (null for a task without a due date). */
+  k: string | null
+  id: string
+}
+
+
+function list<T extends string>(field: string, raw: string, allowed: readonly T[]): T[] {
+  const values = raw.split(',').map((v) => v.trim().toLowerCase()).filter(Boolean)
+  for (const v of values) {
+    if (!(allowed as readonly string[]).includes(v)) throw invalid(field, `${field} must be one of ${allowed.join(', ')} (comma-separated for several); got "${v.slice(0, 40)}"`)
+  }
+  return [...new Set(values)] as T[]
+}
+
+function dueBound(field: string, raw: string, timeZone: string, end: boolean): Date {
+  const parsed = parseDateTime(raw, timeZone)
+  if (!parsed) throw invalid(field, `${field} must be a date (2026-12-01) or an ISO 8601 date-time`)
+  // A bare date covers that whole day in the user's zone: "to" is inclusive.
+  return parsed.dateOnly && end ? endOfLocalDay(parsed.date, timeZone) : parsed.date
+}
+
+/** A sort key of a timestamp, exactly as sortKey prints it (microseconds, UTC). */
+const STAMP_KEY = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})\.\d{6}Z$/
+
+function validStamp(key: string): boolean {
+  const m = STAMP_KEY.exec(key)
+  if (!m) return false
+  const [, y, mo, d, h, mi, se] = m.map(Number) as [number, number, number, number, number, number, number]
+  // Out-of-range parts roll over (month 13, hour 99): a key that reads back differently was never printed.
+  const date = new Date(0)
+  date.setUTCFullYear(y, mo - 1, d)
+  date.setUTCHours(h, mi, se)
+  return y >= 1 && date.getUTCFullYear() === y && date.getUTCMonth() === mo - 1 && date.getUTCDate() === d && date.getUTCHours() === h && date.getUTCMinutes() === mi && date.getUTCSeconds() === se
+}
+
+/** Whether `k` can be the sort key of a row under `sort`: anything else would reach the database as a bad cast. */
+function validKey(sort: Sort, k: unknown): boolean {
+  if (k === null) return sort === 'due_date'
+  if (typeof k !== 'string') return false
+  switch (sort) {
+    case 'created_at':
+    case 'due_date':
+      return validStamp(k)
+    case 'priority':
+      return (PRIORITIES as readonly string[]).includes(k)
+    case 'title':
+      return [...k].length <= TITLE_MAX && !k.includes('\u0000')
+  }
+}
+
+/** The cursor a page handed out, checked field by field: a forged one is a 400 naming cursor, never a failed query. */
+function decodeCursor(raw: string, sort: Sort, order: Order): Cursor {
+  const { s, o, k, id } = decodePosition(raw)
+  if (typeof id !== 'string' || !UUID.test(id) || !(SORTS as readonly unknown[]).includes(s) || !(ORDERS as readonly unknown[]).includes(o)) throw forgedCursor()
+  if (s !== sort || o !== order) {
+    throw invalid('cursor', 'cursor belongs to another sort or order; keep sort and order the same while paging')
+  }
+  if (!validKey(sort, k)) throw forgedCursor()
+  return { s: sort, o: order, k: k as string | null, id }
+}
+
+/**
+ * Reads list parameters as they arrive in a query string (all strings). Unknown parameters and
+ * bad values are refused naming the parameter.
+ */
+export function parseListQuery(params: Record<string, string | undefined>, timeZone: string): ListQuery {
+  onlyParams(params, LIST_PARAMS)
+  const get = (k: (typeof LIST_PARAMS)[number]) => {
+    const v = params[k]?.trim()
+    return v === undefined || v === '' ? undefined : v
+  }
+  const search = get('search')
+  if (search !== undefined && search.length > SEARCH_MAX) throw invalid('search', `search must be at most ${SEARCH_MAX} characters`)
+  const sortRaw = get('sort')
+  if (sortRaw !== undefined && !(SORTS as readonly string[]).includes(sortRaw)) throw invalid('sort', `sort must be one of ${SORTS.join(', ')}`)
+  const sort = (sortRaw ?? 'created_at') as Sort
+  const orderRaw = get('order')
+  if (orderRaw !== undefined && !(ORDERS as readonly string[]).includes(orderRaw)) throw invalid('order', 'order must be asc or desc')
+  const order = (orderRaw ?? DEFAULT_ORDER[sort]) as Order
+  const limit = parseLimit(get('limit'))
+  const tagsRaw = get('tags')
+  const dueFrom = get('due_date_from')
+  const dueTo = get('due_date_to')
+  const query: ListQuery = {
+    // Keywords all have to match (AND); each may sit in the title or the description.
+    keywords: search ? search.split(/\s+/).filter(Boolean).slice(0, 10) : [],
+    statuses: get('status') ? list('status', get('status')!, STATUSES) : [],
+    priorities: get('priority') ? list('priority', get('priority')!, PRIORITIES) : [],
+    tags: tagsRaw ? parseTags(tagsRaw.split(',').filter((t) => t.trim() !== ''), 'tags') : [],
+    dueFrom: dueFrom ? dueBound('due_date_from', dueFrom, timeZone, false) : null,
+    dueTo: dueTo ? dueBound('due_date_to', dueTo, timeZone, true) : null,
+    sort,
+    order,
+    limit,
+    cursor: null,
+  }
+  const cursor = get('cursor')
+  if (cursor) query.cursor = decodeCursor(cursor, sort, order)
+  if (query.dueFrom && query.dueTo && query.dueFrom > query.dueTo) throw invalid('due_date_from', 'due_date_from must not be after due_date_to')
+  return query
+}
