@@ -2,6 +2,7 @@
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
 import { Client } from '@modelcontextprotocol/sdk/client/index.js'
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js'
+import { CreateReminderInput } from '../src/features/reminders/model'
 import { CreateTaskInput, TITLE_MAX, UpdateTaskInput } from '../src/features/tasks/model'
 import { testApp, type TestApp } from './helpers/app'
 import { browser, csrfOf } from './helpers/web'
@@ -85,5 +86,16 @@ describe('the title limit, read from the schema module, holds on every face', ()
     expect(refused.status).toBe(422)
     expect(refused.text).toContain(`title must be at most ${TITLE_MAX} characters`)
     expect(refused.text).toMatch(/id="qa-title"[^>]*aria-invalid="true"/)
+  })
+})
+
+describe('the reminder schema', () => {
+  test('OpenAPI and MCP show the fields of the one schema', async () => {
+    const { body: doc } = await t.call('GET', '/openapi/json')
+    const body = doc.paths['/api/v1/tasks/{id}/reminders'].post.requestBody.content['application/json'].schema
+    expect(Object.keys(body.properties).sort()).toEqual(Object.keys(CreateReminderInput.shape).sort())
+    const { tools } = await mcp.listTools()
+    const set = tools.find((tool) => tool.name === 'set_reminder')!
+    expect(Object.keys(set.inputSchema.properties!).sort()).toEqual(['task_id', ...Object.keys(CreateReminderInput.shape)].sort())
   })
 })

@@ -1,6 +1,7 @@
 // Turning a schema's refusal into our one error: the field it names and a message a person (or a model) can act on.
-import type { z } from 'zod'
+import { z } from 'zod'
 import { invalid, type AppError } from './errors'
+import { parseDateTime } from './time'
 
 /** What a Standard Schema issue carries that we read (zod's issues have more). */
 export interface SchemaIssue {
@@ -38,3 +39,23 @@ export function parseField<S extends z.ZodType>(schema: S, value: unknown, field
   if (!result.success) throw invalid(field, result.error.issues[0]?.message ?? `${field} is invalid`)
   return result.data
 }
+
+/** A strict object: an unknown field is refused by name (a `noun` field), a body that is not an object as the body's fault. */
+export function strictFields<S extends z.ZodRawShape>(shape: S, noun: string) {
+  const expected = Object.keys(shape).join(', ')
+  return z.strictObject(shape, {
+    error: (issue) =>
+      issue.code === 'unrecognized_keys'
+        ? `${issue.keys[0]} is not a ${noun} field (expected ${expected})`
+        : issue.code === 'invalid_type'
+          ? 'the body must be a JSON object'
+          : undefined,
+  })
+}
+
+/**
+ * An ISO 8601 date-time as sent, kept as text: with an offset it is exact, without one it is a wall-clock time the
+ * service reads in the user's zone (parseDateTime). Only its shape is checked here; no zone makes a valid one invalid.
+ */
+export const dateTimeText = (typeError: string, formatError: string) =>
+  z.string({ error: typeError }).refine((value) => parseDateTime(value, 'UTC')?.dateOnly === false, { error: formatError })

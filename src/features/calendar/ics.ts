@@ -1,5 +1,5 @@
 // RFC 5545 text: escaping, line folding at 75 octets, CRLF endings, and the VCALENDAR of a user's tasks.
-import type { ReminderView } from '../reminders/service'
+import type { ReminderView } from '../reminders/model'
 import type { TaskView } from '../tasks/model'
 import { rruleFor } from '../tasks/recurrence'
 

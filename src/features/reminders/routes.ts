@@ -1,5 +1,6 @@
 // REST routes for reminders and notifications, and the Dapr Jobs callback (POST /job/<name>).
 import { Elysia, t } from 'elysia'
+import { z } from 'zod'
 import { inSpan } from '../../lib/tracing'
 import { seedOf, type AppDeps } from '../../context'
 import { isConnectionError } from '../../lib/db-errors'
@@ -9,15 +10,12 @@ import { cancelReminder, createReminder, fireReminder, listReminders, listTaskRe
 import { ErrorBody } from '../../lib/api-schemas'
 import { pagingQuery } from '../../lib/paging'
 import { UUID } from '../../lib/secrets'
+import { CreateReminderInput, ReminderViewSchema } from './model'
 import { jobPayload } from './scheduler'
 
-const Reminder = t.Object({
-  id: t.String({ format: 'uuid' }),
-  task_id: t.String({ format: 'uuid' }),
-  remind_at: t.String({ format: 'date-time' }),
-  lead: t.Nullable(t.String({ description: 'e.g. 15m, 1h, 1d: follows the due date' })),
-  status: t.UnionEnum(['pending', 'triggered', 'cancelled']),
-})
+const Reminder = ReminderViewSchema
+/** A list of reminders; a task's own list is one page (no cursor). */
+const page = (nextCursor: z.ZodType) => z.object({ items: z.array(Reminder), total: z.number().int(), total_is_exact: z.boolean(), next_cursor: nextCursor })
 const Notification = t.Object({
   id: t.String({ format: 'uuid' }),
   task_id: t.String({ format: 'uuid' }),
@@ -33,13 +31,8 @@ export const reminderRoutes = (deps: AppDeps) => {
     .use(authGuard(deps))
     .post('/tasks/:id/reminders', async ({ user, params, body, status }) => status(201, await createReminder(reminderDeps, user, params.id, body)), {
       auth: true,
-      body: t.Object(
-        {
-          lead: t.Optional(t.String({ maxLength: 20, description: 'Before the due date: 15m, 30m, 1h, 1d or <n>m|h|d', error: 'lead must be a string such as 15m or 1h' })),
-          remind_at: t.Optional(t.String({ maxLength: 64, description: 'An absolute ISO 8601 date-time (in your zone without an offset)', error: 'remind_at must be a date-time string' })),
-        },
-        { additionalProperties: false },
-      ),
+      parse: 'json',
+      body: CreateReminderInput,
       response: { 201: Reminder, 400: ErrorBody, 401: ErrorBody, 404: ErrorBody, 409: ErrorBody },
       detail: { summary: 'Set a reminder on a task (exactly one of lead or remind_at)', description: 'At most 10 pending reminders per task and REMINDERS_PER_USER (default 1,000) per account; past either, 409 quota_exceeded.' },
     })
@@ -48,7 +41,7 @@ export const reminderRoutes = (deps: AppDeps) => {
       return { items, total: items.length, total_is_exact: true, next_cursor: null }
     }, {
       auth: true,
-      response: { 200: t.Object({ items: t.Array(Reminder), total: t.Integer(), total_is_exact: t.Boolean(), next_cursor: t.Null() }), 401: ErrorBody, 404: ErrorBody },
+      response: { 200: page(z.null()), 401: ErrorBody, 404: ErrorBody },
       detail: { summary: "A task's reminders, soonest first" },
     })
     .get('/reminders', ({ user, query }) => listReminders(reminderDeps, user, query), {
@@ -60,7 +53,7 @@ export const reminderRoutes = (deps: AppDeps) => {
         },
         { additionalProperties: false },
       ),
-      response: { 200: t.Object({ items: t.Array(Reminder), total: t.Integer(), total_is_exact: t.Boolean(), next_cursor: t.Nullable(t.String()) }), 400: ErrorBody, 401: ErrorBody },
+      response: { 200: page(z.string().nullable()), 400: ErrorBody, 401: ErrorBody },
       detail: { summary: 'Your reminders, upcoming or past' },
     })
     .delete('/reminders/:id', async ({ user, params, status }) => {

@@ -10,6 +10,7 @@ import { newId, UUID } from '../../lib/secrets'
 import { parseDateTime } from '../../lib/time'
 import type { Actor } from '../auth/user'
 import { ownedTask } from '../tasks/service'
+import { leadMinutes as leadMinutesOf, REMINDERS_PER_TASK, toReminderView, type CreateReminder, type ReminderView } from './model'
 import { reminders, type Reminder } from './schema'
 
 export interface ReminderDeps extends QuotaDeps {
@@ -17,47 +18,8 @@ export interface ReminderDeps extends QuotaDeps {
   clock: () => Date
 }
 
-/** A reminder as the API, MCP and events show it (README, "The API in brief"). */
-export interface ReminderView {
-  id: string
-  task_id: string
-  remind_at: string
-  /** `15m`, `1h`, `1d`, `90m` … for a lead-time reminder; null for an absolute time. */
-  lead: string | null
-  status: 'pending' | 'triggered' | 'cancelled'
-}
-
-export const REMINDERS_PER_TASK = 10
-
 /** The rows the reminder quota counts: the user's pending reminders. */
 const pendingOf = (userId: string) => sql`select 1 from ${reminders} where ${reminders.userId} = ${userId} and ${reminders.status} = 'pending'`
-const MAX_LEAD_MINUTES = 365 * 24 * 60
-
-/** `90` → `90m`, `60` → `1h`, `1440` → `1d`. */
-export function formatLead(minutes: number): string {
-  if (minutes % 1440 === 0) return `${minutes / 1440}d`
-  if (minutes % 60 === 0) return `${minutes / 60}h`
-  return `${minutes}m`
-}
-
-/** `15m`, `1h`, `2d` → minutes. */
-export function parseLead(value: unknown): number {
-  const match = typeof value === 'string' ? /^\s*(\d{1,6})\s*([mhd])\s*$/i.exec(value) : null
-  const minutes = match ? Number(match[1]) * ({ m: 1, h: 60, d: 1440 } as const)[match[2]!.toLowerCase() as 'm' | 'h' | 'd'] : NaN
-  if (!(minutes >= 1 && minutes <= MAX_LEAD_MINUTES)) {
-    throw invalid('lead', 'lead must be a time before the due date such as 15m, 30m, 1h, 1d or <n>m|h|d (at most 365d)')
-  }
-  return minutes
-}
-
-export const toReminderView = (r: Reminder): ReminderView => ({
-  id: r.id,
-  task_id: r.taskId,
-  remind_at: r.remindAt.toISOString(),
-  lead: r.leadMinutes === null ? null : formatLead(r.leadMinutes),
-  status: r.status,
-})
-
 /** The reminder event for `reminder`, written in the caller's transaction (the job follows from it). */
 export function recordReminderEvent(tx: Db, type: 'reminder.scheduled' | 'reminder.triggered' | 'reminder.cancelled', reminder: Reminder, now: Date) {
   return recordEvent(tx, type, {
@@ -70,31 +32,25 @@ export function recordReminderEvent(tx: Db, type: 'reminder.scheduled' | 'remind
 }
 
 /**
- * Sets a reminder on one of the actor's tasks: `{ lead }` before its due date, or `{ remind_at }`.
+ * Sets a reminder on one of the actor's tasks from a parsed request (model.ts `CreateReminderInput`): `{ lead }` before
+ * its due date, or `{ remind_at }`.
  * The reminder row and its `reminder.scheduled` event (which creates the job) commit together.
  */
-export async function createReminder(deps: ReminderDeps, actor: Actor, taskId: string, input: unknown): Promise<ReminderView> {
-  if (typeof input !== 'object' || input === null || Array.isArray(input)) throw invalid('body', 'the body must be a JSON object')
-  const body = input as Record<string, unknown>
-  for (const key of Object.keys(body)) {
-    if (key !== 'lead' && key !== 'remind_at') throw invalid(key, `${key} is not a reminder field (expected lead or remind_at)`)
-  }
-  const hasLead = body.lead !== undefined && body.lead !== null
-  const hasAt = body.remind_at !== undefined && body.remind_at !== null
+export async function createReminder(deps: ReminderDeps, actor: Actor, taskId: string, input: CreateReminder): Promise<ReminderView> {
+  const hasLead = input.lead !== undefined
+  const hasAt = input.remind_at !== undefined
   if (hasLead === hasAt) throw invalid(hasLead ? 'remind_at' : 'lead', 'send exactly one of lead (e.g. "15m") or remind_at (a date-time)')
   const now = deps.clock()
   return deps.db.transaction(async (tx) => {
     const task = await ownedTask(tx, actor, taskId, true)
     let leadMinutes: number | null = null
     let remindAt: Date
-    if (hasLead) {
-      leadMinutes = parseLead(body.lead)
+    if (input.lead !== undefined) {
+      leadMinutes = leadMinutesOf(input.lead)!
       if (!task.dueDate) throw invalid('lead', 'this task has no due date: set one first, or give remind_at instead')
       remindAt = new Date(task.dueDate.getTime() - leadMinutes * 60_000)
     } else {
-      const parsed = typeof body.remind_at === 'string' ? parseDateTime(body.remind_at, actor.timezone) : null
-      if (!parsed || parsed.dateOnly) throw invalid('remind_at', 'remind_at must be an ISO 8601 date-time such as 2026-12-01T16:45:00Z')
-      remindAt = parsed.date
+      remindAt = parseDateTime(input.remind_at!, actor.timezone)!.date
     }
     if (remindAt.getTime() <= now.getTime()) {
       throw invalid(hasLead ? 'lead' : 'remind_at', `that reminder time (${remindAt.toISOString()}) has already passed`)
@@ -122,12 +78,14 @@ export async function listTaskReminders(deps: ReminderDeps, actor: Actor, taskId
 }
 
 export const REMINDER_LIST_PARAMS = ['when', 'limit', 'cursor'] as const
+/** Upcoming: pending, soonest first (the default). Past: fired or cancelled, latest first. */
+export const REMINDER_WHEN = ['upcoming', 'past'] as const
 
 /** The actor's reminders: `when=upcoming` (pending, soonest first, the default) or `past` (fired or cancelled, latest first). */
 export async function listReminders(deps: ReminderDeps, actor: Actor, params: Record<string, string | undefined>) {
   onlyParams(params, REMINDER_LIST_PARAMS)
   const when = params.when ?? 'upcoming'
-  if (when !== 'upcoming' && when !== 'past') throw invalid('when', 'when must be upcoming or past')
+  if (!(REMINDER_WHEN as readonly string[]).includes(when)) throw invalid('when', `when must be ${REMINDER_WHEN.join(' or ')}`)
   const limit = parseLimit(params.limit)
   let cursor: { at: string; id: string } | undefined
   if (params.cursor) {

@@ -1,7 +1,7 @@
 // The task contract, once: fields, limits and rules as zod schemas. REST bodies, OpenAPI, MCP tools, forms and the services' types derive from them.
 import { RRule } from 'rrule'
 import { z } from 'zod'
-import { parseField } from '../../lib/validation'
+import { dateTimeText, parseField, strictFields } from '../../lib/validation'
 import { parseDateTime } from '../../lib/time'
 import type { Task } from './schema'
 
@@ -78,11 +78,10 @@ export const Tags = z
   .describe(`Up to ${TAGS_MAX} tags; lower-cased, without #`)
 
 /** A due date as sent: an ISO 8601 date-time; without an offset it is a wall-clock time in the user's zone (see dueDateIn). */
-export const DueDate = z
-  .string({ error: 'due_date must be an ISO 8601 date-time string or null' })
-  .refine((value) => parseDateTime(value, 'UTC')?.dateOnly === false, {
-    error: 'due_date must be an ISO 8601 date-time such as 2026-12-01T17:00:00Z (a time without offset is read in your time zone)',
-  })
+export const DueDate = dateTimeText(
+  'due_date must be an ISO 8601 date-time string or null',
+  'due_date must be an ISO 8601 date-time such as 2026-12-01T17:00:00Z (a time without offset is read in your time zone)',
+)
   .nullable()
   .describe(
     "ISO 8601 date-time. With an offset (2026-12-01T17:00:00Z) it is exact; without one (2026-12-01T17:00) it is read in the user's time zone. null clears it",
@@ -160,37 +159,27 @@ export const taskFields = {
   tags: Tags.nullable(),
 }
 
-/** A strict object of task fields: an unknown field is refused by name, a body that is not an object as the body's fault. */
-function taskObject<S extends z.ZodRawShape>(shape: S) {
-  const expected = Object.keys(shape).join(', ')
-  return z.strictObject(shape, {
-    error: (issue) =>
-      issue.code === 'unrecognized_keys'
-        ? `${issue.keys[0]} is not a task field (expected ${expected})`
-        : issue.code === 'invalid_type'
-          ? 'the body must be a JSON object'
-          : undefined,
-  })
-}
-
 const { title, ...optional } = taskFields
 
 /** A create request; every field but `title` is optional (the service applies the defaults). */
-export const CreateTaskInput = taskObject({
-  title,
-  description: optional.description.optional(),
-  priority: optional.priority.optional(),
-  due_date: optional.due_date.optional(),
-  recurrence: optional.recurrence.optional(),
-  recurrence_from: optional.recurrence_from.optional(),
-  tags: optional.tags.optional(),
-})
+export const CreateTaskInput = strictFields(
+  {
+    title,
+    description: optional.description.optional(),
+    priority: optional.priority.optional(),
+    due_date: optional.due_date.optional(),
+    recurrence: optional.recurrence.optional(),
+    recurrence_from: optional.recurrence_from.optional(),
+    tags: optional.tags.optional(),
+  },
+  'task',
+)
 
 /** A partial update: only the fields sent change. `status` may be sent too, with the effect of complete or reopen. */
-export const UpdateTaskInput = taskObject({
-  ...CreateTaskInput.partial().shape,
-  status: Status.describe('pending or completed: the same as reopen or complete').optional(),
-})
+export const UpdateTaskInput = strictFields(
+  { ...CreateTaskInput.partial().shape, status: Status.describe('pending or completed: the same as reopen or complete').optional() },
+  'task',
+)
 
 export type CreateTask = z.output<typeof CreateTaskInput>
 export type UpdateTask = z.output<typeof UpdateTaskInput>

@@ -1,6 +1,8 @@
 // Reminder tools: set, list and cancel.
 import { z } from 'zod'
 import { cancelReminder, createReminder, listReminders, listTaskReminders } from '../../features/reminders/service'
+import { Lead, RemindAt } from '../../features/reminders/model'
+import { REMINDER_WHEN } from '../../features/reminders/service'
 import { pagingArgs } from '../../lib/paging'
 import { Reminder, reminderShape } from '../schemas'
 import { defineTool, WRITES, READ_ONLY } from '../tool'
@@ -12,8 +14,8 @@ export const setReminder = defineTool({
     'Reminds the user about a task: either lead (a time before its due date: 15m, 30m, 1h, 1d or <n>m|h|d; the task needs a due date) or remind_at (an ISO 8601 date-time, read in the user\'s zone without an offset). Exactly one of the two.',
   input: {
     task_id: z.string().describe('The task to be reminded of'),
-    lead: z.string().optional().describe('Before the due date, e.g. 15m or 1h'),
-    remind_at: z.string().optional().describe('An absolute date-time'),
+    lead: Lead.optional().describe('Before the due date, e.g. 15m or 1h'),
+    remind_at: RemindAt.optional().describe('An absolute date-time'),
   },
   output: reminderShape,
   annotations: WRITES,
@@ -26,7 +28,7 @@ export const listRemindersTool = defineTool({
   description: 'Lists the reminders of one task (task_id), or all the user\'s upcoming reminders (or past ones with when=past), soonest first.',
   input: {
     task_id: z.string().optional().describe('Only this task\'s reminders'),
-    when: z.enum(['upcoming', 'past']).optional().describe('Without task_id: upcoming (default) or past'),
+    when: z.enum(REMINDER_WHEN).optional().describe('Without task_id: upcoming (default) or past'),
     ...pagingArgs,
   },
   output: { items: z.array(Reminder), total: z.number().int(), total_is_exact: z.boolean(), next_cursor: z.string().nullable() },

@@ -2,7 +2,9 @@
 import { Elysia } from 'elysia'
 import { seedOf, type AppDeps } from '../../context'
 import { latestNotifications, markRead, unreadCount } from '../../features/reminders/notifications'
+import { CreateReminderInput } from '../../features/reminders/model'
 import { cancelReminder, createReminder, listTaskReminders, type ReminderDeps } from '../../features/reminders/service'
+import { parseWith } from '../../lib/validation'
 import { getTask } from '../../features/tasks/service'
 import { redirect } from '../../lib/htmx'
 import { withFormErrors, type FormError } from '../forms'
@@ -39,7 +41,7 @@ export const reminderPages = (deps: AppDeps) => {
         const input = lead && !at ? { lead } : at && !lead ? { remind_at: at } : { lead, remind_at: at }
         return withFormErrors(
           async () => {
-            await createReminder(rd, user, params.id, input)
+            await createReminder(rd, user, params.id, parseWith(CreateReminderInput, input))
             return redirect(request, `/tasks/${params.id}/reminders`)
           },
           (error) => page(request, user, csrf, params.id, 400, error),
