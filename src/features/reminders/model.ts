@@ -41,7 +41,7 @@ export const RemindAt = dateTimeText(
 export const CreateReminderInput = strictFields({ lead: Lead.optional(), remind_at: RemindAt.optional() }, 'reminder')
 export type CreateReminder = z.output<typeof CreateReminderInput>
 
-/** A reminder as the API, MCP and events show it. */
+/** A reminder as the API, MCP and events show it (docs/architecture.md, section 7 "Contracts"). */
 export const ReminderViewSchema = z.object({
   id: z.string(),
   task_id: z.string(),
