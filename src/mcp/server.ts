@@ -4,6 +4,7 @@ import { z } from 'zod'
 import pkg from '../../package.json'
 import { AppError } from '../lib/errors'
 import { inSpan } from '../lib/tracing'
+import { failureOf } from '../lib/validation'
 import { TOOLS } from './registry'
 import type { ToolContext, ToolDef } from './tool'
 
@@ -21,9 +22,9 @@ export interface ToolOutcome {
 export async function runTool(def: ToolDef, ctx: ToolContext, args: unknown): Promise<ToolOutcome> {
   const parsed = schemasOf(def).input.safeParse(args ?? {})
   if (!parsed.success) {
-    const issue = parsed.error.issues[0]!
-    const field = issue.path.join('.') || 'arguments'
-    const text = `Invalid arguments for ${def.name}: ${field}: ${issue.message}. Fix that argument and call again.`
+    // Named as REST names it: the field (an unknown argument by its own name), or the arguments as a whole.
+    const { field = 'arguments', message } = failureOf(parsed.error.issues, 'arguments')
+    const text = `Invalid arguments for ${def.name}: ${field}: ${message}. Fix that argument and call again.`
     return { ok: false, result: { error: { code: 'validation_failed', field, message: text } }, text }
   }
   try {
