@@ -1,7 +1,6 @@
 // Reminders in the browser: a task's reminders (set and cancel), the notification centre and its bell.
 import { Html } from '@elysiajs/html'
-import type { ReminderView } from '../src/features/reminders/model'
-import type { NotificationView } from '../src/features/reminders/notifications'
+import type { NotificationView, ReminderView } from '../src/features/reminders/model'
 import type { TaskView } from '../src/features/tasks/model'
 import { formatAbsolute, formatRelative } from './format'
 import { BellIcon } from './icons'

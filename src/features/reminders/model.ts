@@ -1,11 +1,13 @@
 // The reminder contract, once: what setting one takes and how one reads; REST, OpenAPI, MCP, the page and the service's types derive from it.
 import { z } from 'zod'
 import { dateTimeText, strictFields } from '../../lib/validation'
-import type { Reminder } from './schema'
+import type { Notification, Reminder } from './schema'
 
 export const REMINDERS_PER_TASK = 10
 export const LEAD_MAX_MINUTES = 365 * 24 * 60
 export const REMINDER_STATUSES = ['pending', 'triggered', 'cancelled'] as const
+/** Most notifications one request marks read. */
+export const MARK_READ_MAX = 200
 
 const UNIT_MINUTES = { m: 1, h: 60, d: 1440 } as const
 
@@ -57,4 +59,30 @@ export const toReminderView = (r: Reminder): ReminderView => ({
   remind_at: r.remindAt.toISOString(),
   lead: r.leadMinutes === null ? null : formatLead(r.leadMinutes),
   status: r.status,
+})
+
+/** Marking notifications read: the given ids (one that is not the user's is skipped), or all of them. */
+export const MarkReadInput = strictFields(
+  { ids: z.array(z.string({ error: 'ids must be an array of strings' }), { error: 'ids must be an array of strings' }).max(MARK_READ_MAX, { error: `ids takes at most ${MARK_READ_MAX} ids at once` }).optional().describe('Omit to mark all read') },
+  'request',
+)
+
+/** A notification as the API shows it. */
+export const NotificationViewSchema = z.object({
+  id: z.string(),
+  task_id: z.string(),
+  title: z.string(),
+  body: z.string(),
+  created_at: z.string(),
+  read: z.boolean(),
+})
+export type NotificationView = z.output<typeof NotificationViewSchema>
+
+export const toNotificationView = (n: Notification): NotificationView => ({
+  id: n.id,
+  task_id: n.taskId,
+  title: n.title,
+  body: n.body,
+  created_at: n.createdAt.toISOString(),
+  read: n.readAt !== null,
 })

@@ -2,25 +2,8 @@
 import { and, count, desc, eq, inArray, isNull } from 'drizzle-orm'
 import type { Db } from '../../db/client'
 import { UUID } from '../../lib/secrets'
-import { notifications, type Notification } from './schema'
-
-export interface NotificationView {
-  id: string
-  task_id: string
-  title: string
-  body: string
-  created_at: string
-  read: boolean
-}
-
-export const toNotificationView = (n: Notification): NotificationView => ({
-  id: n.id,
-  task_id: n.taskId,
-  title: n.title,
-  body: n.body,
-  created_at: n.createdAt.toISOString(),
-  read: n.readAt !== null,
-})
+import { toNotificationView, type NotificationView } from './model'
+import { notifications } from './schema'
 
 export async function unreadCount(db: Db, userId: string): Promise<number> {
   const [row] = await db.select({ n: count() }).from(notifications).where(and(eq(notifications.userId, userId), isNull(notifications.readAt)))

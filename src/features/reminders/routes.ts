@@ -10,21 +10,12 @@ import { cancelReminder, createReminder, fireReminder, listReminders, listTaskRe
 import { ErrorBody } from '../../lib/api-schemas'
 import { pagingQuery } from '../../lib/paging'
 import { UUID } from '../../lib/secrets'
-import { CreateReminderInput, ReminderViewSchema } from './model'
+import { CreateReminderInput, MarkReadInput, NotificationViewSchema, ReminderViewSchema } from './model'
 import { jobPayload } from './scheduler'
 
 const Reminder = ReminderViewSchema
 /** A list of reminders; a task's own list is one page (no cursor). */
 const page = (nextCursor: z.ZodType) => z.object({ items: z.array(Reminder), total: z.number().int(), total_is_exact: z.boolean(), next_cursor: nextCursor })
-const Notification = t.Object({
-  id: t.String({ format: 'uuid' }),
-  task_id: t.String({ format: 'uuid' }),
-  title: t.String(),
-  body: t.String(),
-  created_at: t.String({ format: 'date-time' }),
-  read: t.Boolean(),
-})
-
 export const reminderRoutes = (deps: AppDeps) => {
   const reminderDeps: ReminderDeps = { db: deps.database.db, clock: deps.clock, quotas: deps.env.quotas }
   return new Elysia({ name: 'reminder-routes', prefix: '/api/v1', seed: seedOf(deps), detail: { tags: ['Reminders'] } })
@@ -69,7 +60,7 @@ export const reminderRoutes = (deps: AppDeps) => {
       return { items, unread }
     }, {
       auth: true,
-      response: { 200: t.Object({ items: t.Array(Notification), unread: t.Integer() }), 401: ErrorBody },
+      response: { 200: z.object({ items: z.array(NotificationViewSchema), unread: z.number().int() }), 401: ErrorBody },
       detail: { summary: 'Your latest notifications and the unread count', tags: ['Notifications'] },
     })
     .post('/notifications/read', async ({ user, body, status }) => {
@@ -77,7 +68,8 @@ export const reminderRoutes = (deps: AppDeps) => {
       return status(204, undefined)
     }, {
       auth: true,
-      body: t.Object({ ids: t.Optional(t.Array(t.String(), { maxItems: 200, description: 'Omit to mark all read' })) }, { additionalProperties: false }),
+      parse: 'json',
+      body: MarkReadInput,
       response: { 204: t.Undefined(), 400: ErrorBody, 401: ErrorBody },
       detail: { summary: 'Mark notifications read', tags: ['Notifications'] },
     })
