@@ -1,8 +1,10 @@
 // The web UI in real headless Chromium against the real server: the daily flows, without and with JavaScript.
-import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
+import { afterAll, beforeAll, expect, test } from 'bun:test'
 import type { Browser, BrowserContext, Page } from 'playwright-core'
 import { isoDay, localDay } from '../src/lib/time'
-import { chromiumPath, launch, step, watchProblems } from './helpers/browser'
+import { launch, step, visitUntil, watchProblems } from './helpers/browser'
+import { hookTimeoutMs } from './helpers/wait'
+import { need, requires } from './helpers/requires'
 import { freshStorage, startServer, type RunningServer } from './helpers/server'
 
 const PASSWORD = 'correct horse battery'
@@ -10,22 +12,18 @@ const cleanups: Array<() => Promise<void> | void> = []
 let server: RunningServer
 let browser: Browser
 
-if (!chromiumPath) {
-  // A laptop without Chromium cannot run these; CI installs it (.ci/run) and must run them.
-  if (process.env.CI) throw new Error('CI must run the browser tests, but no Chromium was found')
-  console.warn('browser tests not run: no Chromium here (install Debian\'s "chromium" or set CHROMIUM_PATH)')
-}
+// A laptop without Chromium cannot run these; CI installs it (.ci/run) and must run them.
+const run = requires('the web UI in headless Chromium', need.chromium)
 
-beforeAll(async () => {
-  if (!chromiumPath) return
+run.beforeAll(async () => {
   const storage = await freshStorage()
   cleanups.push(storage.dispose)
   server = await startServer(storage.env)
   cleanups.push(() => void server.stop())
   browser = await launch()
   cleanups.push(() => browser.close())
-}, 60_000)
-afterAll(async () => {
+}, hookTimeoutMs())
+run.afterAll(async () => {
   for (const c of cleanups.reverse()) await c()
 })
 
@@ -58,9 +56,7 @@ async function quickAdd(page: Page, task: { title: string; tags?: string; priori
 
 const titles = (page: Page) => page.locator('#task-items .title').allTextContents()
 
-const run = describe.if(Boolean(chromiumPath))
-
-run('with JavaScript (htmx)', () => {
+run.describe('with JavaScript (htmx)', () => {
   let context: BrowserContext
   let page: Page
   let problems: string[]
@@ -205,10 +201,7 @@ run('with JavaScript (htmx)', () => {
       await page.click('nav a:has-text("Activity")')
       await page.waitForURL(`${server.url}/audit`)
       // Events reach the audit log asynchronously: reload until the last change has arrived.
-      for (let i = 0; i < 50 && !(await page.isVisible('.entry.completed:has-text("Call plumber")')); i++) {
-        await Bun.sleep(100)
-        await page.reload()
-      }
+      await visitUntil(page, `${server.url}/audit`, '.entry.completed:has-text("Call plumber")')
       const actions = await page.locator('.entry strong').allTextContents()
       expect(actions).toContain('Completed')
       expect(actions).toContain('Edited')
@@ -242,9 +235,8 @@ run('with JavaScript (htmx)', () => {
       await page.locator('#lead').selectOption('1h')
       await page.click('button:has-text("Add reminder")')
       expect(await page.locator('.reminder.pending').count()).toBe(2)
-      await Bun.sleep(Math.max(0, at.getTime() - Date.now()) + 1500)
-      await page.goto(`${server.url}/tasks`)
-      await page.locator('#bell .badge').waitFor()
+      // The reminder fires on the server: reload the task list until its bell shows it.
+      await visitUntil(page, `${server.url}/tasks`, '#bell .badge')
       expect(await page.locator('#bell .badge').textContent()).toBe('1')
       await page.click('#bell')
       await page.waitForURL(`${server.url}/notifications`)
@@ -303,7 +295,7 @@ run('with JavaScript (htmx)', () => {
   }, 60_000)
 })
 
-run('without JavaScript: forms post and redirect', () => {
+run.describe('without JavaScript: forms post and redirect', () => {
   test('sign up, add, complete, edit and delete', async () => {
     const context = await browser.newContext({ javaScriptEnabled: false })
     const page = await signUp(context, 'nojs@example.com')
@@ -326,7 +318,7 @@ run('without JavaScript: forms post and redirect', () => {
   }, 60_000)
 })
 
-run('planning views: Today, Upcoming, Calendar and Progress (htmx)', () => {
+run.describe('planning views: Today, Upcoming, Calendar and Progress (htmx)', () => {
   let context: BrowserContext
   let page: Page
   let problems: string[]

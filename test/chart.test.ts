@@ -8,14 +8,16 @@ import { subscriptions } from '../src/events/routes'
 import { loadEnv } from '../src/env'
 import { ServiceMonitor } from '@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1/ServiceMonitor'
 import { testApp } from './helpers/app'
-import { chartTools, parseManifests } from './helpers/tools'
+import { need, requires } from './helpers/requires'
+import { parseManifests } from './helpers/tools'
 
 const CHART = new URL('../chart/todo-chatbot', import.meta.url).pathname
 const CRDS = new URL('./fixtures/dapr-crds', import.meta.url).pathname
 const KUBE_VERSION = '1.30.0'
 const VALUES = ['values.yaml', 'values-local.yaml', 'values-staging.yaml', 'values-production.yaml']
 
-const { helm, kubeconform } = chartTools('chart tests')
+const suite = requires('the Helm chart', need.helm, need.kubeconform)
+const [helm, kubeconform] = [need.helm.found, need.kubeconform.found]
 
 type K8sObject = { apiVersion: string; kind: string; metadata: { name: string; labels?: Record<string, string>; annotations?: Record<string, string> }; spec?: any; data?: Record<string, string>; stringData?: Record<string, string>; scopes?: string[]; auth?: { secretStore?: string }; roleRef?: unknown; subjects?: unknown[]; rules?: unknown[] }
 
@@ -142,7 +144,7 @@ function daprSchemas(): string {
   return dir
 }
 
-describe.if(Boolean(helm && kubeconform))('the Helm chart', () => {
+suite.describe('the Helm chart', () => {
   for (const values of VALUES) {
     test(`${values}: helm lint --strict passes`, () => {
       const r = run([helm!, 'lint', '--strict', '--kube-version', KUBE_VERSION, CHART, '-f', join(CHART, values), '--set', 'secret.values.DATABASE_URL=postgres://x'])

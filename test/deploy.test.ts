@@ -4,7 +4,8 @@ import { afterAll, describe, expect, test } from 'bun:test'
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { chartTools, parseManifests } from './helpers/tools'
+import { need, requires } from './helpers/requires'
+import { parseManifests } from './helpers/tools'
 
 const ROOT = new URL('..', import.meta.url).pathname
 const CHART = join(ROOT, 'chart/todo-chatbot')
@@ -14,7 +15,9 @@ const KUBE_VERSION = '1.30.0'
 /** Host names and brokers that stand for "fill this in": never what an environment deploys. */
 const PLACEHOLDER = /example\.(com|org|net)|\.invalid\b|\.local\b|localhost|changeme|your-/i
 
-const { helm, kubeconform } = chartTools('deploy render tests')
+const rendered = requires('what the CD workflows render', need.helm, need.kubeconform)
+const docsRendered = requires('docs/deploy.md against the rendered chart', need.helm)
+const [helm, kubeconform] = [need.helm.found, need.kubeconform.found]
 
 type Step = { name?: string; uses?: string; run?: string; env?: Record<string, string>; with?: Record<string, string> }
 type Job = { environment?: string | { name: string }; permissions?: Record<string, string>; env?: Record<string, string>; steps: Step[] }
@@ -142,7 +145,7 @@ function gatewaySchemas(): string {
 const metadataOf = (component: K8sObject) =>
   Object.fromEntries(component.spec.metadata.map((m: { name: string; value?: string; secretKeyRef?: unknown }) => [m.name, m.value ?? m.secretKeyRef]))
 
-describe.if(Boolean(helm && kubeconform))('what the CD workflows render', () => {
+rendered.describe('what the CD workflows render', () => {
   for (const deploy of DEPLOYS) {
     test(`${deploy.workflow}: real brokers and host, Managed Kafka over SASL/PLAIN, and no placeholder anywhere in the manifests`, () => {
       const { text, objects } = renderDeploy(deploy.workflow)
@@ -267,19 +270,16 @@ describe('the kind workflow (GitHub only: it needs a container engine)', () => {
     const chart = readFileSync(join(CHART, 'Chart.yaml'), 'utf8')
     const operator = /todo-chatbot\/strimzi-operator-version: *"?([0-9.]+)"?/.exec(chart)?.[1]
     const kafka = (Bun.YAML.parse(readFileSync(join(CHART, 'values.yaml'), 'utf8')) as { kafka: { strimzi: { version: string } } }).kafka.strimzi.version
-    if (operator) {
-      expect(pinned('Strimzi operator')).toBe(operator)
-      expect(pinned('Kafka (Strimzi)')).toBe(kafka)
-    } else {
-      console.warn('Chart.yaml pins no Strimzi operator yet (annotation todo-chatbot/strimzi-operator-version): docs not compared')
-    }
+    expect(operator).toBeDefined()
+    expect(pinned('Strimzi operator')).toBe(operator!)
+    expect(pinned('Kafka (Strimzi)')).toBe(kafka)
     for (const m of docs.matchAll(/strimzi-kafka-operator --version (\S+)/g)) expect(m[1]).toBe('"$STRIMZI_VERSION"')
     for (const m of docs.matchAll(/^STRIMZI_VERSION=(\S+)$/gm)) expect(m[1]).toBe(pinned('Strimzi operator'))
     expect(docs).toMatch(/^STRIMZI_VERSION=/m)
     expect(docs).toMatch(/e2e-kind\.yaml[^\n]*runs on GitHub only/)
   })
 })
-describe.if(Boolean(helm))('docs/deploy.md', () => {
+docsRendered.describe('docs/deploy.md', () => {
   const docs = readFileSync(join(ROOT, 'docs/deploy.md'), 'utf8')
 
   test("names the Kafka broker pod Strimzi really creates: <cluster>-<node pool>-<n>", () => {

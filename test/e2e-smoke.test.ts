@@ -1,31 +1,28 @@
 // A dry run of the kind workflow's smoke test (.ci/e2e-smoke.sh) against the real server on this machine: the same
 // script, the same checks (event to the audit log through the bus, drained outbox, a reminder firing 10 s ahead),
 // without the cluster-only parts (reading Kafka, helm test), which only the GitHub workflow can run.
-import { afterAll, beforeAll, expect, test } from 'bun:test'
+import { expect } from 'bun:test'
+import { need, requires } from './helpers/requires'
 import { freshStorage, startServer, type RunningServer } from './helpers/server'
+import { hookTimeoutMs } from './helpers/wait'
 
 const SCRIPT = new URL('../.ci/e2e-smoke.sh', import.meta.url).pathname
-const jq = Bun.which('jq')
-if (!jq) {
-  if (process.env.CI) throw new Error('CI must dry-run the end-to-end smoke script, but jq is missing (.ci/run installs it)')
-  console.warn('e2e smoke dry run not run: jq is not installed (apt-get install jq)')
-}
+const smoke = requires('the dry run of the kind workflow\'s smoke script', need.jq)
 
 let server: RunningServer
 let storage: Awaited<ReturnType<typeof freshStorage>>
 
-beforeAll(async () => {
-  if (!jq) return
+smoke.beforeAll(async () => {
   storage = await freshStorage()
   server = await startServer(storage.env)
-})
+}, hookTimeoutMs())
 
-afterAll(async () => {
+smoke.afterAll(async () => {
   await server?.stop()
   await storage?.dispose()
 })
 
-test.if(Boolean(jq))('the kind workflow\'s smoke script passes against a running server, and skips only the cluster-only checks', async () => {
+smoke.test('the kind workflow\'s smoke script passes against a running server, and skips only the cluster-only checks', async () => {
   const run = Bun.spawn(['bash', SCRIPT, server.url], {
     env: { ...process.env, SMOKE_TIMEOUT: '45', KAFKA_POD: '', HELM_RELEASE: '' },
     stdout: 'pipe',
@@ -42,7 +39,7 @@ test.if(Boolean(jq))('the kind workflow\'s smoke script passes against a running
   expect(lines.at(-1)).toBe('e2e smoke: all checks passed')
 }, 90_000)
 
-test.if(Boolean(jq))('the smoke script fails, naming the check, when the app does not answer', async () => {
+smoke.test('the smoke script fails, naming the check, when the app does not answer', async () => {
   const run = Bun.spawnSync(['bash', SCRIPT, 'http://127.0.0.1:9'], { env: { ...process.env, SMOKE_TIMEOUT: '2' }, stdout: 'pipe', stderr: 'pipe' })
   expect(run.exitCode).toBe(1)
   expect(run.stderr.toString()).toContain('FAIL  GET /readyz answers 200: not within 2s')

@@ -7,6 +7,7 @@ import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/
 import { DaprSidecarDouble } from './helpers/dapr-sidecar'
 import { FakeOpenAI } from './helpers/fake-openai'
 import { freePort, freshStorage, startServer, type RunningServer } from './helpers/server'
+import { hookTimeoutMs, until } from './helpers/wait'
 
 const unique = (prefix: string) => `${prefix}${crypto.randomUUID().replaceAll('-', '')}`
 const secrets: Record<string, string> = {
@@ -61,7 +62,7 @@ beforeAll(async () => {
     REMINDER_SWEEP_GRACE_MS: '1000',
   })
   await sidecar.start()
-}, 60_000)
+}, hookTimeoutMs())
 
 afterAll(async () => {
   await server?.stop()
@@ -90,14 +91,6 @@ async function call(method: string, path: string, options: { token?: string; bod
 
 const csrfOf = (html: string) => /name="_csrf" value="([^"]+)"/.exec(html)?.[1] ?? ''
 const cookieOf = (headers: Headers, name: string) => headers.getSetCookie().map((c) => c.split(';')[0]!).find((c) => c.startsWith(`${name}=`))!
-
-async function eventually(check: () => Promise<boolean>, timeoutMs = 10_000) {
-  const deadline = Date.now() + timeoutMs
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error('timed out')
-    await Bun.sleep(50)
-  }
-}
 
 test('a full run prints no secret: passwords, session and API tokens, webhook secrets, keys, the database password', async () => {
   const email = `secrets-${crypto.randomUUID()}@example.com`
@@ -148,8 +141,8 @@ test('a full run prints no secret: passwords, session and API tokens, webhook se
 
   const reminder = await call('POST', `/api/v1/tasks/${task.id}/reminders`, { token, body: { remind_at: new Date(Date.now() + 1500).toISOString() } })
   expect(reminder.status).toBe(201)
-  await eventually(async () => (await call('GET', '/api/v1/notifications', { token })).json().items.length > 0)
-  await eventually(async () => hooks.length > 0)
+  await until('the notification', async () => (await call('GET', '/api/v1/notifications', { token })).json().items.length > 0, { timeoutMs: 10_000, everyMs: 50 })
+  await until('the webhook', async () => hooks.length > 0, { timeoutMs: 10_000, everyMs: 50 })
   // The sidecar's late trigger for it, as Dapr 1.14 sends it (an Any through Go's encoding/json): a duplicate.
   const id = reminder.json().id as string
   const late = await call('POST', `/job/reminder-${id}`, { headers: { 'dapr-api-token': secrets.APP_API_TOKEN! }, body: { type_url: 'type.googleapis.com/google.protobuf.StringValue', value: Buffer.concat([Buffer.from([0x0a, id.length]), Buffer.from(id)]).toString('base64') } })

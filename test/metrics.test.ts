@@ -1,9 +1,6 @@
 // GET /metrics (the metrics listener) after scripted workloads: the counters match the work done. The exposition is read by
 // prom2json, Prometheus's own text-format parser (`go install github.com/prometheus/prom2json/cmd/prom2json`).
-import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
-import { existsSync } from 'node:fs'
-import { homedir } from 'node:os'
-import { join } from 'node:path'
+import { expect, test } from 'bun:test'
 import { sql } from 'drizzle-orm'
 import { Client } from '@modelcontextprotocol/sdk/client/index.js'
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js'
@@ -11,18 +8,17 @@ import { Relay } from '../src/events/relay'
 import { createLogger } from '../src/lib/log'
 import { FakeOpenAI } from './helpers/fake-openai'
 import { testApp, type TestApp } from './helpers/app'
+import { need, requires } from './helpers/requires'
+import { until } from './helpers/wait'
 
-const prom2json = [process.env.PROM2JSON_BIN, Bun.which('prom2json'), join(homedir(), 'go', 'bin', 'prom2json')].find((p): p is string => Boolean(p && existsSync(p)))
-if (!prom2json) {
-  if (process.env.CI) throw new Error('CI must run the metrics tests, but prom2json is missing (.ci/run installs it)')
-  console.warn('metrics tests not run: prom2json is not installed (go install github.com/prometheus/prom2json/cmd/prom2json@v1.4.2)')
-}
+const suite = requires('the metrics read by Prometheus\'s parser', need.prom2json)
+const prom2json = need.prom2json.found
 
 let t: TestApp
-beforeAll(async () => {
+suite.beforeAll(async () => {
   t = await testApp({ events: true })
 })
-afterAll(() => t.dispose())
+suite.afterAll(() => t.dispose())
 
 interface Sample {
   name: string
@@ -67,7 +63,7 @@ const value = (scraped: { samples: Sample[] }, name: string, labels: Record<stri
 const grew = (before: { samples: Sample[] }, after: { samples: Sample[] }) => (name: string, labels: Record<string, string> = {}) =>
   value(after, name, labels) - value(before, name, labels)
 
-describe.if(Boolean(prom2json))('GET /metrics', () => {
+suite.describe('GET /metrics', () => {
   test('HTTP requests are counted by method, route template and status, with a latency histogram', async () => {
     const { token } = await t.signUp()
     const before = await scrape()
@@ -147,11 +143,14 @@ describe.if(Boolean(prom2json))('GET /metrics', () => {
     const failed = await t.database.db.execute(sql`select * from no_such_table`).then(() => null, (error: unknown) => error)
     expect(failed).toBeInstanceOf(Error)
     let release!: () => void
+    let began!: () => void
+    const begun = new Promise<void>((resolve) => (began = resolve))
     const held = t.database.db.transaction(async (tx) => {
       await tx.execute(sql`select 1`)
+      began()
       await new Promise<void>((resolve) => (release = resolve))
     })
-    await Bun.sleep(20)
+    await begun
     // Read from the registry, not scraped: the embedded database runs one transaction at a time, so a scrape would wait for it.
     const during = (await t.metrics.registry.getSingleMetric('todo_db_transactions_open')!.get()).values[0]!.value
     release()
@@ -209,10 +208,10 @@ describe.if(Boolean(prom2json))('GET /metrics', () => {
         },
       },
     })
-    for (let i = 0; i < 40 && refusals >= 0; i++) {
+    await until('the relay to publish after two refusals', async () => {
       await relay.drain()
-      await Bun.sleep(100)
-    }
+      return refusals < 0
+    }, { timeoutMs: 10_000, everyMs: 100 })
     await relay.drain()
     await relay.stop()
     await t.events!.relay.start()

@@ -11,6 +11,7 @@ import { occurrencesBetween, upcomingDueDates } from '../src/features/tasks/recu
 import { DEFAULT_QUOTAS } from '../src/lib/quotas'
 import { testApp, type TestApp } from './helpers/app'
 import { rows } from './helpers/db'
+import { until } from './helpers/wait'
 
 const csrfOf = (html: string) => /name="_csrf" value="([^"]+)"/.exec(html)?.[1] ?? ''
 
@@ -183,12 +184,11 @@ describe('moving an overdue task updates its reminders', () => {
     await t.database.db.execute(sql`update reminders set remind_at = ${new Date(dueSoon.getTime() - 15 * 60_000).toISOString()} where id = ${pending.id}`)
     // Fired by this tick, or by the scheduler's own wake-up if that came first: either way once.
     await t.scheduler!.tick()
-    for (let i = 0; i < 100; i++) {
+    await until('the day-before reminder to fire', async () => {
       await t.drain()
       const [r] = await rows<{ status: string }>(t.database, sql`select status from reminders where id = ${fired.id}`)
-      if (r!.status === 'triggered') break
-      await Bun.sleep(20)
-    }
+      return r!.status === 'triggered'
+    }, { timeoutMs: 5_000 })
     const yesterday = localDay(new Date(), 'America/New_York', -2)
     const { start } = dayBounds(yesterday, 'America/New_York')
     const overdueAt = new Date(start.getTime() + 9 * 3600_000)

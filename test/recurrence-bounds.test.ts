@@ -9,6 +9,7 @@ import { boundedRule, CLOCK_EVERY, DEFAULT_STEPS, RuleBudget, RuleBudgetExceeded
 import { tasks } from '../src/features/tasks/schema'
 import { testApp, type TestApp } from './helpers/app'
 import { freshStorage, signUpOverHttp, startServer, type RunningServer } from './helpers/server'
+import { hookTimeoutMs } from './helpers/wait'
 
 /** Rules with no date at all: rrule walked them to the year 9999 on the event loop (34 s for the first). */
 const NEVER = [
@@ -210,7 +211,7 @@ describe('hostile rules against the real server process', () => {
     storage = await freshStorage()
     server = await startServer(storage.env)
     token = await signUpOverHttp(server.url)
-  })
+  }, hookTimeoutMs())
   afterAll(async () => {
     await server?.stop()
     await storage?.dispose()

@@ -7,6 +7,7 @@ import { Relay } from '../src/events/relay'
 import { createLogger } from '../src/lib/log'
 import { testApp, type TestApp } from './helpers/app'
 import { rows } from './helpers/db'
+import { until } from './helpers/wait'
 
 let t: TestApp
 let token: string
@@ -18,17 +19,18 @@ beforeAll(async () => {
 })
 afterAll(() => t.dispose())
 
-/** A bus that records what it was given, optionally failing for a while. */
-function recordingBus(failUntil = 0) {
+/** A bus that records what it was given; one made `failing` refuses everything until `recover()`. */
+function recordingBus(options: { failing?: boolean } = {}) {
+  let failing = options.failing ?? false
   const seen: Array<{ id: string; key: string; type: string }> = []
   const bus: EventBus = {
     kind: 'in-process',
     async publish(_topic, event: CloudEvent, key) {
-      if (Date.now() < failUntil) throw new Error('broker unavailable')
+      if (failing) throw new Error('broker unavailable')
       seen.push({ id: event.id, key, type: event.type })
     },
   }
-  return { bus, seen }
+  return { bus, seen, recover: () => void (failing = false) }
 }
 
 const pending = async () => Number((await rows<{ n: string }>(t.database, sql`select count(*) as n from outbox_events where published_at is null`))[0]!.n)
@@ -54,7 +56,7 @@ test('two relays on one outbox publish every event exactly once, in order per ta
   for (let i = 0; i < 20; i++) ids.push((await t.call('POST', '/api/v1/tasks', { token, body: { title: `replicas ${i}` } })).body.id)
   await Promise.all(ids.map((id) => t.call('PATCH', `/api/v1/tasks/${id}`, { token, body: { priority: 'high' } })))
   await Promise.all(ids.map((id) => t.call('POST', `/api/v1/tasks/${id}/complete`, { token })))
-  for (let i = 0; i < 200 && (await pending()) > 0; i++) await Bun.sleep(20)
+  await until('the two relays to publish every event', async () => (await pending()) === 0, { timeoutMs: 10_000 })
   await Promise.all([a.drain(), b.drain()])
   await Promise.all([a.stop(), b.stop()])
   expect(await pending()).toBe(0)
@@ -67,19 +69,22 @@ test('two relays on one outbox publish every event exactly once, in order per ta
 })
 
 test('while the bus fails, events stay pending and are retried with backoff; then they go out', async () => {
-  const { bus, seen } = recordingBus(Date.now() + 700)
+  const { bus, seen, recover } = recordingBus({ failing: true })
   const relay = new Relay({ database: t.database, bus, log })
   await relay.start()
   const { body: task } = await t.call('POST', '/api/v1/tasks', { token, body: { title: 'retried' } })
-  await Bun.sleep(200)
-  const [row] = await rows<{ attempts: number; last_error: string | null; published_at: string | null }>(
-    t.database,
-    sql`select attempts, last_error, published_at from outbox_events where partition_key = ${task.id}`,
-  )
-  expect(row!.published_at).toBeNull()
-  expect(row!.attempts).toBeGreaterThanOrEqual(1)
-  expect(row!.last_error).toBe('broker unavailable')
-  for (let i = 0; i < 150 && !seen.some((s) => s.key === task.id); i++) await Bun.sleep(20)
+  const outboxRow = async () =>
+    (await rows<{ attempts: number; last_error: string | null; published_at: string | null }>(
+      t.database,
+      sql`select attempts, last_error, published_at from outbox_events where partition_key = ${task.id}`,
+    ))[0]!
+  let row = await outboxRow()
+  await until('a refused attempt recorded in the outbox', async () => (row = await outboxRow()).attempts > 0, { timeoutMs: 10_000 })
+  expect(row.published_at).toBeNull()
+  expect(row.attempts).toBeGreaterThanOrEqual(1)
+  expect(row.last_error).toBe('broker unavailable')
+  recover()
+  await until('the event to go out once the bus is back', () => seen.some((s) => s.key === task.id), { timeoutMs: 10_000 })
   await relay.stop()
   expect(seen.filter((s) => s.key === task.id)).toHaveLength(1)
 })

@@ -5,6 +5,7 @@ import { LocalScheduler } from '../src/features/reminders/scheduler'
 import { createLogger } from '../src/lib/log'
 import { testApp, type TestApp } from './helpers/app'
 import { rows } from './helpers/db'
+import { until } from './helpers/wait'
 
 let t: TestApp
 let token: string
@@ -19,15 +20,6 @@ afterAll(() => t.dispose())
 const task = async (body: Record<string, unknown>) => (await t.call('POST', '/api/v1/tasks', { token, body })).body
 const remind = (taskId: string, body: unknown, who = token) => t.call('POST', `/api/v1/tasks/${taskId}/reminders`, { token: who, body })
 const reminder = async (id: string) => (await rows<{ status: string; remind_at: Date | string; fired_at: unknown }>(t.database, sql`select status, remind_at, fired_at from reminders where id = ${id}`))[0]!
-
-/** Waits until `check` holds (events and timers are asynchronous). */
-async function eventually(check: () => Promise<boolean>, ms = 5000) {
-  const deadline = Date.now() + ms
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error('condition not met in time')
-    await Bun.sleep(25)
-  }
-}
 
 describe('setting reminders', () => {
   test('a lead time before the due date, or an absolute time; listed soonest first', async () => {
@@ -130,7 +122,7 @@ describe('firing and delivery', () => {
     const at = new Date(Date.now() + 1200).toISOString()
     const r = (await remind(tk.id, { remind_at: at }, user.token)).body
     await t.drain()
-    await eventually(async () => (await reminder(r.id)).status === 'triggered')
+    await until('the reminder to fire', async () => (await reminder(r.id)).status === 'triggered', { timeoutMs: 5_000 })
     const firedAt = new Date((await rows<{ fired_at: string }>(t.database, sql`select fired_at from reminders where id = ${r.id}`))[0]!.fired_at)
     expect(firedAt.getTime()).toBeGreaterThanOrEqual(Date.parse(at))
     expect(firedAt.getTime() - Date.parse(at)).toBeLessThan(1000)
@@ -147,7 +139,7 @@ describe('firing and delivery', () => {
     const r = (await remind(tk.id, { remind_at: new Date(Date.now() + 800).toISOString() }, user.token)).body
     // Completed directly in the database, so the follow-up consumer cannot cancel it first: the delivery check must.
     await t.database.db.execute(sql`update tasks set status = 'completed', completed_at = now() where id = ${tk.id}`)
-    await eventually(async () => (await reminder(r.id)).status !== 'pending')
+    await until('the reminder to leave pending', async () => (await reminder(r.id)).status !== 'pending', { timeoutMs: 5_000 })
     expect((await reminder(r.id)).status).toBe('cancelled')
     expect((await t.call('GET', '/api/v1/notifications', { token: user.token })).body.items).toEqual([])
   })

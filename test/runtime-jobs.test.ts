@@ -1,25 +1,26 @@
 // Reminders through the real Dapr Jobs API (daprd and its scheduler, 1.14.0): scheduled, moved and removed with
 // the task, fired on time to POST /job/<name>, surviving restarts of the scheduler and the sidecar, and swept
 // up by the app when a trigger is lost; a callback fired early, twice or in another Dapr version's shape is harmless.
-import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
-import { runtimeBin, startStack, until, type Stack } from './helpers/runtime'
+import { expect, test } from 'bun:test'
+import { need, requires } from './helpers/requires'
+import { startStack, tails, type Stack } from './helpers/runtime'
 import { freshStorage, signUpOverHttp } from './helpers/server'
+import { hookTimeoutMs, until } from './helpers/wait'
 
-const bin = runtimeBin()
+const runtime = requires('reminders through the real Dapr Jobs API', need.daprRuntime, need.helm)
 let stack: Stack
 let storage: Awaited<ReturnType<typeof freshStorage>>
 let token: string
 /** How late the app's own sweep fires a reminder whose trigger never came. */
 const SWEEP_GRACE_MS = 4_000
 
-beforeAll(async () => {
-  if (!bin) return
+runtime.beforeAll(async () => {
   storage = await freshStorage()
-  stack = await startStack(bin, { ...storage.env, REMINDER_SWEEP_GRACE_MS: String(SWEEP_GRACE_MS) })
+  stack = await startStack(need.daprRuntime.found!, { ...storage.env, REMINDER_SWEEP_GRACE_MS: String(SWEEP_GRACE_MS) })
   token = await signUpOverHttp(stack.app.url)
-}, 120_000)
+}, hookTimeoutMs(4))
 
-afterAll(async () => {
+runtime.afterAll(async () => {
   await stack?.stop()
   await storage?.dispose()
 })
@@ -51,17 +52,18 @@ async function taskWithReminder(title: string, remindInMs: number, dueInMs = 3_6
 const callback = (name: string, body: string, headers: Record<string, string> = {}) =>
   fetch(`${stack.app.url}/job/${name}`, { method: 'POST', headers: { 'dapr-api-token': stack.tokens.app, ...headers }, body })
 
-describe.if(Boolean(bin))('reminders as Dapr jobs', () => {
+runtime.describe('reminders as Dapr jobs', () => {
   test('a reminder 10 s ahead: the job is scheduled with the real sidecar and fires once, on time', async () => {
     const { task, reminder, remindAt } = await taskWithReminder('ten seconds', 10_000)
-    await until('the job', async () => (await job(reminder.id)) !== null, 15_000, [stack.sidecar.child])
+    await until('the job', async () => (await job(reminder.id)) !== null, { timeoutMs: 15_000, detail: tails(stack.sidecar.child) })
     expect(Date.parse((await job(reminder.id))!.dueTime)).toBe(remindAt.getTime())
-    await until('the notification', async () => (await notificationsFor(task.id)).length > 0, 30_000, [stack.sidecar.child, stack.scheduler.child])
+    await until('the notification', async () => (await notificationsFor(task.id)).length > 0, { timeoutMs: 30_000, detail: tails(stack.sidecar.child, stack.scheduler.child) })
     const [note] = await notificationsFor(task.id)
     const late = Date.parse(note!.created_at) - remindAt.getTime()
     // Never early, and well before the sweep would have fired it: the scheduler's trigger did.
     expect(late).toBeGreaterThanOrEqual(0)
     expect(late).toBeLessThan(SWEEP_GRACE_MS)
+    // Negative check: the app's sweep would fire a lost trigger within SWEEP_GRACE_MS; no event says it did not.
     await Bun.sleep(SWEEP_GRACE_MS + 1_000)
     expect(await notificationsFor(task.id)).toHaveLength(1)
   }, 60_000)
@@ -70,45 +72,47 @@ describe.if(Boolean(bin))('reminders as Dapr jobs', () => {
     const due = new Date(Math.ceil((Date.now() + 2 * 3_600_000) / 1000) * 1000)
     const { body: task } = await api('POST', '/api/v1/tasks', { title: 'moving', due_date: due.toISOString() })
     const { body: reminder } = await api('POST', `/api/v1/tasks/${task.id}/reminders`, { lead: '15m' })
-    await until('the job', async () => (await job(reminder.id)) !== null, 15_000)
+    await until('the job', async () => (await job(reminder.id)) !== null, { timeoutMs: 15_000 })
     expect(Date.parse((await job(reminder.id))!.dueTime)).toBe(due.getTime() - 15 * 60_000)
 
     const later = new Date(due.getTime() + 24 * 3_600_000)
     expect((await api('PATCH', `/api/v1/tasks/${task.id}`, { due_date: later.toISOString() })).status).toBe(200)
-    await until('the job to move', async () => Date.parse((await job(reminder.id))?.dueTime ?? '') === later.getTime() - 15 * 60_000, 15_000)
+    await until('the job to move', async () => Date.parse((await job(reminder.id))?.dueTime ?? '') === later.getTime() - 15 * 60_000, { timeoutMs: 15_000 })
 
     expect((await api('POST', `/api/v1/tasks/${task.id}/complete`)).status).toBe(200)
-    await until('the job to go', async () => (await job(reminder.id)) === null, 15_000)
+    await until('the job to go', async () => (await job(reminder.id)) === null, { timeoutMs: 15_000 })
     expect((await api('POST', `/api/v1/tasks/${task.id}/reopen`)).status).toBe(200)
-    await until('the job to come back', async () => (await job(reminder.id)) !== null, 15_000)
+    await until('the job to come back', async () => (await job(reminder.id)) !== null, { timeoutMs: 15_000 })
     expect((await api('DELETE', `/api/v1/tasks/${task.id}`)).status).toBe(204)
-    await until('the job to go again', async () => (await job(reminder.id)) === null, 15_000)
+    await until('the job to go again', async () => (await job(reminder.id)) === null, { timeoutMs: 15_000 })
   }, 90_000)
 
   test('the scheduler and the sidecar restarted between scheduling and the due time: the reminder still fires, once', async () => {
     const { task, reminder, remindAt } = await taskWithReminder('through restarts', 20_000)
-    await until('the job', async () => (await job(reminder.id)) !== null, 15_000)
+    await until('the job', async () => (await job(reminder.id)) !== null, { timeoutMs: 15_000 })
     await stack.sidecar.child.stop()
     await stack.scheduler.child.stop()
     await stack.scheduler.start()
     await stack.sidecar.start()
     expect(Date.now()).toBeLessThan(remindAt.getTime())
-    await until('the notification', async () => (await notificationsFor(task.id)).length > 0, 40_000, [stack.sidecar.child, stack.scheduler.child])
+    await until('the notification', async () => (await notificationsFor(task.id)).length > 0, { timeoutMs: 40_000, detail: tails(stack.sidecar.child, stack.scheduler.child) })
     const [note] = await notificationsFor(task.id)
     expect(Date.parse(note!.created_at) - remindAt.getTime()).toBeLessThan(SWEEP_GRACE_MS)
+    // Negative check, as above: no second firing within the sweep's grace.
     await Bun.sleep(SWEEP_GRACE_MS + 1_000)
     expect(await notificationsFor(task.id)).toHaveLength(1)
   }, 90_000)
 
   test('a trigger lost while the scheduler is down is swept up by the app, once; the late trigger changes nothing', async () => {
     const { task, reminder, remindAt } = await taskWithReminder('swept', 8_000)
-    await until('the job', async () => (await job(reminder.id)) !== null, 15_000)
+    await until('the job', async () => (await job(reminder.id)) !== null, { timeoutMs: 15_000 })
     await stack.scheduler.child.stop()
-    await until('the sweep', async () => (await notificationsFor(task.id)).length > 0, 40_000)
+    await until('the sweep', async () => (await notificationsFor(task.id)).length > 0, { timeoutMs: 40_000 })
     const [note] = await notificationsFor(task.id)
     expect(Date.parse(note!.created_at) - remindAt.getTime()).toBeGreaterThanOrEqual(SWEEP_GRACE_MS)
     // The scheduler comes back and fires the overdue job: the reminder is already fired.
     await stack.scheduler.start()
+    // Negative check: the late trigger answers "duplicate" and publishes nothing, so there is no event to wait for.
     await Bun.sleep(5_000)
     expect(await notificationsFor(task.id)).toHaveLength(1)
   }, 90_000)
@@ -125,6 +129,7 @@ describe.if(Boolean(bin))('reminders as Dapr jobs', () => {
     expect((await callback(name, JSON.stringify('01a22e77-0000-7000-8000-000000000000'))).status).toBe(404)
 
     const due = await taskWithReminder('callbacks due', 1_000)
+    // What is awaited is the clock: the reminder becoming due (a callback before then is "stale").
     await Bun.sleep(1_500)
     const dueName = `reminder-${due.reminder.id}`
     // Dapr 1.14's shape: the Any through Go's encoding/json, the StringValue's protobuf bytes in base64, no content type.
@@ -142,7 +147,8 @@ describe.if(Boolean(bin))('reminders as Dapr jobs', () => {
       expect(['fired', 'duplicate']).toContain(((await res.json()) as { outcome: string }).outcome)
     }
     // The notification comes from the reminder.triggered event, through the broker.
-    await until('the notification', async () => (await notificationsFor(due.task.id)).length > 0, 15_000)
+    await until('the notification', async () => (await notificationsFor(due.task.id)).length > 0, { timeoutMs: 15_000 })
+    // Negative check: the duplicates publish nothing, so a second notification has no event to wait for.
     await Bun.sleep(2_000)
     expect(await notificationsFor(due.task.id)).toHaveLength(1)
     // Without the token the callback is refused, whatever it carries.

@@ -1,33 +1,32 @@
 // Settings read through a real Dapr secret store: daprd 1.14.0 with the chart's secret store component, run here
 // as secretstores.local.file, and the app waiting for the sidecar's components (/v1.0/healthz/outbound) at start.
-import { afterAll, beforeAll, expect, test } from 'bun:test'
-import { runtimeBin, startStack, type Stack } from './helpers/runtime'
+import { expect } from 'bun:test'
+import { need, requires } from './helpers/requires'
+import { startStack, type Stack } from './helpers/runtime'
 import { freshStorage, signUpOverHttp } from './helpers/server'
+import { hookTimeoutMs } from './helpers/wait'
 
-const bin = runtimeBin()
 // The store hands the app its database URL (the app needs one to start with a store): PostgreSQL only, as in CI.
-const runs = Boolean(bin && process.env.DATABASE_URL)
-if (bin && !runs) console.warn('runtime-secrets: needs DATABASE_URL (a real PostgreSQL); not run on PGlite')
+const suite = requires('settings from the real Dapr secret store', need.daprRuntime, need.helm, need.postgres)
 let stack: Stack
 let storage: Awaited<ReturnType<typeof freshStorage>>
 
-beforeAll(async () => {
-  if (!bin || !runs) return
+suite.beforeAll(async () => {
   storage = await freshStorage()
   // The app is given no database URL: it must come from the store.
   stack = await startStack(
-    bin,
+    need.daprRuntime.found!,
     { ...storage.env, DATABASE_URL: '', SECRET_STORE: 'kubernetes-secrets', SECRET_STORE_SECRET: 'todo-app-secrets' },
     { secrets: { 'todo-app-secrets': { DATABASE_URL: storage.env.DATABASE_URL!, OPENAI_API_KEY: 'sk-from-the-store-0123' } } },
   )
-}, 120_000)
+}, hookTimeoutMs(4))
 
-afterAll(async () => {
+suite.afterAll(async () => {
   await stack?.stop()
   await storage?.dispose()
 })
 
-test.if(runs)('the app starts on the settings it reads from the real sidecar, and never prints them', async () => {
+suite.test('the app starts on the settings it reads from the real sidecar, and never prints them', async () => {
   const token = await signUpOverHttp(stack.app.url)
   const res = await fetch(`${stack.app.url}/api/v1/tasks`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify({ title: 'from the store' }) })
   expect(res.status).toBe(201)

@@ -1,12 +1,13 @@
 // Secrets through the Dapr secret store, against a faithful double of the sidecar's secrets and health
 // endpoints (as Dapr documents them): the real server process starts, reads its secrets and rotates the model key.
-import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
+import { afterAll, beforeAll, expect, test } from 'bun:test'
 import postgres from 'postgres'
 import { secretStoreConfig } from '../src/env'
 import { withSecretStore } from '../src/lib/secret-store'
-import { adminUrl, createScratchDatabase } from './helpers/db'
+import { createScratchDatabase } from './helpers/db'
 import { DaprSidecarDouble } from './helpers/dapr-sidecar'
 import { FakeOpenAI } from './helpers/fake-openai'
+import { need, requires } from './helpers/requires'
 import { signUpOverHttp, startServer, type RunningServer } from './helpers/server'
 
 const STORE = 'kubernetes-secrets'
@@ -34,8 +35,7 @@ async function startFails(env: Record<string, string>): Promise<{ code: number; 
 }
 
 // The store hands the server a real PostgreSQL URL: these run where DATABASE_URL is set, as in CI.
-if (!adminUrl) console.warn('secrets tests not run: they need DATABASE_URL (a real PostgreSQL); see README, Testing')
-describe.if(Boolean(adminUrl))('secrets from a Dapr secret store (sidecar double)', () => {
+requires('the secret-store tests', need.postgres).describe('secrets from a Dapr secret store (sidecar double)', () => {
   let database: { url: string; drop(): Promise<void> }
   const model = new FakeOpenAI()
 
@@ -193,10 +193,11 @@ describe.if(Boolean(adminUrl))('secrets from a Dapr secret store (sidecar double
       await double.stop()
     }
   })
+})
 
-  test('SECRET_STORE without a sidecar is a configuration error', () => {
-    expect(() => secretStoreConfig({ SECRET_STORE: STORE })).toThrow(/SECRET_STORE.*DAPR_HTTP_PORT/)
-    expect(() => secretStoreConfig({ SECRET_STORE: 'not a name', DAPR_HTTP_PORT: '3500' })).toThrow(/SECRET_STORE/)
-    expect(secretStoreConfig({})).toBeUndefined()
-  })
+// A check of the settings alone: it needs no database, so it runs everywhere.
+test('SECRET_STORE without a sidecar is a configuration error', () => {
+  expect(() => secretStoreConfig({ SECRET_STORE: STORE })).toThrow(/SECRET_STORE.*DAPR_HTTP_PORT/)
+  expect(() => secretStoreConfig({ SECRET_STORE: 'not a name', DAPR_HTTP_PORT: '3500' })).toThrow(/SECRET_STORE/)
+  expect(secretStoreConfig({})).toBeUndefined()
 })

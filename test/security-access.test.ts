@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
 import { Client } from '@modelcontextprotocol/sdk/client/index.js'
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js'
 import { PASSWORD, testApp, type TestApp } from './helpers/app'
+import { until } from './helpers/wait'
 import { browser, csrfOf } from './helpers/web'
 
 interface Person {
@@ -24,15 +25,6 @@ async function signedIn(app: TestApp): Promise<Person> {
   const { token, user } = await app.signUp()
   const page = await browser(app, 'GET', '/tasks', { session: token })
   return { token, csrf: csrfOf(page.text), email: user.email }
-}
-
-/** Waits until `check` holds (events and timers are asynchronous). */
-async function eventually(check: () => Promise<boolean>, ms = 5000) {
-  const deadline = Date.now() + ms
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error('condition not met in time')
-    await Bun.sleep(25)
-  }
 }
 
 async function connect(token: string): Promise<Client> {
@@ -70,10 +62,10 @@ describe('cross-user access: a 404, or for id lists the same answer as an unknow
     const reminder = await t.call('POST', `/api/v1/tasks/${task.id}/reminders`, { token: alice.token, body: { remind_at: new Date(Date.now() + 1000).toISOString() } })
     expect(reminder.status).toBe(201)
     await t.drain()
-    await eventually(async () => {
+    await until("Alice's reminder to fire", async () => {
       await t.drain()
       return (await t.call('GET', '/api/v1/notifications', { token: alice.token })).body.unread === 1
-    })
+    }, { timeoutMs: 5_000 })
     const before = await t.call('GET', '/api/v1/notifications', { token: alice.token })
     const notification = before.body.items[0]
     expect(notification).toMatchObject({ task_id: task.id, title: 'Alice cake', read: false })

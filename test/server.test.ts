@@ -1,6 +1,7 @@
 // The real process: starts on its configuration, refuses a bad one, and shuts down gracefully on SIGTERM.
 import { afterAll, describe, expect, test } from 'bun:test'
 import { freshStorage, signUpOverHttp, startServer } from './helpers/server'
+import { until } from './helpers/wait'
 
 const cleanups: Array<() => Promise<void> | void> = []
 afterAll(async () => {
@@ -43,13 +44,16 @@ describe('the server process', () => {
       body,
       duplex: 'half',
     } as RequestInit)
+    // No event says the server holds the request's first bytes (it logs a request once answered): give them 300 ms.
     await Bun.sleep(300)
     server.proc.kill('SIGTERM')
-    await Bun.sleep(300)
-    const refused = await fetch(`${server.url}/healthz`).then(
+    const healthz = () => fetch(`${server.url}/healthz`).then(
       () => 'answered',
       () => 'refused',
     )
+    await until('the server to log "shutting down"', () => server.lines.some((l) => l.msg === 'shutting down'))
+    let refused = await healthz()
+    await until('new connections to be refused', async () => (refused = await healthz()) === 'refused', { timeoutMs: 5_000 })
     expect(refused).toBe('refused')
     finish()
     const res = await inflight
@@ -72,7 +76,7 @@ describe('the server process', () => {
     cleanups.push(() => void server.stop())
     await fetch(`${server.url}/healthz`)
     await fetch(`${server.url}/readyz`)
-    await Bun.sleep(100)
+    await until('both request lines', () => server.lines.filter((l) => l.msg === 'request').length >= 2)
     const requests = server.lines.filter((l) => l.msg === 'request')
     expect(requests.length).toBe(2)
     for (const line of requests) {

@@ -7,7 +7,8 @@ import { TOTAL_CAP } from '../src/db/capped-count'
 import { listStatements, matchCount } from '../src/features/tasks/list'
 import { parseListQuery } from '../src/features/tasks/list-query'
 import { testApp, type TestApp } from './helpers/app'
-import { adminUrl, rows } from './helpers/db'
+import { rows } from './helpers/db'
+import { need, requires } from './helpers/requires'
 import { browser } from './helpers/web'
 
 let t: TestApp
@@ -116,7 +117,7 @@ interface PlanNode {
   'Relation Name'?: string
 }
 
-test.skipIf(!adminUrl)('on PostgreSQL, counting a common word reads at most cap + 1 matching rows', async () => {
+requires('the plan of a capped count', need.postgres).test('on PostgreSQL, counting a common word reads at most cap + 1 matching rows', async () => {
   // 3,000 more tasks that all say "invoice", among 3,000 that do not.
   await t.database.db.execute(sql`
     insert into tasks (id, user_id, title, description)

@@ -17,6 +17,7 @@ import { testApp, type TestApp } from './helpers/app'
 import { APP_TOKEN, DaprSidecarDouble, settle, sidecarEnv, startDaprEvents } from './helpers/dapr-sidecar'
 import { rows, testDatabase, type TestDatabase } from './helpers/db'
 import { bearerApi, freePort, signUpOverHttp } from './helpers/server'
+import { until } from './helpers/wait'
 
 const exporter = new InMemorySpanExporter()
 let tracing: Tracing
@@ -38,13 +39,11 @@ const parentOf = (span: ReadableSpan) => span.parentSpanContext?.spanId
 const named = (name: string | RegExp, among = spans()) => among.filter((s) => (typeof name === 'string' ? s.name === name : name.test(s.name)))
 
 /** The finished spans of one trace, waiting briefly for the last ones to end. */
-async function trace(traceId: string, until: (spans: ReadableSpan[]) => boolean): Promise<ReadableSpan[]> {
-  const deadline = Date.now() + 5000
-  for (;;) {
-    const found = spans().filter((s) => traceOf(s) === traceId)
-    if (until(found) || Date.now() > deadline) return found
-    await Bun.sleep(10)
-  }
+async function trace(traceId: string, complete: (spans: ReadableSpan[]) => boolean): Promise<ReadableSpan[]> {
+  let found: ReadableSpan[] = []
+  // Past the deadline the spans so far are returned, and the test's assertions say which is missing.
+  await until(`the spans of trace ${traceId}`, () => complete((found = spans().filter((s) => traceOf(s) === traceId))), { timeoutMs: 5_000, everyMs: 10 }).catch(() => {})
+  return found
 }
 
 describe('one trace from the request to the audit row (in-process bus)', () => {

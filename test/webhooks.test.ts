@@ -9,6 +9,7 @@ import { parseWebhookUrl, sign, WebhookSender } from '../src/features/reminders/
 import { createLogger } from '../src/lib/log'
 import { testApp, type TestApp } from './helpers/app'
 import { rows } from './helpers/db'
+import { until } from './helpers/wait'
 
 let t: TestApp
 const received: Array<{ headers: Headers; body: string }> = []
@@ -67,13 +68,11 @@ test('a fired reminder is POSTed to the webhook, signed; a failure is retried un
   const { body: task } = await t.call('POST', '/api/v1/tasks', { token, body: { title: 'Webhook me', due_date: new Date(Date.now() + 3_600_000).toISOString() } })
   await t.call('POST', `/api/v1/tasks/${task.id}/reminders`, { token, body: { remind_at: new Date(Date.now() + 700).toISOString() } })
   await t.drain()
-  const deadline = Date.now() + 5000
   let queued: Array<{ id: string }> = []
-  while (Date.now() < deadline && queued.length === 0) {
-    await Bun.sleep(50)
+  await until('the reminder to fire and queue its webhook', async () => {
     await t.drain()
-    queued = await rows<{ id: string }>(t.database, sql`select id from webhook_deliveries`)
-  }
+    return (queued = await rows<{ id: string }>(t.database, sql`select id from webhook_deliveries`)).length > 0
+  }, { timeoutMs: 5_000, everyMs: 50 })
   expect(queued).toHaveLength(1)
 
   const sender = new WebhookSender({ database: t.database, log: createLogger('silent'), allowPrivate: true, baseDelaySeconds: 0 })
@@ -129,11 +128,10 @@ test("a reminder goes only to its owner's webhook: never to another user's, and 
     tasks[name] = task.id
   }
   const fired = async () => (await rows<{ n: number | string }>(t.database, sql`select count(*) as n from notifications where task_id in (${tasks.alice!}, ${tasks.bob!}, ${tasks.carol!})`))[0]!.n
-  const deadline = Date.now() + 8000
-  while (Date.now() < deadline && Number(await fired()) < 3) {
-    await Bun.sleep(50)
+  await until('the three reminders to fire', async () => {
     await t.drain()
-  }
+    return Number(await fired()) >= 3
+  }, { timeoutMs: 8_000, everyMs: 50 })
   expect(Number(await fired())).toBe(3)
   await t.drain()
   const deliveries = await rows<{ user_id: string; url: string; body: string }>(t.database, sql`select user_id, url, body from webhook_deliveries where user_id in (${alice.user.id}, ${bob.user.id}, ${carol.user.id})`)
@@ -198,6 +196,7 @@ describe('at send time, with private addresses not allowed', () => {
     )
     const sender = new WebhookSender({ database: strict.database, log: createLogger('silent'), allowPrivate: false, resolve: resolver, timeoutMs: 2000 })
     expect(await sender.run()).toBe(0)
+    // Negative check: a connection that should never come has no event to wait for; give a stray one 50 ms.
     await Bun.sleep(50)
     expect(knocks).toBe(0)
     for (const id of ids) {

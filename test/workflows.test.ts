@@ -1,20 +1,15 @@
 // The GitHub Actions workflows, checked by actionlint (installed from the Go module proxy; CI must run it).
 import { expect, test } from 'bun:test'
-import { existsSync, readdirSync, readFileSync } from 'node:fs'
-import { homedir } from 'node:os'
+import { readdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
+import { need, requires } from './helpers/requires'
 
 const WORKFLOWS = new URL('../.github/workflows', import.meta.url).pathname
-const actionlint = [process.env.ACTIONLINT_BIN, Bun.which('actionlint'), join(homedir(), 'go', 'bin', 'actionlint')].find((p): p is string => Boolean(p && existsSync(p)))
-if (!actionlint) {
-  if (process.env.CI) throw new Error('CI must lint the workflows, but actionlint is missing (.ci/run installs it)')
-  console.warn('workflow lint not run: actionlint is not installed (go install github.com/rhysd/actionlint/cmd/actionlint)')
-}
 
-test.if(Boolean(actionlint))('actionlint finds nothing in ci.yaml, cd-staging.yaml, cd-production.yaml and e2e-kind.yaml', () => {
+requires('the workflow lint', need.actionlint).test('actionlint finds nothing in ci.yaml, cd-staging.yaml, cd-production.yaml and e2e-kind.yaml', () => {
   const files = readdirSync(WORKFLOWS).filter((f) => f.endsWith('.yaml')).sort()
   expect(files).toEqual(['cd-production.yaml', 'cd-staging.yaml', 'ci.yaml', 'e2e-kind.yaml'])
-  const run = Bun.spawnSync([actionlint!, ...files.map((f) => join(WORKFLOWS, f))], { stdout: 'pipe', stderr: 'pipe' })
+  const run = Bun.spawnSync([need.actionlint.found!, ...files.map((f) => join(WORKFLOWS, f))], { stdout: 'pipe', stderr: 'pipe' })
   expect(run.stdout.toString() + run.stderr.toString()).toBe('')
   expect(run.exitCode).toBe(0)
 })

@@ -1,16 +1,14 @@
 // Headless Chromium (Debian's package) driven by playwright-core; screenshots of failures go to .artifacts/.
-import { existsSync, mkdirSync } from 'node:fs'
+import { mkdirSync } from 'node:fs'
 import { chromium, type Browser, type Page } from 'playwright-core'
+import { need } from './requires'
+import { until } from './wait'
 
-const CANDIDATES = [process.env.CHROMIUM_PATH, '/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome'].filter(Boolean) as string[]
-
-/** The Chromium to drive, or undefined when this machine has none (CI installs it: see .ci/run). */
-export const chromiumPath = CANDIDATES.find((p) => existsSync(p))
-
+/** Chromium (`need.chromium`, which a suite asks for with `requires`), headless. */
 export async function launch(): Promise<Browser> {
-  if (!chromiumPath) throw new Error('No Chromium found: install Debian\'s "chromium" package or set CHROMIUM_PATH')
+  if (!need.chromium.found) throw new Error(`No Chromium found: ${need.chromium.how}`)
   return chromium.launch({
-    executablePath: chromiumPath,
+    executablePath: need.chromium.found,
     args: [
       '--headless=new', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
       '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage',
@@ -44,4 +42,12 @@ export function watchProblems(page: Page): string[] {
   })
   page.on('pageerror', (error) => problems.push(`pageerror: ${error.message}`))
   return problems
+}
+
+/** Loads `url` again and again until `selector` shows: for what the server changes behind the page (events, timers). */
+export async function visitUntil(page: Page, url: string, selector: string, timeoutMs = 15_000): Promise<void> {
+  await until(`${selector} on ${url}`, async () => {
+    await page.goto(url)
+    return page.isVisible(selector)
+  }, { timeoutMs, everyMs: 100 })
 }

@@ -26,6 +26,7 @@ import { loadEnv } from '../../src/env'
 import { outboxBacklog } from '../../src/events/relay'
 import { startEvents } from '../../src/events/runtime'
 import type { Logger } from '../../src/lib/log'
+import { until } from './wait'
 
 const hex = (bytes: number) => [...crypto.getRandomValues(new Uint8Array(bytes))].map((b) => b.toString(16).padStart(2, '0')).join('')
 
@@ -127,7 +128,7 @@ export class DaprSidecarDouble {
 
   /** Resolves when every queued delivery is done. */
   async idle(): Promise<void> {
-    while (this.pending > 0) await Bun.sleep(5)
+    await until('the double to finish its deliveries', () => this.pending === 0, { everyMs: 5, detail: () => `${this.pending} deliveries in flight` })
   }
 
   /** Puts an event on a topic as if another producer had (e.g. a poison message). */
@@ -256,13 +257,10 @@ export function startDaprEvents(database: Database, log: Logger, port: number) {
  * With `relay`, publishes pending events now instead of waiting for its next wake-up.
  */
 export async function settle(database: Database, sidecar: DaprSidecarDouble, options: { relay?: { drain(): Promise<void> }; timeoutMs?: number } = {}) {
-  const deadline = Date.now() + (options.timeoutMs ?? 15_000)
-  for (;;) {
+  let pending = 0
+  await until('the outbox to empty', async () => {
     await options.relay?.drain()
     await sidecar.idle()
-    const { pending } = await outboxBacklog(database)
-    if (pending === 0) return
-    if (Date.now() > deadline) throw new Error(`${pending} events still pending`)
-    await Bun.sleep(25)
-  }
+    return ({ pending } = await outboxBacklog(database)).pending === 0
+  }, { timeoutMs: options.timeoutMs ?? 15_000, detail: () => `${pending} events still pending` })
 }

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { Subprocess } from 'bun'
 import { adminUrl, createScratchDatabase } from './db'
+import { startingUp, startTimeoutMs, until } from './wait'
 
 export interface RunningServer {
   url: string
@@ -48,8 +49,12 @@ async function collect(stream: ReadableStream<Uint8Array>, lines: Array<Record<s
   }
 }
 
-/** Starts the server and resolves once it logs that it is listening. */
-export async function startServer(env: Record<string, string>, timeoutMs = 30_000): Promise<RunningServer> {
+/**
+ * Starts the server and resolves once it logs that it is listening. It waits up to `timeoutMs` (by default
+ * `startTimeoutMs()`, which grows on a slow or busy machine); a start slower than a few seconds says on stderr
+ * what it is still waiting for, with the server's last lines.
+ */
+export async function startServer(env: Record<string, string>, timeoutMs = startTimeoutMs()): Promise<RunningServer> {
   // A PORT given is kept (a sidecar double must know the app's address before it starts).
   const port = env.PORT ? Number(env.PORT) : freePort()
   // The metrics listener gets a free port too, so servers started one after another never collide on it.
@@ -63,14 +68,16 @@ export async function startServer(env: Record<string, string>, timeoutMs = 30_00
   const raw: string[] = []
   void collect(proc.stdout, lines, raw)
   const stderr = new Response(proc.stderr).text()
-  const deadline = Date.now() + timeoutMs
-  while (!lines.some((l) => l.msg === 'listening')) {
-    if (proc.exitCode !== null || Date.now() > deadline) {
-      proc.kill('SIGKILL')
-      throw new Error(`server did not start (exit ${proc.exitCode}): ${await stderr}\n${raw.join('\n')}`)
-    }
-    await Bun.sleep(50)
+  const listening = () => lines.some((l) => l.msg === 'listening')
+  const failed = (why: string) => {
+    proc.kill('SIGKILL')
+    return stderr.then((text) => new Error(`server did not start (${why}): ${text}\n${raw.join('\n')}`))
   }
+  const lastLines = () => (raw.length ? raw.slice(-5).join('\n') : '(it printed nothing yet)')
+  await until(`the server on port ${port} to log "listening"`, () => listening() || proc.exitCode !== null, { ...startingUp(lastLines), timeoutMs }).catch(async (error: Error) => {
+    throw await failed(error.message)
+  })
+  if (!listening()) throw await failed(`exit ${proc.exitCode}`)
   const metrics = lines.find((l) => l.msg === 'listening')?.metrics
   return {
     url: `http://127.0.0.1:${port}`,
