@@ -107,7 +107,8 @@ requires('the fault tests', need.postgres).describe('faults, against the real se
     const refused = await outageWrite()
     expect(refused.status).toBe(503)
     expect(refused.headers.get('retry-after')).toBeTruthy()
-    await until('the writers to be refused too', () => (load.statuses.get('503') ?? 0) > 0)
+    // The outage lasts 1.5 s more: its length is part of the scenario, not a wait for something to happen.
+    await Bun.sleep(1500)
     await proxy.up()
     await until('/readyz to recover', async () => (await readyz(server.url)) === 200)
     const before = load.acknowledged.length
