@@ -62,10 +62,6 @@ const and = (words: string[]) => (words.length < 2 ? words.join('') : `${words.s
 
 /** A suite's tests and hooks, registered only when everything it needs is here. */
 export interface Gated {
-  /** True when the suite runs. */
-  readonly runs: boolean
-  /** "(needs X and Y)", as each describe and test name of the suite ends. */
-  readonly needs: string
   describe(name: string, fn: () => void): void
   test(name: string, fn: () => unknown, timeout?: number): void
   beforeAll(fn: () => unknown, timeout?: number): void
@@ -91,8 +87,6 @@ export function requires(suite: string, ...needs: Need[]): Gated {
   }
   const named = (name: string) => `${name} ${label}`
   return {
-    runs,
-    needs: label,
     describe: (name, fn) => {
       if (runs) describe(named(name), fn)
       else if (!underCi) describe.skip(named(name), fn)
