@@ -3,9 +3,9 @@ import { afterAll, beforeAll, expect, test } from 'bun:test'
 import type { Browser, BrowserContext, Page } from 'playwright-core'
 import { isoDay, localDay } from '../src/lib/time'
 import { launch, step, visitUntil, watchProblems } from './helpers/browser'
-import { hookTimeoutMs } from './helpers/wait'
 import { need, requires } from './helpers/requires'
 import { freshStorage, startServer, type RunningServer } from './helpers/server'
+import { hookTimeoutMs } from './helpers/wait'
 
 const PASSWORD = 'correct horse battery'
 const cleanups: Array<() => Promise<void> | void> = []
