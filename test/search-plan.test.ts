@@ -5,7 +5,8 @@ import { openDatabase } from '../src/db/client'
 import { listStatements, listTasks, matchCount } from '../src/features/tasks/list'
 import { parseListQuery } from '../src/features/tasks/list-query'
 import { testApp, type TestApp } from './helpers/app'
-import { adminUrl, rows } from './helpers/db'
+import { rows } from './helpers/db'
+import { need, requires } from './helpers/requires'
 
 let t: TestApp
 let userId: string
@@ -57,7 +58,7 @@ test("a tag filter takes the user's tags index, for the page's total too, never 
   expect(text).not.toMatch(/Seq Scan on tasks/)
 })
 
-test.skipIf(!adminUrl)('on PostgreSQL, a search run many times is still planned for its word, never by a generic plan', async () => {
+requires('the plan of a repeated search', need.postgres).test('on PostgreSQL, a search run many times is still planned for its word, never by a generic plan', async () => {
   // 10,000 tasks of one user, each titled with one of 20 words (5% each); one of them also says "zephyr".
   const user = (await t.signUp()).user.id
   await t.database.db.execute(sql`
