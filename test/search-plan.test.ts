@@ -8,6 +8,8 @@ import { testApp, type TestApp } from './helpers/app'
 import { rows } from './helpers/db'
 import { need, requires } from './helpers/requires'
 
+/** Checks on PostgreSQL's own prepared statements (pg_prepared_statements, plan_cache_mode) and its drivers. */
+const onPostgres = requires('the plans of prepared searches', need.postgres)
 let t: TestApp
 let userId: string
 
@@ -58,7 +60,7 @@ test("a tag filter takes the user's tags index, for the page's total too, never 
   expect(text).not.toMatch(/Seq Scan on tasks/)
 })
 
-requires('the plan of a repeated search', need.postgres).test('on PostgreSQL, a search run many times is still planned for its word, never by a generic plan', async () => {
+onPostgres.test('on PostgreSQL, a search run many times is still planned for its word, never by a generic plan', async () => {
   // 10,000 tasks of one user, each titled with one of 20 words (5% each); one of them also says "zephyr".
   const user = (await t.signUp()).user.id
   await t.database.db.execute(sql`
@@ -87,7 +89,7 @@ requires('the plan of a repeated search', need.postgres).test('on PostgreSQL, a 
   }
 }, 60_000)
 
-test.skipIf(!adminUrl)('on PostgreSQL, with prepared statements off (PgBouncer in transaction mode) lists work and nothing is prepared', async () => {
+onPostgres.test('on PostgreSQL, with prepared statements off (PgBouncer in transaction mode) lists work and nothing is prepared', async () => {
   for (const driver of ['postgres-js', 'bun-sql'] as const) {
     const one = await openDatabase({ url: t.databaseUrl!, poolMax: 1, driver, prepare: false })
     try {
