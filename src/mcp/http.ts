@@ -5,7 +5,7 @@ import { seedOf, type AppDeps } from '../context'
 import { bearerToken } from '../features/auth/guard'
 import { resolveToken } from '../features/auth/service'
 import { tokenCacheOf } from '../features/auth/token-cache'
-import { noteUser } from '../lib/http'
+import { noteUser } from '../lib/edge/request-context'
 import { MemoryRateLimit } from '../lib/memory-rate-limit'
 import { createMcpServer, type CallOutcome } from './server'
 

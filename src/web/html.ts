@@ -36,6 +36,19 @@ export interface HtmlOptions {
   headers?: Record<string, string>
 }
 
+/**
+ * The HTML of JSX elements, joined. Our views are synchronous, so this is a string; a view that turned
+ * asynchronous fails here, loudly, instead of sending "[object Promise]".
+ */
+export function render(...elements: JSX.Element[]): string {
+  let html = ''
+  for (const element of elements) {
+    if (typeof element !== 'string') throw new TypeError('A view rendered asynchronously; views must be synchronous')
+    html += element
+  }
+  return html
+}
+
 /** An HTML answer, compressed when the client accepts it and it is worth it. Pages are per user: never cached. */
 export function htmlResponse(request: Request, body: string, options: HtmlOptions): Response {
   const headers: Record<string, string> = {

@@ -1,7 +1,7 @@
 // The web UI's session: the `page` route option that requires a signed-in user.
 import { Elysia } from 'elysia'
 import { seedOf, type AppDeps } from '../context'
-import { noteUser } from '../lib/http'
+import { noteUser } from '../lib/edge/request-context'
 import { Redirect } from '../lib/htmx'
 import { resolveToken, type AuthUser } from '../features/auth/service'
 import { tokenCacheOf } from '../features/auth/token-cache'

@@ -2,7 +2,7 @@
 import { Elysia } from 'elysia'
 import { seedOf, type AppDeps } from '../../context'
 import { AppError } from '../../lib/errors'
-import { noteUser } from '../../lib/http'
+import { noteUser } from '../../lib/edge/request-context'
 import { resolveToken, type AuthUser } from './service'
 import { tokenCacheOf } from './token-cache'
 
