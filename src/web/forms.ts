@@ -1,5 +1,20 @@
-// Form handling shared by the pages: a validation failure is shown on the form, never as an error page.
+// Form handling shared by the pages: reading urlencoded fields, and a validation failure shown on the form, never as an error page.
 import { AppError } from '../lib/errors'
+
+/** A parsed urlencoded form: a field sent once is a string, a field sent more than once an array. */
+export type Form = Record<string, string | string[] | undefined>
+
+/** Every value sent for a field, in order. */
+export const all = (value: string | string[] | undefined): string[] => (value === undefined ? [] : Array.isArray(value) ? value : [value])
+
+/** The first value sent for a field, as sent. */
+export const first = (value: string | string[] | undefined): string | undefined => all(value)[0]
+
+/** The first value of the field `name`, as sent. */
+export const field = (form: Form, name: string): string | undefined => first(form[name])
+
+/** The first value of the field `name`, trimmed; undefined when missing or blank. */
+export const filled = (form: Form, name: string): string | undefined => field(form, name)?.trim() || undefined
 
 /** A validation message for a form, naming the field to mark. */
 export interface FormError {

@@ -4,23 +4,17 @@ import { seedOf, type AppDeps } from '../../context'
 import { clientAddress, isHttps, publicOrigin } from '../../lib/client-address'
 import { clearedSessionCookie, readCookie, SESSION_COOKIE, sessionCookie } from '../../lib/cookies'
 import { AppError } from '../../lib/errors'
-import { isHtmx, redirect, safeLocalPath } from '../../lib/htmx'
+import { redirect, safeLocalPath } from '../../lib/htmx'
 import { createFeed, hasFeed, revokeFeed } from '../../features/calendar/service'
 import { getWebhook, removeWebhook, setWebhook } from '../../features/reminders/webhooks'
-import { withFormErrors } from '../forms'
-import { htmlResponse, newNonce } from '../html'
+import { field, withFormErrors, type Form } from '../forms'
+import { respond } from '../respond'
 import { AuthPage, SettingsPage, TokenList } from '../../../views/account'
 import { logIn, logOut, resolveToken, signUp, updateAccount } from '../../features/auth/service'
 import { createApiToken, listApiTokens, revokeApiToken } from '../../features/auth/tokens'
 import { webSession } from '../session'
 import { PRE_SESSION_COOKIE, sessionSecret, verifyCsrf, verifyPreSessionCsrf } from '../../features/auth/csrf'
 import { authDepsOf } from '../../features/auth/deps'
-
-type Form = Record<string, string | string[] | undefined>
-const field = (form: Form, name: string) => {
-  const v = form[name]
-  return Array.isArray(v) ? v[0] : v
-}
 
 let zones: string[] | undefined
 /** Every IANA zone this runtime knows, plus UTC. */
@@ -47,9 +41,7 @@ export const accountPages = (deps: AppDeps) => {
     extra: { email?: string; error?: { field?: string; message: string }; notice?: string } = {},
   ) {
     const { token, cookie } = preSession(request)
-    const nonce = newNonce()
-    const body = AuthPage({ mode, nonce, csrf: token, next, ...extra }) as string
-    return htmlResponse(request, body, { nonce, status, headers: cookie ? { 'set-cookie': cookie } : {} })
+    return respond(request, (nonce) => ({ html: AuthPage({ mode, nonce, csrf: token, next, ...extra }), status, headers: cookie ? { 'set-cookie': cookie } : undefined }))
   }
 
   /** GET /login and /signup: a signed-in visitor goes on to `next`; a dead session cookie is dropped with the form. */
@@ -57,7 +49,7 @@ export const accountPages = (deps: AppDeps) => {
     const next = safeLocalPath(nextParam, '/tasks')
     const secret = sessionSecret(request)
     if (secret && (await resolveToken(authDeps, secret))) return redirect(request, next)
-    const response = authForm(request, mode, next)
+    const response = await authForm(request, mode, next)
     if (readCookie(request.headers.get('cookie'), SESSION_COOKIE) !== undefined) {
       response.headers.append('set-cookie', clearedSessionCookie(isHttps(request, deps.env)))
     }
@@ -76,7 +68,7 @@ export const accountPages = (deps: AppDeps) => {
         if (mode === 'signup') {
           // The same page whether or not the email had an account: the log-in form, the email filled in.
           const answer = await signUp(authDeps, { ...credentials, timezone: field(form, 'timezone') || undefined }, ip)
-          return authForm(request, 'login', next, 200, { email: answer.email, notice: answer.message })
+          return await authForm(request, 'login', next, 200, { email: answer.email, notice: answer.message })
         }
         const result = await logIn(authDeps, credentials, ip)
         // A new session id at every sign-in; the old pre-session token is dropped.
@@ -88,7 +80,7 @@ export const accountPages = (deps: AppDeps) => {
         if (!(failure instanceof AppError)) throw failure
         const error = { field: failure.field, message: failure.message }
         const headers = failure.retryAfter ? { 'retry-after': String(failure.retryAfter) } : {}
-        const response = authForm(request, mode, next, failure.status, { email, error })
+        const response = await authForm(request, mode, next, failure.status, { email, error })
         for (const [k, v] of Object.entries(headers)) response.headers.set(k, v)
         return response
       }
@@ -101,21 +93,22 @@ export const accountPages = (deps: AppDeps) => {
     csrf: string,
     extra: { status?: number; created?: { name: string; token: string }; saved?: boolean; error?: { field?: string; message: string }; feedUrl?: string } = {},
   ) {
-    const nonce = newNonce()
     const [tokens, feedOn, hook] = await Promise.all([listApiTokens(authDeps, user.id), hasFeed(authDeps.db, user.id), getWebhook(authDeps.db, user.id)])
-    const body = SettingsPage({
-      nonce,
-      csrf,
-      email: user.email,
-      timezone: user.timezone,
-      timezones: timezones(),
-      tokens,
-      now: authDeps.clock(),
-      ...extra,
-      feed: { enabled: feedOn, url: extra.feedUrl },
-      webhook: hook ? { url: hook.url, secret: hook.secret } : undefined,
-    }) as string
-    return htmlResponse(request, body, { nonce, status: extra.status ?? 200 })
+    return respond(request, (nonce) => ({
+      html: SettingsPage({
+        nonce,
+        csrf,
+        email: user.email,
+        timezone: user.timezone,
+        timezones: timezones(),
+        tokens,
+        now: authDeps.clock(),
+        ...extra,
+        feed: { enabled: feedOn, url: extra.feedUrl },
+        webhook: hook ? { url: hook.url, secret: hook.secret } : undefined,
+      }),
+      status: extra.status ?? 200,
+    }))
   }
 
   return new Elysia({ name: 'account-pages', seed: seedOf(deps), detail: { hide: true } })
@@ -199,10 +192,10 @@ export const accountPages = (deps: AppDeps) => {
       '/settings/tokens/:id/revoke',
       async ({ request, user, csrf, params }) => {
         await revokeApiToken(authDeps, user.id, params.id)
-        if (!isHtmx(request)) return redirect(request, '/settings')
-        const tokens = await listApiTokens(authDeps, user.id)
-        const body = TokenList({ tokens, csrf, timezone: user.timezone, now: authDeps.clock() }) as string
-        return htmlResponse(request, body, { nonce: newNonce() })
+        return respond(request, {
+          htmx: async () => ({ html: TokenList({ tokens: await listApiTokens(authDeps, user.id), csrf, timezone: user.timezone, now: authDeps.clock() }) }),
+          plain: () => redirect(request, '/settings'),
+        })
       },
       { page: true },
     )

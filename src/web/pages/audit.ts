@@ -2,7 +2,7 @@
 import { Elysia } from 'elysia'
 import { seedOf, type AppDeps } from '../../context'
 import { listAudit } from '../../features/audit/service'
-import { htmlResponse, newNonce } from '../html'
+import { respond } from '../respond'
 import { webSession } from '../session'
 import { AuditPage } from '../../../views/audit'
 
@@ -13,18 +13,18 @@ export const auditPages = (deps: AppDeps) =>
       const params: Record<string, string> = {}
       for (const key of ['task_id', 'cursor'] as const) if (query[key]) params[key] = query[key]
       const page = await listAudit(deps.database.db, user.id, { ...params, limit: '50' })
-      const nonce = newNonce()
-      const body = AuditPage({
-        nonce,
-        csrf,
-        email: user.email,
-        timezone: user.timezone,
-        now: deps.clock(),
-        entries: page.items,
-        nextCursor: page.next_cursor,
-        taskId: params.task_id,
-      }) as string
-      return htmlResponse(request, body, { nonce })
+      return respond(request, (nonce) => ({
+        html: AuditPage({
+          nonce,
+          csrf,
+          email: user.email,
+          timezone: user.timezone,
+          now: deps.clock(),
+          entries: page.items,
+          nextCursor: page.next_cursor,
+          taskId: params.task_id,
+        }),
+      }))
     },
     { page: true },
   )

@@ -7,15 +7,13 @@ import { chat, checkChatInput, conversationMessages } from '../../chat/service'
 import { seedOf, type AppDeps } from '../../context'
 import { AppError } from '../../lib/errors'
 import { redirect } from '../../lib/htmx'
-import { htmlResponse, newNonce } from '../html'
+import { field, type Form } from '../forms'
+import { respond } from '../respond'
 import { webSession } from '../session'
 import { ChatPage, type ChatMessageView } from '../../../views/chat'
 
-type Form = Record<string, string | string[] | undefined>
-const field = (form: Form, name: string) => {
-  const v = form[name]
-  return (Array.isArray(v) ? v[0] : v) || undefined
-}
+/** A chat form's message and conversation (an empty field is no field). */
+const chatInput = (form: Form) => ({ message: field(form, 'message') || undefined, conversation_id: field(form, 'conversation_id') || undefined })
 
 export const chatPages = (deps: AppDeps, limit = chatLimit(deps)) => {
   const cd = chatDeps(deps)
@@ -33,25 +31,23 @@ export const chatPages = (deps: AppDeps, limit = chatLimit(deps)) => {
           conversationId = latest?.id
         }
         const messages = conversationId ? ((await conversationMessages(cd.db, user.id, conversationId)) as ChatMessageView[]) : []
-        const nonce = newNonce()
-        return htmlResponse(request, ChatPage({ nonce, csrf, email: user.email, conversationId, messages, agent }) as string, { nonce })
+        return respond(request, (nonce) => ({ html: ChatPage({ nonce, csrf, email: user.email, conversationId, messages, agent }) }))
       },
       { page: true },
     )
     .post(
       '/chat',
       async ({ request, user, csrf, body }) => {
-        const form = body as Form
+        const input = chatInput(body as Form)
         try {
           takeChatCall(limit, user.id)
-          const answer = await chat(current(), user, { message: field(form, 'message'), conversation_id: field(form, 'conversation_id') })
+          const answer = await chat(current(), user, input)
           return redirect(request, `/chat?c=${answer.conversation_id}`)
         } catch (error) {
           if (!(error instanceof AppError) || error.status === 404) throw error
-          const nonce = newNonce()
-          const conversationId = field(form, 'conversation_id')
+          const conversationId = input.conversation_id
           const messages = conversationId ? ((await conversationMessages(cd.db, user.id, conversationId)) as ChatMessageView[]) : []
-          return htmlResponse(request, ChatPage({ nonce, csrf, email: user.email, conversationId, messages, agent, error: error.message }) as string, { nonce, status: error.status })
+          return respond(request, (nonce) => ({ html: ChatPage({ nonce, csrf, email: user.email, conversationId, messages, agent, error: error.message }), status: error.status }))
         }
       },
       { page: true },
@@ -59,10 +55,9 @@ export const chatPages = (deps: AppDeps, limit = chatLimit(deps)) => {
     .post(
       '/chat/stream',
       async ({ user, body }) => {
-        const form = body as Form
         takeChatCall(limit, user.id)
         // Refusals (an empty message, another user's conversation) are answered as such, before the stream starts.
-        const input = { message: field(form, 'message'), conversation_id: field(form, 'conversation_id') }
+        const input = chatInput(body as Form)
         const checked = await checkChatInput(current(), user, input)
         // One JSON object per line: {"delta"} while the reply is written, then {"done"} or {"error"}.
         const encoder = new TextEncoder()

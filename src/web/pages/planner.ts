@@ -5,9 +5,9 @@ import { seedOf, type AppDeps } from '../../context'
 import { moveOverdue, todayView } from '../../features/planner/today'
 import type { TaskDeps } from '../../features/tasks/service'
 import type { AuthUser } from '../../features/auth/service'
-import { isHtmx, redirect } from '../../lib/htmx'
-import { withFormErrors, type FormError } from '../forms'
-import { htmlResponse, newNonce } from '../html'
+import { redirect } from '../../lib/htmx'
+import { all, filled, withFormErrors, type Form, type FormError } from '../forms'
+import { respond } from '../respond'
 import { webSession } from '../session'
 import { Month, MonthPage, Today, TodayPage, Upcoming, UpcomingPage } from '../../../views/planner'
 import { monthView } from '../../features/planner/month'
@@ -15,10 +15,6 @@ import { localDay } from '../../lib/time'
 import { moveToDay, upcomingView } from '../../features/planner/upcoming'
 import { progressView } from '../../features/planner/progress'
 import { Progress, ProgressPage } from '../../../views/progress'
-
-type Form = Record<string, string | string[] | undefined>
-const all = (v: string | string[] | undefined) => (v === undefined ? [] : Array.isArray(v) ? v : [v])
-const first = (v: string | string[] | undefined) => all(v)[0]?.trim() || undefined
 
 export const plannerPages = (deps: AppDeps) => {
   const td: TaskDeps = { db: deps.database.db, clock: deps.clock, quotas: deps.env.quotas }
@@ -33,15 +29,17 @@ export const plannerPages = (deps: AppDeps) => {
     csrf: string,
     shown: Shown,
     load: () => Promise<T>,
-    content: (data: T, ctx: Ctx, notice?: string) => unknown,
-    page: (data: T, ctx: Ctx, notice: string | undefined, nonce: string) => unknown,
+    content: (data: T, ctx: Ctx, notice?: string) => JSX.Element,
+    page: (data: T, ctx: Ctx, notice: string | undefined, nonce: string) => JSX.Element,
   ) {
     const data = await load()
     const ctx = { csrf, timezone: user.timezone, now: td.clock() }
     const notice = shown.error?.message ?? shown.notice
-    const nonce = newNonce()
-    const body = (isHtmx(request) ? content(data, ctx, notice) : page(data, ctx, notice, nonce)) as string
-    return htmlResponse(request, body, { nonce, status: shown.status ?? 200 })
+    const status = shown.status ?? 200
+    return respond(request, {
+      htmx: () => ({ html: content(data, ctx, notice), status }),
+      plain: (nonce) => ({ html: page(data, ctx, notice, nonce), status }),
+    })
   }
 
   const today = (request: Request, user: AuthUser, csrf: string, shown: Shown = {}) =>
@@ -57,13 +55,13 @@ export const plannerPages = (deps: AppDeps) => {
       '/today/move',
       ({ request, user, csrf, body }) => {
         const form = body as Form
-        const to = first(form.to) === 'date' ? (first(form.date) ?? '') : first(form.to)
-        const ids = first(form.all) === '1' ? 'all' : all(form.ids)
+        const to = filled(form, 'to') === 'date' ? (filled(form, 'date') ?? '') : filled(form, 'to')
+        const ids = filled(form, 'all') === '1' ? 'all' : all(form.ids)
         return withFormErrors(
           async () => {
             const moved = await moveOverdue(td, user, ids, to)
             const notice = moved.length === 1 ? `Moved "${moved[0]!.title}".` : `Moved ${moved.length} tasks.`
-            return isHtmx(request) ? today(request, user, csrf, { notice }) : redirect(request, '/today')
+            return respond(request, { htmx: () => today(request, user, csrf, { notice }), plain: () => redirect(request, '/today') })
           },
           (error) => today(request, user, csrf, { status: 400, error }),
         )
@@ -107,8 +105,8 @@ export const plannerPages = (deps: AppDeps) => {
         const form = body as Form
         return withFormErrors(
           async () => {
-            const moved = await moveToDay(td, user, first(form.id) ?? '', first(form.date) ?? '')
-            return isHtmx(request) ? upcoming(request, user, csrf, { notice: `Moved "${moved.title}".` }) : redirect(request, '/upcoming')
+            const moved = await moveToDay(td, user, filled(form, 'id') ?? '', filled(form, 'date') ?? '')
+            return respond(request, { htmx: () => upcoming(request, user, csrf, { notice: `Moved "${moved.title}".` }), plain: () => redirect(request, '/upcoming') })
           },
           (error) => upcoming(request, user, csrf, { status: 400, error }),
         )

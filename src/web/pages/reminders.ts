@@ -7,26 +7,18 @@ import { cancelReminder, createReminder, listTaskReminders, type ReminderDeps } 
 import { parseWith } from '../../lib/validation'
 import { getTask } from '../../features/tasks/service'
 import { redirect } from '../../lib/htmx'
-import { withFormErrors, type FormError } from '../forms'
-import { htmlResponse, newNonce } from '../html'
+import { filled, withFormErrors, type Form, type FormError } from '../forms'
+import { respond } from '../respond'
 import { webSession } from '../session'
 import { Bell, NotificationsPage, RemindersPage } from '../../../views/reminders'
 import type { AuthUser } from '../../features/auth/service'
-
-type Form = Record<string, string | string[] | undefined>
-const field = (form: Form, name: string) => {
-  const v = form[name]
-  return (Array.isArray(v) ? v[0] : v)?.trim() || undefined
-}
 
 export const reminderPages = (deps: AppDeps) => {
   const rd: ReminderDeps = { db: deps.database.db, clock: deps.clock, quotas: deps.env.quotas }
 
   async function page(request: Request, user: AuthUser, csrf: string, taskId: string, status = 200, error?: FormError) {
     const [task, reminders] = await Promise.all([getTask(rd, user, taskId), listTaskReminders(rd, user, taskId)])
-    const nonce = newNonce()
-    const body = RemindersPage({ nonce, csrf, email: user.email, timezone: user.timezone, now: rd.clock(), task, reminders, error }) as string
-    return htmlResponse(request, body, { nonce, status })
+    return respond(request, (nonce) => ({ html: RemindersPage({ nonce, csrf, email: user.email, timezone: user.timezone, now: rd.clock(), task, reminders, error }), status }))
   }
 
   return new Elysia({ name: 'reminder-pages', seed: seedOf(deps), detail: { hide: true } })
@@ -36,8 +28,8 @@ export const reminderPages = (deps: AppDeps) => {
       '/tasks/:id/reminders',
       ({ request, user, csrf, params, body }) => {
         const form = body as Form
-        const lead = field(form, 'custom_lead') ?? field(form, 'lead')
-        const at = field(form, 'remind_at')
+        const lead = filled(form, 'custom_lead') ?? filled(form, 'lead')
+        const at = filled(form, 'remind_at')
         const input = lead && !at ? { lead } : at && !lead ? { remind_at: at } : { lead, remind_at: at }
         return withFormErrors(
           async () => {
@@ -61,9 +53,7 @@ export const reminderPages = (deps: AppDeps) => {
       '/notifications',
       async ({ request, user, csrf }) => {
         const items = await latestNotifications(rd.db, user.id)
-        const nonce = newNonce()
-        const body = NotificationsPage({ nonce, csrf, email: user.email, timezone: user.timezone, now: rd.clock(), items }) as string
-        return htmlResponse(request, body, { nonce })
+        return respond(request, (nonce) => ({ html: NotificationsPage({ nonce, csrf, email: user.email, timezone: user.timezone, now: rd.clock(), items }) }))
       },
       { page: true },
     )
@@ -79,7 +69,7 @@ export const reminderPages = (deps: AppDeps) => {
       '/notifications/bell',
       async ({ request, user }) => {
         const [unread, [latest]] = await Promise.all([unreadCount(rd.db, user.id), latestNotifications(rd.db, user.id, 1)])
-        return htmlResponse(request, Bell({ unread, latest: latest && !latest.read ? latest : undefined }) as string, { nonce: newNonce() })
+        return respond(request, () => ({ html: Bell({ unread, latest: latest && !latest.read ? latest : undefined }) }))
       },
       { page: true },
     )

@@ -2,10 +2,10 @@
 import { Elysia } from 'elysia'
 import { seedOf, type AppDeps } from '../../context'
 import { AppError } from '../../lib/errors'
-import { isHtmx, redirect, safeLocalPath } from '../../lib/htmx'
+import { redirect, safeLocalPath } from '../../lib/htmx'
 import { parseTaskText } from '../../chat/parse'
-import { withFormErrors } from '../forms'
-import { htmlResponse, newNonce } from '../html'
+import { all, first, withFormErrors, type Form } from '../forms'
+import { respond } from '../respond'
 import { EditPage, MoreItems, QuickAdd, TaskEdit, TaskItem, TaskList, Workspace, WorkspacePage, CountsPartial, type ListContext, type ListData, type TaskFormValues } from '../../../views/tasks'
 import { ToastPartial } from '../../../views/layout'
 import { webSession } from '../session'
@@ -26,11 +26,6 @@ import {
   updateTask,
   type TaskDeps,
 } from '../../features/tasks/service'
-
-type Form = Record<string, string | string[] | undefined>
-
-const first = (v: string | string[] | undefined) => (Array.isArray(v) ? v[0] : v)
-const all = (v: string | string[] | undefined) => (v === undefined ? [] : Array.isArray(v) ? v : [v])
 
 /**
  * A task form's strings in the shape of the task schema (model.ts), which then validates them as it does a REST
@@ -130,9 +125,8 @@ export const taskPages = (deps: AppDeps) => {
   const backOf = (form: Form) => safeLocalPath(first(form.back), '/tasks')
   const paramsOfBack = (form: Form) => listParams(new URL(backOf(form), 'http://local.invalid').searchParams)
 
-  const page = (request: Request, body: string, status = 200, nonce = newNonce()) => htmlResponse(request, body, { nonce, status })
-  const fragment = (request: Request, body: string, status = 200, headers: Record<string, string> = {}) =>
-    htmlResponse(request, body, { nonce: newNonce(), status, headers })
+  /** A plain form post goes back to the list it came from. */
+  const back = (request: Request, form: Form) => () => redirect(request, backOf(form))
 
   return new Elysia({ name: 'task-pages', seed: seedOf(deps), detail: { hide: true } })
     .use(webSession(deps))
@@ -153,14 +147,16 @@ export const taskPages = (deps: AppDeps) => {
         )
         const ctx = contextFor(user, csrf, params)
         const canonical = ctx.query ? `/tasks?${ctx.query}` : '/tasks'
-        if (isHtmx(request)) {
-          const target = targetOf(request)
-          if (target === 'pager') return fragment(request, MoreItems({ ctx, page: data.page }) as string)
-          const body = target === 'task-list' ? TaskList({ ctx, data }) : Workspace({ ctx, data })
-          return fragment(request, body as string, error ? 400 : 200, { 'hx-push-url': canonical })
-        }
-        const nonce = newNonce()
-        return page(request, (await WorkspacePage({ ctx, data, nonce, email: user.email, error })) as string, error ? 400 : 200, nonce)
+        const status = error ? 400 : 200
+        return respond(request, {
+          htmx: () => {
+            const target = targetOf(request)
+            if (target === 'pager') return { html: MoreItems({ ctx, page: data.page }) }
+            const html = target === 'task-list' ? TaskList({ ctx, data }) : Workspace({ ctx, data })
+            return { html, status, headers: { 'hx-push-url': canonical } }
+          },
+          plain: (nonce) => ({ html: WorkspacePage({ ctx, data, nonce, email: user.email, error }), status }),
+        })
       },
       { page: true },
     )
@@ -173,17 +169,21 @@ export const taskPages = (deps: AppDeps) => {
           async () => {
             const input = parseWith(CreateTaskInput, quickAddInput(form, user.timezone, taskDeps.clock()))
             const task = await createTask(taskDeps, user, input)
-            if (!isHtmx(request)) return redirect(request, backOf(form))
-            // A fresh quick add; the list reloads itself with its own filters and sort; the toast is announced.
-            const body = ((await QuickAdd({ ctx })) as string) + (await ToastPartial({ message: `Added "${task.title}".`, csrf }))
-            return fragment(request, body, 200, { 'hx-trigger': 'tasks-changed' })
+            return respond(request, {
+              // A fresh quick add; the list reloads itself with its own filters and sort; the toast is announced.
+              htmx: () => ({ html: [QuickAdd({ ctx }), ToastPartial({ message: `Added "${task.title}".`, csrf })], headers: { 'hx-trigger': 'tasks-changed' } }),
+              plain: back(request, form),
+            })
           },
-          async (error) => {
+          (error) => {
             const quickAdd = { values: formValues(form), error }
-            if (isHtmx(request)) return fragment(request, QuickAdd({ ctx, ...quickAdd }) as string, 422)
-            const nonce = newNonce()
-            const data = await loadList(user, ctx.params)
-            return page(request, (await WorkspacePage({ ctx, data, nonce, email: user.email, quickAdd })) as string, 422, nonce)
+            return respond(request, {
+              htmx: () => ({ html: QuickAdd({ ctx, ...quickAdd }), status: 422 }),
+              plain: async (nonce) => {
+                const data = await loadList(user, ctx.params)
+                return { html: WorkspacePage({ ctx, data, nonce, email: user.email, quickAdd }), status: 422 }
+              },
+            })
           },
         )
       },
@@ -193,7 +193,7 @@ export const taskPages = (deps: AppDeps) => {
       '/tasks/:id/item',
       async ({ request, user, csrf, params }) => {
         const task = await getTask(taskDeps, user, params.id)
-        return fragment(request, TaskItem({ task, ctx: contextFor(user, csrf, {}) }) as string)
+        return respond(request, () => ({ html: TaskItem({ task, ctx: contextFor(user, csrf, {}) }) }))
       },
       { page: true },
     )
@@ -203,9 +203,10 @@ export const taskPages = (deps: AppDeps) => {
         const task = await getTask(taskDeps, user, params.id)
         const back = safeLocalPath(query.back, '/tasks')
         const ctx = contextFor(user, csrf, listParams(new URL(back, 'http://local.invalid').searchParams))
-        if (isHtmx(request)) return fragment(request, TaskEdit({ task, ctx }) as string)
-        const nonce = newNonce()
-        return page(request, EditPage({ task, ctx, nonce, email: user.email }) as string, 200, nonce)
+        return respond(request, {
+          htmx: () => ({ html: TaskEdit({ task, ctx }) }),
+          plain: (nonce) => ({ html: EditPage({ task, ctx, nonce, email: user.email }) }),
+        })
       },
       { page: true },
     )
@@ -217,15 +218,15 @@ export const taskPages = (deps: AppDeps) => {
         return withFormErrors(
           async () => {
             const task = await updateTask(taskDeps, user, params.id, parseWith(UpdateTaskInput, taskInput(form, true)))
-            if (!isHtmx(request)) return redirect(request, backOf(form))
-            return fragment(request, TaskItem({ task, ctx }) as string)
+            return respond(request, { htmx: () => ({ html: TaskItem({ task, ctx }) }), plain: back(request, form) })
           },
           async (error) => {
             const task = await getTask(taskDeps, user, params.id)
             const values = formValues(form)
-            if (isHtmx(request)) return fragment(request, TaskEdit({ task, ctx, values, error }) as string, 422)
-            const nonce = newNonce()
-            return page(request, EditPage({ task, ctx, nonce, email: user.email, values, error }) as string, 422, nonce)
+            return respond(request, {
+              htmx: () => ({ html: TaskEdit({ task, ctx, values, error }), status: 422 }),
+              plain: (nonce) => ({ html: EditPage({ task, ctx, nonce, email: user.email, values, error }), status: 422 }),
+            })
           },
         )
       },
@@ -237,10 +238,14 @@ export const taskPages = (deps: AppDeps) => {
         const form = body as Form
         const current = await getTask(taskDeps, user, params.id)
         const task = current.status === 'completed' ? await reopenTask(taskDeps, user, params.id) : await completeTask(taskDeps, user, params.id)
-        if (!isHtmx(request)) return redirect(request, backOf(form))
-        const ctx = contextFor(user, csrf, paramsOfBack(form))
-        const counts = await countsFor(user, ctx.params)
-        return fragment(request, ((await TaskItem({ task, ctx })) as string) + (await CountsPartial({ ctx, counts })))
+        return respond(request, {
+          htmx: async () => {
+            const ctx = contextFor(user, csrf, paramsOfBack(form))
+            const counts = await countsFor(user, ctx.params)
+            return { html: [TaskItem({ task, ctx }), CountsPartial({ ctx, counts })] }
+          },
+          plain: back(request, form),
+        })
       },
       { page: true },
     )
@@ -249,11 +254,14 @@ export const taskPages = (deps: AppDeps) => {
       async ({ request, user, csrf, params, body }) => {
         const form = body as Form
         const task = await deleteTask(taskDeps, user, params.id)
-        if (!isHtmx(request)) return redirect(request, backOf(form))
-        const ctx = contextFor(user, csrf, paramsOfBack(form))
-        const counts = await countsFor(user, ctx.params)
-        const toast = ToastPartial({ message: `Deleted "${task.title}".`, undoIds: [task.id], csrf })
-        return fragment(request, ((await CountsPartial({ ctx, counts })) as string) + (await toast))
+        return respond(request, {
+          htmx: async () => {
+            const ctx = contextFor(user, csrf, paramsOfBack(form))
+            const counts = await countsFor(user, ctx.params)
+            return { html: [CountsPartial({ ctx, counts }), ToastPartial({ message: `Deleted "${task.title}".`, undoIds: [task.id], csrf })] }
+          },
+          plain: back(request, form),
+        })
       },
       { page: true },
     )
@@ -262,9 +270,8 @@ export const taskPages = (deps: AppDeps) => {
       async ({ request, user, body }) => {
         const form = body as Form
         const restored = await restoreTasks(taskDeps, user, all(form.ids))
-        if (!isHtmx(request)) return redirect(request, backOf(form))
         const message = restored.length === 1 ? `Restored "${restored[0]!.title}".` : `Restored ${restored.length} tasks.`
-        return fragment(request, (await ToastPartial({ message, csrf: '' })) as string, 200, { 'hx-trigger': 'tasks-changed' })
+        return respond(request, { htmx: () => ({ html: ToastPartial({ message, csrf: '' }), headers: { 'hx-trigger': 'tasks-changed' } }), plain: back(request, form) })
       },
       { page: true },
     )
@@ -274,18 +281,17 @@ export const taskPages = (deps: AppDeps) => {
         const form = body as Form
         const action = first(form.action)
         const ids = all(form.ids)
-        let toast: string
+        let toast: JSX.Element
         if (action === 'complete') {
           const changed = await setStatusMany(taskDeps, user, ids, 'completed')
-          toast = (await ToastPartial({ message: `Completed ${changed.length} ${changed.length === 1 ? 'task' : 'tasks'}.`, csrf })) as string
+          toast = ToastPartial({ message: `Completed ${changed.length} ${changed.length === 1 ? 'task' : 'tasks'}.`, csrf })
         } else if (action === 'delete') {
           const deleted = await deleteMany(taskDeps, user, ids)
-          toast = (await ToastPartial({ message: `Deleted ${deleted.length} ${deleted.length === 1 ? 'task' : 'tasks'}.`, undoIds: deleted.map((t) => t.id), csrf })) as string
+          toast = ToastPartial({ message: `Deleted ${deleted.length} ${deleted.length === 1 ? 'task' : 'tasks'}.`, undoIds: deleted.map((t) => t.id), csrf })
         } else {
           throw new AppError('validation_failed', 'action must be complete or delete', 'action')
         }
-        if (!isHtmx(request)) return redirect(request, backOf(form))
-        return fragment(request, toast, 200, { 'hx-trigger': 'tasks-changed' })
+        return respond(request, { htmx: () => ({ html: toast, headers: { 'hx-trigger': 'tasks-changed' } }), plain: back(request, form) })
       },
       { page: true },
     )
