@@ -5,6 +5,7 @@ import { AppError, invalid, notFound } from '../src/lib/errors'
 import { toFailure } from '../src/lib/edge/failure'
 import { httpEdge } from '../src/lib/http'
 import { createLogger } from '../src/lib/log'
+import { htmlError } from '../src/web/errors'
 
 /** The error Elysia itself raises when `sent` fails `schema` as the route's `where` (a real ValidationError). */
 async function validationError(where: 'body' | 'query' | 'response', schema: TSchema, sent: unknown): Promise<unknown> {
@@ -119,14 +120,50 @@ describe('anything else: one 500 that names the request and hides the details', 
   })
 })
 
-test('through the edge: the 500 names the request id it answered with, and its log line carries what it hid', async () => {
+/** An app behind the edge with one failing route, and the log lines it writes. */
+function failingApp(error: () => unknown) {
   const lines: Array<Record<string, unknown>> = []
   const app = new Elysia()
-    .use(httpEdge({ log: createLogger('info', (line) => lines.push(JSON.parse(line))) }))
+    .use(httpEdge({ log: createLogger('info', (line) => lines.push(JSON.parse(line))), htmlError }))
     .get('/boom', () => {
-      throw new Error('password=hunter2 leaked into a message')
+      throw error()
     })
-  const res = await app.handle(new Request('http://localhost/boom'))
+  return { lines, get: (headers: Record<string, string> = {}) => app.handle(new Request('http://localhost/boom', { headers })) }
+}
+
+describe('through the edge, the browser gets the same failures as HTML', () => {
+  test('htmx: a toast swapped into the toasts region, nothing where the request pointed', async () => {
+    const { get } = failingApp(() => new AppError('conflict', 'Already <b>there</b>'))
+    const res = await get({ accept: 'text/html', 'hx-request': 'true' })
+    expect(res.status).toBe(409)
+    expect(res.headers.get('hx-reswap')).toBe('none')
+    const text = await res.text()
+    expect(text).toStartWith('<hx-partial hx-target="#toasts"')
+    expect(text).toContain('Already &lt;b&gt;there&lt;/b&gt;')
+  })
+
+  test('a 500 page tells the person what to do and hides the details', async () => {
+    const { get } = failingApp(() => new Error('password=hunter2'))
+    const res = await get({ accept: 'text/html' })
+    const id = res.headers.get('x-request-id')
+    expect(res.status).toBe(500)
+    expect(res.headers.get('content-type')).toBe('text/html; charset=utf-8')
+    const text = await res.text()
+    expect(text).toContain(`Something went wrong (request ${id}). Please try again.`)
+    expect(text).not.toContain('hunter2')
+  })
+
+  test('a rate limit keeps its Retry-After on the page', async () => {
+    const { get } = failingApp(() => new AppError('rate_limited', 'Slow down', undefined, 7))
+    const res = await get({ accept: 'text/html' })
+    expect(res.status).toBe(429)
+    expect(res.headers.get('retry-after')).toBe('7')
+  })
+})
+
+test('through the edge: the 500 names the request id it answered with, and its log line carries what it hid', async () => {
+  const { lines, get } = failingApp(() => new Error('password=hunter2 leaked into a message'))
+  const res = await get()
   const id = res.headers.get('x-request-id')
   expect(res.status).toBe(500)
   expect(res.headers.get('content-type')).toBe('application/json')
