@@ -1,6 +1,7 @@
 // Error mapping: toFailure() turns whatever a request threw into the status, JSON body and headers its client gets.
 import { describe, expect, test } from 'bun:test'
 import { Elysia, NotFoundError, ParseError, t, type TSchema } from 'elysia'
+import { z } from 'zod'
 import { AppError, invalid, notFound } from '../src/lib/errors'
 import { toFailure } from '../src/lib/edge/failure'
 import { httpEdge } from '../src/lib/http'
@@ -8,7 +9,7 @@ import { createLogger } from '../src/lib/log'
 import { htmlError } from '../src/web/errors'
 
 /** The error Elysia itself raises when `sent` fails `schema` as the route's `where` (a real ValidationError). */
-async function validationError(where: 'body' | 'query' | 'response', schema: TSchema, sent: unknown): Promise<unknown> {
+async function validationError(where: 'body' | 'query' | 'response', schema: TSchema | z.ZodType, sent: unknown): Promise<unknown> {
   let caught: unknown
   // As createApp builds it: unknown properties refused, not silently dropped.
   const app = new Elysia({ normalize: false })
@@ -70,6 +71,13 @@ describe('schema validation names the field', () => {
   test('a body that is not an object is the body’s fault', async () => {
     const error = await validationError('body', t.Object({ title: t.String() }), ['not', 'an', 'object'])
     expect(toFailure(error).body.error).toEqual({ code: 'validation_failed', message: 'The body must be a JSON object (Content-Type: application/json)', field: 'body' })
+  })
+
+  test("a zod schema's refusal names its field with the schema's message", async () => {
+    const schema = z.object({ title: z.string().max(3, 'title must be 1 to 3 characters'), tags: z.array(z.string()).optional() }).strict()
+    expect(toFailure(await validationError('body', schema, { title: 'long' })).body.error).toEqual({ code: 'validation_failed', message: 'title must be 1 to 3 characters', field: 'title' })
+    expect(toFailure(await validationError('body', schema, { title: 'ok', tags: ['a', 3] })).body.error.field).toBe('tags')
+    expect(toFailure(await validationError('body', schema, { title: 'ok', colour: 'red' })).body.error.field).toBe('colour')
   })
 
   test('our own answer failing its schema is our bug: a 500', async () => {
