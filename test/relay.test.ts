@@ -19,14 +19,14 @@ beforeAll(async () => {
 })
 afterAll(() => t.dispose())
 
-/** A bus that records what it was given; one made `failing` refuses everything until `recover()`. */
-function recordingBus(options: { failing?: boolean } = {}) {
+/** A bus that records what it was given; one made `failing` refuses everything (with `refusal`) until `recover()`. */
+function recordingBus(options: { failing?: boolean; refusal?: () => Error } = {}) {
   let failing = options.failing ?? false
   const seen: Array<{ id: string; key: string; type: string }> = []
   const bus: EventBus = {
     kind: 'in-process',
     async publish(_topic, event: CloudEvent, key) {
-      if (failing) throw new Error('broker unavailable')
+      if (failing) throw (options.refusal ?? (() => new Error('broker unavailable')))()
       seen.push({ id: event.id, key, type: event.type })
     },
   }
@@ -88,4 +88,26 @@ test('while the bus fails, events stay pending and are retried with backoff; the
   await until('the event to go out once the bus is back', () => seen.some((s) => s.key === task.id), { timeoutMs: 10_000 })
   await relay.stop()
   expect(seen.filter((s) => s.key === task.id)).toHaveLength(1)
+})
+
+test('an event refused because the database dropped out (in-process consumers) is retried in a second, however often it failed', async () => {
+  // What postgres.js throws when PostgreSQL closes the connection under a consumer.
+  const closed = () => Object.assign(new Error('write CONNECTION_CLOSED 127.0.0.1:5432'), { code: 'CONNECTION_CLOSED' })
+  const { bus, recover } = recordingBus({ failing: true, refusal: closed })
+  const { body: task } = await t.call('POST', '/api/v1/tasks', { token, body: { title: 'database blip' } })
+  // As after many refusals during an outage: a broker's refusal would now wait 60 s.
+  await t.database.db.execute(sql`update outbox_events set attempts = 9 where partition_key = ${task.id}`)
+  const relay = new Relay({ database: t.database, bus, log })
+  await relay.start()
+  const retryIn = async () =>
+    (await rows<{ s: number | null; last_error: string | null }>(
+      t.database,
+      sql`select extract(epoch from next_attempt_at - now())::float8 as s, last_error from outbox_events where partition_key = ${task.id}`,
+    ))[0]!
+  let row = await retryIn()
+  await until('the refusal recorded', async () => (row = await retryIn()).last_error !== null, { timeoutMs: 10_000 })
+  recover()
+  await relay.stop()
+  expect(row.last_error).toContain('CONNECTION_CLOSED')
+  expect(Number(row.s)).toBeLessThanOrEqual(1)
 })

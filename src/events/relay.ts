@@ -6,6 +6,7 @@ import { contextFrom, inSpan, SpanKind } from '../lib/tracing'
 import type { EventBus } from './bus'
 import type { CloudEvent } from './envelope'
 import { OUTBOX_CHANNEL } from './outbox'
+import { isConnectionError } from '../lib/db-errors'
 import { withinTime } from '../lib/within-time'
 
 export interface RelayOptions {
@@ -174,7 +175,9 @@ export class Relay {
           return true
         } catch (error) {
           this.options.onPublish?.(row.topic, false)
-          const delay = Math.min(60, 0.5 * 2 ** Math.min(row.attempts - 1, 8))
+          // Backoff spares a broker or a consumer that keeps refusing; the database dropping out under the in-process
+          // consumers is no fault of the event's, so it is retried in a second however often it failed before.
+          const delay = isConnectionError(error) ? 1 : Math.min(60, 0.5 * 2 ** Math.min(row.attempts - 1, 8))
           const message = error instanceof Error ? error.message : String(error)
           this.options.log.warn('publish failed; will retry', { event_id: row.id, topic: row.topic, attempts: row.attempts, retry_in_s: delay, error: message.slice(0, 300) })
           await db.execute(
