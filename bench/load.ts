@@ -33,6 +33,16 @@ const server = Bun.spawn([process.execPath, ...(PROFILE ? ['--cpu-prof', `--cpu-
   stdout: 'ignore',
   stderr: 'inherit',
 })
+/** CPU seconds the server process has used so far (Linux /proc; 0 elsewhere). */
+function serverCpuSeconds(): number {
+  try {
+    const fields = readFileSync(`/proc/${server.pid}/stat`, 'utf8').split(') ')[1]!.split(' ')
+    return (Number(fields[11]) + Number(fields[12])) / 100
+  } catch {
+    return 0
+  }
+}
+
 const stopServer = async () => {
   if (server.exitCode !== null) return
   server.kill('SIGTERM')
@@ -121,8 +131,11 @@ try {
     }
   })
   const t0 = performance.now()
+  const cpu0 = { generator: process.cpuUsage(), server: serverCpuSeconds() }
   await Promise.all(clients)
   const elapsed = (performance.now() - t0) / 1000
+  const generatorCpu = (({ user, system }) => (user + system) / 1e6)(process.cpuUsage(cpu0.generator))
+  const serverCpu = serverCpuSeconds() - cpu0.server
 
   let total = 0
   console.log(`\noperation      count     p50 ms   p95 ms   p99 ms`)
@@ -137,6 +150,8 @@ try {
   console.log(`\nthroughput: ${(total / elapsed).toFixed(0)} requests/s (${total.toLocaleString()} in ${elapsed.toFixed(1)} s)`)
   console.log(`answers: ${JSON.stringify(Object.fromEntries([...statuses].sort()))}`)
   console.log(`5xx answers: ${fivexx.reduce((n, [, v]) => n + v, 0)}`)
+  // Both share this machine's cores (PostgreSQL too): what each used of them.
+  console.log(`CPU: server ${(serverCpu / elapsed).toFixed(2)} cores, load generator ${(generatorCpu / elapsed).toFixed(2)} cores (of ${navigator.hardwareConcurrency})`)
 
   // Nothing lost or doubled: the relay drains, every task event is audited once, every recurring completion has one successor.
   const count = (where: string) => `select count(*) as n from ${where}`
