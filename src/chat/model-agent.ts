@@ -1,7 +1,7 @@
 // The model agent: any OpenAI-compatible endpoint (OpenAI, Ollama, vLLM, LM Studio) through the `openai`
 // SDK, offered the tool registry, in a multi-step tool loop with a step limit.
 import OpenAI from 'openai'
-import type { ChatCompletionMessageParam, ChatCompletionTool } from 'openai/resources/chat/completions'
+import type { ChatCompletionChunk, ChatCompletionMessageParam, ChatCompletionTool, ChatCompletionToolMessageParam } from 'openai/resources/chat/completions'
 import { z } from 'zod'
 import { AppError } from '../lib/errors'
 import type { ModelUsage } from '../lib/metrics'
@@ -55,6 +55,15 @@ export const TOOL_CALLS_MAX = 20
 /** Whether the user's message confirms a destructive step the assistant asked about. */
 const CONFIRMS = /\b(yes|yep|confirm(ed)?|go ahead|do it|delete (them|all))\b/i
 
+/** A tool call as the stream assembles it from its fragments: the arguments are still JSON text. */
+type AssembledCall = { id: string; name: string; args: string }
+
+/** What one model call produced: its text, and the tool calls it asked for, in the order it gave them. */
+type StreamedTurn = { text: string; toolCalls: AssembledCall[] }
+
+/** What one chat message may still do with tools, over all its rounds: calls left of `max`, deletes so far, whether the user confirmed. */
+type ToolAllowance = { left: number; max: number; deletes: number; confirmed: boolean }
+
 /** Streams the reply's text through `onText` while it is produced (tool rounds stream nothing). */
 export async function modelReply(
   config: ModelConfig,
@@ -63,95 +72,168 @@ export async function modelReply(
   message: string,
   onText?: (delta: string) => void,
 ): Promise<AgentTurn> {
-  const client = new OpenAI({ baseURL: config.baseUrl, apiKey: config.apiKey || 'none', timeout: config.timeoutMs ?? 30_000, maxRetries: 1 })
-  const messages: ChatCompletionMessageParam[] = [
+  const client = modelClient(config)
+  const messages = openingMessages(ctx, history, message)
+  const allowance = toolAllowance(config, message)
+  const calls: ToolCallRecord[] = []
+  const maxSteps = config.maxSteps ?? 6
+
+  for (let step = 0; step <= maxSteps; step++) {
+    // On the last step the model has to answer in words.
+    const turn = await callModel(client, config, messages, step < maxSteps, onText)
+    if (turn.toolCalls.length === 0) return { reply: turn.text.trim() || 'Done.', toolCalls: calls }
+    messages.push(assistantMessage(turn))
+    const dispatched = await dispatchToolCalls(turn.toolCalls, ctx, allowance)
+    messages.push(...dispatched.replies)
+    calls.push(...dispatched.records)
+  }
+  return { reply: 'I stopped after too many steps; please ask again more simply.', toolCalls: calls }
+}
+
+/** A client for the configured endpoint: one retry, a timeout of 30 s unless configured. */
+function modelClient(config: ModelConfig): OpenAI {
+  return new OpenAI({ baseURL: config.baseUrl, apiKey: config.apiKey || 'none', timeout: config.timeoutMs ?? 30_000, maxRetries: 1 })
+}
+
+/** The conversation as the model first sees it: the system prompt, the history, the user's new message. */
+function openingMessages(ctx: ToolContext, history: HistoryMessage[], message: string): ChatCompletionMessageParam[] {
+  return [
     { role: 'system', content: systemPrompt(ctx.clock(), ctx.user.timezone) },
     ...history.map((m) => ({ role: m.role, content: m.content }) as ChatCompletionMessageParam),
     { role: 'user', content: message },
   ]
-  const calls: ToolCallRecord[] = []
-  const confirmed = CONFIRMS.test(message)
-  let deletes = 0
-  let budget = config.maxToolCalls ?? TOOL_CALLS_MAX
-  const maxSteps = config.maxSteps ?? 6
+}
 
-  for (let step = 0; step <= maxSteps; step++) {
-    let text = ''
-    const toolCalls = new Map<number, { id: string; name: string; args: string }>()
-    const began = performance.now()
-    let usage: ModelUsage | null = null
-    try {
-      await inSpan(
-        `chat ${config.model}`,
-        { kind: SpanKind.CLIENT, attributes: { 'gen_ai.operation.name': 'chat', 'gen_ai.request.model': config.model } },
-        async (span) => {
-          const stream = await client.chat.completions.create({
-            model: config.model,
-            messages,
-            // On the last step the model has to answer in words.
-            ...(step < maxSteps ? { tools: TOOL_SPECS } : {}),
-            stream: true,
-            stream_options: { include_usage: true },
-          })
-          for await (const chunk of stream) {
-            if (chunk.usage) usage = chunk.usage
-            const delta = chunk.choices[0]?.delta
-            if (!delta) continue
-            if (delta.content) {
-              text += delta.content
-              onText?.(delta.content)
-            }
-            for (const tc of delta.tool_calls ?? []) {
-              const current = toolCalls.get(tc.index) ?? { id: '', name: '', args: '' }
-              if (tc.id) current.id = tc.id
-              if (tc.function?.name) current.name += tc.function.name
-              if (tc.function?.arguments) current.args += tc.function.arguments
-              toolCalls.set(tc.index, current)
-            }
-          }
-          const reported = usage as ModelUsage | null
-          if (reported) span.setAttributes({ 'gen_ai.usage.input_tokens': reported.prompt_tokens ?? 0, 'gen_ai.usage.output_tokens': reported.completion_tokens ?? 0 })
-        },
-      )
-      config.onCall?.((performance.now() - began) / 1000, true, usage)
-    } catch (error) {
-      config.onCall?.((performance.now() - began) / 1000, false, usage)
-      throw new AppError('unavailable', `The assistant's model did not answer (${describeModelError(error)}). Nothing was changed by this message; try again in a moment.`)
-    }
-    if (toolCalls.size === 0) return { reply: text.trim() || 'Done.', toolCalls: calls }
+/** A fresh allowance for one message. */
+function toolAllowance(config: ModelConfig, message: string): ToolAllowance {
+  const max = config.maxToolCalls ?? TOOL_CALLS_MAX
+  return { left: max, max, deletes: 0, confirmed: CONFIRMS.test(message) }
+}
 
-    const ordered = [...toolCalls.values()]
-    messages.push({
-      role: 'assistant',
-      content: text || null,
-      tool_calls: ordered.map((c) => ({ id: c.id, type: 'function' as const, function: { name: c.name, arguments: c.args || '{}' } })),
-    })
-    for (const c of ordered) {
-      const def = TOOLS.find((t) => t.name === c.name)
-      let args: Record<string, unknown> = {}
-      let content: string
-      try {
-        args = c.args ? (JSON.parse(c.args) as Record<string, unknown>) : {}
-      } catch {
-        args = {}
-      }
-      if (!def) content = `There is no tool named ${c.name}. Use one of: ${TOOLS.map((t) => t.name).join(', ')}.`
-      else if (budget <= 0) {
-        content = `Not run: one message may make at most ${config.maxToolCalls ?? TOOL_CALLS_MAX} tool calls. Tell the user what was done and what is left for another message.`
-        calls.push({ name: c.name, arguments: args, ok: false, result: { error: { code: 'too_many_tool_calls', message: content } } })
-      } else if (c.name === 'delete_task' && ++deletes > 1 && !confirmed) {
-        content = 'Not deleted: ask the user to confirm deleting more than one task first.'
-        calls.push({ name: c.name, arguments: args, ok: false, result: { error: { code: 'confirmation_required', message: content } } })
-      } else {
-        budget--
-        const outcome = await runTool(def, ctx, args)
-        calls.push({ name: c.name, arguments: args, ok: outcome.ok, result: outcome.result })
-        content = outcome.text
-      }
-      messages.push({ role: 'tool', tool_call_id: c.id, content })
-    }
+/** One model call, timed and reported through `onCall`; any failure becomes one `unavailable` error that says nothing changed. */
+async function callModel(
+  client: OpenAI,
+  config: ModelConfig,
+  messages: ChatCompletionMessageParam[],
+  withTools: boolean,
+  onText?: (delta: string) => void,
+): Promise<StreamedTurn> {
+  const began = performance.now()
+  let usage: ModelUsage | null = null
+  const report = (ok: boolean) => config.onCall?.((performance.now() - began) / 1000, ok, usage)
+  try {
+    const turn = await streamTurn(client, config.model, messages, withTools, onText, (reported) => (usage = reported))
+    report(true)
+    return turn
+  } catch (error) {
+    report(false)
+    throw new AppError('unavailable', `The assistant's model did not answer (${describeModelError(error)}). Nothing was changed by this message; try again in a moment.`)
   }
-  return { reply: 'I stopped after too many steps; please ask again more simply.', toolCalls: calls }
+}
+
+/** Streams one model call in a span: its text goes to `onText` as it comes, its tool calls are assembled from their fragments, the tokens it reports go to `onUsage`. */
+function streamTurn(
+  client: OpenAI,
+  model: string,
+  messages: ChatCompletionMessageParam[],
+  withTools: boolean,
+  onText: ((delta: string) => void) | undefined,
+  onUsage: (usage: ModelUsage) => void,
+): Promise<StreamedTurn> {
+  const attributes = { 'gen_ai.operation.name': 'chat', 'gen_ai.request.model': model }
+  return inSpan(`chat ${model}`, { kind: SpanKind.CLIENT, attributes }, async (span) => {
+    const stream = await client.chat.completions.create({
+      model,
+      messages,
+      ...(withTools ? { tools: TOOL_SPECS } : {}),
+      stream: true,
+      stream_options: { include_usage: true },
+    })
+    let text = ''
+    let usage: ModelUsage | null = null
+    const toolCalls = new Map<number, AssembledCall>()
+    for await (const chunk of stream) {
+      if (chunk.usage) onUsage((usage = chunk.usage))
+      const delta = chunk.choices[0]?.delta
+      if (!delta) continue
+      if (delta.content) {
+        text += delta.content
+        onText?.(delta.content)
+      }
+      for (const fragment of delta.tool_calls ?? []) addFragment(toolCalls, fragment)
+    }
+    if (usage) span.setAttributes({ 'gen_ai.usage.input_tokens': usage.prompt_tokens ?? 0, 'gen_ai.usage.output_tokens': usage.completion_tokens ?? 0 })
+    return { text, toolCalls: [...toolCalls.values()] }
+  })
+}
+
+/** Adds one streamed fragment to the tool call at its index: the id comes whole, the name and the arguments in pieces. */
+function addFragment(toolCalls: Map<number, AssembledCall>, fragment: ChatCompletionChunk.Choice.Delta.ToolCall): void {
+  const current = toolCalls.get(fragment.index) ?? { id: '', name: '', args: '' }
+  if (fragment.id) current.id = fragment.id
+  if (fragment.function?.name) current.name += fragment.function.name
+  if (fragment.function?.arguments) current.args += fragment.function.arguments
+  toolCalls.set(fragment.index, current)
+}
+
+/** The model's own turn as the conversation records it, before the answers to its tool calls. */
+function assistantMessage(turn: StreamedTurn): ChatCompletionMessageParam {
+  return {
+    role: 'assistant',
+    content: turn.text || null,
+    tool_calls: turn.toolCalls.map((c) => ({ id: c.id, type: 'function' as const, function: { name: c.name, arguments: c.args || '{}' } })),
+  }
+}
+
+/** Runs a round's tool calls one after another: an answer for the model to each, and a record of each known tool's call. */
+async function dispatchToolCalls(
+  toolCalls: AssembledCall[],
+  ctx: ToolContext,
+  allowance: ToolAllowance,
+): Promise<{ replies: ChatCompletionToolMessageParam[]; records: ToolCallRecord[] }> {
+  const replies: ChatCompletionToolMessageParam[] = []
+  const records: ToolCallRecord[] = []
+  for (const call of toolCalls) {
+    const { content, record } = await dispatchToolCall(call, ctx, allowance)
+    if (record) records.push(record)
+    replies.push({ role: 'tool', tool_call_id: call.id, content })
+  }
+  return { replies, records }
+}
+
+/** One tool call: an unknown tool is named back to the model, a refused call is recorded as refused, any other is run and counted. */
+async function dispatchToolCall(call: AssembledCall, ctx: ToolContext, allowance: ToolAllowance): Promise<{ content: string; record?: ToolCallRecord }> {
+  const def = TOOLS.find((t) => t.name === call.name)
+  const args = parseArguments(call.args)
+  if (!def) return { content: `There is no tool named ${call.name}. Use one of: ${TOOLS.map((t) => t.name).join(', ')}.` }
+  const refused = refusal(call.name, allowance)
+  if (refused) return { content: refused.message, record: { name: call.name, arguments: args, ok: false, result: { error: refused } } }
+  allowance.left--
+  const outcome = await runTool(def, ctx, args)
+  return { content: outcome.text, record: { name: call.name, arguments: args, ok: outcome.ok, result: outcome.result } }
+}
+
+/** A tool call's arguments as an object; text that is not JSON counts as none (the tool's schema then names what is missing). */
+function parseArguments(args: string): Record<string, unknown> {
+  try {
+    return args ? (JSON.parse(args) as Record<string, unknown>) : {}
+  } catch {
+    return {}
+  }
+}
+
+/** Why a known tool call may not run, if it may not: the message's tool calls are spent, or a delete needs the user's confirmation. */
+function refusal(name: string, allowance: ToolAllowance): { code: string; message: string } | null {
+  if (allowance.left <= 0) {
+    return { code: 'too_many_tool_calls', message: `Not run: one message may make at most ${allowance.max} tool calls. Tell the user what was done and what is left for another message.` }
+  }
+  if (confirmationRequired(name, allowance)) return { code: 'confirmation_required', message: 'Not deleted: ask the user to confirm deleting more than one task first.' }
+  return null
+}
+
+/** The confirmation rule: one message may delete one task freely; each further delete waits for the user's "yes". Counts the delete. */
+function confirmationRequired(name: string, allowance: ToolAllowance): boolean {
+  return name === 'delete_task' && ++allowance.deletes > 1 && !allowance.confirmed
 }
 
 function describeModelError(error: unknown): string {
