@@ -1,5 +1,4 @@
 // What a new password must be: 8 to 128 characters, not one character repeated, not the email, not a very common password.
-import { invalid } from '../../lib/errors'
 
 export const PASSWORD_MIN = 8
 /** Long enough for any passphrase; the limit only bounds the work of hashing one. */
@@ -28,20 +27,17 @@ const COMMON = new Set([
   'aaaa1111', 'abcdefgh', 'abcdefg1', 'abcd12345', 'computer1', 'qwe123qwe', '1qaz1qaz', 'q1w2e3r4t5y6',
 ])
 
-/** Checks a password being set (at sign-up): returns it, or throws a 400 naming the field and the reason. */
-export function parseNewPassword(value: unknown, email: string): string {
-  if (typeof value !== 'string') throw invalid('password', 'password must be a string')
-  const chars = [...value]
-  if (chars.length < PASSWORD_MIN || chars.length > PASSWORD_MAX) {
-    throw invalid('password', `password must be ${PASSWORD_MIN} to ${PASSWORD_MAX} characters`)
-  }
-  if (chars.every((c) => c === chars[0])) throw invalid('password', 'password must not be one character repeated')
-  const folded = value.trim().toLowerCase()
-  if (folded === email || folded === email.slice(0, email.lastIndexOf('@'))) {
-    throw invalid('password', 'password must not be your email address or its name part')
-  }
+/**
+ * What is wrong with a password being set (at sign-up) beyond its length (model.ts checks that), or undefined:
+ * one character repeated, the email or its name part, or a very common password.
+ */
+export function passwordProblem(password: string, email: string): string | undefined {
+  const chars = [...password]
+  if (chars.every((c) => c === chars[0])) return 'password must not be one character repeated'
+  const folded = password.trim().toLowerCase()
+  if (folded === email || folded === email.slice(0, email.lastIndexOf('@'))) return 'password must not be your email address or its name part'
   if (COMMON.has(folded)) {
-    throw invalid('password', 'password is one of the most common passwords and would be guessed first; choose another (a few unrelated words make a strong one)')
+    return 'password is one of the most common passwords and would be guessed first; choose another (a few unrelated words make a strong one)'
   }
-  return value
+  return undefined
 }

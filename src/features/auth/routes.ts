@@ -6,7 +6,7 @@ import { clientAddress, isHttps } from '../../lib/client-address'
 import { clearedSessionCookie, readCookie, SESSION_COOKIE, sessionCookie } from '../../lib/cookies'
 import { authGuard, bearerToken } from './guard'
 import { verifyCsrf } from './csrf'
-import { PASSWORD_MAX, PASSWORD_MIN } from './password-policy'
+import { CreateTokenInput, LogInInput, SignUpInput, UpdateAccountInput } from './model'
 import { logIn, logOut, signUp, toAccountView, updateAccount, type SignedIn } from './service'
 import { createApiToken, listApiTokens, revokeApiToken } from './tokens'
 import { authDepsOf } from './deps'
@@ -28,10 +28,6 @@ const Token = t.Object({
   created_at: t.String({ format: 'date-time' }),
   last_used_at: t.Nullable(t.String({ format: 'date-time' })),
 })
-const Credentials = {
-  email: t.String({ maxLength: 254, error: 'email must be an address like name@example.com' }),
-  password: t.String({ maxLength: PASSWORD_MAX * 4, error: `password must be ${PASSWORD_MIN} to ${PASSWORD_MAX} characters` }),
-}
 
 export const authRoutes = (deps: AppDeps) => {
   const authDeps = authDepsOf(deps)
@@ -47,13 +43,7 @@ export const authRoutes = (deps: AppDeps) => {
       '/auth/signup',
       async ({ body, request, status }) => status(202, await signUp(authDeps, body, clientAddress(request, deps.env))),
       {
-        body: t.Object(
-          {
-            ...Credentials,
-            timezone: t.Optional(t.String({ maxLength: 64, description: 'IANA zone, e.g. Europe/Berlin; defaults to UTC' })),
-          },
-          { additionalProperties: false },
-        ),
+        body: SignUpInput,
         response: { 202: SignUpBody, 400: ErrorBody, 429: ErrorBody, 503: ErrorBody },
         detail: {
           summary: 'Create an account (then log in)',
@@ -71,7 +61,7 @@ export const authRoutes = (deps: AppDeps) => {
         return answer(await logIn(authDeps, body, ip), request, set)
       },
       {
-        body: t.Object(Credentials, { additionalProperties: false }),
+        body: LogInInput,
         response: { 200: SignedInBody, 400: ErrorBody, 401: ErrorBody, 429: ErrorBody, 503: ErrorBody },
         detail: {
           summary: 'Sign in with email and password',
@@ -103,7 +93,7 @@ export const authRoutes = (deps: AppDeps) => {
     })
     .patch('/me', ({ user, body }) => updateAccount(authDeps, user.id, body), {
       auth: true,
-      body: t.Object({ timezone: t.String({ maxLength: 64 }) }, { additionalProperties: false }),
+      body: UpdateAccountInput,
       response: { 200: Account, 400: ErrorBody, 401: ErrorBody },
       detail: { summary: 'Change the account time zone' },
     })
@@ -120,7 +110,7 @@ export const authRoutes = (deps: AppDeps) => {
       return status(201, await createApiToken(authDeps, user, body))
     }, {
       auth: true,
-      body: t.Object({ name: t.String({ maxLength: 100, error: 'name must be 1 to 100 characters' }) }, { additionalProperties: false }),
+      body: CreateTokenInput,
       response: { 201: t.Composite([Token, t.Object({ token: t.String({ description: 'Shown only this once' }) })]), 400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 409: ErrorBody },
       detail: { summary: 'Create a personal API token (its value is shown once); needs a session token, never an API token', description: 'At most API_TOKENS_PER_USER (default 50) active tokens per account; past it, 409 quota_exceeded.' },
     })

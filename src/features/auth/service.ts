@@ -1,10 +1,9 @@
 // Accounts: sign-up, log-in with rate limits, sessions; resolving a bearer (session or API token) to a user.
 import { and, eq, gt, isNull } from 'drizzle-orm'
 import type { Db } from '../../db/client'
-import { AppError, invalid, notFound } from '../../lib/errors'
+import { AppError, notFound } from '../../lib/errors'
 import { hashSecret, newId, newSecret } from '../../lib/secrets'
-import { isTimeZone } from '../../lib/time'
-import { parseNewPassword } from './password-policy'
+import type { LogIn, SignUp, UpdateAccount } from './model'
 import type { PasswordHasher } from './passwords'
 import { clear, hit, release, releaseAll, reserve, type Limit } from './rate-limit'
 import { apiTokens, sessions, users, type User } from './schema'
@@ -47,27 +46,11 @@ export const LOGIN_IP_LIMIT: Limit = { max: 20, windowSeconds: 15 * 60 }
 export const LOGIN_ACCOUNT_LIMIT: Limit = { max: 10, windowSeconds: 60 }
 export const SIGNUP_IP_LIMIT: Limit = { max: 10, windowSeconds: 60 * 60 }
 
-const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/
-
 export const toAccountView = (u: Pick<User, 'id' | 'email' | 'timezone'>): AccountView => ({
   id: u.id,
   email: u.email,
   timezone: u.timezone,
 })
-
-function parseEmail(value: unknown): string {
-  if (typeof value !== 'string') throw invalid('email', 'email must be a string')
-  const email = value.trim().toLowerCase()
-  if (email.length > 254 || !EMAIL.test(email)) throw invalid('email', 'email must be an address like name@example.com')
-  return email
-}
-
-export function parseTimeZone(value: unknown): string {
-  if (typeof value !== 'string' || !isTimeZone(value.trim())) {
-    throw invalid('timezone', 'timezone must be an IANA time zone name such as Europe/Berlin or UTC')
-  }
-  return value.trim()
-}
 
 async function issueSession(deps: AuthDeps, userId: string) {
   const token = newSecret(SESSION_PREFIX)
@@ -94,16 +77,11 @@ export const SIGNED_UP = 'If this email had no account, it has one now: log in w
 /**
  * Creates an account, without signing in. A taken email gets the same answer, after the same work (the
  * password is hashed either way), and the existing account is left untouched: the answer never tells whether
- * an address has an account. `ip` is the client address, for the sign-up rate limit.
+ * an address has an account. `input` is parsed (model.ts `SignUpInput`); `ip` is the client address, for the
+ * sign-up rate limit.
  */
-export async function signUp(
-  deps: AuthDeps,
-  input: { email?: unknown; password?: unknown; timezone?: unknown },
-  ip: string,
-): Promise<SignUpAnswer> {
-  const email = parseEmail(input.email)
-  const password = parseNewPassword(input.password, email)
-  const timezone = input.timezone === undefined ? 'UTC' : parseTimeZone(input.timezone)
+export async function signUp(deps: AuthDeps, input: SignUp, ip: string): Promise<SignUpAnswer> {
+  const { email, password, timezone = 'UTC' } = input
   const limited = await hit(deps.db, `signup:ip:${ip}`, SIGNUP_IP_LIMIT, deps.clock())
   if (limited.count > SIGNUP_IP_LIMIT.max) {
     throw new AppError('rate_limited', 'Too many sign-ups from this address; try again later', undefined, limited.retryAfter)
@@ -124,12 +102,10 @@ const INVALID_LOGIN = 'Invalid email or password'
 /**
  * Checks the credentials and opens a session. The attempt is reserved under every log-in limit first, each
  * atomically, so parallel guesses cannot share one free slot; past a limit the password is never checked.
+ * `input` is parsed (model.ts `LogInInput`: the email trimmed and lower-cased).
  */
-export async function logIn(deps: AuthDeps, input: { email?: unknown; password?: unknown }, ip: string): Promise<SignedIn> {
-  if (typeof input.email !== 'string' || typeof input.password !== 'string') {
-    throw invalid(typeof input.email !== 'string' ? 'email' : 'password', 'email and password are required')
-  }
-  const email = input.email.trim().toLowerCase()
+export async function logIn(deps: AuthDeps, input: LogIn, ip: string): Promise<SignedIn> {
+  const { email } = input
   const pairKey = `login:pair:${email}|${ip}`
   const reserved = await reserve(
     deps.db,
@@ -225,9 +201,9 @@ async function lookUp(db: Db, token: string, tokenHash: string, now: Date): Prom
   return { user: { ...user, via: 'token' }, expiresAt: null, lastUsedAt }
 }
 
-/** Changes the account's time zone; every replica forgets the user's cached bearers, which carry the old one. */
-export async function updateAccount(deps: SessionDeps, userId: string, input: { timezone?: unknown }): Promise<AccountView> {
-  const timezone = parseTimeZone(input.timezone)
+/** Changes the account's time zone (model.ts `UpdateAccountInput`); every replica forgets the user's cached bearers, which carry the old one. */
+export async function updateAccount(deps: SessionDeps, userId: string, input: UpdateAccount): Promise<AccountView> {
+  const { timezone } = input
   const user = await deps.db.transaction(async (tx) => {
     const [row] = await tx.update(users).set({ timezone, updatedAt: deps.clock() }).where(eq(users.id, userId)).returning()
     if (row) await announceRevoked(tx, { userId })

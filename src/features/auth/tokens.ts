@@ -1,9 +1,10 @@
 // Personal API tokens: created only from a session, listed without their values, revoked at once.
 import { and, desc, eq, isNull, sql } from 'drizzle-orm'
 import type { Db } from '../../db/client'
-import { AppError, invalid, notFound } from '../../lib/errors'
+import { AppError, notFound } from '../../lib/errors'
 import { reserveQuota, type QuotaDeps } from '../../lib/quotas'
 import { hashSecret, newId, newSecret, UUID } from '../../lib/secrets'
+import type { CreateToken } from './model'
 import { apiTokens } from './schema'
 import { API_TOKEN_PREFIX, type AuthUser } from './service'
 import { announceRevoked, type TokenCache } from './token-cache'
@@ -38,15 +39,12 @@ const toTokenView = (t: typeof apiTokens.$inferSelect): TokenView => ({
 export async function createApiToken(
   deps: TokenDeps & QuotaDeps,
   user: Pick<AuthUser, 'id' | 'via'>,
-  input: { name?: unknown },
+  input: CreateToken,
 ): Promise<TokenView & { token: string }> {
   if (user.via !== 'session') {
     throw new AppError('forbidden', 'API tokens are created from a signed-in session (log in, or use Settings → API tokens), never with another token')
   }
-  if (typeof input.name !== 'string' || input.name.trim() === '' || input.name.trim().length > 100) {
-    throw invalid('name', 'name must be 1 to 100 characters, e.g. "laptop" or "claude desktop"')
-  }
-  const name = input.name.trim()
+  const { name } = input
   const token = newSecret(API_TOKEN_PREFIX)
   return deps.db.transaction(async (tx) => {
     await reserveQuota(tx, 'apiTokens', user.id, deps.quotas.apiTokens, sql`select 1 from ${apiTokens} where ${apiTokens.userId} = ${user.id} and ${apiTokens.revokedAt} is null`)

@@ -5,11 +5,13 @@ import { clientAddress, isHttps, publicOrigin } from '../../lib/client-address'
 import { clearedSessionCookie, readCookie, SESSION_COOKIE, sessionCookie } from '../../lib/cookies'
 import { AppError } from '../../lib/errors'
 import { redirect, safeLocalPath } from '../../lib/htmx'
+import { parseWith } from '../../lib/validation'
 import { createFeed, hasFeed, revokeFeed } from '../../features/calendar/service'
 import { getWebhook, removeWebhook, setWebhook } from '../../features/reminders/webhooks'
 import { field, withFormErrors, type Form } from '../forms'
 import { respond } from '../respond'
 import { AuthPage, SettingsPage, TokenList } from '../../../views/account'
+import { CreateTokenInput, LogInInput, SignUpInput, UpdateAccountInput } from '../../features/auth/model'
 import { logIn, logOut, resolveToken, signUp, updateAccount } from '../../features/auth/service'
 import { createApiToken, listApiTokens, revokeApiToken } from '../../features/auth/tokens'
 import { webSession } from '../session'
@@ -67,10 +69,10 @@ export const accountPages = (deps: AppDeps) => {
         const credentials = { email, password: field(form, 'password') }
         if (mode === 'signup') {
           // The same page whether or not the email had an account: the log-in form, the email filled in.
-          const answer = await signUp(authDeps, { ...credentials, timezone: field(form, 'timezone') || undefined }, ip)
+          const answer = await signUp(authDeps, parseWith(SignUpInput, { ...credentials, timezone: field(form, 'timezone') || undefined }), ip)
           return await authForm(request, 'login', next, 200, { email: answer.email, notice: answer.message })
         }
-        const result = await logIn(authDeps, credentials, ip)
+        const result = await logIn(authDeps, parseWith(LogInInput, credentials), ip)
         // A new session id at every sign-in; the old pre-session token is dropped.
         const response = redirect(request, next)
         response.headers.append('set-cookie', sessionCookie(result.token, maxAge, isHttps(request, deps.env)))
@@ -133,7 +135,7 @@ export const accountPages = (deps: AppDeps) => {
       ({ request, user, csrf, body }) =>
         withFormErrors(
           async () => {
-            const account = await updateAccount(authDeps, user.id, { timezone: field(body as Form, 'timezone') })
+            const account = await updateAccount(authDeps, user.id, parseWith(UpdateAccountInput, { timezone: field(body as Form, 'timezone') }))
             return settings(request, { ...user, timezone: account.timezone }, csrf, { saved: true })
           },
           (error) => settings(request, user, csrf, { status: 400, error }),
@@ -145,7 +147,7 @@ export const accountPages = (deps: AppDeps) => {
       ({ request, user, csrf, body }) =>
         withFormErrors(
           async () => {
-            const created = await createApiToken(authDeps, user, { name: field(body as Form, 'name') })
+            const created = await createApiToken(authDeps, user, parseWith(CreateTokenInput, { name: field(body as Form, 'name') }))
             return settings(request, user, csrf, { status: 201, created: { name: created.name, token: created.token } })
           },
           (error) => settings(request, user, csrf, { status: 400, error }),
