@@ -99,3 +99,17 @@ describe('the reminder schema', () => {
     expect(Object.keys(set.inputSchema.properties!).sort()).toEqual(['task_id', ...Object.keys(CreateReminderInput.shape)].sort())
   })
 })
+
+test('every JSON body the API takes is described in OpenAPI, fields included', async () => {
+  const { body: doc } = await t.call('GET', '/openapi/json')
+  const bodies: string[] = []
+  for (const [path, operations] of Object.entries<Record<string, { requestBody?: { content?: Record<string, { schema?: { properties?: object } }> } }>>(doc.paths)) {
+    for (const [method, operation] of Object.entries(operations)) {
+      if (!operation.requestBody) continue
+      bodies.push(`${method} ${path}`)
+      expect(Object.keys(operation.requestBody.content?.['application/json']?.schema?.properties ?? {}).length, `${method} ${path}`).toBeGreaterThan(0)
+    }
+  }
+  // The account routes lost theirs once (a route without parse: 'json'); they are listed here so that cannot recur unseen.
+  expect(bodies).toEqual(expect.arrayContaining(['post /api/v1/auth/signup', 'post /api/v1/auth/login', 'patch /api/v1/me', 'post /api/v1/tokens', 'post /api/v1/chat', 'post /api/v1/tasks']))
+})

@@ -44,6 +44,8 @@ export const chatRoutes = (deps: AppDeps, limit = chatLimit(deps)) => {
       },
       {
         auth: true,
+        // JSON only, as the task routes: also what puts the body's schema in the OpenAPI document.
+        parse: 'json',
         body: t.Object(
           {
             message: t.String({ maxLength: MESSAGE_MAX * 4, error: `message must be a string of at most ${MESSAGE_MAX} characters` }),

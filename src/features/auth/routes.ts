@@ -43,6 +43,8 @@ export const authRoutes = (deps: AppDeps) => {
       '/auth/signup',
       async ({ body, request, status }) => status(202, await signUp(authDeps, body, clientAddress(request, deps.env))),
       {
+        // JSON only, as the task routes: also what puts the body's schema in the OpenAPI document.
+        parse: 'json',
         body: SignUpInput,
         response: { 202: SignUpBody, 400: ErrorBody, 429: ErrorBody, 503: ErrorBody },
         detail: {
@@ -61,6 +63,8 @@ export const authRoutes = (deps: AppDeps) => {
         return answer(await logIn(authDeps, body, ip), request, set)
       },
       {
+        // JSON only, as the task routes: also what puts the body's schema in the OpenAPI document.
+        parse: 'json',
         body: LogInInput,
         response: { 200: SignedInBody, 400: ErrorBody, 401: ErrorBody, 429: ErrorBody, 503: ErrorBody },
         detail: {
@@ -93,6 +97,8 @@ export const authRoutes = (deps: AppDeps) => {
     })
     .patch('/me', ({ user, body }) => updateAccount(authDeps, user.id, body), {
       auth: true,
+      // JSON only, as the task routes: also what puts the body's schema in the OpenAPI document.
+      parse: 'json',
       body: UpdateAccountInput,
       response: { 200: Account, 400: ErrorBody, 401: ErrorBody },
       detail: { summary: 'Change the account time zone' },
@@ -110,6 +116,8 @@ export const authRoutes = (deps: AppDeps) => {
       return status(201, await createApiToken(authDeps, user, body))
     }, {
       auth: true,
+      // JSON only, as the task routes: also what puts the body's schema in the OpenAPI document.
+      parse: 'json',
       body: CreateTokenInput,
       response: { 201: t.Composite([Token, t.Object({ token: t.String({ description: 'Shown only this once' }) })]), 400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 409: ErrorBody },
       detail: { summary: 'Create a personal API token (its value is shown once); needs a session token, never an API token', description: 'At most API_TOKENS_PER_USER (default 50) active tokens per account; past it, 409 quota_exceeded.' },
