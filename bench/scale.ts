@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { sql as raw } from 'drizzle-orm'
 import postgres from 'postgres'
-import { openDatabase, type Database } from '../src/db/client'
+import { openDatabase, sessionSettings, type Database } from '../src/db/client'
 import { runMigrations } from '../src/db/migrate'
 import { listStatements } from '../src/features/tasks/list'
 import { parseListQuery } from '../src/features/tasks/list-query'
@@ -113,7 +113,7 @@ function printTable(title: string, rows: Row[]) {
 /** PostgreSQL: one database, grown size by size while the server runs. */
 async function onPostgres(): Promise<Row[]> {
   const scratch = await benchDatabase('scale')
-  const direct = postgres(scratch.url, { max: 2, onnotice: () => {}, connection: { plan_cache_mode: 'force_custom_plan' } })
+  const direct = postgres(scratch.url, { max: 2, onnotice: () => {}, connection: sessionSettings(true) })
   const db = await openDatabase({ url: scratch.url, poolMax: 2 })
   let server: RunningServer | undefined
   try {

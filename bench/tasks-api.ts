@@ -1,7 +1,7 @@
 // Benchmark: list and search latency and throughput of the task API at 100,000 tasks per user, beside the same SQL run directly.
 // Usage: DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres npm run bench:tasks-api [-- --seconds 10 --clients 16]
 import postgres from 'postgres'
-import { openDatabase } from '../src/db/client'
+import { openDatabase, sessionSettings } from '../src/db/client'
 import { listStatements } from '../src/features/tasks/list'
 import { parseListQuery } from '../src/features/tasks/list-query'
 import { startServer } from '../test/helpers/server'
@@ -45,7 +45,7 @@ const fmt = (s: Stats) => `p50 ${s.p50.toFixed(2)} ms  p95 ${s.p95.toFixed(2)} m
 const scratch = await benchDatabase('tasks-api')
 const benchUrl = scratch.url
 let server: Awaited<ReturnType<typeof startServer>> | undefined
-const direct = postgres(benchUrl, { max: 10, onnotice: () => {}, connection: { plan_cache_mode: 'force_custom_plan' } })
+const direct = postgres(benchUrl, { max: 10, onnotice: () => {}, connection: sessionSettings(true) })
 
 try {
   // Only to build the list's SQL (toSQL needs no connection).

@@ -100,11 +100,11 @@ const encodeJson = (value: unknown) => (typeof value === 'string' ? value : JSON
  * prepared statements (DATABASE_PREPARE=false, behind PgBouncer, which refuses startup settings it does not know)
  * every statement is planned for its values anyway, so nothing is sent.
  */
-const session = (prepare: boolean) => (prepare ? { plan_cache_mode: 'force_custom_plan' } : undefined)
+export const sessionSettings = (prepare: boolean) => (prepare ? { plan_cache_mode: 'force_custom_plan' } : undefined)
 
 function postgresJs(url: string, max: number, prepare = true) {
   // Fail fast instead of hanging when the server is gone.
-  return postgres(url, { max, prepare, onnotice: () => {}, connect_timeout: 5, idle_timeout: 60, connection: session(prepare) })
+  return postgres(url, { max, prepare, onnotice: () => {}, connect_timeout: 5, idle_timeout: 60, connection: sessionSettings(prepare) })
 }
 
 /** LISTEN through postgres.js, which re-establishes it (and says so through `onListen`) after a lost connection. */
@@ -116,7 +116,8 @@ const listenOn =
 /** postgres.js; drizzle asks it for a one-off statement unless told otherwise, so every query is made a prepared one. */
 function openPostgresJs(options: DatabaseOptions, url: string): Database {
   const poolMax = options.poolMax ?? 10
-  const client = preparePostgres(postgresJs(url, poolMax, options.prepare ?? true), options.prepare ?? true)
+  const prepare = options.prepare ?? true
+  const client = preparePostgres(postgresJs(url, poolMax, prepare), prepare)
   options.observer?.poolMax(poolMax)
   const db = drizzlePostgres(watched(options) ? instrumentPostgres(client, options.observer) : client) as unknown as Db
   // drizzle leaves json parameters to the caller as strings; our jsonb columns hand over the value (db/jsonb.ts).
@@ -138,7 +139,7 @@ function openPostgresJs(options: DatabaseOptions, url: string): Database {
 function openBunSql(options: DatabaseOptions, url: string): Database {
   const poolMax = options.poolMax ?? 10
   const prepare = options.prepare ?? true
-  const client = new BunSQL({ url, max: poolMax, idleTimeout: 60, connectionTimeout: 5, prepare, connection: session(prepare) })
+  const client = new BunSQL({ url, max: poolMax, idleTimeout: 60, connectionTimeout: 5, prepare, connection: sessionSettings(prepare) })
   options.observer?.poolMax(poolMax)
   const db = drizzleBunSql({ client: watched(options) ? instrumentPostgres(client, options.observer) : client }) as unknown as Db
   let listener: postgres.Sql | undefined
