@@ -111,3 +111,39 @@ test('an event refused because the database dropped out (in-process consumers) i
   expect(row.last_error).toContain('CONNECTION_CLOSED')
   expect(Number(row.s)).toBeLessThanOrEqual(1)
 })
+
+test('rows claimed when the database dropped out mid-round go out once it is back, not when their 30 s lease ends', async () => {
+  // Fault injection over the real database: from the moment the bus has the event, every statement fails as
+  // postgres.js fails when PostgreSQL closes the connection, until `back`. The real outage is in faults.test.ts.
+  const closed = () => Object.assign(new Error('write CONNECTION_CLOSED 127.0.0.1:5432'), { code: 'CONNECTION_CLOSED' })
+  let down = false
+  const db = new Proxy(t.database.db, {
+    get(target, prop, receiver) {
+      const value = Reflect.get(target, prop, receiver)
+      if (prop !== 'execute') return value
+      return (query: unknown) => (down ? Promise.reject(closed()) : (value as (q: unknown) => Promise<unknown>).call(target, query))
+    },
+  })
+  const seen: string[] = []
+  const { body: task } = await t.call('POST', '/api/v1/tasks', { token, body: { title: 'published as the database went' } })
+  const bus: EventBus = {
+    kind: 'in-process',
+    async publish(_topic, event: CloudEvent, key) {
+      if (key !== task.id) return
+      seen.push(event.id)
+      down = seen.length === 1
+    },
+  }
+  const relay = new Relay({ database: { ...t.database, db }, bus, log })
+  await relay.start()
+  await until('the first publish', () => seen.length === 1, { timeoutMs: 10_000 })
+  // Down for two retries of the relay's round.
+  await Bun.sleep(2500)
+  down = false
+  const unpublished = async () => Number((await rows<{ n: string }>(t.database, sql`select count(*) as n from outbox_events where partition_key = ${task.id} and published_at is null`))[0]!.n)
+  await until('the event to be marked published', async () => (await unpublished()) === 0, { timeoutMs: 10_000 })
+  await relay.stop()
+  // Delivered at least once: published when the database went, and again because that could not be recorded.
+  expect(seen).toHaveLength(2)
+  expect(new Set(seen).size).toBe(1)
+})

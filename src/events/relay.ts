@@ -57,6 +57,10 @@ export class Relay {
   private unlisten: (() => Promise<void>) | undefined
   private poll: ReturnType<typeof setInterval> | undefined
   private retryTimer: ReturnType<typeof setTimeout> | undefined
+  /** This relay's name on the leases it takes. */
+  private readonly owner = crypto.randomUUID()
+  /** A round failed: what it had claimed (as far as it knows, or not) is still leased to this relay. */
+  private holdsLostRows = false
 
   constructor(private readonly options: RelayOptions) {
     this.batchSize = options.batchSize ?? 100
@@ -119,6 +123,7 @@ export class Relay {
         // stop the relay for good: it is given up and the next round starts.
         if ((await withinTime(this.round(), this.leaseSeconds * 1000, 'outbox relay round')) > 0) this.again = true
       } catch (error) {
+        this.holdsLostRows = true
         this.options.log.warn('outbox relay round failed', { error: error as Error })
         this.scheduleRetry(1000)
         return
@@ -139,9 +144,10 @@ export class Relay {
    */
   private async round(): Promise<number> {
     const { db } = this.options.database
+    if (this.holdsLostRows) await this.releaseLostRows()
     const claimed = await queryRows<Claimed>(
       db,
-      sql`update outbox_events set lease_until = now() + make_interval(secs => ${this.leaseSeconds}), attempts = attempts + 1
+      sql`update outbox_events set lease_until = now() + make_interval(secs => ${this.leaseSeconds}), lease_owner = ${this.owner}, attempts = attempts + 1
           where id in (
             select o.id from outbox_events o
             where o.published_at is null and o.next_attempt_at <= now()
@@ -157,7 +163,7 @@ export class Relay {
     if (claimed.length === 0) return 0
     claimed.sort((a, b) => Number(a.seq) - Number(b.seq))
     // One event per task in a round, so publishing them side by side keeps each task's order.
-    const results = await Promise.all(
+    const settled = await Promise.allSettled(
       claimed.map(async (row) => {
         try {
           // A producer span in the trace of the change that wrote the event.
@@ -171,7 +177,7 @@ export class Relay {
             () => this.options.bus.publish(row.topic, row.event, row.partition_key),
           )
           this.options.onPublish?.(row.topic, true)
-          await db.execute(sql`update outbox_events set published_at = now(), lease_until = null, last_error = null where id = ${row.id}`)
+          await db.execute(sql`update outbox_events set published_at = now(), lease_until = null, lease_owner = null, last_error = null where id = ${row.id}`)
           return true
         } catch (error) {
           this.options.onPublish?.(row.topic, false)
@@ -181,7 +187,7 @@ export class Relay {
           const message = error instanceof Error ? error.message : String(error)
           this.options.log.warn('publish failed; will retry', { event_id: row.id, topic: row.topic, attempts: row.attempts, retry_in_s: delay, error: message.slice(0, 300) })
           await db.execute(
-            sql`update outbox_events set lease_until = null, last_error = ${message.slice(0, 1000)},
+            sql`update outbox_events set lease_until = null, lease_owner = null, last_error = ${message.slice(0, 1000)},
                 next_attempt_at = now() + make_interval(secs => ${delay}) where id = ${row.id}`,
           )
           this.scheduleRetry(delay * 1000)
@@ -189,6 +195,23 @@ export class Relay {
         }
       }),
     )
-    return results.filter(Boolean).length
+    // Every row has had its go before the round fails, so none is still publishing when its lease is given back.
+    const failed = settled.find((r) => r.status === 'rejected')
+    if (failed) throw failed.reason
+    return settled.filter((r) => r.status === 'fulfilled' && r.value).length
+  }
+
+  /**
+   * Gives back the rows this relay still holds after a round the database cut short: rows it published but could
+   * not mark, and rows whose claim committed while its answer was lost. They go out at this round, not when their
+   * lease runs out (30 s of events held back after a blip). One published but not marked goes out again: delivery
+   * is at least once, and consumers take each event once.
+   */
+  private async releaseLostRows(): Promise<void> {
+    await this.options.database.db.execute(
+      sql`update outbox_events set lease_until = null, lease_owner = null
+          where lease_owner = ${this.owner} and published_at is null and lease_until is not null`,
+    )
+    this.holdsLostRows = false
   }
 }

@@ -22,6 +22,8 @@ export const outboxEvents = pgTable(
     nextAttemptAt: timestamp('next_attempt_at', { withTimezone: true }).notNull().defaultNow(),
     /** A relay replica holds the row until then while it publishes; an expired lease is taken over. */
     leaseUntil: timestamp('lease_until', { withTimezone: true }),
+    /** Which relay holds the lease (one id a process): after a round lost to the database, it gives back its own. */
+    leaseOwner: text('lease_owner'),
     lastError: text('last_error'),
   },
   (t) => [
