@@ -15,8 +15,9 @@ COPY tsconfig.json bunfig.toml ./
 COPY src ./src
 COPY views ./views
 COPY migrations ./migrations
-COPY .ci/image-layout.sh ./.ci/
-# One bundle per entry point (server, migrations); the embedded database stays a package, loaded only without DATABASE_URL.
+COPY .ci/build.ts .ci/image-layout.sh ./.ci/
+# One bundle per entry point (server, migrations), postgres.js fixed as it is bundled; the embedded database stays a
+# package, loaded only without DATABASE_URL.
 RUN npm run build && sh .ci/image-layout.sh out
 
 FROM oven/bun:${BUN_VERSION}-distroless AS runtime

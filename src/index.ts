@@ -1,7 +1,7 @@
 // Starts the server: configuration, database, migrations, listen; drains and closes on SIGTERM/SIGINT.
 import { createApp, eventDelivery } from './app'
 import { appDeps } from './context'
-import { isPostgresClosedSocketWrite, openDatabase } from './db/client'
+import { openDatabase } from './db/client'
 import { runMigrations } from './db/migrate'
 import { ConfigError, loadEnv, secretStoreConfig, type Env } from './env'
 import { startEvents } from './events/runtime'
@@ -29,13 +29,13 @@ try {
 }
 
 const log = createLogger(env.logLevel)
-// A known postgres.js defect must not take the process down with it; anything else unexpected still does.
+// Said once, as JSON like every other line, before the process ends.
 process.on('uncaughtException', (error) => {
-  if (isPostgresClosedSocketWrite(error)) {
-    log.warn('postgres.js wrote to a closed connection; ignored (porsager/postgres#1208)', { error })
-    return
-  }
   log.error('uncaught exception', { error })
+  process.exit(1)
+})
+process.on('unhandledRejection', (reason) => {
+  log.error('unhandled rejection', { error: reason instanceof Error ? reason : new Error(String(reason)) })
   process.exit(1)
 })
 // Before anything is instrumented: spans export over OTLP only when OTEL_EXPORTER_OTLP_ENDPOINT is set.

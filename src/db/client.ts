@@ -12,6 +12,7 @@ import type { DatabaseDriver } from './drivers'
 import type { DatabaseObserver } from '../lib/metrics'
 import { tracingEnabled } from '../lib/tracing'
 import { instrumentPglite, instrumentPostgres, preparePostgres } from './instrument'
+import { postgresFixLoaded } from './postgres-fix'
 
 /**
  * The query interface every service takes; a transaction satisfies it too. Queries name their
@@ -102,9 +103,18 @@ const encodeJson = (value: unknown) => (typeof value === 'string' ? value : JSON
  */
 export const sessionSettings = (prepare: boolean) => (prepare ? { plan_cache_mode: 'force_custom_plan' } : undefined)
 
+/**
+ * How long a connection lost with an error waits before it connects again, given how many such losses the pool has
+ * had since its last good connection: a tenth of a second doubling to at most one, with jitter. postgres.js's own
+ * wait grows by threefold to 20 s, and a query given to a connection waits it out: after a three-second database
+ * restart, with every pooled connection refused a few times meanwhile, requests failed for 15 to 25 s more.
+ */
+export const reconnectDelaySeconds = (retries: number) => Math.min(0.1 * 2 ** retries, 1) * (0.5 + Math.random() / 2)
+
 function postgresJs(url: string, max: number, prepare = true) {
-  // Fail fast instead of hanging when the server is gone.
-  return postgres(url, { max, prepare, onnotice: () => {}, connect_timeout: 5, idle_timeout: 60, connection: sessionSettings(prepare) })
+  assertPostgresFixed()
+  // Fail fast instead of hanging when the server is gone, and be back soon after it returns.
+  return postgres(url, { max, prepare, onnotice: () => {}, connect_timeout: 5, idle_timeout: 60, backoff: reconnectDelaySeconds, connection: sessionSettings(prepare) })
 }
 
 /** LISTEN through postgres.js, which re-establishes it (and says so through `onListen`) after a lost connection. */
@@ -156,13 +166,11 @@ function openBunSql(options: DatabaseOptions, url: string): Database {
 }
 
 /**
- * postgres.js (3.4.9 and before) can write to a connection it has just closed, from a timer: a TypeError no caller
- * can catch, which would end the process when PostgreSQL drops connections (porsager/postgres#1066, #1154, #1208;
- * fixes proposed, not released). The connection is already closed and its query rejected or left to the request
- * deadline, so the process may go on. Recognised narrowly: a TypeError writing to null, thrown in nextWrite.
+ * Refuses a postgres.js loaded without src/db/postgres-fix.ts: after a database restart its pool would go on with
+ * most connections dead. Bun loads the fix through bunfig.toml's preload, read from the directory Bun starts in.
  */
-export function isPostgresClosedSocketWrite(error: unknown): boolean {
-  // Bun says "null is not an object (evaluating 'socket.write')", V8 "Cannot read properties of null (reading
-  // 'write')"; the bundle keeps function names (--keep-names), so the frame is nextWrite there too.
-  return error instanceof TypeError && /\.write'\)|reading 'write'/.test(error.message) && /\bnextWrite\b/.test(error.stack ?? '')
+export function assertPostgresFixed(): void {
+  if (!postgresFixLoaded()) {
+    throw new Error('postgres.js was loaded without its fix (src/db/postgres-fix.ts): start Bun from the repository, whose bunfig.toml preloads it, or run the bundle from `npm run build`')
+  }
 }

@@ -6,7 +6,7 @@ import type { PgliteDatabase } from 'drizzle-orm/pglite'
 import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js'
 import { migrate as migratePostgres } from 'drizzle-orm/postgres-js/migrator'
 import postgres from 'postgres'
-import type { Database } from './client'
+import { assertPostgresFixed, type Database } from './client'
 
 export const MIGRATIONS_FOLDER = appPath('migrations')
 
@@ -30,6 +30,7 @@ export async function runMigrations(database: Database, url?: string): Promise<v
     return run
   }
   if (!url) throw new Error('runMigrations needs the database URL for PostgreSQL')
+  assertPostgresFixed()
   const client = postgres(url, { max: 1, onnotice: () => {}, connect_timeout: 10 })
   try {
     const db = drizzlePostgres(client)

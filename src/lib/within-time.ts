@@ -1,5 +1,5 @@
-// A bound on waiting: a request or a background loop that awaits a query the database driver never settles
-// (postgres.js can leave one so when PostgreSQL drops connections: porsager/postgres#1208) would wait for good.
+// A bound on waiting: a request or a background loop that awaits a dependency that never answers (a driver stuck on
+// a dropped connection, a half-open socket) would otherwise wait for good.
 
 export class TookTooLong extends Error {
   constructor(what: string, ms: number) {

@@ -19,8 +19,7 @@ export interface DeadlineOptions {
 
 /**
  * `handle` bounded by the deadline. Past it the client is answered 503 with Retry-After while the work goes on
- * (a stuck database driver cannot be cancelled from here). PostgreSQL dropping connections can leave a
- * postgres.js query unsettled for good (porsager/postgres#1066, #1154, #1208).
+ * (a stuck database driver cannot be cancelled from here).
  */
 export function withDeadline<H>(request: Request, handle: H, { ms, log, headers, htmlError }: DeadlineOptions): H {
   if (!ms || UNBOUNDED.test(new URL(request.url).pathname)) return handle
