@@ -2,7 +2,8 @@
 // all at once, keeping their time of day (across a DST change too), and their reminders following.
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
 import { sql } from 'drizzle-orm'
-import { moveOverdue, parseMoveTarget, todayView } from '../src/features/planner/today'
+import { MoveTarget } from '../src/features/planner/model'
+import { moveOverdue, todayView } from '../src/features/planner/today'
 import { dayBounds, isoDay, localDay } from '../src/lib/time'
 import { RRule } from 'rrule'
 import { upcomingView } from '../src/features/planner/upcoming'
@@ -118,7 +119,7 @@ describe('the Today view, at a fixed moment (Saturday 28 March 2026, 15:00 in Be
       expect(res.text).toMatch(/to must be (today, tomorrow or a date|today or later)/)
     }
     expect(await due(ids.lastWeek!)).toBe('2026-03-26T17:15:00.000Z')
-    expect(() => parseMoveTarget('2026-13-01', 'UTC', now)).toThrow('to must be')
+    expect(MoveTarget.safeParse('2026-13-01').error?.issues[0]?.message).toBe('to must be today, tomorrow or a date (YYYY-MM-DD)')
     const none = await move(alice.token, { to: 'today' })
     expect(none.status).toBe(400)
     expect(none.text).toContain('select at least one task')
@@ -198,7 +199,7 @@ describe('moving an overdue task updates its reminders', () => {
 
     // Three days ahead: the day-before reminder's new time is still to come.
     const target = isoDay(localDay(new Date(), 'America/New_York', 3))
-    const moved = await moveOverdue({ db: t.database.db, clock: () => new Date(), quotas: DEFAULT_QUOTAS }, { id: user.id, timezone: 'America/New_York' }, [task.id], target)
+    const moved = await moveOverdue({ db: t.database.db, clock: () => new Date(), quotas: DEFAULT_QUOTAS }, { id: user.id, timezone: 'America/New_York' }, [task.id], MoveTarget.parse(target))
     expect(moved).toHaveLength(1)
     await t.drain()
     const newDue = new Date(moved[0]!.due_date!)

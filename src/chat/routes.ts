@@ -4,7 +4,8 @@ import { seedOf, type AppDeps } from '../context'
 import { authGuard } from '../features/auth/guard'
 import { AppError } from '../lib/errors'
 import { MemoryRateLimit } from '../lib/memory-rate-limit'
-import { chat, conversationMessages, MESSAGE_MAX, type ChatDeps } from './service'
+import { ChatRequest } from './model'
+import { chat, conversationMessages, type ChatDeps } from './service'
 import { ErrorBody } from '../lib/api-schemas'
 
 const ToolCall = t.Object({ name: t.String(), arguments: t.Any(), ok: t.Boolean(), result: t.Any() })
@@ -46,13 +47,7 @@ export const chatRoutes = (deps: AppDeps, limit = chatLimit(deps)) => {
         auth: true,
         // JSON only, as the task routes: also what puts the body's schema in the OpenAPI document.
         parse: 'json',
-        body: t.Object(
-          {
-            message: t.String({ maxLength: MESSAGE_MAX * 4, error: `message must be a string of at most ${MESSAGE_MAX} characters` }),
-            conversation_id: t.Optional(t.String({ description: 'Continue this conversation' })),
-          },
-          { additionalProperties: false },
-        ),
+        body: ChatRequest,
         response: {
           200: t.Object({ conversation_id: t.String(), reply: t.String(), tool_calls: t.Array(ToolCall), agent: t.UnionEnum(['model', 'offline']) }),
           400: ErrorBody,

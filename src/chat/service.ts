@@ -2,14 +2,14 @@
 import { and, desc, eq } from 'drizzle-orm'
 import type { Db } from '../db/client'
 import type { AuthUser } from '../features/auth/service'
-import { invalid, notFound } from '../lib/errors'
+import { notFound } from '../lib/errors'
 import type { QuotaDeps } from '../lib/quotas'
 import { newId, UUID } from '../lib/secrets'
+import type { ChatRequest } from './model'
 import { modelReply, type ModelConfig } from './model-agent'
 import { offlineReply } from './offline'
 import { conversations, messages, type ToolCallRecord } from './schema'
 
-export const MESSAGE_MAX = 4000
 /** Earlier messages the model sees. */
 export const HISTORY_WINDOW = 20
 
@@ -37,28 +37,22 @@ export interface ChatInput {
 }
 
 /**
- * The message, and the conversation it continues (the user's own, else not found), checked before anything is
- * written or streamed: a stream answers 404 for another user's conversation instead of an error inside a 200.
+ * The conversation a message continues (the user's own, else not found), checked before anything is written or
+ * streamed: a stream answers 404 for another user's conversation instead of an error inside a 200.
  */
-export async function checkChatInput(
-  deps: Pick<ChatDeps, 'db'>,
-  user: Pick<AuthUser, 'id'>,
-  input: { message?: unknown; conversation_id?: unknown },
-): Promise<ChatInput> {
-  if (typeof input.message !== 'string' || input.message.trim() === '') throw invalid('message', 'message must be a non-empty string')
-  if ([...input.message].length > MESSAGE_MAX) throw invalid('message', `message must be at most ${MESSAGE_MAX} characters`)
-  if (input.conversation_id === undefined || input.conversation_id === null) return { message: input.message.trim(), conversationId: null }
-  if (typeof input.conversation_id !== 'string' || !UUID.test(input.conversation_id)) throw notFound('conversation')
+export async function checkChatInput(deps: Pick<ChatDeps, 'db'>, user: Pick<AuthUser, 'id'>, input: ChatRequest): Promise<ChatInput> {
+  if (!input.conversation_id) return { message: input.message, conversationId: null }
+  if (!UUID.test(input.conversation_id)) throw notFound('conversation')
   const [found] = await deps.db.select({ id: conversations.id }).from(conversations).where(and(eq(conversations.id, input.conversation_id), eq(conversations.userId, user.id)))
   if (!found) throw notFound('conversation')
-  return { message: input.message.trim(), conversationId: found.id }
+  return { message: input.message, conversationId: found.id }
 }
 
 /** Answers `message` as `user`, continuing `conversation_id` if given (any replica can: it is all stored). */
 export async function chat(
   deps: ChatDeps,
   user: Pick<AuthUser, 'id' | 'timezone'>,
-  input: { message?: unknown; conversation_id?: unknown },
+  input: ChatRequest,
   onText?: (delta: string) => void,
   /** The input as checkChatInput already checked it (the stream checks before it starts), so it is not read twice. */
   checked?: ChatInput,

@@ -2,7 +2,8 @@
 import { and, asc, count, desc, eq, gte, inArray, lt, lte } from 'drizzle-orm'
 import { invalid } from '../../lib/errors'
 import { UUID } from '../../lib/secrets'
-import { dayBounds, isoDay, localDay, parseDay, wallClock, zonedTimeToUtc, type LocalDate } from '../../lib/time'
+import { dayBounds, isoDay, localDay, wallClock, zonedTimeToUtc, type LocalDate } from '../../lib/time'
+import type { MoveTarget } from './model'
 import { toTaskView, type TaskView } from '../tasks/model'
 import { tasks } from '../tasks/schema'
 import type { Actor } from '../auth/user'
@@ -39,13 +40,11 @@ export async function todayView(deps: TaskReadDeps, actor: Actor): Promise<Today
   return { day, overdue: overdue.map(toTaskView), overdueTotal, dueToday: dueToday.map(toTaskView), completedToday: completedToday.map(toTaskView) }
 }
 
-/** Where overdue tasks go: `today`, `tomorrow` or a `YYYY-MM-DD` from today on. */
-export function parseMoveTarget(to: unknown, timeZone: string, now: Date): LocalDate {
-  if (to === 'today') return localDay(now, timeZone)
-  if (to === 'tomorrow') return localDay(now, timeZone, 1)
-  const day = typeof to === 'string' ? parseDay(to) : null
-  if (!day) throw invalid('to', 'to must be today, tomorrow or a date (YYYY-MM-DD)')
-  if (isoDay(day) < isoDay(localDay(now, timeZone))) throw invalid('to', 'to must be today or later')
+/** The day `to` names in `timeZone`, refused when it has passed. */
+export function targetDay(to: MoveTarget, timeZone: string, now: Date): LocalDate {
+  const today = localDay(now, timeZone)
+  const day = to === 'today' ? today : to === 'tomorrow' ? localDay(now, timeZone, 1) : to
+  if (isoDay(day) < isoDay(today)) throw invalid('to', 'to must be today or later')
   return day
 }
 
@@ -54,9 +53,9 @@ export function parseMoveTarget(to: unknown, timeZone: string, now: Date): Local
  * one transaction. Each move is an ordinary due-date change: its event moves the task's reminders.
  * Ids that are not the actor's overdue tasks are left alone. Returns the moved tasks.
  */
-export async function moveOverdue(deps: TaskDeps, actor: Actor, ids: readonly string[] | 'all', to: unknown): Promise<TaskView[]> {
+export async function moveOverdue(deps: TaskDeps, actor: Actor, ids: readonly string[] | 'all', to: MoveTarget): Promise<TaskView[]> {
   const now = deps.clock()
-  const target = parseMoveTarget(to, actor.timezone, now)
+  const target = targetDay(to, actor.timezone, now)
   if (ids !== 'all' && ids.filter((id) => UUID.test(id)).length === 0) throw invalid('ids', 'select at least one task')
   const { start } = dayBounds(localDay(now, actor.timezone), actor.timezone)
   return deps.db.transaction(async (tx) => {

@@ -8,7 +8,7 @@ import { toTaskView, type TaskView } from '../tasks/model'
 import { tasks } from '../tasks/schema'
 import type { Actor } from '../auth/user'
 import { ownedTask, type TaskDeps, type TaskReadDeps } from '../tasks/service'
-import { dayBounds, isoDay, localDay, parseDay, type LocalDate } from '../../lib/time'
+import { dayBounds, isoDay, localDay, type LocalDate } from '../../lib/time'
 import { rescheduleToDay } from './today'
 
 export const UPCOMING_DAYS = 14
@@ -100,9 +100,7 @@ export async function upcomingView(deps: TaskReadDeps, actor: Actor): Promise<Up
 }
 
 /** Moves one pending task to another day (from today on), keeping its time of day: drag and drop, or its keyboard form. */
-export async function moveToDay(deps: TaskDeps, actor: Actor, id: string, date: unknown): Promise<TaskView> {
-  const day = typeof date === 'string' ? parseDay(date) : null
-  if (!day) throw invalid('date', 'date must be a day (YYYY-MM-DD)')
+export async function moveToDay(deps: TaskDeps, actor: Actor, id: string, day: LocalDate): Promise<TaskView> {
   if (isoDay(day) < isoDay(localDay(deps.clock(), actor.timezone))) throw invalid('date', 'date must be today or later')
   return deps.db.transaction(async (tx) => {
     const task = await ownedTask(tx, actor, id, true)

@@ -8,11 +8,14 @@ export type Resolve = (hostname: string) => Promise<string[]>
 
 export const systemResolve: Resolve = async (hostname) => (await lookup(hostname, { all: true, verbatim: true })).map((a) => a.address)
 
+/** A URL that passed `parseWebhookUrl`: what the service stores. */
+export type WebhookUrl = string & { readonly checked: 'webhook-url' }
+
 /** A webhook URL people may set: https to a public host (http and private hosts only when allowed, e.g. on a laptop). */
-export function parseWebhookUrl(value: unknown, allowPrivate: boolean): string {
+export function parseWebhookUrl(value: string | undefined, allowPrivate: boolean): WebhookUrl {
   let url: URL
   try {
-    url = new URL(String(value ?? '').trim())
+    url = new URL((value ?? '').trim())
   } catch {
     throw invalid('url', 'url must be an absolute URL such as https://example.com/hooks/todo')
   }
@@ -27,7 +30,7 @@ export function parseWebhookUrl(value: unknown, allowPrivate: boolean): string {
     }
   }
   if (url.toString().length > 2000) throw invalid('url', 'url must be at most 2000 characters')
-  return url.toString()
+  return url.toString() as WebhookUrl
 }
 
 /** One way to reach a webhook: the URL with its host replaced by a checked address, and the names to keep. */

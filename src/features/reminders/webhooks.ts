@@ -5,7 +5,7 @@ import type { Logger } from '../../lib/log'
 import { newId, newSecret } from '../../lib/secrets'
 import { webhookDeliveries, webhooks } from './schema'
 import { withinTime } from '../../lib/within-time'
-import { parseWebhookUrl, pinTargets, RefusedTarget, systemResolve, type Resolve } from './webhook-target'
+import { pinTargets, RefusedTarget, systemResolve, type Resolve, type WebhookUrl } from './webhook-target'
 
 export { parseWebhookUrl } from './webhook-target'
 
@@ -24,8 +24,7 @@ export async function getWebhook(db: Db, userId: string) {
 }
 
 /** Sets (or changes) the user's webhook URL; a new one gets a fresh signing secret. */
-export async function setWebhook(db: Db, userId: string, url: unknown, allowPrivate: boolean, now: Date) {
-  const valid = parseWebhookUrl(url, allowPrivate)
+export async function setWebhook(db: Db, userId: string, valid: WebhookUrl, now: Date) {
   const existing = await getWebhook(db, userId)
   const secret = existing?.secret ?? newSecret('whsec_')
   await db

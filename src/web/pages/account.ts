@@ -7,7 +7,7 @@ import { AppError } from '../../lib/errors'
 import { redirect, safeLocalPath } from '../../lib/htmx'
 import { parseWith } from '../../lib/validation'
 import { createFeed, hasFeed, revokeFeed } from '../../features/calendar/service'
-import { getWebhook, removeWebhook, setWebhook } from '../../features/reminders/webhooks'
+import { getWebhook, parseWebhookUrl, removeWebhook, setWebhook } from '../../features/reminders/webhooks'
 import { field, withFormErrors, type Form } from '../forms'
 import { respond } from '../respond'
 import { AuthPage, SettingsPage, TokenList } from '../../../views/account'
@@ -159,7 +159,7 @@ export const accountPages = (deps: AppDeps) => {
       ({ request, user, csrf, body }) =>
         withFormErrors(
           async () => {
-            await setWebhook(authDeps.db, user.id, field(body as Form, 'url'), deps.env.webhookAllowPrivate, authDeps.clock())
+            await setWebhook(authDeps.db, user.id, parseWebhookUrl(field(body as Form, 'url'), deps.env.webhookAllowPrivate), authDeps.clock())
             return settings(request, user, csrf, { saved: true })
           },
           (error) => settings(request, user, csrf, { status: 400, error }),

@@ -1,19 +1,21 @@
 // The assistant in the browser: GET /chat, POST /chat (plain form: post and redirect), POST /chat/stream (the reply as it is written).
 import { desc, eq } from 'drizzle-orm'
 import { Elysia } from 'elysia'
+import { ChatRequest } from '../../chat/model'
 import { chatDeps, chatLimit, takeChatCall } from '../../chat/routes'
 import { conversations } from '../../chat/schema'
 import { chat, checkChatInput, conversationMessages } from '../../chat/service'
 import { seedOf, type AppDeps } from '../../context'
 import { AppError } from '../../lib/errors'
+import { parseWith } from '../../lib/validation'
 import { redirect } from '../../lib/htmx'
 import { field, type Form } from '../forms'
 import { respond } from '../respond'
 import { webSession } from '../session'
 import { ChatPage, type ChatMessageView } from '../../../views/chat'
 
-/** A chat form's message and conversation (an empty field is no field). */
-const chatInput = (form: Form) => ({ message: field(form, 'message') || undefined, conversation_id: field(form, 'conversation_id') || undefined })
+/** A chat form's message and conversation (an empty field is no field), read by the one chat schema. */
+const chatInput = (form: Form) => parseWith(ChatRequest, { message: field(form, 'message') ?? '', conversation_id: field(form, 'conversation_id') || undefined })
 
 export const chatPages = (deps: AppDeps, limit = chatLimit(deps)) => {
   const cd = chatDeps(deps)
@@ -38,14 +40,14 @@ export const chatPages = (deps: AppDeps, limit = chatLimit(deps)) => {
     .post(
       '/chat',
       async ({ request, user, csrf, body }) => {
-        const input = chatInput(body as Form)
+        const form = body as Form
         try {
           takeChatCall(limit, user.id)
-          const answer = await chat(current(), user, input)
+          const answer = await chat(current(), user, chatInput(form))
           return redirect(request, `/chat?c=${answer.conversation_id}`)
         } catch (error) {
           if (!(error instanceof AppError) || error.status === 404) throw error
-          const conversationId = input.conversation_id
+          const conversationId = field(form, 'conversation_id') || undefined
           const messages = conversationId ? ((await conversationMessages(cd.db, user.id, conversationId)) as ChatMessageView[]) : []
           return respond(request, (nonce) => ({ html: ChatPage({ nonce, csrf, email: user.email, conversationId, messages, agent, error: error.message }), status: error.status }))
         }

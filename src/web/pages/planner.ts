@@ -2,6 +2,8 @@
 // place, the month Calendar and Progress (charts of completions, overdue tasks and the streak).
 import { Elysia } from 'elysia'
 import { seedOf, type AppDeps } from '../../context'
+import { MoveDay, MoveTarget } from '../../features/planner/model'
+import { parseField } from '../../lib/validation'
 import { moveOverdue, todayView } from '../../features/planner/today'
 import type { TaskDeps } from '../../features/tasks/service'
 import type { AuthUser } from '../../features/auth/service'
@@ -59,7 +61,7 @@ export const plannerPages = (deps: AppDeps) => {
         const ids = filled(form, 'all') === '1' ? 'all' : all(form.ids)
         return withFormErrors(
           async () => {
-            const moved = await moveOverdue(td, user, ids, to)
+            const moved = await moveOverdue(td, user, ids, parseField(MoveTarget, to, 'to'))
             const notice = moved.length === 1 ? `Moved "${moved[0]!.title}".` : `Moved ${moved.length} tasks.`
             return respond(request, { htmx: () => today(request, user, csrf, { notice }), plain: () => redirect(request, '/today') })
           },
@@ -105,7 +107,7 @@ export const plannerPages = (deps: AppDeps) => {
         const form = body as Form
         return withFormErrors(
           async () => {
-            const moved = await moveToDay(td, user, filled(form, 'id') ?? '', filled(form, 'date') ?? '')
+            const moved = await moveToDay(td, user, filled(form, 'id') ?? '', parseField(MoveDay, filled(form, 'date') ?? '', 'date'))
             return respond(request, { htmx: () => upcoming(request, user, csrf, { notice: `Moved "${moved.title}".` }), plain: () => redirect(request, '/upcoming') })
           },
           (error) => upcoming(request, user, csrf, { status: 400, error }),
