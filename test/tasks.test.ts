@@ -50,12 +50,14 @@ describe('task lifecycle', () => {
       priority: 'medium',
       status: 'pending',
       due_date: null,
+      all_day: false,
+      due_day: null,
       recurrence: null,
       recurrence_from: 'due',
       tags: [],
     })
     expect(Object.keys(res.body).sort()).toEqual(
-      ['completed_at', 'created_at', 'description', 'due_date', 'id', 'priority', 'recurrence', 'recurrence_from', 'status', 'tags', 'title', 'updated_at'],
+      ['all_day', 'completed_at', 'created_at', 'description', 'due_date', 'due_day', 'id', 'priority', 'recurrence', 'recurrence_from', 'status', 'tags', 'title', 'updated_at'],
     )
   })
 
@@ -129,7 +131,8 @@ describe('validation: a clear 4xx naming the field, and nothing stored', () => {
     ['priority wrong type', { title: 'ok', priority: 1 }, 'priority'],
     ['due date not a date', { title: 'ok', due_date: 'tomorrow' }, 'due_date'],
     ['due date impossible', { title: 'ok', due_date: '2026-02-30T10:00:00Z' }, 'due_date'],
-    ['due date only a day', { title: 'ok', due_date: '2026-12-01' }, 'due_date'],
+    ['due day impossible', { title: 'ok', due_date: '2026-02-30' }, 'due_date'],
+    ['due day not padded', { title: 'ok', due_date: '2026-2-3' }, 'due_date'],
     ['due date a number', { title: 'ok', due_date: 1700000000 }, 'due_date'],
     ['bad recurrence', { title: 'ok', recurrence: 'sometimes' }, 'recurrence'],
     ['rrule with unknown part', { title: 'ok', recurrence: 'FREQ=DAILY;FOO=1' }, 'recurrence'],

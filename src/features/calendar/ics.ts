@@ -60,31 +60,49 @@ export interface FeedTask {
   seriesAnchor: Date | null
 }
 
+/** 20261205 from 2026-12-05, moved by `days`. */
+const dateStamp = (day: string, days = 0) => {
+  const [y, m, d] = day.split('-').map(Number)
+  return new Date(Date.UTC(y!, m! - 1, d! + days)).toISOString().slice(0, 10).replace(/-/g, '')
+}
+
 /**
- * A calendar of the user's pending tasks that have due dates: one VEVENT each (30 minutes long,
- * at the due time), with the RRULE of a recurring task and a VALARM per pending reminder.
+ * When the event is: a timed task 30 minutes at its due time; an all-day task its whole day as DATE values
+ * (§3.6.1: DTEND is the next day, not part of the event), which calendars show with no time.
+ */
+const eventTimes = (task: TaskView) =>
+  task.due_day
+    ? [`DTSTART;VALUE=DATE:${dateStamp(task.due_day)}`, `DTEND;VALUE=DATE:${dateStamp(task.due_day, 1)}`]
+    : [`DTSTART:${utcStamp(task.due_date!)}`, 'DURATION:PT30M']
+
+/**
+ * A calendar of the user's pending tasks that have due dates: one VEVENT each (see eventTimes), with the
+ * RRULE of a recurring task and a VALARM per pending reminder.
  */
 export function calendar(tasks: FeedTask[], now: Date, timeZone: string): string {
   const lines = ['BEGIN:VCALENDAR', 'VERSION:2.0', 'PRODID:-//todo-chatbot//tasks//EN', 'CALSCALE:GREGORIAN', 'METHOD:PUBLISH', 'X-WR-CALNAME:todo-chatbot', `X-WR-TIMEZONE:${timeZone}`]
   for (const { task, reminders, seriesAnchor } of tasks) {
     if (!task.due_date) continue
-    const start = utcStamp(task.due_date)
     lines.push(
       'BEGIN:VEVENT',
       `UID:${task.id}@todo-chatbot`,
       `DTSTAMP:${utcStamp(now)}`,
-      `DTSTART:${start}`,
-      'DURATION:PT30M',
+      ...eventTimes(task),
       `SUMMARY:${escapeText(task.title)}`,
       `LAST-MODIFIED:${utcStamp(task.updated_at)}`,
     )
     if (task.description) lines.push(`DESCRIPTION:${escapeText(task.description)}`)
     if (task.tags.length) lines.push(`CATEGORIES:${task.tags.map(escapeText).join(',')}`)
     if (task.priority !== 'medium') lines.push(`PRIORITY:${task.priority === 'high' ? 1 : 9}`)
-    if (task.recurrence) lines.push(`RRULE:${rruleFor(task.recurrence, new Date(task.due_date), seriesAnchor, timeZone)}`)
+    if (task.recurrence) {
+      const rule = rruleFor(task.recurrence, new Date(task.due_date), seriesAnchor, timeZone)
+      // With a DATE start, UNTIL is a DATE too (§3.3.10).
+      lines.push(`RRULE:${task.due_day ? rule.replace(/UNTIL=(\d{8})T\d{6}Z?/, 'UNTIL=$1') : rule}`)
+    }
     for (const r of reminders) {
       if (r.status !== 'pending') continue
-      const trigger = r.lead ? `TRIGGER:-PT${minutesOf(r.lead)}M` : `TRIGGER;VALUE=DATE-TIME:${utcStamp(r.remind_at)}`
+      // An all-day task's lead counts from 09:00 of its day, not from the event's start: its alarms are absolute.
+      const trigger = r.lead && !task.all_day ? `TRIGGER:-PT${minutesOf(r.lead)}M` : `TRIGGER;VALUE=DATE-TIME:${utcStamp(r.remind_at)}`
       lines.push('BEGIN:VALARM', `UID:${r.id}@todo-chatbot`, 'ACTION:DISPLAY', `DESCRIPTION:${escapeText(task.title)}`, trigger, 'END:VALARM')
     }
     lines.push('END:VEVENT')

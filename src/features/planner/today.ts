@@ -5,7 +5,7 @@ import { UUID } from '../../lib/secrets'
 import { dayBounds, isoDay, localDay, wallClock, zonedTimeToUtc, type LocalDate } from '../../lib/time'
 import type { MoveTarget } from './model'
 import { toTaskView, type TaskView } from '../tasks/model'
-import { tasks } from '../tasks/schema'
+import { tasks, type Task } from '../tasks/schema'
 import type { Actor } from '../auth/user'
 import { updateTask, type TaskDeps, type TaskReadDeps } from '../tasks/service'
 
@@ -37,7 +37,8 @@ export async function todayView(deps: TaskReadDeps, actor: Actor): Promise<Today
   ])
   // Counted only when the list is full (an index-only count over open tasks by due date).
   const overdueTotal = overdue.length < OVERDUE_SHOWN ? overdue.length : (await deps.db.select({ n: count() }).from(tasks).where(isOverdue))[0]!.n
-  return { day, overdue: overdue.map(toTaskView), overdueTotal, dueToday: dueToday.map(toTaskView), completedToday: completedToday.map(toTaskView) }
+  const view = (task: Task) => toTaskView(task, actor.timezone)
+  return { day, overdue: overdue.map(view), overdueTotal, dueToday: dueToday.map(view), completedToday: completedToday.map(view) }
 }
 
 /** The day `to` names in `timeZone`, refused when it has passed. */

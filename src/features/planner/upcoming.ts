@@ -66,7 +66,7 @@ export async function upcomingView(deps: TaskReadDeps, actor: Actor): Promise<Up
   const dayOf = (at: Date) => byDay.get(isoDay(localDay(at, actor.timezone)))
   for (const task of dated) {
     const day = dayOf(task.dueDate!)
-    if (day && day.tasks.length < TASKS_PER_DAY) day.tasks.push(toTaskView(task))
+    if (day && day.tasks.length < TASKS_PER_DAY) day.tasks.push(toTaskView(task, actor.timezone))
   }
   for (const { day, n } of counts) {
     const cell = byDay.get(day)
@@ -74,7 +74,7 @@ export async function upcomingView(deps: TaskReadDeps, actor: Actor): Promise<Up
   }
   const budget = new RuleBudget(VIEW_RULE_STEPS, VIEW_RULE_MS)
   for (const task of series) {
-    const view = toTaskView(task)
+    const view = toTaskView(task, actor.timezone)
     let instances: Date[]
     try {
       instances = occurrencesBetween(

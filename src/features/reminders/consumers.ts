@@ -8,7 +8,7 @@ import { users } from '../auth/schema'
 import { tasks } from '../tasks/schema'
 import type { ReminderScheduler } from '../../context'
 import { notifications, reminders } from './schema'
-import { followTask } from './service'
+import { followTask, leadTime } from './service'
 import { enqueueWebhook } from './webhooks'
 
 /** Creates, moves or removes the reminder's job to match the reminder as it is now. */
@@ -24,8 +24,15 @@ export const reminderJobsConsumer = (scheduler: ReminderScheduler): Consumer => 
   },
 })
 
-const dueText = (due: Date, timeZone: string) =>
-  new Intl.DateTimeFormat('en-GB', { weekday: 'short', day: 'numeric', month: 'short', hour: '2-digit', minute: '2-digit', hourCycle: 'h23', timeZone }).format(due)
+/** "Tue 1 Dec, 17:00", or "Tue 1 Dec" for an all-day task. */
+const dueText = (task: { dueDate: Date | null; allDay: boolean }, timeZone: string) =>
+  new Intl.DateTimeFormat('en-GB', {
+    weekday: 'short',
+    day: 'numeric',
+    month: 'short',
+    ...(task.allDay ? {} : { hour: '2-digit', minute: '2-digit', hourCycle: 'h23' as const }),
+    timeZone,
+  }).format(task.dueDate!)
 
 /** A fired reminder: delivered as a notification, or cancelled if its task is done, gone or moved. */
 export const reminderDeliveryConsumer: Consumer = {
@@ -37,20 +44,20 @@ export const reminderDeliveryConsumer: Consumer = {
     const [reminder] = await tx.select().from(reminders).where(eq(reminders.id, id)).for('update')
     if (!reminder || reminder.status !== 'pending') return
     const [task] = await tx.select().from(tasks).where(and(eq(tasks.id, reminder.taskId), eq(tasks.userId, reminder.userId)))
-    const moved = reminder.leadMinutes !== null && (!task?.dueDate || task.dueDate.getTime() - reminder.leadMinutes * 60_000 !== reminder.remindAt.getTime())
+    const [owner] = await tx.select({ timezone: users.timezone }).from(users).where(eq(users.id, reminder.userId))
+    const moved = reminder.leadMinutes !== null && (!task || leadTime(task, reminder.leadMinutes, owner?.timezone ?? 'UTC')?.getTime() !== reminder.remindAt.getTime())
     if (!task || task.status === 'completed' || moved) {
       await tx.update(reminders).set({ status: 'cancelled', cancelledAt: now, cancelledBy: 'task' }).where(eq(reminders.id, id))
       return
     }
     await tx.update(reminders).set({ status: 'triggered', triggeredAt: now }).where(eq(reminders.id, id))
-    const [owner] = await tx.select({ timezone: users.timezone }).from(users).where(eq(users.id, reminder.userId))
     const notification = {
       id: newId(),
       userId: reminder.userId,
       reminderId: reminder.id,
       taskId: task.id,
       title: task.title,
-      body: task.dueDate ? `Due ${dueText(task.dueDate, owner?.timezone ?? 'UTC')}` : 'Reminder',
+      body: task.dueDate ? `Due ${dueText(task, owner?.timezone ?? 'UTC')}` : 'Reminder',
       createdAt: now,
     }
     await tx.insert(notifications).values(notification)
@@ -72,8 +79,9 @@ export const reminderFollowConsumer = (quotas: Pick<Quotas, 'reminders'>): Consu
   types: ['task.updated', 'task.completed', 'task.deleted'],
   async handle(tx, event, now) {
     const changes = (event.data.changes as string[] | undefined) ?? []
-    if (event.type === 'task.updated' && !changes.includes('due_date') && !changes.includes('status')) return
+    if (event.type === 'task.updated' && !['due_date', 'all_day', 'status'].some((field) => changes.includes(field))) return
     const [task] = event.type === 'task.deleted' ? [] : await tx.select().from(tasks).where(eq(tasks.id, event.data.task_id))
-    await followTask(tx, task ?? null, event.data.task_id, now, quotas)
+    const [owner] = await tx.select({ timezone: users.timezone }).from(users).where(eq(users.id, event.data.user_id))
+    await followTask(tx, task ?? null, event.data.task_id, now, quotas, owner?.timezone ?? 'UTC')
   },
 })

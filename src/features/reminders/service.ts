@@ -7,7 +7,7 @@ import { AppError, invalid, notFound } from '../../lib/errors'
 import { reserveQuota, roomFor, type QuotaDeps, type Quotas } from '../../lib/quotas'
 import { decodeCursor, encodeCursor, forgedCursor, onlyParams, parseLimit } from '../../lib/paging'
 import { newId, UUID } from '../../lib/secrets'
-import { parseDateTime } from '../../lib/time'
+import { localDay, parseDateTime, zonedTimeToUtc } from '../../lib/time'
 import type { Actor } from '../auth/user'
 import { ownedTask } from '../tasks/service'
 import { leadMinutes as leadMinutesOf, REMINDERS_PER_TASK, toReminderView, type CreateReminder, type ReminderView } from './model'
@@ -16,6 +16,24 @@ import { reminders, type Reminder } from './schema'
 export interface ReminderDeps extends QuotaDeps {
   db: Db
   clock: () => Date
+}
+
+/** The hour of an all-day task's day its lead-time reminders count back from. */
+export const ALL_DAY_LEAD_HOUR = 9
+
+/**
+ * The instant a lead time counts back from: the due date, or, for an all-day task (which has no time), 09:00 in
+ * the owner's zone on its day, so "1h before" an all-day task reminds at 08:00 that day. null with no due date.
+ */
+export function leadBase(task: { dueDate: Date | null; allDay: boolean }, timeZone: string): Date | null {
+  if (!task.dueDate) return null
+  return task.allDay ? zonedTimeToUtc({ ...localDay(task.dueDate, timeZone), hour: ALL_DAY_LEAD_HOUR }, timeZone) : task.dueDate
+}
+
+/** When a reminder `leadMinutes` before `task` goes off, or null with no due date. */
+export function leadTime(task: { dueDate: Date | null; allDay: boolean }, leadMinutes: number, timeZone: string): Date | null {
+  const base = leadBase(task, timeZone)
+  return base ? new Date(base.getTime() - leadMinutes * 60_000) : null
 }
 
 /** The rows the reminder quota counts: the user's pending reminders. */
@@ -48,7 +66,7 @@ export async function createReminder(deps: ReminderDeps, actor: Actor, taskId: s
     if (input.lead !== undefined) {
       leadMinutes = leadMinutesOf(input.lead)!
       if (!task.dueDate) throw invalid('lead', 'this task has no due date: set one first, or give remind_at instead')
-      remindAt = new Date(task.dueDate.getTime() - leadMinutes * 60_000)
+      remindAt = leadTime(task, leadMinutes, actor.timezone)!
     } else {
       remindAt = parseDateTime(input.remind_at!, actor.timezone)!.date
     }
@@ -177,14 +195,15 @@ export async function nextReminderAt(db: Db): Promise<Date | null> {
  * that already went off, when the new time is ahead); completion or deletion cancels pending ones;
  * reopening re-arms those whose time is still ahead, while the task and the user stay within their
  * limits of pending reminders (one re-armed past them stays cancelled). Each change writes its
- * reminder event (the job follows).
+ * reminder event (the job follows). `timeZone` is the owner's: an all-day task's lead counts from 09:00 there.
  */
 export async function followTask(
   tx: Db,
-  task: { id: string; status: string; dueDate: Date | null } | null,
+  task: { id: string; status: string; dueDate: Date | null; allDay: boolean } | null,
   taskId: string,
   now: Date,
   quotas: Pick<Quotas, 'reminders'>,
+  timeZone: string,
 ): Promise<void> {
   const mine = await tx.select().from(reminders).where(eq(reminders.taskId, taskId)).for('update')
   let pending = mine.filter((r) => r.status === 'pending').length
@@ -198,7 +217,7 @@ export async function followTask(
       pending--
       continue
     }
-    const wanted = r.leadMinutes !== null ? (task.dueDate ? new Date(task.dueDate.getTime() - r.leadMinutes * 60_000) : null) : r.remindAt
+    const wanted = r.leadMinutes !== null ? leadTime(task, r.leadMinutes, timeZone) : r.remindAt
     if (r.status === 'pending' && wanted === null) {
       const [cancelled] = await tx.update(reminders).set({ status: 'cancelled', cancelledAt: now, cancelledBy: 'task' }).where(eq(reminders.id, r.id)).returning()
       await recordReminderEvent(tx, 'reminder.cancelled', cancelled!, now)

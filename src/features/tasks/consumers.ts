@@ -4,6 +4,7 @@ import type { Consumer } from '../../events/consumers'
 import { TOPICS } from '../../events/envelope'
 import { roomFor, type Quotas } from '../../lib/quotas'
 import { newId } from '../../lib/secrets'
+import { dayBounds, localDay } from '../../lib/time'
 import { users } from '../auth/schema'
 import { recordTaskChange } from './events'
 import { nextDueDate } from './recurrence'
@@ -19,11 +20,15 @@ export const recurrenceConsumer = (quotas: Pick<Quotas, 'tasks'>): Consumer => (
     // Gone, not recurring, reopened since, or its next instance already made: nothing to do (no fork).
     if (!task || !task.recurrence || task.status !== 'completed' || task.successorId) return
     const [owner] = await tx.select({ timezone: users.timezone }).from(users).where(eq(users.id, task.userId))
-    const dueDate = nextDueDate({ ...task, recurrence: task.recurrence }, owner?.timezone ?? 'UTC')
-    if (!dueDate) return // COUNT or UNTIL ended the series.
+    const timeZone = owner?.timezone ?? 'UTC'
+    const next = nextDueDate({ ...task, recurrence: task.recurrence }, timeZone)
+    if (!next) return // COUNT or UNTIL ended the series.
+    // The series walks the wall clock, so an all-day task's next date is midnight too; it is taken as the start of
+    // its day all the same, which a zone that skips midnight on a DST change starts later.
+    const dueDate = task.allDay ? dayBounds(localDay(next, timeZone), timeZone).start : next
     // The completion made sure there was room; only adds racing it can have taken that, and the quota holds.
     if (!(await roomFor(tx, 'tasks', task.userId, quotas.tasks, ownTasks(task.userId)))) return
-    const [next] = await tx
+    const [instance] = await tx
       .insert(tasks)
       .values({
         id: newId(),
@@ -35,6 +40,7 @@ export const recurrenceConsumer = (quotas: Pick<Quotas, 'tasks'>): Consumer => (
         recurrence: task.recurrence,
         recurrenceFrom: task.recurrenceFrom,
         dueDate,
+        allDay: task.allDay,
         seriesId: task.seriesId ?? task.id,
         seriesAnchor: task.seriesAnchor ?? task.dueDate,
         occurrence: task.occurrence + 1,
@@ -42,7 +48,7 @@ export const recurrenceConsumer = (quotas: Pick<Quotas, 'tasks'>): Consumer => (
         updatedAt: now,
       })
       .returning()
-    await tx.update(tasks).set({ successorId: next!.id }).where(eq(tasks.id, task.id))
-    await recordTaskChange(tx, now, { after: next!, cause: 'recurrence' })
+    await tx.update(tasks).set({ successorId: instance!.id }).where(eq(tasks.id, task.id))
+    await recordTaskChange(tx, now, timeZone, { after: instance!, cause: 'recurrence' })
   },
 })

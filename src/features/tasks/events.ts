@@ -6,7 +6,7 @@ import { toTaskView, type TaskView } from './model'
 import type { Task } from './schema'
 
 /** The fields a person sees change, in the order they are listed. */
-const VISIBLE: Array<keyof TaskView> = ['title', 'description', 'status', 'priority', 'due_date', 'recurrence', 'recurrence_from', 'tags', 'completed_at']
+const VISIBLE: Array<keyof TaskView> = ['title', 'description', 'status', 'priority', 'due_date', 'all_day', 'recurrence', 'recurrence_from', 'tags', 'completed_at']
 
 export function changedFields(before: TaskView, after: TaskView): string[] {
   return VISIBLE.filter((k) => JSON.stringify(before[k]) !== JSON.stringify(after[k]))
@@ -28,15 +28,17 @@ export interface TaskEventData {
 
 /**
  * Records the event for a change of `before` into `after` (either may be absent: a creation, a deletion)
- * in the change's transaction. A change that changes nothing records nothing.
+ * in the change's transaction (`timeZone`, the owner's, names an all-day task's day). A change that changes
+ * nothing records nothing.
  */
 export async function recordTaskChange(
   tx: Db,
   now: Date,
+  timeZone: string,
   change: { before?: Task; after?: Task; cause?: TaskEventData['cause'] },
 ): Promise<void> {
-  const before = change.before ? toTaskView(change.before) : undefined
-  const after = change.after ? toTaskView(change.after) : undefined
+  const before = change.before ? toTaskView(change.before, timeZone) : undefined
+  const after = change.after ? toTaskView(change.after, timeZone) : undefined
   const subject = (after ?? before)!
   const base = { event_id: newId(), user_id: (change.after ?? change.before)!.userId, task_id: subject.id, occurred_at: now.toISOString() }
   if (!before) return recordEvent(tx, 'task.created', { ...base, task: after!, ...(change.cause ? { cause: change.cause } : {}) })

@@ -28,6 +28,8 @@ export interface ListQuery {
   order: Order
   limit: number
   cursor: Cursor | null
+  /** The user's zone: it names an all-day task's day in the results. */
+  timeZone: string
 }
 
 export interface Cursor {
@@ -128,6 +130,7 @@ export function parseListQuery(params: Record<string, string | undefined>, timeZ
     order,
     limit,
     cursor: null,
+    timeZone,
   }
   const cursor = get('cursor')
   if (cursor) query.cursor = decodeCursor(cursor, sort, order)

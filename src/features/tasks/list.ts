@@ -196,7 +196,7 @@ export async function listTasks(db: Db, userId: string, query: ListQuery): Promi
   const page = rows.slice(0, query.limit)
   const last = page.at(-1)
   return {
-    items: page.map((r) => toTaskView(r.task)),
+    items: page.map((r) => toTaskView(r.task, query.timeZone)),
     ...cappedTotal([{ n }]),
     next_cursor:
       rows.length > query.limit && last

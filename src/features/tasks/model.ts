@@ -1,8 +1,8 @@
 // The task contract, once: fields, limits and rules as zod schemas. REST bodies, OpenAPI, MCP tools, forms and the services' types derive from them.
 import { RRule } from 'rrule'
 import { z } from 'zod'
-import { dateTimeText, parseField, strictFields } from '../../lib/validation'
-import { parseDateTime } from '../../lib/time'
+import { parseField, strictFields } from '../../lib/validation'
+import { dayBounds, isoDay, localDay, parseDateTime, parseDay } from '../../lib/time'
 import type { Task } from './schema'
 
 export const TITLE_MAX = 200
@@ -77,19 +77,32 @@ export const Tags = z
   .max(TAGS_MAX, { error: (issue) => `a task can have at most ${TAGS_MAX} tags (got ${(issue.input as unknown[]).length})` })
   .describe(`Up to ${TAGS_MAX} tags; lower-cased, without #`)
 
-/** A due date as sent: an ISO 8601 date-time; without an offset it is a wall-clock time in the user's zone (see dueDateIn). */
-export const DueDate = dateTimeText(
-  'due_date must be an ISO 8601 date-time string or null',
-  'due_date must be an ISO 8601 date-time such as 2026-12-01T17:00:00Z (a time without offset is read in your time zone)',
-)
+/**
+ * A due date as sent: an ISO 8601 date-time (without an offset it is a wall-clock time in the user's zone), or a
+ * plain day `YYYY-MM-DD`, which makes the task all-day on that day (see dueDateIn).
+ */
+export const DueDate = z
+  .string({ error: 'due_date must be an ISO 8601 date-time, a YYYY-MM-DD day or null' })
+  .refine((value) => {
+    const parsed = parseDateTime(value, 'UTC')
+    return parsed !== null && (!parsed.dateOnly || parseDay(value.trim()) !== null)
+  }, {
+    error: 'due_date must be an ISO 8601 date-time such as 2026-12-01T17:00:00Z (a time without offset is read in your time zone), or a day such as 2026-12-01 for an all-day task',
+  })
   .nullable()
   .describe(
-    "ISO 8601 date-time. With an offset (2026-12-01T17:00:00Z) it is exact; without one (2026-12-01T17:00) it is read in the user's time zone. null clears it",
+    "ISO 8601 date-time: with an offset (2026-12-01T17:00:00Z) it is exact; without one (2026-12-01T17:00) it is read in the user's time zone. A plain day (2026-12-01) makes the task all-day on that day. null clears it",
   )
 
-/** The instant a due date names, reading a wall-clock time in `timeZone`. */
-export function dueDateIn(value: string | null, timeZone: string): Date | null {
-  return value === null ? null : parseDateTime(value, timeZone)!.date
+/**
+ * The instant a due date names and whether it is all-day. A wall-clock time is read in `timeZone`; a plain day is
+ * stored as the start of that day in `timeZone` (local midnight), so every day-bound query (Today, overdue,
+ * Upcoming, the calendar, list filters) treats it like any task due that day.
+ */
+export function dueDateIn(value: string | null, timeZone: string): { dueDate: Date | null; allDay: boolean } {
+  if (value === null) return { dueDate: null, allDay: false }
+  const parsed = parseDateTime(value, timeZone)!
+  return parsed.dateOnly ? { dueDate: dayBounds(parseDay(value.trim())!, timeZone).start, allDay: true } : { dueDate: parsed.date, allDay: false }
 }
 
 const RRULE_KEYS = new Set([
@@ -191,7 +204,9 @@ export const TaskViewSchema = z.object({
   description: z.string(),
   status: z.enum(STATUSES),
   priority: z.enum(PRIORITIES),
-  due_date: z.string().nullable().describe('ISO 8601 in UTC, or null'),
+  due_date: z.string().nullable().describe('ISO 8601 in UTC, or null. For an all-day task, the start of its day in the user\'s time zone'),
+  all_day: z.boolean().describe('True when the task is due on a day with no time (due_day names the day)'),
+  due_day: z.string().nullable().describe('The day (YYYY-MM-DD) of an all-day task, or null'),
   recurrence: z.string().nullable().describe('DAILY, WEEKLY, MONTHLY, an RRULE such as FREQ=WEEKLY;BYDAY=MO, or null'),
   recurrence_from: z.enum(RECURRENCE_FROM),
   tags: z.array(z.string()),
@@ -209,7 +224,9 @@ export const TaskPageSchema = z.object({
   next_cursor: z.string().nullable(),
 })
 
-export function toTaskView(task: Task): TaskView {
+/** A task row as the API shows it; `timeZone` (the owner's) names an all-day task's day. */
+export function toTaskView(task: Task, timeZone: string): TaskView {
+  const allDay = task.allDay && task.dueDate !== null
   return {
     id: task.id,
     title: task.title,
@@ -217,6 +234,8 @@ export function toTaskView(task: Task): TaskView {
     status: task.status,
     priority: task.priority,
     due_date: task.dueDate?.toISOString() ?? null,
+    all_day: allDay,
+    due_day: allDay ? isoDay(localDay(task.dueDate!, timeZone)) : null,
     recurrence: task.recurrence,
     recurrence_from: task.recurrenceFrom,
     tags: task.tags,

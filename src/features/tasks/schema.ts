@@ -1,6 +1,6 @@
 // The tasks table: one row per task, owned by one user; indexes serve list, sort and search.
 import { sql } from 'drizzle-orm'
-import { check, index, integer, pgEnum, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core'
+import { boolean, check, index, integer, pgEnum, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core'
 import { jsonb } from '../../db/jsonb'
 import { ownerId } from '../auth/schema'
 import { DESCRIPTION_MAX, TAGS_MAX, TITLE_MAX } from './model'
@@ -20,6 +20,8 @@ export const tasks = pgTable(
     status: taskStatus('status').notNull().default('pending'),
     priority: taskPriority('priority').notNull().default('medium'),
     dueDate: timestamp('due_date', { withTimezone: true }),
+    /** Due on a day with no time: dueDate is then the start of that day in the owner's zone. */
+    allDay: boolean('all_day').notNull().default(false),
     /** null, a preset (DAILY, WEEKLY, MONTHLY) or an RFC 5545 RRULE body (FREQ=...). */
     recurrence: text('recurrence'),
     recurrenceFrom: recurrenceFrom('recurrence_from').notNull().default('due'),

@@ -60,7 +60,7 @@ function columnsOf(input: UpdateTask, timeZone: string) {
     ...(fields.title !== undefined ? { title: fields.title } : {}),
     ...(fields.description !== undefined ? { description: fields.description ?? '' } : {}),
     ...(fields.priority !== undefined ? { priority: fields.priority } : {}),
-    ...(fields.due_date !== undefined ? { dueDate: dueDateIn(fields.due_date, timeZone) } : {}),
+    ...(fields.due_date !== undefined ? dueDateIn(fields.due_date, timeZone) : {}),
     ...(fields.recurrence !== undefined ? { recurrence: fields.recurrence } : {}),
     ...(fields.recurrence_from !== undefined ? { recurrenceFrom: fields.recurrence_from } : {}),
     ...(fields.tags !== undefined ? { tags: fields.tags ?? [] } : {}),
@@ -73,6 +73,7 @@ export const createTask = traced('tasks.create', async function createTask(deps:
     description: '',
     priority: 'medium' as const,
     dueDate: null,
+    allDay: false,
     recurrence: null,
     recurrenceFrom: 'due' as const,
     tags: [],
@@ -88,14 +89,14 @@ export const createTask = traced('tasks.create', async function createTask(deps:
       .insert(tasks)
       .values({ id, userId: actor.id, ...fields, ...series, createdAt: now, updatedAt: now })
       .returning()
-    await recordTaskChange(tx, now, { after: task! })
-    return toTaskView(task!)
+    await recordTaskChange(tx, now, actor.timezone, { after: task! })
+    return toTaskView(task!, actor.timezone)
   })
 })
 
 /** One task of the actor's. */
 export const getTask = traced('tasks.get', async function getTask(deps: TaskReadDeps, actor: Actor, id: string): Promise<TaskView> {
-  return toTaskView(await ownedTask(deps.db, actor, id))
+  return toTaskView(await ownedTask(deps.db, actor, id), actor.timezone)
 })
 
 /** A page of the actor's tasks; `params` are list parameters as strings (see LIST_PARAMS). */
@@ -128,20 +129,20 @@ export const updateTask = traced('tasks.update', async function updateTask(deps:
       .set({ ...fields, ...series, ...(status ? statusChange(status, current, now) : {}), updatedAt: now })
       .where(eq(tasks.id, current.id))
       .returning()
-    await recordTaskChange(tx, now, { before: current, after: task! })
-    return toTaskView(task!)
+    await recordTaskChange(tx, now, actor.timezone, { before: current, after: task! })
+    return toTaskView(task!, actor.timezone)
   })
 })
 
 /** Moves a locked task to `status` (no write if it is already there). */
-async function applyStatus(tx: Db, current: Task, status: 'pending' | 'completed', now: Date): Promise<Task> {
+async function applyStatus(tx: Db, actor: Actor, current: Task, status: 'pending' | 'completed', now: Date): Promise<Task> {
   if (current.status === status) return current
   const [task] = await tx
     .update(tasks)
     .set({ ...statusChange(status, current, now), updatedAt: now })
     .where(eq(tasks.id, current.id))
     .returning()
-  await recordTaskChange(tx, now, { before: current, after: task! })
+  await recordTaskChange(tx, now, actor.timezone, { before: current, after: task! })
   return task!
 }
 
@@ -150,7 +151,7 @@ const setStatus = traced('tasks.set_status', async function setStatus(deps: Task
     // Completing a completed task (or reopening a pending one) changes nothing: safe to retry.
     const current = await ownedTask(tx, actor, id, true)
     if (status === 'completed') await roomForSuccessors(tx, deps, actor, [current])
-    return toTaskView(await applyStatus(tx, current, status, deps.clock()))
+    return toTaskView(await applyStatus(tx, actor, current, status, deps.clock()), actor.timezone)
   })
 })
 
@@ -174,6 +175,8 @@ const snapshotOf = (t: Task): TaskSnapshot => ({
 
 const fromSnapshot = (s: TaskSnapshot): Task => ({
   ...s,
+  // Snapshots taken before all-day tasks existed have no allDay.
+  allDay: s.allDay ?? false,
   dueDate: s.dueDate ? new Date(s.dueDate) : null,
   seriesAnchor: s.seriesAnchor ? new Date(s.seriesAnchor) : null,
   createdAt: new Date(s.createdAt),
@@ -181,9 +184,9 @@ const fromSnapshot = (s: TaskSnapshot): Task => ({
   completedAt: s.completedAt ? new Date(s.completedAt) : null,
 })
 
-async function removeOwned(tx: Db, current: Task, now: Date): Promise<void> {
+async function removeOwned(tx: Db, actor: Actor, current: Task, now: Date): Promise<void> {
   await tx.delete(tasks).where(eq(tasks.id, current.id))
-  await recordTaskChange(tx, now, { before: current })
+  await recordTaskChange(tx, now, actor.timezone, { before: current })
   // Kept for undo; a task deleted, restored and deleted again keeps its latest snapshot.
   await tx
     .insert(deletedTasks)
@@ -195,8 +198,8 @@ async function removeOwned(tx: Db, current: Task, now: Date): Promise<void> {
 export const deleteTask = traced('tasks.delete', async function deleteTask(deps: TaskDeps, actor: Actor, id: string): Promise<TaskView> {
   return deps.db.transaction(async (tx) => {
     const current = await ownedTask(tx, actor, id, true)
-    await removeOwned(tx, current, deps.clock())
-    return toTaskView(current)
+    await removeOwned(tx, actor, current, deps.clock())
+    return toTaskView(current, actor.timezone)
   })
 })
 
@@ -231,7 +234,7 @@ export const setStatusMany = traced('tasks.set_status_many', async function setS
     const locked = await lockOwnedMany(tx, actor, ids)
     if (status === 'completed') await roomForSuccessors(tx, deps, actor, locked)
     for (const current of locked) {
-      if (current.status !== status) changed.push(toTaskView(await applyStatus(tx, current, status, now)))
+      if (current.status !== status) changed.push(toTaskView(await applyStatus(tx, actor, current, status, now), actor.timezone))
     }
     return changed
   })
@@ -242,8 +245,8 @@ export const deleteMany = traced('tasks.delete_many', async function deleteMany(
   return deps.db.transaction(async (tx) => {
     const now = deps.clock()
     const rows = await lockOwnedMany(tx, actor, ids)
-    for (const current of rows) await removeOwned(tx, current, now)
-    return rows.map(toTaskView)
+    for (const current of rows) await removeOwned(tx, actor, current, now)
+    return rows.map((row) => toTaskView(row, actor.timezone))
   })
 })
 
@@ -262,8 +265,8 @@ export const restoreTasks = traced('tasks.restore', async function restoreTasks(
     for (const row of trash) {
       const [task] = await tx.insert(tasks).values(fromSnapshot(row.snapshot)).onConflictDoNothing().returning()
       if (!task) continue
-      await recordTaskChange(tx, deps.clock(), { after: task, cause: 'restore' })
-      restored.push(toTaskView(task))
+      await recordTaskChange(tx, deps.clock(), actor.timezone, { after: task, cause: 'restore' })
+      restored.push(toTaskView(task, actor.timezone))
     }
     return restored
   })
