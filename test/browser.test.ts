@@ -47,7 +47,9 @@ async function quickAdd(page: Page, task: { title: string; tags?: string; priori
     if (!(await page.isVisible('#qa-tags'))) await page.click('#quick-add summary')
     if (task.tags) await page.fill('#qa-tags', task.tags)
     if (task.priority) await page.selectOption('#qa-priority', task.priority)
-    if (task.due) await page.fill('#qa-due', task.due)
+    // The form takes the day and the time apart; a day alone is an all-day task.
+    if (task.due) await page.fill('#qa-due', task.due.slice(0, 10))
+    if (task.due && task.due.length > 10) await page.fill('#qa-due-time', task.due.slice(11))
   }
   const before = await page.locator('#task-items > li').count()
   await page.press('#qa-title', 'Enter')

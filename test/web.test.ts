@@ -289,7 +289,9 @@ describe('time in the user zone', () => {
     expect(page.text).toMatch(/class="task today"[^>]*>(?:(?!<li).)*Tokyo evening/)
     expect(page.text).toMatch(/<strong class="mark">Overdue<\/strong>/)
     const edit = await browser('GET', `/tasks/${(await t.call('GET', '/api/v1/tasks?search=Tokyo', { token: user.token })).body.items[0].id}/edit`, { session: user.token })
-    expect(edit.text).toContain('value="2026-11-25T23:00"')
+    // The form shows the due day and the time apart (an empty time is an all-day task).
+    expect(edit.text).toContain('type="date" name="due" value="2026-11-25"')
+    expect(edit.text).toContain('type="time" name="due_time" value="23:00"')
   })
 })
 

@@ -1,7 +1,8 @@
 // The audit trail page: who changed what and when, newest first; filtered to one task for its history.
 import { Html } from '@elysiajs/html'
 import type { AuditView } from '../src/features/audit/service'
-import { formatAbsolute, formatRelative } from './format'
+import type { TaskView } from '../src/features/tasks/model'
+import { formatAbsolute, formatDay, formatRelative } from './format'
 import { Layout } from './layout'
 
 const ACTION_LABEL: Record<string, string> = {
@@ -20,13 +21,18 @@ const FIELD_LABEL: Record<string, string> = {
   status: 'status',
   priority: 'priority',
   due_date: 'due date',
+  all_day: 'all day',
   recurrence: 'repeat rule',
   recurrence_from: 'repeat from',
   tags: 'tags',
   completed_at: 'completion time',
 }
 
-function show(value: unknown, timeZone: string, now: Date): string {
+/** One field of a task as it was: an all-day task's due date is its day, with no time. */
+function show(view: Partial<TaskView> | null | undefined, field: string, timeZone: string, now: Date): string {
+  if (field === 'due_date' && view?.due_day) return formatDay(view.due_day, timeZone, now)
+  const value = view?.[field as keyof TaskView]
+  if (typeof value === 'boolean') return value ? 'yes' : 'no'
   if (value === null || value === undefined || value === '') return '—'
   if (Array.isArray(value)) return value.length ? value.map((v) => `#${v}`).join(' ') : '—'
   if (typeof value === 'string' && /^\d{4}-\d{2}-\d{2}T/.test(value)) return formatAbsolute(new Date(value), timeZone, now)
@@ -88,8 +94,8 @@ export function AuditPage({ nonce, csrf, email, timezone, now, entries, nextCurs
                       .map((field) => (
                         <li>
                           <span safe>{FIELD_LABEL[field] ?? field}</span>:{' '}
-                          <del safe>{show(e.before?.[field as keyof typeof e.before], timezone, now)}</del> →{' '}
-                          <ins safe>{show(e.after?.[field as keyof typeof e.after], timezone, now)}</ins>
+                          <del safe>{show(e.before, field, timezone, now)}</del> →{' '}
+                          <ins safe>{show(e.after, field, timezone, now)}</ins>
                         </li>
                       ))}
                   </ul>

@@ -28,6 +28,22 @@ export function formatAbsolute(date: Date, timeZone: string, now: Date): string 
   return formatter(timeZone, !sameYear).format(date)
 }
 
+const days = new Map<boolean, Intl.DateTimeFormat>()
+
+/** "Sat 5 Dec" for a `YYYY-MM-DD` day (with the year when it is not this year): an all-day task's date, no time. */
+export function formatDay(day: string, timeZone: string, now: Date): string {
+  const withYear = day.slice(0, 4) !== String(localParts(now, timeZone).year)
+  let f = days.get(withYear)
+  if (!f) days.set(withYear, (f = new Intl.DateTimeFormat('en-GB', { timeZone: 'UTC', weekday: 'short', day: 'numeric', month: 'short', ...(withYear ? { year: 'numeric' } : {}) })))
+  return f.format(new Date(`${day}T12:00:00Z`))
+}
+
+/** When a task is due as a person reads it: "Tue 1 Dec, 17:00", or "Sat 5 Dec" for an all-day task. */
+export function formatDue(task: { due_date: string | null; due_day: string | null }, timeZone: string, now: Date): string {
+  if (task.due_day) return formatDay(task.due_day, timeZone, now)
+  return task.due_date ? formatAbsolute(new Date(task.due_date), timeZone, now) : ''
+}
+
 /** "in 3 h", "5 min ago", "in 2 d", "now". */
 export function formatRelative(date: Date, now: Date): string {
   const diff = date.getTime() - now.getTime()
@@ -46,6 +62,13 @@ export const localParts = wallClock
 
 const pad = (n: number) => String(n).padStart(2, '0')
 
+/** The values of a task form's day and time inputs (`<input type="date">`, `<input type="time">`); an all-day task has no time. */
+export function toDueInputs(task: { due_date: string | null; due_day: string | null }, timeZone: string): { due: string; due_time: string } {
+  if (task.due_day) return { due: task.due_day, due_time: '' }
+  const local = toLocalInput(task.due_date ? new Date(task.due_date) : null, timeZone)
+  return { due: local.slice(0, 10), due_time: local.slice(11) }
+}
+
 /** The value of an `<input type="datetime-local">` showing `date` in the user's zone. */
 export function toLocalInput(date: Date | null, timeZone: string): string {
   if (!date) return ''
@@ -56,11 +79,16 @@ export function toLocalInput(date: Date | null, timeZone: string): string {
 
 export type DueState = 'overdue' | 'today' | 'upcoming' | 'none'
 
-/** Overdue: pending and past due. Today: due later today, in the user's zone. */
-export function dueState(due: Date | null, pending: boolean, timeZone: string, now: Date): DueState {
+/**
+ * Overdue: pending and past due. Today: due later today, in the user's zone. An all-day task is due all of its
+ * day: it is overdue only from the next day on.
+ */
+export function dueState(due: Date | null, pending: boolean, timeZone: string, now: Date, allDay = false): DueState {
   if (!due) return 'none'
-  if (pending && due.getTime() < now.getTime()) return 'overdue'
-  if (isoDay(localDay(due, timeZone)) === isoDay(localDay(now, timeZone))) return 'today'
+  const day = isoDay(localDay(due, timeZone))
+  const today = isoDay(localDay(now, timeZone))
+  if (pending && (allDay ? day < today : due.getTime() < now.getTime())) return 'overdue'
+  if (day === today) return 'today'
   return 'upcoming'
 }
 

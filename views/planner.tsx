@@ -7,7 +7,7 @@ import { MOVE_MAX, type TodayView } from '../src/features/planner/today'
 import { isoDay, type LocalDate } from '../src/lib/time'
 import type { UpcomingDay } from '../src/features/planner/upcoming'
 import type { MonthView } from '../src/features/planner/month'
-import { dueState, formatAbsolute, formatRelative } from './format'
+import { dueState, formatAbsolute, formatDue, formatRelative } from './format'
 import { Layout } from './layout'
 
 export interface PlannerContext {
@@ -24,14 +24,25 @@ function When({ task, ctx }: { task: TaskView; ctx: PlannerContext }) {
   if (!at) return ''
   const date = new Date(at)
   return (
-    <span class={`due ${task.status === 'pending' ? dueState(date, true, ctx.timezone, ctx.now) : 'none'}`}>
+    <span class={`due ${task.status === 'pending' ? dueState(date, true, ctx.timezone, ctx.now, task.all_day) : 'none'}`}>
       {task.status === 'completed' ? 'Done ' : ''}
-      <time datetime={at} safe>
-        {formatAbsolute(date, ctx.timezone, ctx.now)}
-      </time>
-      <span class="relative" data-relative={at} safe>
-        {formatRelative(date, ctx.now)}
-      </span>
+      {task.status === 'pending' && task.all_day ? (
+        <>
+          <time datetime={task.due_day!} safe>
+            {formatDue(task, ctx.timezone, ctx.now)}
+          </time>
+          <span class="relative">all day</span>
+        </>
+      ) : (
+        <>
+          <time datetime={at} safe>
+            {formatAbsolute(date, ctx.timezone, ctx.now)}
+          </time>
+          <span class="relative" data-relative={at} safe>
+            {formatRelative(date, ctx.now)}
+          </span>
+        </>
+      )}
     </span>
   )
 }
@@ -182,9 +193,13 @@ function UpcomingItem({ task, ctx, first }: { task: TaskView; ctx: PlannerContex
           {task.title}
         </a>
         <div class="meta">
-          <time datetime={task.due_date!} safe>
-            {timeOf(task.due_date!, ctx.timezone)}
-          </time>
+          {task.all_day ? (
+            <span class="all-day">All day</span>
+          ) : (
+            <time datetime={task.due_date!} safe>
+              {timeOf(task.due_date!, ctx.timezone)}
+            </time>
+          )}
           {task.priority !== 'medium' ? <span class={`priority ${task.priority}`}>{task.priority === 'high' ? 'High' : 'Low'}</span> : ''}
           {task.recurrence ? <span class="repeat">↻</span> : ''}
         </div>
@@ -236,9 +251,13 @@ export function Upcoming({ days, ctx, notice }: { days: UpcomingDay[]; ctx: Plan
                       {p.task.title}
                     </span>
                     <div class="meta">
-                      <time datetime={p.due} safe>
-                        {timeOf(p.due, ctx.timezone)}
-                      </time>
+                      {p.task.all_day ? (
+                        <span class="all-day">All day</span>
+                      ) : (
+                        <time datetime={p.due} safe>
+                          {timeOf(p.due, ctx.timezone)}
+                        </time>
+                      )}
                       <span class="badge">projected</span>
                     </div>
                   </div>

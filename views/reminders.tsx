@@ -2,7 +2,7 @@
 import { Html } from '@elysiajs/html'
 import type { NotificationView, ReminderView } from '../src/features/reminders/model'
 import type { TaskView } from '../src/features/tasks/model'
-import { formatAbsolute, formatRelative } from './format'
+import { formatAbsolute, formatDue, formatRelative } from './format'
 import { BellIcon } from './icons'
 import { Layout } from './layout'
 
@@ -55,7 +55,11 @@ export function RemindersPage({ nonce, csrf, email, timezone, now, task, reminde
       </p>
       <h1 safe>Reminders for "{task.title}"</h1>
       <p class="hint">
-        {task.due_date ? `Due ${formatAbsolute(new Date(task.due_date), timezone, now)} (${formatRelative(new Date(task.due_date), now)}).` : 'No due date: remind at a set time, or give the task a due date for lead times.'}
+        {task.due_date
+          ? task.all_day
+            ? `Due ${formatDue(task, timezone, now)}, all day: lead times count back from 09:00 that day.`
+            : `Due ${formatDue(task, timezone, now)} (${formatRelative(new Date(task.due_date), now)}).`
+          : 'No due date: remind at a set time, or give the task a due date for lead times.'}
       </p>
       <section class="card">
         <h2>Add a reminder</h2>

@@ -4,7 +4,7 @@ import { TOTAL_CAP } from '../src/db/capped-count'
 import type { StatusCounts, TaskPage } from '../src/features/tasks/list'
 import { SEARCH_MAX } from '../src/features/tasks/list-query'
 import { DESCRIPTION_MAX, RECURRENCE_MAX, TITLE_MAX, type TaskView } from '../src/features/tasks/model'
-import { dueState, formatAbsolute, formatRelative, toLocalInput, totalLabel } from './format'
+import { dueState, formatDue, formatRelative, toDueInputs, totalLabel } from './format'
 import { Layout, Partial } from './layout'
 
 /** What every list rendering needs to know. */
@@ -54,16 +54,20 @@ const RECURRENCE_LABEL: Record<string, string> = { DAILY: 'Daily', WEEKLY: 'Week
 function Due({ task, ctx }: { task: TaskView; ctx: ListContext }) {
   if (!task.due_date) return ''
   const due = new Date(task.due_date)
-  const state = dueState(due, task.status === 'pending', ctx.timezone, ctx.now)
+  const state = dueState(due, task.status === 'pending', ctx.timezone, ctx.now, task.all_day)
   return (
     <span class={`due ${state}`}>
       {state === 'overdue' ? <strong class="mark">Overdue</strong> : state === 'today' ? <strong class="mark">Today</strong> : ''}
-      <time datetime={task.due_date} title={task.due_date} safe>
-        {formatAbsolute(due, ctx.timezone, ctx.now)}
+      <time datetime={task.due_day ?? task.due_date} title={task.due_day ?? task.due_date} safe>
+        {formatDue(task, ctx.timezone, ctx.now)}
       </time>
-      <span class="relative" data-relative={task.due_date} safe>
-        {formatRelative(due, ctx.now)}
-      </span>
+      {task.all_day ? (
+        <span class="relative">all day</span>
+      ) : (
+        <span class="relative" data-relative={task.due_date} safe>
+          {formatRelative(due, ctx.now)}
+        </span>
+      )}
     </span>
   )
 }
@@ -80,7 +84,7 @@ function TagChip({ tag, ctx }: { tag: string; ctx: ListContext }) {
 
 export function TaskItem({ task, ctx }: { task: TaskView; ctx: ListContext }) {
   const done = task.status === 'completed'
-  const state = task.due_date ? dueState(new Date(task.due_date), !done, ctx.timezone, ctx.now) : 'none'
+  const state = task.due_date ? dueState(new Date(task.due_date), !done, ctx.timezone, ctx.now, task.all_day) : 'none'
   return (
     <li id={`task-${task.id}`} class={`task${done ? ' done' : ''} ${state}`} data-id={task.id}>
       <input type="checkbox" form="bulk" name="ids" value={task.id} class="select" aria-label={`Select "${task.title}"`} />
@@ -130,7 +134,10 @@ export interface TaskFormValues {
   title?: string
   description?: string
   priority?: string
+  /** The due day, YYYY-MM-DD. */
   due?: string
+  /** The due time, HH:MM; empty for an all-day task. */
+  due_time?: string
   recurrence?: string
   rrule?: string
   recurrence_from?: string
@@ -143,7 +150,7 @@ export function formValuesOf(task: TaskView, timezone: string): TaskFormValues {
     title: task.title,
     description: task.description,
     priority: task.priority,
-    due: toLocalInput(task.due_date ? new Date(task.due_date) : null, timezone),
+    ...toDueInputs(task, timezone),
     recurrence: preset,
     rrule: preset === 'CUSTOM' ? task.recurrence! : '',
     recurrence_from: task.recurrence_from,
@@ -176,8 +183,13 @@ function TaskFields({ values, prefix, error }: { values: TaskFormValues; prefix:
           </select>
         </div>
         <div>
-          <label for={`${prefix}-due`}>Due</label>
-          <input id={`${prefix}-due`} type="datetime-local" name="due" value={values.due ?? ''} aria-invalid={invalid('due_date')} />
+          <label for={`${prefix}-due`}>Due day</label>
+          <input id={`${prefix}-due`} type="date" name="due" value={values.due ?? ''} aria-invalid={invalid('due_date')} />
+        </div>
+        <div>
+          <label for={`${prefix}-due-time`}>Time</label>
+          <input id={`${prefix}-due-time`} type="time" name="due_time" value={values.due_time ?? ''} aria-describedby={`${prefix}-due-hint`} aria-invalid={invalid('due_date')} />
+          <small id={`${prefix}-due-hint`} class="hint">Leave empty for all day</small>
         </div>
       </div>
       <div class="row">

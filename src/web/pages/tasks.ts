@@ -1,7 +1,7 @@
 // The task workspace in the browser: full pages for plain requests, fragments for htmx, forms that post and redirect.
 import { Elysia } from 'elysia'
 import { seedOf, type AppDeps } from '../../context'
-import { AppError } from '../../lib/errors'
+import { AppError, invalid } from '../../lib/errors'
 import { redirect, safeLocalPath } from '../../lib/htmx'
 import { parseTaskText } from '../../chat/parse'
 import { all, first, withFormErrors, type Form } from '../forms'
@@ -28,6 +28,20 @@ import {
 } from '../../features/tasks/service'
 
 /**
+ * The due date a form's day and time inputs name: a day alone makes the task all-day, a day and a time a timed
+ * task (read in the user's zone), neither clears it. A full date-time in `due` (an older form) is taken as it is.
+ */
+function dueOf(day: string | undefined, time: string | undefined): string | null {
+  const d = day?.trim() ?? ''
+  const t = time?.trim() ?? ''
+  if (d === '') {
+    if (t !== '') throw invalid('due_date', 'choose a day for the due time (or clear the time)')
+    return null
+  }
+  return t === '' || d.includes('T') ? d : `${d}T${t}`
+}
+
+/**
  * A task form's strings in the shape of the task schema (model.ts), which then validates them as it does a REST
  * body. For an edit (`partial`), only the fields the form sent change.
  */
@@ -37,7 +51,7 @@ function taskInput(form: Form, partial: boolean): Record<string, unknown> {
   if (sent('title')) input.title = first(form.title) ?? ''
   if (sent('description')) input.description = first(form.description) ?? ''
   if (sent('priority')) input.priority = first(form.priority) || 'medium'
-  if (sent('due')) input.due_date = first(form.due) || null
+  if (sent('due', 'due_time')) input.due_date = dueOf(first(form.due), first(form.due_time))
   if (sent('recurrence', 'rrule')) {
     const preset = first(form.recurrence) ?? ''
     input.recurrence = (preset === 'CUSTOM' ? first(form.rrule) : preset) || null
@@ -70,6 +84,7 @@ const formValues = (form: Form): TaskFormValues => ({
   description: first(form.description),
   priority: first(form.priority),
   due: first(form.due),
+  due_time: first(form.due_time),
   recurrence: first(form.recurrence),
   rrule: first(form.rrule),
   recurrence_from: first(form.recurrence_from),
