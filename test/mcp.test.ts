@@ -101,6 +101,17 @@ describe('tools/call', () => {
     expect((await call(alice, 'get_task', { task_id: task.id })).isError).toBe(true)
   })
 
+  test('add_task with a day alone makes an all-day task; update_task with a date-time makes it timed', async () => {
+    const added = await call(alice, 'add_task', { title: 'Pay the rent', due_date: '2030-05-04' })
+    expect(added.isError).toBeFalsy()
+    // Alice's zone is UTC: the day starts at midnight UTC.
+    expect(added.structuredContent).toMatchObject({ all_day: true, due_day: '2030-05-04', due_date: '2030-05-04T00:00:00.000Z' })
+    const timed = await call(alice, 'update_task', { task_id: added.structuredContent.id, due_date: '2030-05-04T10:00' })
+    expect(timed.structuredContent).toMatchObject({ all_day: false, due_day: null, due_date: '2030-05-04T10:00:00.000Z' })
+    const { tools } = await alice.listTools()
+    expect(tools.find((tool) => tool.name === 'add_task')!.description).toContain('give the day alone (2026-12-05)')
+  })
+
   test('set, list and cancel reminders', async () => {
     const { structuredContent: task } = await call(alice, 'add_task', { title: 'Dentist', due_date: '2030-06-01T09:00:00Z' })
     const set = await call(alice, 'set_reminder', { task_id: task.id, lead: '1d' })
@@ -116,6 +127,7 @@ describe('tools/call', () => {
       ['add_task', { title: '' }, 'title'],
       ['add_task', { title: 'x', priority: 'urgent' }, 'priority'],
       ['add_task', { title: 'x', due_date: 'next tuesday' }, 'due_date'],
+      ['add_task', { title: 'x', due_date: '2026-02-30' }, 'due_date'],
       ['add_task', { title: 'x', recurrence: 'sometimes' }, 'recurrence'],
       ['add_task', { title: 'x', colour: 'red' }, 'colour'],
       ['list_tasks', { limit: 1000 }, 'limit'],

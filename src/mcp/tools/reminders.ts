@@ -11,7 +11,7 @@ export const setReminder = defineTool({
   name: 'set_reminder',
   title: 'Set a reminder',
   description:
-    'Reminds the user about a task: either lead (a time before its due date: 15m, 30m, 1h, 1d or <n>m|h|d; the task needs a due date) or remind_at (an ISO 8601 date-time, read in the user\'s zone without an offset). Exactly one of the two.',
+    'Reminds the user about a task: either lead (a time before its due date: 15m, 30m, 1h, 1d or <n>m|h|d; the task needs a due date; for an all-day task it counts back from 09:00 of its day) or remind_at (an ISO 8601 date-time, read in the user\'s zone without an offset). Exactly one of the two.',
   input: {
     task_id: z.string().describe('The task to be reminded of'),
     lead: Lead.optional().describe('Before the due date, e.g. 15m or 1h'),

@@ -13,7 +13,7 @@ export const addTask = defineTool({
   name: 'add_task',
   title: 'Add a task',
   description:
-    "Creates a task for the user. Only title is required. Give due_date as an ISO 8601 date-time; without an offset it is read in the user's time zone (the system prompt says which). Returns the created task with its id.",
+    "Creates a task for the user. Only title is required. Give due_date as an ISO 8601 date-time; without an offset it is read in the user's time zone (the system prompt says which). For a task due on a day with no time, give the day alone (2026-12-05): the task is all-day (all_day true, due_day 2026-12-05). Returns the created task with its id.",
   input: { title: Title, ...taskFields },
   output: taskShape,
   annotations: WRITES,
@@ -59,7 +59,7 @@ export const getTaskTool = defineTool({
 export const updateTaskTool = defineTool({
   name: 'update_task',
   title: 'Change a task',
-  description: 'Changes only the fields given; null clears due_date or recurrence. Use complete_task or reopen_task to change the status.',
+  description: 'Changes only the fields given; null clears due_date or recurrence. A due_date that is a day alone (2026-12-05) makes the task all-day; a date-time makes it timed again. Use complete_task or reopen_task to change the status.',
   input: { ...taskId, title: Title.optional().describe(`A new title, 1 to ${TITLE_MAX} characters`), ...taskFields },
   output: taskShape,
   annotations: { ...WRITES, idempotentHint: true },
