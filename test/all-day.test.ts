@@ -112,6 +112,19 @@ describe('Today', () => {
   })
 })
 
+describe('moving', () => {
+  test('an overdue all-day task moved to today, or dragged to another day, stays all-day', async () => {
+    const { body: old } = await add({ title: 'Old all-day', due_date: '2026-12-01' })
+    const csrf = csrfOf((await page('GET', '/today')).text)
+    const moved = await page('POST', '/today/move', { ids: old.id, to: 'today', _csrf: csrf })
+    expect(moved.status).toBe(303)
+    expect(await get(old.id)).toMatchObject({ all_day: true, due_day: '2026-12-03', due_date: '2026-12-03T05:00:00.000Z' })
+    const dragged = await page('POST', '/upcoming/move', { id: old.id, date: '2026-12-08', _csrf: csrf })
+    expect(dragged.status).toBe(303)
+    expect(await get(old.id)).toMatchObject({ all_day: true, due_day: '2026-12-08', due_date: '2026-12-08T05:00:00.000Z' })
+  })
+})
+
 describe('the pages', () => {
   test('the list shows the day with no time, and the edit form an empty time', async () => {
     const { body: task } = await add({ title: 'Dentist day', due_date: '2026-12-05' })

@@ -62,7 +62,7 @@ export async function moveOverdue(deps: TaskDeps, actor: Actor, ids: readonly st
   return deps.db.transaction(async (tx) => {
     const chosen = ids === 'all' ? undefined : inArray(tasks.id, ids.filter((id) => UUID.test(id)).slice(0, MOVE_MAX))
     const overdue = await tx
-      .select({ id: tasks.id, dueDate: tasks.dueDate })
+      .select({ id: tasks.id, dueDate: tasks.dueDate, allDay: tasks.allDay })
       .from(tasks)
       .where(and(eq(tasks.userId, actor.id), eq(tasks.status, 'pending'), lt(tasks.dueDate, start), chosen))
       .orderBy(asc(tasks.dueDate))
@@ -75,10 +75,11 @@ export async function moveOverdue(deps: TaskDeps, actor: Actor, ids: readonly st
 }
 
 /**
- * Moves a task to `day` at its time of day (midnight for a task without a due date), as an ordinary
- * due-date change: its event moves the task's reminders.
+ * Moves a task to `day` at its time of day (midnight for a task without a due date; an all-day task stays
+ * all-day), as an ordinary due-date change: its event moves the task's reminders.
  */
-export function rescheduleToDay(deps: TaskDeps, actor: Actor, task: { id: string; dueDate: Date | null }, day: LocalDate): Promise<TaskView> {
+export function rescheduleToDay(deps: TaskDeps, actor: Actor, task: { id: string; dueDate: Date | null; allDay: boolean }, day: LocalDate): Promise<TaskView> {
+  if (task.allDay) return updateTask(deps, actor, task.id, { due_date: isoDay(day) })
   const time = task.dueDate ? wallClock(task.dueDate, actor.timezone) : { hour: 0, minute: 0 }
   const due = zonedTimeToUtc({ ...day, hour: time.hour, minute: time.minute }, actor.timezone)
   return updateTask(deps, actor, task.id, { due_date: due.toISOString() })
