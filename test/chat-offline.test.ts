@@ -12,10 +12,10 @@ describe('reading task text', () => {
     ['water plants every day at 8am', { title: 'water plants', recurrence: 'DAILY', due_date: '2026-11-26T07:00:00.000Z' }],
     ['standup every weekday 9:30', { title: 'standup', recurrence: 'FREQ=WEEKLY;BYDAY=MO,TU,WE,TH,FR', due_date: '2026-11-26T08:30:00.000Z' }],
     ['team sync every monday 10am', { title: 'team sync', recurrence: 'FREQ=WEEKLY;BYDAY=MO', due_date: '2026-11-30T09:00:00.000Z' }],
-    ['pay rent monthly on dec 1', { title: 'pay rent', recurrence: 'MONTHLY', due_date: '2026-12-01T08:00:00.000Z' }],
-    ['gym next monday', { title: 'gym', due_date: '2026-11-30T08:00:00.000Z' }],
+    ['pay rent monthly on dec 1', { title: 'pay rent', recurrence: 'MONTHLY', due_day: '2026-12-01' }],
+    ['gym next monday', { title: 'gym', due_day: '2026-11-30' }],
     ['review PR in 2 hours', { title: 'review PR', due_date: '2026-11-25T16:20:00.000Z' }],
-    ['taxes in 3 days !low', { title: 'taxes', priority: 'low', due_date: '2026-11-28T08:00:00.000Z' }],
+    ['taxes in 3 days !low', { title: 'taxes', priority: 'low', due_day: '2026-11-28' }],
     ['dentist 2026-12-03 at 14:00 #health', { title: 'dentist', tags: ['health'], due_date: '2026-12-03T13:00:00.000Z' }],
     ['tonight read a book', { title: 'read a book', due_date: '2026-11-25T19:00:00.000Z' }],
     ['buy milk', { title: 'buy milk', tags: [] }],
@@ -27,6 +27,9 @@ describe('reading task text', () => {
       expect(parseTaskText(text, 'Europe/Berlin', NOW)).toMatchObject(expected)
     })
   }
+  test('a day without a time is a day, with no time made up', () => {
+    expect(parseTaskText('gym next monday', 'Europe/Berlin', NOW)).not.toHaveProperty('due_date')
+  })
 })
 
 describe('the offline agent', () => {

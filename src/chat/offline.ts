@@ -61,7 +61,7 @@ export async function offlineReply(ctx: ToolContext, message: string): Promise<A
     const added = await call(ctx, calls, 'add_task', {
       title: parsed.title,
       ...(parsed.priority ? { priority: parsed.priority } : {}),
-      ...(parsed.due_date ? { due_date: parsed.due_date } : {}),
+      ...(parsed.due_date ? { due_date: parsed.due_date } : parsed.due_day ? { due_date: parsed.due_day } : {}),
       ...(parsed.recurrence ? { recurrence: parsed.recurrence } : {}),
       ...(parsed.tags.length ? { tags: parsed.tags } : {}),
     })

@@ -1,140 +1,275 @@
-// Plain-language task text: "call mum tomorrow 5pm !high #family every week" → title, due date, priority, tags, repeat.
-// The offline agent and the web UI's quick add both read text with it.
-import { wallClock, zonedTimeToUtc } from '../lib/time'
+// Plain-language task text: "call mum tomorrow 5pm !high #family every week" → title, due date or day, priority,
+// tags, repeat. The offline agent and the web UI's quick add both read text with it.
+//
+// Dates and times are found by chrono-node (English, then German, Spanish and French); around it sit our
+// rules: which of several date expressions is meant, what a bare hour means, a time that has passed today,
+// repeat phrases as RRULEs, priorities, tags and the words a title is cleaned of. docs/architecture.md
+// ("Reading task text") lists them.
+import * as chrono from 'chrono-node'
+import { isoDay, wallClock, zonedTimeToUtc, zoneOffsetMs, type LocalDate } from '../lib/time'
+import { allows, COUNT_PHRASE, countOf, findRepeat, toRecurrence, UNTIL_WORD, type Repeat } from './parse-repeat'
 
 export interface ParsedTask {
   title: string
   priority?: 'high' | 'medium' | 'low'
-  /** ISO 8601 in UTC. */
+  /** ISO 8601 in UTC, when the text named a time. */
   due_date?: string
+  /** YYYY-MM-DD on the user's calendar, when the text named a day and no time (an all-day task). */
+  due_day?: string
   recurrence?: string
   tags: string[]
 }
 
-const WEEKDAYS = ['sunday', 'monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday']
-const DAY_CODES = ['SU', 'MO', 'TU', 'WE', 'TH', 'FR', 'SA']
-const MONTHS = ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec']
-const WEEKDAY = '(?:sun|mon|tue|tues|wed|thu|thur|thurs|fri|sat)(?:day|nesday|rsday|urday)?'
+interface Clock {
+  hour: number
+  minute: number
+}
 
-const weekdayIndex = (word: string) => WEEKDAYS.findIndex((d) => d.startsWith(word.slice(0, 3).toLowerCase()))
+/** One date or time expression found in the text, and where it stands. */
+interface When {
+  index: number
+  end: number
+  day?: LocalDate
+  time?: Clock
+  /** "in 2 hours": an exact instant. */
+  exact?: Date
+}
+
+/**
+ * Numeric dates: "12/05" is the 5th of December in America/* (and US/*) zones, where month/day is the
+ * custom, and the 12th of May everywhere else (chrono's en-GB reading).
+ */
+const monthFirst = (timeZone: string) => /^(America|US)\//.test(timeZone)
+
+/** The parsers tried, English first: the one that finds the most date text wins, ties to the earlier. */
+const parsers = (timeZone: string) => [monthFirst(timeZone) ? chrono.en.casual : chrono.en.GB, chrono.de.casual, chrono.es.casual, chrono.fr.casual]
+
+/** Hours a part of the day stands for when no time is given ("tomorrow morning"). */
+const PART_OF_DAY: Array<[string, number]> = [
+  ['casualReference/morning', 9],
+  ['casualReference/afternoon', 15],
+  ['casualReference/evening', 19],
+  ['casualReference/tonight', 20],
+  ['casualReference/noon', 12],
+  ['casualReference/midnight', 0],
+]
+
+const MONTH_NAME = /^(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?$/i
+const SHORT_WEEKDAY = /^(?:sun|mon|tue|wed|thu|fri|sat)\.?$/i
+
+/**
+ * chrono reads some ordinary words as dates; these are left in the title: a month name alone ("March for
+ * peace", "may"), a short weekday alone ("sun cream"), a span with no "in" before it ("a day at the zoo"),
+ * and a part of the day alone ("Tokyo evening"; "this evening" and "tomorrow morning" are dates).
+ */
+function plausible(r: chrono.ParsedResult): boolean {
+  const text = r.text.trim()
+  const certain = (['year', 'month', 'day', 'weekday', 'hour'] as const).filter((c) => r.start.isCertain(c))
+  if (certain.length === 1 && certain[0] === 'month' && MONTH_NAME.test(text)) return false
+  if (certain.length === 1 && certain[0] === 'weekday' && SHORT_WEEKDAY.test(text)) return false
+  if (r.tags().has('result/relativeDate') && /^(?:an?|one|\d+)\s/i.test(text)) return false
+  if (certain.length === 0 && /^(?:morning|afternoon|evening|night)$/i.test(text)) return false
+  return true
+}
+
+/** A bare hour without am/pm: 1–7 is the afternoon ("call at 3"), 8–11 the morning, 12 noon. "07:30", "14 Uhr" and "5pm" are read as written. */
+function clockOf(r: chrono.ParsedResult): Clock | undefined {
+  const s = r.start
+  if (s.isCertain('hour')) {
+    let hour = s.get('hour')!
+    const twentyFourHour = /\b0\d|\buhr\b|\d\s*h\b/i.test(r.text)
+    if (!s.isCertain('meridiem') && !twentyFourHour && hour >= 1 && hour <= 7) hour += 12
+    return { hour, minute: s.get('minute') ?? 0 }
+  }
+  const tags = r.tags()
+  const part = PART_OF_DAY.find(([tag]) => tags.has(tag))
+  return part ? { hour: part[1], minute: 0 } : undefined
+}
+
+function toWhen(r: chrono.ParsedResult): When {
+  const at = { index: r.index, end: r.index + r.text.length }
+  if (r.tags().has('result/relativeDateAndTime')) return { ...at, exact: r.start.date() }
+  const s = r.start
+  const named = (['year', 'month', 'day', 'weekday'] as const).some((c) => s.isCertain(c))
+  return {
+    ...at,
+    ...(named ? { day: { year: s.get('year')!, month: s.get('month')!, day: s.get('day')! } } : {}),
+    ...(clockOf(r) ? { time: clockOf(r) } : {}),
+  }
+}
+
+const addDays = (d: LocalDate, n: number): LocalDate => {
+  const t = new Date(Date.UTC(d.year, d.month - 1, d.day + n))
+  return { year: t.getUTCFullYear(), month: t.getUTCMonth() + 1, day: t.getUTCDate() }
+}
+
+/** The next `nth` of a month, today included (a month without that day is skipped). */
+function nextMonthDay(today: LocalDate, nth: number): LocalDate {
+  for (let i = 0; i < 400; i++) {
+    const d = addDays(today, i)
+    if (d.day === nth) return d
+  }
+  return today
+}
+
+/** Date phrases chrono does not read, or that we read differently. */
+const OWN_DATES: Array<[RegExp, (m: RegExpExecArray, today: LocalDate) => LocalDate]> = [
+  // "next week" is its Monday, not a week from today.
+  [/(?:^|\s)(?:next\s+week|nächste\s+woche)(?=[\s,.;!]|$)/i, (_, today) => addDays(today, ((8 - weekdayOf(today)) % 7) || 7)],
+  // "on the 15th": the next 15th.
+  [/(?:^|\s)(?:on\s+)?the\s+(\d{1,2})(?:st|nd|rd|th)(?!\s+(?:of\s+)?(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec))(?=[\s,.;!]|$)/i, (m, today) => nextMonthDay(today, Number(m[1]))],
+]
+
+const weekdayOf = (d: LocalDate) => new Date(Date.UTC(d.year, d.month - 1, d.day)).getUTCDay()
 
 /** Removes `re`'s first match from the text, returning what it matched. */
 function take(state: { text: string }, re: RegExp): RegExpExecArray | null {
   const match = re.exec(state.text)
-  if (match) state.text = (state.text.slice(0, match.index) + ' ' + state.text.slice(match.index + match[0].length)).replace(/\s+/g, ' ').trim()
+  if (match) state.text = `${state.text.slice(0, match.index)} ${state.text.slice(match.index + match[0].length)}`
   return match
 }
 
-function parseClock(hourText: string, minuteText: string | undefined, meridiem: string | undefined): { hour: number; minute: number } | null {
-  let hour = Number(hourText)
-  const minute = minuteText ? Number(minuteText) : 0
-  if (meridiem) {
-    const pm = meridiem.toLowerCase().startsWith('p')
-    if (hour < 1 || hour > 12) return null
-    hour = (hour % 12) + (pm ? 12 : 0)
-  }
-  if (hour > 23 || minute > 59) return null
-  return { hour, minute }
+const PRIORITY_WORD: Record<string, 'high' | 'medium' | 'low'> = {
+  high: 'high', h: 'high', 1: 'high', top: 'high', hoch: 'high', hohe: 'high',
+  medium: 'medium', med: 'medium', m: 'medium', 2: 'medium', normal: 'medium', normale: 'medium', mittlere: 'medium', mittel: 'medium',
+  low: 'low', l: 'low', 3: 'low', niedrig: 'low', niedrige: 'low',
+}
+const END = '(?=[\\s,;.!]|$)'
+const START = '(?:^|[\\s,;])'
+/** "!high", "p1", "high priority", "priority: low", "hohe Priorität". */
+const PRIORITY_PHRASES = [
+  new RegExp(`${START}!(high|medium|med|low|h|m|l|1|2|3)${END}`, 'i'),
+  new RegExp(`${START}p([1-3])${END}`, 'i'),
+  new RegExp(`${START}(high|top|medium|normal|low|hohe|normale|mittlere|niedrige)[\\s-]+(?:prio(?:rity|rität)?)${END}`, 'iu'),
+  new RegExp(`${START}prio(?:rity|rität)?[:\\s]+(high|medium|normal|low|hoch|mittel|normal|niedrig)${END}`, 'iu'),
+]
+/** "urgent", "asap", "dringend" mean high priority where they start or end the text; inside a title ("reply to urgent email") they stay. */
+const URGENT = '(?:urgent|urgently|asap|important|dringend|wichtig)'
+
+/** Words that ask for a task rather than name it: "remind me to", "add", "Erinnere mich … an den", "añadir". */
+const LEAD_INS = [
+  /^(?:please\s+)?(?:remind\s+me\s+(?:to|about|of)|remind\s+me|(?:add|create)(?:\s+an?)?(?:\s+new)?\s+(?:task|todo|to-do)\s*:?|new\s+(?:task|todo)\s*:?|todo\s*:|add|create)\s+/i,
+  /^erinnere\s+mich(?:\s+bitte)?(?:\s+daran)?\s*,?\s*(?:(?:an|dass|zu)\s+)?(?:(?:den|die|das|dem|der)\s+)?/i,
+  /^(?:neue\s+aufgabe\s*:?|aufgabe\s*:)\s*/i,
+  /^(?:añadir|añade|agregar|agrega|recuérdame(?:\s+que)?|recordar)\s+/i,
+  /^(?:ajouter|ajoute|rappelle-moi\s+de)\s+/i,
+]
+/** Words left dangling where a date was cut out: "call mark at", "dentist on". */
+const DANGLING = /(?:[\s,;:–-]+(?:on|at|by|due|from|starting|am|um|ab|el|le|à))+\s*$|[\s,;:–-]+$/i
+
+function cleanTitle(text: string): string {
+  let title = text
+    .replace(/\s+/g, ' ')
+    .replace(/\s+([,;:])/g, '$1')
+    .replace(/([,;:])(?:\s*[,;:])+/g, '$1')
+    .trim()
+  // One lead-in at most: "remind me to add milk" keeps "add milk".
+  const lead = LEAD_INS.find((re) => re.test(title))
+  if (lead) title = title.replace(lead, '')
+  return title.replace(DANGLING, '').replace(/^[\s,;:–-]+/, '').trim()
+}
+
+/** The date expression meant: the one that ends the text, else the most specific; a lone day and a lone time elsewhere join. */
+function choose(whens: When[], textEnd: number): When[] {
+  if (whens.length === 0) return []
+  const weight = (w: When) => (w.exact ? 3 : 0) + (w.day ? 1 : 0) + (w.time ? 1 : 0)
+  const chosen = whens.find((w) => w.end >= textEnd) ?? whens.reduce((best, w) => (weight(w) > weight(best) ? w : best))
+  if (chosen.exact || (chosen.day && chosen.time)) return [chosen]
+  const partner = whens.find((w) => w !== chosen && !w.exact && (chosen.day ? w.time && !w.day : w.day && !w.time))
+  return partner ? [chosen, partner] : [chosen]
 }
 
 /**
- * Reads `text` in the user's zone at `now`. Understands priorities (`!high`, `!h`, `!1`), `#tags`,
- * days (today, tonight, tomorrow, monday, next monday, in 3 days, in 2 hours, 2026-12-01, dec 1),
- * times (5pm, 5:30 pm, 17:00, at 9), and repeats (every day, daily, every weekday, every monday,
- * every week, weekly, every month, monthly).
+ * Reads `text` in the user's zone at `now`: priority (`!high`, `p1`, "high priority", "urgent"), `#tags`,
+ * a repeat ("every other monday", "on the 1st of every month", "3 times", "until June"), and a date with or
+ * without a time ("tomorrow at 5pm", "friday", "12/05 at 2pm", "in 2 hours", "morgen um 10 Uhr").
+ * A day without a time is `due_day`; with a time it is `due_date`, an instant computed on the user's
+ * wall clock (DST included).
  */
 export function parseTaskText(text: string, timeZone: string, now: Date): ParsedTask {
   const state = { text: ` ${text.trim()} ` }
   const out: ParsedTask = { title: '', tags: [] }
 
-  const priority = take(state, /(?:^|\s)!(high|medium|med|low|h|m|l|1|2|3)(?=\s|$)/i)
-  if (priority) {
-    const p = priority[1]!.toLowerCase()
-    out.priority = p.startsWith('h') || p === '1' ? 'high' : p.startsWith('l') || p === '3' ? 'low' : 'medium'
+  for (const re of PRIORITY_PHRASES) {
+    const m = take(state, re)
+    if (m && !out.priority) out.priority = PRIORITY_WORD[m[1]!.toLowerCase()] ?? 'medium'
   }
-  for (let tag = take(state, /(?:^|\s)#([\p{L}\p{N}][\p{L}\p{N}_\-./:+]*)/u); tag; tag = take(state, /(?:^|\s)#([\p{L}\p{N}][\p{L}\p{N}_\-./:+]*)/u)) {
-    const t = tag[1]!.toLowerCase()
+  const TAG = /(?:^|\s)#([\p{L}\p{N}][\p{L}\p{N}_\-./:+]*)/u
+  for (let tag = take(state, TAG); tag; tag = take(state, TAG)) {
+    const t = tag[1]!.replace(/[.,:;]+$/, '').toLowerCase()
     if (!out.tags.includes(t)) out.tags.push(t)
   }
 
-  // Repeats first, so "every monday" is not read as a date.
-  const every = take(state, new RegExp(`(?:^|\\s)(?:every\\s+(day|weekday|week|month|${WEEKDAY})|(daily|weekly|monthly))(?=\\s|$)`, 'i'))
-  let repeatWeekday: number | undefined
-  if (every) {
-    const word = (every[1] ?? every[2])!.toLowerCase()
-    if (word === 'day' || word === 'daily') out.recurrence = 'DAILY'
-    else if (word === 'weekday') out.recurrence = 'FREQ=WEEKLY;BYDAY=MO,TU,WE,TH,FR'
-    else if (word === 'week' || word === 'weekly') out.recurrence = 'WEEKLY'
-    else if (word === 'month' || word === 'monthly') out.recurrence = 'MONTHLY'
-    else {
-      repeatWeekday = weekdayIndex(word)
-      out.recurrence = `FREQ=WEEKLY;BYDAY=${DAY_CODES[repeatWeekday]}`
-    }
-  }
-
   const wall = wallClock(now, timeZone)
-  let date: { year: number; month: number; day: number } | undefined
-  let time: { hour: number; minute: number } | undefined
-  let exact: Date | undefined
+  const today: LocalDate = { year: wall.year, month: wall.month, day: wall.day }
+  const ref = { instant: now, timezone: Math.round(zoneOffsetMs(now.getTime(), timeZone) / 60_000) }
+  const readers = parsers(timeZone)
 
-  const relative = take(state, /(?:^|\s)in\s+(\d{1,3}|an?|one)\s+(minutes?|mins?|hours?|hrs?|days?|weeks?)(?=\s|$)/i)
-  if (relative) {
-    const n = /^\d/.test(relative[1]!) ? Number(relative[1]) : 1
-    const unit = relative[2]!.toLowerCase()
-    if (unit.startsWith('m')) exact = new Date(now.getTime() + n * 60_000)
-    else if (unit.startsWith('h')) exact = new Date(now.getTime() + n * 3_600_000)
-    else {
-      const days = unit.startsWith('w') ? 7 * n : n
-      date = { year: wall.year, month: wall.month, day: wall.day + days }
+  // Repeats first, so "every monday" is not read as one Monday.
+  let repeat: Repeat | undefined
+  const found = findRepeat(state.text)
+  if (found) {
+    repeat = found.repeat
+    state.text = `${state.text.slice(0, found.index)} ${state.text.slice(found.index + found.length)}`
+    const until = UNTIL_WORD.exec(state.text)
+    if (until) {
+      const rest = state.text.slice(until.index + until[0].length)
+      for (const reader of readers) {
+        const r = reader.parse(rest, ref, { forwardDate: true }).find((r) => rest.slice(0, r.index).trim() === '')
+        if (!r) continue
+        repeat.until = { year: r.start.get('year')!, month: r.start.get('month')!, day: r.start.get('day')! }
+        state.text = `${state.text.slice(0, until.index)} ${rest.slice(r.index + r.text.length)}`
+        break
+      }
     }
+    const count = repeat.until ? null : take(state, COUNT_PHRASE)
+    if (count) repeat.count = countOf(count)
   }
-  const iso = take(state, /(?:^|\s)(?:on\s+)?(\d{4})-(\d{2})-(\d{2})(?=\s|$)/)
-  if (iso) date = { year: Number(iso[1]), month: Number(iso[2]), day: Number(iso[3]) }
-  const named = !date && !exact ? take(state, new RegExp(`(?:^|\\s)(?:on\\s+)?(today|tonight|tomorrow|tmrw|(next\\s+)?${WEEKDAY})(?=\\s|$)`, 'i')) : null
-  if (named) {
-    const word = named[1]!.toLowerCase()
-    if (word === 'today') date = { ...wall }
-    else if (word === 'tonight') {
-      date = { ...wall }
-      time = { hour: 20, minute: 0 }
-    } else if (word === 'tomorrow' || word === 'tmrw') date = { year: wall.year, month: wall.month, day: wall.day + 1 }
-    else {
-      const target = weekdayIndex(word.replace(/^next\s+/, ''))
-      let ahead = (target - wall.weekday + 7) % 7
-      if (ahead === 0) ahead = 7
-      date = { year: wall.year, month: wall.month, day: wall.day + ahead }
-    }
+
+  // Our own date phrases, then chrono's, on what is left.
+  const whens: When[] = []
+  for (const [re, read] of OWN_DATES) {
+    const m = re.exec(state.text)
+    if (m) whens.push({ index: m.index, end: m.index + m[0].length, day: read(m, today) })
   }
-  const monthDay = !date && !exact ? take(state, new RegExp(`(?:^|\\s)(?:on\\s+)?(${MONTHS.join('|')})[a-z]*\\.?\\s+(\\d{1,2})(?:st|nd|rd|th)?(?=\\s|$)`, 'i')) : null
-  if (monthDay) {
-    const month = MONTHS.indexOf(monthDay[1]!.toLowerCase().slice(0, 3)) + 1
-    const day = Number(monthDay[2])
-    const year = month < wall.month || (month === wall.month && day < wall.day) ? wall.year + 1 : wall.year
-    date = { year, month, day }
+  const free = (w: { index: number; end: number }) => whens.every((o) => w.end <= o.index || w.index >= o.end)
+  let best: When[] = []
+  let bestLength = 0
+  for (const reader of readers) {
+    const results = reader.parse(state.text, ref, { forwardDate: true }).filter(plausible).map(toWhen).filter(free)
+    const length = results.reduce((sum, w) => sum + w.end - w.index, 0)
+    if (length > bestLength) [best, bestLength] = [results, length]
   }
-  const clock =
-    take(state, /(?:^|\s)(?:at\s+)?(\d{1,2})(?::(\d{2}))?\s*(am|pm|a\.m\.|p\.m\.)(?=\s|$)/i) ??
-    take(state, /(?:^|\s)(?:at\s+)?([01]?\d|2[0-3]):([0-5]\d)(?=\s|$)/) ??
-    take(state, /(?:^|\s)at\s+(\d{1,2})(?=\s|$)/i)
-  if (clock) {
-    const parsed = parseClock(clock[1]!, clock[2], clock[3])
-    if (parsed) time = parsed
+  whens.push(...best)
+  whens.sort((a, b) => a.index - b.index)
+
+  const textEnd = state.text.replace(/[\s,;.!]+$/, '').length
+  const chosen = choose(whens, textEnd)
+  for (const w of [...chosen].sort((a, b) => b.index - a.index)) state.text = `${state.text.slice(0, w.index)} ${state.text.slice(w.end)}`
+
+  const exact = chosen.find((w) => w.exact)?.exact
+  let day = chosen.find((w) => w.day)?.day
+  const time = chosen.find((w) => w.time)?.time
+  // No day named: today, unless its time has passed; a repeat starts on the first day it allows. A repeat
+  // that names neither a time nor a day ("every 2 weeks") is left to the task service, which starts it.
+  if (!exact && !day && (time || repeat?.byDay || repeat?.byMonthDay !== undefined)) {
+    const passed = time && time.hour * 60 + time.minute <= wall.hour * 60 + wall.minute
+    day = addDays(today, passed ? 1 : 0)
+    if (repeat) for (let i = 0; i < 400 && !allows(repeat, day); i++) day = addDays(day, 1)
   }
 
   if (exact) out.due_date = exact.toISOString()
-  else if (date || time || repeatWeekday !== undefined) {
-    let day = date ?? { year: wall.year, month: wall.month, day: wall.day }
-    if (!date && repeatWeekday !== undefined) {
-      let ahead = (repeatWeekday - wall.weekday + 7) % 7
-      if (ahead === 0 && (time ? time.hour * 60 + time.minute <= wall.hour * 60 + wall.minute : true)) ahead = 7
-      day = { year: wall.year, month: wall.month, day: wall.day + ahead }
-    }
-    const at = time ?? { hour: 9, minute: 0 }
-    // A time alone that has passed today means tomorrow.
-    if (!date && repeatWeekday === undefined && time && at.hour * 60 + at.minute <= wall.hour * 60 + wall.minute) day = { ...day, day: day.day + 1 }
-    out.due_date = zonedTimeToUtc({ ...day, hour: at.hour, minute: at.minute }, timeZone).toISOString()
-  }
+  else if (day && time) out.due_date = zonedTimeToUtc({ ...day, ...time }, timeZone).toISOString()
+  else if (day) out.due_day = isoDay(day)
+  if (repeat) out.recurrence = toRecurrence(repeat)
 
-  out.title = state.text.replace(/\s+(on|at|by|due)$/i, '').trim()
+  let title = cleanTitle(state.text)
+  const urgentStart = new RegExp(`^${URGENT}\\s*[:!,–-]*\\s+`, 'i')
+  const urgentEnd = new RegExp(`[\\s,;:–-]+${URGENT}!*$`, 'i')
+  if (urgentStart.test(title) || urgentEnd.test(title)) {
+    title = cleanTitle(title.replace(urgentStart, '').replace(urgentEnd, ''))
+    out.priority ??= 'high'
+  }
+  out.title = title
   return out
 }

@@ -73,7 +73,7 @@ function quickAddInput(form: Form, timeZone: string, now: Date): Record<string, 
     ...input,
     title: parsed.title,
     priority: first(form.priority) && first(form.priority) !== 'medium' ? input.priority : (parsed.priority ?? input.priority),
-    due_date: input.due_date ?? parsed.due_date ?? null,
+    due_date: input.due_date ?? parsed.due_date ?? parsed.due_day ?? null,
     recurrence: input.recurrence ?? parsed.recurrence ?? null,
     tags: [...new Set([...(parsed.tags ?? []), ...((input.tags as string[]) ?? [])])],
   }
