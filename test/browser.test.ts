@@ -94,6 +94,19 @@ run.describe('with JavaScript (htmx)', () => {
     })
   }, 60_000)
 
+  test('quick add shows what it understood as the line is typed, before saving', async () => {
+    await step(page, 'quick add preview', async () => {
+      await page.fill('#qa-title', 'team lunch friday at noon #work')
+      await page.waitForFunction(() => document.querySelector('#qa-preview')?.textContent?.includes('#work'))
+      const said = await page.locator('#qa-preview .understood > div').allTextContents()
+      expect(said[0]).toBe('Titleteam lunch')
+      expect(said[1]).toMatch(/^DueFri \d+ \w+(?: \d{4})?, 12:00$/)
+      expect(said[2]).toBe('Tags#work')
+      await page.fill('#qa-title', '')
+      await page.waitForFunction(() => document.querySelector('#qa-preview')?.textContent === '')
+    })
+  }, 60_000)
+
   test('search as you type, filter by tag, sort; all of it in the URL and kept on reload', async () => {
     await step(page, 'search filter sort', async () => {
       await page.fill('#search', 'report')

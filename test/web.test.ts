@@ -407,6 +407,37 @@ describe('quick add reads its line like the assistant', () => {
   })
 })
 
+describe('quick add shows what it understood before saving', () => {
+  test('the box asks for a preview as it is typed, into a polite live region', async () => {
+    const page = await browser('GET', '/tasks', { session: alice.token })
+    expect(count(page.text, '#qa-title[hx-get="/tasks/quick-preview"][hx-target="#qa-preview"]')).toBe(1)
+    expect(count(page.text, '#qa-preview[aria-live="polite"]')).toBe(1)
+  })
+
+  test('the preview names the title, the time, the priority, the tags and the repeat', async () => {
+    const text = 'team lunch friday at noon !high #work every week'
+    const res = await browser('GET', `/tasks/quick-preview?title=${encodeURIComponent(text)}`, { session: alice.token, headers: { 'hx-request': 'true' } })
+    expect(res.status).toBe(200)
+    // The clock reads Wednesday 25 November 2026, 12:00 UTC; the user is on UTC.
+    const said = [...res.text.matchAll(/<dt>([^<]*)<\/dt><dd>([^<]*)<\/dd>/g)].map((m) => `${m[1]}: ${m[2]}`)
+    expect(said).toEqual(['Title: team lunch', 'Due: Fri 27 Nov, 12:00', 'Priority: High', 'Tags: #work', 'Repeats: every week'])
+  })
+
+  test('a day without a time is all day; what was typed is escaped', async () => {
+    const text = '<img src=x onerror=alert(1)> tomorrow'
+    const res = await browser('GET', `/tasks/quick-preview?title=${encodeURIComponent(text)}`, { session: alice.token, headers: { 'hx-request': 'true' } })
+    inert(res.text)
+    expect(res.text).toContain('&lt;img src=x onerror=alert(1)&gt;')
+    expect(res.text).toContain('Thu 26 Nov, all day')
+  })
+
+  test('an empty line shows nothing', async () => {
+    const res = await browser('GET', '/tasks/quick-preview?title=', { session: alice.token, headers: { 'hx-request': 'true' } })
+    expect(res.status).toBe(200)
+    expect(res.text).toBe('')
+  })
+})
+
 describe('the assistant page', () => {
   test('a plain form post is answered by the offline agent and redirects to the conversation; the stream sends the reply', async () => {
     const user = await signedIn()

@@ -1,4 +1,5 @@
-// Showing times to a person: in their zone, absolute and relative ("in 3 h"), and the due-state marks.
+// Showing times to a person: in their zone, absolute and relative ("in 3 h"), calendar days, repeat rules in words, and the due-state marks.
+import { RRule } from 'rrule'
 import { isoDay, localDay, wallClock } from '../src/lib/time'
 
 const absolute = new Map<string, Intl.DateTimeFormat>()
@@ -94,3 +95,15 @@ export function dueState(due: Date | null, pending: boolean, timeZone: string, n
 
 /** A list total as people read it: "1,000+" when it is only a lower bound (the count stopped at its cap). */
 export const totalLabel = (n: number, exact: boolean) => (exact ? String(n) : `${n.toLocaleString('en-GB')}+`)
+
+const PRESET_REPEATS: Record<string, string> = { DAILY: 'every day', WEEKLY: 'every week', MONTHLY: 'every month' }
+
+/** A repeat rule in words: "every week on Monday", "every 2 weeks" (rrule's English), or the rule itself. */
+export function describeRepeat(recurrence: string): string {
+  if (PRESET_REPEATS[recurrence]) return PRESET_REPEATS[recurrence]
+  try {
+    return RRule.fromString(recurrence).toText()
+  } catch {
+    return recurrence
+  }
+}

@@ -4,7 +4,8 @@ import { TOTAL_CAP } from '../src/db/capped-count'
 import type { StatusCounts, TaskPage } from '../src/features/tasks/list'
 import { SEARCH_MAX } from '../src/features/tasks/list-query'
 import { DESCRIPTION_MAX, RECURRENCE_MAX, TITLE_MAX, type TaskView } from '../src/features/tasks/model'
-import { dueState, formatDue, formatRelative, toDueInputs, totalLabel } from './format'
+import type { ParsedTask } from '../src/chat/parse'
+import { describeRepeat, dueState, formatAbsolute, formatDay, formatDue, formatRelative, toDueInputs, totalLabel } from './format'
 import { Layout, Partial } from './layout'
 
 /** What every list rendering needs to know. */
@@ -244,16 +245,45 @@ export function QuickAdd({ ctx, values = {}, error }: { ctx: ListContext; values
           autocomplete="off"
           required
           aria-invalid={error?.field === 'title' ? 'true' : undefined}
-          aria-describedby={error ? 'qa-error' : undefined}
+          aria-describedby={error ? 'qa-error qa-preview' : 'qa-preview'}
+          hx-get="/tasks/quick-preview"
+          hx-trigger="input changed delay:250ms"
+          hx-target="#qa-preview"
+          hx-swap="innerHTML"
         />
         <button type="submit" class="primary">Add</button>
       </div>
+      <div id="qa-preview" class="quick-preview" aria-live="polite" aria-atomic="true"></div>
       <details open={error && error.field !== 'title' ? true : undefined}>
         <summary>More options</summary>
         <TaskFields values={values} prefix="qa" error={error} />
       </details>
       <FieldError error={error} id="qa-error" />
     </form>
+  )
+}
+
+/**
+ * What quick add understood of its line, shown under the box as it is typed (the `#qa-preview` region's
+ * content): title, when (a time, or "all day"), priority, tags and repeat. Nothing for an empty line.
+ */
+export function QuickPreview({ parsed, timezone, now }: { parsed: ParsedTask | null; timezone: string; now: Date }) {
+  if (!parsed) return ''
+  const when = parsed.due_date ? formatAbsolute(new Date(parsed.due_date), timezone, now) : parsed.due_day ? `${formatDay(parsed.due_day, timezone, now)}, all day` : ''
+  const item = (label: string, value: string) => (
+    <div>
+      <dt safe>{label}</dt>
+      <dd safe>{value}</dd>
+    </div>
+  )
+  return (
+    <dl class="understood" aria-label="Quick add will save">
+      {item('Title', parsed.title || '(none yet)')}
+      {when ? item('Due', when) : ''}
+      {parsed.priority ? item('Priority', PRIORITY_LABEL[parsed.priority]) : ''}
+      {parsed.tags.length ? item('Tags', parsed.tags.map((t) => `#${t}`).join(' ')) : ''}
+      {parsed.recurrence ? item('Repeats', describeRepeat(parsed.recurrence)) : ''}
+    </dl>
   )
 }
 

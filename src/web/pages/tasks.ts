@@ -6,13 +6,13 @@ import { redirect, safeLocalPath } from '../../lib/htmx'
 import { parseTaskText } from '../../chat/parse'
 import { all, first, withFormErrors, type Form } from '../forms'
 import { respond } from '../respond'
-import { EditPage, MoreItems, QuickAdd, TaskEdit, TaskItem, TaskList, Workspace, WorkspacePage, CountsPartial, type ListContext, type ListData, type TaskFormValues } from '../../../views/tasks'
+import { EditPage, MoreItems, QuickAdd, QuickPreview, TaskEdit, TaskItem, TaskList, Workspace, WorkspacePage, CountsPartial, type ListContext, type ListData, type TaskFormValues } from '../../../views/tasks'
 import { ToastPartial } from '../../../views/layout'
 import { webSession } from '../session'
 import type { AuthUser } from '../../features/auth/service'
 import { listTasks, statusCounts, topTags } from '../../features/tasks/list'
 import { LIST_PARAMS, parseListQuery } from '../../features/tasks/list-query'
-import { CreateTaskInput, UpdateTaskInput } from '../../features/tasks/model'
+import { CreateTaskInput, TITLE_MAX, UpdateTaskInput } from '../../features/tasks/model'
 import { parseWith } from '../../lib/validation'
 import {
   createTask,
@@ -201,6 +201,17 @@ export const taskPages = (deps: AppDeps) => {
             })
           },
         )
+      },
+      { page: true },
+    )
+    .get(
+      '/tasks/quick-preview',
+      // What quick add would save from the line typed so far; the box asks for it as it changes.
+      ({ request, user }) => {
+        const search = new URL(request.url).searchParams
+        const text = (search.get('title') ?? search.get('text') ?? '').slice(0, TITLE_MAX * 2).trim()
+        const parsed = text ? parseTaskText(text, user.timezone, now()) : null
+        return respond(request, () => ({ html: QuickPreview({ parsed, timezone: user.timezone, now: now() }) }))
       },
       { page: true },
     )
