@@ -4,7 +4,7 @@
 // Dates and times are found by chrono-node (English, then German, Spanish and French); around it sit our
 // rules: which of several date expressions is meant, what a bare hour means, a time that has passed today,
 // repeat phrases as RRULEs, priorities, tags and the words a title is cleaned of. docs/architecture.md
-// ("Reading task text") lists them.
+// "Reading task text" lists them.
 import * as chrono from 'chrono-node'
 import { isoDay, wallClock, zonedTimeToUtc, zoneOffsetMs, type LocalDate } from '../lib/time'
 import { allows, COUNT_PHRASE, countOf, findRepeat, toRecurrence, UNTIL_WORD, type Repeat } from './parse-repeat'
