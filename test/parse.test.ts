@@ -92,6 +92,7 @@ describe('repeats as the API takes them', () => {
     ['service boiler every 3 months until June', { title: 'service boiler', recurrence: 'FREQ=MONTHLY;INTERVAL=3;UNTIL=20270601T235959Z' }],
     ['take pill every day 3 times', { title: 'take pill', recurrence: 'FREQ=DAILY;COUNT=3' }],
     ['renew passport yearly', { title: 'renew passport', recurrence: 'FREQ=YEARLY' }],
+    ['gym every thursday, monday and thursday', { title: 'gym', recurrence: 'FREQ=WEEKLY;BYDAY=MO,TH', due_day: '2026-11-26' }],
     ['pay rent monthly on dec 1', { title: 'pay rent', recurrence: 'MONTHLY', due_day: '2026-12-01' }],
   ])
 })

@@ -37,6 +37,8 @@ const dayCodes = (list: string) =>
     .split(/\s*(?:,|\band\b|\bund\b|&)\s*/i)
     .map((word) => DAY_WORDS.find(([re]) => re.test(word.replace(/s$/i, '')) || re.test(word))?.[1])
     .filter((i): i is number => i !== undefined)
+    .filter((i, at, all) => all.indexOf(i) === at)
+    .sort((a, b) => ((a + 6) % 7) - ((b + 6) % 7))
     .map((i) => DAY_CODES[i]!)
 
 const UNITS: Record<string, Repeat['freq']> = { hour: 'HOURLY', day: 'DAILY', week: 'WEEKLY', month: 'MONTHLY', year: 'YEARLY', stunde: 'HOURLY', tag: 'DAILY', woche: 'WEEKLY', monat: 'MONTHLY', jahr: 'YEARLY' }

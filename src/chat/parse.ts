@@ -155,7 +155,19 @@ const LEAD_INS = [
   /^(?:ajouter|ajoute|rappelle-moi\s+de)\s+/i,
 ]
 /** Words left dangling where a date was cut out: "call mark at", "dentist on". */
-const DANGLING = /(?:[\s,;:–-]+(?:on|at|by|due|from|starting|am|um|ab|el|le|à))+\s*$|[\s,;:–-]+$/i
+const DANGLING = new Set(['on', 'at', 'by', 'due', 'from', 'starting', 'am', 'um', 'ab', 'el', 'le', 'à'])
+const SEPARATOR = /[\s,;:–-]/
+
+/** The title without trailing separators and dangling words (walked from the end: no regex backtracks over a long line). */
+function trimEnd(title: string): string {
+  let end = title.length
+  for (;;) {
+    while (end > 0 && SEPARATOR.test(title[end - 1]!)) end--
+    const start = title.lastIndexOf(' ', end - 1) + 1
+    if (start === 0 || !DANGLING.has(title.slice(start, end).toLowerCase())) return title.slice(0, end)
+    end = start
+  }
+}
 
 function cleanTitle(text: string): string {
   let title = text
@@ -166,7 +178,7 @@ function cleanTitle(text: string): string {
   // One lead-in at most: "remind me to add milk" keeps "add milk".
   const lead = LEAD_INS.find((re) => re.test(title))
   if (lead) title = title.replace(lead, '')
-  return title.replace(DANGLING, '').replace(/^[\s,;:–-]+/, '').trim()
+  return trimEnd(title).replace(/^[\s,;:–-]+/, '').trim()
 }
 
 /** The date expression meant: the one that ends the text, else the most specific; a lone day and a lone time elsewhere join. */
@@ -265,9 +277,12 @@ export function parseTaskText(text: string, timeZone: string, now: Date): Parsed
 
   let title = cleanTitle(state.text)
   const urgentStart = new RegExp(`^${URGENT}\\s*[:!,–-]*\\s+`, 'i')
-  const urgentEnd = new RegExp(`[\\s,;:–-]+${URGENT}!*$`, 'i')
-  if (urgentStart.test(title) || urgentEnd.test(title)) {
-    title = cleanTitle(title.replace(urgentStart, '').replace(urgentEnd, ''))
+  const urgentEnd = new RegExp(`[\\s,;:–-]${URGENT}!*$`, 'i')
+  // The end is looked for in the last few characters only: no regex backtracks over a long line.
+  const rest = title.replace(urgentStart, '')
+  const tail = rest.slice(-20)
+  if (rest !== title || urgentEnd.test(tail)) {
+    title = cleanTitle(rest.slice(0, rest.length - tail.length) + tail.replace(urgentEnd, ''))
     out.priority ??= 'high'
   }
   out.title = title
