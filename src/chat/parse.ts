@@ -5,7 +5,11 @@
 // rules: which of several date expressions is meant, what a bare hour means, a time that has passed today,
 // repeat phrases as RRULEs, priorities, tags and the words a title is cleaned of. docs/architecture.md
 // "Reading task text" lists them.
-import * as chrono from 'chrono-node'
+import type { ParsedResult } from 'chrono-node'
+import * as de from 'chrono-node/de'
+import * as en from 'chrono-node/en'
+import * as es from 'chrono-node/es'
+import * as fr from 'chrono-node/fr'
 import { isoDay, wallClock, zonedTimeToUtc, zoneOffsetMs, type LocalDate } from '../lib/time'
 import { allows, COUNT_PHRASE, countOf, findRepeat, toRecurrence, UNTIL_WORD, type Repeat } from './parse-repeat'
 
@@ -42,7 +46,7 @@ interface When {
 const monthFirst = (timeZone: string) => /^(America|US)\//.test(timeZone)
 
 /** The parsers tried, English first: the one that finds the most date text wins, ties to the earlier. */
-const parsers = (timeZone: string) => [monthFirst(timeZone) ? chrono.en.casual : chrono.en.GB, chrono.de.casual, chrono.es.casual, chrono.fr.casual]
+const parsers = (timeZone: string) => [monthFirst(timeZone) ? en.casual : en.GB, de.casual, es.casual, fr.casual]
 
 /** Hours a part of the day stands for when no time is given ("tomorrow morning"). */
 const PART_OF_DAY: Array<[string, number]> = [
@@ -62,7 +66,7 @@ const SHORT_WEEKDAY = /^(?:sun|mon|tue|wed|thu|fri|sat)\.?$/i
  * peace", "may"), a short weekday alone ("sun cream"), a span with no "in" before it ("a day at the zoo"),
  * and a part of the day alone ("Tokyo evening"; "this evening" and "tomorrow morning" are dates).
  */
-function plausible(r: chrono.ParsedResult): boolean {
+function plausible(r: ParsedResult): boolean {
   const text = r.text.trim()
   const certain = (['year', 'month', 'day', 'weekday', 'hour'] as const).filter((c) => r.start.isCertain(c))
   if (certain.length === 1 && certain[0] === 'month' && MONTH_NAME.test(text)) return false
@@ -73,7 +77,7 @@ function plausible(r: chrono.ParsedResult): boolean {
 }
 
 /** A bare hour without am/pm: 1–7 is the afternoon ("call at 3"), 8–11 the morning, 12 noon. "07:30", "14 Uhr" and "5pm" are read as written. */
-function clockOf(r: chrono.ParsedResult): Clock | undefined {
+function clockOf(r: ParsedResult): Clock | undefined {
   const s = r.start
   if (s.isCertain('hour')) {
     let hour = s.get('hour')!
@@ -86,7 +90,7 @@ function clockOf(r: chrono.ParsedResult): Clock | undefined {
   return part ? { hour: part[1], minute: 0 } : undefined
 }
 
-function toWhen(r: chrono.ParsedResult): When {
+function toWhen(r: ParsedResult): When {
   const at = { index: r.index, end: r.index + r.text.length }
   if (r.tags().has('result/relativeDateAndTime')) return { ...at, exact: r.start.date() }
   const s = r.start
