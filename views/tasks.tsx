@@ -4,8 +4,7 @@ import { TOTAL_CAP } from '../src/db/capped-count'
 import type { StatusCounts, TaskPage } from '../src/features/tasks/list'
 import { SEARCH_MAX } from '../src/features/tasks/list-query'
 import { DESCRIPTION_MAX, RECURRENCE_MAX, TITLE_MAX, type TaskView } from '../src/features/tasks/model'
-import type { ParsedTask } from '../src/chat/parse'
-import { describeRepeat, dueState, formatAbsolute, formatDay, formatDue, formatRelative, toDueInputs, totalLabel } from './format'
+import { dueState, formatDue, formatRelative, toDueInputs, totalLabel } from './format'
 import { Layout, Partial } from './layout'
 
 /** What every list rendering needs to know. */
@@ -260,30 +259,6 @@ export function QuickAdd({ ctx, values = {}, error }: { ctx: ListContext; values
       </details>
       <FieldError error={error} id="qa-error" />
     </form>
-  )
-}
-
-/**
- * What quick add understood of its line, shown under the box as it is typed (the `#qa-preview` region's
- * content): title, when (a time, or "all day"), priority, tags and repeat. Nothing for an empty line.
- */
-export function QuickPreview({ parsed, timezone, now }: { parsed: ParsedTask | null; timezone: string; now: Date }) {
-  if (!parsed) return ''
-  const when = parsed.due_date ? formatAbsolute(new Date(parsed.due_date), timezone, now) : parsed.due_day ? `${formatDay(parsed.due_day, timezone, now)}, all day` : ''
-  const item = (label: string, value: string) => (
-    <div>
-      <dt safe>{label}</dt>
-      <dd safe>{value}</dd>
-    </div>
-  )
-  return (
-    <dl class="understood" aria-label="Quick add will save">
-      {item('Title', parsed.title || '(none yet)')}
-      {when ? item('Due', when) : ''}
-      {parsed.priority ? item('Priority', PRIORITY_LABEL[parsed.priority]) : ''}
-      {parsed.tags.length ? item('Tags', parsed.tags.map((t) => `#${t}`).join(' ')) : ''}
-      {parsed.recurrence ? item('Repeats', describeRepeat(parsed.recurrence)) : ''}
-    </dl>
   )
 }
 
