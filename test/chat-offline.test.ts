@@ -75,13 +75,17 @@ describe('the offline agent', () => {
     expect((await tasks('&search=mum'))[0]!.status).toBe('completed')
   })
 
-  test('delete: more than one needs "all"', async () => {
+  test('delete: more than one needs "all", and "all" asks first', async () => {
     await say('add old note one')
     await say('add old note two')
     const ask = await say('delete old note')
     expect(ask.reply).toMatch(/^That matches 2 tasks/)
     expect(ask.tool_calls.every((c: { name: string }) => c.name !== 'delete_task')).toBe(true)
-    expect((await say('delete all old note')).reply).toBe('Deleted 2 tasks.')
+    const all = await t.call('POST', '/api/v1/chat', { token, body: { message: 'delete all old note' } })
+    expect(all.body.reply).toBe('Delete these 2 tasks: "old note one", "old note two"? Say yes or no.')
+    expect(await tasks('&search=old%20note')).toHaveLength(2)
+    const yes = await t.call('POST', '/api/v1/chat', { token, body: { message: 'yes', conversation_id: all.body.conversation_id } })
+    expect(yes.body.reply).toBe('Deleted these 2 tasks: "old note one", "old note two".')
     expect(await tasks('&search=old%20note')).toEqual([])
   })
 
@@ -95,5 +99,264 @@ describe('the offline agent', () => {
     const answer = await say('write me a poem about Tuesdays')
     expect(answer.reply).toMatch(/^Sorry, I can't do that without a language model/)
     expect(answer.tool_calls).toEqual([])
+  })
+})
+
+describe('the offline agent asks before deleting or changing many, can undo, and finds tasks loosely', () => {
+  let t: TestApp
+  // The clock moves a second per reading, from Wednesday 25 November 2026 (Berlin): every change gets a new updated_at.
+  let tick = NOW.getTime()
+  const clock = () => new Date((tick += 1000))
+  type Person = { token: string; id: string }
+  let alice: Person
+  let bob: Person
+
+  /** One conversation of one person: each message continues it. */
+  const conversation = (who: Person) => {
+    let id: string | undefined
+    return async (message: string) => {
+      const res = await t.call('POST', '/api/v1/chat', { token: who.token, body: { message, ...(id ? { conversation_id: id } : {}) } })
+      expect(res.status).toBe(200)
+      id = res.body.conversation_id
+      return res.body as { reply: string; conversation_id: string; tool_calls: Array<{ name: string; arguments: Record<string, unknown>; ok: boolean }> }
+    }
+  }
+  const add = async (who: Person, body: Record<string, unknown>) => (await t.call('POST', '/api/v1/tasks', { token: who.token, body })).body as Record<string, any>
+  const get = (who: Person, id: string) => t.call('GET', `/api/v1/tasks/${id}`, { token: who.token })
+  const all = async (who: Person, q = '') => (await t.call('GET', `/api/v1/tasks?limit=100${q}`, { token: who.token })).body.items as Array<Record<string, any>>
+  const count = async (who: Person, q: string) => (await t.call('GET', `/api/v1/tasks?limit=1${q}`, { token: who.token })).body.total as number
+  const titles = (items: Array<Record<string, any>>) => items.map((i) => i.title).sort()
+  const writes = <C extends { name: string }>(calls: C[]) => calls.filter((c) => !['list_tasks', 'get_task'].includes(c.name))
+
+  beforeAll(async () => {
+    // Many messages a minute: the per-user chat limit is not what these tests are about.
+    t = await testApp({ clock, events: true, env: { CHAT_MESSAGES_PER_MINUTE: '100000' } })
+    const a = await t.signUp(undefined, { timezone: 'Europe/Berlin' })
+    const b = await t.signUp(undefined, { timezone: 'Europe/Berlin' })
+    alice = { token: a.token, id: a.user.id }
+    bob = { token: b.token, id: b.user.id }
+  })
+  afterAll(() => t.dispose())
+
+  test('"delete all call" names every match and waits; "yes" deletes exactly those; "undo" brings them back as they were', async () => {
+    const mum = await add(alice, { title: 'Call mum', priority: 'high', tags: ['family'], due_date: '2026-11-28T17:00:00Z', description: 'about Sunday' })
+    const others = [await add(alice, { title: 'call the bank' }), await add(alice, { title: 'Conference call notes' }), await add(alice, { title: 'call dentist' })]
+    await t.call('POST', `/api/v1/tasks/${mum.id}/reminders`, { token: alice.token, body: { lead: '1h' } })
+    const say = conversation(alice)
+
+    const ask = await say('delete all call')
+    expect(ask.reply).toBe('Delete these 4 tasks: "Call mum", "call the bank", "Conference call notes", "call dentist"? Say yes or no.')
+    expect(writes(ask.tool_calls)).toEqual([])
+    expect(titles(await all(alice, '&search=call'))).toHaveLength(4)
+
+    const yes = await say('Yes')
+    expect(yes.reply).toBe('Deleted these 4 tasks: "Call mum", "call the bank", "Conference call notes", "call dentist".')
+    expect(writes(yes.tool_calls).map((c) => c.arguments.task_id).sort()).toEqual([mum.id, ...others.map((o) => o.id)].sort())
+    expect(await all(alice, '&search=call')).toEqual([])
+
+    const undo = await say('undo')
+    expect(undo.reply).toBe('Undone: restored "call dentist", "Conference call notes", "call the bank", "Call mum".')
+    const back = await get(alice, mum.id)
+    expect(back.body).toEqual(mum)
+    expect(titles(await all(alice, '&search=call'))).toEqual(['Call mum', 'Conference call notes', 'call dentist', 'call the bank'])
+
+    // The audit log shows each restore as such.
+    await t.drain()
+    const audit = (await t.call('GET', `/api/v1/audit?task_id=${mum.id}`, { token: alice.token })).body.items as Array<{ action: string }>
+    expect(audit.map((e) => e.action).sort()).toEqual(['created', 'deleted', 'restored'])
+
+    expect((await say('undo')).reply).toBe('Nothing to undo.')
+    expect(titles(await all(alice, '&search=call'))).toHaveLength(4)
+    for (const o of others) await t.call('DELETE', `/api/v1/tasks/${o.id}`, { token: alice.token })
+  })
+
+  test('a single delete asks too; "no" cancels, and anything else cancels and is read as a new request', async () => {
+    const task = await add(alice, { title: 'Water cactus' })
+    const say = conversation(alice)
+    expect((await say('delete water cactus')).reply).toBe('Delete "Water cactus"? Say yes or no.')
+    expect((await say('no')).reply).toBe('OK, I cancelled that: nothing was changed.')
+    expect((await get(alice, task.id)).status).toBe(200)
+    // "yes" now answers nothing: the question was closed.
+    expect((await say('yes')).reply).toMatch(/^Sorry/)
+    expect((await say('remove cactus')).reply).toBe('Delete "Water cactus"? Say yes or no.')
+    const moved = await say('list')
+    expect(moved.reply).toMatch(/^OK, I cancelled that: nothing was changed\. Your open tasks: .*"Water cactus"/)
+    expect((await say('yes')).reply).toMatch(/^Sorry/)
+    expect((await get(alice, task.id)).status).toBe(200)
+    for (const word of ['Y', 'ok', 'SURE', 'confirm', 'ja']) {
+      const again = await add(alice, { title: `Confirm me ${word}` })
+      await say(`delete confirm me ${word}`)
+      expect((await say(word)).reply).toBe(`Deleted "Confirm me ${word}".`)
+      expect((await get(alice, again.id)).status).toBe(404)
+    }
+    await t.call('DELETE', `/api/v1/tasks/${task.id}`, { token: alice.token })
+  })
+
+  test('"delete all Review" with 31 matches says 31 and deletes all 31; above 100 it says how many match and how many it will take', async () => {
+    for (let i = 1; i <= 31; i++) await add(alice, { title: `Review chapter ${i}` })
+    const say = conversation(alice)
+    const ask = await say('delete all Review')
+    expect(ask.reply).toStartWith('Delete these 31 tasks: "Review chapter 1", "Review chapter 2",')
+    expect(ask.reply).toEndWith('"Review chapter 10" and 21 more? Say yes or no.')
+    const yes = await say('yes')
+    expect(yes.reply).toStartWith('Deleted these 31 tasks:')
+    expect(yes.reply).not.toContain('still match')
+    expect(await all(alice, '&search=review')).toEqual([])
+
+    for (let i = 1; i <= 103; i++) await add(alice, { title: `Bulk item ${i}` })
+    const big = await say('delete all bulk item')
+    expect(big.reply).toStartWith('103 tasks match "bulk item"; I can change 100 at a time. Delete these 100 tasks: "Bulk item 1",')
+    expect(big.reply).toEndWith('and 90 more? Say yes or no.')
+    const done = await say('yes')
+    expect(done.reply).toEndWith('3 more still match "bulk item".')
+    expect(titles(await all(alice, '&search=bulk'))).toEqual(['Bulk item 101', 'Bulk item 102', 'Bulk item 103'])
+    expect((await say('undo')).reply).toStartWith('Undone: restored "Bulk item 100", "Bulk item 99",')
+    expect(await count(alice, '&search=bulk')).toBe(103)
+    await say('delete all bulk item')
+    await say('yes')
+    await say('delete all bulk item')
+    await say('yes')
+    expect(await all(alice, '&search=bulk')).toEqual([])
+  })
+
+  test('"yes" acts on exactly the tasks named: one added since is left, one changed since is reported and left, one gone is reported', async () => {
+    const [a, b, c] = [await add(alice, { title: 'Old draft A' }), await add(alice, { title: 'Old draft B' }), await add(alice, { title: 'Old draft C' })]
+    const say = conversation(alice)
+    expect((await say('delete all old draft')).reply).toBe('Delete these 3 tasks: "Old draft A", "Old draft B", "Old draft C"? Say yes or no.')
+    const later = await add(alice, { title: 'Old draft D' })
+    await t.call('PATCH', `/api/v1/tasks/${b.id}`, { token: alice.token, body: { title: 'Old draft B (keep!)' } })
+    await t.call('DELETE', `/api/v1/tasks/${c.id}`, { token: alice.token })
+    const yes = await say('yes')
+    expect(yes.reply).toBe('Deleted "Old draft A". "Old draft C" was already gone. "Old draft B (keep!)" changed since I asked, so I left it alone.')
+    expect((await get(alice, a.id)).status).toBe(404)
+    expect((await get(alice, b.id)).body.title).toBe('Old draft B (keep!)')
+    expect((await get(alice, later.id)).status).toBe(200)
+    await say('delete all old draft')
+    await say('yes')
+  })
+
+  test('"delete all completed tasks" takes the completed ones, after asking', async () => {
+    const open = await add(alice, { title: 'Still open thing' })
+    const done = [await add(alice, { title: 'Finished thing one' }), await add(alice, { title: 'Finished thing two' })]
+    for (const d of done) await t.call('POST', `/api/v1/tasks/${d.id}/complete`, { token: alice.token })
+    const say = conversation(alice)
+    expect((await say('delete all completed tasks')).reply).toBe('Delete these 2 tasks: "Finished thing one", "Finished thing two"? Say yes or no.')
+    expect((await say('yes')).reply).toBe('Deleted these 2 tasks: "Finished thing one", "Finished thing two".')
+    expect(await all(alice, '&status=completed')).toEqual([])
+    expect((await get(alice, open.id)).status).toBe(200)
+    await t.call('DELETE', `/api/v1/tasks/${open.id}`, { token: alice.token })
+  })
+
+  test('matching survives plurals and typos: "mark groceries done", "compelte dentsit"; "mark … done" phrasing works; undo reopens', async () => {
+    const grocery = await add(alice, { title: 'Buy grocery' })
+    const dentist = await add(alice, { title: 'Dentist appointment' })
+    const say = conversation(alice)
+    expect((await say('mark groceries done')).reply).toBe('Completed "Buy grocery".')
+    expect((await get(alice, grocery.id)).body.status).toBe('completed')
+    expect((await say('undo')).reply).toBe('Undone: reopened "Buy grocery".')
+    expect((await get(alice, grocery.id)).body.status).toBe('pending')
+    expect((await say('compelte dentsit')).reply).toBe('Completed "Dentist appointment".')
+    expect((await say('mark buy grocery as done')).reply).toBe('Completed "Buy grocery".')
+    expect((await say('reopen groceries')).reply).toBe('Reopened "Buy grocery".')
+    expect((await get(alice, grocery.id)).body.status).toBe('pending')
+    expect((await say('mark dentist as not done')).reply).toBe('Reopened "Dentist appointment".')
+    expect((await say('undo')).reply).toBe('Undone: completed again "Dentist appointment".')
+    expect((await get(alice, dentist.id)).body.status).toBe('completed')
+    await say('delete all grocery')
+    await say('yes')
+    await t.call('DELETE', `/api/v1/tasks/${dentist.id}`, { token: alice.token })
+  })
+
+  test('two equal matches: "Which one? 1. … 2. …", answered by number, "the first" or a word only one has', async () => {
+    const mum = await add(alice, { title: 'Phone mum' })
+    const plumber = await add(alice, { title: 'Phone the plumber' })
+    const say = conversation(alice)
+    expect((await say('done phone')).reply).toBe('Which one? 1. "Phone mum" 2. "Phone the plumber" (or say "complete all phone")')
+    expect((await say('2')).reply).toBe('Completed "Phone the plumber".')
+    await say('reopen plumber')
+    await say('done phone')
+    expect((await say('the first')).reply).toBe('Completed "Phone mum".')
+    await say('reopen mum')
+    // Not an answer: a new request.
+    await say('done phone')
+    expect((await say('list')).reply).toMatch(/^Your open tasks:/)
+    expect((await get(alice, mum.id)).body.status).toBe('pending')
+    expect((await get(alice, plumber.id)).body.status).toBe('pending')
+    await say('delete phone')
+    const ask = await say('plumber')
+    expect(ask.reply).toBe('Delete "Phone the plumber"? Say yes or no.')
+    expect((await say('yes')).reply).toBe('Deleted "Phone the plumber".')
+    expect((await get(alice, plumber.id)).status).toBe(404)
+    expect((await get(alice, mum.id)).body.status).toBe('pending')
+    await t.call('DELETE', `/api/v1/tasks/${mum.id}`, { token: alice.token })
+  })
+
+  test('rename, postpone and move, each undone to the fields as they were', async () => {
+    const task = await add(alice, { title: 'Dentist', due_date: '2026-11-26T10:00:00Z' })
+    const say = conversation(alice)
+    expect((await say('rename dentist to Dentist at 3')).reply).toBe('Renamed "Dentist" to "Dentist at 3".')
+    expect((await get(alice, task.id)).body.title).toBe('Dentist at 3')
+    expect((await say('undo')).reply).toBe('Undone: put back "Dentist".')
+    expect((await get(alice, task.id)).body.title).toBe('Dentist')
+    // Friday 27 November, 09:00 in Berlin, as the parser reads "friday".
+    expect((await say('postpone dentist to friday')).reply).toBe('Moved "Dentist" to Fri 27 Nov, 09:00.')
+    expect((await get(alice, task.id)).body.due_date).toBe('2026-11-27T08:00:00.000Z')
+    expect((await say('move dentist to 2026-12-03')).reply).toBe('Moved "Dentist" to Thu 3 Dec, 09:00.')
+    expect((await get(alice, task.id)).body.due_date).toBe('2026-12-03T08:00:00.000Z')
+    await say('undo')
+    expect((await get(alice, task.id)).body.due_date).toBe('2026-11-27T08:00:00.000Z')
+    expect((await say('move dentist to someday')).reply).toMatch(/^When to\?/)
+    await t.call('DELETE', `/api/v1/tasks/${task.id}`, { token: alice.token })
+  })
+
+  test('undo of an add deletes the task it added', async () => {
+    const say = conversation(alice)
+    expect((await say('add fix the bike')).reply).toBe('Added "fix the bike".')
+    const id = (await all(alice, '&search=bike'))[0]!.id
+    expect((await say('undo')).reply).toBe('Undone: removed "fix the bike".')
+    expect((await get(alice, id)).status).toBe(404)
+    expect((await say('rückgängig')).reply).toBe('Nothing to undo.')
+  })
+
+  test('overdue, high priority, how many, this week', async () => {
+    const fresh = await t.signUp(undefined, { timezone: 'Europe/Berlin' })
+    const carol = { token: fresh.token, id: fresh.user.id }
+    await add(carol, { title: 'Late report', due_date: '2026-11-24T09:00:00Z', priority: 'high' })
+    await add(carol, { title: 'Friday review', due_date: '2026-11-27T09:00:00Z' })
+    await add(carol, { title: 'Next week plan', due_date: '2026-12-02T09:00:00Z', priority: 'high' })
+    const done = await add(carol, { title: 'Already done' })
+    await t.call('POST', `/api/v1/tasks/${done.id}/complete`, { token: carol.token })
+    const say = conversation(carol)
+    expect((await say('show overdue')).reply).toBe('Overdue: "Late report" (due Tue 24 Nov, 10:00).')
+    expect((await say('show my high priority tasks')).reply).toBe('Your open high priority tasks: "Late report" (due Tue 24 Nov, 10:00); "Next week plan" (due Wed 2 Dec, 10:00).')
+    expect((await say('how many tasks do I have?')).reply).toBe('You have 3 open tasks and 1 completed.')
+    expect((await say('what do I have this week?')).reply).toBe('This week: "Friday review" (due Fri 27 Nov, 10:00).')
+  })
+
+  test("nobody acts on another's tasks: Bob cannot answer Alice's question, and Alice's yes and undo touch only hers", async () => {
+    const hers = await add(alice, { title: 'Shared name chore' })
+    const his = await add(bob, { title: 'Shared name chore' })
+    const say = conversation(alice)
+    const ask = await say('delete all shared name chore')
+    expect(ask.reply).toBe('Delete "Shared name chore"? Say yes or no.')
+    // Bob answering in Alice's conversation: not found, and nothing happens.
+    const bobYes = await t.call('POST', '/api/v1/chat', { token: bob.token, body: { message: 'yes', conversation_id: ask.conversation_id } })
+    expect(bobYes.status).toBe(404)
+    expect((await get(alice, hers.id)).status).toBe(200)
+    const bobUndo = await t.call('POST', '/api/v1/chat', { token: bob.token, body: { message: 'undo', conversation_id: ask.conversation_id } })
+    expect(bobUndo.status).toBe(404)
+    expect((await say('yes')).reply).toBe('Deleted "Shared name chore".')
+    expect((await get(alice, hers.id)).status).toBe(404)
+    expect((await get(bob, his.id)).body.title).toBe('Shared name chore')
+    // Bob's own "undo" (in his conversation) has nothing to undo; Alice's restores hers only.
+    expect((await conversation(bob)('undo')).reply).toBe('Nothing to undo.')
+    expect((await get(alice, hers.id)).status).toBe(404)
+    expect((await say('undo')).reply).toBe('Undone: restored "Shared name chore".')
+    expect((await get(alice, hers.id)).status).toBe(200)
+    expect((await get(bob, hers.id)).status).toBe(404)
+    expect(titles(await all(bob, '&search=shared'))).toEqual(['Shared name chore'])
+    // The agent's memory is not shown as a tool call.
+    const stored = (await t.call('GET', `/api/v1/chat/${ask.conversation_id}`, { token: alice.token })).body as Array<{ tool_calls: Array<{ name: string }> }>
+    expect(stored.flatMap((m) => m.tool_calls.map((c) => c.name)).filter((n) => !n.endsWith('_task') && n !== 'list_tasks')).toEqual([])
   })
 })

@@ -40,7 +40,7 @@ describe('through the model', () => {
     expect(first.authorization).toBe('Bearer sk-test')
     expect(first.stream).toBe(true)
     expect(first.tools!.map((x) => x.function.name).sort()).toContain('add_task')
-    expect(first.tools!.length).toBe(10)
+    expect(first.tools!.length).toBe(11)
     // The system prompt carries the time and the user's zone.
     expect(first.messages[0]!.role).toBe('system')
     expect(first.messages[0]!.content).toContain('Europe/Berlin')

@@ -203,6 +203,28 @@ describe('cross-user access: a 404, or for id lists the same answer as an unknow
     const remindersAfter = await t.call('GET', `/api/v1/tasks/${open.id}/reminders`, { token: alice.token })
     expect(remindersAfter.body).toEqual(remindersBefore.body)
   })
+
+  test("Bob's restore_task cannot bring back Alice's deleted task; Alice's own can", async () => {
+    const { body: gone } = await t.call('POST', '/api/v1/tasks', { token: alice.token, body: { title: 'Alice deleted thing' } })
+    expect((await t.call('DELETE', `/api/v1/tasks/${gone.id}`, { token: alice.token })).status).toBeLessThan(300)
+    const bobs = await connect(bob.token)
+    try {
+      const res = await tool(bobs, 'restore_task', { task_id: gone.id })
+      expect(res.isError).toBe(true)
+      expect(res.content[0]!.text).toContain('not found')
+      expect(JSON.stringify(res)).not.toContain('Alice')
+    } finally {
+      await bobs.close()
+    }
+    expect((await t.call('GET', `/api/v1/tasks/${gone.id}`, { token: alice.token })).status).toBe(404)
+    expect((await t.call('GET', `/api/v1/tasks/${gone.id}`, { token: bob.token })).status).toBe(404)
+    const alices = await connect(alice.token)
+    try {
+      expect((await tool(alices, 'restore_task', { task_id: gone.id })).structuredContent).toMatchObject({ id: gone.id, title: 'Alice deleted thing' })
+    } finally {
+      await alices.close()
+    }
+  })
 })
 
 describe('sessions', () => {
@@ -379,6 +401,7 @@ describe('malformed ids: a 4xx on every face, never a 500', () => {
           ['complete_task', { task_id: id }],
           ['reopen_task', { task_id: id }],
           ['delete_task', { task_id: id }],
+          ['restore_task', { task_id: id }],
           ['set_reminder', { task_id: id, lead: '1h' }],
           ['list_reminders', { task_id: id }],
           ['cancel_reminder', { reminder_id: id }],

@@ -8,6 +8,7 @@ import { newId, UUID } from '../lib/secrets'
 import type { ChatRequest } from './model'
 import { modelReply, type ModelConfig } from './model-agent'
 import { offlineReply } from './offline'
+import { stateOf, stateRecord, visibleCalls } from './offline-state'
 import { conversations, messages, type ToolCallRecord } from './schema'
 
 /** Earlier messages the model sees. */
@@ -67,23 +68,30 @@ export async function chat(
     conversationId = newId()
     await deps.db.insert(conversations).values({ id: conversationId, userId: user.id, title: message.slice(0, 80), createdAt: now, updatedAt: now })
   }
-  const history = (
-    await deps.db.select({ role: messages.role, content: messages.content }).from(messages).where(eq(messages.conversationId, conversationId)).orderBy(desc(messages.id)).limit(HISTORY_WINDOW)
-  ).reverse()
+  const recent = await deps.db
+    .select({ role: messages.role, content: messages.content, toolCalls: messages.toolCalls })
+    .from(messages)
+    .where(eq(messages.conversationId, conversationId))
+    .orderBy(desc(messages.id))
+    .limit(HISTORY_WINDOW)
+  const history = recent.map(({ role, content }) => ({ role, content })).reverse()
+  // The offline agent's memory, newest first: what its own earlier replies left pending or can undo.
+  // A user message left unanswered (its turn failed) ends whatever was pending before it.
+  const states = [...(recent[0]?.role === 'user' ? [{}] : []), ...recent.filter((m) => m.role === 'assistant').map((m) => stateOf(m.toolCalls) ?? {})]
   await deps.db.insert(messages).values({ id: newId(), conversationId, role: 'user', content: message, createdAt: now })
 
   const ctx = { db: deps.db, clock: deps.clock, user, quotas: deps.quotas }
   const agent = deps.model ? 'model' : 'offline'
   let turn
   try {
-    turn = deps.model ? await modelReply(deps.model, ctx, history, message, onText) : await offlineReply(ctx, message)
+    turn = deps.model ? await modelReply(deps.model, ctx, history, message, onText) : await offlineReply(ctx, message, states)
     deps.onTurn?.(agent, true)
   } catch (error) {
     deps.onTurn?.(agent, false)
     throw error
   }
   if (!deps.model) onText?.(turn.reply)
-  await deps.db.insert(messages).values({ id: newId(), conversationId, role: 'assistant', content: turn.reply, toolCalls: turn.toolCalls, createdAt: deps.clock() })
+  await deps.db.insert(messages).values({ id: newId(), conversationId, role: 'assistant', content: turn.reply, toolCalls: turn.state ? [...turn.toolCalls, stateRecord(turn.state)] : turn.toolCalls, createdAt: deps.clock() })
   await deps.db.update(conversations).set({ updatedAt: deps.clock() }).where(eq(conversations.id, conversationId))
   return { conversation_id: conversationId, reply: turn.reply, tool_calls: turn.toolCalls, agent }
 }
@@ -94,5 +102,5 @@ export async function conversationMessages(db: Db, userId: string, conversationI
   const [found] = await db.select().from(conversations).where(and(eq(conversations.id, conversationId), eq(conversations.userId, userId)))
   if (!found) throw notFound('conversation')
   const rows = await db.select().from(messages).where(eq(messages.conversationId, conversationId)).orderBy(messages.id)
-  return rows.map((m) => ({ role: m.role, content: m.content, tool_calls: m.toolCalls, created_at: m.createdAt.toISOString() }))
+  return rows.map((m) => ({ role: m.role, content: m.content, tool_calls: visibleCalls(m.toolCalls), created_at: m.createdAt.toISOString() }))
 }

@@ -1,6 +1,6 @@
 // The one tool registry: the MCP server and the chat agent both offer exactly these.
 import { cancelReminderTool, listRemindersTool, setReminder } from './tools/reminders'
-import { addTask, completeTaskTool, deleteTaskTool, getTaskTool, listTasks, reopenTaskTool, updateTaskTool } from './tools/tasks'
+import { addTask, completeTaskTool, deleteTaskTool, getTaskTool, listTasks, reopenTaskTool, restoreTaskTool, updateTaskTool } from './tools/tasks'
 import type { ToolDef } from './tool'
 
 export const TOOLS: ToolDef[] = [
@@ -11,6 +11,7 @@ export const TOOLS: ToolDef[] = [
   completeTaskTool,
   reopenTaskTool,
   deleteTaskTool,
+  restoreTaskTool,
   setReminder,
   listRemindersTool,
   cancelReminderTool,

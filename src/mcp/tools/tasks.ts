@@ -1,6 +1,8 @@
-// Task tools: add, list (search, filter, sort, page), get, update, complete, reopen, delete.
+// Task tools: add, list (search, filter, sort, page), get, update, complete, reopen, delete, restore.
 import { z } from 'zod'
-import { completeTask, createTask, deleteTask, findTasks, getTask, reopenTask, updateTask } from '../../features/tasks/service'
+import { completeTask, createTask, deleteTask, findTasks, getTask, reopenTask, restoreTasks, updateTask } from '../../features/tasks/service'
+import { notFound } from '../../lib/errors'
+import { UUID } from '../../lib/secrets'
 import { ORDERS, SEARCH_MAX, SORTS } from '../../features/tasks/list-query'
 import { PRIORITIES, STATUSES, TAGS_MAX, TaskPageSchema, Title, TITLE_MAX } from '../../features/tasks/model'
 import { pagingArgs } from '../../lib/paging'
@@ -89,10 +91,27 @@ export const reopenTaskTool = defineTool({
 export const deleteTaskTool = defineTool({
   name: 'delete_task',
   title: 'Delete a task',
-  description: 'Deletes one task by id and returns it as it was. It can be restored from the web UI for an hour. Ask the user before deleting more than one task.',
+  description: 'Deletes one task by id and returns it as it was. It can be restored for an hour (restore_task, or the web UI). Ask the user before deleting more than one task.',
   input: taskId,
   output: taskShape,
   annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: false, openWorldHint: false },
   run: (ctx, { task_id }) => deleteTask(ctx, ctx.user, task_id),
 })
 
+
+export const restoreTaskTool = defineTool({
+  name: 'restore_task',
+  title: 'Restore a deleted task',
+  description:
+    'Brings back a task the user deleted within the last hour, exactly as it was (same id and fields), from the copy the server kept. Only the user\'s own deleted tasks can be restored.',
+  input: { task_id: z.string().describe('The id of a task the user deleted (from delete_task)') },
+  output: taskShape,
+  annotations: WRITES,
+  run: async (ctx, { task_id }) => {
+    // The snapshot is the server's own, found by id among this user's deletions: nothing the caller sends is trusted.
+    if (!UUID.test(task_id)) throw notFound('deleted task')
+    const [restored] = await restoreTasks(ctx, ctx.user, [task_id])
+    if (!restored) throw notFound('deleted task')
+    return restored
+  },
+})

@@ -1,0 +1,60 @@
+// What the offline agent remembers between messages: an action waiting for "yes", a "which one?" waiting for an
+// answer, and how to undo its last change. Kept on the assistant message (a record among its tool calls), so any
+// replica can continue the conversation; never shown as a tool call.
+import type { ToolCallRecord } from './schema'
+
+/** A change the agent can make to tasks. */
+export type Op = 'delete' | 'complete' | 'reopen' | 'update'
+
+/** An action chosen and described to the user, waiting for their "yes": exactly these tasks, as they were then. */
+export interface PendingAction {
+  op: Op
+  ids: string[]
+  titles: string[]
+  /** Each task's updated_at when asked: a task changed since is reported, not acted on blindly. */
+  stamps: string[]
+  /** For update: the fields to set. */
+  fields?: Record<string, unknown>
+  /** How many tasks matched in all (may be more than `ids`), and what was asked for. */
+  total: number
+  totalExact: boolean
+  query: string
+}
+
+/** Several tasks matched equally: the agent asked which one, and will do `op` to the one picked. */
+export interface PendingChoice {
+  op: Op
+  fields?: Record<string, unknown>
+  candidates: Array<{ id: string; title: string }>
+}
+
+/** One step back: what reverses one change. */
+export interface UndoStep {
+  op: 'delete' | 'complete' | 'reopen' | 'restore' | 'update'
+  id: string
+  title: string
+  /** For update: the fields as they were. */
+  fields?: Record<string, unknown>
+}
+
+export interface AgentState {
+  pending?: PendingAction
+  choice?: PendingChoice
+  /** The changes this message made, and how to reverse them. */
+  undo?: UndoStep[]
+  /** This message undid the change before it: there is nothing more to undo. */
+  undone?: true
+}
+
+/** The name of the record that carries the state among a message's tool calls. */
+export const STATE_RECORD = 'offline_agent_state'
+
+export const stateRecord = (state: AgentState): ToolCallRecord => ({ name: STATE_RECORD, arguments: state as Record<string, unknown>, ok: true, result: {} })
+
+/** The state a stored message carries, if any. */
+export function stateOf(calls: readonly ToolCallRecord[]): AgentState | undefined {
+  return calls.find((c) => c.name === STATE_RECORD)?.arguments as AgentState | undefined
+}
+
+/** A message's tool calls as shown: without the agent's own state. */
+export const visibleCalls = (calls: readonly ToolCallRecord[]): ToolCallRecord[] => calls.filter((c) => c.name !== STATE_RECORD)
