@@ -141,7 +141,11 @@ describe('the offline agent asks before deleting or changing many, can undo, and
   test('"delete all call" names every match and waits; "yes" deletes exactly those; "undo" brings them back as they were', async () => {
     const mum = await add(alice, { title: 'Call mum', priority: 'high', tags: ['family'], due_date: '2026-11-28T17:00:00Z', description: 'about Sunday' })
     const others = [await add(alice, { title: 'call the bank' }), await add(alice, { title: 'Conference call notes' }), await add(alice, { title: 'call dentist' })]
-    await t.call('POST', `/api/v1/tasks/${mum.id}/reminders`, { token: alice.token, body: { lead: '1h' } })
+    const { body: reminder } = await t.call('POST', `/api/v1/tasks/${mum.id}/reminders`, { token: alice.token, body: { lead: '1h' } })
+    const reminderOf = async () => {
+      const lists = await Promise.all(['upcoming', 'past'].map((when) => t.call('GET', `/api/v1/reminders?when=${when}&limit=100`, { token: alice.token })))
+      return lists.flatMap((l) => l.body.items as Array<Record<string, any>>).find((r) => r.id === reminder.id)
+    }
     const say = conversation(alice)
 
     const ask = await say('delete all call')
@@ -153,6 +157,8 @@ describe('the offline agent asks before deleting or changing many, can undo, and
     expect(yes.reply).toBe('Deleted these 4 tasks: "Call mum", "call the bank", "Conference call notes", "call dentist".')
     expect(writes(yes.tool_calls).map((c) => c.arguments.task_id).sort()).toEqual([mum.id, ...others.map((o) => o.id)].sort())
     expect(await all(alice, '&search=call')).toEqual([])
+    await t.drain()
+    expect((await reminderOf())?.status).toBe('cancelled')
 
     const undo = await say('undo')
     expect(undo.reply).toBe('Undone: restored "call dentist", "Conference call notes", "call the bank", "Call mum".')
@@ -164,6 +170,8 @@ describe('the offline agent asks before deleting or changing many, can undo, and
     await t.drain()
     const audit = (await t.call('GET', `/api/v1/audit?task_id=${mum.id}`, { token: alice.token })).body.items as Array<{ action: string }>
     expect(audit.map((e) => e.action).sort()).toEqual(['created', 'deleted', 'restored'])
+    // Its reminder, cancelled by the delete, is back as it was.
+    expect(await reminderOf()).toMatchObject({ status: 'pending', remind_at: '2026-11-28T16:00:00.000Z' })
 
     expect((await say('undo')).reply).toBe('Nothing to undo.')
     expect(titles(await all(alice, '&search=call'))).toHaveLength(4)

@@ -72,13 +72,15 @@ export const reminderDeliveryConsumer: Consumer = {
   },
 }
 
-/** Reminders follow their task: moved due dates, completion, deletion and reopening (within the reminder quota). */
+/** Reminders follow their task: moved due dates, completion, deletion, reopening and an undone delete (within the reminder quota). */
 export const reminderFollowConsumer = (quotas: Pick<Quotas, 'reminders'>): Consumer => ({
   name: 'reminders-follow-tasks',
   topics: [TOPICS.taskEvents, TOPICS.taskUpdates],
-  types: ['task.updated', 'task.completed', 'task.deleted'],
+  types: ['task.created', 'task.updated', 'task.completed', 'task.deleted'],
   async handle(tx, event, now) {
     const changes = (event.data.changes as string[] | undefined) ?? []
+    // A new task has no reminders yet; a restored one gets back those its deletion cancelled.
+    if (event.type === 'task.created' && event.data.cause !== 'restore') return
     if (event.type === 'task.updated' && !['due_date', 'all_day', 'status'].some((field) => changes.includes(field))) return
     const [task] = event.type === 'task.deleted' ? [] : await tx.select().from(tasks).where(eq(tasks.id, event.data.task_id))
     const [owner] = await tx.select({ timezone: users.timezone }).from(users).where(eq(users.id, event.data.user_id))
