@@ -1,7 +1,7 @@
 // The offline agent's changes: asking before deletes and bulk changes, acting on exactly the tasks it named, and
 // undoing its last change.
 import type { ToolContext } from '../mcp/tool'
-import { call, describeTask, type Task } from './offline-find'
+import { call, formatWhen, type Task } from './offline-find'
 import type { AgentState, Op, PendingAction, UndoStep } from './offline-state'
 import type { ToolCallRecord } from './schema'
 
@@ -12,6 +12,7 @@ export interface AgentTurn {
   state?: AgentState
 }
 
+/** Each change in words: as asked, as done, and for "nothing was …". */
 const WORDS: Record<Op, { ask: string; did: string; none: string }> = {
   delete: { ask: 'Delete', did: 'Deleted', none: 'deleted' },
   complete: { ask: 'Complete', did: 'Completed', none: 'completed' },
@@ -25,18 +26,12 @@ function titles(list: readonly string[]): string {
   return list.length > shown.length ? `${shown.join(', ')} and ${list.length - shown.length} more` : shown.join(', ')
 }
 
-/** What an update does, in words: "rename ... to ...", "move ... to Fri 27 Nov, 09:00". */
-function updateWords(fields: Record<string, unknown>, timeZone: string): string {
-  if (typeof fields.title === 'string') return `to "${fields.title}"`
-  if (typeof fields.due_date === 'string') return `to ${describeTask({ title: '', due_date: fields.due_date }, timeZone).replace(/^"" \(due (.*)\)$/, '$1')}`
-  return ''
-}
-
-/** A sentence naming an action, as asked or as done: `Delete "a", "b"`. */
-function sentence(verb: string, list: readonly string[], op: Op, fields: Record<string, unknown> | undefined, timeZone: string): string {
+/** A sentence naming a change, as asked or as done: `Delete these 2 tasks: "a", "b"`, `Moved "x" to Fri 27 Nov, 09:00`. */
+function sentence(tense: 'ask' | 'did', list: readonly string[], op: Op, fields: Record<string, unknown> | undefined, timeZone: string): string {
   const what = list.length === 1 ? `"${list[0]}"` : `these ${list.length} tasks: ${titles(list)}`
-  const verbWord = op === 'update' && fields ? (typeof fields.title === 'string' ? (verb === 'ask' ? 'Rename' : 'Renamed') : verb === 'ask' ? 'Move' : 'Moved') : WORDS[op][verb === 'ask' ? 'ask' : 'did']
-  return `${verbWord} ${what}${op === 'update' && fields ? ` ${updateWords(fields, timeZone)}` : ''}`
+  if (op === 'update' && typeof fields?.title === 'string') return `${tense === 'ask' ? 'Rename' : 'Renamed'} ${what} to "${fields.title}"`
+  if (op === 'update' && typeof fields?.due_date === 'string') return `${tense === 'ask' ? 'Move' : 'Moved'} ${what} to ${formatWhen(fields.due_date, timeZone)}`
+  return `${WORDS[op][tense]} ${what}`
 }
 
 /**

@@ -17,11 +17,11 @@ export async function call(ctx: ToolContext, calls: ToolCallRecord[], name: stri
   return outcome
 }
 
-export const describeTask = (t: Pick<Task, 'title' | 'due_date'>, timeZone: string) => {
-  if (!t.due_date) return `"${t.title}"`
-  const when = new Intl.DateTimeFormat('en-GB', { timeZone, weekday: 'short', day: 'numeric', month: 'short', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(new Date(t.due_date))
-  return `"${t.title}" (due ${when})`
-}
+/** A moment as the user reads it: "Fri 27 Nov, 09:00". */
+export const formatWhen = (iso: string, timeZone: string) =>
+  new Intl.DateTimeFormat('en-GB', { timeZone, weekday: 'short', day: 'numeric', month: 'short', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(new Date(iso))
+
+export const describeTask = (t: Pick<Task, 'title' | 'due_date'>, timeZone: string) => (t.due_date ? `"${t.title}" (due ${formatWhen(t.due_date, timeZone)})` : `"${t.title}"`)
 
 /** What a request's words name: some words, a status ("completed tasks"), and whether it said "all". */
 export interface Target {
