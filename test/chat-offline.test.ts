@@ -1,6 +1,9 @@
 // The offline agent (no model configured) and the text parser it shares with quick add: phrases and their effects.
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
+import { createApp } from '../src/app'
 import { parseTaskText } from '../src/chat/parse'
+import { loadEnv } from '../src/env'
+import { createLogger } from '../src/lib/log'
 import { testApp, type TestApp } from './helpers/app'
 
 // Wednesday 25 November 2026, 15:20 in Berlin.
@@ -176,6 +179,30 @@ describe('the offline agent asks before deleting or changing many, can undo, and
     expect((await say('undo')).reply).toBe('Nothing to undo.')
     expect(titles(await all(alice, '&search=call'))).toHaveLength(4)
     for (const o of others) await t.call('DELETE', `/api/v1/tasks/${o.id}`, { token: alice.token })
+  })
+
+  test('another replica continues the conversation: asked on one, confirmed on another, undone on the first', async () => {
+    const other = createApp({ env: loadEnv({ CHAT_MESSAGES_PER_MINUTE: '100000' }), database: t.database, log: createLogger('silent'), clock })
+    const post = async (app: { handle: (r: Request) => Response | Promise<Response> }, message: string, conversation_id?: string) => {
+      const res = await app.handle(
+        new Request('http://localhost/api/v1/chat', {
+          method: 'POST',
+          headers: { authorization: `Bearer ${alice.token}`, 'content-type': 'application/json' },
+          body: JSON.stringify({ message, ...(conversation_id ? { conversation_id } : {}) }),
+        }),
+      )
+      expect(res.status).toBe(200)
+      return (await res.json()) as { reply: string; conversation_id: string }
+    }
+    const task = await add(alice, { title: 'Replica chore' })
+    const ask = await post(t.app, 'delete replica chore')
+    expect(ask.reply).toBe('Delete "Replica chore"? Say yes or no.')
+    expect((await post(other, 'yes', ask.conversation_id)).reply).toBe('Deleted "Replica chore".')
+    expect((await get(alice, task.id)).status).toBe(404)
+    expect((await post(t.app, 'undo', ask.conversation_id)).reply).toBe('Undone: restored "Replica chore".')
+    expect((await get(alice, task.id)).body.title).toBe('Replica chore')
+    expect((await post(other, 'undo', ask.conversation_id)).reply).toBe('Nothing to undo.')
+    await t.call('DELETE', `/api/v1/tasks/${task.id}`, { token: alice.token })
   })
 
   test('a single delete asks too; "no" cancels, and anything else cancels and is read as a new request', async () => {
