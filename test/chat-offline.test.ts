@@ -1,6 +1,7 @@
 // The offline agent (no model configured) and the text parser it shares with quick add: phrases and their effects.
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
 import { createApp } from '../src/app'
+import { correctWord, editDistance, stem, titleScore } from '../src/chat/match'
 import { parseTaskText } from '../src/chat/parse'
 import { loadEnv } from '../src/env'
 import { createLogger } from '../src/lib/log'
@@ -32,6 +33,19 @@ describe('reading task text', () => {
   }
   test('a day without a time is a day, with no time made up', () => {
     expect(parseTaskText('gym next monday', 'Europe/Berlin', NOW)).not.toHaveProperty('due_date')
+  })
+})
+
+describe('matching words loosely', () => {
+  test('plurals share a stem; a swap of two letters is one edit; short words forgive nothing', () => {
+    expect(['groceries', 'grocery', 'boxes', 'calls', 'glass'].map(stem)).toEqual(['grocery', 'grocery', 'box', 'call', 'glass'])
+    expect(editDistance('compelte', 'complete')).toBe(1)
+    expect(correctWord('compelte', ['complete', 'delete'])).toBe('complete')
+    expect(correctWord('delte', ['complete', 'delete'])).toBe('delete')
+    expect(titleScore(['groceries'], 'Buy grocery')).toBe(1)
+    expect(titleScore(['dentsit'], 'Dentist appointment')).toBeGreaterThan(0)
+    expect(titleScore(['cat'], 'Call the bank')).toBe(0)
+    expect(titleScore(['call', 'mum'], 'Call the plumber')).toBe(0)
   })
 })
 

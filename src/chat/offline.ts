@@ -123,7 +123,8 @@ async function interpret(ctx: ToolContext, calls: ToolCallRecord[], raw: string,
   const tz = ctx.user.timezone
   const now = ctx.clock()
   const [first = '', ...rest] = raw.split(/\s+/)
-  const text = [correctWord(first, VERBS), ...rest].join(' ')
+  // Only words of five letters or more: a shorter one a letter away is often another word ("gone" is not "done").
+  const text = [first.length >= 5 ? correctWord(first, VERBS) : first, ...rest].join(' ')
   let m: RegExpExecArray | null
 
   if (!text || /^(hi|hello|hey|help|\?|what can you do)\b/i.test(text)) return { reply: HELP, toolCalls: calls }
