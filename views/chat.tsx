@@ -15,6 +15,7 @@ const TOOL_LABEL: Record<string, string> = {
   complete_task: 'completed a task',
   reopen_task: 'reopened a task',
   delete_task: 'deleted a task',
+  restore_task: 'restored a task',
   set_reminder: 'set a reminder',
   cancel_reminder: 'cancelled a reminder',
 }
