@@ -112,6 +112,19 @@ describe('the offline agent', () => {
     expect(answer.tool_calls.at(-1)).toMatchObject({ name: 'set_reminder', ok: true })
   })
 
+  test('a day without a time: the task is all-day, and its reminder goes off at 09:00 that day', async () => {
+    const answer = await say('remind me to renew the passport tomorrow')
+    expect(answer.tool_calls.map((c: { name: string }) => [c.name, c.ok])).toEqual([['add_task', true], ['set_reminder', true]])
+    const [task] = await tasks('&search=passport')
+    const tomorrow = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Berlin' }).format(new Date(Date.now() + 86_400_000))
+    expect(task).toMatchObject({ title: 'renew the passport', all_day: true, due_day: tomorrow })
+    const remindAt = answer.tool_calls[1].result.remind_at as string
+    expect(new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/Berlin', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(new Date(remindAt))).toBe('09:00')
+    const about = await say('remind me about passport tomorrow')
+    expect(about.reply).toBe(`I'll remind you about "renew the passport" then.`)
+    expect(about.tool_calls.at(-1).result.remind_at).toBe(remindAt)
+  })
+
   test('says plainly what it cannot do', async () => {
     const answer = await say('write me a poem about Tuesdays')
     expect(answer.reply).toMatch(/^Sorry, I can't do that without a language model/)
@@ -347,13 +360,16 @@ describe('the offline agent asks before deleting or changing many, can undo, and
     expect((await get(alice, task.id)).body.title).toBe('Dentist at 3')
     expect((await say('undo')).reply).toBe('Undone: put back "Dentist".')
     expect((await get(alice, task.id)).body.title).toBe('Dentist')
-    // Friday 27 November, 09:00 in Berlin, as the parser reads "friday".
-    expect((await say('postpone dentist to friday')).reply).toBe('Moved "Dentist" to Fri 27 Nov, 09:00.')
-    expect((await get(alice, task.id)).body.due_date).toBe('2026-11-27T08:00:00.000Z')
-    expect((await say('move dentist to 2026-12-03')).reply).toBe('Moved "Dentist" to Thu 3 Dec, 09:00.')
-    expect((await get(alice, task.id)).body.due_date).toBe('2026-12-03T08:00:00.000Z')
+    // A day without a time: all day on Friday 27 November (in Berlin).
+    expect((await say('postpone dentist to friday')).reply).toBe('Moved "Dentist" to Fri 27 Nov.')
+    expect((await get(alice, task.id)).body).toMatchObject({ all_day: true, due_day: '2026-11-27' })
+    expect((await say('move dentist to 2026-12-03 at 9am')).reply).toBe('Moved "Dentist" to Thu 3 Dec, 09:00.')
+    expect((await get(alice, task.id)).body).toMatchObject({ all_day: false, due_date: '2026-12-03T08:00:00.000Z' })
+    // Undone, it is all-day on Friday again, not midnight.
     await say('undo')
-    expect((await get(alice, task.id)).body.due_date).toBe('2026-11-27T08:00:00.000Z')
+    expect((await get(alice, task.id)).body).toMatchObject({ all_day: true, due_day: '2026-11-27' })
+    // One step back only.
+    expect((await say('undo')).reply).toBe('Nothing to undo.')
     expect((await say('move dentist to someday')).reply).toMatch(/^When to\?/)
     await t.call('DELETE', `/api/v1/tasks/${task.id}`, { token: alice.token })
   })

@@ -111,9 +111,9 @@ async function perform(ctx: ToolContext, calls: ToolCallRecord[], pending: Pendi
   return { reply: parts.join(' '), toolCalls: calls, ...(undo.length ? { state: { undo } } : {}) }
 }
 
-/** The fields of `task` that `fields` will overwrite, as they are now. */
+/** The fields of `task` that `fields` will overwrite, as they are now (an all-day due date as its day, so it comes back all-day). */
 function previous(task: Task, fields: Record<string, unknown>): Record<string, unknown> {
-  const before = task as unknown as Record<string, unknown>
+  const before: Record<string, unknown> = { ...(task as unknown as Record<string, unknown>), due_date: task.due_day ?? task.due_date }
   return Object.fromEntries(Object.keys(fields).map((k) => [k, before[k] ?? null]))
 }
 

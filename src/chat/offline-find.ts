@@ -7,7 +7,7 @@ import { LIMIT_MAX } from '../lib/paging'
 import { keywords, stem, titleScore } from './match'
 import type { ToolCallRecord } from './schema'
 
-export type Task = { id: string; title: string; due_date: string | null; status: string; priority: string; updated_at: string }
+export type Task = { id: string; title: string; due_date: string | null; due_day?: string | null; status: string; priority: string; updated_at: string }
 
 /** Calls one registry tool as the context's user, recording the call. */
 export async function call(ctx: ToolContext, calls: ToolCallRecord[], name: string, args: Record<string, unknown>): Promise<ToolOutcome> {
@@ -18,10 +18,19 @@ export async function call(ctx: ToolContext, calls: ToolCallRecord[], name: stri
 }
 
 /** A moment as the user reads it: "Fri 27 Nov, 09:00". */
-export const formatWhen = (iso: string, timeZone: string) =>
-  new Intl.DateTimeFormat('en-GB', { timeZone, weekday: 'short', day: 'numeric', month: 'short', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(new Date(iso))
+/** "Fri 27 Nov, 09:00" for an instant; "Fri 27 Nov" for a day (`YYYY-MM-DD`, an all-day due date). */
+export const formatWhen = (when: string, timeZone: string) =>
+  /^\d{4}-\d{2}-\d{2}$/.test(when)
+    ? new Intl.DateTimeFormat('en-GB', { timeZone: 'UTC', weekday: 'short', day: 'numeric', month: 'short' }).format(new Date(`${when}T12:00:00Z`))
+    : new Intl.DateTimeFormat('en-GB', { timeZone, weekday: 'short', day: 'numeric', month: 'short', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(new Date(when))
 
-export const describeTask = (t: Pick<Task, 'title' | 'due_date'>, timeZone: string) => (t.due_date ? `"${t.title}" (due ${formatWhen(t.due_date, timeZone)})` : `"${t.title}"`)
+/** A task's due date as the API gives it back: its day when it is all-day, else its instant. */
+const dueOf = (t: Pick<Task, 'due_date' | 'due_day'>) => t.due_day ?? t.due_date
+
+export const describeTask = (t: Pick<Task, 'title' | 'due_date' | 'due_day'>, timeZone: string) => {
+  const due = dueOf(t)
+  return due ? `"${t.title}" (due ${formatWhen(due, timeZone)})` : `"${t.title}"`
+}
 
 /** What a request's words name: some words, a status ("completed tasks"), and whether it said "all". */
 export interface Target {

@@ -4,6 +4,8 @@
 import type { ToolContext } from '../mcp/tool'
 import { wallClock } from '../lib/time'
 import type { ToolCallRecord } from './schema'
+import { ALL_DAY_LEAD_HOUR } from '../features/reminders/service'
+import { zonedTimeToUtc } from '../lib/time'
 import { parseTaskText } from './parse'
 import { correctWord, keywords, titleScore } from './match'
 import { call, describeTask, findAll, findBest, readTarget, type Task } from './offline-find'
@@ -27,6 +29,12 @@ const UNDO = /^(?:undo(?:\s+(?:that|it|last|the last change))?|rückgängig(?:\s
 const VERBS = ['add', 'create', 'list', 'show', 'find', 'search', 'complete', 'done', 'finish', 'mark', 'delete', 'remove', 'reopen', 'rename', 'postpone', 'move', 'reschedule', 'undo', 'remind']
 
 const ORDINALS: Record<string, number> = { first: 1, second: 2, third: 3, fourth: 4, fifth: 5 }
+
+/** A reminder for a day with no time goes off at 09:00 there, as an all-day task's lead time counts from. */
+const remindOnDay = (day: string, timeZone: string) => {
+  const [year, month, date] = day.split('-').map(Number) as [number, number, number]
+  return zonedTimeToUtc({ year, month, day: date, hour: ALL_DAY_LEAD_HOUR, minute: 0 }, timeZone).toISOString()
+}
 
 /**
  * Answers one message. `states` is what the agent's earlier replies in this conversation left, newest first (a
@@ -132,9 +140,10 @@ async function interpret(ctx: ToolContext, calls: ToolCallRecord[], raw: string,
 
   if ((m = /^remind me (?:about|of)\s+(.+?)\s+((?:in|at|on|tomorrow|today|tonight|next)\b.*)$/i.exec(text))) {
     const [tasks, when] = [await findBest(ctx, calls, readTarget(m[1]!), 'pending'), parseTaskText(m[2]!, tz, now)]
-    if (!when.due_date) return { reply: `When should I remind you? Try "remind me about ${m[1]} in 2 hours".`, toolCalls: calls }
+    const at = when.due_date ?? (when.due_day ? remindOnDay(when.due_day, tz) : undefined)
+    if (!at) return { reply: `When should I remind you? Try "remind me about ${m[1]} in 2 hours".`, toolCalls: calls }
     if (tasks.length !== 1) return { reply: tasks.length ? `Which one? ${tasks.map((t) => describeTask(t, tz)).join(', ')}. Say it with more words.` : `I found no open task matching "${m[1]}".`, toolCalls: calls }
-    const set = await call(ctx, calls, 'set_reminder', { task_id: tasks[0]!.id, remind_at: when.due_date })
+    const set = await call(ctx, calls, 'set_reminder', { task_id: tasks[0]!.id, remind_at: at })
     return { reply: set.ok ? `I'll remind you about "${tasks[0]!.title}" then.` : set.text, toolCalls: calls }
   }
 
@@ -152,8 +161,9 @@ async function interpret(ctx: ToolContext, calls: ToolCallRecord[], raw: string,
     if (!added.ok) return { reply: `I could not add that: ${added.text}`, toolCalls: calls }
     const task = added.result as unknown as Task
     let extra = ''
-    if (remind && task.due_date && Date.parse(task.due_date) > now.getTime() + 60_000) {
-      const set = await call(ctx, calls, 'set_reminder', { task_id: task.id, remind_at: task.due_date })
+    const remindAt = task.due_day ? remindOnDay(task.due_day, tz) : task.due_date
+    if (remind && remindAt && Date.parse(remindAt) > now.getTime() + 60_000) {
+      const set = await call(ctx, calls, 'set_reminder', { task_id: task.id, remind_at: remindAt })
       if (set.ok) extra = " I'll remind you then."
     }
     const bits = [parsed.priority ? `${parsed.priority} priority` : '', parsed.recurrence ? 'repeating' : '', parsed.tags.length ? parsed.tags.map((t) => `#${t}`).join(' ') : ''].filter(Boolean)
@@ -201,9 +211,11 @@ async function interpret(ctx: ToolContext, calls: ToolCallRecord[], raw: string,
     return onTarget(ctx, calls, 'update', m[1]!, { title: m[2]!.trim() })
   }
   if ((m = /^(?:postpone|move|reschedule|push|defer)\s+(.+?)\s+(?:to|until|till|for)\s+(.+)$/i.exec(text))) {
+    // A day without a time makes the task all-day on that day, as a day typed into quick add does.
     const when = parseTaskText(m[2]!, tz, now)
-    if (!when.due_date || when.title) return { reply: `When to? Try "move ${m[1]} to friday" or "postpone ${m[1]} to tomorrow 9am".`, toolCalls: calls }
-    return onTarget(ctx, calls, 'update', m[1]!, { due_date: when.due_date })
+    const due = when.due_date ?? when.due_day
+    if (!due || when.title) return { reply: `When to? Try "move ${m[1]} to friday" or "postpone ${m[1]} to tomorrow 9am".`, toolCalls: calls }
+    return onTarget(ctx, calls, 'update', m[1]!, { due_date: due })
   }
   if ((m = /^(?:delete|remove)\s+(.+)$/i.exec(text))) {
     return onTarget(ctx, calls, 'delete', m[1]!)
