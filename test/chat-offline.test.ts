@@ -114,7 +114,7 @@ describe('the offline agent', () => {
 
   test('a day without a time: the task is all-day, and its reminder goes off at 09:00 that day', async () => {
     const answer = await say('remind me to renew the passport tomorrow')
-    expect(answer.tool_calls.map((c: { name: string }) => [c.name, c.ok])).toEqual([['add_task', true], ['set_reminder', true]])
+    expect(answer.tool_calls.map((c: { name: string; ok: boolean }) => [c.name, c.ok])).toEqual([['add_task', true], ['set_reminder', true]])
     const [task] = await tasks('&search=passport')
     const tomorrow = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Berlin' }).format(new Date(Date.now() + 86_400_000))
     expect(task).toMatchObject({ title: 'renew the passport', all_day: true, due_day: tomorrow })

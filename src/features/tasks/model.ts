@@ -5,11 +5,9 @@ import { parseField, strictFields } from '../../lib/validation'
 import { dayBounds, isoDay, localDay, parseDateTime, parseDay } from '../../lib/time'
 import type { Task } from './schema'
 
-export const TITLE_MAX = 200
-export const DESCRIPTION_MAX = 4000
-export const TAGS_MAX = 10
-export const TAG_MAX = 32
-export const RECURRENCE_MAX = 500
+import { DESCRIPTION_MAX, RECURRENCE_MAX, TAG_MAX, TAGS_MAX, TITLE_MAX } from './limits'
+
+export { DESCRIPTION_MAX, RECURRENCE_MAX, TAG_MAX, TAGS_MAX, TITLE_MAX }
 export const STATUSES = ['pending', 'completed'] as const
 export const PRIORITIES = ['high', 'medium', 'low'] as const
 export const RECURRENCE_PRESETS = ['DAILY', 'WEEKLY', 'MONTHLY'] as const

@@ -3,7 +3,7 @@ import { sql } from 'drizzle-orm'
 import { boolean, check, index, integer, pgEnum, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core'
 import { jsonb } from '../../db/jsonb'
 import { ownerId } from '../auth/schema'
-import { DESCRIPTION_MAX, TAGS_MAX, TITLE_MAX } from './model'
+import { DESCRIPTION_MAX, TAGS_MAX, TITLE_MAX } from './limits'
 
 export const taskStatus = pgEnum('task_status', ['pending', 'completed'])
 /** Declared low → high so that the enum's own order sorts by importance. */

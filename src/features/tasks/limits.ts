@@ -1,0 +1,6 @@
+// A task's limits, named once: the zod contract (model.ts) and the table's checks (schema.ts) both read them.
+export const TITLE_MAX = 200
+export const DESCRIPTION_MAX = 4000
+export const TAGS_MAX = 10
+export const TAG_MAX = 32
+export const RECURRENCE_MAX = 500
