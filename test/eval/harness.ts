@@ -1,0 +1,303 @@
+// The assistant's evaluation: each case is a starting state, a conversation and the state it must leave.
+// A case is scored on what the user would find afterwards (through the REST API), never on the words or
+// tool calls that got there, and anything changed that the case did not ask for fails it.
+import { readFileSync } from 'node:fs'
+import type { PasswordHasher } from '../../src/features/auth/passwords'
+import { testApp, type TestApp } from '../helpers/app'
+
+export type Priority = 'high' | 'medium' | 'low'
+
+/** A task as a case states it; what is left out takes the task API's default. */
+export interface EvalTask {
+  title: string
+  /** An instant (`2026-12-04T16:00:00.000Z`) for a timed task, a day (`2026-12-04`) for an all-day one; none: no due date. */
+  due?: string | null
+  status?: 'pending' | 'completed'
+  priority?: Priority
+  tags?: string[]
+  recurrence?: string | null
+}
+
+/** A pending reminder: the task's title and the instant it goes off. */
+export interface EvalReminder {
+  task: string
+  at: string
+}
+
+export interface EvalCase {
+  id: string
+  intent: string
+  language: string
+  /** The app's clock for the whole case. */
+  now: string
+  /** The user's IANA zone, given at sign-up. */
+  timezone: string
+  tasks: EvalTask[]
+  /** Earlier messages of the same conversation, sent before `say`. */
+  turns?: string[]
+  say: string
+  /** The whole state after: every task, and every pending reminder (none when left out). */
+  expect: { tasks: EvalTask[]; reminders?: EvalReminder[] }
+  /** Words the last reply must hold (case-insensitive; a number must stand alone, so "3" is not found in "2026-12-03"). */
+  reply_contains?: string[]
+  /** Words the last reply must not hold: a filter that names a task it should have left out is wrong. */
+  reply_excludes?: string[]
+}
+
+export interface CaseResult {
+  id: string
+  intent: string
+  language: string
+  pass: boolean
+  /** One line: what was wrong, or "ok". */
+  reason: string
+  /** The assistant's last reply. */
+  reply: string
+}
+
+const DAY = /^\d{4}-\d{2}-\d{2}$/
+const INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{3})?)?Z$/
+
+/** The cases of a `.jsonl` file, one a line. */
+export function loadCases(file: string | URL): EvalCase[] {
+  return readFileSync(file, 'utf8')
+    .split('\n')
+    .filter((line) => line.trim())
+    .map((line) => JSON.parse(line) as EvalCase)
+}
+
+/** What is wrong with a case as written (empty when it is well-formed). */
+export function caseProblems(c: EvalCase): string[] {
+  const problems: string[] = []
+  if (!c.id || !c.intent || !c.language || !c.say?.trim()) problems.push('id, intent, language and say are required')
+  if (!INSTANT.test(c.now)) problems.push(`now is not a UTC instant: ${c.now}`)
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: c.timezone })
+  } catch {
+    problems.push(`unknown zone ${c.timezone}`)
+  }
+  for (const t of [...c.tasks, ...(c.expect?.tasks ?? [])]) {
+    if (!t.title?.trim()) problems.push('a task without a title')
+    if (t.due != null && !DAY.test(t.due) && !INSTANT.test(t.due)) problems.push(`"${t.title}": due is neither a day nor a UTC instant: ${t.due}`)
+  }
+  if (!Array.isArray(c.expect?.tasks)) problems.push('expect.tasks is required (the whole state after)')
+  for (const r of c.expect?.reminders ?? []) {
+    if (!INSTANT.test(r.at)) problems.push(`reminder of "${r.task}" is not at a UTC instant: ${r.at}`)
+    if (!c.expect.tasks.some((t) => norm(t.title) === norm(r.task))) problems.push(`reminder of "${r.task}", a task not in the state after`)
+  }
+  return problems
+}
+
+/** Titles compare as a person reads them: case, punctuation and spacing aside. */
+export function norm(title: string): string {
+  return title
+    .toLowerCase()
+    .replace(/[^\p{L}\p{N}#]+/gu, ' ')
+    .trim()
+}
+
+/** One line per task, the same for an expected task and the API's task when they agree. */
+function taskKey(t: EvalTask): string {
+  const due = t.due == null ? '-' : DAY.test(t.due) ? t.due : new Date(t.due).toISOString()
+  const tags = (t.tags ?? []).map((tag) => tag.toLowerCase().replace(/^#/, '')).sort().join(',')
+  return [norm(t.title), t.status ?? 'pending', due, t.priority ?? 'medium', tags, t.recurrence ?? '-'].join(' | ')
+}
+
+interface ApiTask {
+  id: string
+  title: string
+  status: 'pending' | 'completed'
+  priority: Priority
+  due_date: string | null
+  due_day?: string | null
+  all_day?: boolean
+  tags: string[]
+  recurrence: string | null
+}
+
+function fromApi(t: ApiTask): EvalTask {
+  const due = t.all_day ? (t.due_day ?? null) : t.due_date
+  return { title: t.title, status: t.status, priority: t.priority, due, tags: t.tags, recurrence: t.recurrence }
+}
+
+/** The difference between two multisets of lines, as one short sentence (empty when equal). */
+export function difference(label: string, expected: string[], actual: string[]): string {
+  const left = [...actual]
+  const missing: string[] = []
+  for (const line of expected) {
+    const at = left.indexOf(line)
+    if (at >= 0) left.splice(at, 1)
+    else missing.push(line)
+  }
+  if (!missing.length && !left.length) return ''
+  const parts: string[] = []
+  if (missing.length) parts.push(`expected ${missing.map((l) => `[${l}]`).join(' ')}`)
+  if (left.length) parts.push(`found ${left.map((l) => `[${l}]`).join(' ')}`)
+  return `${label}: ${parts.join(', ')}`
+}
+
+function mentions(reply: string, word: string): boolean {
+  if (/^\d+$/.test(word)) return new RegExp(`(?<!\\d)${word}(?!\\d)`).test(reply)
+  return reply.toLowerCase().includes(word.toLowerCase())
+}
+
+/** The judge, apart from the app: what is wrong with the state after and the last reply ("" when nothing). */
+export function judge(c: EvalCase, after: { tasks: EvalTask[]; reminders: EvalReminder[] }, reply: string): string {
+  const tasks = difference(
+    'tasks',
+    c.expect.tasks.map(taskKey),
+    after.tasks.map(taskKey),
+  )
+  if (tasks) return tasks
+  const reminderKey = (r: EvalReminder) => `${norm(r.task)} @ ${new Date(r.at).toISOString()}`
+  const reminders = difference('reminders', (c.expect.reminders ?? []).map(reminderKey), after.reminders.map(reminderKey))
+  if (reminders) return reminders
+  const absent = (c.reply_contains ?? []).filter((w) => !mentions(reply, w))
+  if (absent.length) return `reply lacks ${absent.map((w) => `"${w}"`).join(', ')}`
+  const present = (c.reply_excludes ?? []).filter((w) => mentions(reply, w))
+  if (present.length) return `reply names ${present.map((w) => `"${w}"`).join(', ')}, which it should have left out`
+  return ''
+}
+
+// The eval measures the assistant, not argon2: a plain hasher keeps hundreds of sign-ups quick.
+const plainPasswords: PasswordHasher = {
+  hash: async (password) => `plain:${password}`,
+  verify: async (password, hash) => hash === `plain:${password}`,
+}
+
+export interface EvalRunner {
+  /**
+   * Runs one case as a new user at the case's clock; never throws. A start state that does not seed as
+   * written fails it with a reason starting "harness:", as does any other failure of the harness or the app.
+   */
+  run(c: EvalCase): Promise<CaseResult>
+  dispose(): Promise<void>
+}
+
+/**
+ * One app and database for many cases: each case gets a fresh user, so cases never see each other's
+ * tasks, and the clock is set to the case's `now` before anything of it runs (cases run one at a time).
+ * `env` reaches the app as its configuration: OPENAI_* there make a model answer instead of the offline agent.
+ */
+export async function evalRunner(options: { env?: Record<string, string> } = {}): Promise<EvalRunner> {
+  let now = new Date()
+  // Cases are sent as fast as the app answers; the per-user chat limit is not what is measured.
+  const app: TestApp = await testApp({ clock: () => now, passwords: plainPasswords, env: { CHAT_MESSAGES_PER_MINUTE: '1000', ...options.env } })
+  let users = 0
+
+  async function begin(c: EvalCase): Promise<string> {
+    now = new Date(c.now)
+    users += 1
+    // Each user signs up from an address of their own, as different people would (sign-up is limited per address).
+    const ip = `10.${(users >> 16) & 255}.${(users >> 8) & 255}.${users & 255}`
+    const email = `eval-${users}-${crypto.randomUUID().slice(0, 8)}@example.com`
+    const headers = { 'x-forwarded-for': ip }
+    const up = await app.call('POST', '/api/v1/auth/signup', { body: { email, password: 'correct horse battery', timezone: c.timezone }, headers })
+    if (up.status !== 202) throw new Error(`sign-up: ${up.status} ${up.text}`)
+    const login = await app.call('POST', '/api/v1/auth/login', { body: { email, password: 'correct horse battery' }, headers })
+    if (login.status !== 200) throw new Error(`log-in: ${login.status} ${login.text}`)
+    const token = login.body.token as string
+    for (const t of c.tasks) {
+      const body: Record<string, unknown> = { title: t.title }
+      if (t.due != null) body.due_date = t.due
+      if (t.priority) body.priority = t.priority
+      if (t.tags?.length) body.tags = t.tags
+      if (t.recurrence) body.recurrence = t.recurrence
+      const made = await app.call('POST', '/api/v1/tasks', { token, body })
+      if (made.status !== 201) throw new Error(`seeding "${t.title}": ${made.status} ${made.text}`)
+      if (t.status === 'completed') {
+        const done = await app.call('POST', `/api/v1/tasks/${made.body.id}/complete`, { token })
+        if (done.status !== 200) throw new Error(`completing "${t.title}": ${done.status} ${done.text}`)
+      }
+    }
+    return token
+  }
+
+  async function state(token: string): Promise<{ tasks: EvalTask[]; reminders: EvalReminder[] }> {
+    const apiTasks: ApiTask[] = []
+    let cursor: string | undefined
+    do {
+      const page = await app.call('GET', `/api/v1/tasks?limit=100${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`, { token })
+      if (page.status !== 200) throw new Error(`listing tasks: ${page.status} ${page.text}`)
+      apiTasks.push(...page.body.items)
+      cursor = page.body.next_cursor ?? undefined
+    } while (cursor)
+    const titles = new Map(apiTasks.map((t) => [t.id, t.title]))
+    const reminders: EvalReminder[] = []
+    for (const when of ['upcoming', 'past']) {
+      const page = await app.call('GET', `/api/v1/reminders?when=${when}&limit=100`, { token })
+      if (page.status !== 200) throw new Error(`listing reminders: ${page.status} ${page.text}`)
+      for (const r of page.body.items as Array<{ task_id: string; remind_at: string; status: string }>) {
+        if (r.status === 'pending') reminders.push({ task: titles.get(r.task_id) ?? '(a task not listed)', at: r.remind_at })
+      }
+    }
+    return { tasks: apiTasks.map(fromApi), reminders }
+  }
+
+  async function run(c: EvalCase): Promise<CaseResult> {
+    let reply = ''
+    const result = (reason: string): CaseResult => ({ id: c.id, intent: c.intent, language: c.language, pass: !reason, reason: reason || 'ok', reply })
+    try {
+      const token = await begin(c)
+      // Read back, the seeded state must be the case's start state, or the case tests something else.
+      const seeded = difference('seeded', c.tasks.map(taskKey), (await state(token)).tasks.map(taskKey))
+      if (seeded) throw new Error(seeded)
+      let conversation: string | undefined
+      for (const message of [...(c.turns ?? []), c.say]) {
+        const answer = await app.call('POST', '/api/v1/chat', { token, body: conversation ? { message, conversation_id: conversation } : { message } })
+        if (answer.status !== 200) return result(`chat answered ${answer.status} to "${message}"`)
+        conversation = answer.body.conversation_id
+        reply = answer.body.reply
+      }
+      return result(judge(c, await state(token), reply))
+    } catch (error) {
+      return result(`harness: ${(error as Error).message.split('\n')[0]}`)
+    }
+  }
+
+  return { run, dispose: () => app.dispose() }
+}
+
+export interface Tally {
+  pass: number
+  total: number
+}
+
+export interface Summary {
+  score: number
+  pass: number
+  total: number
+  byIntent: Map<string, Tally>
+  byLanguage: Map<string, Tally>
+}
+
+export function summarize(results: CaseResult[]): Summary {
+  const byIntent = new Map<string, Tally>()
+  const byLanguage = new Map<string, Tally>()
+  for (const r of results) {
+    for (const [map, key] of [[byIntent, r.intent], [byLanguage, r.language]] as const) {
+      const tally = map.get(key) ?? { pass: 0, total: 0 }
+      tally.total += 1
+      if (r.pass) tally.pass += 1
+      map.set(key, tally)
+    }
+  }
+  const pass = results.filter((r) => r.pass).length
+  return { score: results.length ? pass / results.length : 0, pass, total: results.length, byIntent, byLanguage }
+}
+
+/** Per-intent (and per-language) passes for each set side by side: counts only, never which case. */
+export function table(sets: Array<[string, Summary]>): string {
+  const keys = (pick: (s: Summary) => Map<string, Tally>) => [...new Set(sets.flatMap(([, s]) => [...pick(s).keys()]))].sort()
+  const cell = (t: Tally | undefined) => (t ? `${t.pass}/${t.total}` : '-').padStart(9)
+  const lines = [`${'intent'.padEnd(14)}${sets.map(([name]) => name.padStart(9)).join('')}`]
+  for (const k of keys((s) => s.byIntent)) lines.push(`${k.padEnd(14)}${sets.map(([, s]) => cell(s.byIntent.get(k))).join('')}`)
+  lines.push(`${'language'.padEnd(14)}${sets.map(([name]) => name.padStart(9)).join('')}`)
+  for (const k of keys((s) => s.byLanguage)) lines.push(`${k.padEnd(14)}${sets.map(([, s]) => cell(s.byLanguage.get(k))).join('')}`)
+  return lines.join('\n')
+}
+
+export const percent = (s: Summary) => `${(s.score * 100).toFixed(1)}% (${s.pass}/${s.total})`
+
+/** The targets of the evaluation: held-out at least 90%, dev at least 95%. */
+export const TARGETS = { dev: 0.95, heldout: 0.9 } as const
