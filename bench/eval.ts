@@ -26,11 +26,10 @@ const runner = await evalRunner({ env })
 
 /** Each case `runs` times; it passes only if every run passed, with the first failing run's reason. */
 async function evaluate(cases: EvalCase[]): Promise<CaseResult[]> {
-  const results: CaseResult[] = []
-  for (const c of cases) {
-    let result: CaseResult | undefined
-    for (let i = 0; i < runs && (!result || result.pass); i++) result = await runner.run(c)
-    results.push(result!)
+  let results = await runner.runAll(cases)
+  for (let i = 1; i < runs; i++) {
+    const again = await runner.runAll(cases)
+    results = results.map((r, at) => (r.pass ? again[at]! : r))
   }
   return results
 }

@@ -2,7 +2,8 @@
 // scores are printed, not asserted, while the agent is being improved. Held-out failures are counted by
 // intent only, never shown case by case, so nobody tunes the agent to them (`npm run eval` for dev's).
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
-import { caseProblems, evalRunner, loadCases, percent, summarize, table, TARGETS, type CaseResult, type EvalCase, type EvalRunner } from './eval/harness'
+import { FakeOpenAI } from './helpers/fake-openai'
+import { caseProblems, evalRunner, loadCases, percent, summarize, table, TARGETS, type EvalCase, type EvalRunner } from './eval/harness'
 
 const dev = loadCases(new URL('./eval/dev.jsonl', import.meta.url))
 const heldout = loadCases(new URL('./eval/heldout.jsonl', import.meta.url))
@@ -54,10 +55,22 @@ describe('the assistant evaluation', () => {
     }
   })
 
+  test('with OPENAI_* given, the same case is put to that model through the same app', async () => {
+    const model = new FakeOpenAI()
+    const withModel = await evalRunner({ env: { OPENAI_BASE_URL: model.url, OPENAI_MODEL: 'scripted' } })
+    try {
+      model.play({ tool_calls: [{ name: 'add_task', arguments: { title: 'buy milk' } }] }, { content: 'Added "buy milk".' })
+      const c: EvalCase = { id: 'check-model', intent: 'add', language: 'en', now: '2026-11-25T09:00:00.000Z', timezone: 'Asia/Tokyo', tasks: [], say: 'add buy milk', expect: { tasks: [{ title: 'buy milk' }] } }
+      expect(await withModel.run(c)).toMatchObject({ pass: true, reply: 'Added "buy milk".' })
+      expect(model.requests.at(-1)?.model).toBe('scripted')
+    } finally {
+      await withModel.dispose()
+      model.stop()
+    }
+  })
+
   test('the offline agent on both sets (scores printed, not yet asserted)', async () => {
-    const results = { dev: [] as CaseResult[], heldout: [] as CaseResult[] }
-    for (const c of dev) results.dev.push(await runner.run(c))
-    for (const c of heldout) results.heldout.push(await runner.run(c))
+    const results = { dev: await runner.runAll(dev), heldout: await runner.runAll(heldout) }
     const d = summarize(results.dev)
     const h = summarize(results.heldout)
     // A start state that did not seed as written, or any failure of the harness itself (not of the agent),

@@ -171,6 +171,8 @@ export interface EvalRunner {
    * written fails it with a reason starting "harness:", as does any other failure of the harness or the app.
    */
   run(c: EvalCase): Promise<CaseResult>
+  /** Many cases, as `run` would give them one by one, in their order. */
+  runAll(cases: EvalCase[], concurrency?: number): Promise<CaseResult[]>
   dispose(): Promise<void>
 }
 
@@ -255,7 +257,28 @@ export async function evalRunner(options: { env?: Record<string, string> } = {})
     }
   }
 
-  return { run, dispose: () => app.dispose() }
+  /**
+   * Every case, in order of `cases`. Cases that share a clock run `concurrency` at a time (each is its own
+   * user, so they cannot meet); a clock is only moved when no case of another is running.
+   */
+  async function runAll(cases: EvalCase[], concurrency = 8): Promise<CaseResult[]> {
+    const results = new Map<EvalCase, CaseResult>()
+    const byClock = new Map<string, EvalCase[]>()
+    for (const c of cases) byClock.set(c.now, [...(byClock.get(c.now) ?? []), c])
+    for (const group of byClock.values()) {
+      let next = 0
+      const worker = async () => {
+        while (next < group.length) {
+          const c = group[next++]!
+          results.set(c, await run(c))
+        }
+      }
+      await Promise.all(Array.from({ length: Math.min(concurrency, group.length) }, worker))
+    }
+    return cases.map((c) => results.get(c)!)
+  }
+
+  return { run, runAll, dispose: () => app.dispose() }
 }
 
 export interface Tally {
