@@ -3,7 +3,7 @@
 // intent only, never shown case by case, so nobody tunes the agent to them (`npm run eval` for dev's).
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
 import { FakeOpenAI } from './helpers/fake-openai'
-import { caseProblems, evalRunner, loadCases, percent, summarize, table, TARGETS, type EvalCase, type EvalRunner } from './eval/harness'
+import { caseProblems, evalRunner, loadCases, normRecurrence, percent, summarize, table, TARGETS, type EvalCase, type EvalRunner } from './eval/harness'
 
 const dev = loadCases(new URL('./eval/dev.jsonl', import.meta.url))
 const heldout = loadCases(new URL('./eval/heldout.jsonl', import.meta.url))
@@ -28,6 +28,13 @@ describe('the assistant evaluation', () => {
 
   test('every case is well-formed: known zone, UTC instants or days, reminders of tasks in the state after', () => {
     expect(all.flatMap((c) => caseProblems(c).map((p) => `${c.id}: ${p}`))).toEqual([])
+  })
+
+  test('a repeat is judged by its rule, not by how it is spelt', () => {
+    expect(normRecurrence('DAILY')).toBe(normRecurrence('RRULE:FREQ=DAILY;INTERVAL=1'))
+    expect(normRecurrence('FREQ=WEEKLY;BYDAY=MO')).toBe(normRecurrence('byday=MO;freq=weekly'))
+    expect(normRecurrence('WEEKLY')).not.toBe(normRecurrence('DAILY'))
+    expect(normRecurrence(null)).toBe('-')
   })
 
   test('the cases the offline agent surely handles pass, and each fails when its expectation is wrong', async () => {

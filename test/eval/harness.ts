@@ -96,11 +96,19 @@ export function norm(title: string): string {
     .trim()
 }
 
+/** A repeat however it was spelt: "DAILY", "FREQ=DAILY" and "RRULE:INTERVAL=1;FREQ=DAILY" are one rule. */
+export function normRecurrence(rule: string | null | undefined): string {
+  if (!rule) return '-'
+  const body = rule.trim().toUpperCase().replace(/^RRULE:/, '')
+  const parts = (/^(DAILY|WEEKLY|MONTHLY|YEARLY)$/.test(body) ? `FREQ=${body}` : body).split(';').filter((p) => p && p !== 'INTERVAL=1')
+  return parts.sort().join(';')
+}
+
 /** One line per task, the same for an expected task and the API's task when they agree. */
 function taskKey(t: EvalTask): string {
   const due = t.due == null ? '-' : DAY.test(t.due) ? t.due : new Date(t.due).toISOString()
   const tags = (t.tags ?? []).map((tag) => tag.toLowerCase().replace(/^#/, '')).sort().join(',')
-  return [norm(t.title), t.status ?? 'pending', due, t.priority ?? 'medium', tags, t.recurrence ?? '-'].join(' | ')
+  return [norm(t.title), t.status ?? 'pending', due, t.priority ?? 'medium', tags, normRecurrence(t.recurrence)].join(' | ')
 }
 
 interface ApiTask {
