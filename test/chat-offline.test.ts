@@ -2,6 +2,7 @@
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
 import { createApp } from '../src/app'
 import { correctWord, editDistance, stem, titleScore } from '../src/chat/match'
+import { HELP } from '../src/chat/offline'
 import { parseTaskText } from '../src/chat/parse'
 import { loadEnv } from '../src/env'
 import { createLogger } from '../src/lib/log'
@@ -423,5 +424,143 @@ describe('the offline agent asks before deleting or changing many, can undo, and
     // The agent's memory is not shown as a tool call.
     const stored = (await t.call('GET', `/api/v1/chat/${ask.conversation_id}`, { token: alice.token })).body as Array<{ tool_calls: Array<{ name: string }> }>
     expect(stored.flatMap((m) => m.tool_calls.map((c) => c.name)).filter((n) => !n.endsWith('_task') && n !== 'list_tasks')).toEqual([])
+  })
+})
+
+describe('the offline agent reads everyday requests as a person means them, in English and German', () => {
+  let t: TestApp
+  // From Wednesday 25 November 2026, 15:20 in Berlin, a second per reading.
+  let tick = NOW.getTime()
+  const clock = () => new Date((tick += 1000))
+  let token: string
+
+  /** One conversation: each message continues it. */
+  const conversation = () => {
+    let id: string | undefined
+    return async (message: string) => {
+      const res = await t.call('POST', '/api/v1/chat', { token, body: { message, ...(id ? { conversation_id: id } : {}) } })
+      expect(res.status).toBe(200)
+      id = res.body.conversation_id
+      return res.body as { reply: string; tool_calls: Array<{ name: string; arguments: Record<string, unknown>; ok: boolean; result: Record<string, any> }> }
+    }
+  }
+  const find = async (title: string) => ((await t.call('GET', `/api/v1/tasks?limit=100&search=${encodeURIComponent(title)}`, { token })).body.items as Array<Record<string, any>>).filter((i) => i.title === title)
+  const one = async (title: string) => {
+    const found = await find(title)
+    expect(found).toHaveLength(1)
+    return found[0]!
+  }
+  const get = (id: string) => t.call('GET', `/api/v1/tasks/${id}`, { token })
+  const remindersOf = async (taskId: string) =>
+    ((await t.call('GET', '/api/v1/reminders?when=upcoming&limit=100', { token })).body.items as Array<Record<string, any>>).filter((r) => r.task_id === taskId)
+
+  beforeAll(async () => {
+    t = await testApp({ clock, env: { CHAT_MESSAGES_PER_MINUTE: '100000' } })
+    token = (await t.signUp(undefined, { timezone: 'Europe/Berlin' })).token
+  })
+  afterAll(() => t.dispose())
+
+  test('a bare task is added ("buy eggs"); a bare command is still the command ("list", "undo", "help")', async () => {
+    const say = conversation()
+    expect((await say('buy eggs')).reply).toBe('Added "buy eggs".')
+    const eggs = await one('buy eggs')
+    expect(eggs).toMatchObject({ status: 'pending', due_date: null })
+    expect((await say('list')).reply).toBe('Your open tasks: "buy eggs".')
+    expect((await say('help')).reply).toBe(HELP)
+    expect((await say('undo')).reply).toBe('Undone: removed "buy eggs".')
+    expect((await get(eggs.id)).status).toBe(404)
+    for (const word of ['list', 'undo', 'help']) expect(await find(word)).toEqual([])
+    // Questions and small talk are not tasks.
+    for (const text of ['thanks', 'what is the weather like?', 'can you sing', 'please write a short story about a dragon who learns to fly over the mountains']) {
+      const answer = await say(text)
+      expect(answer.reply).toStartWith("Sorry, I can't do that without a language model.")
+      expect(answer.tool_calls).toEqual([])
+    }
+  })
+
+  test('"ad buy batteries" is a typo of add', async () => {
+    const say = conversation()
+    expect((await say('ad buy batteries')).reply).toBe('Added "buy batteries".')
+    await one('buy batteries')
+  })
+
+  test('"every other Monday water plants": the repeat phrase first, then the task', async () => {
+    const answer = await conversation()('every other Monday water plants')
+    expect(answer.reply).toBe('Added "water plants" (due Mon 30 Nov), repeating.')
+    expect(await one('water plants')).toMatchObject({ recurrence: 'FREQ=WEEKLY;INTERVAL=2;BYDAY=MO', all_day: true, due_day: '2026-11-30' })
+  })
+
+  test('"add Pay bills on the 1st of every month": monthly on the 1st, all-day', async () => {
+    const answer = await conversation()('add Pay bills on the 1st of every month')
+    expect(answer.reply).toBe('Added "Pay bills" (due Tue 1 Dec), repeating.')
+    expect(await one('Pay bills')).toMatchObject({ recurrence: 'FREQ=MONTHLY;BYMONTHDAY=1', all_day: true, due_day: '2026-12-01' })
+  })
+
+  test('"remind me to call mum tomorrow at 5pm, high priority": the task at 17:00, high priority, and a reminder at 17:00', async () => {
+    const answer = await conversation()('remind me to call mum tomorrow at 5pm, high priority')
+    expect(answer.reply).toBe(`Added "call mum" (due Thu 26 Nov, 17:00), high priority. I'll remind you then.`)
+    const task = await one('call mum')
+    expect(task).toMatchObject({ priority: 'high', all_day: false, due_date: '2026-11-26T16:00:00.000Z' })
+    expect((await remindersOf(task.id)).map((r) => r.remind_at)).toEqual(['2026-11-26T16:00:00.000Z'])
+  })
+
+  test('"cancel the dentist" deletes it, after asking', async () => {
+    const { body: dentist } = await t.call('POST', '/api/v1/tasks', { token, body: { title: 'Dentist' } })
+    const say = conversation()
+    expect((await say('cancel the dentist')).reply).toBe('Delete "Dentist"? Say yes or no.')
+    expect((await get(dentist.id)).status).toBe(200)
+    expect((await say('yes')).reply).toBe('Deleted "Dentist".')
+    expect((await get(dentist.id)).status).toBe(404)
+  })
+
+  test('German end to end: add with a reminder, add, list, today, complete, move, undo, delete after asking; replies in German', async () => {
+    const say = conversation()
+    const remind = await say('Erinnere mich morgen um 10 Uhr an den Zahnarzt')
+    expect(remind.reply).toBe('Hinzugefügt: "Zahnarzt" (fällig Do., 26. Nov., 10:00). Ich erinnere dich dann.')
+    const zahnarzt = await one('Zahnarzt')
+    expect(zahnarzt).toMatchObject({ all_day: false, due_date: '2026-11-26T09:00:00.000Z' })
+    expect((await remindersOf(zahnarzt.id)).map((r) => r.remind_at)).toEqual(['2026-11-26T09:00:00.000Z'])
+
+    expect((await say('füge Brot kaufen morgen hinzu')).reply).toBe('Hinzugefügt: "Brot kaufen" (fällig Do., 26. Nov.).')
+    expect(await one('Brot kaufen')).toMatchObject({ all_day: true, due_day: '2026-11-26' })
+    expect((await say('neue Aufgabe Milch kaufen morgen')).reply).toBe('Hinzugefügt: "Milch kaufen" (fällig Do., 26. Nov.).')
+    expect(await one('Milch kaufen')).toMatchObject({ all_day: true, due_day: '2026-11-26' })
+
+    expect((await say('was steht heute an')).reply).toBe('Heute ist nichts fällig.')
+    expect((await say('füge Müll rausbringen heute hinzu')).reply).toBe('Hinzugefügt: "Müll rausbringen" (fällig Mi., 25. Nov.).')
+    expect((await say('was steht heute an')).reply).toBe('Heute fällig: "Müll rausbringen" (fällig Mi., 25. Nov.).')
+    const listed = (await say('zeige meine Aufgaben')).reply
+    expect(listed).toStartWith('Deine offenen Aufgaben: ')
+    for (const title of ['Zahnarzt', 'Brot kaufen', 'Milch kaufen', 'Müll rausbringen']) expect(listed).toContain(`"${title}"`)
+
+    expect((await say('Zahnarzt erledigt')).reply).toBe('"Zahnarzt" erledigt.')
+    expect((await get(zahnarzt.id)).body.status).toBe('completed')
+    expect((await say('rückgängig')).reply).toBe('Rückgängig gemacht: "Zahnarzt" wieder geöffnet.')
+    expect((await get(zahnarzt.id)).body.status).toBe('pending')
+    expect((await say('erledige Brot kaufen')).reply).toBe('"Brot kaufen" erledigt.')
+    expect((await one('Brot kaufen')).status).toBe('completed')
+    expect((await one('Milch kaufen')).status).toBe('pending')
+
+    expect((await say('verschiebe Zahnarzt auf Freitag')).reply).toBe('"Zahnarzt" auf Fr., 27. Nov. verschoben.')
+    expect((await get(zahnarzt.id)).body).toMatchObject({ all_day: true, due_day: '2026-11-27' })
+    expect((await say('rückgängig')).reply).toBe('Rückgängig gemacht: "Zahnarzt" zurückgesetzt.')
+    expect((await get(zahnarzt.id)).body).toMatchObject({ all_day: false, due_date: '2026-11-26T09:00:00.000Z' })
+    expect((await say('rückgängig')).reply).toBe('Es gibt nichts rückgängig zu machen.')
+
+    expect((await say('lösche Zahnarzt')).reply).toBe('"Zahnarzt" löschen? Sag ja oder nein.')
+    expect((await say('nein')).reply).toBe('OK, abgebrochen: nichts wurde geändert.')
+    expect((await get(zahnarzt.id)).status).toBe(200)
+    expect((await say('lösche Zahnarzt')).reply).toBe('"Zahnarzt" löschen? Sag ja oder nein.')
+    expect((await say('ja')).reply).toBe('"Zahnarzt" gelöscht.')
+    expect((await get(zahnarzt.id)).status).toBe(404)
+    expect((await say('rückgängig')).reply).toBe('Rückgängig gemacht: "Zahnarzt" wiederhergestellt.')
+    expect((await get(zahnarzt.id)).status).toBe(200)
+
+    expect((await say('hilfe')).reply).toStartWith('Ich kann Aufgaben anlegen')
+  })
+
+  test('Spanish: "añadir comprar pan mañana" adds "comprar pan" for tomorrow, all-day', async () => {
+    expect((await conversation()('añadir comprar pan mañana')).reply).toBe('Added "comprar pan" (due Thu 26 Nov).')
+    expect(await one('comprar pan')).toMatchObject({ all_day: true, due_day: '2026-11-26' })
   })
 })

@@ -5,6 +5,7 @@ import { TOOLS } from '../mcp/registry'
 import type { ToolContext } from '../mcp/tool'
 import { LIMIT_MAX } from '../lib/paging'
 import { keywords, stem, titleScore } from './match'
+import { formatWhen, type Lang } from './offline-words'
 import type { ToolCallRecord } from './schema'
 
 export type Task = { id: string; title: string; due_date: string | null; due_day?: string | null; status: string; priority: string; updated_at: string }
@@ -17,19 +18,13 @@ export async function call(ctx: ToolContext, calls: ToolCallRecord[], name: stri
   return outcome
 }
 
-/** A moment as the user reads it: "Fri 27 Nov, 09:00". */
-/** "Fri 27 Nov, 09:00" for an instant; "Fri 27 Nov" for a day (`YYYY-MM-DD`, an all-day due date). */
-export const formatWhen = (when: string, timeZone: string) =>
-  /^\d{4}-\d{2}-\d{2}$/.test(when)
-    ? new Intl.DateTimeFormat('en-GB', { timeZone: 'UTC', weekday: 'short', day: 'numeric', month: 'short' }).format(new Date(`${when}T12:00:00Z`))
-    : new Intl.DateTimeFormat('en-GB', { timeZone, weekday: 'short', day: 'numeric', month: 'short', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(new Date(when))
-
 /** A task's due date as the API gives it back: its day when it is all-day, else its instant. */
 const dueOf = (t: Pick<Task, 'due_date' | 'due_day'>) => t.due_day ?? t.due_date
 
-export const describeTask = (t: Pick<Task, 'title' | 'due_date' | 'due_day'>, timeZone: string) => {
+/** `"Dentist" (due Fri 27 Nov, 09:00)`; in German `"Zahnarzt" (fällig Fr., 27. Nov., 09:00)`. */
+export const describeTask = (t: Pick<Task, 'title' | 'due_date' | 'due_day'>, timeZone: string, lang: Lang = 'en') => {
   const due = dueOf(t)
-  return due ? `"${t.title}" (due ${formatWhen(due, timeZone)})` : `"${t.title}"`
+  return due ? `"${t.title}" (${lang === 'de' ? 'fällig' : 'due'} ${formatWhen(due, timeZone, lang)})` : `"${t.title}"`
 }
 
 /** What a request's words name: some words, a status ("completed tasks"), and whether it said "all". */

@@ -1,6 +1,7 @@
 // What the offline agent remembers between messages: an action waiting for "yes", a "which one?" waiting for an
 // answer, and how to undo its last change. Kept on the assistant message (a record among its tool calls), so any
 // replica can continue the conversation; never shown as a tool call.
+import type { Lang } from './offline-words'
 import type { ToolCallRecord } from './schema'
 
 /** A change the agent can make to tasks. */
@@ -44,6 +45,8 @@ export interface AgentState {
   undo?: UndoStep[]
   /** This message undid the change before it: there is nothing more to undo. */
   undone?: true
+  /** The language the agent spoke in this message, when not English: a bare "ja" or "rückgängig" answers in it. */
+  lang?: Lang
 }
 
 /** The name of the record that carries the state among a message's tool calls. */
