@@ -559,6 +559,31 @@ describe('the offline agent reads everyday requests as a person means them, in E
     expect((await say('hilfe')).reply).toStartWith('Ich kann Aufgaben anlegen')
   })
 
+  test('German with articles and other phrasings: "den Zahnarzt", "Aufgabe … erledigt", "hake … ab", "was steht morgen an", "lösche alle erledigten Aufgaben"', async () => {
+    const own = (await t.signUp(undefined, { timezone: 'Europe/Berlin' })).token
+    let id: string | undefined
+    const say = async (message: string) => {
+      const res = await t.call('POST', '/api/v1/chat', { token: own, body: { message, ...(id ? { conversation_id: id } : {}) } })
+      id = res.body.conversation_id
+      return res.body.reply as string
+    }
+    const titled = async (title: string) => ((await t.call('GET', `/api/v1/tasks?limit=100&search=${encodeURIComponent(title)}`, { token: own })).body.items as Array<Record<string, any>>).find((i) => i.title === title)
+    expect(await say('Erinnere mich an den Zahnarzt morgen um 10')).toBe('Hinzugefügt: "Zahnarzt" (fällig Do., 26. Nov., 10:00). Ich erinnere dich dann.')
+    expect(await say('füge Brot kaufen Freitag hinzu')).toBe('Hinzugefügt: "Brot kaufen" (fällig Fr., 27. Nov.).')
+    expect(await say('was steht morgen an')).toBe('Fällig am Do., 26. Nov.: "Zahnarzt" (fällig Do., 26. Nov., 10:00).')
+    expect(await say('what is due on friday?')).toBe('Due Fri 27 Nov: "Brot kaufen" (due Fri 27 Nov).')
+    expect(await say('verschiebe den Zahnarzt auf morgen 9 Uhr')).toBe('"Zahnarzt" auf Do., 26. Nov., 09:00 verschoben.')
+    expect((await titled('Zahnarzt'))!.due_date).toBe('2026-11-26T08:00:00.000Z')
+    expect(await say('Aufgabe Zahnarzt erledigt')).toBe('"Zahnarzt" erledigt.')
+    expect(await say('hake Brot kaufen ab')).toBe('"Brot kaufen" erledigt.')
+    // A command word alone is not a task.
+    expect(await say('erledigt')).toStartWith('Das kann ich ohne Sprachmodell leider nicht.')
+    expect(await titled('erledigt')).toBeUndefined()
+    expect(await say('lösche alle erledigten Aufgaben')).toBe('Diese 2 Aufgaben ("Zahnarzt", "Brot kaufen") löschen? Sag ja oder nein.')
+    expect(await say('ja')).toBe('Diese 2 Aufgaben ("Zahnarzt", "Brot kaufen") gelöscht.')
+    expect((await t.call('GET', '/api/v1/tasks?limit=1', { token: own })).body.total).toBe(0)
+  })
+
   test('Spanish: "añadir comprar pan mañana" adds "comprar pan" for tomorrow, all-day', async () => {
     expect((await conversation()('añadir comprar pan mañana')).reply).toBe('Added "comprar pan" (due Thu 26 Nov).')
     expect(await one('comprar pan')).toMatchObject({ all_day: true, due_day: '2026-11-26' })

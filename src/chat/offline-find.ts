@@ -35,24 +35,28 @@ export interface Target {
   status?: 'pending' | 'completed'
 }
 
-const STATUS_WORDS: Record<string, 'pending' | 'completed'> = { completed: 'completed', finished: 'completed', done: 'completed', open: 'pending', pending: 'pending' }
+const STATUS_WORDS: Record<string, 'pending' | 'completed'> = {
+  completed: 'completed', finished: 'completed', done: 'completed', open: 'pending', pending: 'pending',
+  erledigte: 'completed', erledigten: 'completed', offene: 'pending', offenen: 'pending',
+}
 
 /** Reads "all completed tasks", "every review task", "the groceries" into a target. */
 export function readTarget(text: string): Target {
   let phrase = text.trim()
   let all = false
-  const every = /^(?:all|every|each)(?:\s+of)?\s+(?:(?:the|my)\s+)?/i.exec(phrase)
+  // German too: "alle erledigten Aufgaben", "den Zahnarzt", "die Aufgabe Zahnarzt".
+  const every = /^(?:all|every|each|alle|jede)(?:\s+of)?\s+(?:(?:the|my|meine)\s+)?/i.exec(phrase)
   if (every) {
     all = true
     phrase = phrase.slice(every[0].length)
   }
-  phrase = phrase.replace(/^(?:the|my)\s+/i, '')
+  phrase = phrase.replace(/^(?:the|my|den|die|das|der|dem|meine[nm]?|mein)\s+/i, '').replace(/^(?:task|aufgabe)\s+(?=\S)/i, '')
   let status: Target['status']
   // "completed tasks", "done", "open review tasks": a status word first is a filter, not part of a title.
-  const filter = /^(completed|finished|done|open|pending)(?:\s+(.*))?$/i.exec(phrase)
-  if (filter && (filter[2] === undefined || all || /\btasks?$/i.test(filter[2]))) {
+  const filter = /^(completed|finished|done|open|pending|erledigten?|offenen?)(?:\s+(.*))?$/i.exec(phrase)
+  if (filter && (filter[2] === undefined || all || /\b(?:tasks?|aufgaben?)$/i.test(filter[2]))) {
     status = STATUS_WORDS[filter[1]!.toLowerCase()]
-    phrase = (filter[2] ?? '').replace(/^tasks?$/i, '').replace(/\s+tasks?$/i, '').trim()
+    phrase = (filter[2] ?? '').replace(/^(?:tasks?|aufgaben?)$/i, '').replace(/\s+(?:tasks?|aufgaben?)$/i, '').trim()
   }
   return { phrase, words: keywords(phrase), all, status }
 }

@@ -5,7 +5,7 @@ import type { Op, UndoStep } from './offline-state'
 export type Lang = 'en' | 'de'
 
 /** Words a German request carries and an English one does not: command words, "morgen", "Uhr", "ja". */
-const GERMAN = /(?:^|[\s,])(?:erinnere|füge|hinzu|hinzufügen|neue|aufgaben?|zeigen?|zeig|lösche|löschen|entferne|erledigt|erledige|verschiebe|rückgängig|morgen|heute|übermorgen|uhr|steht|ja|nein|hilfe|hallo|meine|bitte|überfällig\w*|wie viele|diese woche|nächste|benenne|öffne|suche|finde)(?=$|[\s,.!?])/i
+const GERMAN = /(?:^|[\s,])(?:erinnere|füge|hinzu|hinzufügen|neue|aufgaben?|zeigen?|zeig|lösche|löschen|entferne|erledigt|erledige|verschiebe|rückgängig|morgen|heute|übermorgen|uhr|steht|ja|nein|hilfe|hallo|meine|bitte|überfällig\w*|wie viele|diese woche|nächste|benenne|öffne|suche|finde|hake|erledigten|alle)(?=$|[\s,.!?])/i
 
 export const languageOf = (text: string): Lang => (GERMAN.test(text) ? 'de' : 'en')
 
@@ -18,6 +18,7 @@ const FROM_GERMAN: Array<[RegExp, string]> = [
   [/^(?:meine\s+)?(?:offenen\s+)?aufgaben$/i, 'list'],
   [/^was\s+(?:steht|ist|habe\s+ich)\s+heute(?:\s+(?:an|fällig))?$/i, 'what is due today'],
   [/^was\s+(?:steht|habe\s+ich)\s+diese\s+woche(?:\s+an)?$/i, 'what do i have this week'],
+  [/^was\s+(?:steht|ist|habe\s+ich)\s+(.+?)(?:\s+(?:an|fällig|vor))?$/i, 'what is due $1'],
   [/^(?:zeige?\s+)?(?:(?:meine|die)\s+)?überfällige[n]?(?:\s+aufgaben)?$/i, 'show overdue'],
   [/^(?:zeige?\s+)?(?:meine\s+)?aufgaben\s+mit\s+(hoher|mittlerer|niedriger)\s+priorität$/i, 'show $1 priority'],
   [/^wie\s+viele\s+(?:offene\s+)?aufgaben(?:\s+habe\s+ich)?(?:\s+noch)?$/i, 'how many tasks'],
@@ -91,6 +92,8 @@ export interface Replies {
   count: (open: string, one: boolean, done: string) => string
   week: [string, string]
   today: [string, string]
+  /** "Due Fri 27 Nov" and its empty form, for a day named. */
+  onDay: (day: string) => [string, string]
   open: [string, string]
   found: (n: string, list: string) => string
   nothingMatches: (phrase: string) => string
@@ -154,6 +157,7 @@ export const REPLIES: Record<Lang, Replies> = {
     count: (open, one, done) => `You have ${open} open ${one ? 'task' : 'tasks'} and ${done} completed.`,
     week: ['This week', 'Nothing is due this week.'],
     today: ['Due today', 'Nothing is due today.'],
+    onDay: (day) => [`Due ${day}`, `Nothing is due ${day}.`],
     open: ['Your open tasks', 'You have no open tasks.'],
     found: (n, list) => `Found ${n}: ${list}.`,
     nothingMatches: (phrase) => `Nothing matches "${phrase}".`,
@@ -209,6 +213,7 @@ export const REPLIES: Record<Lang, Replies> = {
     count: (open, one, done) => `Du hast ${open} ${one ? 'offene Aufgabe' : 'offene Aufgaben'} und ${done} erledigte.`,
     week: ['Diese Woche', 'Diese Woche ist nichts fällig.'],
     today: ['Heute fällig', 'Heute ist nichts fällig.'],
+    onDay: (day) => [`Fällig am ${day}`, `Am ${day} ist nichts fällig.`],
     open: ['Deine offenen Aufgaben', 'Du hast keine offenen Aufgaben.'],
     found: (n, list) => `${n} gefunden: ${list}.`,
     nothingMatches: (phrase) => `Nichts passt zu "${phrase}".`,

@@ -3,7 +3,7 @@
 // its last change can be undone; both are remembered on its stored replies (offline-state.ts). A line that is no
 // command but reads as a task is added; German requests are read and answered in German (offline-words.ts).
 import type { ToolContext } from '../mcp/tool'
-import { wallClock } from '../lib/time'
+import { isoDay, wallClock } from '../lib/time'
 import type { ToolCallRecord } from './schema'
 import { ALL_DAY_LEAD_HOUR } from '../features/reminders/service'
 import { zonedTimeToUtc } from '../lib/time'
@@ -11,7 +11,7 @@ import { parseTaskText } from './parse'
 import { correctWord, keywords, titleScore } from './match'
 import { call, describeTask, findAll, findBest, readTarget, type Task } from './offline-find'
 import { confirm, propose, undoLast, type AgentTurn } from './offline-act'
-import { fromGerman, languageOf, REPLIES, type Lang } from './offline-words'
+import { formatWhen, fromGerman, languageOf, REPLIES, type Lang } from './offline-words'
 import type { AgentState, Op, PendingChoice } from './offline-state'
 
 export type { AgentTurn } from './offline-act'
@@ -33,7 +33,7 @@ const SHORT_TYPOS: Record<string, string> = { ad: 'add', lsit: 'list', shwo: 'sh
  * request to the agent itself ("write me a poem"), or a command word whose command was incomplete ("move dentist").
  */
 const NOT_A_TASK =
-  /^(?:what|what's|whats|why|how|when|where|who|which|whose|can|could|would|will|is|are|should|shall|yes|y|yeah|yep|no|n|nope|ok|okay|sure|thanks|thank|thx|cool|great|nice|bye|goodbye|stop|never ?mind|was|wie|warum|wann|wo|wer|welche|kannst|danke|ja|nein|gut)\b|^(?:write|tell|give|explain|teach|sing|make|read)\s+(?:me|us)\b|\b(?:you|your)\b/i
+  /^(?:what|what's|whats|why|how|when|where|who|which|whose|can|could|would|will|is|are|should|shall|yes|y|yeah|yep|no|n|nope|ok|okay|sure|thanks|thank|thx|cool|great|nice|bye|goodbye|stop|never ?mind|was|wie|warum|wann|wo|wer|welche|kannst|danke|ja|nein|gut)\b|^(?:write|tell|give|explain|teach|sing|make|read)\s+(?:me|us)\b|\b(?:you|your)\b|^(?:erledigt|fertig|lösche|zeige|verschiebe|erledige|hinzufügen|aufgaben?|alle)$/i
 
 /** The most words a bare task may have ("buy eggs"): a longer line with no command is not read as one. */
 const MAX_BARE_WORDS = 12
@@ -231,6 +231,14 @@ async function interpret(ctx: ToolContext, calls: ToolCallRecord[], raw: string,
     const today = /today/i.test(text)
     const day = dateAfter(now, tz, 0)
     return listing(ctx, calls, lang, today ? { due_date_from: day, due_date_to: day } : {}, today ? words.today : words.open)
+  }
+
+  // "what is due tomorrow", "what do I have on friday", "was steht morgen an": that day's open tasks.
+  if ((m = /^(?:what(?:'s| is)? due|what do i have)\s+(?:on\s+|for\s+)?(.+)$/i.exec(text))) {
+    const when = parseTaskText(m[1]!, tz, now)
+    const day = when.due_day ?? (when.due_date ? isoDay(wallClock(new Date(when.due_date), tz)) : undefined)
+    // A span ("next week") is not one day: it is not read as its first.
+    if (day && !when.title && !/\b(?:week|woche|month|monat)\b/i.test(m[1]!)) return listing(ctx, calls, lang, { due_date_from: day, due_date_to: day }, words.onDay(formatWhen(day, tz, lang)))
   }
 
   if ((m = /^(?:search for|look for|search|find)\s+(.+)$/i.exec(text))) {
