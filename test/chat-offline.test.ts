@@ -574,6 +574,11 @@ describe('the offline agent reads everyday requests as a person means them, in E
     expect(await say('what is due on friday?')).toBe('Due Fri 27 Nov: "Brot kaufen" (due Fri 27 Nov).')
     expect(await say('verschiebe den Zahnarzt auf morgen 9 Uhr')).toBe('"Zahnarzt" auf Do., 26. Nov., 09:00 verschoben.')
     expect((await titled('Zahnarzt'))!.due_date).toBe('2026-11-26T08:00:00.000Z')
+    expect(await say('füge Brot backen hinzu')).toBe('Hinzugefügt: "Brot backen".')
+    expect(await say('lösche Brot')).toBe('Das passt auf 2 Aufgaben. Welche? 1. "Brot backen" 2. "Brot kaufen" (fällig Fr., 27. Nov.) (oder sag "lösche alle Brot")')
+    expect(await say('die erste')).toBe('"Brot backen" löschen? Sag ja oder nein.')
+    expect(await say('ja')).toBe('"Brot backen" gelöscht.')
+    expect(await titled('Brot backen')).toBeUndefined()
     expect(await say('Aufgabe Zahnarzt erledigt')).toBe('"Zahnarzt" erledigt.')
     expect(await say('hake Brot kaufen ab')).toBe('"Brot kaufen" erledigt.')
     // A command word alone is not a task.

@@ -202,7 +202,7 @@ export const REPLIES: Record<Lang, Replies> = {
     noMatch: (kind, phrase) => `Ich habe keine ${kind === 'open' ? 'offene ' : kind === 'completed' ? 'erledigte ' : ''}Aufgabe zu "${phrase}" gefunden.`,
     noneOfKind: (kind) => `Du hast keine ${kind === 'open' ? 'offenen' : kind === 'completed' ? 'erledigten' : ''} Aufgaben.`,
     matches: (n) => `Das passt auf ${n} Aufgaben. `,
-    orAll: (op, phrase) => ` (oder sag "${op} all ${phrase}")`,
+    orAll: (op, phrase) => ` (oder sag "${op === 'delete' ? 'lösche' : 'erledige'} alle ${phrase}")`,
     moveWhen: (what) => `Wohin? Zum Beispiel "verschiebe ${what} auf Freitag" oder "verschiebe ${what} auf morgen 9 Uhr".`,
     gone: 'Diese Aufgabe gibt es nicht mehr.',
     overdue: ['Überfällig', 'Nichts ist überfällig.'],

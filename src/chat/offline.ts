@@ -38,7 +38,7 @@ const NOT_A_TASK =
 /** The most words a bare task may have ("buy eggs"): a longer line with no command is not read as one. */
 const MAX_BARE_WORDS = 12
 
-const ORDINALS: Record<string, number> = { first: 1, second: 2, third: 3, fourth: 4, fifth: 5 }
+const ORDINALS: Record<string, number> = { first: 1, second: 2, third: 3, fourth: 4, fifth: 5, erste: 1, zweite: 2, dritte: 3, vierte: 4, fünfte: 5 }
 
 /** A reminder for a day with no time goes off at 09:00 there, as an all-day task's lead time counts from. */
 const remindOnDay = (day: string, timeZone: string) => {
@@ -52,11 +52,13 @@ const remindOnDay = (day: string, timeZone: string) => {
  */
 export async function offlineReply(ctx: ToolContext, message: string, states: readonly AgentState[] = []): Promise<AgentTurn> {
   const text = message.trim().replace(/[.!?]+$/, '').trim()
-  // Each request is answered in its own language (a German one in German, anything else in English); a bare
-  // "ja", "no" or "rückgängig" answers in the language the agent last asked or acted in.
+  // Each request is answered in its own language (a German one in German, anything else in English); an answer
+  // ("ja", "no", "rückgängig", "die erste") is answered in the language the agent last asked or acted in.
   // An English command word first makes the request English, whatever its title says ("delete confirm me ja").
   const english = VERBS.includes(commandWord(text.split(/\s+/)[0] ?? '').toLowerCase()) || /^(?:what|how|when|which|who)\b/i.test(text)
-  const lang = YES.test(text) || NO.test(text) || UNDO.test(text) ? (states.find((s) => Object.keys(s).length > 0)?.lang ?? 'en') : english ? 'en' : languageOf(text)
+  const choice = states[0]?.choice
+  const answers = YES.test(text) || NO.test(text) || UNDO.test(text) || (choice !== undefined && pickChoice(choice, fromGerman(text)) !== undefined)
+  const lang = answers ? (states.find((s) => Object.keys(s).length > 0)?.lang ?? 'en') : english ? 'en' : languageOf(text)
   const turn = await answer(ctx, text, states, lang)
   return turn.state && lang !== 'en' ? { ...turn, state: { ...turn.state, lang } } : turn
 }
@@ -81,10 +83,10 @@ async function answer(ctx: ToolContext, text: string, states: readonly AgentStat
 
 /** The candidate an answer to "Which one?" names: "2", "the first", or a word only one of them has. */
 function pickChoice(choice: PendingChoice, text: string): { id: string } | undefined {
-  const n = /^(?:the\s+|number\s+|no\.?\s*|#)?(\d{1,2}|first|second|third|fourth|fifth|last)(?:\s+one)?$/i.exec(text)
+  const n = /^(?:the\s+|number\s+|no\.?\s*|#|die\s+|der\s+|nummer\s+)?(\d{1,2}|first|second|third|fourth|fifth|last|erste|zweite|dritte|vierte|fünfte|letzte)n?(?:\s+one)?$/i.exec(text)
   if (n) {
     const word = n[1]!.toLowerCase()
-    const index = word === 'last' ? choice.candidates.length : (ORDINALS[word] ?? Number(word))
+    const index = word === 'last' || word === 'letzte' ? choice.candidates.length : (ORDINALS[word] ?? Number(word))
     return choice.candidates[index - 1]
   }
   // A new command is a new request, not an answer.
