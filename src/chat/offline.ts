@@ -63,6 +63,7 @@ export async function offlineReply(ctx: ToolContext, message: string, states: re
   return turn.state && lang !== 'en' ? { ...turn, state: { ...turn.state, lang } } : turn
 }
 
+/** Answers `text` in `lang`: a pending question first, then a fresh request. */
 async function answer(ctx: ToolContext, text: string, states: readonly AgentState[], lang: Lang): Promise<AgentTurn> {
   const calls: ToolCallRecord[] = []
   const last = states[0] ?? {}
