@@ -22,6 +22,10 @@ export interface ListQuery {
   statuses: TaskStatus[]
   priorities: TaskPriority[]
   tags: string[]
+  /** Whether a task needs every tag of `tags` (find_tasks' `#a & #b`) rather than any of them. */
+  allTags?: boolean
+  /** Only tasks without a due date. */
+  noDue?: boolean
   dueFrom: Date | null
   dueTo: Date | null
   sort: Sort
@@ -49,7 +53,7 @@ function list<T extends string>(field: string, raw: string, allowed: readonly T[
   return [...new Set(values)] as T[]
 }
 
-function dueBound(field: string, raw: string, timeZone: string, end: boolean): Date {
+export function dueBound(field: string, raw: string, timeZone: string, end: boolean): Date {
   const parsed = parseDateTime(raw, timeZone)
   if (!parsed) throw invalid(field, `${field} must be a date (2026-12-01) or an ISO 8601 date-time`)
   // A bare date covers that whole day in the user's zone: "to" is inclusive.

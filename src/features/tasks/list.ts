@@ -1,5 +1,5 @@
 // Listing tasks: search, filters, sort and keyset paging with an opaque, stable cursor.
-import { and, arrayOverlaps, asc, count, desc, eq, fillPlaceholders, gte, inArray, lte, sql, type SQL } from 'drizzle-orm'
+import { and, arrayContains, arrayOverlaps, asc, count, desc, eq, fillPlaceholders, gte, inArray, isNull, lte, sql, type SQL } from 'drizzle-orm'
 import { cappedCount, cappedTotal, type CappedTotal } from '../../db/capped-count'
 import type { Db } from '../../db/client'
 import { encodeCursor } from '../../lib/paging'
@@ -76,7 +76,8 @@ function filtersOf(query: ListQuery, withStatus: boolean): SQL | undefined {
   query.keywords.forEach((_, i) => filters.push(sql`${searchable} ilike ${P(`k${i}`)}`))
   if (withStatus && query.statuses.length) filters.push(inArray(tasks.status, query.statuses.map((_, i) => P(`s${i}`))))
   if (query.priorities.length) filters.push(inArray(tasks.priority, query.priorities.map((_, i) => P(`p${i}`))))
-  if (query.tags.length) filters.push(arrayOverlaps(tasks.tags, P('tags')))
+  if (query.tags.length) filters.push((query.allTags ? arrayContains : arrayOverlaps)(tasks.tags, P('tags')))
+  if (query.noDue) filters.push(isNull(tasks.dueDate))
   if (query.dueFrom) filters.push(gte(tasks.dueDate, P('from')))
   if (query.dueTo) filters.push(lte(tasks.dueDate, P('to')))
   return and(...filters)
@@ -102,7 +103,7 @@ function valuesOf(userId: string, query: ListQuery): Record<string, unknown> {
 function shapeOf(query: ListQuery): string {
   const cursor = query.cursor ? (query.cursor.k === null ? 'null' : 'key') : 'none'
   const counts = [query.keywords, query.statuses, query.priorities].map((list) => list.length)
-  return [query.sort, query.order, cursor, ...counts, query.tags.length > 0, Boolean(query.dueFrom), Boolean(query.dueTo)].join(':')
+  return [query.sort, query.order, cursor, ...counts, query.tags.length > 0, Boolean(query.allTags), Boolean(query.noDue), Boolean(query.dueFrom), Boolean(query.dueTo)].join(':')
 }
 
 /**

@@ -4,7 +4,8 @@ import type { Db } from '../../db/client'
 import { invalid, notFound } from '../../lib/errors'
 import { newId, UUID } from '../../lib/secrets'
 import { listTasks, type TaskPage } from './list'
-import { parseListQuery } from './list-query'
+import { applyFilter } from './filter'
+import { dueBound, parseListQuery } from './list-query'
 import { dueDateIn, toTaskView, UpdateTaskInput, type CreateTask, type TaskView, type UpdateTask } from './model'
 import type { Actor } from '../auth/user'
 import { recordTaskChange } from './events'
@@ -67,8 +68,8 @@ function columnsOf(input: UpdateTask, timeZone: string) {
   }
 }
 
-/** Creates a task for the actor from a parsed create request (model.ts `CreateTaskInput`). */
-export const createTask = traced('tasks.create', async function createTask(deps: TaskDeps, actor: Actor, input: CreateTask): Promise<TaskView> {
+/** Inserts one new task and records its event, inside the caller's transaction (the quota is the caller's to reserve). */
+async function insertTask(tx: Db, actor: Actor, input: CreateTask, now: Date): Promise<TaskView> {
   const fields = {
     description: '',
     priority: 'medium' as const,
@@ -80,17 +81,33 @@ export const createTask = traced('tasks.create', async function createTask(deps:
     ...columnsOf(input, actor.timezone),
     title: input.title,
   }
-  const now = deps.clock()
   const id = newId()
   const series = seriesFields(id, fields.recurrence, fields.dueDate, null, actor.timezone, now)
+  const [task] = await tx
+    .insert(tasks)
+    .values({ id, userId: actor.id, ...fields, ...series, createdAt: now, updatedAt: now })
+    .returning()
+  await recordTaskChange(tx, now, actor.timezone, { after: task! })
+  return toTaskView(task!, actor.timezone)
+}
+
+/** Creates a task for the actor from a parsed create request (model.ts `CreateTaskInput`). */
+export const createTask = traced('tasks.create', async function createTask(deps: TaskDeps, actor: Actor, input: CreateTask): Promise<TaskView> {
+  const now = deps.clock()
   return deps.db.transaction(async (tx) => {
     await reserveQuota(tx, 'tasks', actor.id, deps.quotas.tasks, ownTasks(actor.id))
-    const [task] = await tx
-      .insert(tasks)
-      .values({ id, userId: actor.id, ...fields, ...series, createdAt: now, updatedAt: now })
-      .returning()
-    await recordTaskChange(tx, now, actor.timezone, { after: task! })
-    return toTaskView(task!, actor.timezone)
+    return insertTask(tx, actor, input, now)
+  })
+})
+
+/** Creates several tasks in one transaction, all or none: the quota has to hold them all, and each records its event. */
+export const createTasks = traced('tasks.create_many', async function createTasks(deps: TaskDeps, actor: Actor, inputs: readonly CreateTask[]): Promise<TaskView[]> {
+  const now = deps.clock()
+  return deps.db.transaction(async (tx) => {
+    await reserveQuota(tx, 'tasks', actor.id, deps.quotas.tasks, ownTasks(actor.id), inputs.length, 'tasks')
+    const created: TaskView[] = []
+    for (const input of inputs) created.push(await insertTask(tx, actor, input, now))
+    return created
   })
 })
 
@@ -102,6 +119,30 @@ export const getTask = traced('tasks.get', async function getTask(deps: TaskRead
 /** A page of the actor's tasks; `params` are list parameters as strings (see LIST_PARAMS). */
 export const findTasks = traced('tasks.list', async function findTasks(deps: TaskReadDeps, actor: Actor, params: Record<string, string | undefined>): Promise<TaskPage> {
   return listTasks(deps.db, actor.id, parseListQuery(params, actor.timezone))
+})
+
+/** find_tasks' parameters: a filter in its small language (filter.ts), a due range, and the list's own sort and paging. */
+export interface FindParams {
+  filter?: string
+  due_from?: string
+  due_to?: string
+  sort?: string
+  order?: string
+  limit?: string
+  cursor?: string
+}
+
+/** A page of the actor's tasks matching a filter and a due range: the list query, narrowed; pending tasks unless the filter says completed. */
+export const findTasksByFilter = traced('tasks.find', async function findTasksByFilter(deps: TaskReadDeps, actor: Actor, params: FindParams): Promise<TaskPage> {
+  const { filter, due_from, due_to, ...listing } = params
+  const zone = actor.timezone
+  const query = parseListQuery(listing, zone)
+  if (due_from) query.dueFrom = dueBound('due_from', due_from, zone, false)
+  if (due_to) query.dueTo = dueBound('due_to', due_to, zone, true)
+  if (query.dueFrom && query.dueTo && query.dueFrom > query.dueTo) throw invalid('due_from', 'due_from must not be after due_to')
+  const narrowed = applyFilter(query, filter, deps.clock(), zone)
+  if (!narrowed) return { items: [], total: 0, total_is_exact: true, next_cursor: null }
+  return listTasks(deps.db, actor.id, narrowed)
 })
 
 function statusChange(status: 'pending' | 'completed', current: Task, now: Date) {
@@ -237,6 +278,37 @@ export const setStatusMany = traced('tasks.set_status_many', async function setS
       if (current.status !== status) changed.push(toTaskView(await applyStatus(tx, actor, current, status, now), actor.timezone))
     }
     return changed
+  })
+})
+
+/** Why one id of a batch completion was not completed. */
+export type CompleteFailure = { id: string; reason: 'not_found' | 'already_completed' }
+
+/**
+ * Completes several of the actor's tasks in one transaction and says what became of each id: completed, or
+ * failed because no task of the actor's has it (another user's id included: ids reveal nothing) or it already was.
+ */
+export const completeTasks = traced('tasks.complete_many', async function completeTasks(
+  deps: TaskDeps,
+  actor: Actor,
+  ids: readonly string[],
+): Promise<{ completed: TaskView[]; failed: CompleteFailure[] }> {
+  const wanted = [...new Set(ids)]
+  const valid = wanted.filter((id) => UUID.test(id))
+  return deps.db.transaction(async (tx) => {
+    const now = deps.clock()
+    const locked = valid.length ? await tx.select().from(tasks).where(and(inArray(tasks.id, valid), eq(tasks.userId, actor.id))).for('update') : []
+    const byId = new Map(locked.map((task) => [task.id, task]))
+    await roomForSuccessors(tx, deps, actor, locked)
+    const completed: TaskView[] = []
+    const failed: CompleteFailure[] = []
+    for (const id of wanted) {
+      const current = byId.get(id)
+      if (!current) failed.push({ id, reason: 'not_found' })
+      else if (current.status === 'completed') failed.push({ id, reason: 'already_completed' })
+      else completed.push(toTaskView(await applyStatus(tx, actor, current, 'completed', now), actor.timezone))
+    }
+    return { completed, failed }
   })
 })
 
