@@ -40,16 +40,37 @@ describe('through the model', () => {
     expect(first.authorization).toBe('Bearer sk-test')
     expect(first.stream).toBe(true)
     expect(first.tools!.map((x) => x.function.name).sort()).toContain('add_task')
-    expect(first.tools!.length).toBe(11)
+    expect(first.tools!.length).toBe(14)
+    // The batch tools and find_tasks are offered too, and every write takes an idempotency key.
+    expect(first.tools!.map((x) => x.function.name)).toEqual(expect.arrayContaining(['add_tasks', 'complete_tasks', 'find_tasks']))
+    const parameters = (name: string) => Object.keys((first.tools!.find((x) => x.function.name === name)!.function.parameters as { properties: object }).properties)
+    expect(parameters('add_tasks')).toContain('idempotency_key')
+    expect(parameters('delete_task')).toContain('idempotency_key')
+    expect(parameters('find_tasks')).not.toContain('idempotency_key')
     // The system prompt carries the time and the user's zone.
     expect(first.messages[0]!.role).toBe('system')
     expect(first.messages[0]!.content).toContain('Europe/Berlin')
+    // It says to batch and how to use idempotency keys.
+    for (const part of ['add_tasks', 'complete_tasks', 'idempotency_key']) expect(first.messages[0]!.content).toContain(part)
     // The tool result went back to the model.
     const second = model.requests.at(-1)!
     expect(second.messages.at(-1)!.role).toBe('tool')
     expect(second.messages.at(-1)!.content).toContain('"title":"Call mum"')
     const tasks = await t.call('GET', '/api/v1/tasks?search=mum', { token })
     expect(tasks.body.items[0]).toMatchObject({ title: 'Call mum', priority: 'high' })
+  })
+
+  test('several tasks in one add_tasks call, made as the user, with a retry under the same key adding nothing more', async () => {
+    const args = { tasks: [{ title: 'Pack passport' }, { title: 'Book taxi', due_date: '2030-05-03' }], idempotency_key: 'trip-batch' }
+    model.play({ tool_calls: [{ name: 'add_tasks', arguments: args }, { name: 'add_tasks', arguments: args }] }, { content: 'Added 2 tasks.' })
+    const res = await say('add pack passport and book taxi on friday')
+    expect(res.status).toBe(200)
+    expect(res.body.tool_calls.map((call: { name: string; ok: boolean }) => [call.name, call.ok])).toEqual([['add_tasks', true], ['add_tasks', true]])
+    expect(res.body.tool_calls[1].result).toEqual(res.body.tool_calls[0].result)
+    expect(res.body.tool_calls[0].result.tasks[1]).toMatchObject({ title: 'Book taxi', all_day: true, due_day: '2030-05-03' })
+    const listed = await t.call('GET', '/api/v1/tasks?search=passport', { token })
+    expect(listed.body.total).toBe(1)
+    expect((await t.call('GET', '/api/v1/tasks?search=taxi', { token })).body.total).toBe(1)
   })
 
   test('a multi-turn follow-up ("make it high priority") continues the stored conversation', async () => {

@@ -96,7 +96,8 @@ describe('the reminder schema', () => {
     expect(Object.keys(body.properties).sort()).toEqual(Object.keys(CreateReminderInput.shape).sort())
     const { tools } = await mcp.listTools()
     const set = tools.find((tool) => tool.name === 'set_reminder')!
-    expect(Object.keys(set.inputSchema.properties!).sort()).toEqual(['task_id', ...Object.keys(CreateReminderInput.shape)].sort())
+    // Beside the schema's fields: the task, and the idempotency key REST takes as a header.
+    expect(Object.keys(set.inputSchema.properties!).sort()).toEqual(['task_id', 'idempotency_key', ...Object.keys(CreateReminderInput.shape)].sort())
   })
 })
 

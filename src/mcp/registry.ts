@@ -1,14 +1,17 @@
 // The one tool registry: the MCP server and the chat agent both offer exactly these.
 import { cancelReminderTool, listRemindersTool, setReminder } from './tools/reminders'
-import { addTask, completeTaskTool, deleteTaskTool, getTaskTool, listTasks, reopenTaskTool, restoreTaskTool, updateTaskTool } from './tools/tasks'
+import { addTask, addTasks, completeTasksTool, completeTaskTool, deleteTaskTool, findTasksTool, getTaskTool, listTasks, reopenTaskTool, restoreTaskTool, updateTaskTool } from './tools/tasks'
 import type { ToolDef } from './tool'
 
 export const TOOLS: ToolDef[] = [
   addTask,
+  addTasks,
   listTasks,
+  findTasksTool,
   getTaskTool,
   updateTaskTool,
   completeTaskTool,
+  completeTasksTool,
   reopenTaskTool,
   deleteTaskTool,
   restoreTaskTool,

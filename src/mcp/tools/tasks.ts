@@ -1,10 +1,11 @@
-// Task tools: add, list (search, filter, sort, page), get, update, complete, reopen, delete, restore.
+// Task tools: add (one or a batch), list (search, filter, sort, page), find (a filter language), get, update, complete (one or a batch), reopen, delete, restore.
 import { z } from 'zod'
-import { completeTask, createTask, deleteTask, findTasks, getTask, reopenTask, restoreTasks, updateTask } from '../../features/tasks/service'
+import { FILTER_HELP } from '../../features/tasks/filter'
+import { completeTask, completeTasks, createTask, createTasks, deleteTask, findTasks, findTasksByFilter, getTask, reopenTask, restoreTasks, updateTask } from '../../features/tasks/service'
 import { notFound } from '../../lib/errors'
 import { UUID } from '../../lib/secrets'
 import { ORDERS, SEARCH_MAX, SORTS } from '../../features/tasks/list-query'
-import { PRIORITIES, STATUSES, TAGS_MAX, TaskPageSchema, Title, TITLE_MAX } from '../../features/tasks/model'
+import { PRIORITIES, STATUSES, TAGS_MAX, TaskPageSchema, TaskViewSchema, Title, TITLE_MAX } from '../../features/tasks/model'
 import { pagingArgs } from '../../lib/paging'
 import { taskFields, taskShape } from '../schemas'
 import { defineTool, READ_ONLY, WRITES } from '../tool'
@@ -22,6 +23,36 @@ export const addTask = defineTool({
   run: (ctx, args) => createTask(ctx, ctx.user, args),
 })
 
+/** Sort, order and paging as the list tools take them; `first` is the sort when none is given. */
+const listing = (first: (typeof SORTS)[number]) => ({
+  sort: z.enum(SORTS).optional().describe(`Default ${first}`),
+  order: z.enum(ORDERS).optional().describe('Defaults: created_at desc, due_date asc (no due date last), priority desc (high first), title asc'),
+  ...pagingArgs,
+})
+
+/** The list service reads parameters as a query string's: the limit as text. */
+const limitParam = (limit: number | undefined) => (limit !== undefined ? { limit: String(limit) } : {})
+
+/** Most tasks one add_tasks or complete_tasks call takes. */
+export const BATCH_TASKS_MAX = 25
+
+export const addTasks = defineTool({
+  name: 'add_tasks',
+  title: 'Add several tasks',
+  description:
+    `Creates 1 to ${BATCH_TASKS_MAX} tasks in one call, all or nothing: each item takes the same fields as add_task (only title is required; a day alone such as 2026-12-05 makes it all-day). If any item is invalid, the error names it as tasks[index].field (from 0) and no task is added. Returns the created tasks in the order given.`,
+  input: {
+    tasks: z
+      .array(z.object({ title: Title, ...taskFields }).strict())
+      .min(1)
+      .max(BATCH_TASKS_MAX)
+      .describe(`1 to ${BATCH_TASKS_MAX} tasks, each with the fields of add_task`),
+  },
+  output: { tasks: z.array(TaskViewSchema) },
+  annotations: WRITES,
+  run: async (ctx, { tasks }) => ({ tasks: await createTasks(ctx, ctx.user, tasks) }),
+})
+
 export const listTasks = defineTool({
   name: 'list_tasks',
   title: 'List, search and filter tasks',
@@ -34,9 +65,7 @@ export const listTasks = defineTool({
     tags: z.array(z.string()).max(TAGS_MAX).optional().describe('Tasks with any of these tags'),
     due_date_from: z.string().optional().describe('Inclusive; a date (2026-12-01) starts at midnight in the user\'s zone'),
     due_date_to: z.string().optional().describe('Inclusive; a date covers that whole day'),
-    sort: z.enum(SORTS).optional().describe('Default created_at'),
-    order: z.enum(ORDERS).optional().describe('Defaults: created_at desc, due_date asc (no due date last), priority desc (high first), title asc'),
-    ...pagingArgs,
+    ...listing('created_at'),
   },
   output: TaskPageSchema.shape,
   annotations: READ_ONLY,
@@ -44,8 +73,25 @@ export const listTasks = defineTool({
     findTasks(ctx, ctx.user, {
       ...rest,
       ...(tags ? { tags: tags.join(',') } : {}),
-      ...(limit !== undefined ? { limit: String(limit) } : {}),
+      ...limitParam(limit),
     }),
+})
+
+export const findTasksTool = defineTool({
+  name: 'find_tasks',
+  title: 'Find tasks by a filter and a due range',
+  description:
+    `Finds the user's tasks with a short filter and/or a due range, soonest due first unless sorted otherwise. ${FILTER_HELP} due_from and due_to take a day (2026-12-01, the whole day in the user's zone) or a date-time (read in the user's zone without an offset); both ends are inclusive. Returns { items, total, total_is_exact, next_cursor } like list_tasks.`,
+  input: {
+    filter: z.string().max(500).optional().describe('Terms joined by &, e.g. "today & p1" or "overdue" or "this week & #work"'),
+    due_from: z.string().optional().describe('Due on or after: a day (2026-12-01) or a date-time'),
+    due_to: z.string().optional().describe('Due on or before: a day (its end) or a date-time'),
+    ...listing('due_date'),
+  },
+  output: TaskPageSchema.shape,
+  annotations: READ_ONLY,
+  run: (ctx, { limit, sort, ...rest }) =>
+    findTasksByFilter(ctx, ctx.user, { ...rest, sort: sort ?? 'due_date', ...limitParam(limit) }),
 })
 
 export const getTaskTool = defineTool({
@@ -76,6 +122,23 @@ export const completeTaskTool = defineTool({
   output: taskShape,
   annotations: { ...WRITES, idempotentHint: true },
   run: (ctx, { task_id }) => completeTask(ctx, ctx.user, task_id),
+})
+
+export const completeTasksTool = defineTool({
+  name: 'complete_tasks',
+  title: 'Complete several tasks',
+  description:
+    `Marks up to ${BATCH_TASKS_MAX} tasks completed in one call. Returns completed (the ids it completed) and failed (each id with a reason: not_found, or already_completed). Repeating tasks get their next instance.`,
+  input: { task_ids: z.array(z.string()).min(1).max(BATCH_TASKS_MAX).describe(`1 to ${BATCH_TASKS_MAX} task ids (from find_tasks or list_tasks)`) },
+  output: {
+    completed: z.array(z.string()).describe('The ids completed by this call'),
+    failed: z.array(z.object({ id: z.string(), reason: z.enum(['not_found', 'already_completed']) })).describe('The ids not completed, and why'),
+  },
+  annotations: { ...WRITES, idempotentHint: true },
+  run: async (ctx, { task_ids }) => {
+    const { completed, failed } = await completeTasks(ctx, ctx.user, task_ids)
+    return { completed: completed.map((task) => task.id), failed }
+  },
 })
 
 export const reopenTaskTool = defineTool({
