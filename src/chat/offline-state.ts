@@ -1,8 +1,10 @@
 // What the offline agent remembers between messages: an action waiting for "yes", a "which one?" waiting for an
 // answer, and how to undo its last change. Kept on the assistant message (a record among its tool calls), so any
 // replica can continue the conversation; never shown as a tool call.
-import type { Lang } from './offline-words'
 import type { ToolCallRecord } from './schema'
+
+/** The languages the offline agent answers in (offline-words.ts holds the words). */
+export type Lang = 'en' | 'de'
 
 /** A change the agent can make to tasks. */
 export type Op = 'delete' | 'complete' | 'reopen' | 'update'

@@ -1,8 +1,8 @@
 // The offline agent's words in each language it answers in: the language of a message (English unless it reads as
 // German), German command phrasings read into the agent's English grammar, and its reply templates by language.
-import type { Op, UndoStep } from './offline-state'
+import type { Lang, Op, UndoStep } from './offline-state'
 
-export type Lang = 'en' | 'de'
+export type { Lang }
 
 /** Words a German request carries and an English one does not: command words, "morgen", "Uhr", "ja". */
 const GERMAN = /(?:^|[\s,])(?:erinnere|füge|hinzu|hinzufügen|neue|aufgaben?|zeigen?|zeig|lösche|löschen|entferne|erledigt|erledige|verschiebe|rückgängig|morgen|heute|übermorgen|uhr|steht|ja|nein|hilfe|hallo|meine|bitte|überfällig\w*|wie viele|diese woche|nächste|benenne|öffne|suche|finde|hake|erledigten|alle)(?=$|[\s,.!?])/i
