@@ -106,8 +106,8 @@ export const sessionSettings = (prepare: boolean) => (prepare ? { plan_cache_mod
 /**
  * How long a connection lost with an error waits before it connects again, given how many such losses the pool has
  * had since its last good connection: a tenth of a second doubling to at most one, with jitter. postgres.js's own
- * wait grows by threefold to 20 s, and a query given to a connection waits it out: after a three-second database
- * restart, with every pooled connection refused a few times meanwhile, requests failed for 15 to 25 s more.
+ * wait grows by threefold to 20 s, and a query given to a connection waits it out: after a 1.5 s database cut,
+ * with every pooled connection refused a few times meanwhile, requests failed for 15 to 25 s more.
  */
 export const reconnectDelaySeconds = (retries: number) => Math.min(0.1 * 2 ** retries, 1) * (0.5 + Math.random() / 2)
 

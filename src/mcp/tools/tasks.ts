@@ -161,7 +161,6 @@ export const deleteTaskTool = defineTool({
   run: (ctx, { task_id }) => deleteTask(ctx, ctx.user, task_id),
 })
 
-
 export const restoreTaskTool = defineTool({
   name: 'restore_task',
   title: 'Restore a deleted task',
