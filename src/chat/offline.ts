@@ -3,10 +3,9 @@
 // its last change can be undone; both are remembered on its stored replies (offline-state.ts). A line that is no
 // command but reads as a task is added; German requests are read and answered in German (offline-words.ts).
 import type { ToolContext } from '../mcp/tool'
-import { isoDay, wallClock } from '../lib/time'
+import { isoDay, localDay, parseDay, wallClock, zonedTimeToUtc } from '../lib/time'
 import type { ToolCallRecord } from './schema'
 import { ALL_DAY_LEAD_HOUR } from '../features/reminders/service'
-import { zonedTimeToUtc } from '../lib/time'
 import { parseTaskText } from './parse'
 import { correctWord, keywords, titleScore } from './match'
 import { call, describeTask, findAll, findBest, readTarget, type Task } from './offline-find'
@@ -41,10 +40,7 @@ const MAX_BARE_WORDS = 12
 const ORDINALS: Record<string, number> = { first: 1, second: 2, third: 3, fourth: 4, fifth: 5, erste: 1, zweite: 2, dritte: 3, vierte: 4, fünfte: 5 }
 
 /** A reminder for a day with no time goes off at 09:00 there, as an all-day task's lead time counts from. */
-const remindOnDay = (day: string, timeZone: string) => {
-  const [year, month, date] = day.split('-').map(Number) as [number, number, number]
-  return zonedTimeToUtc({ year, month, day: date, hour: ALL_DAY_LEAD_HOUR, minute: 0 }, timeZone).toISOString()
-}
+const remindOnDay = (day: string, timeZone: string) => zonedTimeToUtc({ ...parseDay(day)!, hour: ALL_DAY_LEAD_HOUR, minute: 0 }, timeZone).toISOString()
 
 /**
  * Answers one message. `states` is what the agent's earlier replies in this conversation left, newest first (a
@@ -146,10 +142,7 @@ async function listing(ctx: ToolContext, calls: ToolCallRecord[], lang: Lang, ar
 }
 
 /** A calendar date `days` after `now`'s date in the zone, as YYYY-MM-DD. */
-function dateAfter(now: Date, timeZone: string, days: number): string {
-  const wall = wallClock(now, timeZone)
-  return new Date(Date.UTC(wall.year, wall.month - 1, wall.day + days)).toISOString().slice(0, 10)
-}
+const dateAfter = (now: Date, timeZone: string, days: number): string => isoDay(localDay(now, timeZone, days))
 
 /** Adds the task `body` describes ("call mum tomorrow 5pm !high"); `remind` also sets a reminder at its time. */
 async function addTask(ctx: ToolContext, calls: ToolCallRecord[], lang: Lang, body: string, remind: boolean): Promise<AgentTurn> {

@@ -1,6 +1,6 @@
 // Repeat phrases in task text ("every other monday", "on the 1st of every month", "jeden Montag", "3 times")
 // read into the recurrence the task API takes: a preset (DAILY, WEEKLY, MONTHLY) or an RRULE body.
-import type { LocalDate } from '../lib/time'
+import { weekdayOf, type LocalDate } from '../lib/time'
 
 /** A repeat rule being built; `toRecurrence` writes it out. */
 export interface Repeat {
@@ -124,8 +124,7 @@ export function toRecurrence(r: Repeat): string {
 
 /** Whether a day may hold one of the rule's dates (its weekday and month-day parts; the rest starts anywhere). */
 export function allows(r: Repeat, day: LocalDate): boolean {
-  const date = new Date(Date.UTC(day.year, day.month - 1, day.day))
-  if (r.byDay && !r.byDay.includes(DAY_CODES[date.getUTCDay()]!)) return false
-  if (r.byMonthDay !== undefined && date.getUTCDate() !== r.byMonthDay) return false
+  if (r.byDay && !r.byDay.includes(DAY_CODES[weekdayOf(day)]!)) return false
+  if (r.byMonthDay !== undefined && day.day !== r.byMonthDay) return false
   return true
 }

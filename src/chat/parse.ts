@@ -10,7 +10,7 @@ import * as de from 'chrono-node/de'
 import * as en from 'chrono-node/en'
 import * as es from 'chrono-node/es'
 import * as fr from 'chrono-node/fr'
-import { isoDay, wallClock, zonedTimeToUtc, zoneOffsetMs, type LocalDate } from '../lib/time'
+import { addDays, isoDay, wallClock, weekdayOf, zonedTimeToUtc, zoneOffsetMs, type LocalDate } from '../lib/time'
 import { allows, COUNT_PHRASE, countOf, findRepeat, toRecurrence, UNTIL_WORD, type Repeat } from './parse-repeat'
 
 export interface ParsedTask {
@@ -102,11 +102,6 @@ function toWhen(r: ParsedResult): When {
   }
 }
 
-const addDays = (d: LocalDate, n: number): LocalDate => {
-  const t = new Date(Date.UTC(d.year, d.month - 1, d.day + n))
-  return { year: t.getUTCFullYear(), month: t.getUTCMonth() + 1, day: t.getUTCDate() }
-}
-
 /** The next `nth` of a month, today included (a month without that day is skipped). */
 function nextMonthDay(today: LocalDate, nth: number): LocalDate {
   for (let i = 0; i < 400; i++) {
@@ -123,8 +118,6 @@ const OWN_DATES: Array<[RegExp, (m: RegExpExecArray, today: LocalDate) => LocalD
   // "on the 15th": the next 15th.
   [/(?:^|\s)(?:on\s+)?the\s+(\d{1,2})(?:st|nd|rd|th)(?!\s+(?:of\s+)?(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec))(?=[\s,.;!]|$)/i, (m, today) => nextMonthDay(today, Number(m[1]))],
 ]
-
-const weekdayOf = (d: LocalDate) => new Date(Date.UTC(d.year, d.month - 1, d.day)).getUTCDay()
 
 /** Removes `re`'s first match from the text, returning what it matched. */
 function take(state: { text: string }, re: RegExp): RegExpExecArray | null {

@@ -146,10 +146,17 @@ export interface LocalDate {
 
 /** `date`'s calendar day in `timeZone`, moved by `days`. */
 export function localDay(date: Date, timeZone: string, days = 0): LocalDate {
-  const wall = wallClock(date, timeZone)
-  const shifted = new Date(Date.UTC(wall.year, wall.month - 1, wall.day + days))
+  return addDays(wallClock(date, timeZone), days)
+}
+
+/** The calendar day `days` after `day` (before, when negative). */
+export function addDays(day: LocalDate, days: number): LocalDate {
+  const shifted = new Date(Date.UTC(day.year, day.month - 1, day.day + days))
   return { year: shifted.getUTCFullYear(), month: shifted.getUTCMonth() + 1, day: shifted.getUTCDate() }
 }
+
+/** A calendar day's weekday, 0 for Sunday. */
+export const weekdayOf = (day: LocalDate): number => new Date(Date.UTC(day.year, day.month - 1, day.day)).getUTCDay()
 
 /** The instants a local day starts and ends at (23 or 25 hours long across a DST change). */
 export function dayBounds(day: LocalDate, timeZone: string): { start: Date; end: Date } {
