@@ -375,6 +375,56 @@ describe('the offline agent asks before deleting or changing many, can undo, and
     await t.call('DELETE', `/api/v1/tasks/${task.id}`, { token: alice.token })
   })
 
+  test('priority, tags, moving by a span and reminders ahead: each done as said and undone to what it was', async () => {
+    const fresh = await t.signUp(undefined, { timezone: 'Europe/Berlin' })
+    const dana = { token: fresh.token, id: fresh.user.id }
+    const report = await add(dana, { title: 'Finish report', due_date: '2026-11-27T09:00:00Z', tags: ['q4', 'work'] })
+    const passport = await add(dana, { title: 'Reisepass erneuern', due_date: '2026-12-09' })
+    const say = conversation(dana)
+    expect((await say('finish report is urgent')).reply).toBe('Set "Finish report" to high priority.')
+    expect((await get(dana, report.id)).body.priority).toBe('high')
+    expect((await say('undo')).reply).toBe('Undone: put back "Finish report".')
+    expect((await get(dana, report.id)).body.priority).toBe('medium')
+    expect((await say('remove the work tag from finish report')).reply).toBe('Removed #work from "Finish report".')
+    expect((await get(dana, report.id)).body.tags).toEqual(['q4'])
+    expect((await say('tag finish report with home and errands')).reply).toBe('Tagged "Finish report" #home #errands.')
+    expect((await get(dana, report.id)).body.tags).toEqual(['q4', 'home', 'errands'])
+    await say('undo')
+    expect((await get(dana, report.id)).body.tags).toEqual(['q4'])
+    // 10:00 in Berlin, pushed by a week across no DST change, stays 10:00; a day stays a day.
+    expect((await say('push finish report back a week')).reply).toBe('Moved "Finish report" to Fri 4 Dec, 10:00.')
+    expect((await get(dana, report.id)).body.due_date).toBe('2026-12-04T09:00:00.000Z')
+    expect((await say('Reisepass eine Woche später')).reply).toBe('"Reisepass erneuern" auf Mi., 16. Dez. verschoben.')
+    expect((await get(dana, passport.id)).body).toMatchObject({ all_day: true, due_day: '2026-12-16' })
+    expect((await say('rückgängig')).reply).toBe('Rückgängig gemacht: "Reisepass erneuern" zurückgesetzt.')
+    expect((await get(dana, passport.id)).body.due_day).toBe('2026-12-09')
+    // A reminder ahead of the due date, and one at a time for a task that does not exist yet (it is added).
+    expect((await say('remind me about the report 30 minutes before')).reply).toBe('I\'ll remind you about "Finish report" then.')
+    const reminders = (await t.call('GET', `/api/v1/tasks/${report.id}/reminders`, { token: dana.token })).body.items as Array<Record<string, unknown>>
+    expect(reminders.map((r) => r.remind_at)).toEqual(['2026-12-04T08:30:00.000Z'])
+    expect((await say('erinnere mich an den Elternabend morgen um 19 Uhr')).reply).toBe('Hinzugefügt: "Elternabend" (fällig Do., 26. Nov., 19:00). Ich erinnere dich dann.')
+    // Said again, the task is found, not added twice, and the new reminder is set on it.
+    expect((await say('erinnere mich an den Elternabend morgen um 18 Uhr')).reply).toBe('Ich erinnere dich dann an "Elternabend".')
+  })
+
+  test('a bulk change by priority or tag names the tasks, waits for yes, and is undone in one step', async () => {
+    const fresh = await t.signUp(undefined, { timezone: 'Europe/Berlin' })
+    const erin = { token: fresh.token, id: fresh.user.id }
+    const low = [await add(erin, { title: 'Old note', priority: 'low' }), await add(erin, { title: 'Sort photos', priority: 'low', tags: ['old'] })]
+    const keep = await add(erin, { title: 'Pay rent', priority: 'high', tags: ['old'] })
+    const say = conversation(erin)
+    expect((await say('remove the low priority ones')).reply).toBe('Delete these 2 tasks: "Old note", "Sort photos"? Say yes or no.')
+    expect((await get(erin, low[0]!.id)).status).toBe(200)
+    expect((await say('yes, delete them')).reply).toBe('Deleted these 2 tasks: "Old note", "Sort photos".')
+    for (const task of low) expect((await get(erin, task.id)).status).toBe(404)
+    // Undone in the reverse order of the change.
+    expect((await say('no wait, undo that')).reply).toBe('Undone: restored "Sort photos", "Old note".')
+    for (const task of low) expect((await get(erin, task.id)).status).toBe(200)
+    expect((await say('delete everything tagged old')).reply).toBe('Delete these 2 tasks: "Sort photos", "Pay rent"? Say yes or no.')
+    expect((await say('actually no, keep them')).reply).toBe('OK, I cancelled that: nothing was changed.')
+    expect((await get(erin, keep.id)).status).toBe(200)
+  })
+
   test('undo of an add deletes the task it added', async () => {
     const say = conversation(alice)
     expect((await say('add fix the bike')).reply).toBe('Added "fix the bike".')

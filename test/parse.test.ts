@@ -33,6 +33,11 @@ describe('dates, times and titles', () => {
     ['dinner with Ann at 7:30', { title: 'dinner with Ann', due_date: '2026-11-25T18:30:00.000Z' }],
     ['run tomorrow at 07:00', { title: 'run', due_date: '2026-11-26T06:00:00.000Z' }],
     ['Buy tickets 31 dec', { title: 'Buy tickets', due_day: '2026-12-31' }],
+    // A month name then a number is that day, not a year, in day-first zones too; a time after it still counts.
+    ['call mum dec 21 at 11am', { title: 'call mum', due_date: '2026-12-21T10:00:00.000Z' }],
+    ['renew passport on jan 5', { title: 'renew passport', due_day: '2027-01-05' }],
+    ['party dec 21 2027', { title: 'party', due_day: '2027-12-21' }],
+    ['Steuer machen !hoch', { title: 'Steuer machen', priority: 'high' }],
     ['pay water bill on the 15th', { title: 'pay water bill', due_day: '2026-12-15' }],
     // Next week is its Monday, as a day.
     ['call plumber next week', { title: 'call plumber', due_day: '2026-11-30' }],

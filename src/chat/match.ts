@@ -3,8 +3,10 @@
 /** Words that say nothing about which task is meant. */
 const STOP = new Set(['a', 'an', 'the', 'my', 'to', 'of', 'for', 'as', 'task', 'tasks', 'todo', 'todos', 'item', 'items', 'one', 'please'])
 
-/** The word's singular-ish stem: "groceries" and "grocery" both give "grocery", "boxes" gives "box", "calls" gives "call". */
+/** The word's singular-ish stem: "groceries" and "grocery" both give "grocery", "boxes" gives "box", "calls" gives "call", "watering" gives "water". */
 export function stem(word: string): string {
+  // "watering" → "water"; not "thing" or "ring".
+  if (word.length > 6 && word.endsWith('ing')) return word.slice(0, -3)
   if (word.length > 4 && word.endsWith('ies')) return word.slice(0, -3) + 'y'
   if (word.length > 4 && /(?:s|x|z|ch|sh)es$/.test(word)) return word.slice(0, -2)
   if (word.length > 3 && word.endsWith('s') && !word.endsWith('ss')) return word.slice(0, -1)

@@ -2,6 +2,7 @@
 // undoing its last change.
 import type { ToolContext } from '../mcp/tool'
 import { call, type Task } from './offline-find'
+import { concreteFields } from './offline-change'
 import { formatWhen, REPLIES, titles, type Lang } from './offline-words'
 import type { AgentState, Op, PendingAction, UndoStep } from './offline-state'
 import type { ToolCallRecord } from './schema'
@@ -15,9 +16,12 @@ export interface AgentTurn {
 
 /** A sentence naming a change, as asked or as done: `Delete these 2 tasks: "a", "b"`, `Moved "x" to Fri 27 Nov, 09:00`. */
 function sentence(tense: 'ask' | 'did', list: readonly string[], op: Op, fields: Record<string, unknown> | undefined, timeZone: string, lang: Lang): string {
-  const rename = op === 'update' && typeof fields?.title === 'string' ? fields.title : undefined
-  const when = op === 'update' && rename === undefined && typeof fields?.due_date === 'string' ? formatWhen(fields.due_date, timeZone, lang) : undefined
-  return REPLIES[lang].change({ tense, list, op, rename, when })
+  const update = op === 'update' ? (fields ?? {}) : {}
+  const rename = typeof update.title === 'string' ? update.title : undefined
+  const when = rename === undefined && typeof update.due_date === 'string' ? formatWhen(update.due_date, timeZone, lang) : undefined
+  const priority = typeof update.priority === 'string' ? update.priority : undefined
+  const tags = update.add_tags || update.remove_tags ? { add: (update.add_tags as string[]) ?? [], remove: (update.remove_tags as string[]) ?? [] } : undefined
+  return REPLIES[lang].change({ tense, list, op, rename, when, priority, tags })
 }
 
 /**
@@ -74,9 +78,13 @@ async function perform(ctx: ToolContext, calls: ToolCallRecord[], pending: Pendi
   const undo: UndoStep[] = []
   const done: string[] = []
   const failed: string[] = []
+  // One task's change in the reply names its new due date ("Moved … to Fri 27 Nov"); several say what was asked.
+  let said = fields
   for (const task of tasks) {
     const name = op === 'delete' ? 'delete_task' : op === 'complete' ? 'complete_task' : op === 'reopen' ? 'reopen_task' : 'update_task'
-    const res = await call(ctx, calls, name, { task_id: task.id, ...(op === 'update' ? fields : {}) })
+    const concrete = op === 'update' ? concreteFields(task, fields ?? {}, ctx.user.timezone, ctx.clock()) : {}
+    if (op === 'update' && tasks.length === 1 && fields?.shift) said = concrete
+    const res = await call(ctx, calls, name, { task_id: task.id, ...concrete })
     if (!res.ok) {
       failed.push(`"${task.title}" (${(res.result.error as { message?: string } | undefined)?.message ?? 'failed'})`)
       continue
@@ -85,11 +93,11 @@ async function perform(ctx: ToolContext, calls: ToolCallRecord[], pending: Pendi
     if (op === 'delete') undo.push({ op: 'restore', id: task.id, title: task.title })
     else if (op === 'complete' && task.status !== 'completed') undo.push({ op: 'reopen', id: task.id, title: task.title })
     else if (op === 'reopen' && task.status === 'completed') undo.push({ op: 'complete', id: task.id, title: task.title })
-    else if (op === 'update') undo.push({ op: 'update', id: task.id, title: task.title, fields: previous(task, fields ?? {}) })
+    else if (op === 'update') undo.push({ op: 'update', id: task.id, title: task.title, fields: previous(task, concrete) })
   }
   const words = REPLIES[lang]
   const parts: string[] = []
-  if (done.length) parts.push(`${sentence('did', done, op, fields, ctx.user.timezone, lang)}.`)
+  if (done.length) parts.push(`${sentence('did', done, op, said, ctx.user.timezone, lang)}.`)
   else parts.push(words.nothingDone(op))
   if (failed.length) parts.push(words.couldNotChange(failed.join(', ')))
   // More matched than were acted on: say what is left.

@@ -8,7 +8,7 @@ import { keywords, stem, titleScore } from './match'
 import { formatWhen, type Lang } from './offline-words'
 import type { ToolCallRecord } from './schema'
 
-export type Task = { id: string; title: string; due_date: string | null; due_day?: string | null; status: string; priority: string; updated_at: string }
+export type Task = { id: string; title: string; due_date: string | null; due_day?: string | null; status: string; priority: string; tags?: string[]; updated_at: string }
 
 /** Calls one registry tool as the context's user, recording the call. */
 export async function call(ctx: ToolContext, calls: ToolCallRecord[], name: string, args: Record<string, unknown>): Promise<ToolOutcome> {
@@ -27,13 +27,22 @@ export const describeTask = (t: Pick<Task, 'title' | 'due_date' | 'due_day'>, ti
   return due ? `"${t.title}" (${lang === 'de' ? 'fällig' : 'due'} ${formatWhen(due, timeZone, lang)})` : `"${t.title}"`
 }
 
-/** What a request's words name: some words, a status ("completed tasks"), and whether it said "all". */
+/** What a request's words name: some words, a status ("completed tasks"), a priority, a tag, and whether it said "all". */
 export interface Target {
   phrase: string
   words: string[]
   all: boolean
   status?: 'pending' | 'completed'
+  priority?: 'high' | 'medium' | 'low'
+  tag?: string
 }
+
+/** "the low priority ones", "with high priority". */
+const PRIORITY_FILTER = /(?:^|\s)(?:with\s+|of\s+)?(high|medium|low)[- ]priority(?=\s|$)/i
+/** "tagged old", "with the old tag", "#old". */
+const TAG_FILTER = /(?:^|\s)(?:tagged(?:\s+(?:with|as))?\s+#?([\p{L}\p{N}_-]+)|(?:with\s+)?(?:the\s+)?#?([\p{L}\p{N}_-]+)\s+tags?|#([\p{L}\p{N}_-]+))(?=\s|$)/iu
+/** What is left of a target once its filters are out that names no task: "ones", "tasks", "everything". */
+const NOTHING_LEFT = /^(?:(?:the|my|all|every|any|of|those|these|ones?|tasks?|todos?|items?|things?|stuff|everything|aufgaben?)\s*)*$/i
 
 const STATUS_WORDS: Record<string, 'pending' | 'completed'> = {
   completed: 'completed', finished: 'completed', done: 'completed', open: 'pending', pending: 'pending',
@@ -52,14 +61,33 @@ export function readTarget(text: string): Target {
   }
   phrase = phrase.replace(/^(?:the|my|den|die|das|der|dem|meine[nm]?|mein)\s+/i, '').replace(/^(?:task|aufgabe)\s+(?=\S)/i, '')
   let status: Target['status']
+  let priority: Target['priority']
+  let tag: string | undefined
+  const level = PRIORITY_FILTER.exec(phrase)
+  if (level) {
+    priority = level[1]!.toLowerCase() as Target['priority']
+    phrase = phrase.replace(level[0], ' ').trim()
+  }
+  const tagged = TAG_FILTER.exec(phrase)
+  if (tagged) {
+    tag = (tagged[1] ?? tagged[2] ?? tagged[3])!.toLowerCase()
+    phrase = phrase.replace(tagged[0], ' ').trim()
+  }
+  if ((priority || tag) && NOTHING_LEFT.test(phrase)) return { phrase: '', words: [], all: true, priority, tag }
+  if (/^everything$/i.test(phrase)) return { phrase: '', words: [], all: true }
   // "completed tasks", "done", "open review tasks": a status word first is a filter, not part of a title.
   const filter = /^(completed|finished|done|open|pending|erledigten?|offenen?)(?:\s+(.*))?$/i.exec(phrase)
   if (filter && (filter[2] === undefined || all || /\b(?:tasks?|aufgaben?)$/i.test(filter[2]))) {
     status = STATUS_WORDS[filter[1]!.toLowerCase()]
     phrase = (filter[2] ?? '').replace(/^(?:tasks?|aufgaben?)$/i, '').replace(/\s+(?:tasks?|aufgaben?)$/i, '').trim()
   }
-  return { phrase, words: keywords(phrase), all, status }
+  // "the order printer ink task", "the pay one": the last word says it is a task.
+  phrase = phrase.replace(/(?<=\S)\s+(?:task|todo|one|aufgabe)$/i, '').trim()
+  return { phrase, words: keywords(phrase), all, status, ...(priority ? { priority } : {}), ...(tag ? { tag } : {}) }
 }
+
+/** list_tasks' filters for a target's priority and tag. */
+const narrowing = (target: Target) => ({ ...(target.priority ? { priority: target.priority } : {}), ...(target.tag ? { tags: [target.tag] } : {}) })
 
 /** A list_tasks page's items and total. */
 async function page(ctx: ToolContext, calls: ToolCallRecord[], args: Record<string, unknown>) {
@@ -76,7 +104,7 @@ const roots = (words: readonly string[]) => words.map((w) => stem(w)).map((w) =>
  * of the user's tasks read whole (typos: "dentsit").
  */
 async function fuzzy(ctx: ToolContext, calls: ToolCallRecord[], target: Target, status: string | undefined) {
-  const filters = { ...(status ? { status } : {}), sort: 'due_date', limit: LIMIT_MAX }
+  const filters = { ...(status ? { status } : {}), ...narrowing(target), sort: 'due_date', limit: LIMIT_MAX }
   const scoreAll = (items: Task[]) =>
     items
       .map((task) => ({ task, score: titleScore(target.words, task.title) }))
@@ -96,7 +124,7 @@ export interface Found {
 /** Every task the target names (at most LIMIT_MAX), for "all" requests: exact search, else fuzzy matches. */
 export async function findAll(ctx: ToolContext, calls: ToolCallRecord[], target: Target, defaultStatus?: 'pending' | 'completed'): Promise<Found> {
   const status = target.status ?? defaultStatus
-  const filters = { ...(status ? { status } : {}), sort: 'created_at', order: 'asc', limit: LIMIT_MAX }
+  const filters = { ...(status ? { status } : {}), ...narrowing(target), sort: 'created_at', order: 'asc', limit: LIMIT_MAX }
   if (target.words.length === 0) {
     const { items, total, exact } = await page(ctx, calls, filters)
     return { tasks: items, total, exact }
@@ -114,7 +142,7 @@ const DESCRIPTION_HIT = 0.7
 export async function findBest(ctx: ToolContext, calls: ToolCallRecord[], target: Target, defaultStatus?: 'pending' | 'completed'): Promise<Task[]> {
   const status = target.status ?? defaultStatus
   if (target.words.length === 0) return []
-  const hits = await page(ctx, calls, { search: target.phrase, ...(status ? { status } : {}), limit: 20 })
+  const hits = await page(ctx, calls, { search: target.phrase, ...(status ? { status } : {}), ...narrowing(target), limit: 20 })
   const scored =
     hits.items.length > 0
       ? hits.items

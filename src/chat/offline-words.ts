@@ -1,46 +1,9 @@
-// The offline agent's words in each language it answers in: the language of a message (English unless it reads as
-// German), German command phrasings read into the agent's English grammar, and its reply templates by language.
+// The offline agent's words in each language it answers in: its reply templates and how it writes dates. Reading a
+// German request is offline-german.ts's.
 import type { Lang, Op, UndoStep } from './offline-state'
+import type { SelectionPart } from './offline-read'
 
 export type { Lang }
-
-/** Words a German request carries and an English one does not: command words, "morgen", "Uhr", "ja". */
-const GERMAN = /(?:^|[\s,])(?:erinnere|füge|hinzu|hinzufügen|neue|aufgaben?|zeigen?|zeig|lösche|löschen|entferne|erledigt|erledige|verschiebe|rückgängig|morgen|heute|übermorgen|uhr|steht|ja|nein|hilfe|hallo|meine|bitte|überfällig\w*|wie viele|diese woche|nächste|benenne|öffne|suche|finde|hake|erledigten|alle)(?=$|[\s,.!?])/i
-
-export const languageOf = (text: string): Lang => (GERMAN.test(text) ? 'de' : 'en')
-
-/** German requests, rewritten into the English commands the agent reads ("lösche Zahnarzt" → "delete Zahnarzt"). */
-const FROM_GERMAN: Array<[RegExp, string]> = [
-  [/^(?:hilfe|hallo|was kannst du)$/i, 'help'],
-  [/^(?:füge|fuege)\s+(.+?)\s+hinzu$/i, 'add $1'],
-  [/^(?:neue\s+aufgabe|aufgabe\s+hinzufügen|hinzufügen)\s*:?\s+(.+)$/i, 'add $1'],
-  [/^(?:zeige?|liste)(?:\s+mir)?(?:\s+(?:meine|alle|die))?(?:\s+(?:offenen\s+)?aufgaben)?$/i, 'list'],
-  [/^(?:meine\s+)?(?:offenen\s+)?aufgaben$/i, 'list'],
-  [/^was\s+(?:steht|ist|habe\s+ich)\s+heute(?:\s+(?:an|fällig))?$/i, 'what is due today'],
-  [/^was\s+(?:steht|habe\s+ich)\s+diese\s+woche(?:\s+an)?$/i, 'what do i have this week'],
-  [/^was\s+(?:steht|ist|habe\s+ich)\s+(.+?)(?:\s+(?:an|fällig|vor))?$/i, 'what is due $1'],
-  [/^(?:zeige?\s+)?(?:(?:meine|die)\s+)?überfällige[n]?(?:\s+aufgaben)?$/i, 'show overdue'],
-  [/^(?:zeige?\s+)?(?:meine\s+)?aufgaben\s+mit\s+(hoher|mittlerer|niedriger)\s+priorität$/i, 'show $1 priority'],
-  [/^wie\s+viele\s+(?:offene\s+)?aufgaben(?:\s+habe\s+ich)?(?:\s+noch)?$/i, 'how many tasks'],
-  [/^(?:suche|finde)\s+(.+)$/i, 'find $1'],
-  [/^(?:erledige|hake)\s+(.+?)(?:\s+ab)?$/i, 'complete $1'],
-  [/^(.+?)\s+(?:ist\s+)?(?:erledigt|fertig|abgehakt)$/i, 'complete $1'],
-  [/^öffne\s+(.+?)\s+wieder$/i, 'reopen $1'],
-  [/^(?:lösche|entferne|streiche)\s+(.+)$/i, 'delete $1'],
-  [/^verschiebe\s+(.+?)\s+(?:auf|nach|zu|zum|zur|bis)\s+(.+)$/i, 'move $1 to $2'],
-  [/^benenne\s+(.+?)\s+in\s+(.+?)\s+um$/i, 'rename $1 to $2'],
-]
-
-const LEVELS: Record<string, string> = { hoher: 'high', mittlerer: 'medium', niedriger: 'low' }
-
-/** A German request in the agent's English grammar; any other text as it was. */
-export function fromGerman(text: string): string {
-  for (const [re, to] of FROM_GERMAN) {
-    const m = re.exec(text)
-    if (m) return to.replace(/\$(\d)/g, (_, i: string) => LEVELS[m[Number(i)]!.toLowerCase()] ?? m[Number(i)]!)
-  }
-  return text
-}
 
 /** "Fri 27 Nov, 09:00" for an instant; "Fri 27 Nov" for a day (`YYYY-MM-DD`, an all-day due date); in German "Fr., 27. Nov.". */
 export function formatWhen(when: string, timeZone: string, lang: Lang = 'en'): string {
@@ -64,6 +27,8 @@ interface Change {
   op: Op
   rename?: string
   when?: string
+  priority?: string
+  tags?: { add: readonly string[]; remove: readonly string[] }
 }
 
 export interface Replies {
@@ -95,6 +60,10 @@ export interface Replies {
   /** "Due Fri 27 Nov" and its empty form, for a day named. */
   onDay: (day: string) => [string, string]
   open: [string, string]
+  /** A listing's heading and its empty answer: "Overdue" and "Nothing is overdue.", or "Overdue, #work" for several filters. */
+  selection: (parts: readonly SelectionPart[], timeZone: string) => [string, string]
+  counted: (label: string, n: string, one: boolean) => string
+  couldNotRemind: (why: string) => string
   found: (n: string, list: string) => string
   nothingMatches: (phrase: string) => string
   andMore: (n: string) => string
@@ -125,6 +94,45 @@ const DE_DID: Record<Op, { ask: string; did: string }> = {
   complete: { ask: 'erledigen', did: 'erledigt' },
   reopen: { ask: 'wieder öffnen', did: 'wieder geöffnet' },
   update: { ask: 'ändern', did: 'geändert' },
+}
+
+const LEVEL_WORD: Record<string, string> = { high: 'hohe', medium: 'mittlere', low: 'niedrige' }
+
+/** One filter of a listing in words. */
+function partWords(p: SelectionPart, timeZone: string, lang: Lang): string {
+  const de = lang === 'de'
+  switch (p.kind) {
+    case 'overdue':
+      return de ? 'überfällig' : 'overdue'
+    case 'today':
+      return de ? 'heute fällig' : 'due today'
+    case 'week':
+      return de ? 'diese Woche fällig' : 'due this week'
+    case 'completed':
+      return de ? 'erledigt' : 'completed'
+    case 'undated':
+      return de ? 'ohne Datum' : 'with no date'
+    case 'priority':
+      return de ? `${LEVEL_WORD[p.level]} Priorität` : `${p.level} priority`
+    case 'tag':
+      return `#${p.tag}`
+    case 'day':
+      return `${de ? 'fällig' : 'due'} ${formatWhen(p.day, timeZone, lang)}`
+    case 'range':
+      return `${de ? 'fällig' : 'due'} ${formatWhen(p.from, timeZone, lang)} – ${formatWhen(p.to, timeZone, lang)}`
+  }
+}
+
+/** A listing's heading and empty answer: one filter in its own words ("Overdue", "Nothing is overdue."), several listed. */
+function selectionHeading(words: Replies, parts: readonly SelectionPart[], timeZone: string, lang: Lang, none: (label: string) => string): [string, string] {
+  const only = parts.length === 1 ? parts[0]! : undefined
+  if (only?.kind === 'overdue') return words.overdue
+  if (only?.kind === 'today') return words.today
+  if (only?.kind === 'week') return words.week
+  if (only?.kind === 'day') return words.onDay(formatWhen(only.day, timeZone, lang))
+  if (only?.kind === 'priority') return words.priorityList(only.level)
+  const label = parts.map((p) => partWords(p, timeZone, lang)).join(', ')
+  return [label.charAt(0).toUpperCase() + label.slice(1), none(label)]
 }
 
 export const REPLIES: Record<Lang, Replies> = {
@@ -159,15 +167,23 @@ export const REPLIES: Record<Lang, Replies> = {
     today: ['Due today', 'Nothing is due today.'],
     onDay: (day) => [`Due ${day}`, `Nothing is due ${day}.`],
     open: ['Your open tasks', 'You have no open tasks.'],
+    selection(parts, timeZone) {
+      return selectionHeading(this, parts, timeZone, 'en', (label) => `No tasks: ${label}.`)
+    },
+    counted: (label, n, one) => `${label}: ${n} ${one ? 'task' : 'tasks'}.`,
+    couldNotRemind: (why) => `I could not set that reminder: ${why}`,
     found: (n, list) => `Found ${n}: ${list}.`,
     nothingMatches: (phrase) => `Nothing matches "${phrase}".`,
     andMore: (n) => ` (and ${n} more)`,
     cancelled: 'OK, I cancelled that: nothing was changed.',
     yesOrNo: 'Say yes or no.',
-    change: ({ tense, list, op, rename, when }) => {
+    change: ({ tense, list, op, rename, when, priority, tags }) => {
       const what = list.length === 1 ? `"${list[0]}"` : `these ${list.length} tasks: ${titles(list)}`
       if (rename !== undefined) return `${tense === 'ask' ? 'Rename' : 'Renamed'} ${what} to "${rename}"`
       if (when !== undefined) return `${tense === 'ask' ? 'Move' : 'Moved'} ${what} to ${when}`
+      if (priority !== undefined) return `Set ${what} to ${priority} priority`
+      if (tags?.add.length) return `${tense === 'ask' ? 'Tag' : 'Tagged'} ${what} ${tags.add.map((t) => `#${t}`).join(' ')}`
+      if (tags?.remove.length) return `${tense === 'ask' ? 'Remove' : 'Removed'} ${tags.remove.map((t) => `#${t}`).join(' ')} from ${what}`
       return `${EN_DID[op][tense]} ${what}`
     },
     nothingDone: (op) => `Nothing was ${EN_DID[op].none}.`,
@@ -190,7 +206,7 @@ export const REPLIES: Record<Lang, Replies> = {
       'und meine letzte Änderung zurücknehmen ("rückgängig").',
     cannot: 'Das kann ich ohne Sprachmodell leider nicht.',
     added: (task, bits) => `Hinzugefügt: ${task}${bits.length ? `, ${bits.join(', ')}` : ''}.`,
-    priority: (level) => `${{ high: 'hohe', medium: 'mittlere', low: 'niedrige' }[level] ?? level} Priorität`,
+    priority: (level) => `${LEVEL_WORD[level] ?? level} Priorität`,
     repeating: 'wiederholt sich',
     remindThen: ' Ich erinnere dich dann.',
     remindAbout: (title) => `Ich erinnere dich dann an "${title}".`,
@@ -215,15 +231,23 @@ export const REPLIES: Record<Lang, Replies> = {
     today: ['Heute fällig', 'Heute ist nichts fällig.'],
     onDay: (day) => [`Fällig am ${day}`, `Am ${day} ist nichts fällig.`],
     open: ['Deine offenen Aufgaben', 'Du hast keine offenen Aufgaben.'],
+    selection(parts, timeZone) {
+      return selectionHeading(this, parts, timeZone, 'de', (label) => `Keine Aufgaben: ${label}.`)
+    },
+    counted: (label, n, one) => `${label}: ${n} ${one ? 'Aufgabe' : 'Aufgaben'}.`,
+    couldNotRemind: (why) => `Diese Erinnerung konnte ich nicht setzen: ${why}`,
     found: (n, list) => `${n} gefunden: ${list}.`,
     nothingMatches: (phrase) => `Nichts passt zu "${phrase}".`,
     andMore: (n) => ` (und ${n} weitere)`,
     cancelled: 'OK, abgebrochen: nichts wurde geändert.',
     yesOrNo: 'Sag ja oder nein.',
-    change: ({ tense, list, op, rename, when }) => {
+    change: ({ tense, list, op, rename, when, priority, tags }) => {
       const what = list.length === 1 ? `"${list[0]}"` : `Diese ${list.length} Aufgaben (${titles(list, 'de')})`
       if (rename !== undefined) return `${what} in "${rename}" ${tense === 'ask' ? 'umbenennen' : 'umbenannt'}`
       if (when !== undefined) return `${what} auf ${when} ${tense === 'ask' ? 'verschieben' : 'verschoben'}`
+      if (priority !== undefined) return `${what} auf ${LEVEL_WORD[priority] ?? priority} Priorität ${tense === 'ask' ? 'setzen' : 'gesetzt'}`
+      if (tags?.add.length) return `${what} mit ${tags.add.map((t) => `#${t}`).join(' ')} ${tense === 'ask' ? 'markieren' : 'markiert'}`
+      if (tags?.remove.length) return `${tags.remove.map((t) => `#${t}`).join(' ')} von ${what} ${tense === 'ask' ? 'entfernen' : 'entfernt'}`
       return `${what} ${DE_DID[op][tense]}`
     },
     nothingDone: (op) => `Nichts wurde ${DE_DID[op].did}.`,

@@ -3,14 +3,17 @@
 // its last change can be undone; both are remembered on its stored replies (offline-state.ts). A line that is no
 // command but reads as a task is added; German requests are read and answered in German (offline-words.ts).
 import type { ToolContext } from '../mcp/tool'
-import { isoDay, localDay, parseDay, wallClock, zonedTimeToUtc } from '../lib/time'
+import { parseDay, zonedTimeToUtc } from '../lib/time'
 import type { ToolCallRecord } from './schema'
 import { ALL_DAY_LEAD_HOUR } from '../features/reminders/service'
 import { parseTaskText } from './parse'
 import { correctWord, keywords, titleScore } from './match'
 import { call, describeTask, findAll, findBest, readTarget, type Task } from './offline-find'
 import { confirm, propose, undoLast, type AgentTurn } from './offline-act'
-import { formatWhen, fromGerman, languageOf, REPLIES, type Lang } from './offline-words'
+import { REPLIES, type Lang } from './offline-words'
+import { fromGerman, languageOf } from './offline-german'
+import { commandWord, readMessage, VERBS, type Change, type Selection } from './offline-read'
+import { leadOf, type Duration } from './duration'
 import type { AgentState, Op, PendingChoice } from './offline-state'
 
 export type { AgentTurn } from './offline-act'
@@ -18,14 +21,11 @@ export type { AgentTurn } from './offline-act'
 /** What the agent can do, in English (the default) and German. */
 export const HELP = REPLIES.en.help
 
-const YES = /^(?:yes|y|ok|okay|sure|confirm|ja|yes please)$/i
-const NO = /^(?:no|n|nope|cancel|stop|nein)$/i
+/** A "yes", however it is said: "yes", "ok yes", "yes please", "yes, delete it", "sure", "ja, bitte". */
+const YES = /^(?:(?:ok(?:ay)?|yes|yep|yeah|yup|ya|y|sure|confirm(?:ed)?|ja|jo|jep|klar|genau|go ahead|do it|please do|of course|absolutely|definitely|correct|fine)[\s,!.]*)+(?:(?:please|bitte|go ahead|do it)|(?:delete|remove|complete|change|move|rename|do|mach|lösche?)\s+(?:it|them|that|those|all|all of them|es|sie|das|alle))?[\s,!.]*(?:please|bitte)?[\s!.]*$/i
+/** A "no": "no", "nope", "actually no, keep it", "never mind", "nein, lass es". */
+const NO = /^(?:(?:actually|wait|oh|hmm|ah)[\s,]+)?(?:no|n|nope|nah|cancel|stop|nein|don't|do not|dont|never ?mind|abbrechen|lieber nicht)\b(?:[\s,!.]+(?:wait|thanks|thank you|keep (?:it|them|that)|leave (?:it|them)|don't|do not|lass (?:es|sie)|behalte (?:es|sie)|doch nicht|danke))*[\s!.]*$/i
 const UNDO = /^(?:undo(?:\s+(?:that|it|last|the last change))?|rückgängig(?:\s+machen)?)$/i
-
-/** The command words, so a typo in one ("compelte", "delte") still reads as it. */
-const VERBS = ['add', 'create', 'list', 'show', 'find', 'search', 'complete', 'done', 'finish', 'mark', 'delete', 'remove', 'cancel', 'reopen', 'rename', 'postpone', 'move', 'reschedule', 'undo', 'remind']
-/** Typos of the short command words, which the edit distance cannot safely catch ("ad" is one letter from "at"). */
-const SHORT_TYPOS: Record<string, string> = { ad: 'add', lsit: 'list', shwo: 'show' }
 
 /**
  * Text that is not a task when nothing else read it: a question, an answer with nothing to answer, small talk, a
@@ -111,7 +111,7 @@ async function onTarget(ctx: ToolContext, calls: ToolCallRecord[], lang: Lang, o
   const from = op === 'reopen' ? 'completed' : op === 'update' ? undefined : 'pending'
   const kind = target.status === 'completed' || (!target.status && from === 'completed') ? 'completed' : target.status === 'pending' || from === 'pending' ? 'open' : ''
   const nothing = words.noMatch(kind, target.phrase || phrase)
-  if (target.all || (target.words.length === 0 && target.status)) {
+  if (target.all || (target.words.length === 0 && (target.status || target.priority || target.tag))) {
     const found = await findAll(ctx, calls, target, from)
     if (found.tasks.length === 0) return { reply: target.words.length ? nothing : words.noneOfKind(kind), toolCalls: calls }
     return propose(ctx, calls, op, found.tasks, { fields, total: found.total, totalExact: found.exact, query: target.phrase, lang })
@@ -129,20 +129,41 @@ async function onTarget(ctx: ToolContext, calls: ToolCallRecord[], lang: Lang, o
   }
 }
 
-/** A list_tasks answer in words. */
-async function listing(ctx: ToolContext, calls: ToolCallRecord[], lang: Lang, args: Record<string, unknown>, [label, empty]: [string, string]): Promise<AgentTurn> {
-  const res = await call(ctx, calls, 'list_tasks', { status: 'pending', sort: 'due_date', limit: 20, ...args })
+/** find_tasks' arguments for a selection: its filter terms, what to search for, and its due range. */
+function findArgs(selection: Selection): Record<string, unknown> {
+  const terms = [...selection.terms, ...(selection.search ? [`search:${selection.search}`] : [])]
+  return { ...(terms.length ? { filter: terms.join(' & ') } : {}), ...(selection.from ? { due_from: selection.from, due_to: selection.to } : {}) }
+}
+
+/** The tasks a selection names, in words: "Overdue, high priority: …" (open tasks unless it asked for completed ones). */
+async function listing(ctx: ToolContext, calls: ToolCallRecord[], lang: Lang, selection: Selection): Promise<AgentTurn> {
+  const words = REPLIES[lang]
+  const res = await call(ctx, calls, 'find_tasks', { ...findArgs(selection), limit: 20 })
+  if (!res.ok) return { reply: res.text, toolCalls: calls }
+  const [label, empty] = selection.parts.length ? words.selection(selection.parts, ctx.user.timezone) : words.open
   const items = (res.result.items as Task[]) ?? []
   if (items.length === 0) return { reply: empty, toolCalls: calls }
   const total = res.result.total as number
   // Above the cap the total is a lower bound: "and 980+ more".
   const plus = res.result.total_is_exact === false ? '+' : ''
-  const more = total > items.length ? REPLIES[lang].andMore(`${total - items.length}${plus}`) : ''
+  const more = total > items.length ? words.andMore(`${total - items.length}${plus}`) : ''
   return { reply: `${label}: ${items.map((t) => describeTask(t, ctx.user.timezone, lang)).join('; ')}${more}.`, toolCalls: calls }
 }
 
-/** A calendar date `days` after `now`'s date in the zone, as YYYY-MM-DD. */
-const dateAfter = (now: Date, timeZone: string, days: number): string => isoDay(localDay(now, timeZone, days))
+/** How many tasks a selection names; with none, how many are open and how many done. */
+async function counting(ctx: ToolContext, calls: ToolCallRecord[], lang: Lang, selection: Selection): Promise<AgentTurn> {
+  const words = REPLIES[lang]
+  const count = (res: { result: Record<string, unknown> }) => `${res.result.total as number}${res.result.total_is_exact === false ? '+' : ''}`
+  if (selection.parts.length === 0 && !selection.search) {
+    const open = await call(ctx, calls, 'list_tasks', { status: 'pending', limit: 1 })
+    const done = await call(ctx, calls, 'list_tasks', { status: 'completed', limit: 1 })
+    return { reply: words.count(count(open), open.result.total === 1, count(done)), toolCalls: calls }
+  }
+  const res = await call(ctx, calls, 'find_tasks', { ...findArgs(selection), limit: 1 })
+  if (!res.ok) return { reply: res.text, toolCalls: calls }
+  const label = selection.parts.length ? words.selection(selection.parts, ctx.user.timezone)[0] : `"${selection.search}"`
+  return { reply: words.counted(label, count(res), res.result.total === 1), toolCalls: calls }
+}
 
 /** Adds the task `body` describes ("call mum tomorrow 5pm !high"); `remind` also sets a reminder at its time. */
 async function addTask(ctx: ToolContext, calls: ToolCallRecord[], lang: Lang, body: string, remind: boolean): Promise<AgentTurn> {
@@ -170,105 +191,84 @@ async function addTask(ctx: ToolContext, calls: ToolCallRecord[], lang: Lang, bo
   return { reply: `${words.added(describeTask(task, tz, lang), bits)}${extra}`, toolCalls: calls, state: { undo: [{ op: 'delete', id: task.id, title: task.title }] } }
 }
 
-/** The first word as the command it is meant to be: a short typo from the table, a longer one by edit distance. */
-function commandWord(word: string): string {
-  const short = SHORT_TYPOS[word.toLowerCase()]
-  if (short) return short
-  // Only words of five letters or more: a shorter one a letter away is often another word ("gone" is not "done").
-  return word.length >= 5 ? correctWord(word, VERBS) : word
-}
-
-/** Reads a fresh request (no question pending, or the user moved on). */
+/** Reads a fresh request (no question pending, or the user moved on) and does what it asks. */
 async function interpret(ctx: ToolContext, calls: ToolCallRecord[], raw: string, states: readonly AgentState[], lang: Lang): Promise<AgentTurn> {
   const tz = ctx.user.timezone
   const now = ctx.clock()
   const words = REPLIES[lang]
-  const [first = '', ...rest] = fromGerman(raw).split(/\s+/)
-  const text = [commandWord(first), ...rest].join(' ')
-  let m: RegExpExecArray | null
+  if (/^(?:hi|hello|hey)\b/i.test(raw)) return { reply: words.help, toolCalls: calls }
+  const { text, request } = readMessage(raw, tz, now)
 
-  if (!text || /^(hi|hello|hey|help|\?|what can you do)\b/i.test(text)) return { reply: words.help, toolCalls: calls }
-  if (UNDO.test(text)) return undoLast(ctx, calls, states, lang)
+  switch (request.kind) {
+    case 'help':
+      return { reply: words.help, toolCalls: calls }
+    case 'undo':
+      return undoLast(ctx, calls, states, lang)
+    case 'add':
+      return addTask(ctx, calls, lang, request.body, request.remind)
+    case 'list':
+      return listing(ctx, calls, lang, request.selection)
+    case 'count':
+      return counting(ctx, calls, lang, request.selection)
+    case 'find': {
+      const res = await call(ctx, calls, 'list_tasks', { search: request.words, limit: 20 })
+      const items = (res.result.items as Task[]) ?? []
+      const total = `${res.result.total}${res.result.total_is_exact === false ? '+' : ''}`
+      if (items.length) return { reply: words.found(total, items.map((t) => describeTask(t, tz, lang)).join('; ')), toolCalls: calls }
+      // No title holds every word: the closest titles, so "passport" still finds "renew passport" and typos are forgiven.
+      const close = await findBest(ctx, calls, readTarget(request.words))
+      return { reply: close.length ? words.found(String(close.length), close.map((t) => describeTask(t, tz, lang)).join('; ')) : words.nothingMatches(request.words), toolCalls: calls }
+    }
+    case 'complete':
+    case 'reopen':
+    case 'delete':
+      return onTarget(ctx, calls, lang, request.kind, request.target)
+    case 'update':
+      return onTarget(ctx, calls, lang, 'update', request.target, fieldsOf(request.change))
+    case 'remind':
+      return remindAbout(ctx, calls, lang, request)
+    case 'when':
+      return { reply: words.moveWhen(request.target), toolCalls: calls }
+    case 'unknown': {
+      // Anything else that reads as a task ("buy eggs", "every other Monday water plants") is one to add.
+      // A long sentence is more likely a question for a model than a task.
+      const short = text.split(/\s+/).length <= MAX_BARE_WORDS
+      // "can you sing" is asked of the agent even though "sing" alone could be a task.
+      if (short && !NOT_A_TASK.test(text) && !NOT_A_TASK.test(raw.trim()) && !VERBS.includes(text.split(/\s+/)[0]!.toLowerCase())) return addTask(ctx, calls, lang, text, false)
+      return { reply: `${words.cannot} ${words.help}`, toolCalls: calls }
+    }
+  }
+}
 
-  if ((m = /^remind me (?:about|of)\s+(.+?)\s+((?:in|at|on|tomorrow|today|tonight|next)\b.*)$/i.exec(text))) {
-    const [tasks, when] = [await findBest(ctx, calls, readTarget(m[1]!), 'pending'), parseTaskText(m[2]!, tz, now)]
-    const at = when.due_date ?? (when.due_day ? remindOnDay(when.due_day, tz) : undefined)
-    if (!at) return { reply: words.remindWhen(m[1]!), toolCalls: calls }
-    if (tasks.length !== 1) return { reply: tasks.length ? `${words.which(tasks.map((t) => describeTask(t, tz, lang)).join(', '))}. ${words.whichMore}` : words.noMatch('open', m[1]!), toolCalls: calls }
-    const set = await call(ctx, calls, 'set_reminder', { task_id: tasks[0]!.id, remind_at: at })
-    return { reply: set.ok ? words.remindAbout(tasks[0]!.title) : set.text, toolCalls: calls }
+/** The update fields a change asks for; a shift or tag change stays in words until each task is known (offline-change.ts). */
+function fieldsOf(change: Change): Record<string, unknown> {
+  switch (change.kind) {
+    case 'title':
+      return { title: change.title }
+    case 'due':
+      return { due_date: change.due }
+    case 'priority':
+      return { priority: change.level }
+    case 'shift':
+      return { shift: change.by }
+    case 'tags':
+      return { ...(change.add.length ? { add_tags: change.add } : {}), ...(change.remove.length ? { remove_tags: change.remove } : {}) }
   }
+}
 
-  // "Erinnere mich morgen um 10 Uhr an den Zahnarzt": the parser takes the German request words out of the title.
-  if (/^erinnere\s+mich\b/i.test(text)) return addTask(ctx, calls, lang, text, true)
-  if ((m = /^remind me to\s+(.+)$/i.exec(text))) return addTask(ctx, calls, lang, m[1]!, true)
-  if ((m = /^(?:add|create|new|añadir|añade|agregar|agrega|ajouter|ajoute)(?:\s+(?:a\s+)?task)?[:\s]+(.+)$/i.exec(text))) return addTask(ctx, calls, lang, m[1]!, false)
-
-  if (/^(?:show|list|what(?:'s| is| are)?)?\s*(?:(?:me\s+)?(?:my\s+)?)?overdue(?:\s+tasks)?$/i.test(text)) {
-    return listing(ctx, calls, lang, { due_date_to: now.toISOString() }, words.overdue)
-  }
-  if ((m = /^(?:show|list|what are)?\s*(?:me\s+)?(?:my\s+)?(high|medium|low)[- ]priority(?:\s+tasks)?$/i.exec(text))) {
-    const priority = m[1]!.toLowerCase()
-    return listing(ctx, calls, lang, { priority }, words.priorityList(priority))
-  }
-  if (/^how many (?:open\s+)?tasks(?: do i have)?(?: left)?$/i.test(text)) {
-    const open = await call(ctx, calls, 'list_tasks', { status: 'pending', limit: 1 })
-    const done = await call(ctx, calls, 'list_tasks', { status: 'completed', limit: 1 })
-    const count = (res: typeof open) => `${res.result.total as number}${res.result.total_is_exact === false ? '+' : ''}`
-    return { reply: words.count(count(open), open.result.total === 1, count(done)), toolCalls: calls }
-  }
-  if (/^(?:what do i have|what(?:'s| is) due|show|list)?\s*(?:(?:for|due)\s+)?this week$/i.test(text)) {
-    // Today to Sunday, in the user's zone.
-    const toSunday = (7 - wallClock(now, tz).weekday) % 7
-    return listing(ctx, calls, lang, { due_date_from: dateAfter(now, tz, 0), due_date_to: dateAfter(now, tz, toSunday) }, words.week)
-  }
-
-  if (/^(list|show)(\s+(me\s+)?(my\s+)?(open\s+)?tasks)?$/i.test(text) || /^(what('s| is) (due )?today|what do i have today|today)$/i.test(text)) {
-    const today = /today/i.test(text)
-    const day = dateAfter(now, tz, 0)
-    return listing(ctx, calls, lang, today ? { due_date_from: day, due_date_to: day } : {}, today ? words.today : words.open)
-  }
-
-  // "what is due tomorrow", "what do I have on friday", "was steht morgen an": that day's open tasks.
-  if ((m = /^(?:what(?:'s| is)? due|what do i have)\s+(?:on\s+|for\s+)?(.+)$/i.exec(text))) {
-    const when = parseTaskText(m[1]!, tz, now)
-    const day = when.due_day ?? (when.due_date ? isoDay(wallClock(new Date(when.due_date), tz)) : undefined)
-    // A span ("next week") is not one day: it is not read as its first.
-    if (day && !when.title && !/\b(?:week|woche|month|monat)\b/i.test(m[1]!)) return listing(ctx, calls, lang, { due_date_from: day, due_date_to: day }, words.onDay(formatWhen(day, tz, lang)))
-  }
-
-  if ((m = /^(?:search for|look for|search|find)\s+(.+)$/i.exec(text))) {
-    const res = await call(ctx, calls, 'list_tasks', { search: m[1], limit: 20 })
-    const items = (res.result.items as Task[]) ?? []
-    const total = `${res.result.total}${res.result.total_is_exact === false ? '+' : ''}`
-    return { reply: items.length ? words.found(total, items.map((t) => describeTask(t, tz, lang)).join('; ')) : words.nothingMatches(m[1]!), toolCalls: calls }
-  }
-
-  if ((m = /^(?:mark|set)\s+(.+?)\s+(?:as\s+)?(?:not done|undone|open|pending|incomplete|not completed)$/i.exec(text)) || (m = /^(?:reopen|uncomplete|unmark)\s+(.+)$/i.exec(text))) {
-    return onTarget(ctx, calls, lang, 'reopen', m[1]!)
-  }
-  if ((m = /^(?:mark|set|check off|tick off)\s+(.+?)(?:\s+(?:as\s+)?(?:done|complete|completed|finished))?$/i.exec(text)) || (m = /^(?:complete|done|finish|finished)\s+(.+)$/i.exec(text))) {
-    return onTarget(ctx, calls, lang, 'complete', m[1]!)
-  }
-  if ((m = /^rename\s+(.+?)\s+to\s+(.+)$/i.exec(text))) {
-    return onTarget(ctx, calls, lang, 'update', m[1]!, { title: m[2]!.trim() })
-  }
-  if ((m = /^(?:postpone|move|reschedule|push|defer)\s+(.+?)\s+(?:to|until|till|for)\s+(.+)$/i.exec(text))) {
-    // A day without a time makes the task all-day on that day, as a day typed into quick add does.
-    const when = parseTaskText(m[2]!, tz, now)
-    const due = when.due_date ?? when.due_day
-    if (!due || when.title) return { reply: words.moveWhen(m[1]!), toolCalls: calls }
-    return onTarget(ctx, calls, lang, 'update', m[1]!, { due_date: due })
-  }
-  // "cancel the dentist": the task is called off, so it goes (after asking, as every delete does).
-  if ((m = /^(?:delete|remove|cancel|drop)\s+(.+)$/i.exec(text))) {
-    return onTarget(ctx, calls, lang, 'delete', m[1]!)
-  }
-
-  // Anything else that reads as a task ("buy eggs", "every other Monday water plants") is one to add.
-  // A long sentence is more likely a question for a model than a task.
-  const short = text.split(/\s+/).length <= MAX_BARE_WORDS
-  if (short && !NOT_A_TASK.test(text) && !VERBS.includes(commandWord(first).toLowerCase())) return addTask(ctx, calls, lang, text, false)
-
-  return { reply: `${words.cannot} ${words.help}`, toolCalls: calls }
+/**
+ * A reminder for the task the words name, at a time or ahead of its due date. "Remind me about X in 2 hours" with no
+ * task X adds X, due then, with the reminder.
+ */
+async function remindAbout(ctx: ToolContext, calls: ToolCallRecord[], lang: Lang, request: { target: string; at?: string; before?: Duration; phrase?: string }): Promise<AgentTurn> {
+  const tz = ctx.user.timezone
+  const words = REPLIES[lang]
+  if (!request.at && !request.before) return { reply: words.remindWhen(request.target), toolCalls: calls }
+  const tasks = await findBest(ctx, calls, readTarget(request.target), 'pending')
+  if (tasks.length === 0 && request.phrase) return addTask(ctx, calls, lang, request.phrase, true)
+  if (tasks.length !== 1) return { reply: tasks.length ? `${words.which(tasks.map((t) => describeTask(t, tz, lang)).join(', '))}. ${words.whichMore}` : words.noMatch('open', request.target), toolCalls: calls }
+  const task = tasks[0]!
+  const at = request.at && /^\d{4}-\d{2}-\d{2}$/.test(request.at) ? remindOnDay(request.at, tz) : request.at
+  const set = await call(ctx, calls, 'set_reminder', { task_id: task.id, ...(request.before ? { lead: leadOf(request.before) } : { remind_at: at }) })
+  return { reply: set.ok ? words.remindAbout(task.title) : words.couldNotRemind((set.result.error as { message?: string } | undefined)?.message ?? set.text), toolCalls: calls }
 }

@@ -117,7 +117,18 @@ const OWN_DATES: Array<[RegExp, (m: RegExpExecArray, today: LocalDate) => LocalD
   [/(?:^|\s)(?:next\s+week|nächste\s+woche)(?=[\s,.;!]|$)/i, (_, today) => addDays(today, ((8 - weekdayOf(today)) % 7) || 7)],
   // "on the 15th": the next 15th.
   [/(?:^|\s)(?:on\s+)?the\s+(\d{1,2})(?:st|nd|rd|th)(?!\s+(?:of\s+)?(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec))(?=[\s,.;!]|$)/i, (m, today) => nextMonthDay(today, Number(m[1]))],
+  // "dec 21": the 21st of December (the next one), not December 2021 as chrono's day-first reading has it. With a
+  // year after it ("dec 21 2027"), chrono reads it.
+  [/(?:^|\s)(?:on\s+)?(jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?\s+(\d{1,2})(?:st|nd|rd|th)?(?![\d:.])(?!,?\s+\d{4})(?=[\s,.;!]|$)/i, (m, today) => nextDate(today, MONTHS.indexOf(m[1]!.toLowerCase().slice(0, 3)) + 1, Number(m[2]))],
 ]
+
+const MONTHS = ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec']
+
+/** The next `day` of `month`, today included: this year's, or next year's once it has passed. */
+function nextDate(today: LocalDate, month: number, day: number): LocalDate {
+  const ahead = month > today.month || (month === today.month && day >= today.day)
+  return { year: today.year + (ahead ? 0 : 1), month, day }
+}
 
 /** Removes `re`'s first match from the text, returning what it matched. */
 function take(state: { text: string }, re: RegExp): RegExpExecArray | null {
@@ -135,7 +146,7 @@ const END = '(?=[\\s,;.!]|$)'
 const START = '(?:^|[\\s,;])'
 /** "!high", "p1", "high priority", "priority: low", "hohe Priorität". */
 const PRIORITY_PHRASES = [
-  new RegExp(`${START}!(high|medium|med|low|h|m|l|1|2|3)${END}`, 'i'),
+  new RegExp(`${START}!(high|medium|med|low|h|m|l|1|2|3|hoch|mittel|niedrig)${END}`, 'i'),
   new RegExp(`${START}p([1-3])${END}`, 'i'),
   new RegExp(`${START}(high|top|medium|normal|low|hohe|normale|mittlere|niedrige)[\\s-]+(?:prio(?:rity|rität)?)${END}`, 'iu'),
   new RegExp(`${START}prio(?:rity|rität)?[:\\s]+(high|medium|normal|low|hoch|mittel|normal|niedrig)${END}`, 'iu'),
@@ -244,8 +255,10 @@ export function parseTaskText(text: string, timeZone: string, now: Date): Parsed
   const free = (w: { index: number; end: number }) => whens.every((o) => w.end <= o.index || w.index >= o.end)
   let best: When[] = []
   let bestLength = 0
+  // chrono reads the rest with our phrases blanked out, so a time after one of them ("dec 21 at 11am") is read alone.
+  const unread = whens.reduce((t, w) => `${t.slice(0, w.index)}${' '.repeat(w.end - w.index)}${t.slice(w.end)}`, state.text)
   for (const reader of readers) {
-    const results = reader.parse(state.text, ref, { forwardDate: true }).filter(plausible).map(toWhen).filter(free)
+    const results = reader.parse(unread, ref, { forwardDate: true }).filter(plausible).map(toWhen).filter(free)
     const length = results.reduce((sum, w) => sum + w.end - w.index, 0)
     if (length > bestLength) [best, bestLength] = [results, length]
   }
