@@ -276,6 +276,18 @@ run.describe('with JavaScript (htmx)', () => {
       await page.locator('.msg.assistant:not(.pending) p:has-text("Your open tasks")').waitFor()
       await page.goto(`${server.url}/tasks?search=vet`)
       expect(await titles(page)).toEqual(['call the vet'])
+      // The assistant's change comes with an Undo in a toast: one click takes it back.
+      await page.goto(`${server.url}/chat`)
+      await page.fill('#chat-message', 'add renew passport friday')
+      await page.press('#chat-message', 'Enter')
+      await page.locator('.msg.assistant:not(.pending) p:has-text(\'Added "renew passport"\')').waitFor()
+      await page.click('#toasts .toast button.undo')
+      await page.locator('.msg.assistant:not(.pending) p:has-text("Undone: removed")').waitFor()
+      // Loaded afresh (no script needed), only the newest change offers an Undo, and an undo offers none.
+      await page.goto(`${server.url}/chat`)
+      expect(await page.locator('.chat-undo').count()).toBe(0)
+      await page.goto(`${server.url}/tasks?search=passport`)
+      expect(await titles(page)).toEqual([])
       await page.goto(`${server.url}/tasks`)
     })
   }, 60_000)

@@ -98,6 +98,46 @@ describe('through the model', () => {
     expect(stored.body.map((m: { role: string }) => m.role)).toEqual(['user', 'assistant', 'user', 'assistant'])
   })
 
+  test('"undo" takes back every change of the model\'s last message in one step, without asking the model', async () => {
+    const made = async (body: Record<string, unknown>) => (await t.call('POST', '/api/v1/tasks', { token, body })).body
+    const rent = await made({ title: 'Pay rent', due_date: '2030-06-01' })
+    const gym = await made({ title: 'Gym', priority: 'low' })
+    const bank = await made({ title: 'Call the bank' })
+    model.play(
+      {
+        tool_calls: [
+          { name: 'update_task', arguments: { task_id: rent.id, due_date: '2030-06-08T10:00', priority: 'high' } },
+          { name: 'complete_task', arguments: { task_id: gym.id } },
+          { name: 'delete_task', arguments: { task_id: bank.id } },
+          { name: 'add_task', arguments: { title: 'Book flights' } },
+          { name: 'set_reminder', arguments: { task_id: rent.id, lead: '1h' } },
+        ],
+      },
+      { content: 'Moved rent, finished the gym, deleted the bank call, added flights and a reminder.' },
+    )
+    const first = await say('yes: move rent to next week 10am and make it urgent, gym is done, drop the bank call, add book flights, remind me an hour before rent')
+    expect(first.body.can_undo).toBe(true)
+    const added = first.body.tool_calls.find((c: { name: string }) => c.name === 'add_task').result
+    const asked = model.requests.length
+    const undone = await say('undo', first.body.conversation_id)
+    expect(undone.status).toBe(200)
+    expect(model.requests.length).toBe(asked)
+    expect(undone.body.reply).toBe('Undone: cancelled a reminder; removed "Book flights"; restored "Call the bank"; reopened "Gym"; put back "Pay rent".')
+    expect(undone.body.can_undo).toBe(false)
+    const get = async (id: string) => (await t.call('GET', `/api/v1/tasks/${id}`, { token })).body
+    // The day comes back as a day, the priority as it was.
+    expect(await get(rent.id)).toMatchObject({ all_day: true, due_day: '2030-06-01', priority: 'medium' })
+    expect(await get(gym.id)).toMatchObject({ status: 'pending' })
+    expect(await get(bank.id)).toMatchObject({ title: 'Call the bank' })
+    expect((await t.call('GET', `/api/v1/tasks/${added.id}`, { token })).status).toBe(404)
+    const reminders = (await t.call('GET', `/api/v1/tasks/${rent.id}/reminders`, { token })).body.items as Array<{ status: string }>
+    expect(reminders.map((r) => r.status)).toEqual(['cancelled'])
+    // One step only; the stored conversation marks no message as undoable any more.
+    expect((await say('undo', first.body.conversation_id)).body.reply).toBe('Nothing to undo.')
+    const stored = await t.call('GET', `/api/v1/chat/${first.body.conversation_id}`, { token })
+    expect(stored.body.map((m: { can_undo: boolean }) => m.can_undo)).toEqual([false, false, false, false, false, false])
+  })
+
   test('recovery from a tool error: the error goes back to the model, which corrects its call', async () => {
     model.play(
       { tool_calls: [{ name: 'add_task', arguments: { title: 'Dentist', due_date: 'next tuesday' } }] },

@@ -7,6 +7,8 @@ export interface ChatMessageView {
   role: 'user' | 'assistant'
   content: string
   tool_calls: ToolCallRecord[]
+  /** Its change is the conversation's last and can be taken back. */
+  can_undo?: boolean
 }
 
 const TOOL_LABEL: Record<string, string> = {
@@ -20,7 +22,7 @@ const TOOL_LABEL: Record<string, string> = {
   cancel_reminder: 'cancelled a reminder',
 }
 
-export function ChatMessage({ message }: { message: ChatMessageView }) {
+export function ChatMessage({ message, csrf, conversationId }: { message: ChatMessageView; csrf: string; conversationId?: string }) {
   const changes = message.tool_calls.filter((c) => c.ok && TOOL_LABEL[c.name])
   return (
     <li class={`msg ${message.role}`}>
@@ -32,7 +34,20 @@ export function ChatMessage({ message }: { message: ChatMessageView }) {
       ) : (
         ''
       )}
+      {message.can_undo && conversationId ? <UndoForm csrf={csrf} conversationId={conversationId} /> : ''}
     </li>
+  )
+}
+
+/** Takes back the assistant's last change: the message "undo", sent to the same conversation. */
+function UndoForm({ csrf, conversationId }: { csrf: string; conversationId: string }) {
+  return (
+    <form method="post" action="/chat" class="inline chat-undo">
+      <input type="hidden" name="_csrf" value={csrf} />
+      <input type="hidden" name="conversation_id" value={conversationId} />
+      <input type="hidden" name="message" value="undo" />
+      <button type="submit" class="link undo">Undo this change</button>
+    </form>
   )
 }
 
@@ -47,7 +62,7 @@ export function ChatPage({ nonce, csrf, email, conversationId, messages, agent, 
       </p>
       <ol id="chat-log" class="chat" aria-live="polite">
         {messages.map((m) => (
-          <ChatMessage message={m} />
+          <ChatMessage message={m} csrf={csrf} conversationId={conversationId} />
         ))}
       </ol>
       {error ? (

@@ -10,7 +10,10 @@ import { TOOLS } from '../mcp/registry'
 import { runTool, schemasOf } from '../mcp/server'
 import type { ToolContext } from '../mcp/tool'
 import type { AgentTurn } from './offline'
+import type { Task } from './offline-find'
+import type { UndoStep } from './offline-state'
 import type { ToolCallRecord } from './schema'
+import { inverseOf, NEEDS_BEFORE } from './undo'
 
 export interface ModelConfig {
   baseUrl: string
@@ -59,6 +62,8 @@ export const TOOL_CALLS_MAX = 20
 /** Whether the user's message confirms a destructive step the assistant asked about. */
 const CONFIRMS = /\b(yes|yep|confirm(ed)?|go ahead|do it|delete (them|all))\b/i
 
+const GET_TASK = TOOLS.find((t) => t.name === 'get_task')!
+
 /** A tool call as the stream assembles it from its fragments: the arguments are still JSON text. */
 type AssembledCall = { id: string; name: string; args: string }
 
@@ -80,18 +85,22 @@ export async function modelReply(
   const messages = openingMessages(ctx, history, message)
   const allowance = toolAllowance(config, message)
   const calls: ToolCallRecord[] = []
+  // How to undo this message's changes, whatever the model says of them.
+  const undo: UndoStep[] = []
+  const ended = (reply: string): AgentTurn => ({ reply, toolCalls: calls, ...(undo.length ? { state: { undo } } : {}) })
   const maxSteps = config.maxSteps ?? 6
 
   for (let step = 0; step <= maxSteps; step++) {
     // On the last step the model has to answer in words.
     const turn = await callModel(client, config, messages, step < maxSteps, onText)
-    if (turn.toolCalls.length === 0) return { reply: turn.text.trim() || 'Done.', toolCalls: calls }
+    if (turn.toolCalls.length === 0) return ended(turn.text.trim() || 'Done.')
     messages.push(assistantMessage(turn))
     const dispatched = await dispatchToolCalls(turn.toolCalls, ctx, allowance)
     messages.push(...dispatched.replies)
     calls.push(...dispatched.records)
+    undo.push(...dispatched.undo)
   }
-  return { reply: 'I stopped after too many steps; please ask again more simply.', toolCalls: calls }
+  return ended('I stopped after too many steps; please ask again more simply.')
 }
 
 /** A client for the configured endpoint: one retry, a timeout of 30 s unless configured. */
@@ -194,27 +203,33 @@ async function dispatchToolCalls(
   toolCalls: AssembledCall[],
   ctx: ToolContext,
   allowance: ToolAllowance,
-): Promise<{ replies: ChatCompletionToolMessageParam[]; records: ToolCallRecord[] }> {
+): Promise<{ replies: ChatCompletionToolMessageParam[]; records: ToolCallRecord[]; undo: UndoStep[] }> {
   const replies: ChatCompletionToolMessageParam[] = []
   const records: ToolCallRecord[] = []
+  const undo: UndoStep[] = []
   for (const call of toolCalls) {
-    const { content, record } = await dispatchToolCall(call, ctx, allowance)
-    if (record) records.push(record)
+    const { content, record, before } = await dispatchToolCall(call, ctx, allowance)
+    if (record) {
+      records.push(record)
+      undo.push(...inverseOf(record, before))
+    }
     replies.push({ role: 'tool', tool_call_id: call.id, content })
   }
-  return { replies, records }
+  return { replies, records, undo }
 }
 
 /** One tool call: an unknown tool is named back to the model, a refused call is recorded as refused, any other is run and counted. */
-async function dispatchToolCall(call: AssembledCall, ctx: ToolContext, allowance: ToolAllowance): Promise<{ content: string; record?: ToolCallRecord }> {
+async function dispatchToolCall(call: AssembledCall, ctx: ToolContext, allowance: ToolAllowance): Promise<{ content: string; record?: ToolCallRecord; before?: Task }> {
   const def = TOOLS.find((t) => t.name === call.name)
   const args = parseArguments(call.args)
   if (!def) return { content: `There is no tool named ${call.name}. Use one of: ${TOOLS.map((t) => t.name).join(', ')}.` }
   const refused = refusal(call.name, allowance)
   if (refused) return { content: refused.message, record: { name: call.name, arguments: args, ok: false, result: { error: refused } } }
   allowance.left--
+  // The task as it was, read (as the user, not counted) so the change can be undone.
+  const before = NEEDS_BEFORE.has(call.name) && typeof args.task_id === 'string' ? await runTool(GET_TASK, ctx, { task_id: args.task_id }) : undefined
   const outcome = await runTool(def, ctx, args)
-  return { content: outcome.text, record: { name: call.name, arguments: args, ok: outcome.ok, result: outcome.result } }
+  return { content: outcome.text, record: { name: call.name, arguments: args, ok: outcome.ok, result: outcome.result }, ...(before?.ok ? { before: before.result as unknown as Task } : {}) }
 }
 
 /** A tool call's arguments as an object; text that is not JSON counts as none (the tool's schema then names what is missing). */

@@ -3,6 +3,7 @@
 import type { ToolContext } from '../mcp/tool'
 import { call, type Task } from './offline-find'
 import { concreteFields } from './offline-change'
+import { previous } from './undo'
 import { formatWhen, REPLIES, titles, type Lang } from './offline-words'
 import type { AgentState, Op, PendingAction, UndoStep } from './offline-state'
 import type { ToolCallRecord } from './schema'
@@ -106,12 +107,6 @@ async function perform(ctx: ToolContext, calls: ToolCallRecord[], pending: Pendi
   return { reply: parts.join(' '), toolCalls: calls, ...(undo.length ? { state: { undo } } : {}) }
 }
 
-/** The fields of `task` that `fields` will overwrite, as they are now (an all-day due date as its day, so it comes back all-day). */
-function previous(task: Task, fields: Record<string, unknown>): Record<string, unknown> {
-  const before: Record<string, unknown> = { ...(task as unknown as Record<string, unknown>), due_date: task.due_day ?? task.due_date }
-  return Object.fromEntries(Object.keys(fields).map((k) => [k, before[k] ?? null]))
-}
-
 /** Reverses the conversation's last change (newest state first); a second undo finds nothing. */
 export async function undoLast(ctx: ToolContext, calls: ToolCallRecord[], states: readonly AgentState[], lang: Lang = 'en'): Promise<AgentTurn> {
   const words = REPLIES[lang]
@@ -120,10 +115,12 @@ export async function undoLast(ctx: ToolContext, calls: ToolCallRecord[], states
   const byOp = new Map<UndoStep['op'], string[]>()
   const failed: string[] = []
   for (const step of [...last.undo!].reverse()) {
-    const name = { restore: 'restore_task', delete: 'delete_task', reopen: 'reopen_task', complete: 'complete_task', update: 'update_task' }[step.op]
-    const res = await call(ctx, calls, name, { task_id: step.id, ...(step.op === 'update' ? step.fields : {}) })
-    if (!res.ok) failed.push(`"${step.title}"`)
-    else byOp.set(step.op, [...(byOp.get(step.op) ?? []), step.title])
+    const name = { restore: 'restore_task', delete: 'delete_task', reopen: 'reopen_task', complete: 'complete_task', update: 'update_task', cancel_reminder: 'cancel_reminder' }[step.op]
+    const res = await call(ctx, calls, name, step.op === 'cancel_reminder' ? { reminder_id: step.id } : { task_id: step.id, ...(step.op === 'update' ? step.fields : {}) })
+    // A step recorded without a title (a model's batch call) is named by the task it came back with.
+    const title = step.title || String((res.result as Record<string, unknown>).title ?? '')
+    if (!res.ok) failed.push(`"${title}"`)
+    else byOp.set(step.op, [...(byOp.get(step.op) ?? []), title])
   }
   const parts = [...byOp].map(([op, list]) => words.undoPart(op, titles(list, lang)))
   const reply = [parts.length ? words.undone(parts) : '', failed.length ? words.couldNotUndo(failed.join(', ')) : ''].filter(Boolean).join(' ')

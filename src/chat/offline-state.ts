@@ -33,7 +33,8 @@ export interface PendingChoice {
 
 /** One step back: what reverses one change. */
 export interface UndoStep {
-  op: 'delete' | 'complete' | 'reopen' | 'restore' | 'update'
+  op: 'delete' | 'complete' | 'reopen' | 'restore' | 'update' | 'cancel_reminder'
+  /** The task's id; for cancel_reminder, the reminder's. */
   id: string
   title: string
   /** For update: the fields as they were. */

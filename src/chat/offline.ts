@@ -270,5 +270,6 @@ async function remindAbout(ctx: ToolContext, calls: ToolCallRecord[], lang: Lang
   const task = tasks[0]!
   const at = request.at && /^\d{4}-\d{2}-\d{2}$/.test(request.at) ? remindOnDay(request.at, tz) : request.at
   const set = await call(ctx, calls, 'set_reminder', { task_id: task.id, ...(request.before ? { lead: leadOf(request.before) } : { remind_at: at }) })
-  return { reply: set.ok ? words.remindAbout(task.title) : words.couldNotRemind((set.result.error as { message?: string } | undefined)?.message ?? set.text), toolCalls: calls }
+  if (!set.ok) return { reply: words.couldNotRemind((set.result.error as { message?: string } | undefined)?.message ?? set.text), toolCalls: calls }
+  return { reply: words.remindAbout(task.title), toolCalls: calls, state: { undo: [{ op: 'cancel_reminder', id: String(set.result.id), title: task.title }] } }
 }

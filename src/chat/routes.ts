@@ -49,7 +49,7 @@ export const chatRoutes = (deps: AppDeps, limit = chatLimit(deps)) => {
         parse: 'json',
         body: ChatRequest,
         response: {
-          200: t.Object({ conversation_id: t.String(), reply: t.String(), tool_calls: t.Array(ToolCall), agent: t.UnionEnum(['model', 'offline']) }),
+          200: t.Object({ conversation_id: t.String(), reply: t.String(), tool_calls: t.Array(ToolCall), agent: t.UnionEnum(['model', 'offline']), can_undo: t.Boolean() }),
           400: ErrorBody,
           401: ErrorBody,
           404: ErrorBody,

@@ -8,6 +8,9 @@ import { newId, UUID } from '../lib/secrets'
 import type { ChatRequest } from './model'
 import { modelReply, type ModelConfig } from './model-agent'
 import { offlineReply } from './offline'
+import { undoLast } from './offline-act'
+import { languageOf } from './offline-german'
+import { readMessage } from './offline-read'
 import { stateOf, stateRecord, visibleCalls } from './offline-state'
 import { conversations, messages, type ToolCallRecord } from './schema'
 
@@ -29,6 +32,8 @@ export interface ChatAnswer {
   tool_calls: ToolCallRecord[]
   /** Which agent answered. */
   agent: 'model' | 'offline'
+  /** This message changed tasks and "undo" (or the page's Undo) takes the change back. */
+  can_undo: boolean
 }
 
 export interface ChatInput {
@@ -82,18 +87,22 @@ export async function chat(
 
   const ctx = { db: deps.db, clock: deps.clock, user, quotas: deps.quotas }
   const agent = deps.model ? 'model' : 'offline'
+  // "undo" takes back the last change whichever agent made it, the same way every time: a model is not asked.
+  const model = deps.model && readMessage(message, user.timezone, now).request.kind !== 'undo' ? deps.model : undefined
   let turn
   try {
-    turn = deps.model ? await modelReply(deps.model, ctx, history, message, onText) : await offlineReply(ctx, message, states)
+    if (model) turn = await modelReply(model, ctx, history, message, onText)
+    else turn = deps.model ? await undoLast(ctx, [], states, languageOf(message)) : await offlineReply(ctx, message, states)
     deps.onTurn?.(agent, true)
   } catch (error) {
     deps.onTurn?.(agent, false)
     throw error
   }
-  if (!deps.model) onText?.(turn.reply)
+  // A model streams its own words; any other reply is sent whole.
+  if (!model) onText?.(turn.reply)
   await deps.db.insert(messages).values({ id: newId(), conversationId, role: 'assistant', content: turn.reply, toolCalls: turn.state ? [...turn.toolCalls, stateRecord(turn.state)] : turn.toolCalls, createdAt: deps.clock() })
   await deps.db.update(conversations).set({ updatedAt: deps.clock() }).where(eq(conversations.id, conversationId))
-  return { conversation_id: conversationId, reply: turn.reply, tool_calls: turn.toolCalls, agent }
+  return { conversation_id: conversationId, reply: turn.reply, tool_calls: turn.toolCalls, agent, can_undo: (turn.state?.undo?.length ?? 0) > 0 }
 }
 
 /** A conversation's messages, oldest first (404 for another user's). */
@@ -102,5 +111,14 @@ export async function conversationMessages(db: Db, userId: string, conversationI
   const [found] = await db.select().from(conversations).where(and(eq(conversations.id, conversationId), eq(conversations.userId, userId)))
   if (!found) throw notFound('conversation')
   const rows = await db.select().from(messages).where(eq(messages.conversationId, conversationId)).orderBy(messages.id)
-  return rows.map((m) => ({ role: m.role, content: m.content, tool_calls: visibleCalls(m.toolCalls), created_at: m.createdAt.toISOString() }))
+  // Only the last change can be undone, and not once it has been: the newest message that changed or undid something.
+  const states = rows.map((m) => stateOf(m.toolCalls))
+  const last = states.findLastIndex((st) => st?.undone || (st?.undo?.length ?? 0) > 0)
+  return rows.map((m, i) => ({
+    role: m.role,
+    content: m.content,
+    tool_calls: visibleCalls(m.toolCalls),
+    can_undo: i === last && !states[i]!.undone,
+    created_at: m.createdAt.toISOString(),
+  }))
 }

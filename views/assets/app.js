@@ -162,6 +162,32 @@
       li.scrollIntoView({ block: 'end' })
       return li
     }
+    // The assistant's change, announced with an Undo that sends "undo" to the same conversation.
+    const undoToast = (said) => {
+      const toasts = document.getElementById('toasts')
+      if (!toasts) return
+      const toast = document.createElement('div')
+      toast.className = 'toast info'
+      toast.dataset.autodismiss = '7000'
+      const text = document.createElement('span')
+      text.textContent = said
+      const undo = document.createElement('button')
+      undo.type = 'button'
+      undo.className = 'link undo'
+      undo.textContent = 'Undo'
+      undo.addEventListener('click', () => {
+        toast.remove()
+        chatForm.querySelector('[name=message]').value = 'undo'
+        chatForm.requestSubmit()
+      })
+      const dismiss = document.createElement('button')
+      dismiss.type = 'button'
+      dismiss.className = 'dismiss'
+      dismiss.setAttribute('aria-label', 'Dismiss')
+      dismiss.textContent = '×'
+      toast.append(text, undo, dismiss)
+      toasts.append(toast)
+    }
     chatForm.addEventListener('submit', async (event) => {
       event.preventDefault()
       const data = new FormData(chatForm)
@@ -201,6 +227,9 @@
                 note.textContent = `Changed: ${line.done.changed.join(', ').replaceAll('_', ' ')}`
                 reply.append(note)
               }
+              // Only the newest change can be undone: older Undo buttons go; this one comes as a toast too.
+              for (const old of log.querySelectorAll('.chat-undo')) old.remove()
+              if (line.done.can_undo) undoToast(line.done.reply)
             }
           }
         }

@@ -68,7 +68,7 @@ export const chatPages = (deps: AppDeps, limit = chatLimit(deps)) => {
             const send = (obj: unknown) => controller.enqueue(encoder.encode(JSON.stringify(obj) + '\n'))
             try {
               const answer = await chat(current(), user, input, (delta) => send({ delta }), checked)
-              send({ done: { conversation_id: answer.conversation_id, reply: answer.reply, changed: answer.tool_calls.filter((c) => c.ok && c.name !== 'list_tasks' && c.name !== 'get_task' && c.name !== 'list_reminders').map((c) => c.name) } })
+              send({ done: { conversation_id: answer.conversation_id, reply: answer.reply, can_undo: answer.can_undo, changed: answer.tool_calls.filter((c) => c.ok && c.name !== 'list_tasks' && c.name !== 'get_task' && c.name !== 'list_reminders').map((c) => c.name) } })
             } catch (error) {
               send({ error: error instanceof AppError ? error.message : 'Something went wrong; try again.' })
               if (!(error instanceof AppError)) deps.log.error('chat stream failed', { error: error as Error })
