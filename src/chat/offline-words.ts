@@ -141,8 +141,9 @@ export const REPLIES: Record<Lang, Replies> = {
       'I can add tasks ("add call mum tomorrow 5pm !high #family", "buy eggs", "remind me to pay rent every month on dec 1", "every other Monday water plants"), ' +
       'list them ("list", "what is due today", "what do I have this week", "show overdue", "show my high priority tasks", "how many tasks do I have"), ' +
       'search ("find dentist"), complete ("mark groceries done"), reopen ("reopen groceries"), rename ("rename dentist to dentist at 3"), ' +
-      'reschedule ("move dentist to friday"), delete ("delete old notes", "cancel the dentist", "delete all completed tasks": I ask first), ' +
-      'set reminders ("remind me about dentist in 2 hours") and undo my last change ("undo"). Ich verstehe auch Deutsch ("hilfe").',
+      'reschedule ("move dentist to friday", "push taxes back a week"), set priority and tags ("finish report is urgent", "tag taxes with work"), ' +
+      'delete ("delete old notes", "cancel the dentist", "delete all completed tasks": I ask first), ' +
+      'set reminders ("remind me about dentist in 2 hours", "remind me 30 minutes before the dentist") and undo my last change ("undo"). Ich verstehe auch Deutsch ("hilfe").',
     cannot: "Sorry, I can't do that without a language model.",
     added: (task, bits) => `Added ${task}${bits.length ? `, ${bits.join(', ')}` : ''}.`,
     priority: (level) => `${level} priority`,
@@ -202,7 +203,8 @@ export const REPLIES: Record<Lang, Replies> = {
       'Ich kann Aufgaben anlegen ("füge Brot kaufen morgen hinzu", "neue Aufgabe Zahnarzt Freitag 10 Uhr", "Erinnere mich morgen um 10 Uhr an den Zahnarzt"), ' +
       'zeigen ("zeige meine Aufgaben", "was steht heute an", "was steht diese Woche an", "überfällige Aufgaben", "wie viele Aufgaben habe ich"), ' +
       'suchen ("suche Zahnarzt"), erledigen ("Zahnarzt erledigt", "erledige Zahnarzt"), wieder öffnen ("öffne Zahnarzt wieder"), ' +
-      'umbenennen ("benenne Zahnarzt in Zahnarzt um 3 um"), verschieben ("verschiebe Zahnarzt auf Freitag"), löschen ("lösche Zahnarzt": ich frage vorher) ' +
+      'umbenennen ("benenne Zahnarzt in Zahnarzt um 3 um"), verschieben ("verschiebe Zahnarzt auf Freitag", "Müll rausbringen eine Woche später"), ' +
+      'Priorität setzen ("Steuer ist dringend"), löschen ("lösche Zahnarzt": ich frage vorher), erinnern ("erinnere mich an den Zahnarzt in 2 Stunden") ' +
       'und meine letzte Änderung zurücknehmen ("rückgängig").',
     cannot: 'Das kann ich ohne Sprachmodell leider nicht.',
     added: (task, bits) => `Hinzugefügt: ${task}${bits.length ? `, ${bits.join(', ')}` : ''}.`,
