@@ -563,6 +563,18 @@ describe('the offline agent reads everyday requests as a person means them, in E
     expect((await get(dentist.id)).status).toBe(404)
   })
 
+  test('"move the dentist to Friday" and "postpone tax return to next monday": all day on that day, undone to the time it had', async () => {
+    const { body: dentist } = await t.call('POST', '/api/v1/tasks', { token, body: { title: 'Dentist appointment', due_date: '2026-11-26T09:00:00Z' } })
+    const { body: taxes } = await t.call('POST', '/api/v1/tasks', { token, body: { title: 'Tax return' } })
+    const say = conversation()
+    expect((await say('move the dentist to Friday')).reply).toBe('Moved "Dentist appointment" to Fri 27 Nov.')
+    expect((await get(dentist.id)).body).toMatchObject({ all_day: true, due_day: '2026-11-27' })
+    expect((await say('undo')).reply).toBe('Undone: put back "Dentist appointment".')
+    expect((await get(dentist.id)).body).toMatchObject({ all_day: false, due_date: '2026-11-26T09:00:00.000Z' })
+    expect((await say('postpone tax return to next monday')).reply).toBe('Moved "Tax return" to Mon 30 Nov.')
+    expect((await get(taxes.id)).body).toMatchObject({ all_day: true, due_day: '2026-11-30' })
+  })
+
   test('German end to end: add with a reminder, add, list, today, complete, move, undo, delete after asking; replies in German', async () => {
     const say = conversation()
     const remind = await say('Erinnere mich morgen um 10 Uhr an den Zahnarzt')
