@@ -42,13 +42,24 @@ function dueOf(day: string | undefined, time: string | undefined): string | null
   return t === '' || d.includes('T') ? d : `${d}T${t}`
 }
 
+/** What a task form sent, as the task schema's fields (still unchecked strings). */
+interface TaskFormInput {
+  title?: string
+  description?: string
+  priority?: string
+  due_date?: string | null
+  recurrence?: string | null
+  recurrence_from?: string
+  tags?: string[]
+}
+
 /**
  * A task form's strings in the shape of the task schema (model.ts), which then validates them as it does a REST
  * body. For an edit (`partial`), only the fields the form sent change.
  */
-function taskInput(form: Form, partial: boolean): Record<string, unknown> {
+function taskInput(form: Form, partial: boolean): TaskFormInput {
   const sent = (...keys: string[]) => !partial || keys.some((k) => form[k] !== undefined)
-  const input: Record<string, unknown> = {}
+  const input: TaskFormInput = {}
   if (sent('title')) input.title = first(form.title) ?? ''
   if (sent('description')) input.description = first(form.description) ?? ''
   if (sent('priority')) input.priority = first(form.priority) || 'medium'
@@ -66,9 +77,9 @@ function taskInput(form: Form, partial: boolean): Record<string, unknown> {
  * A quick add reads its one line like the assistant does ("call mum tomorrow 5pm !high #family
  * every week"); fields set under "More options" win over what the line says.
  */
-function quickAddInput(form: Form, timeZone: string, now: Date): Record<string, unknown> {
+function quickAddInput(form: Form, timeZone: string, now: Date): TaskFormInput {
   const input = taskInput(form, false)
-  const parsed = parseTaskText(String(input.title ?? ''), timeZone, now)
+  const parsed = parseTaskText(input.title ?? '', timeZone, now)
   if (!parsed.title) return input
   return {
     ...input,
@@ -76,7 +87,7 @@ function quickAddInput(form: Form, timeZone: string, now: Date): Record<string, 
     priority: first(form.priority) && first(form.priority) !== 'medium' ? input.priority : (parsed.priority ?? input.priority),
     due_date: input.due_date ?? parsed.due_date ?? parsed.due_day ?? null,
     recurrence: input.recurrence ?? parsed.recurrence ?? null,
-    tags: [...new Set([...(parsed.tags ?? []), ...((input.tags as string[]) ?? [])])],
+    tags: [...new Set([...parsed.tags, ...(input.tags ?? [])])],
   }
 }
 
