@@ -256,8 +256,17 @@ run.describe('with JavaScript (htmx)', () => {
       await page.click('#bell')
       await page.waitForURL(`${server.url}/notifications`)
       expect(await page.locator('.notifications li.unread .title').textContent()).toBe('Write report')
-      await page.click('button:has-text("Mark all read")')
-      await page.locator('.notifications li.read').waitFor()
+      // Seen is read: back on the list, the bell has nothing new.
+      await page.goto(`${server.url}/tasks`)
+      expect(await page.locator('#bell .badge').count()).toBe(0)
+      // Snoozed for an hour, the task has one more reminder waiting.
+      await page.goto(`${server.url}/notifications`)
+      expect(await page.locator('.notifications li.read .title').textContent()).toBe('Write report')
+      await page.locator('.notifications li select[name=for]').first().selectOption('1h')
+      await page.click('.notifications li button:has-text("Snooze")')
+      await page.waitForURL(`${server.url}/notifications`)
+      await page.click('.notifications li .title')
+      expect(await page.locator('.reminder.pending').count()).toBe(2)
       await page.goto(`${server.url}/tasks`)
     })
   }, 60_000)
@@ -288,6 +297,20 @@ run.describe('with JavaScript (htmx)', () => {
       expect(await page.locator('.chat-undo').count()).toBe(0)
       await page.goto(`${server.url}/tasks?search=passport`)
       expect(await titles(page)).toEqual([])
+      // A long conversation opens at its end, with the message box on screen.
+      await page.goto(`${server.url}/chat`)
+      for (let i = 0; i < 8; i++) {
+        await page.fill('#chat-message', 'help')
+        await page.press('#chat-message', 'Enter')
+        await page.locator('.msg.assistant.pending').waitFor({ state: 'detached' })
+      }
+      await page.reload()
+      const box = (await page.locator('#chat-message').boundingBox())!
+      expect(box.y + box.height).toBeLessThanOrEqual(page.viewportSize()!.height)
+      const log = (await page.locator('#chat-log').boundingBox())!
+      const last = (await page.locator('#chat-log .msg').last().boundingBox())!
+      expect(last.y + last.height).toBeLessThanOrEqual(log.y + log.height + 1)
+      expect(last.y).toBeGreaterThanOrEqual(log.y - 1)
       await page.goto(`${server.url}/tasks`)
     })
   }, 60_000)

@@ -2,6 +2,8 @@
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
 import { PASSWORD, testApp, type TestApp } from './helpers/app'
 import { browser as browse, csrfOf } from './helpers/web'
+import { notifications } from '../src/features/reminders/schema'
+import { newId } from '../src/lib/secrets'
 
 let t: TestApp
 let alice: { token: string; csrf: string }
@@ -384,6 +386,28 @@ describe('reminder pages', () => {
     const res = await browser('POST', `/tasks/${task.id}/reminders`, { session: alice.token, form: { remind_at: '2020-01-01T10:00', _csrf: alice.csrf } })
     expect(res.status).toBe(400)
     expect(res.text).toContain('already passed')
+  })
+
+  test('opening the notifications marks them read; snooze sets a new reminder, only on your own, naming a bad choice', async () => {
+    const task = await addTask(alice, { title: 'Snooze me', due_date: '2030-01-01T10:00:00Z' })
+    const reminder = (await t.call('POST', `/api/v1/tasks/${task.id}/reminders`, { token: alice.token, body: { lead: '1h' } })).body
+    // A reminder that went off, as the firing writes it.
+    const id = newId()
+    const me = (await t.call('GET', '/api/v1/me', { token: alice.token })).body
+    await t.database.db.insert(notifications).values({ id, userId: me.id, reminderId: reminder.id, taskId: task.id, title: 'Snooze me', body: 'Due soon', createdAt: new Date('2026-11-25T11:00:00Z') })
+    const bell = async () => (await browser('GET', '/notifications/bell', { session: alice.token, headers: { 'hx-request': 'true' } })).text
+    expect(await bell()).toContain('data-unread="1"')
+    const opened = await browser('GET', '/notifications', { session: alice.token })
+    expect(opened.text).toContain('1 new since you last looked')
+    expect(await bell()).toContain('data-unread="0"')
+    expect((await browser('POST', `/notifications/${id}/snooze`, { session: bob.token, form: { for: '1h', _csrf: bob.csrf } })).status).toBe(404)
+    const bad = await browser('POST', `/notifications/${id}/snooze`, { session: alice.token, form: { for: 'forever', _csrf: alice.csrf } })
+    expect(bad.status).toBe(400)
+    expect(bad.text).toContain('for must be one of 10m, 1h, tomorrow')
+    expect((await browser('POST', `/notifications/${id}/snooze`, { session: alice.token, form: { for: 'tomorrow', _csrf: alice.csrf } })).status).toBe(303)
+    // Tomorrow at 09:00 in Alice's zone.
+    const reminders = (await t.call('GET', `/api/v1/tasks/${task.id}/reminders`, { token: alice.token })).body.items as Array<{ remind_at: string; lead: string | null }>
+    expect(reminders.filter((r) => r.lead === null).map((r) => r.remind_at)).toEqual([expect.stringMatching(/^2026-11-26T/)])
   })
 
   test('the bell shows the unread count', async () => {

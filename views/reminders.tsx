@@ -1,6 +1,6 @@
 // Reminders in the browser: a task's reminders (set and cancel), the notification centre and its bell.
 import { Html } from '@elysiajs/html'
-import type { NotificationView, ReminderView } from '../src/features/reminders/model'
+import { SNOOZES, type NotificationView, type ReminderView } from '../src/features/reminders/model'
 import type { TaskView } from '../src/features/tasks/model'
 import { formatAbsolute, formatDue, formatRelative } from './format'
 import { BellIcon } from './icons'
@@ -128,10 +128,7 @@ export function NotificationsPage({ nonce, csrf, email, timezone, now, items }: 
     <Layout title="Notifications" nonce={nonce} csrf={csrf} email={email}>
       <h1>Notifications</h1>
       <div class="line">
-        <form method="post" action="/notifications/read" class="inline">
-          <input type="hidden" name="_csrf" value={csrf} />
-          <button type="submit" disabled={unread ? undefined : true}>Mark all read</button>
-        </form>
+        <p class="hint">{unread ? `${unread} new since you last looked; opening this page marks them read.` : 'Opening this page marks them read.'}</p>
         <button type="button" data-enable-notifications hidden>Enable browser notifications</button>
       </div>
       {items.length === 0 ? (
@@ -148,6 +145,16 @@ export function NotificationsPage({ nonce, csrf, email, timezone, now, items }: 
                 {formatRelative(new Date(n.created_at), now)}
               </time>
               {n.read ? '' : <span class="badge">new</span>}
+              <form method="post" action={`/notifications/${n.id}/snooze`} class="inline snooze">
+                <input type="hidden" name="_csrf" value={csrf} />
+                <label class="visually-hidden" for={`snooze-${n.id}`} safe>{`Remind me again about ${n.title}`}</label>
+                <select id={`snooze-${n.id}`} name="for">
+                  {Object.entries(SNOOZES).map(([value, label]) => (
+                    <option value={value}>{label}</option>
+                  ))}
+                </select>
+                <button type="submit">Snooze</button>
+              </form>
             </li>
           ))}
         </ul>

@@ -150,8 +150,11 @@
 
   // The assistant: send without leaving the page and show the reply as it is written (no-JS: the form posts).
   const chatForm = document.getElementById('chat-form')
+  // The newest messages are the ones to see: the conversation opens at its end.
+  const chatLog = document.getElementById('chat-log')
+  if (chatLog) chatLog.scrollTop = chatLog.scrollHeight
   if (chatForm && window.fetch && window.ReadableStream) {
-    const log = document.getElementById('chat-log')
+    const log = chatLog
     const bubble = (role, text) => {
       const li = document.createElement('li')
       li.className = `msg ${role}`
@@ -159,7 +162,7 @@
       p.textContent = text
       li.append(p)
       log.append(li)
-      li.scrollIntoView({ block: 'end' })
+      log.scrollTop = log.scrollHeight
       return li
     }
     // The assistant's change, announced with an Undo that sends "undo" to the same conversation.

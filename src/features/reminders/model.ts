@@ -6,6 +6,9 @@ import type { Notification, Reminder } from './schema'
 export const REMINDERS_PER_TASK = 10
 export const LEAD_MAX_MINUTES = 365 * 24 * 60
 export const REMINDER_STATUSES = ['pending', 'triggered', 'cancelled'] as const
+/** Snoozing a reminder that went off: again in 10 minutes, in an hour, or tomorrow at 09:00 in the user's zone. */
+export const SNOOZES = { '10m': 'in 10 minutes', '1h': 'in an hour', tomorrow: 'tomorrow at 09:00' } as const
+
 /** Most notifications one request marks read. */
 export const MARK_READ_MAX = 200
 
