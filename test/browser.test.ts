@@ -180,6 +180,14 @@ run.describe('with JavaScript (htmx)', () => {
       await page.waitForFunction(() => document.querySelector('#task-items li.done .title')?.textContent === 'Write report')
       expect(await page.locator('#task-items li:has-text("Write report") .check').getAttribute('aria-checked')).toBe('true')
       expect(await page.locator('#counts a:has-text("Completed") .count').textContent()).toBe('1')
+      // Focus stays on the row's checkbox, not dropped to the page.
+      expect(await page.evaluate(() => document.activeElement?.matches('li.task .check') && document.activeElement.closest('li')?.querySelector('.title')?.textContent)).toBe('Write report')
+      // Completing offers Undo in a toast; "u" takes it.
+      expect(await page.locator('#toasts .toast').last().textContent()).toContain('Completed "Write report"')
+      await page.keyboard.press('u')
+      await page.waitForFunction(() => document.querySelectorAll('#task-items li.done').length === 0)
+      await page.locator('#task-items li:has-text("Write report") .check').click()
+      await page.waitForFunction(() => document.querySelectorAll('#task-items li.done').length === 1)
       await page.locator('#task-items li:has-text("Write report") .check').click()
       await page.waitForFunction(() => document.querySelectorAll('#task-items li.done').length === 0)
       expect(await page.locator('#counts a:has-text("Completed") .count').textContent()).toBe('0')
@@ -188,9 +196,13 @@ run.describe('with JavaScript (htmx)', () => {
 
   test('delete, then undo from the toast', async () => {
     await step(page, 'delete undo', async () => {
+      const rows = await titles(page)
+      const after = rows[rows.indexOf('Call plumber') + 1] ?? rows[rows.indexOf('Call plumber') - 1]
       await page.locator('#task-items li:has-text("Call plumber") button:has-text("Delete")').click()
       await page.waitForFunction(() => ![...document.querySelectorAll('#task-items .title')].some((t) => t.textContent === 'Call plumber'))
-      const toast = page.locator('#toasts .toast')
+      // Focus moves to the neighbouring row, not to the page.
+      await page.waitForFunction((title) => document.activeElement?.closest('li.task')?.querySelector('.title')?.textContent === title, after)
+      const toast = page.locator('#toasts .toast:has-text("Deleted")')
       await toast.waitFor()
       expect(await toast.textContent()).toContain('Deleted "Call plumber"')
       await toast.locator('button:has-text("Undo")').click()
@@ -208,6 +220,7 @@ run.describe('with JavaScript (htmx)', () => {
       const done = await page.locator('#task-items li.done .title').allTextContents()
       expect(done.sort()).toEqual(['Buy oat milk', 'Call plumber'])
       expect(await page.locator('#toasts .toast').last().textContent()).toContain('Completed 2 tasks')
+      expect(await page.locator('#toasts .toast').last().locator('button.undo').count()).toBe(1)
     })
   }, 60_000)
 

@@ -228,6 +228,13 @@ describe("another user's task answers 404 on every page and fragment route", () 
     expect(restore.status).toBe(303)
     const still = await t.call('GET', `/api/v1/tasks/${task.id}`, { token: alice.token })
     expect(still.body).toMatchObject({ title: 'Alice only', status: 'pending' })
+    // The toast's Undo of a completion reopens only your own.
+    await t.call('POST', `/api/v1/tasks/${task.id}/complete`, { token: alice.token })
+    expect((await browser('POST', '/tasks/reopen', { session: bob.token, form: { ids: [task.id], _csrf: bob.csrf } })).status).toBe(303)
+    expect((await t.call('GET', `/api/v1/tasks/${task.id}`, { token: alice.token })).body.status).toBe('completed')
+    const reopened = await browser('POST', '/tasks/reopen', { session: alice.token, form: { ids: [task.id], _csrf: alice.csrf }, headers: { 'hx-request': 'true' } })
+    expect(reopened.text).toContain('Reopened &quot;Alice only&quot;.')
+    expect((await t.call('GET', `/api/v1/tasks/${task.id}`, { token: alice.token })).body.status).toBe('pending')
   })
 })
 

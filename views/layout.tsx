@@ -67,18 +67,26 @@ export function Layout({ title, nonce, csrf, email, active, children }: PropsWit
   )
 }
 
-/** A message that comes and goes; `undo` adds a button that restores deleted tasks. */
-export function Toast({ message, undoIds, csrf, kind = 'info' }: { message: string; undoIds?: string[]; csrf: string; kind?: 'info' | 'error' }) {
+/** What a toast's Undo does: restore deleted tasks, or reopen completed ones. */
+export interface ToastUndo {
+  action: 'restore' | 'reopen'
+  ids: string[]
+}
+
+/** A message that comes and goes; `undo` adds a button that takes the change back (kept 7 s, and while focused). */
+export function Toast({ message, undo, csrf, kind = 'info' }: { message: string; undo?: ToastUndo; csrf: string; kind?: 'info' | 'error' }) {
   return (
-    <div class={`toast ${kind}`} data-autodismiss={undoIds ? '7000' : '4000'} role={kind === 'error' ? 'alert' : undefined}>
+    <div class={`toast ${kind}`} data-autodismiss={undo ? '7000' : '4000'} role={kind === 'error' ? 'alert' : undefined}>
       <span safe>{message}</span>
-      {undoIds && undoIds.length > 0 ? (
-        <form method="post" action="/tasks/restore" hx-post="/tasks/restore" hx-swap="none" class="inline">
+      {undo && undo.ids.length > 0 ? (
+        <form method="post" action={`/tasks/${undo.action}`} hx-post={`/tasks/${undo.action}`} hx-swap="none" class="inline">
           <input type="hidden" name="_csrf" value={csrf} />
-          {undoIds.map((id) => (
+          {undo.ids.map((id) => (
             <input type="hidden" name="ids" value={id} />
           ))}
-          <button type="submit" class="link undo">Undo</button>
+          <button type="submit" class="link undo" aria-keyshortcuts="u" title="Undo (u)">
+            Undo
+          </button>
         </form>
       ) : (
         ''

@@ -4,7 +4,7 @@
 
   const typing = (el) => el && (el.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(el.tagName))
 
-  // Keyboard: "n" focuses the quick add; Escape cancels an inline edit.
+  // Keyboard: "n" focuses the quick add; "u" undoes what the newest toast offers; Escape cancels an inline edit.
   document.addEventListener('keydown', (event) => {
     if (event.defaultPrevented || event.ctrlKey || event.metaKey || event.altKey) return
     if (event.key === 'n' && !typing(document.activeElement)) {
@@ -12,6 +12,12 @@
       if (title) {
         event.preventDefault()
         title.focus()
+      }
+    } else if (event.key === 'u' && !typing(document.activeElement)) {
+      const undo = [...document.querySelectorAll('#toasts .toast:not([hidden]) .undo')].pop()
+      if (undo) {
+        event.preventDefault()
+        undo.click()
       }
     } else if (event.key === 'Escape') {
       const form = event.target instanceof Element ? event.target.closest('form.edit') : null
@@ -98,13 +104,14 @@
     for (const item of document.querySelectorAll('input[form="bulk"][name="ids"]')) item.checked = box.checked
   })
 
-  // Toasts leave by themselves; their dismiss button too.
+  // Toasts leave by themselves, but not while the pointer or the keyboard focus is on one; their dismiss button too.
   const timers = new WeakSet()
+  const leave = (toast) => (toast.matches(':hover, :focus-within') ? setTimeout(() => leave(toast), 1000) : toast.remove())
   const arm = (root) => {
     for (const toast of root.querySelectorAll ? root.querySelectorAll('.toast[data-autodismiss]') : []) {
       if (timers.has(toast)) continue
       timers.add(toast)
-      setTimeout(() => toast.remove(), Number(toast.dataset.autodismiss) || 4000)
+      setTimeout(() => leave(toast), Number(toast.dataset.autodismiss) || 4000)
     }
   }
   document.addEventListener('click', (event) => {
@@ -245,6 +252,26 @@
       }
     })
   }
+
+  // Focus is never dropped: after a task's row is swapped (complete, save) focus goes back into it, on its
+  // complete button; after it is deleted, to the next row's (or the one before, or the quick add).
+  let acted
+  document.addEventListener('htmx:before:request', (event) => {
+    const row = event.target instanceof Element ? event.target.closest('li.task[data-id]') : null
+    if (!row) return (acted = undefined)
+    const rows = [...document.querySelectorAll('li.task[data-id]')]
+    const at = rows.indexOf(row)
+    acted = { id: row.dataset.id, next: rows[at + 1]?.dataset.id, previous: rows[at - 1]?.dataset.id }
+  })
+  document.addEventListener('htmx:after:settle', () => {
+    if (!acted || (document.activeElement && document.activeElement !== document.body)) return
+    const { id, next, previous } = acted
+    acted = undefined
+    if (document.querySelector('form.edit')) return
+    const row = [id, next, previous].map((x) => x && document.getElementById(`task-${x}`)).find(Boolean)
+    const target = row ? row.querySelector('form.toggle button, button, a') : document.getElementById('qa-title')
+    if (target) target.focus()
+  })
 
   // After a quick add, keep typing: focus returns to the title. After an edit swaps in, focus its title.
   document.addEventListener('htmx:after:swap', (event) => {

@@ -275,12 +275,15 @@ export const taskPages = (deps: AppDeps) => {
       async ({ request, user, csrf, params, body }) => {
         const form = body as Form
         const current = await getTask(taskDeps, user, params.id)
-        const task = current.status === 'completed' ? await reopenTask(taskDeps, user, params.id) : await completeTask(taskDeps, user, params.id)
+        const completing = current.status !== 'completed'
+        const task = completing ? await completeTask(taskDeps, user, params.id) : await reopenTask(taskDeps, user, params.id)
         return respond(request, {
           htmx: async () => {
             const ctx = contextFor(user, csrf, paramsOfBack(form))
             const counts = await countsFor(user, ctx.params)
-            return { html: [TaskItem({ task, ctx }), CountsPartial({ ctx, counts })] }
+            // Completing is undone from the toast; reopening is its own undo.
+            const toast = completing ? [ToastPartial({ message: `Completed "${task.title}".`, undo: { action: 'reopen', ids: [task.id] }, csrf })] : []
+            return { html: [TaskItem({ task, ctx }), CountsPartial({ ctx, counts }), ...toast] }
           },
           plain: back(request, form),
         })
@@ -296,7 +299,7 @@ export const taskPages = (deps: AppDeps) => {
           htmx: async () => {
             const ctx = contextFor(user, csrf, paramsOfBack(form))
             const counts = await countsFor(user, ctx.params)
-            return { html: [CountsPartial({ ctx, counts }), ToastPartial({ message: `Deleted "${task.title}".`, undoIds: [task.id], csrf })] }
+            return { html: [CountsPartial({ ctx, counts }), ToastPartial({ message: `Deleted "${task.title}".`, undo: { action: 'restore', ids: [task.id] }, csrf })] }
           },
           plain: back(request, form),
         })
@@ -314,6 +317,16 @@ export const taskPages = (deps: AppDeps) => {
       { page: true },
     )
     .post(
+      '/tasks/reopen',
+      async ({ request, user, body }) => {
+        const form = body as Form
+        const reopened = await setStatusMany(taskDeps, user, all(form.ids), 'pending')
+        const message = reopened.length === 1 ? `Reopened "${reopened[0]!.title}".` : `Reopened ${reopened.length} tasks.`
+        return respond(request, { htmx: () => ({ html: ToastPartial({ message, csrf: '' }), headers: { 'hx-trigger': 'tasks-changed' } }), plain: back(request, form) })
+      },
+      { page: true },
+    )
+    .post(
       '/tasks/bulk',
       async ({ request, user, csrf, body }) => {
         const form = body as Form
@@ -322,10 +335,10 @@ export const taskPages = (deps: AppDeps) => {
         let toast: JSX.Element
         if (action === 'complete') {
           const changed = await setStatusMany(taskDeps, user, ids, 'completed')
-          toast = ToastPartial({ message: `Completed ${changed.length} ${changed.length === 1 ? 'task' : 'tasks'}.`, csrf })
+          toast = ToastPartial({ message: `Completed ${changed.length} ${changed.length === 1 ? 'task' : 'tasks'}.`, undo: { action: 'reopen', ids: changed.map((t) => t.id) }, csrf })
         } else if (action === 'delete') {
           const deleted = await deleteMany(taskDeps, user, ids)
-          toast = ToastPartial({ message: `Deleted ${deleted.length} ${deleted.length === 1 ? 'task' : 'tasks'}.`, undoIds: deleted.map((t) => t.id), csrf })
+          toast = ToastPartial({ message: `Deleted ${deleted.length} ${deleted.length === 1 ? 'task' : 'tasks'}.`, undo: { action: 'restore', ids: deleted.map((t) => t.id) }, csrf })
         } else {
           throw new AppError('validation_failed', 'action must be complete or delete', 'action')
         }
