@@ -424,6 +424,27 @@ run.describe('planning views: Today, Upcoming, Calendar and Progress (htmx)', ()
       expect(await sectionTitles('due-today')).toEqual(['Standup notes'])
       expect(await sectionTitles('done-today')).toEqual(['Morning run'])
       expect(await page.textContent('body')).not.toContain('Next week')
+      // What is due today comes first; the two overdue tasks fold below it, unfolded while they are few.
+      const order = await page.evaluate(() => [...document.querySelectorAll('#today h2')].map((h) => h.id))
+      expect(order.indexOf('due-today-heading')).toBeLessThan(order.indexOf('overdue-heading'))
+      expect(await page.locator('details.overdue-fold').getAttribute('open')).not.toBeNull()
+    })
+  })
+
+  test('"n" and a line add a task due today, in place; the box is empty and ready for the next', async () => {
+    await step(page, 'today-add', async () => {
+      await page.locator('body').press('n')
+      expect(await page.evaluate(() => document.activeElement?.id)).toBe('qa-title')
+      await page.keyboard.type('Call the vet !high')
+      await page.keyboard.press('Enter')
+      await page.waitForFunction(() => [...document.querySelectorAll('#due-today .title')].some((t) => t.textContent === 'Call the vet'))
+      expect(await page.textContent('#today .notice')).toBe('Added "Call the vet".')
+      await page.waitForFunction(() => document.activeElement?.id === 'qa-title')
+      expect(await page.inputValue('#qa-title')).toBe('')
+      const vet = (await api('GET', '/api/v1/tasks?search=vet')).items[0]
+      expect(vet).toMatchObject({ priority: 'high', all_day: true, due_day: day(0) })
+      await fetch(`${server.url}/api/v1/tasks/${vet.id}`, { method: 'DELETE', headers: { authorization: `Bearer ${token}` } })
+      await page.reload()
     })
   })
 

@@ -125,6 +125,30 @@ describe('the Today view, at a fixed moment (Saturday 28 March 2026, 15:00 in Be
     expect(none.text).toContain('select at least one task')
   })
 
+  test('the add box: a line without a day is due today (all day), one with a day keeps it; an empty one is named', async () => {
+    const add = async (path: string, title: string) => {
+      const csrf = csrfOf((await page(alice.token)).text)
+      return t.call('POST', path, {
+        raw: new URLSearchParams({ title, _csrf: csrf }).toString(),
+        headers: { cookie: `session=${alice.token}`, 'content-type': 'application/x-www-form-urlencoded', accept: 'text/html', 'hx-request': 'true' },
+      })
+    }
+    const res = await add('/today/add', 'Feed the cat #home')
+    expect(res.status).toBe(200)
+    expect(res.text).toContain('Added &quot;Feed the cat&quot;.')
+    const find = async (q: string) => (await t.call('GET', `/api/v1/tasks?search=${q}`, { token: alice.token })).body.items[0]
+    expect(await find('cat')).toMatchObject({ all_day: true, due_day: '2026-03-28', tags: ['home'] })
+    expect((await add('/today/add', 'Dentist tuesday 3pm')).status).toBe(200)
+    expect(await find('Dentist')).toMatchObject({ due_date: '2026-03-31T13:00:00.000Z' })
+    // Upcoming's box makes no day up.
+    expect((await add('/upcoming/add', 'Read a novel')).status).toBe(200)
+    expect(await find('novel')).toMatchObject({ due_date: null })
+    const empty = await add('/today/add', '   ')
+    expect(empty.status).toBe(400)
+    expect(empty.text).toContain('title')
+    for (const q of ['cat', 'Dentist', 'novel']) await t.call('DELETE', `/api/v1/tasks/${(await find(q)).id}`, { token: alice.token })
+  })
+
   test('signed out, /today leads to the log-in', async () => {
     const res = await t.call('GET', '/today', { headers: { accept: 'text/html' } })
     expect(res.status).toBe(303)
@@ -150,6 +174,9 @@ describe('a long overdue backlog: counted in full, the oldest listed, all moved 
       const page = await t.call('GET', '/today', { headers: { cookie: `session=${token}`, accept: 'text/html' } })
       expect(page.text).toContain('<span class="count">105</span>')
       expect(page.text).toContain('Showing the 100 oldest of 105.')
+      // So many overdue tasks fold away below what is due today, closed; the fold says how many.
+      expect(page.text.indexOf('id="due-today"') < page.text.indexOf('id="overdue"') || page.text.indexOf('Nothing else is due today.') < page.text.indexOf('id="overdue"')).toBe(true)
+      expect(page.text).toContain('<details class="overdue-fold"><summary><span>Overdue: 105 tasks</span></summary>')
       const link = /href="(\/tasks\?status=pending&(?:amp;)?due_date_to=[^"]*)"/.exec(page.text)?.[1]?.replaceAll('&amp;', '&')
       expect(link).toBe('/tasks?status=pending&due_date_to=2026-03-27&sort=due_date&order=asc')
       // The list behind the link: the same query over the API holds every overdue task.

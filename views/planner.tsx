@@ -47,6 +47,23 @@ function When({ task, ctx }: { task: TaskView; ctx: PlannerContext }) {
   )
 }
 
+/**
+ * The add box of Today and Upcoming ("n" focuses it): one line read as quick add reads it. On Today a line
+ * that names no day is due today; the view is swapped in again, the box empty and focused.
+ */
+function AddBox({ ctx, action, target, placeholder }: { ctx: PlannerContext; action: string; target: string; placeholder: string }) {
+  return (
+    <form id="quick-add" class="card quick-add" method="post" action={action} hx-post={action} hx-target={target} hx-swap="outerHTML">
+      <input type="hidden" name="_csrf" value={ctx.csrf} />
+      <div class="line">
+        <label for="qa-title" class="visually-hidden">New task</label>
+        <input id="qa-title" name="title" placeholder={placeholder} autocomplete="off" required />
+        <button type="submit" class="primary">Add</button>
+      </div>
+    </form>
+  )
+}
+
 /** Where a task can be moved: today, tomorrow or a chosen day. */
 function MoveControls({ ctx, today, label, ids }: { ctx: PlannerContext; today: LocalDate; label: string; ids?: string }) {
   const form = ids ? `move-${ids}` : 'move-all'
@@ -135,6 +152,9 @@ function Section({
   )
 }
 
+/** Up to this many overdue tasks, Today shows them unfolded. */
+const OVERDUE_OPEN = 5
+
 /** The list view of every open task due before `today`, oldest first. */
 const overdueList = (today: LocalDate) => {
   const yesterday = new Date(Date.UTC(today.year, today.month - 1, today.day - 1))
@@ -152,14 +172,21 @@ export function Today({ view, ctx, notice }: { view: TodayView; ctx: PlannerCont
       ) : (
         ''
       )}
+      <AddBox ctx={ctx} action="/today/add" target="#today" placeholder="Add a task for today: call mum 5pm !high #family (press n)" />
+      <Section id="due-today" title="Due today" tasks={view.dueToday} ctx={ctx} today={view.day} empty="Nothing else is due today." />
       {view.overdue.length ? (
-        <Section id="overdue" title="Overdue" tasks={view.overdue} total={view.overdueTotal} ctx={ctx} today={view.day} movable empty="" more={overdueList(view.day)}>
-          <MoveControls ctx={ctx} today={view.day} label={view.overdueTotal > MOVE_MAX ? `Move the ${MOVE_MAX} oldest overdue tasks` : 'Move all overdue tasks'} />
-        </Section>
+        // Today comes first; what is overdue folds away below it (open when it is short).
+        <details class="overdue-fold" open={view.overdueTotal <= OVERDUE_OPEN ? true : undefined}>
+          <summary>
+            <span safe>{`Overdue: ${view.overdueTotal.toLocaleString('en-GB')} ${view.overdueTotal === 1 ? 'task' : 'tasks'}`}</span>
+          </summary>
+          <Section id="overdue" title="Overdue" tasks={view.overdue} total={view.overdueTotal} ctx={ctx} today={view.day} movable empty="" more={overdueList(view.day)}>
+            <MoveControls ctx={ctx} today={view.day} label={view.overdueTotal > MOVE_MAX ? `Move the ${MOVE_MAX} oldest overdue tasks` : 'Move all overdue tasks'} />
+          </Section>
+        </details>
       ) : (
         ''
       )}
-      <Section id="due-today" title="Due today" tasks={view.dueToday} ctx={ctx} today={view.day} empty="Nothing else is due today." />
       <Section id="done-today" title="Completed today" tasks={view.completedToday} ctx={ctx} today={view.day} empty="Nothing completed yet today." />
     </div>
   )
@@ -226,6 +253,7 @@ export function Upcoming({ days, ctx, notice }: { days: UpcomingDay[]; ctx: Plan
       ) : (
         ''
       )}
+      <AddBox ctx={ctx} action="/upcoming/add" target="#upcoming" placeholder="Add a task: dentist friday 3pm #health (press n)" />
       <p class="hint">Drag a task onto another day, or pick its day and press Move. Entries marked “projected” are the next instances of repeating tasks.</p>
       {days.map((d) => (
         <section class="card day" data-day={isoDay(d.day)} aria-labelledby={`day-${isoDay(d.day)}`}>

@@ -254,9 +254,12 @@
   }
 
   // Focus is never dropped: after a task's row is swapped (complete, save) focus goes back into it, on its
-  // complete button; after it is deleted, to the next row's (or the one before, or the quick add).
+  // complete button; after it is deleted, to the next row's (or the one before, or the quick add); after an
+  // add, to the add box.
   let acted
   document.addEventListener('htmx:before:request', (event) => {
+    // An add box whose view is swapped in again: keep typing in the new one.
+    if (event.target instanceof Element && event.target.closest('#quick-add')) return (acted = { quick: true })
     const row = event.target instanceof Element ? event.target.closest('li.task[data-id]') : null
     if (!row) return (acted = undefined)
     const rows = [...document.querySelectorAll('li.task[data-id]')]
@@ -265,8 +268,9 @@
   })
   document.addEventListener('htmx:after:settle', () => {
     if (!acted || (document.activeElement && document.activeElement !== document.body)) return
-    const { id, next, previous } = acted
+    const { id, next, previous, quick } = acted
     acted = undefined
+    if (quick) return document.getElementById('qa-title')?.focus()
     if (document.querySelector('form.edit')) return
     const row = [id, next, previous].map((x) => x && document.getElementById(`task-${x}`)).find(Boolean)
     const target = row ? row.querySelector('form.toggle button, button, a') : document.getElementById('qa-title')

@@ -13,7 +13,11 @@ import { respond } from '../respond'
 import { webSession } from '../session'
 import { Month, MonthPage, Today, TodayPage, Upcoming, UpcomingPage } from '../../../views/planner'
 import { monthView } from '../../features/planner/month'
-import { localDay } from '../../lib/time'
+import { isoDay, localDay } from '../../lib/time'
+import { createTask } from '../../features/tasks/service'
+import { CreateTaskInput } from '../../features/tasks/model'
+import { parseWith } from '../../lib/validation'
+import { quickAddInput } from '../task-form'
 import { moveToDay, upcomingView } from '../../features/planner/upcoming'
 import { progressView } from '../../features/planner/progress'
 import { Progress, ProgressPage } from '../../../views/progress'
@@ -50,6 +54,20 @@ export const plannerPages = (deps: AppDeps) => {
   const upcoming = (request: Request, user: AuthUser, csrf: string, shown: Shown = {}) =>
     view(request, user, csrf, shown, () => upcomingView(td, user), (days, ctx, notice) => Upcoming({ days, ctx, notice }), (days, ctx, notice, nonce) => UpcomingPage({ days, ctx, nonce, email: user.email, notice }))
 
+  type ViewOf = (request: Request, user: AuthUser, csrf: string, shown?: Shown) => Promise<Response>
+
+  /** The add box's line as quick add reads it (on Today, due today unless it names a day), then the view again. */
+  function add(request: Request, user: AuthUser, csrf: string, form: Form, again: ViewOf, path: string, dueToday: boolean) {
+    return withFormErrors(
+      async () => {
+        const day = dueToday ? isoDay(localDay(td.clock(), user.timezone)) : undefined
+        const task = await createTask(td, user, parseWith(CreateTaskInput, quickAddInput(form, user.timezone, td.clock(), day)))
+        return respond(request, { htmx: () => again(request, user, csrf, { notice: `Added "${task.title}".` }), plain: () => redirect(request, path) })
+      },
+      (error) => again(request, user, csrf, { status: 400, error }),
+    )
+  }
+
   return new Elysia({ name: 'planner-pages', seed: seedOf(deps), detail: { hide: true } })
     .use(webSession(deps))
     .get('/today', ({ request, user, csrf }) => today(request, user, csrf), { page: true })
@@ -71,6 +89,8 @@ export const plannerPages = (deps: AppDeps) => {
       { page: true },
     )
     .get('/upcoming', ({ request, user, csrf }) => upcoming(request, user, csrf), { page: true })
+    .post('/today/add', ({ request, user, csrf, body }) => add(request, user, csrf, body as Form, today, '/today', true), { page: true })
+    .post('/upcoming/add', ({ request, user, csrf, body }) => add(request, user, csrf, body as Form, upcoming, '/upcoming', false), { page: true })
     // The month is in the URL (?month=2026-12): reload, back and shared links keep it.
     .get(
       '/calendar',

@@ -1,10 +1,11 @@
 // The task workspace in the browser: full pages for plain requests, fragments for htmx, forms that post and redirect.
 import { Elysia } from 'elysia'
 import { seedOf, type AppDeps } from '../../context'
-import { AppError, invalid } from '../../lib/errors'
+import { AppError } from '../../lib/errors'
 import { redirect, safeLocalPath } from '../../lib/htmx'
-import { parseTaskText } from '../../chat/parse'
 import { all, first, withFormErrors, type Form } from '../forms'
+import { quickAddInput, taskInput } from '../task-form'
+import { parseTaskText } from '../../chat/parse'
 import { respond } from '../respond'
 import { EditPage, MoreItems, QuickAdd, TaskEdit, TaskItem, TaskList, Workspace, WorkspacePage, CountsPartial, type ListContext, type ListData, type TaskFormValues } from '../../../views/tasks'
 import { ToastPartial } from '../../../views/layout'
@@ -27,69 +28,6 @@ import {
   updateTask,
   type TaskDeps,
 } from '../../features/tasks/service'
-
-/**
- * The due date a form's day and time inputs name: a day alone makes the task all-day, a day and a time a timed
- * task (read in the user's zone), neither clears it. A full date-time in `due` (an older form) is taken as it is.
- */
-function dueOf(day: string | undefined, time: string | undefined): string | null {
-  const d = day?.trim() ?? ''
-  const t = time?.trim() ?? ''
-  if (d === '') {
-    if (t !== '') throw invalid('due_date', 'choose a day for the due time (or clear the time)')
-    return null
-  }
-  return t === '' || d.includes('T') ? d : `${d}T${t}`
-}
-
-/** What a task form sent, as the task schema's fields (still unchecked strings). */
-interface TaskFormInput {
-  title?: string
-  description?: string
-  priority?: string
-  due_date?: string | null
-  recurrence?: string | null
-  recurrence_from?: string
-  tags?: string[]
-}
-
-/**
- * A task form's strings in the shape of the task schema (model.ts), which then validates them as it does a REST
- * body. For an edit (`partial`), only the fields the form sent change.
- */
-function taskInput(form: Form, partial: boolean): TaskFormInput {
-  const sent = (...keys: string[]) => !partial || keys.some((k) => form[k] !== undefined)
-  const input: TaskFormInput = {}
-  if (sent('title')) input.title = first(form.title) ?? ''
-  if (sent('description')) input.description = first(form.description) ?? ''
-  if (sent('priority')) input.priority = first(form.priority) || 'medium'
-  if (sent('due', 'due_time')) input.due_date = dueOf(first(form.due), first(form.due_time))
-  if (sent('recurrence', 'rrule')) {
-    const preset = first(form.recurrence) ?? ''
-    input.recurrence = (preset === 'CUSTOM' ? first(form.rrule) : preset) || null
-  }
-  if (sent('recurrence_from')) input.recurrence_from = first(form.recurrence_from) || 'due'
-  if (sent('tags')) input.tags = (first(form.tags) ?? '').split(',').map((t) => t.trim()).filter(Boolean)
-  return input
-}
-
-/**
- * A quick add reads its one line like the assistant does ("call mum tomorrow 5pm !high #family
- * every week"); fields set under "More options" win over what the line says.
- */
-function quickAddInput(form: Form, timeZone: string, now: Date): TaskFormInput {
-  const input = taskInput(form, false)
-  const parsed = parseTaskText(input.title ?? '', timeZone, now)
-  if (!parsed.title) return input
-  return {
-    ...input,
-    title: parsed.title,
-    priority: first(form.priority) && first(form.priority) !== 'medium' ? input.priority : (parsed.priority ?? input.priority),
-    due_date: input.due_date ?? parsed.due_date ?? parsed.due_day ?? null,
-    recurrence: input.recurrence ?? parsed.recurrence ?? null,
-    tags: [...new Set([...parsed.tags, ...(input.tags ?? [])])],
-  }
-}
 
 const formValues = (form: Form): TaskFormValues => ({
   title: first(form.title),
