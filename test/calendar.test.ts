@@ -1,6 +1,7 @@
 // The calendar feed: a secret, revocable ICS URL, valid RFC 5545 as ical.js reads it, with RRULE and VALARM.
 import { afterAll, beforeAll, expect, test } from 'bun:test'
 import ICAL from 'ical.js'
+import { RRule } from 'rrule'
 import { sql } from 'drizzle-orm'
 import { escapeText, fold } from '../src/features/calendar/ics'
 import { testApp, type TestApp } from './helpers/app'
@@ -183,4 +184,44 @@ test('the feed is capped: open tasks due from 90 days ago to a year ahead, at mo
   expect(window).toHaveLength(80)
   expect(window.every((e) => e.at >= NOW.getTime() - 90 * DAY && e.at <= NOW.getTime() + 366 * DAY)).toBe(true)
   expect(window.filter((e) => e.summary.startsWith('Overdue '))).toHaveLength(50)
+})
+
+test('a series with COUNT ends in the feed after the instances it has left, as a calendar app counts them', async () => {
+  const { token: mine } = await t.signUp(undefined, { timezone: 'Europe/Berlin' })
+  const api = (body: unknown) => t.call('POST', '/api/v1/tasks', { token: mine, body })
+  const fresh = (await api({ title: 'Twelve lessons', recurrence: 'FREQ=WEEKLY;COUNT=12', due_date: '2030-01-07T18:00' })).body
+  const later = (await api({ title: 'Twelve pills', recurrence: 'FREQ=DAILY;COUNT=12', due_date: '2030-01-03T08:00' })).body
+  // The pill series is on its 5th instance: 4 are done, 8 are left (this one included).
+  await t.database.db.execute(sql`update tasks set occurrence = 5 where id = ${later.id}`)
+  const html = await (await t.app.handle(new Request('http://localhost/settings', { headers: { cookie: `session=${mine}`, accept: 'text/html' } }))).text()
+  const created = await t.app.handle(
+    new Request('http://localhost/settings/calendar', {
+      method: 'POST',
+      headers: { cookie: `session=${mine}`, accept: 'text/html', 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ _csrf: /name="_csrf" value="([^"]+)"/.exec(html)![1]! }).toString(),
+    }),
+  )
+  const feed = await fetchFeed(feedUrl(await created.text())!)
+  const events = new ICAL.Component(ICAL.parse(feed.text)).getAllSubcomponents('vevent').map((c) => new ICAL.Event(c))
+  const instances = (id: string) => {
+    const event = events.find((e) => e.uid === `${id}@todo-chatbot`)!
+    const rule = event.component.getFirstPropertyValue('rrule')!.toString()
+    // As the rrule package reads it, from the event's start.
+    const byRrule = new RRule({ ...RRule.parseString(rule), dtstart: event.startDate.toJSDate() }).all()
+    // As ical.js (a calendar app's parser) expands it.
+    const byIcal: string[] = []
+    const it = event.iterator()
+    for (let next = it.next(); next && byIcal.length < 100; next = it.next()) byIcal.push(next.toJSDate().toISOString())
+    return { rule, byRrule: byRrule.map((d) => d.toISOString()), byIcal }
+  }
+  const lessons = instances(fresh.id)
+  expect(lessons.rule).toContain('COUNT=12')
+  expect(lessons.byRrule).toHaveLength(12)
+  expect(lessons.byIcal).toHaveLength(12)
+  expect(lessons.byIcal.at(-1)).toBe('2030-03-25T17:00:00.000Z')
+  const pills = instances(later.id)
+  expect(pills.rule).toContain('COUNT=8')
+  expect(pills.byRrule).toHaveLength(8)
+  expect(pills.byIcal).toEqual(pills.byRrule)
+  expect(pills.byIcal.at(-1)).toBe('2030-01-10T07:00:00.000Z')
 })

@@ -58,6 +58,8 @@ export interface FeedTask {
   reminders: ReminderView[]
   /** The series' first due date (monthly rules keep its day). */
   seriesAnchor: Date | null
+  /** This instance's number in its series (1 for the first): a COUNT is told from here on. */
+  occurrence: number
 }
 
 /** 20261205 from 2026-12-05, moved by `days`. */
@@ -81,7 +83,7 @@ const eventTimes = (task: TaskView) =>
  */
 export function calendar(tasks: FeedTask[], now: Date, timeZone: string): string {
   const lines = ['BEGIN:VCALENDAR', 'VERSION:2.0', 'PRODID:-//todo-chatbot//tasks//EN', 'CALSCALE:GREGORIAN', 'METHOD:PUBLISH', 'X-WR-CALNAME:todo-chatbot', `X-WR-TIMEZONE:${timeZone}`]
-  for (const { task, reminders, seriesAnchor } of tasks) {
+  for (const { task, reminders, seriesAnchor, occurrence } of tasks) {
     if (!task.due_date) continue
     lines.push(
       'BEGIN:VEVENT',
@@ -95,7 +97,7 @@ export function calendar(tasks: FeedTask[], now: Date, timeZone: string): string
     if (task.tags.length) lines.push(`CATEGORIES:${task.tags.map(escapeText).join(',')}`)
     if (task.priority !== 'medium') lines.push(`PRIORITY:${task.priority === 'high' ? 1 : 9}`)
     if (task.recurrence) {
-      const rule = rruleFor(task.recurrence, new Date(task.due_date), seriesAnchor, timeZone)
+      const rule = rruleFor(task.recurrence, new Date(task.due_date), seriesAnchor, timeZone, occurrence)
       // With a DATE start, UNTIL is a DATE too (§3.3.10).
       lines.push(`RRULE:${task.due_day ? rule.replace(/UNTIL=(\d{8})T\d{6}Z?/, 'UNTIL=$1') : rule}`)
     }

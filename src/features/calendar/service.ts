@@ -72,6 +72,6 @@ export async function feedFor(db: Db, token: string, now: Date): Promise<string 
     : []
   const byTask = new Map<string, ReminderView[]>()
   for (const r of alarms) byTask.set(r.taskId, [...(byTask.get(r.taskId) ?? []), toReminderView(r)])
-  const feed: FeedTask[] = rows.map((t) => ({ task: toTaskView(t, owner.timezone), seriesAnchor: t.seriesAnchor, reminders: byTask.get(t.id) ?? [] }))
+  const feed: FeedTask[] = rows.map((t) => ({ task: toTaskView(t, owner.timezone), seriesAnchor: t.seriesAnchor, occurrence: t.occurrence, reminders: byTask.get(t.id) ?? [] }))
   return calendar(feed, now, owner.timezone)
 }

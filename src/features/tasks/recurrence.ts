@@ -211,14 +211,14 @@ function fixedStepDays(options: Partial<Options>): number | null {
 
 /**
  * The RRULE value a calendar should use for a task due at `due`: presets spelled out (MONTHLY keeps
- * the series' day, clamped to short months), BYDAY/BYMONTHDAY as the rule has them. COUNT is left
- * out: the feed shows the series from this instance on, and COUNT counts from its start.
+ * the series' day, clamped to short months), BYDAY/BYMONTHDAY as the rule has them. The feed shows the
+ * series from this instance on (its DTSTART), so a COUNT becomes the instances left, this one included
+ * (COUNT minus the `occurrence - 1` already done): a 12-times series on its 5th instance says COUNT=8.
  */
-export function rruleFor(recurrence: string, due: Date, seriesAnchor: Date | null, timeZone: string): string {
-  const { rule } = ruleFor(recurrence, toWall(seriesAnchor ?? due, timeZone), new RuleBudget())
+export function rruleFor(recurrence: string, due: Date, seriesAnchor: Date | null, timeZone: string, occurrence = 1): string {
+  const { rule, count } = ruleFor(recurrence, toWall(seriesAnchor ?? due, timeZone), new RuleBudget())
   const text = RRule.optionsToString({ ...rule.origOptions, dtstart: null }).replace(/^RRULE:/, '')
-  return text
-    .split(';')
-    .filter((part) => !part.startsWith('DTSTART') && !part.startsWith('COUNT='))
-    .join(';')
+  const parts = text.split(';').filter((part) => !part.startsWith('DTSTART') && !part.startsWith('COUNT='))
+  if (count !== null) parts.push(`COUNT=${Math.max(1, count - occurrence + 1)}`)
+  return parts.join(';')
 }
