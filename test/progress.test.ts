@@ -142,7 +142,12 @@ describe('Progress on a known data set (New York, Friday 27 November 2026, 10:00
     expect(html).toContain('5 tasks completed in the last 7 days; the most on Sun 22 Nov (1).')
     expect(html).toContain('2 tasks overdue now')
     expect(html).toContain('<th scope="row">Wed 25 Nov</th><td>1</td>')
-    expect(html).toContain('#work: 1 done, 2 open')
+    expect(html).toContain('#work: 1 done in the last 7 days, 2 open now')
+    // Done in the period and open now are different counts: each figure says which, never as a fraction or a share.
+    expect(html).toContain('<text class="figure" x="66.50%" y="19">1 done · 2 open</text>')
+    expect(html).toContain('<th scope="col">Done in the last 7 days</th><th scope="col">Open now</th>')
+    expect(html).toContain('#work: 2 open now')
+    expect(html).not.toMatch(/\d+\/\d+ · \d+%/)
     expect(html).toMatch(/id="streak"><span class="value">3<\/span><span class="label">day streak \(longest 4\)/)
     expect(html).not.toContain('Bob')
     expect(html).not.toContain('bobtag')

@@ -185,39 +185,48 @@ export interface Share {
   open: number
 }
 
-/** A bar per group split into done and open, with the share done: completion by tag or priority. */
-export function ShareChart({ id, title, desc, rows }: { id: string; title: string; desc: string; rows: Share[] }) {
+/**
+ * A bar per group split into done and open: completion by tag or priority. The two parts count different
+ * things (tasks done in a period, tasks open now), so each figure says which it is, in words, rather than
+ * as a fraction or a share: `period` is e.g. "the last 30 days".
+ */
+export function ShareChart({ id, title, desc, rows, period }: { id: string; title: string; desc: string; rows: Share[]; period: string }) {
   const ROW = 26
   // Label column, bars, then the figure: in % of the width.
   const LABEL = 27
   const BAR = 29
-  const SPAN = 43
+  const SPAN = 36
   const height = Math.max(1, rows.length) * ROW + 4
   const widest = Math.max(1, ...rows.map((r) => r.done + r.open))
-  const pct = (r: Share) => (r.done + r.open === 0 ? 0 : Math.round((r.done / (r.done + r.open)) * 100))
+  const figures = <Figures id={id} title={title} head={['', `Done in ${period}`, 'Open now']} rows={rows.map((r) => [r.label, String(r.done), String(r.open)])} />
   return (
-    <Frame id={id} title={title} desc={desc} height={height} figures={<Figures id={id} title={title} head={['', 'Done', 'Open', 'Share done']} rows={rows.map((r) => [r.label, String(r.done), String(r.open), `${pct(r)}%`])} />}>
-      {rows.map((r, i) => {
-        const y = 2 + i * ROW
-        const done = (r.done / widest) * SPAN
-        const open = (r.open / widest) * SPAN
-        return (
-          <g class="share">
-            <text class="label" x={pc(LABEL)} y={y + 17} text-anchor="end" safe>
-              {r.label.length > 14 ? `${r.label.slice(0, 13)}…` : r.label}
-            </text>
-            <rect class="done" x={pc(BAR)} y={y + 4} width={pc(done)} height={ROW - 8} data-value={r.done}>
-              <title safe>{`${r.label}: ${r.done} done`}</title>
-            </rect>
-            <rect class="open" x={pc(BAR + done)} y={y + 4} width={pc(open)} height={ROW - 8} data-value={r.open}>
-              <title safe>{`${r.label}: ${r.open} open`}</title>
-            </rect>
-            <text class="figure" x={pc(BAR + SPAN + 1.5)} y={y + 17} safe>
-              {`${r.done}/${r.done + r.open} · ${pct(r)}%`}
-            </text>
-          </g>
-        )
-      })}
-    </Frame>
+    <>
+      <p class="hint legend">
+        <span class="key done" aria-hidden="true"></span> <span safe>{`done in ${period}`}</span> <span class="key open" aria-hidden="true"></span> open now
+      </p>
+      <Frame id={id} title={title} desc={desc} height={height} figures={figures}>
+        {rows.map((r, i) => {
+          const y = 2 + i * ROW
+          const done = (r.done / widest) * SPAN
+          const open = (r.open / widest) * SPAN
+          return (
+            <g class="share">
+              <text class="label" x={pc(LABEL)} y={y + 17} text-anchor="end" safe>
+                {r.label.length > 14 ? `${r.label.slice(0, 13)}…` : r.label}
+              </text>
+              <rect class="done" x={pc(BAR)} y={y + 4} width={pc(done)} height={ROW - 8} data-value={r.done}>
+                <title safe>{`${r.label}: ${r.done} done in ${period}`}</title>
+              </rect>
+              <rect class="open" x={pc(BAR + done)} y={y + 4} width={pc(open)} height={ROW - 8} data-value={r.open}>
+                <title safe>{`${r.label}: ${r.open} open now`}</title>
+              </rect>
+              <text class="figure" x={pc(BAR + SPAN + 1.5)} y={y + 17} safe>
+                {`${r.done} done · ${r.open} open`}
+              </text>
+            </g>
+          )
+        })}
+      </Frame>
+    </>
   )
 }

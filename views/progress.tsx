@@ -91,8 +91,9 @@ export function Progress({ view }: { view: ProgressView }) {
         <ShareChart
           id="priority-chart"
           title={`Completion by priority: tasks done in ${period} and open now`}
-          desc={view.byPriority.map((r) => `${r.key}: ${r.done} done, ${r.open} open`).join('; ') + '.'}
+          desc={view.byPriority.map((r) => `${r.key}: ${r.done} done in ${period}, ${r.open} open now`).join('; ') + '.'}
           rows={view.byPriority.map((r) => ({ label: r.key[0]!.toUpperCase() + r.key.slice(1), done: r.done, open: r.open }))}
+          period={period}
         />
       </section>
       <section class="card">
@@ -101,8 +102,9 @@ export function Progress({ view }: { view: ProgressView }) {
           <ShareChart
             id="tag-chart"
             title={`Completion by tag: tasks done in ${period} and open now`}
-            desc={view.byTag.map((r) => `#${r.key}: ${r.done} done, ${r.open} open`).join('; ') + '.'}
+            desc={view.byTag.map((r) => `#${r.key}: ${r.done} done in ${period}, ${r.open} open now`).join('; ') + '.'}
             rows={view.byTag.map((r) => ({ label: `#${r.key}`, done: r.done, open: r.open }))}
+            period={period}
           />
         ) : (
           <p class="empty" safe>
