@@ -391,7 +391,7 @@ describe('Calendar: a month grid in the user zone, its month in the URL', () => 
     expect(page.text).toContain('December 2026')
     expect(page.text).toContain('+1 more')
     expect(page.text).toContain('aria-label="Sat 12 Dec: 4 tasks"')
-    expect(page.text).toContain('href="/tasks?due_date_from=2026-12-12&due_date_to=2026-12-12&sort=due_date"')
+    expect(page.text).toContain('href="/tasks?due_date_from=2026-12-12&amp;due_date_to=2026-12-12&amp;sort=due_date"')
     expect(page.text).not.toContain("Bob&#39;s secret")
     expect(page.text).not.toContain('undefined')
     // Clicking a day opens that day's list: the same filter, as the list reads it.

@@ -1,5 +1,5 @@
 // Sign-up, log-in and settings (time zone, personal API tokens).
-import { Html } from '@elysiajs/html'
+import { Html } from './html'
 import type { TokenView } from '../src/features/auth/tokens'
 import { formatAbsolute } from './format'
 import { Layout } from './layout'

@@ -1,5 +1,5 @@
 // The audit trail page: who changed what and when, newest first; filtered to one task for its history.
-import { Html } from '@elysiajs/html'
+import { Html } from './html'
 import type { AuditView } from '../src/features/audit/service'
 import type { TaskView } from '../src/features/tasks/model'
 import { formatAbsolute, formatDay, formatRelative } from './format'

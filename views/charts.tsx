@@ -1,6 +1,7 @@
 // Charts drawn on the server as SVG: no script, nothing fetched, nothing the CSP has to allow. Each chart is an
 // image with a title and a description for screen readers, a tooltip per mark, and its figures as a table.
-import { Html, type PropsWithChildren } from '@elysiajs/html'
+import type { PropsWithChildren } from '@elysiajs/html'
+import { Html } from './html'
 
 export interface Point {
   /** Full label, for tooltips and the table ("Wed 25 Nov"). */

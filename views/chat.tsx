@@ -1,5 +1,5 @@
 // The assistant panel: the conversation so far and a message box; the reply streams in as it is written.
-import { Html } from '@elysiajs/html'
+import { Html } from './html'
 import type { ToolCallRecord } from '../src/chat/schema'
 import { Layout } from './layout'
 

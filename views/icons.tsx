@@ -1,5 +1,5 @@
 // Small inline SVG icons (no icon font, nothing fetched).
-import { Html } from '@elysiajs/html'
+import { Html } from './html'
 
 /** A bell drawn inline (no icon font or emoji needed). */
 export const BellIcon = () => (

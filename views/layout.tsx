@@ -1,5 +1,6 @@
 // The page shell: head (our own CSS and scripts, htmx config), the top bar, the live region for toasts.
-import { Html, type PropsWithChildren } from '@elysiajs/html'
+import type { PropsWithChildren } from '@elysiajs/html'
+import { Html } from './html'
 import { assetUrl } from './assets'
 import { BellIcon } from './icons'
 

@@ -1,7 +1,8 @@
 // Planning views: Today (overdue, due today, done today; overdue tasks moved one at a time or all at once) and
 // Upcoming (the next 14 days by day, with recurring series' next instances projected; tasks moved by drag or keyboard),
 // and the Calendar (a month grid with each day's count and first titles, navigable by keyboard and URL).
-import { Html, type PropsWithChildren } from '@elysiajs/html'
+import type { PropsWithChildren } from '@elysiajs/html'
+import { Html } from './html'
 import type { TaskView } from '../src/features/tasks/model'
 import { MOVE_MAX, type TodayView } from '../src/features/planner/today'
 import { isoDay, type LocalDate } from '../src/lib/time'

@@ -1,6 +1,6 @@
 // Progress at a glance: the streak, completions per day, overdue tasks over time, completion by priority and tag.
 // The period is in the URL (?days=7|30|90), so reload, back and shared links keep it.
-import { Html } from '@elysiajs/html'
+import { Html } from './html'
 import { PERIODS, type ProgressView } from '../src/features/planner/progress'
 import type { LocalDate } from '../src/lib/time'
 import { ColumnChart, LineChart, ShareChart, type Point } from './charts'

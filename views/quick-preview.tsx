@@ -1,5 +1,5 @@
 // What quick add understood of its line, shown under the box as it is typed: the `#qa-preview` region's content.
-import { Html } from '@elysiajs/html'
+import { Html } from './html'
 import type { ParsedTask } from '../src/chat/parse'
 import { describeRepeat, formatAbsolute, formatDay } from './format'
 

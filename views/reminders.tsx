@@ -1,5 +1,5 @@
 // Reminders in the browser: a task's reminders (set and cancel), the notification centre and its bell.
-import { Html } from '@elysiajs/html'
+import { Html } from './html'
 import { SNOOZES, type NotificationView, type ReminderView } from '../src/features/reminders/model'
 import type { TaskView } from '../src/features/tasks/model'
 import { formatAbsolute, formatDue, formatRelative } from './format'

@@ -1,5 +1,5 @@
 // The task workspace: quick add, filters, the list with its items, inline edit and paging; each part is a swap target.
-import { Html } from '@elysiajs/html'
+import { Html } from './html'
 import { TOTAL_CAP } from '../src/db/capped-count'
 import type { StatusCounts, TaskPage } from '../src/features/tasks/list'
 import { SEARCH_MAX } from '../src/features/tasks/list-query'
