@@ -72,6 +72,10 @@ describe('OpenAPI', () => {
     expect(page.status).toBe(200)
     expect(page.text).toContain('/openapi/assets/swagger-ui-bundle.js')
     expect(page.text).not.toContain('unpkg.com')
+    // Our view, under the app's strict CSP: no inline script, the description escaped in its meta tags.
+    expect(page.headers.get('content-security-policy')).toContain("script-src 'self' 'nonce-")
+    expect(page.text).not.toMatch(/<script(?![^>]*\bsrc=)/)
+    expect(page.text).toContain('<meta name="description" content="Tasks, accounts and API tokens. Authenticate with &#34;Authorization: Bearer <token>&#34; (a session')
     const js = await t.app.handle(new Request('http://localhost/openapi/assets/swagger-ui-bundle.js'))
     expect(js.status).toBe(200)
     expect(js.headers.get('content-type')).toContain('javascript')
