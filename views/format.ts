@@ -107,3 +107,76 @@ export function describeRepeat(recurrence: string): string {
     return recurrence
   }
 }
+
+const WEEKDAY_SHORT = ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun']
+const NTH: Record<number, string> = { 1: 'first', 2: 'second', 3: 'third', 4: 'fourth', [-1]: 'last', [-2]: 'second to last' }
+const MONTH_SHORT = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec']
+const UNITS: Partial<Record<number, [string, string]>> = { [RRule.DAILY]: ['Daily', 'days'], [RRule.WEEKLY]: ['Weekly', 'weeks'], [RRule.MONTHLY]: ['Monthly', 'months'], [RRule.YEARLY]: ['Yearly', 'years'] }
+
+/** 1st, 2nd, 3rd, 4th, 11th, 21st. */
+const ordinal = (n: number) => `${n}${n % 100 >= 11 && n % 100 <= 13 ? 'th' : (['th', 'st', 'nd', 'rd'][n % 10] ?? 'th')}`
+
+/** "Mon", "Mon and Wed", "Mon, Wed and Fri". */
+const listOf = (items: string[]) => (items.length < 2 ? items.join('') : `${items.slice(0, -1).join(', ')} and ${items.at(-1)}`)
+
+const asArray = <T>(value: T | T[] | null | undefined): T[] => (value === null || value === undefined ? [] : Array.isArray(value) ? value : [value])
+
+/**
+ * A repeat rule as a short label, the way a person says it: "Daily", "Weekdays", "Every Mon and Wed",
+ * "Every 2 weeks on Fri", "Monthly on the 1st", "Monthly on the last Fri", "Yearly on 5 Mar", with
+ * ", 12 times" or ", until 31 Mar 2030" when the series ends. "Custom" only for a rule these words cannot
+ * say (BYSETPOS, BYWEEKNO, BYYEARDAY, hourly rules and the like); its RFC 5545 text stays in the title.
+ */
+export function repeatLabel(recurrence: string): string {
+  if (recurrence === 'DAILY' || recurrence === 'WEEKLY' || recurrence === 'MONTHLY') return recurrence[0] + recurrence.slice(1).toLowerCase()
+  let options: ReturnType<typeof RRule.parseString>
+  try {
+    options = RRule.parseString(recurrence)
+  } catch {
+    return 'Custom'
+  }
+  const { freq, interval = 1, count, until, byweekday, bymonthday, bymonth, byhour, byminute, bysecond, wkst, ...rest } = options
+  void byhour, byminute, bysecond, wkst // the time of day is the task's own due time; WKST changes no label we give
+  const unit = freq === undefined ? undefined : UNITS[freq]
+  if (!unit || Object.values(rest).some((v) => v !== undefined && v !== null && !(Array.isArray(v) && v.length === 0))) return 'Custom'
+  const days = asArray(byweekday).map((d) => (typeof d === 'number' ? { weekday: d, n: undefined } : typeof d === 'string' ? null : d))
+  if (days.some((d) => d === null)) return 'Custom'
+  const weekdays = days.map((d) => d!.weekday)
+  const nths = days.map((d) => d!.n ?? 0)
+  const monthDays = asArray(bymonthday)
+  const months = asArray(bymonth)
+  const every = interval === 1 ? '' : `Every ${interval} ${unit[1]}`
+  let label: string | undefined
+  const plainDays = nths.every((n) => n === 0)
+  const distinct = [...new Set(weekdays)].sort((a, b) => a - b)
+  const dayList = distinct.join(',')
+  if (months.length && freq !== RRule.YEARLY) return 'Custom'
+  if (freq === RRule.DAILY || freq === RRule.WEEKLY) {
+    if (monthDays.length || !plainDays) return 'Custom'
+    if (!weekdays.length) label = every || unit[0]
+    else if (interval === 1 && dayList === '0,1,2,3,4') label = 'Weekdays'
+    else if (interval === 1 && dayList === '5,6') label = 'Weekends'
+    else if (freq === RRule.DAILY && interval !== 1) return 'Custom'
+    else label = `${every ? `${every} on` : 'Every'} ${listOf(distinct.map((d) => WEEKDAY_SHORT[d]!))}`
+  } else if (freq === RRule.MONTHLY) {
+    let on: string
+    if (weekdays.length && monthDays.length) return 'Custom'
+    if (weekdays.length) {
+      if (nths.some((n) => NTH[n] === undefined)) return 'Custom'
+      on = listOf(days.map((d) => `the ${NTH[d!.n!]} ${WEEKDAY_SHORT[d!.weekday]}`))
+    } else if (monthDays.length) {
+      if (monthDays.some((d) => d < -1 || d === 0)) return 'Custom'
+      on = `the ${listOf(monthDays.map((d) => (d === -1 ? 'last day' : ordinal(d))))}`
+    } else on = ''
+    label = on ? `${every || unit[0]} on ${on}` : every || unit[0]
+  } else {
+    if (weekdays.length || monthDays.length > 1 || months.length > 1) return 'Custom'
+    const [day] = monthDays
+    const month = months[0] === undefined ? undefined : MONTH_SHORT[months[0] - 1]
+    if (day !== undefined && (month === undefined || day < 1)) return 'Custom'
+    label = `${every || unit[0]}${month === undefined ? '' : day === undefined ? ` in ${month}` : ` on ${day} ${month}`}`
+  }
+  if (count) label += count === 1 ? ', once' : `, ${count} times`
+  if (until) label += `, until ${until.getUTCDate()} ${MONTH_SHORT[until.getUTCMonth()]} ${until.getUTCFullYear()}`
+  return label
+}

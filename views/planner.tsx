@@ -10,6 +10,7 @@ import type { UpcomingDay } from '../src/features/planner/upcoming'
 import type { MonthView } from '../src/features/planner/month'
 import { dueState, formatAbsolute, formatDue, formatRelative } from './format'
 import { Layout } from './layout'
+import { RepeatMark } from './tasks'
 
 export interface PlannerContext {
   csrf: string
@@ -96,6 +97,7 @@ function Item({ task, ctx, today, movable }: { task: TaskView; ctx: PlannerConte
         <div class="meta">
           {task.priority !== 'medium' ? <span class={`priority ${task.priority}`}>{task.priority === 'high' ? 'High' : 'Low'}</span> : ''}
           <When task={task} ctx={ctx} />
+          {task.recurrence ? <RepeatMark recurrence={task.recurrence} /> : ''}
           {task.tags.map((tag) => (
             <a class="chip" href={`/tasks?tags=${encodeURIComponent(tag)}`} safe>
               #{tag}
@@ -229,7 +231,7 @@ function UpcomingItem({ task, ctx, first }: { task: TaskView; ctx: PlannerContex
             </time>
           )}
           {task.priority !== 'medium' ? <span class={`priority ${task.priority}`}>{task.priority === 'high' ? 'High' : 'Low'}</span> : ''}
-          {task.recurrence ? <span class="repeat">↻</span> : ''}
+          {task.recurrence ? <RepeatMark recurrence={task.recurrence} /> : ''}
         </div>
       </div>
       <form method="post" action="/upcoming/move" hx-post="/upcoming/move" hx-target="#upcoming" hx-swap="outerHTML" class="move">

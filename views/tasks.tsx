@@ -4,7 +4,7 @@ import { TOTAL_CAP } from '../src/db/capped-count'
 import type { StatusCounts, TaskPage } from '../src/features/tasks/list'
 import { SEARCH_MAX } from '../src/features/tasks/list-query'
 import { DESCRIPTION_MAX, RECURRENCE_MAX, TITLE_MAX, type TaskView } from '../src/features/tasks/model'
-import { dueState, formatDue, formatRelative, toDueInputs, totalLabel } from './format'
+import { dueState, formatDue, formatRelative, repeatLabel, toDueInputs, totalLabel } from './format'
 import { Layout, Partial } from './layout'
 
 /** What every list rendering needs to know. */
@@ -82,6 +82,15 @@ function TagChip({ tag, ctx }: { tag: string; ctx: ListContext }) {
   )
 }
 
+/** A series' mark in a task's meta line: its rule in words ("↻ Every Mon and Wed"), the rule itself as the title. */
+export function RepeatMark({ recurrence }: { recurrence: string }) {
+  return (
+    <span class="repeat" title={recurrence} safe>
+      ↻ {repeatLabel(recurrence)}
+    </span>
+  )
+}
+
 export function TaskItem({ task, ctx }: { task: TaskView; ctx: ListContext }) {
   const done = task.status === 'completed'
   const state = task.due_date ? dueState(new Date(task.due_date), !done, ctx.timezone, ctx.now, task.all_day) : 'none'
@@ -98,13 +107,7 @@ export function TaskItem({ task, ctx }: { task: TaskView; ctx: ListContext }) {
         <div class="meta">
           {task.priority !== 'medium' ? <span class={`priority ${task.priority}`}>{PRIORITY_LABEL[task.priority]}</span> : ''}
           <Due task={task} ctx={ctx} />
-          {task.recurrence ? (
-            <span class="repeat" title={task.recurrence} safe>
-              ↻ {RECURRENCE_LABEL[task.recurrence] ?? 'Custom'}
-            </span>
-          ) : (
-            ''
-          )}
+          {task.recurrence ? <RepeatMark recurrence={task.recurrence} /> : ''}
           {task.tags.map((tag) => (
             <TagChip tag={tag} ctx={ctx} />
           ))}
@@ -212,7 +215,22 @@ function TaskFields({ values, prefix, error }: { values: TaskFormValues; prefix:
         </div>
       </div>
       <label for={`${prefix}-rrule`}>Custom rule (RFC 5545, used when Repeats is “Custom rule”)</label>
-      <input id={`${prefix}-rrule`} name="rrule" value={values.rrule ?? ''} placeholder="FREQ=WEEKLY;BYDAY=MO,WE,FR" maxlength={RECURRENCE_MAX} aria-invalid={invalid('recurrence')} />
+      <input
+        id={`${prefix}-rrule`}
+        name="rrule"
+        value={values.rrule ?? ''}
+        placeholder="FREQ=WEEKLY;BYDAY=MO,WE,FR"
+        maxlength={RECURRENCE_MAX}
+        aria-invalid={invalid('recurrence')}
+        aria-describedby={values.rrule ? `${prefix}-rrule-words` : undefined}
+      />
+      {values.rrule ? (
+        <small id={`${prefix}-rrule-words`} class="hint" safe>
+          {`In words: ${repeatLabel(values.rrule)}`}
+        </small>
+      ) : (
+        ''
+      )}
       <label for={`${prefix}-tags`}>Tags (comma-separated)</label>
       <input id={`${prefix}-tags`} name="tags" value={values.tags ?? ''} placeholder="home, errands" aria-invalid={invalid('tags')} />
     </div>
