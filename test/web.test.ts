@@ -1,6 +1,8 @@
 // The web UI's routes in-process: security (CSRF, CSP, escaping, next, isolation), fragments, plain-form redirects, assets.
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
+import { sql } from 'drizzle-orm'
 import { PASSWORD, testApp, type TestApp } from './helpers/app'
+import { rows } from './helpers/db'
 import { browser as browse, csrfOf } from './helpers/web'
 import { notifications } from '../src/features/reminders/schema'
 import { newId } from '../src/lib/secrets'
@@ -324,14 +326,25 @@ describe('assets', () => {
 })
 
 describe('settings', () => {
-  test('create a token (shown once), see it listed by prefix, revoke it', async () => {
+  test('create a token (shown once, after a redirect), see it listed by prefix, revoke it', async () => {
     const user = await signedIn()
     const created = await browser('POST', '/settings/tokens', { session: user.token, form: { name: '<b>laptop</b>', _csrf: user.csrf } })
-    expect(created.status).toBe(201)
-    const value = /<code class="token-value">([^<]+)<\/code>/.exec(created.text)![1]!
+    // Post/redirect/get: the POST shows nothing a reload could post again, and the token is in no URL.
+    expect(created.status).toBe(303)
+    expect(created.headers.get('location')).toBe('/settings#new-token')
+    expect(created.text).toBe('')
+    // Until the page shows it, the database holds it sealed with a key only the session's cookie gives.
+    const waiting = await rows<{ sealed: string }>(t.database, sql`select sealed from session_flashes`)
+    expect(waiting).toHaveLength(1)
+    expect(waiting[0]!.sealed).not.toContain('tct_')
+    const shown = await browser('GET', '/settings', { session: user.token })
+    expect(shown.headers.get('cache-control')).toBe('no-store')
+    const value = /<code class="token-value" id="new-token-value">([^<]+)<\/code>/.exec(shown.text)![1]!
     expect(value).toStartWith('tct_')
-    expect(created.text).toContain('&lt;b&gt;laptop&lt;/b&gt;')
+    expect(shown.text).toContain('&lt;b&gt;laptop&lt;/b&gt;')
     expect((await t.call('GET', '/api/v1/me', { token: value })).status).toBe(200)
+    expect(await rows(t.database, sql`select 1 from session_flashes`)).toHaveLength(0)
+    // A reload shows it no more.
     const later = await browser('GET', '/settings', { session: user.token })
     expect(later.text).not.toContain(value)
     expect(later.text).toContain(value.slice(0, 10))
@@ -339,6 +352,29 @@ describe('settings', () => {
     const revoke = await browser('POST', `/settings/tokens/${id}/revoke`, { session: user.token, form: { _csrf: user.csrf } })
     expect(revoke.status).toBe(303)
     expect((await t.call('GET', '/api/v1/me', { token: value })).status).toBe(401)
+  })
+
+  test('a new token waits a minute at most, for its own session only; housekeeping sweeps one never shown', async () => {
+    const { putFlash, takeFlash, FLASH_TTL_MS } = await import('../src/features/auth/flash')
+    const { sweep } = await import('../src/features/ops/housekeeping')
+    const db = t.database.db
+    const mine = await signedIn()
+    const other = await signedIn()
+    const now = new Date('2026-11-25T12:00:00Z')
+    await putFlash(db, mine.token, 'api-token', 'tct_secret', now)
+    // Another session cannot take it, nor can the right one once it has expired.
+    expect(await takeFlash(db, other.token, 'api-token', now)).toBeUndefined()
+    expect(await takeFlash(db, mine.token, 'api-token', new Date(now.getTime() + FLASH_TTL_MS + 1))).toBeUndefined()
+    await putFlash(db, mine.token, 'api-token', 'tct_again', now)
+    expect(await takeFlash(db, mine.token, 'api-token', now)).toBe('tct_again')
+    expect(await takeFlash(db, mine.token, 'api-token', now)).toBeUndefined()
+    await putFlash(db, mine.token, 'api-token', 'tct_never_shown', now)
+    await sweep(db, new Date(now.getTime() + FLASH_TTL_MS + 1))
+    expect(await rows(t.database, sql`select 1 from session_flashes`)).toHaveLength(0)
+    // Logging out ends the session's flashes with it.
+    await putFlash(db, mine.token, 'api-token', 'tct_logged_out', now)
+    await browser('POST', '/logout', { session: mine.token, form: { _csrf: mine.csrf } })
+    expect(await rows(t.database, sql`select 1 from session_flashes`)).toHaveLength(0)
   })
 
   test('the time zone is changed and validated', async () => {

@@ -134,13 +134,23 @@ export function SettingsPage(props: SettingsProps) {
       </section>
       <section class="card" aria-labelledby="tokens-heading">
         <h2 id="tokens-heading">API tokens</h2>
-        <p class="hint">For scripts and AI assistants: send as <code>Authorization: Bearer &lt;token&gt;</code>.</p>
+        {/* A JS string, not JSX text: TSX decodes entities in JSX text, and "<token>" then went out as markup. */}
+        <p class="hint">
+          For scripts and AI assistants: send as <code>{'Authorization: Bearer &lt;token&gt;'}</code>. What the API offers: <a href="/openapi">the API docs</a>.
+        </p>
         {created ? (
-          <div class="secret" role="status">
+          <div class="secret" role="status" id="new-token">
             <p>
               New token <strong safe>{created.name}</strong>. Copy it now: it will not be shown again.
             </p>
-            <code class="token-value" safe>{created.token}</code>
+            <div class="line">
+              <code class="token-value" id="new-token-value" safe>
+                {created.token}
+              </code>
+              <button type="button" class="ghost" data-copy="#new-token-value">
+                Copy
+              </button>
+            </div>
           </div>
         ) : (
           ''
@@ -173,8 +183,11 @@ export function SettingsPage(props: SettingsProps) {
         </form>
         {props.webhook ? (
           <>
-            <p class="hint">
-              Signing secret: <code class="token-value" safe>{props.webhook.secret}</code>
+            <p class="hint" id="webhook-secret">
+              Signing secret: <code class="token-value" safe>{props.webhook.secret}</code>{' '}
+              <button type="button" class="ghost" data-copy="#webhook-secret code.token-value">
+                Copy
+              </button>
             </p>
             <form method="post" action="/settings/webhook/remove" class="inline">
               <input type="hidden" name="_csrf" value={csrf} />
@@ -189,9 +202,14 @@ export function SettingsPage(props: SettingsProps) {
         <h2 id="calendar-heading">Calendar feed</h2>
         <p class="hint">Subscribe from Google Calendar or Apple Calendar to see tasks with due dates, repeats and reminders. The link is secret: anyone with it can read those tasks.</p>
         {props.feed.url ? (
-          <div class="secret" role="status">
+          <div class="secret" role="status" id="calendar-link">
             <p>Your calendar link (copy it now: it will not be shown again):</p>
-            <code class="token-value" safe>{props.feed.url}</code>
+            <div class="line">
+              <code class="token-value" safe>{props.feed.url}</code>
+              <button type="button" class="ghost" data-copy="#calendar-link code.token-value">
+                Copy
+              </button>
+            </div>
           </div>
         ) : (
           ''

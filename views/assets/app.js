@@ -29,6 +29,24 @@
     }
   })
 
+  // Copy buttons (`data-copy="#id"`): the element's text to the clipboard, and the button says it worked.
+  document.addEventListener('click', async (event) => {
+    const button = event.target instanceof Element ? event.target.closest('button[data-copy]') : null
+    const source = button && document.querySelector(button.getAttribute('data-copy'))
+    if (!source) return
+    const label = button.getAttribute('data-label') || button.textContent
+    button.setAttribute('data-label', label)
+    try {
+      await navigator.clipboard.writeText(source.textContent.trim())
+      button.textContent = 'Copied'
+    } catch {
+      // No clipboard (an insecure origin, or permission refused): select the text so the keyboard can copy it.
+      getSelection().selectAllChildren(source)
+      button.textContent = 'Press Ctrl+C to copy'
+    }
+    setTimeout(() => (button.textContent = label), 4000)
+  })
+
   // Upcoming: drag a task onto another day. The drop fills in the task's own move form (the keyboard
   // way to do the same) and submits it, so htmx, CSRF and errors work as for a typed date.
   document.addEventListener('dragstart', (event) => {

@@ -1,5 +1,5 @@
-// Tables for accounts: users, login sessions, personal API tokens and login rate-limit counters.
-import { index, integer, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core'
+// Tables for accounts: users, login sessions (and their one-time flashes), personal API tokens and login rate-limit counters.
+import { index, integer, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core'
 
 const createdAt = () => timestamp('created_at', { withTimezone: true }).notNull().defaultNow()
 
@@ -32,6 +32,25 @@ export const sessions = pgTable(
     expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
   },
   (t) => [uniqueIndex('sessions_token_hash_key').on(t.tokenHash), index('sessions_user_idx').on(t.userId)],
+)
+
+/**
+ * Something a page shows once, after a redirect (post/redirect/get): e.g. a new API token's value, shown by
+ * GET /settings after POST /settings/tokens. Sealed with a key derived from the session secret, which only the
+ * session's cookie holds, so the database never holds a readable secret; taken (deleted) when shown, gone with
+ * its session, swept when expired.
+ */
+export const sessionFlashes = pgTable(
+  'session_flashes',
+  {
+    sessionId: uuid('session_id')
+      .notNull()
+      .references(() => sessions.id, { onDelete: 'cascade' }),
+    kind: text('kind').notNull(),
+    sealed: text('sealed').notNull(),
+    expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.sessionId, t.kind] }), index('session_flashes_expires_idx').on(t.expiresAt)],
 )
 
 export const apiTokens = pgTable(

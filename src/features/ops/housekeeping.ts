@@ -1,8 +1,9 @@
-// Periodic clean-up of expired rows: sessions, rate-limit windows, idempotency keys, the undo trash, old events.
+// Periodic clean-up of expired rows: sessions and their flashes, rate-limit windows, idempotency keys, the undo trash, old events.
 import { lt } from 'drizzle-orm'
 import type { Db } from '../../db/client'
 import { deadLetters, outboxEvents, processedEvents } from '../../events/schema'
 import type { Logger } from '../../lib/log'
+import { pruneFlashes } from '../auth/flash'
 import { rateLimits, sessions } from '../auth/schema'
 import { pruneIdempotencyKeys } from '../idempotency/service'
 import { deletedTasks } from '../tasks/schema'
@@ -14,6 +15,7 @@ const DAY = 24 * 60 * 60 * 1000
 /** Deletes what has expired as of `now`. */
 export async function sweep(db: Db, now: Date): Promise<void> {
   await db.delete(sessions).where(lt(sessions.expiresAt, now))
+  await pruneFlashes(db, now)
   await db.delete(rateLimits).where(lt(rateLimits.windowStartedAt, new Date(now.getTime() - 24 * 60 * 60 * 1000)))
   await pruneIdempotencyKeys(db, now)
   await db.delete(deletedTasks).where(lt(deletedTasks.deletedAt, new Date(now.getTime() - UNDO_WINDOW_MS)))

@@ -17,6 +17,7 @@ import { createApiToken, listApiTokens, revokeApiToken } from '../../features/au
 import { webSession } from '../session'
 import { PRE_SESSION_COOKIE, sessionSecret, verifyCsrf, verifyPreSessionCsrf } from '../../features/auth/csrf'
 import { authDepsOf } from '../../features/auth/deps'
+import { putFlash, takeFlash } from '../../features/auth/flash'
 
 let zones: string[] | undefined
 /** Every IANA zone this runtime knows, plus UTC. */
@@ -129,7 +130,15 @@ export const accountPages = (deps: AppDeps) => {
       response.headers.append('set-cookie', clearedSessionCookie(isHttps(request, deps.env)))
       return response
     })
-    .get('/settings', ({ request, user, csrf }) => settings(request, user, csrf), { page: true })
+    .get(
+      '/settings',
+      async ({ request, user, csrf }) => {
+        // A token created by the POST just before is shown this once (post/redirect/get): a reload shows it no more.
+        const flash = await takeFlash(authDeps.db, sessionSecret(request)!, 'api-token', authDeps.clock())
+        return settings(request, user, csrf, { created: flash ? (JSON.parse(flash) as { name: string; token: string }) : undefined })
+      },
+      { page: true },
+    )
     .post(
       '/settings/timezone',
       ({ request, user, csrf, body }) =>
@@ -148,7 +157,10 @@ export const accountPages = (deps: AppDeps) => {
         withFormErrors(
           async () => {
             const created = await createApiToken(authDeps, user, parseWith(CreateTokenInput, { name: field(body as Form, 'name') }))
-            return settings(request, user, csrf, { status: 201, created: { name: created.name, token: created.token } })
+            // Never answered here, where a reload would post again: kept for the session's next GET /settings,
+            // sealed (src/features/auth/flash.ts), and never in a URL.
+            await putFlash(authDeps.db, sessionSecret(request)!, 'api-token', JSON.stringify({ name: created.name, token: created.token }), authDeps.clock())
+            return redirect(request, '/settings#new-token')
           },
           (error) => settings(request, user, csrf, { status: 400, error }),
         ),
