@@ -305,6 +305,7 @@ export function TaskEdit({ task, ctx, values, error }: { task: TaskView; ctx: Li
 type Counts = ListData['counts']
 
 function Counts({ ctx, counts }: { ctx: ListContext; counts: Counts }) {
+  // Open tasks are the list's default: no status in the URL.
   const link = (status: string, label: string, n: number, exact: boolean) => {
     const href = withParams(ctx.params, { status })
     const current = (ctx.params.status ?? '') === status
@@ -319,9 +320,9 @@ function Counts({ ctx, counts }: { ctx: ListContext; counts: Counts }) {
   const all = { total: exact ? counts.pending.total + counts.completed.total : TOTAL_CAP, total_is_exact: exact }
   return (
     <nav id="counts" class="counts" aria-label="Status">
-      {link('', 'All', all.total, all.total_is_exact)}
-      {link('pending', 'Pending', counts.pending.total, counts.pending.total_is_exact)}
+      {link('', 'Open', counts.pending.total, counts.pending.total_is_exact)}
       {link('completed', 'Completed', counts.completed.total, counts.completed.total_is_exact)}
+      {link('all', 'All', all.total, all.total_is_exact)}
     </nav>
   )
 }

@@ -53,6 +53,18 @@ function listParams(search: URLSearchParams): Record<string, string> {
 
 const queryOf = (params: Record<string, string>) => new URLSearchParams(params).toString()
 
+/** Tasks the list page shows at a time. */
+const PAGE_SIZE = '50'
+
+/**
+ * The list query a page's URL stands for: open tasks unless it asks for completed ones or `status=all`, 50 at a
+ * time. The URL stays as short as the person left it.
+ */
+function pageQuery(params: Record<string, string>): Record<string, string> {
+  const { status, ...rest } = params
+  return { limit: PAGE_SIZE, ...rest, ...(status === 'all' ? {} : { status: status ?? 'pending' }) }
+}
+
 /** The htmx target element's id (`HX-Target: section#task-list` → `task-list`). */
 const targetOf = (request: Request) => request.headers.get('hx-target')?.split('#')[1]
 
@@ -66,7 +78,7 @@ export const taskPages = (deps: AppDeps) => {
   }
 
   async function loadList(user: AuthUser, params: Record<string, string>): Promise<ListData> {
-    const query = parseListQuery(params, user.timezone)
+    const query = parseListQuery(pageQuery(params), user.timezone)
     const [page, counts, tags] = await Promise.all([
       listTasks(taskDeps.db, user.id, query),
       statusCounts(taskDeps.db, user.id, query),
@@ -79,7 +91,7 @@ export const taskPages = (deps: AppDeps) => {
   async function countsFor(user: AuthUser, params: Record<string, string>) {
     let query
     try {
-      query = parseListQuery(params, user.timezone)
+      query = parseListQuery(pageQuery(params), user.timezone)
     } catch {
       query = parseListQuery({}, user.timezone)
     }
