@@ -2,51 +2,32 @@
 // token shown once with a Copy button, the API docs page and the way to it, repeat rules in words, Progress's
 // figures said in words, and text with "&" and quotes kept as typed in every attribute.
 import { expect } from 'bun:test'
-import type { Browser, BrowserContext, Page } from 'playwright-core'
+import type { BrowserContext, Page } from 'playwright-core'
 import { isoDay, localDay } from '../src/lib/time'
-import { launch, step, watchProblems } from './helpers/browser'
+import { step } from './helpers/browser'
+import { browserSuite, type SignedIn } from './helpers/browser-suite'
 import { need, requires } from './helpers/requires'
-import { bearerApi, freshStorage, startServer, type RunningServer } from './helpers/server'
+import type { RunningServer } from './helpers/server'
 import { hookTimeoutMs, until } from './helpers/wait'
 
-const PASSWORD = 'correct horse battery'
 const ZONE = 'Europe/Berlin'
-const cleanups: Array<() => Promise<void> | void> = []
+const suite = browserSuite()
 let server: RunningServer
-let browser: Browser
 let context: BrowserContext
 let page: Page
 let problems: string[]
-let token: string
-const api = bearerApi(
-  () => server.url,
-  () => token,
-)
+let api: SignedIn['api']
 const day = (offset: number) => isoDay(localDay(new Date(), ZONE, offset))
 
 const run = requires('the web UI in headless Chromium', need.chromium)
 
 run.beforeAll(async () => {
-  const storage = await freshStorage()
-  cleanups.push(storage.dispose)
-  server = await startServer(storage.env)
-  cleanups.push(() => void server.stop())
-  browser = await launch()
-  cleanups.push(() => browser.close())
-  const email = `details-${crypto.randomUUID()}@example.com`
-  const post = (path: string, body: unknown) => fetch(`${server.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) })
-  expect((await post('/api/v1/auth/signup', { email, password: PASSWORD, timezone: ZONE })).status).toBe(202)
-  token = ((await (await post('/api/v1/auth/login', { email, password: PASSWORD })).json()) as { token: string }).token
-  context = await browser.newContext({ timezoneId: ZONE, viewport: { width: 1100, height: 900 } })
-  cleanups.push(() => context.close())
+  await suite.start()
+  server = suite.server
+  ;({ context, page, problems, api } = await suite.signIn('details', ZONE, { viewport: { width: 1100, height: 900 } }))
   await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: server.url })
-  await context.addCookies([{ name: 'session', value: token, url: server.url }])
-  page = await context.newPage()
-  problems = watchProblems(page)
 }, hookTimeoutMs())
-run.afterAll(async () => {
-  for (const c of cleanups.reverse()) await c()
-})
+run.afterAll(() => suite.stop())
 
 run.test('Settings: the token hint reads as it should; a new token shows once, after a redirect, with a Copy button', async () => {
   await page.goto(`${server.url}/settings`)

@@ -2,13 +2,13 @@
 import { afterAll, beforeAll, expect, test } from 'bun:test'
 import type { Browser, BrowserContext, Page } from 'playwright-core'
 import { isoDay, localDay } from '../src/lib/time'
-import { launch, step, visitUntil, watchProblems } from './helpers/browser'
+import { step, visitUntil, watchProblems } from './helpers/browser'
+import { browserSuite, PASSWORD } from './helpers/browser-suite'
 import { need, requires } from './helpers/requires'
-import { freshStorage, startServer, type RunningServer } from './helpers/server'
+import type { RunningServer } from './helpers/server'
 import { hookTimeoutMs } from './helpers/wait'
 
-const PASSWORD = 'correct horse battery'
-const cleanups: Array<() => Promise<void> | void> = []
+const suite = browserSuite()
 let server: RunningServer
 let browser: Browser
 
@@ -16,16 +16,10 @@ let browser: Browser
 const run = requires('the web UI in headless Chromium', need.chromium)
 
 run.beforeAll(async () => {
-  const storage = await freshStorage()
-  cleanups.push(storage.dispose)
-  server = await startServer(storage.env)
-  cleanups.push(() => void server.stop())
-  browser = await launch()
-  cleanups.push(() => browser.close())
+  await suite.start()
+  ;({ server, browser } = suite)
 }, hookTimeoutMs())
-run.afterAll(async () => {
-  for (const c of cleanups.reverse()) await c()
-})
+run.afterAll(() => suite.stop())
 
 async function signUp(context: BrowserContext, email: string): Promise<Page> {
   const page = await context.newPage()

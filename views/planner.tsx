@@ -218,6 +218,11 @@ const timeOf = (at: string, timeZone: string) => {
 function UpcomingItem({ task, ctx, first }: { task: TaskView; ctx: PlannerContext; first: LocalDate }) {
   return (
     <li id={`upcoming-${task.id}`} class="task upcoming-item" data-id={task.id} draggable="true">
+      <form method="post" action="/upcoming/complete" hx-post="/upcoming/complete" hx-target="#upcoming" hx-swap="outerHTML" class="toggle">
+        <input type="hidden" name="_csrf" value={ctx.csrf} />
+        <input type="hidden" name="id" value={task.id} />
+        <button type="submit" class="check" role="checkbox" aria-checked="false" aria-label={`Complete "${task.title}"`}></button>
+      </form>
       <div class="body">
         <a class="title" href={`/tasks/${task.id}/edit?back=%2Fupcoming`} safe>
           {task.title}

@@ -14,7 +14,8 @@ import { webSession } from '../session'
 import { Month, MonthPage, Today, TodayPage, Upcoming, UpcomingPage } from '../../../views/planner'
 import { monthView } from '../../features/planner/month'
 import { isoDay, localDay } from '../../lib/time'
-import { createTask } from '../../features/tasks/service'
+import { completeTask, createTask } from '../../features/tasks/service'
+import { ToastPartial } from '../../../views/layout'
 import { CreateTaskInput } from '../../features/tasks/model'
 import { parseWith } from '../../lib/validation'
 import { quickAddInput } from '../task-form'
@@ -50,6 +51,10 @@ export const plannerPages = (deps: AppDeps) => {
 
   const today = (request: Request, user: AuthUser, csrf: string, shown: Shown = {}) =>
     view(request, user, csrf, shown, () => todayView(td, user), (v, ctx, notice) => Today({ view: v, ctx, notice }), (v, ctx, notice, nonce) => TodayPage({ view: v, ctx, nonce, email: user.email, notice }))
+
+  /** Upcoming's content alone, with a notice (to send beside a toast). */
+  const upcomingContent = async (user: AuthUser, csrf: string, notice: string) =>
+    Upcoming({ days: await upcomingView(td, user), ctx: { csrf, timezone: user.timezone, now: td.clock() }, notice })
 
   const upcoming = (request: Request, user: AuthUser, csrf: string, shown: Shown = {}) =>
     view(request, user, csrf, shown, () => upcomingView(td, user), (days, ctx, notice) => Upcoming({ days, ctx, notice }), (days, ctx, notice, nonce) => UpcomingPage({ days, ctx, nonce, email: user.email, notice }))
@@ -119,6 +124,19 @@ export const plannerPages = (deps: AppDeps) => {
           (progress) => Progress({ view: progress }),
           (progress, _ctx, _notice, nonce) => ProgressPage({ view: progress, csrf, nonce, email: user.email }),
         ),
+      { page: true },
+    )
+    // Completing from Upcoming: the task leaves the view (a repeating one's next instance takes its place); Undo in a toast.
+    .post(
+      '/upcoming/complete',
+      async ({ request, user, csrf, body }) => {
+        const task = await completeTask(td, user, filled(body as Form, 'id') ?? '')
+        const toast = ToastPartial({ message: `Completed "${task.title}".`, undo: { action: 'reopen', ids: [task.id] }, csrf })
+        return respond(request, {
+          htmx: async () => ({ html: [await upcomingContent(user, csrf, `Completed "${task.title}".`), toast] }),
+          plain: () => redirect(request, '/upcoming'),
+        })
+      },
       { page: true },
     )
     .post(
