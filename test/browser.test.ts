@@ -2,7 +2,7 @@
 import { afterAll, beforeAll, expect, test } from 'bun:test'
 import type { Browser, BrowserContext, Page } from 'playwright-core'
 import { isoDay, localDay } from '../src/lib/time'
-import { step, visitUntil, watchProblems } from './helpers/browser'
+import { signUpInBrowser, step, visitUntil, watchProblems } from './helpers/browser'
 import { browserSuite, PASSWORD } from './helpers/browser-suite'
 import { need, requires } from './helpers/requires'
 import type { RunningServer } from './helpers/server'
@@ -21,19 +21,7 @@ run.beforeAll(async () => {
 }, hookTimeoutMs())
 run.afterAll(() => suite.stop())
 
-async function signUp(context: BrowserContext, email: string): Promise<Page> {
-  const page = await context.newPage()
-  await page.goto(`${server.url}/signup`)
-  await page.fill('#email', email)
-  await page.fill('#password', PASSWORD)
-  await page.click('form button[type=submit]')
-  // Signing up leads to the log-in form with the email filled in.
-  await page.waitForSelector('form[action="/login"]')
-  await page.fill('#password', PASSWORD)
-  await page.click('form button[type=submit]')
-  await page.waitForURL(`${server.url}/tasks`)
-  return page
-}
+const signUp = (context: BrowserContext, email: string): Promise<Page> => signUpInBrowser(context, server.url, email, PASSWORD)
 
 async function quickAdd(page: Page, task: { title: string; tags?: string; priority?: string; due?: string }) {
   await page.fill('#qa-title', task.title)

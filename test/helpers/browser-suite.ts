@@ -2,8 +2,8 @@
 // set-up every browser test file shares.
 import { expect } from 'bun:test'
 import type { Browser, BrowserContext, BrowserContextOptions, Page } from 'playwright-core'
-import { launch, watchProblems } from './browser'
-import { bearerApi, freshStorage, startServer, type RunningServer } from './server'
+import { stage, watchProblems } from './browser'
+import { bearerApi, type RunningServer } from './server'
 
 export const PASSWORD = 'correct horse battery'
 
@@ -41,12 +41,9 @@ export function browserSuite(): BrowserSuite {
       return browser!
     },
     async start() {
-      const storage = await freshStorage()
-      cleanups.push(storage.dispose)
-      server = await startServer(storage.env)
-      cleanups.push(() => void server!.stop())
-      browser = await launch()
-      cleanups.push(() => browser!.close())
+      const staged = await stage()
+      ;({ server, browser } = staged)
+      cleanups.push(staged.stop)
     },
     async stop() {
       for (const c of cleanups.reverse()) await c()

@@ -1,7 +1,8 @@
 // Headless Chromium (Debian's package) driven by playwright-core; screenshots of failures go to .artifacts/.
 import { mkdirSync } from 'node:fs'
-import { chromium, type Browser, type Page } from 'playwright-core'
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core'
 import { need } from './requires'
+import { freshStorage, startServer, type RunningServer } from './server'
 import { until } from './wait'
 
 /** Chromium (`need.chromium`, which a suite asks for with `requires`), headless. */
@@ -14,6 +15,52 @@ export async function launch(): Promise<Browser> {
       '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage',
     ],
   })
+}
+
+/** What a browser suite runs against: the real server on fresh storage of its own, and Chromium. */
+export interface BrowserStage {
+  server: RunningServer
+  browser: Browser
+  /** Closes Chromium, stops the server and drops its storage. */
+  stop(): Promise<void>
+}
+
+/** Starts the server (on a fresh database or PGlite folder) and Chromium, for a suite's beforeAll. */
+export async function stage(): Promise<BrowserStage> {
+  const storage = await freshStorage()
+  const server = await startServer(storage.env).catch(async (error) => {
+    await storage.dispose()
+    throw error
+  })
+  const browser = await launch().catch(async (error) => {
+    await server.stop()
+    await storage.dispose()
+    throw error
+  })
+  return {
+    server,
+    browser,
+    stop: async () => {
+      await browser.close()
+      await server.stop()
+      await storage.dispose()
+    },
+  }
+}
+
+/** Signs up through the pages, as a person does (sign-up leads to the log-in form), and returns the page on /tasks. */
+export async function signUpInBrowser(context: BrowserContext, url: string, email: string, password = 'correct horse battery'): Promise<Page> {
+  const page = await context.newPage()
+  await page.goto(`${url}/signup`)
+  await page.fill('#email', email)
+  await page.fill('#password', password)
+  await page.click('form button[type=submit]')
+  // Signing up leads to the log-in form with the email filled in.
+  await page.waitForSelector('form[action="/login"]')
+  await page.fill('#password', password)
+  await page.click('form button[type=submit]')
+  await page.waitForURL(`${url}/tasks`)
+  return page
 }
 
 export const ARTIFACTS = new URL('../../.artifacts/', import.meta.url).pathname

@@ -104,10 +104,10 @@ export async function freshStorage(): Promise<{ env: Record<string, string>; dis
   return { env: { DATABASE_URL: '', DATA_DIR: dir }, dispose: async () => rmSync(dir, { recursive: true, force: true }) }
 }
 
-/** Signs up and logs in over HTTP against a running server and returns the session token. */
-export async function signUpOverHttp(url: string, email = `http-${crypto.randomUUID()}@example.com`): Promise<string> {
+/** Signs up (in `timezone`) and logs in over HTTP against a running server and returns the session token. */
+export async function signUpOverHttp(url: string, email = `http-${crypto.randomUUID()}@example.com`, timezone = 'UTC'): Promise<string> {
   const post = (path: string, body: unknown) => fetch(`${url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) })
-  const res = await post('/api/v1/auth/signup', { email, password: 'correct horse battery', timezone: 'UTC' })
+  const res = await post('/api/v1/auth/signup', { email, password: 'correct horse battery', timezone })
   if (res.status !== 202) throw new Error(`sign-up failed: ${res.status} ${await res.text()}`)
   const login = await post('/api/v1/auth/login', { email, password: 'correct horse battery' })
   if (login.status !== 200) throw new Error(`log-in after sign-up failed: ${login.status} ${await login.text()}`)
