@@ -80,6 +80,12 @@ describe('OpenAPI', () => {
     expect(js.status).toBe(200)
     expect(js.headers.get('content-type')).toContain('javascript')
     expect((await js.arrayBuffer()).byteLength).toBeGreaterThan(100_000)
+    // Our start-up: Swagger UI's own dark theme when the person prefers dark (not the plugin's inverting filter,
+    // whose contrast no checker can verify), and the plugin that fixes its copy button's markup.
+    expect(page.text).not.toContain('invert(')
+    const ours = await (await t.app.handle(new Request('http://localhost/openapi/assets/api-docs.js'))).text()
+    expect(ours).toContain("classList.toggle('dark-mode'")
+    expect(ours).toContain('plugins: [AccessibleDocs]')
     expect((await t.call('GET', '/openapi/assets/..%2Fpackage.json')).status).toBe(404)
   })
 })

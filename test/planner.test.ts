@@ -15,6 +15,13 @@ import { rows } from './helpers/db'
 import { until } from './helpers/wait'
 
 const csrfOf = (html: string) => /name="_csrf" value="([^"]+)"/.exec(html)?.[1] ?? ''
+/** A calendar day's link: its aria-current, and its name as a screen reader reads it (its text, tags stripped). */
+function dayLink(html: string, day: string): { current?: string; name: string } {
+  const link = new RegExp(`data-day="${day}"><a class="day-link"([^>]*)>(.*?)</a>`).exec(html)
+  if (!link) throw new Error(`no link for ${day}`)
+  const current = /aria-current="([^"]+)"/.exec(link[1]!)?.[1]
+  return { ...(current ? { current } : {}), name: link[2]!.replace(/<[^>]+>/g, '') }
+}
 
 describe('the Today view, at a fixed moment (Saturday 28 March 2026, 15:00 in Berlin, the eve of the DST change)', () => {
   let t: TestApp
@@ -390,7 +397,10 @@ describe('Calendar: a month grid in the user zone, its month in the URL', () => 
     expect(page.status).toBe(200)
     expect(page.text).toContain('December 2026')
     expect(page.text).toContain('+1 more')
-    expect(page.text).toContain('aria-label="Sat 12 Dec: 4 tasks"')
+    // Each day's link is named by its content, the visible number and count with the rest hidden around them.
+    expect(dayLink(page.text, '2026-12-12').name).toBe('Sat 12 Dec: 4 tasks')
+    expect(dayLink(page.text, '2026-12-04').name).toBe('Fri 4 Dec: no tasks')
+    expect(dayLink(page.text, '2026-11-30').name).toBe('Mon 30 Nov: 1 task')
     expect(page.text).toContain('href="/tasks?due_date_from=2026-12-12&amp;due_date_to=2026-12-12&amp;sort=due_date"')
     expect(page.text).not.toContain("Bob&#39;s secret")
     expect(page.text).not.toContain('undefined')
@@ -404,7 +414,8 @@ describe('Calendar: a month grid in the user zone, its month in the URL', () => 
     const page = await view(token)
     expect(page.text).toContain('November 2026')
     // 10:00 UTC on 26 November is 23:00 in Auckland: still the 26th there.
-    expect(page.text).toMatch(/aria-current="date" aria-label="Thu 26 Nov/)
+    expect(dayLink(page.text, '2026-11-26')).toEqual({ current: 'date', name: 'Thu 26 Nov: no tasks' })
+    expect(dayLink(page.text, '2026-11-25').current).toBeUndefined()
     const grid = await view(token, '?month=2027-02', true)
     expect(grid.status).toBe(200)
     expect(grid.text.startsWith('<div id="month"')).toBe(true)

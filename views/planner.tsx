@@ -356,14 +356,8 @@ export function Month({ view, today }: { view: MonthView; today: LocalDate }) {
             <tr>
               {week.map((cell) => (
                 <td class={`${cell.inMonth ? '' : 'outside'}${isoDay(cell.day) === isoDay(today) ? ' today' : ''}`} data-day={isoDay(cell.day)}>
-                  <a
-                    class="day-link"
-                    href={dayList(cell.day)}
-                    aria-current={isoDay(cell.day) === isoDay(today) ? 'date' : undefined}
-                    aria-label={`${shortDay(cell.day)}: ${cell.count === 0 ? 'no tasks' : cell.count === 1 ? '1 task' : `${cell.count} tasks`}`}
-                  >
-                    <span class="num">{cell.day.day}</span>
-                    {cell.count ? <span class="count">{cell.count}</span> : ''}
+                  <a class="day-link" href={dayList(cell.day)} aria-current={isoDay(cell.day) === isoDay(today) ? 'date' : undefined}>
+                    <DayName day={cell.day} count={cell.count} />
                   </a>
                   {cell.tasks.length ? (
                     <ul class="titles">
@@ -384,6 +378,33 @@ export function Month({ view, today }: { view: MonthView; today: LocalDate }) {
         </tbody>
       </table>
     </div>
+  )
+}
+
+const WEEKDAY_SHORT = new Intl.DateTimeFormat('en-GB', { weekday: 'short', timeZone: 'UTC' })
+const MONTH_SHORT = new Intl.DateTimeFormat('en-GB', { month: 'short', timeZone: 'UTC' })
+
+/**
+ * A calendar day's link text: the eye sees the day's number and its count ("12", "4"); a screen reader and voice
+ * control get the same words with the rest hidden around them, "Sat 12 Dec: 4 tasks". The name is the content, so
+ * it always holds the visible text (an aria-label would have to repeat it, and drifted from it).
+ */
+function DayName({ day, count }: { day: LocalDate; count: number }) {
+  const date = new Date(Date.UTC(day.year, day.month - 1, day.day))
+  return (
+    <>
+      <span class="visually-hidden" safe>{`${WEEKDAY_SHORT.format(date)} `}</span>
+      <span class="num">{day.day}</span>
+      <span class="visually-hidden" safe>{` ${MONTH_SHORT.format(date)}: ${count === 0 ? 'no tasks' : ''}`}</span>
+      {count ? (
+        <span class="count">
+          {count}
+          <span class="visually-hidden">{count === 1 ? ' task' : ' tasks'}</span>
+        </span>
+      ) : (
+        ''
+      )}
+    </>
   )
 }
 

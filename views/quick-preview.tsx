@@ -15,13 +15,17 @@ export function QuickPreview({ parsed, timezone, now }: { parsed: ParsedTask | n
       <dd safe>{value}</dd>
     </div>
   )
+  // A <dl> may not carry a name (aria-label on it is prohibited): a visually hidden lead-in says what the list is.
   return (
-    <dl class="understood" aria-label="Quick add will save">
-      {item('Title', parsed.title || '(none yet)')}
-      {when ? item('Due', when) : ''}
-      {parsed.priority ? item('Priority', PRIORITY_LABEL[parsed.priority]) : ''}
-      {parsed.tags.length ? item('Tags', parsed.tags.map((t) => `#${t}`).join(' ')) : ''}
-      {parsed.recurrence ? item('Repeats', describeRepeat(parsed.recurrence)) : ''}
-    </dl>
+    <>
+      <span class="visually-hidden">Quick add will save:</span>
+      <dl class="understood">
+        {item('Title', parsed.title || '(none yet)')}
+        {when ? item('Due', when) : ''}
+        {parsed.priority ? item('Priority', PRIORITY_LABEL[parsed.priority]) : ''}
+        {parsed.tags.length ? item('Tags', parsed.tags.map((t) => `#${t}`).join(' ')) : ''}
+        {parsed.recurrence ? item('Repeats', describeRepeat(parsed.recurrence)) : ''}
+      </dl>
+    </>
   )
 }

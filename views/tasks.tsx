@@ -114,11 +114,12 @@ export function TaskItem({ task, ctx }: { task: TaskView; ctx: ListContext }) {
         </div>
       </div>
       <div class="actions">
-        <a href={`/tasks/${task.id}/reminders`} class="button ghost" aria-label={`Reminders for "${task.title}"`}>
-          Remind
+        {/* The name a screen reader or voice control uses starts with the visible word, then says which task. */}
+        <a href={`/tasks/${task.id}/reminders`} class="button ghost">
+          Remind<span class="visually-hidden" safe>{` about "${task.title}"`}</span>
         </a>
-        <a href={`/audit?task_id=${task.id}`} class="button ghost" aria-label={`History of "${task.title}"`}>
-          History
+        <a href={`/audit?task_id=${task.id}`} class="button ghost">
+          History<span class="visually-hidden" safe>{` of "${task.title}"`}</span>
         </a>
         <a href={`/tasks/${task.id}/edit?back=${encodeURIComponent(listUrl(ctx.query))}`} hx-get={`/tasks/${task.id}/edit`} hx-target="closest li" hx-swap="outerHTML" class="button ghost">
           Edit
@@ -405,6 +406,34 @@ export function TaskList({ ctx, data }: { ctx: ListContext; data: ListData }) {
   )
 }
 
+/** The tag chips: the active filters (each removes itself) and the most used tags (each adds itself). */
+function TagFilters({ params, active, top }: { params: Record<string, string>; active: string[]; top: string[] }) {
+  const others = top.filter((tag) => !active.includes(tag))
+  if (active.length + others.length === 0) return ''
+  // A group, so its name is allowed and read (an aria-label on a plain div is prohibited, and ignored).
+  return (
+    <div class="chips" role="group" aria-label="Filter by tag">
+      {active.map((tag) => {
+        const href = withParams(params, { tags: active.filter((t) => t !== tag).join(',') })
+        return (
+          <a class="chip active" href={href} hx-get={href} hx-target="#workspace" hx-swap="outerHTML" hx-push-url="true">
+            <span safe>#{tag}</span> <span aria-hidden="true">×</span>
+            <span class="visually-hidden">(remove this filter)</span>
+          </a>
+        )
+      })}
+      {others.map((tag) => {
+        const href = withParams(params, { tags: [...active, tag].join(',') })
+        return (
+          <a class="chip" href={href} hx-get={href} hx-target="#workspace" hx-swap="outerHTML" hx-push-url="true" safe>
+            #{tag}
+          </a>
+        )
+      })}
+    </div>
+  )
+}
+
 function Filters({ ctx, data }: { ctx: ListContext; data: ListData }) {
   const p = ctx.params
   const activeTags = (p.tags ?? '').split(',').filter(Boolean)
@@ -462,27 +491,7 @@ function Filters({ ctx, data }: { ctx: ListContext; data: ListData }) {
       </details>
       {p.status ? hidden('status', p.status) : ''}
       {p.tags ? hidden('tags', p.tags) : ''}
-      <div class="chips" aria-label="Tags">
-        {activeTags.map((tag) => {
-          const rest = activeTags.filter((t) => t !== tag).join(',')
-          const href = withParams(p, { tags: rest })
-          return (
-            <a class="chip active" href={href} hx-get={href} hx-target="#workspace" hx-swap="outerHTML" hx-push-url="true" aria-label={`Remove tag filter ${tag}`}>
-              <span safe>#{tag}</span> ×
-            </a>
-          )
-        })}
-        {data.topTags
-          .filter((tag) => !activeTags.includes(tag))
-          .map((tag) => {
-            const href = withParams(p, { tags: [...activeTags, tag].join(',') })
-            return (
-              <a class="chip" href={href} hx-get={href} hx-target="#workspace" hx-swap="outerHTML" hx-push-url="true" safe>
-                #{tag}
-              </a>
-            )
-          })}
-      </div>
+      <TagFilters params={p} active={activeTags} top={data.topTags} />
       <noscript>
         <button type="submit">Apply filters</button>
       </noscript>
