@@ -1,5 +1,6 @@
 // Accessibility in real headless Chromium: axe-core's WCAG 2.1 A and AA rules on every page a person reaches, in the
 // light and the dark theme, 1280 and 375 px wide, with tasks present; any serious or critical violation fails.
+// Plus what axe cannot judge: the repeat mark read aloud.
 import { expect } from 'bun:test'
 import { readFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
@@ -247,6 +248,25 @@ run.test('a new account with nothing yet: no serious or critical WCAG 2.1 AA vio
     await newcomer.close()
   }
 }, 180_000)
+
+/** What a screen reader is given for `selector`: the accessibility tree, as Playwright writes it. */
+const spoken = (selector: string) => page.locator(selector).first().ariaSnapshot()
+
+run.test('the repeat mark "↻" is read as words, in the list and on Upcoming', async () => {
+  await page.emulateMedia({ colorScheme: 'light' })
+  await page.setViewportSize(WIDTHS[0]!)
+  await page.goto(`${server.url}/tasks`)
+  await step(page, 'repeat read aloud', async () => {
+    expect(await spoken('#task-items li:has-text("Stretch") .repeat')).toBe('- text: Repeats every day')
+    expect(await spoken('#task-items li:has-text("Gym") .repeat')).toBe('- text: Repeats every week on Monday, Wednesday')
+    // The eye still gets the mark and its short label.
+    expect(await page.locator('#task-items li:has-text("Stretch") .repeat [aria-hidden="true"]').innerText()).toBe('↻ Daily')
+    expect(await page.locator('#task-items li:has-text("Gym") .repeat [aria-hidden="true"]').innerText()).toBe('↻ Every Mon and Wed')
+    await page.goto(`${server.url}/upcoming`)
+    expect(await spoken(`#upcoming-${ids.stretch} .repeat`)).toBe('- text: Repeats every day')
+    expect(await page.locator(`#upcoming-${ids.stretch} .repeat [aria-hidden="true"]`).innerText()).toBe('↻ Daily')
+  })
+})
 
 run.test('no script errors or CSP violations on any of these pages', () => {
   expect(problems).toEqual([])

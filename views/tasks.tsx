@@ -4,7 +4,7 @@ import { TOTAL_CAP } from '../src/db/capped-count'
 import type { StatusCounts, TaskPage } from '../src/features/tasks/list'
 import { SEARCH_MAX } from '../src/features/tasks/list-query'
 import { DESCRIPTION_MAX, RECURRENCE_MAX, TITLE_MAX, type TaskView } from '../src/features/tasks/model'
-import { dueState, formatDue, formatRelative, repeatLabel, toDueInputs, totalLabel } from './format'
+import { describeRepeat, dueState, formatDue, formatRelative, repeatLabel, toDueInputs, totalLabel } from './format'
 import { Layout, Partial } from './layout'
 
 /** What every list rendering needs to know. */
@@ -82,11 +82,18 @@ function TagChip({ tag, ctx }: { tag: string; ctx: ListContext }) {
   )
 }
 
-/** A series' mark in a task's meta line: its rule in words ("↻ Every Mon and Wed"), the rule itself as the title. */
+/**
+ * A series' mark in a task's meta line: its rule in words ("↻ Every Mon and Wed"), the rule itself as the title.
+ * The arrow and the short label are for the eye; a screen reader, which would read the arrow as nothing or as its
+ * Unicode name, gets "Repeats every week on Monday, Wednesday" instead (visually hidden).
+ */
 export function RepeatMark({ recurrence }: { recurrence: string }) {
   return (
-    <span class="repeat" title={recurrence} safe>
-      ↻ {repeatLabel(recurrence)}
+    <span class="repeat" title={recurrence}>
+      <span aria-hidden="true" safe>
+        ↻ {repeatLabel(recurrence)}
+      </span>
+      <span class="visually-hidden" safe>{`Repeats ${describeRepeat(recurrence)}`}</span>
     </span>
   )
 }
