@@ -1,6 +1,6 @@
 // Accessibility in real headless Chromium: axe-core's WCAG 2.1 A and AA rules on every page a person reaches, in the
 // light and the dark theme, 1280 and 375 px wide, with tasks present; any serious or critical violation fails.
-// Plus what axe cannot judge: the repeat mark read aloud.
+// Plus what axe cannot judge: the repeat mark read aloud, and bulk actions offered only when something is selected.
 import { expect } from 'bun:test'
 import { readFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
@@ -267,6 +267,36 @@ run.test('the repeat mark "↻" is read as words, in the list and on Upcoming', 
     expect(await page.locator(`#upcoming-${ids.stretch} .repeat [aria-hidden="true"]`).innerText()).toBe('↻ Daily')
   })
 })
+
+run.test('bulk actions are offered only while tasks are selected, by mouse and by keyboard', async () => {
+  await page.goto(`${server.url}/tasks`)
+  const complete = page.locator('#bulk button:has-text("Complete selected")')
+  const remove = page.locator('#bulk button:has-text("Delete selected")')
+  const offered = async () => [await complete.isEnabled(), await remove.isEnabled()]
+  await step(page, 'bulk disabled', async () => {
+    expect(await offered()).toEqual([false, false])
+    // The mouse: one box checked offers them, unchecked withdraws them.
+    await page.locator('#task-items li:has-text("Gym") input.select').check()
+    expect(await offered()).toEqual([true, true])
+    await page.locator('#task-items li:has-text("Gym") input.select').uncheck()
+    expect(await offered()).toEqual([false, false])
+    // The keyboard: Space on "Select all" offers them; Tab reaches them; Enter completes every task shown.
+    await page.locator('[data-select-all]').focus()
+    await page.keyboard.press('Space')
+    expect(await offered()).toEqual([true, true])
+    await page.keyboard.press('Space')
+    expect(await offered()).toEqual([false, false])
+    await page.locator('#task-items li:has-text("Learn the ukulele") input.select').focus()
+    await page.keyboard.press('Space')
+    expect(await offered()).toEqual([true, true])
+    await complete.focus()
+    await page.keyboard.press('Enter')
+    // The list shows open tasks: the completed one leaves it, and the list comes back with nothing selected.
+    await page.waitForFunction(() => ![...document.querySelectorAll('#task-items .title')].some((t) => t.textContent === 'Learn the ukulele'))
+    expect(await page.locator('#toasts .toast').last().textContent()).toContain('Completed 1 task')
+    expect(await offered()).toEqual([false, false])
+  })
+}, 60_000)
 
 run.test('no script errors or CSP violations on any of these pages', () => {
   expect(problems).toEqual([])

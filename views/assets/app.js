@@ -115,12 +115,23 @@
     } catch {}
   }
 
-  // Select all for bulk actions.
+  // Bulk actions: "Select all", and the action buttons offered only while a task is selected (by mouse or by Space
+  // on a box alike, since both fire "change"). The server renders them enabled, so they still work without script.
+  const syncBulk = () => {
+    const any = document.querySelector('input[form="bulk"][name="ids"]:checked') !== null
+    for (const button of document.querySelectorAll('#bulk button[name="action"]')) button.disabled = !any
+  }
   document.addEventListener('change', (event) => {
     const box = event.target
-    if (!(box instanceof HTMLInputElement) || !box.matches('[data-select-all]')) return
-    for (const item of document.querySelectorAll('input[form="bulk"][name="ids"]')) item.checked = box.checked
+    if (!(box instanceof HTMLInputElement)) return
+    if (box.matches('[data-select-all]')) for (const item of document.querySelectorAll('input[form="bulk"][name="ids"]')) item.checked = box.checked
+    if (box.matches('[data-select-all], input[form="bulk"][name="ids"]')) syncBulk()
   })
+  // A list swapped in (a filter, a page more, a task changed) brings boxes of its own; a page shown again from the
+  // back-forward cache keeps the boxes it had.
+  document.addEventListener('htmx:after:settle', syncBulk)
+  window.addEventListener('pageshow', syncBulk)
+  syncBulk()
 
   // Toasts leave by themselves, but not while the pointer or the keyboard focus is on one; their dismiss button too.
   const timers = new WeakSet()
