@@ -412,6 +412,37 @@ describe('the activity page', () => {
   })
 })
 
+describe('the trash', () => {
+  test('a deleted task can be restored from Activity while it is in the trash; restored, it offers no more', async () => {
+    // Activity is the audit trail the event consumers write: this app runs them.
+    const app = await testApp({ events: true })
+    try {
+      const session = async () => {
+        const { token } = await app.signUp()
+        return { token, csrf: csrfOf((await browse(app, 'GET', '/tasks', { session: token })).text) }
+      }
+      const [ann, ben] = [await session(), await session()]
+      const task = (await app.call('POST', '/api/v1/tasks', { token: ann.token, body: { title: 'Gone by mistake' } })).body
+      await app.call('DELETE', `/api/v1/tasks/${task.id}`, { token: ann.token })
+      await app.drain()
+      const restore = `<input type="hidden" name="ids" value="${task.id}"/>`
+      expect((await browse(app, 'GET', '/audit', { session: ann.token })).text).toContain(restore)
+      // Ben's Activity holds nothing of Ann's, and his restore does nothing.
+      expect((await browse(app, 'GET', '/audit', { session: ben.token })).text).not.toContain(task.id)
+      await browse(app, 'POST', '/tasks/restore', { session: ben.token, form: { ids: task.id, _csrf: ben.csrf } })
+      expect((await app.call('GET', `/api/v1/tasks/${task.id}`, { token: ann.token })).status).toBe(404)
+      const restored = await browse(app, 'POST', '/tasks/restore', { session: ann.token, form: { ids: task.id, back: '/audit', _csrf: ann.csrf } })
+      expect(restored.status).toBe(303)
+      expect(restored.headers.get('location')).toBe('/audit')
+      expect((await app.call('GET', `/api/v1/tasks/${task.id}`, { token: ann.token })).body.title).toBe('Gone by mistake')
+      await app.drain()
+      expect((await browse(app, 'GET', '/audit', { session: ann.token })).text).not.toContain(restore)
+    } finally {
+      await app.dispose()
+    }
+  })
+})
+
 describe('reminder pages', () => {
   test("another user's task reminders page and reminder cancel answer 404", async () => {
     const task = await addTask(alice, { title: 'Alice reminders', due_date: '2030-01-01T10:00:00Z' })

@@ -49,9 +49,14 @@ export interface AuditPageProps {
   nextCursor: string | null
   /** Set when the page shows one task's history. */
   taskId?: string
+  /** The deleted tasks among the entries that are still in the trash. */
+  trash?: Set<string>
 }
 
-export function AuditPage({ nonce, csrf, email, timezone, now, entries, nextCursor, taskId }: AuditPageProps) {
+export function AuditPage({ nonce, csrf, email, timezone, now, entries, nextCursor, taskId, trash = new Set() }: AuditPageProps) {
+  // The newest delete of a task still in the trash offers Restore (once per task).
+  const offered = new Set<string>()
+  const restorable = (e: AuditView) => e.action === 'deleted' && trash.has(e.task_id) && !offered.has(e.task_id) && Boolean(offered.add(e.task_id))
   const heading = taskId ? `History of "${entries[0]?.title ?? 'this task'}"` : 'Activity'
   const older = `/audit?${new URLSearchParams({ ...(taskId ? { task_id: taskId } : {}), ...(nextCursor ? { cursor: nextCursor } : {}) })}`
   return (
@@ -86,6 +91,18 @@ export function AuditPage({ nonce, csrf, email, timezone, now, entries, nextCurs
                   <a href={`/audit?task_id=${e.task_id}`} class="title" safe>
                     {e.title}
                   </a>
+                )}
+                {restorable(e) ? (
+                  <form method="post" action="/tasks/restore" class="inline restore">
+                    <input type="hidden" name="_csrf" value={csrf} />
+                    <input type="hidden" name="ids" value={e.task_id} />
+                    <input type="hidden" name="back" value={taskId ? `/audit?task_id=${e.task_id}` : '/audit'} />
+                    <button type="submit" class="ghost">
+                      Restore<span class="visually-hidden" safe>{` "${e.title}"`}</span>
+                    </button>
+                  </form>
+                ) : (
+                  ''
                 )}
                 {e.action === 'updated' && e.changes.length > 0 ? (
                   <ul class="changes">

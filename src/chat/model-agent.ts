@@ -50,7 +50,7 @@ export function systemPrompt(now: Date, timeZone: string): string {
     'To add or complete several tasks, use one add_tasks or complete_tasks call (up to 25) rather than many single calls; find_tasks takes filters such as "today & p1" or "overdue".',
     'Write tools take an optional idempotency_key: use a new one per change, and the same one only when retrying that same call.',
     'Before deleting more than one task, ask the user to confirm and wait for the answer.',
-    'To undo a delete, restore_task brings the task back as it was (within an hour of the delete).',
+    'To undo a delete, restore_task brings the task back as it was (within 30 days of the delete).',
     'When a tool returns an error, correct the call if you can; otherwise tell the user plainly.',
     'Reply briefly and say what you changed.',
   ].join('\n')

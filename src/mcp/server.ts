@@ -104,7 +104,7 @@ export function instructionsFor(timeZone: string): string {
     `To see what is due, use find_tasks: ${FILTER_HELP}`,
     'Batch: add_tasks adds up to 25 tasks in one call (all or nothing), complete_tasks completes up to 25 by id.',
     'Every write tool takes an optional idempotency_key: send a fresh one per intended change and reuse it only to retry that same call.',
-    'Confirm with the user before deleting more than one task; restore_task undoes a delete within an hour.',
+    'Confirm with the user before deleting more than one task; restore_task undoes a delete within 30 days.',
   ].join('\n')
 }
 

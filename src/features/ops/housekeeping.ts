@@ -7,7 +7,7 @@ import { pruneFlashes } from '../auth/flash'
 import { rateLimits, sessions } from '../auth/schema'
 import { pruneIdempotencyKeys } from '../idempotency/service'
 import { deletedTasks } from '../tasks/schema'
-import { UNDO_WINDOW_MS } from '../tasks/service'
+import { TRASH_MS } from '../tasks/service'
 
 const EVERY_MS = 60 * 60 * 1000
 const DAY = 24 * 60 * 60 * 1000
@@ -18,7 +18,7 @@ export async function sweep(db: Db, now: Date): Promise<void> {
   await pruneFlashes(db, now)
   await db.delete(rateLimits).where(lt(rateLimits.windowStartedAt, new Date(now.getTime() - 24 * 60 * 60 * 1000)))
   await pruneIdempotencyKeys(db, now)
-  await db.delete(deletedTasks).where(lt(deletedTasks.deletedAt, new Date(now.getTime() - UNDO_WINDOW_MS)))
+  await db.delete(deletedTasks).where(lt(deletedTasks.deletedAt, new Date(now.getTime() - TRASH_MS)))
   // Published events are kept a week for inspection; idempotency keys outlive any redelivery (Kafka keeps a week).
   await db.delete(outboxEvents).where(lt(outboxEvents.publishedAt, new Date(now.getTime() - 7 * DAY)))
   await db.delete(processedEvents).where(lt(processedEvents.processedAt, new Date(now.getTime() - 14 * DAY)))

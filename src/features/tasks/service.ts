@@ -202,8 +202,9 @@ export const completeTask = (deps: TaskDeps, actor: Actor, id: string) => setSta
 /** Marks the task pending again (no change if it already is). */
 export const reopenTask = (deps: TaskDeps, actor: Actor, id: string) => setStatus(deps, actor, id, 'pending')
 
-/** How long a deleted task can be restored. */
-export const UNDO_WINDOW_MS = 60 * 60 * 1000
+/** How long a deleted task stays in the trash, to be restored (Undo, restore_task, Activity). */
+export const TRASH_DAYS = 30
+export const TRASH_MS = TRASH_DAYS * 24 * 60 * 60 * 1000
 
 const snapshotOf = (t: Task): TaskSnapshot => ({
   ...t,
@@ -323,10 +324,22 @@ export const deleteMany = traced('tasks.delete_many', async function deleteMany(
 })
 
 /** Restores tasks the actor deleted within the undo window, with their ids and fields as they were. */
+/** Which of `ids` are the actor's tasks in the trash, restorable still. */
+export async function inTrash(deps: Pick<TaskDeps, 'db' | 'clock'>, actor: Pick<Actor, 'id'>, ids: readonly string[]): Promise<Set<string>> {
+  const wanted = [...new Set(ids)].filter((id) => UUID.test(id))
+  if (wanted.length === 0) return new Set()
+  const since = new Date(deps.clock().getTime() - TRASH_MS)
+  const rows = await deps.db
+    .select({ id: deletedTasks.taskId })
+    .from(deletedTasks)
+    .where(and(inArray(deletedTasks.taskId, wanted), eq(deletedTasks.userId, actor.id), gt(deletedTasks.deletedAt, since)))
+  return new Set(rows.map((r) => r.id))
+}
+
 export const restoreTasks = traced('tasks.restore', async function restoreTasks(deps: TaskDeps, actor: Actor, ids: readonly string[]): Promise<TaskView[]> {
   const wanted = checkIds(ids)
   return deps.db.transaction(async (tx) => {
-    const since = new Date(deps.clock().getTime() - UNDO_WINDOW_MS)
+    const since = new Date(deps.clock().getTime() - TRASH_MS)
     const trash = await tx
       .delete(deletedTasks)
       .where(and(inArray(deletedTasks.taskId, wanted), eq(deletedTasks.userId, actor.id), gt(deletedTasks.deletedAt, since)))

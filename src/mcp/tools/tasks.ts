@@ -154,7 +154,7 @@ export const reopenTaskTool = defineTool({
 export const deleteTaskTool = defineTool({
   name: 'delete_task',
   title: 'Delete a task',
-  description: 'Deletes one task by id and returns it as it was. It can be restored for an hour (restore_task, or the web UI). Ask the user before deleting more than one task.',
+  description: 'Deletes one task by id and returns it as it was. It stays in the trash for 30 days, to be restored (restore_task, or Activity in the web UI). Ask the user before deleting more than one task.',
   input: taskId,
   output: taskShape,
   annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: false, openWorldHint: false },
@@ -165,7 +165,7 @@ export const restoreTaskTool = defineTool({
   name: 'restore_task',
   title: 'Restore a deleted task',
   description:
-    'Brings back a task the user deleted within the last hour, exactly as it was (same id and fields), from the copy the server kept. Only the user\'s own deleted tasks can be restored.',
+    'Brings back a task the user deleted within the last 30 days, exactly as it was (same id and fields), from the copy the server kept. Only the user\'s own deleted tasks can be restored.',
   input: { task_id: z.string().describe('The id of a task the user deleted (from delete_task)') },
   output: taskShape,
   annotations: WRITES,
