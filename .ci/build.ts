@@ -7,7 +7,7 @@ import { postgresFix } from '../src/db/postgres-fix'
 const fixed: string[] = []
 rmSync('dist', { recursive: true, force: true })
 const result = await Bun.build({
-  entrypoints: ['src/index.ts', 'src/migrate.ts'],
+  entrypoints: ['src/index.ts', 'src/migrate.ts', 'src/reset-password.ts'],
   outdir: 'dist',
   target: 'bun',
   minify: { whitespace: true, syntax: true, identifiers: true, keepNames: true },

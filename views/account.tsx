@@ -87,7 +87,22 @@ export interface SettingsProps {
   /** Whether a calendar feed link exists, and (just created) its URL, shown this once. */
   feed: { enabled: boolean; url?: string }
   webhook?: { url: string; secret: string }
+  /** The password was just changed. */
+  passwordChanged?: boolean
+  /** Why a password change or an account deletion was refused, shown in its own section. */
+  passwordError?: { field?: string; message: string }
+  deleteError?: { field?: string; message: string }
 }
+
+/** A section's refusal, named by its field. */
+const SectionError = ({ error }: { error?: { message: string } }) =>
+  error ? (
+    <p class="form-error" role="alert" safe>
+      {error.message}
+    </p>
+  ) : (
+    ''
+  )
 
 export function TokenList({ tokens, csrf, timezone, now }: Pick<SettingsProps, 'tokens' | 'csrf' | 'timezone' | 'now'>) {
   if (tokens.length === 0) return <p id="tokens" class="hint">No API tokens yet.</p>
@@ -228,6 +243,55 @@ export function SettingsPage(props: SettingsProps) {
             ''
           )}
         </div>
+      </section>
+      <section class="card" aria-labelledby="password-heading">
+        <h2 id="password-heading">Password</h2>
+        <p class="hint">Changing it signs you out everywhere else. API tokens keep working until you revoke them.</p>
+        <form method="post" action="/settings/password" class="stack">
+          <input type="hidden" name="_csrf" value={csrf} />
+          <label for="current-password">Current password</label>
+          <input id="current-password" name="current_password" type="password" autocomplete="current-password" required aria-invalid={props.passwordError?.field === 'current_password' ? 'true' : undefined} />
+          <label for="new-password">New password</label>
+          <input id="new-password" name="password" type="password" autocomplete="new-password" required aria-invalid={props.passwordError?.field === 'password' ? 'true' : undefined} />
+          <div class="line">
+            <button type="submit" class="primary">Change password</button>
+          </div>
+        </form>
+        <SectionError error={props.passwordError} />
+        {props.passwordChanged ? (
+          <p class="ok" role="status">
+            Password changed; other sessions are signed out.
+          </p>
+        ) : (
+          ''
+        )}
+      </section>
+      <section class="card" aria-labelledby="data-heading">
+        <h2 id="data-heading">Your data</h2>
+        <p class="hint">Everything you keep here, to take with you: tasks, reminders, conversations, notifications and the activity trail as JSON; tasks alone as CSV for a spreadsheet.</p>
+        <div class="line">
+          <a class="button" href="/settings/export.json" download="">
+            Export all (JSON)
+          </a>
+          <a class="button" href="/settings/export.csv" download="">
+            Export tasks (CSV)
+          </a>
+        </div>
+      </section>
+      <section class="card" aria-labelledby="delete-heading">
+        <h2 id="delete-heading">Delete your account</h2>
+        <p class="hint">This deletes the account and everything in it, for good. Export your data first if you want to keep it.</p>
+        <form method="post" action="/settings/delete" class="stack">
+          <input type="hidden" name="_csrf" value={csrf} />
+          <label for="delete-password">Password</label>
+          <input id="delete-password" name="password" type="password" autocomplete="current-password" required aria-invalid={props.deleteError?.field === 'password' ? 'true' : undefined} />
+          <label for="delete-confirm">Type DELETE to confirm</label>
+          <input id="delete-confirm" name="confirm" autocomplete="off" required aria-invalid={props.deleteError?.field === 'confirm' ? 'true' : undefined} />
+          <div class="line">
+            <button type="submit" class="danger">Delete my account</button>
+          </div>
+        </form>
+        <SectionError error={props.deleteError} />
       </section>
     </Layout>
   )

@@ -9,6 +9,7 @@ import { forgedCursor, onlyParams, parseLimit } from '../../lib/paging'
 import { newId, UUID } from '../../lib/secrets'
 import type { TaskEventData } from '../tasks/events'
 import type { TaskView } from '../tasks/model'
+import { users } from '../auth/schema'
 import { auditLog, type AuditEntry } from './schema'
 
 /** What a person would call the change. */
@@ -34,6 +35,9 @@ export const auditConsumer: Consumer = {
   async handle(tx, event, now) {
     const e = event as unknown as CloudEvent<TaskEventData>
     const deleted = e.type === 'task.deleted'
+    // A change of an account deleted since goes with it: there is no one to keep it for.
+    const [owner] = await tx.select({ id: users.id }).from(users).where(eq(users.id, e.data.user_id))
+    if (!owner) return
     await tx
       .insert(auditLog)
       .values({
@@ -67,7 +71,7 @@ export interface AuditView {
   occurred_at: string
 }
 
-const toView = (e: AuditEntry): AuditView => ({
+export const toAuditView = (e: AuditEntry): AuditView => ({
   id: e.id,
   task_id: e.taskId,
   action: e.action,
@@ -102,7 +106,7 @@ export async function listAudit(db: Db, userId: string, params: Record<string, s
   ])
   const page = rows.slice(0, limit)
   return {
-    items: page.map(toView),
+    items: page.map(toAuditView),
     ...cappedTotal(totals),
     next_cursor: rows.length > limit ? page.at(-1)!.id : null,
   }

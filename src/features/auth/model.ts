@@ -61,3 +61,14 @@ export const CreateTokenInput = strictFields(
   'token',
 )
 export type CreateToken = z.output<typeof CreateTokenInput>
+
+/** Changing the password: the current one, and the new one (the policy against the email is the service's check). */
+export const ChangePasswordInput = strictFields({ current_password: Password, password: NewPassword }, 'password change')
+export type ChangePassword = z.output<typeof ChangePasswordInput>
+
+/** Deleting the account for good: the password, and the word DELETE typed out. */
+export const DeleteAccountInput = strictFields(
+  { password: Password, confirm: z.literal('DELETE', { error: 'confirm must be the word DELETE, typed out' }) },
+  'account deletion',
+)
+export type DeleteAccount = z.output<typeof DeleteAccountInput>

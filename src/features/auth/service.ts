@@ -1,9 +1,10 @@
 // Accounts: sign-up, log-in with rate limits, sessions; resolving a bearer (session or API token) to a user.
-import { and, eq, gt, isNull } from 'drizzle-orm'
+import { and, eq, gt, isNull, ne } from 'drizzle-orm'
 import type { Db } from '../../db/client'
-import { AppError, notFound } from '../../lib/errors'
+import { AppError, invalid, notFound } from '../../lib/errors'
 import { hashSecret, newId, newSecret } from '../../lib/secrets'
-import type { LogIn, SignUp, UpdateAccount } from './model'
+import type { ChangePassword, DeleteAccount, LogIn, SignUp, UpdateAccount } from './model'
+import { passwordProblem } from './password-policy'
 import type { PasswordHasher } from './passwords'
 import { clear, hit, release, releaseAll, reserve, type Limit } from './rate-limit'
 import { apiTokens, sessions, users, type User } from './schema'
@@ -212,4 +213,59 @@ export async function updateAccount(deps: SessionDeps, userId: string, input: Up
   if (!user) throw notFound('account')
   deps.tokens?.evict({ userId })
   return toAccountView(user)
+}
+
+/** The account's row, if `password` is its password; else a 400 naming `field`. */
+async function checkPassword(deps: AuthDeps, userId: string, password: string, field: string): Promise<User> {
+  const [user] = await deps.db.select().from(users).where(eq(users.id, userId))
+  if (!(await deps.passwords.verify(password, user?.passwordHash)) || !user) throw invalid(field, `${field} is not your current password`)
+  return user
+}
+
+/**
+ * Sets a new password once the current one is given. Every other session ends, on every replica at once; the
+ * session `keepToken` names (the one asking) stays. API tokens stay: they are revoked one by one.
+ */
+export async function changePassword(deps: AuthDeps, userId: string, input: ChangePassword, keepToken?: string): Promise<void> {
+  const user = await checkPassword(deps, userId, input.current_password, 'current_password')
+  const problem = passwordProblem(input.password, user.email)
+  if (problem) throw invalid('password', problem)
+  const passwordHash = await deps.passwords.hash(input.password)
+  await deps.db.transaction(async (tx) => {
+    await tx.update(users).set({ passwordHash, updatedAt: deps.clock() }).where(eq(users.id, userId))
+    const others = keepToken ? and(eq(sessions.userId, userId), ne(sessions.tokenHash, hashSecret(keepToken))) : eq(sessions.userId, userId)
+    await tx.delete(sessions).where(others)
+    await announceRevoked(tx, { userId })
+  })
+  deps.tokens?.evict({ userId })
+}
+
+/**
+ * Deletes the account and everything it owns (tasks, reminders, conversations, tokens, audit trail: every table
+ * that names a user cascades), once its password is given. Its sessions and tokens stop working on every replica.
+ */
+export async function deleteAccount(deps: AuthDeps, userId: string, input: DeleteAccount): Promise<void> {
+  await checkPassword(deps, userId, input.password, 'password')
+  await deps.db.transaction(async (tx) => {
+    await tx.delete(users).where(eq(users.id, userId))
+    await announceRevoked(tx, { userId })
+  })
+  deps.tokens?.evict({ userId })
+}
+
+/**
+ * An operator's reset for a person who forgot their password (there is no mail to send a link with): a new random
+ * password is set and returned, to hand over; every session ends. `npm run reset-password -- <email>`.
+ */
+export async function resetPassword(deps: Pick<AuthDeps, 'db' | 'clock' | 'passwords'>, email: string): Promise<string> {
+  const [user] = await deps.db.select({ id: users.id }).from(users).where(eq(users.email, email.trim().toLowerCase()))
+  if (!user) throw notFound('account')
+  const password = newSecret('').slice(0, 20)
+  const passwordHash = await deps.passwords.hash(password)
+  await deps.db.transaction(async (tx) => {
+    await tx.update(users).set({ passwordHash, updatedAt: deps.clock() }).where(eq(users.id, user.id))
+    await tx.delete(sessions).where(eq(sessions.userId, user.id))
+    await announceRevoked(tx, { userId: user.id })
+  })
+  return password
 }

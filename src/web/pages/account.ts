@@ -10,9 +10,10 @@ import { createFeed, hasFeed, revokeFeed } from '../../features/calendar/service
 import { getWebhook, parseWebhookUrl, removeWebhook, setWebhook } from '../../features/reminders/webhooks'
 import { field, withFormErrors, type Form } from '../forms'
 import { respond } from '../respond'
-import { AuthPage, SettingsPage, TokenList } from '../../../views/account'
-import { CreateTokenInput, LogInInput, SignUpInput, UpdateAccountInput } from '../../features/auth/model'
-import { logIn, logOut, resolveToken, signUp, updateAccount } from '../../features/auth/service'
+import { AuthPage, SettingsPage, TokenList, type SettingsProps } from '../../../views/account'
+import { exportAccount, tasksCsv } from '../../features/account/export'
+import { ChangePasswordInput, CreateTokenInput, DeleteAccountInput, LogInInput, SignUpInput, UpdateAccountInput } from '../../features/auth/model'
+import { changePassword, deleteAccount, logIn, logOut, resolveToken, signUp, updateAccount } from '../../features/auth/service'
 import { createApiToken, listApiTokens, revokeApiToken } from '../../features/auth/tokens'
 import { webSession } from '../session'
 import { PRE_SESSION_COOKIE, sessionSecret, verifyCsrf, verifyPreSessionCsrf } from '../../features/auth/csrf'
@@ -22,6 +23,10 @@ import { putFlash, takeFlash } from '../../features/auth/flash'
 let zones: string[] | undefined
 /** Every IANA zone this runtime knows, plus UTC. */
 const timezones = () => (zones ??= ['UTC', ...Intl.supportedValuesOf('timeZone').filter((z) => z !== 'UTC')])
+
+/** A file to save: the browser downloads it under `name` rather than showing it. */
+const download = (name: string, type: string, body: string) =>
+  new Response(body, { headers: { 'content-type': type, 'content-disposition': `attachment; filename="${name.replace(/[^\w.@-]/g, '_')}"`, 'cache-control': 'no-store' } })
 
 export const accountPages = (deps: AppDeps) => {
   const authDeps = authDepsOf(deps)
@@ -94,7 +99,7 @@ export const accountPages = (deps: AppDeps) => {
     request: Request,
     user: { id: string; email: string; timezone: string },
     csrf: string,
-    extra: { status?: number; created?: { name: string; token: string }; saved?: boolean; error?: { field?: string; message: string }; feedUrl?: string } = {},
+    extra: Pick<SettingsProps, 'created' | 'saved' | 'error' | 'passwordChanged' | 'passwordError' | 'deleteError'> & { status?: number; feedUrl?: string } = {},
   ) {
     const [tokens, feedOn, hook] = await Promise.all([listApiTokens(authDeps, user.id), hasFeed(authDeps.db, user.id), getWebhook(authDeps.db, user.id)])
     return respond(request, (nonce) => ({
@@ -166,6 +171,41 @@ export const accountPages = (deps: AppDeps) => {
         ),
       { page: true },
     )
+    .post(
+      '/settings/password',
+      ({ request, user, csrf, body }) =>
+        withFormErrors(
+          async () => {
+            const form = body as Form
+            await changePassword(authDeps, user.id, parseWith(ChangePasswordInput, { current_password: field(form, 'current_password'), password: field(form, 'password') }), sessionSecret(request))
+            return settings(request, user, csrf, { passwordChanged: true })
+          },
+          (error) => settings(request, user, csrf, { status: 400, passwordError: error }),
+        ),
+      { page: true },
+    )
+    .post(
+      '/settings/delete',
+      ({ request, user, csrf, body }) =>
+        withFormErrors(
+          async () => {
+            const form = body as Form
+            await deleteAccount(authDeps, user.id, parseWith(DeleteAccountInput, { password: field(form, 'password'), confirm: field(form, 'confirm') }))
+            const response = redirect(request, '/login?deleted=1')
+            response.headers.append('set-cookie', clearedSessionCookie(isHttps(request, deps.env)))
+            return response
+          },
+          (error) => settings(request, user, csrf, { status: 400, deleteError: error }),
+        ),
+      { page: true },
+    )
+    // Everything the account keeps, to take away: JSON whole, or the tasks as CSV.
+    .get(
+      '/settings/export.json',
+      async ({ user }) => download(`todo-chatbot-${user.email}.json`, 'application/json', JSON.stringify(await exportAccount(authDeps.db, user), null, 2)),
+      { page: true },
+    )
+    .get('/settings/export.csv', async ({ user }) => download(`todo-chatbot-${user.email}-tasks.csv`, 'text/csv; charset=utf-8', tasksCsv((await exportAccount(authDeps.db, user)).tasks)), { page: true })
     .post(
       '/settings/webhook',
       ({ request, user, csrf, body }) =>
