@@ -221,16 +221,34 @@ export function readMessage(raw: string, timeZone: string, now: Date): { text: s
   return { text, request: readRequest(text, timeZone, now) }
 }
 
-/** Reads a tidied request (its first word already corrected) into what it asks for. */
-export function readRequest(text: string, timeZone: string, now: Date): Request {
-  let m: RegExpExecArray | null
-  const T = '(.+?)'
-  const rx = (source: string) => new RegExp(`^${source}$`, 'iu')
+/** A regular expression for a whole request, case-insensitive and Unicode-aware. */
+const rx = (source: string) => new RegExp(`^${source}$`, 'iu')
+/** The task a request names, as short as the rest allows. */
+const T = '(.+?)'
 
+/**
+ * Reads a tidied request (its first word already corrected) into what it asks for. The readers are tried in
+ * order, each for a family of intents; the order settles the phrasings two families share ("remove the work tag
+ * from …" is a tag change, not a delete; "what did I get done" is a question, not a completion).
+ */
+export function readRequest(text: string, timeZone: string, now: Date): Request {
   if (!text || /^(?:hi|hello|hey|help|\?|what can you do|what can i (?:ask|say|do)(?: you| here)?|how does this work)\b/i.test(text)) return { kind: 'help' }
   if (rx('(?:undo|revert|take (?:that|it) back|reverse (?:that|it))(?:\\s+(?:that|it|this|last|the last change|my last change|the last one))?').test(text)) return { kind: 'undo' }
+  return (
+    readReminder(text, timeZone, now) ??
+    readQuestion(text, timeZone, now) ??
+    readLabels(text) ??
+    readReopen(text) ??
+    readRename(text) ??
+    readMove(text, timeZone, now) ??
+    readDeleteOrComplete(text) ??
+    readAdd(text) ?? { kind: 'unknown' }
+  )
+}
 
-  // Reminders first: "remind me to …" adds, "remind me about …" finds (and adds when nothing matches).
+/** A reminder: "remind me to …" adds a task, "remind me about …" finds one (or adds it), at a time or ahead of it. */
+function readReminder(text: string, timeZone: string, now: Date): Request | undefined {
+  let m: RegExpExecArray | null
   const REMIND = '(?:remind|ping|alert|notify|nudge|warn) me'
   const REMINDER = '(?:(?:set|add|create|make|put|schedule)\\s+(?:a\\s+|an\\s+)?)?(?:reminder|alert|alarm)'
   const AHEAD = '(?:before|early|earlier|ahead|in advance|beforehand|prior)'
@@ -250,8 +268,12 @@ export function readRequest(text: string, timeZone: string, now: Date): Request 
   if ((m = rx(`${REMIND}(?:\\s+to)?\\s+(.+)`).exec(text))) return { kind: 'add', body: m[1]!, remind: true }
   // "Erinnere mich morgen um 10 Uhr an den Zahnarzt": the parser takes the German request words out of the title.
   if (/^erinnere\s+mich\b/i.test(text)) return { kind: 'add', body: text, remind: true }
+  return undefined
+}
 
-  // Questions: a count, a search, a listing.
+/** A question: a count, a search, or a listing with filters. */
+function readQuestion(text: string, timeZone: string, now: Date): Request | undefined {
+  let m: RegExpExecArray | null
   if ((m = rx('(?:count|how many)\\b(.*)').exec(text))) return { kind: 'count', selection: readSelection(m[1]!, timeZone, now) }
   if ((m = rx('(?:search(?:\\s+for)?|look for|look up|find)\\s+(.+)').exec(text))) return { kind: 'find', words: m[1]! }
   if ((m = rx('(?:(?:do i have|have i got|is there|are there|got)\\s+)?(?:anything|something|a task|any tasks?|any todos?|tasks?|todos?|stuff)\\s+(?:about|for|with|on|mentioning|called|named|like|regarding|related to|involving|containing)\\s+(.+)').exec(text))) return { kind: 'find', words: m[1]! }
@@ -265,8 +287,12 @@ export function readRequest(text: string, timeZone: string, now: Date): Request 
     if (selection.parts.length === 0 && selection.search) return /^(?:show|list|display|view|zeige?|liste)\b/i.test(text) ? { kind: 'find', words: selection.search } : { kind: 'unknown' }
     return { kind: 'list', selection }
   }
+  return undefined
+}
 
-  // Changes. Tags and priority before the generic verbs they share ("remove the work tag from …", "mark … important").
+/** Tags or priority, before the generic verbs they share ("remove the work tag from …", "mark … important"). */
+function readLabels(text: string): Request | undefined {
+  let m: RegExpExecArray | null
   if (
     (m = rx(`(?:tag|label)\\s+${T}\\s+(?:with|as)\\s+(.+)`).exec(text)) ||
     (m = rx(`(?:tag|label|mark)\\s+${T}\\s+((?:#\\S+\\s*)+)`).exec(text)) ||
@@ -294,8 +320,12 @@ export function readRequest(text: string, timeZone: string, now: Date): Request 
   if ((m = rx(`(raise|increase|bump up|bump|up|lower|reduce|decrease|drop)\\s+(?:the\\s+)?priority\\s+(?:of|on|for)\\s+${T}`).exec(text))) {
     return { kind: 'update', target: m[2]!, change: { kind: 'priority', level: /^(?:lower|reduce|decrease|drop)$/i.test(m[1]!) ? 'low' : 'high' } }
   }
+  return undefined
+}
 
-  // Reopen before complete: "mark … not done", "… isn't done".
+/** Reopening, before completing, which shares its verbs ("mark … not done", "… isn't done"). */
+function readReopen(text: string): Request | undefined {
+  let m: RegExpExecArray | null
   if (
     (m = rx(`(?:reopen|re-open|uncheck|untick|unmark|uncomplete|un-complete)\\s+${T}`).exec(text)) ||
     (m = rx(`undo (?:the )?(?:completion of|completing|checking off|ticking off)\\s+${T}`).exec(text)) ||
@@ -307,7 +337,12 @@ export function readRequest(text: string, timeZone: string, now: Date): Request 
   ) {
     return { kind: 'reopen', target: m[1]! }
   }
+  return undefined
+}
 
+/** A new title. */
+function readRename(text: string): Request | undefined {
+  let m: RegExpExecArray | null
   if (
     (m = rx(`(?:rename|retitle|call|name)\\s+${T}\\s*(?:\\s(?:to(?: be)?|as|into)\\s|->|→|=>|:)\\s*(.+)`).exec(text)) ||
     (m = rx(`(?:change|edit|update|make|fix)\\s+${T}\\s+(?:to\\s+)?(?:say|read)\\s+(.+)`).exec(text)) ||
@@ -316,7 +351,12 @@ export function readRequest(text: string, timeZone: string, now: Date): Request 
     (m = rx(`(?:change|update|set|edit)\\s+${T}'s\\s+(?:title|name)\\s+to\\s+(.+)`).exec(text)) || (m = rx(`${T}\\s+should be (?:called|named|renamed(?: to)?|titled)\\s+(.+)`).exec(text))) {
     return { kind: 'update', target: m[1]!, change: { kind: 'title', title: unquote(m[2]!) } }
   }
+  return undefined
+}
 
+/** A new due date: by a span, or to a time. */
+function readMove(text: string, timeZone: string, now: Date): Request | undefined {
+  let m: RegExpExecArray | null
   // Moving by a span ("push taxes by a week", "snooze dog walk 2 hours", "gym an hour later").
   if ((m = rx(`(?:postpone|delay|push(?:\\s+back)?|defer|snooze|bump|move|shift|put off|reschedule|kick)\\s+${T}\\s+(?:back\\s+|out\\s+|forward\\s+)?(?:by\\s+|for\\s+)?(${DURATION})(?:\\s+(?:later|back|out))?`).exec(text)) || (m = rx(`${T}\\s+(?:by\\s+)?(${DURATION})\\s+later`).exec(text))) {
     const by = readDuration(m[2]!)
@@ -333,7 +373,12 @@ export function readRequest(text: string, timeZone: string, now: Date): Request 
   }
   const stated = splitAtTime(text, /\s(?:should be|is now|needs to be|must be|is moved to|moves to|is)\s+(?:due\s+)?(?:(?:on|at|for|by|to)\s+)?/gi, timeZone, now)
   if (stated) return { kind: 'update', target: stated.target, change: { kind: 'due', due: stated.due } }
+  return undefined
+}
 
+/** Deleting or completing. */
+function readDeleteOrComplete(text: string): Request | undefined {
+  let m: RegExpExecArray | null
   if (
     (m = rx(`(?:delete|remove|cancel|drop|get rid of|trash|erase|clear|scrap|scratch|bin|forget about|forget|nuke|ditch)\\s+${T}(?:\\s+from\\s+(?:my|the)\\s+(?:list|tasks|todos|todo list))?(?:[\\s,]+(?:and\\s+)?(?:delete|remove) (?:it|them))?`).exec(text)) ||
     (m = rx(`${T}\\s+can go`).exec(text)) ||
@@ -350,11 +395,16 @@ export function readRequest(text: string, timeZone: string, now: Date): Request 
   ) {
     return { kind: 'complete', target: m[1]! }
   }
+  return undefined
+}
 
-  // Adding, in the many ways people say it.
+/** Adding, in the many ways people say it. */
+function readAdd(text: string): Request | undefined {
+  let m: RegExpExecArray | null
   if ((m = rx('(?:add|create|new|put|todo|to-do|jot down|añadir|añade|agregar|agrega|ajouter|ajoute|nouvelle tâche|nueva tarea)(?:\\s+(?:a|an))?(?:\\s+new)?(?:\\s+(?:task|todo|to-do|item|tâche|tarea))?(?:\\s+(?:to|for))?[:\\s]+(.+)').exec(text))) {
     return { kind: 'add', body: m[1]!.replace(/\s+(?:on|to)\s+(?:my|the)\s+(?:todo\s+|to-do\s+|task\s+)?(?:list|tasks|todos)\b/i, ''), remind: false }
   }
   if ((m = rx('(.+?)\\s+(?:on|to)\\s+(?:my|the)\\s+(?:todo\\s+|to-do\\s+|task\\s+)?(?:list|tasks|todos)(\\s+.+)?').exec(text))) return { kind: 'add', body: `${m[1]!}${m[2] ?? ''}`, remind: false }
-  return { kind: 'unknown' }
+  return undefined
 }
+
