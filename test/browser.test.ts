@@ -503,11 +503,18 @@ run.describe('planning views: Today, Upcoming, Calendar and Progress (htmx)', ()
     const [y, m] = day(0).split('-').map(Number) as [number, number]
     const month = `${y}-${String(m).padStart(2, '0')}`
     const nextMonth = m === 12 ? `${y + 1}-01` : `${y}-${String(m + 1).padStart(2, '0')}`
+    // A long title on a day of this month other than today (whose cell the test reads below).
+    const other = day(1).startsWith(month) ? day(1) : day(-1)
+    const long = await api('POST', '/api/v1/tasks', { title: 'Quarterly budget review', due_date: `${other}T22:00` })
     await page.goto(`${server.url}/calendar?month=${month}`)
     await step(page, 'calendar-grid', async () => {
       expect(await page.getAttribute('nav a[href="/calendar"]', 'aria-current')).toBe('page')
       expect(await page.locator('a.day-link[aria-current="date"]').count()).toBe(1)
       expect(await page.locator(`td[data-day="${day(0)}"] .titles`).textContent()).toContain('Standup notes')
+      // Wide enough that a title of a few words shows whole (the page is 1100 px wide here).
+      const cut = await page.evaluate(() => [...document.querySelectorAll('table.month .titles li')].filter((li) => li.scrollWidth > li.clientWidth || li.scrollHeight > li.clientHeight + 1).map((li) => li.textContent))
+      expect(cut).toEqual([])
+      await fetch(`${server.url}/api/v1/tasks/${long.id}`, { method: 'DELETE', headers: { authorization: `Bearer ${token}` } })
       const focused = () => page.evaluate(() => document.activeElement?.closest('td')?.getAttribute('data-day'))
       await page.locator(`td[data-day="${month}-01"] a.day-link`).focus()
       await page.keyboard.press('ArrowRight')
