@@ -6,6 +6,7 @@ import type { ToolContext } from '../mcp/tool'
 import { LIMIT_MAX } from '../lib/paging'
 import { keywords, stem, titleScore } from './match'
 import { formatWhen, type Lang } from './offline-words'
+import { TAG_PHRASE } from './offline-read'
 import type { ToolCallRecord } from './schema'
 
 export type Task = { id: string; title: string; due_date: string | null; due_day?: string | null; status: string; priority: string; tags?: string[]; updated_at: string }
@@ -40,7 +41,7 @@ export interface Target {
 /** "the low priority ones", "with high priority". */
 const PRIORITY_FILTER = /(?:^|\s)(?:with\s+|of\s+)?(high|medium|low)[- ]priority(?=\s|$)/i
 /** "tagged old", "with the old tag", "#old". */
-const TAG_FILTER = /(?:^|\s)(?:tagged(?:\s+(?:with|as))?\s+#?([\p{L}\p{N}_-]+)|(?:with\s+)?(?:the\s+)?#?([\p{L}\p{N}_-]+)\s+tags?|#([\p{L}\p{N}_-]+))(?=\s|$)/iu
+const TAG_FILTER = new RegExp(`(?:^|\\s)(?:${TAG_PHRASE})(?=\\s|$)`, 'iu')
 /** What is left of a target once its filters are out that names no task: "ones", "tasks", "everything". */
 const NOTHING_LEFT = /^(?:(?:the|my|all|every|any|of|those|these|ones?|tasks?|todos?|items?|things?|stuff|everything|aufgaben?)\s*)*$/i
 

@@ -116,6 +116,11 @@ const GENERIC = new Set([
   'about', 'regarding', 'mentioning', 'containing', 'called', 'named', 'zeige', 'zeig', 'liste', 'alle', 'meine', 'was', 'hab', 'habe', 'ich', 'ist', 'sind', 'steht', 'an', 'aufgaben', 'noch', 'offen', 'offene', 'offenen',
 ])
 
+/** A tag named in words, its name in the first, second or third group: "tagged old", "with the old tag", "#old". */
+export const TAG_PHRASE = 'tagged(?:\\s+(?:with|as))?\\s+#?([\\p{L}\\p{N}_-]+)|(?:with\\s+)?(?:the\\s+)?#?([\\p{L}\\p{N}_-]+)\\s+tags?|#([\\p{L}\\p{N}_-]+)'
+/** A tag in a question (lower-cased, padded with spaces): also "in #work". */
+const TAG_IN_QUESTION = new RegExp(`\\s(?:${TAG_PHRASE}|in\\s+#([\\p{L}\\p{N}_-]+))\\s`, 'u')
+
 /**
  * The filters a question names, anywhere in it: overdue, today, tomorrow, a day, this or next week, a priority, a
  * tag, completed, no date; the words left over are what to search for.
@@ -137,7 +142,7 @@ export function readSelection(text: string, timeZone: string, now: Date): Select
   take(new RegExp(`\\s(?:(?:with|of)\\s+)?(${LEVEL})[- ](?:priority|prio)\\s|\\s(urgent|important)\\s|\\spriority\\s+(${LEVEL})\\s`), (m) => parts.push({ kind: 'priority', level: levelOf((m[1] ?? m[2] ?? m[3])!) }))
   for (let i = 0; i < 5; i++) {
     const before = rest
-    take(/\s(?:tagged(?:\s+(?:with|as))?\s+#?([\p{L}\p{N}_-]+)|(?:with\s+)?(?:the\s+)?#?([\p{L}\p{N}_-]+)\s+tags?|#([\p{L}\p{N}_-]+)|in\s+#([\p{L}\p{N}_-]+))\s/u, (m) =>
+    take(TAG_IN_QUESTION, (m) =>
       parts.push({ kind: 'tag', tag: (m[1] ?? m[2] ?? m[3] ?? m[4])!.toLowerCase() }),
     )
     if (before === rest) break
