@@ -17,10 +17,16 @@ import { toTaskView, type TaskView } from '../tasks/model'
 /** The export's format: a reader can tell which shape it holds. */
 export const EXPORT_VERSION = 1
 
+/** The account's tasks, oldest first, as the API shows them. */
+export async function exportTasks(db: Db, user: Pick<AuthUser, 'id' | 'timezone'>): Promise<TaskView[]> {
+  const rows = await db.select().from(tasks).where(eq(tasks.userId, user.id)).orderBy(asc(tasks.createdAt), asc(tasks.id))
+  return rows.map((t) => toTaskView(t, user.timezone))
+}
+
 export async function exportAccount(db: Db, user: Pick<AuthUser, 'id' | 'email' | 'timezone'>) {
   const mine = <T extends { userId: unknown }>(table: T) => eq(table.userId as never, user.id)
-  const [taskRows, reminderRows, notificationRows, auditRows, tokenRows, conversationRows] = await Promise.all([
-    db.select().from(tasks).where(mine(tasks)).orderBy(asc(tasks.createdAt), asc(tasks.id)),
+  const [taskViews, reminderRows, notificationRows, auditRows, tokenRows, conversationRows] = await Promise.all([
+    exportTasks(db, user),
     db.select().from(reminders).where(mine(reminders)).orderBy(asc(reminders.id)),
     db.select().from(notifications).where(mine(notifications)).orderBy(asc(notifications.id)),
     db.select().from(auditLog).where(mine(auditLog)).orderBy(asc(auditLog.id)),
@@ -34,7 +40,7 @@ export async function exportAccount(db: Db, user: Pick<AuthUser, 'id' | 'email' 
     format: 'todo-chatbot export',
     version: EXPORT_VERSION,
     account: toAccountView(user),
-    tasks: taskRows.map((t) => toTaskView(t, user.timezone)),
+    tasks: taskViews,
     reminders: reminderRows.map(toReminderView),
     notifications: notificationRows.map(toNotificationView),
     activity: auditRows.map(toAuditView),

@@ -230,7 +230,12 @@ export async function changePassword(deps: AuthDeps, userId: string, input: Chan
   const user = await checkPassword(deps, userId, input.current_password, 'current_password')
   const problem = passwordProblem(input.password, user.email)
   if (problem) throw invalid('password', problem)
-  const passwordHash = await deps.passwords.hash(input.password)
+  await setPassword(deps, userId, input.password, keepToken)
+}
+
+/** Sets `password` and ends every session of the account but the one `keepToken` names, on every replica. */
+async function setPassword(deps: Pick<AuthDeps, 'db' | 'clock' | 'passwords' | 'tokens'>, userId: string, password: string, keepToken?: string): Promise<void> {
+  const passwordHash = await deps.passwords.hash(password)
   await deps.db.transaction(async (tx) => {
     await tx.update(users).set({ passwordHash, updatedAt: deps.clock() }).where(eq(users.id, userId))
     const others = keepToken ? and(eq(sessions.userId, userId), ne(sessions.tokenHash, hashSecret(keepToken))) : eq(sessions.userId, userId)
@@ -261,11 +266,6 @@ export async function resetPassword(deps: Pick<AuthDeps, 'db' | 'clock' | 'passw
   const [user] = await deps.db.select({ id: users.id }).from(users).where(eq(users.email, email.trim().toLowerCase()))
   if (!user) throw notFound('account')
   const password = newSecret('').slice(0, 20)
-  const passwordHash = await deps.passwords.hash(password)
-  await deps.db.transaction(async (tx) => {
-    await tx.update(users).set({ passwordHash, updatedAt: deps.clock() }).where(eq(users.id, user.id))
-    await tx.delete(sessions).where(eq(sessions.userId, user.id))
-    await announceRevoked(tx, { userId: user.id })
-  })
+  await setPassword(deps, user.id, password)
   return password
 }

@@ -323,27 +323,23 @@ export const deleteMany = traced('tasks.delete_many', async function deleteMany(
   })
 })
 
-/** Restores tasks the actor deleted within the undo window, with their ids and fields as they were. */
+/** The actor's rows among `ids` in the trash, deleted recently enough to be restored. */
+const trashed = (deps: Pick<TaskDeps, 'clock'>, actor: Pick<Actor, 'id'>, ids: string[]) =>
+  and(inArray(deletedTasks.taskId, ids), eq(deletedTasks.userId, actor.id), gt(deletedTasks.deletedAt, new Date(deps.clock().getTime() - TRASH_MS)))
+
 /** Which of `ids` are the actor's tasks in the trash, restorable still. */
 export async function inTrash(deps: Pick<TaskDeps, 'db' | 'clock'>, actor: Pick<Actor, 'id'>, ids: readonly string[]): Promise<Set<string>> {
   const wanted = [...new Set(ids)].filter((id) => UUID.test(id))
   if (wanted.length === 0) return new Set()
-  const since = new Date(deps.clock().getTime() - TRASH_MS)
-  const rows = await deps.db
-    .select({ id: deletedTasks.taskId })
-    .from(deletedTasks)
-    .where(and(inArray(deletedTasks.taskId, wanted), eq(deletedTasks.userId, actor.id), gt(deletedTasks.deletedAt, since)))
+  const rows = await deps.db.select({ id: deletedTasks.taskId }).from(deletedTasks).where(trashed(deps, actor, wanted))
   return new Set(rows.map((r) => r.id))
 }
 
+/** Restores tasks the actor deleted, from the trash, with their ids and fields as they were. */
 export const restoreTasks = traced('tasks.restore', async function restoreTasks(deps: TaskDeps, actor: Actor, ids: readonly string[]): Promise<TaskView[]> {
   const wanted = checkIds(ids)
   return deps.db.transaction(async (tx) => {
-    const since = new Date(deps.clock().getTime() - TRASH_MS)
-    const trash = await tx
-      .delete(deletedTasks)
-      .where(and(inArray(deletedTasks.taskId, wanted), eq(deletedTasks.userId, actor.id), gt(deletedTasks.deletedAt, since)))
-      .returning()
+    const trash = await tx.delete(deletedTasks).where(trashed(deps, actor, wanted)).returning()
     // Undoing a delete adds the tasks back: they need room like new ones.
     if (trash.length > 0) await reserveQuota(tx, 'tasks', actor.id, deps.quotas.tasks, ownTasks(actor.id), trash.length, 'ids')
     const restored: TaskView[] = []

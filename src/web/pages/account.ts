@@ -11,7 +11,7 @@ import { getWebhook, parseWebhookUrl, removeWebhook, setWebhook } from '../../fe
 import { field, withFormErrors, type Form } from '../forms'
 import { respond } from '../respond'
 import { AuthPage, SettingsPage, TokenList, type SettingsProps } from '../../../views/account'
-import { exportAccount, tasksCsv } from '../../features/account/export'
+import { exportAccount, exportTasks, tasksCsv } from '../../features/account/export'
 import { ChangePasswordInput, CreateTokenInput, DeleteAccountInput, LogInInput, SignUpInput, UpdateAccountInput } from '../../features/auth/model'
 import { changePassword, deleteAccount, logIn, logOut, resolveToken, signUp, updateAccount } from '../../features/auth/service'
 import { createApiToken, listApiTokens, revokeApiToken } from '../../features/auth/tokens'
@@ -205,7 +205,7 @@ export const accountPages = (deps: AppDeps) => {
       async ({ user }) => download(`todo-chatbot-${user.email}.json`, 'application/json', JSON.stringify(await exportAccount(authDeps.db, user), null, 2)),
       { page: true },
     )
-    .get('/settings/export.csv', async ({ user }) => download(`todo-chatbot-${user.email}-tasks.csv`, 'text/csv; charset=utf-8', tasksCsv((await exportAccount(authDeps.db, user)).tasks)), { page: true })
+    .get('/settings/export.csv', async ({ user }) => download(`todo-chatbot-${user.email}-tasks.csv`, 'text/csv; charset=utf-8', tasksCsv(await exportTasks(authDeps.db, user))), { page: true })
     .post(
       '/settings/webhook',
       ({ request, user, csrf, body }) =>
