@@ -177,6 +177,44 @@ describe('recurring tasks', () => {
     expect((await list('No fork')).length).toBe(2)
   })
 
+  test('undoing a completion takes back the next instance it made, by every route that reopens', async () => {
+    const reopeners: Array<[string, (id: string) => Promise<unknown>]> = [
+      ['reopen', (id) => t.call('POST', `/api/v1/tasks/${id}/reopen`, { token })],
+      ['PATCH status', (id) => t.call('PATCH', `/api/v1/tasks/${id}`, { token, body: { status: 'pending' } })],
+    ]
+    for (const [route, reopen] of reopeners) {
+      const title = `Undo daily by ${route}`
+      const { body: task } = await t.call('POST', '/api/v1/tasks', { token, body: { title, recurrence: 'DAILY', due_date: '2026-12-03T09:00:00Z' } })
+      await t.call('POST', `/api/v1/tasks/${task.id}/complete`, { token })
+      await t.drain()
+      const next = (await list(title)).find((x: { id: string }) => x.id !== task.id)
+      expect(next).toBeDefined()
+      await reopen(task.id)
+      await t.drain()
+      const left = await list(title)
+      expect(left.map((x: { id: string; status: string }) => [x.id, x.status])).toEqual([[task.id, 'pending']])
+      expect((await audit(`?task_id=${next.id}`)).items.map((e: { action: string }) => e.action)).toEqual(['deleted', 'recurred'])
+      // The series goes on as before: completing it again makes one next instance.
+      await t.call('POST', `/api/v1/tasks/${task.id}/complete`, { token })
+      await t.drain()
+      expect((await list(title)).map((x: { status: string }) => x.status)).toEqual(['completed', 'pending'])
+    }
+  })
+
+  test('a next instance someone has edited stays when its predecessor is reopened, and the series does not fork', async () => {
+    const { body: task } = await t.call('POST', '/api/v1/tasks', { token, body: { title: 'Kept successor', recurrence: 'WEEKLY', due_date: '2026-12-08T10:00:00Z' } })
+    await t.call('POST', `/api/v1/tasks/${task.id}/complete`, { token })
+    await t.drain()
+    const next = (await list('Kept successor')).find((x: { id: string }) => x.id !== task.id)
+    await t.call('PATCH', `/api/v1/tasks/${next.id}`, { token, body: { description: 'bring the forms' } })
+    await t.call('POST', `/api/v1/tasks/${task.id}/reopen`, { token })
+    await t.call('POST', `/api/v1/tasks/${task.id}/complete`, { token })
+    await t.drain()
+    const all = await list('Kept successor')
+    expect(all).toHaveLength(2)
+    expect(all.find((x: { id: string }) => x.id === next.id)).toMatchObject({ description: 'bring the forms', status: 'pending' })
+  })
+
   test('COUNT ends the series', async () => {
     const { body: first } = await t.call('POST', '/api/v1/tasks', { token, body: { title: 'Three times', recurrence: 'FREQ=DAILY;COUNT=3', due_date: '2026-12-10T09:00:00Z' } })
     let current = first

@@ -165,9 +165,10 @@ export const updateTask = traced('tasks.update', async function updateTask(deps:
     const series = rescheduled
       ? seriesFields(current.id, fields.recurrence === undefined ? current.recurrence : fields.recurrence, fields.dueDate === undefined ? current.dueDate : fields.dueDate, current.seriesId, actor.timezone, now)
       : {}
+    const withdrawn = status === 'pending' && current.status === 'completed' && (await withdrawSuccessor(tx, actor, current, now))
     const [task] = await tx
       .update(tasks)
-      .set({ ...fields, ...series, ...(status ? statusChange(status, current, now) : {}), updatedAt: now })
+      .set({ ...fields, ...series, ...(status ? statusChange(status, current, now) : {}), ...(withdrawn ? { successorId: null } : {}), updatedAt: now })
       .where(eq(tasks.id, current.id))
       .returning()
     await recordTaskChange(tx, now, actor.timezone, { before: current, after: task! })
@@ -178,13 +179,31 @@ export const updateTask = traced('tasks.update', async function updateTask(deps:
 /** Moves a locked task to `status` (no write if it is already there). */
 async function applyStatus(tx: Db, actor: Actor, current: Task, status: 'pending' | 'completed', now: Date): Promise<Task> {
   if (current.status === status) return current
+  const withdrawn = status === 'pending' && (await withdrawSuccessor(tx, actor, current, now))
   const [task] = await tx
     .update(tasks)
-    .set({ ...statusChange(status, current, now), updatedAt: now })
+    .set({ ...statusChange(status, current, now), ...(withdrawn ? { successorId: null } : {}), updatedAt: now })
     .where(eq(tasks.id, current.id))
     .returning()
   await recordTaskChange(tx, now, actor.timezone, { before: current, after: task! })
   return task!
+}
+
+/**
+ * Reopening a repeating task's instance takes back the next instance its completion made, as long as nobody has
+ * touched it (still open, never edited, not completed into a successor of its own): undoing a completion leaves the
+ * series as it was. An instance someone has worked on stays, and stays the series' next one, so completing this
+ * one again makes no second. Returns whether the successor went.
+ */
+async function withdrawSuccessor(tx: Db, actor: Actor, current: Task, now: Date): Promise<boolean> {
+  if (!current.successorId) return false
+  const [next] = await tx.select().from(tasks).where(and(eq(tasks.id, current.successorId), eq(tasks.userId, actor.id))).for('update')
+  if (!next) return true // Deleted since: the series has no next instance to keep.
+  const untouched = next.status === 'pending' && !next.successorId && next.updatedAt.getTime() === next.createdAt.getTime()
+  if (!untouched) return false
+  await tx.delete(tasks).where(eq(tasks.id, next.id))
+  await recordTaskChange(tx, now, actor.timezone, { before: next })
+  return true
 }
 
 const setStatus = traced('tasks.set_status', async function setStatus(deps: TaskDeps, actor: Actor, id: string, status: 'pending' | 'completed'): Promise<TaskView> {
