@@ -60,6 +60,8 @@ export function AuthPage({ mode, nonce, csrf, next, email, error, notice }: Auth
           {login ? (
             <>
               New here? <a href={`/signup?next=${encodeURIComponent(next)}`}>Create an account</a>
+              <br />
+              Forgot your password? This service sends no mail: ask whoever runs it to reset it for you.
             </>
           ) : (
             <>
