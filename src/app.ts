@@ -6,6 +6,7 @@ import { eventDelivery as deliveryOf, type EventDelivery } from './events/delive
 import { eventRoutes, sidecarRoutes } from './events/routes'
 import { auditRoutes } from './features/audit/routes'
 import { calendarRoutes } from './features/calendar/routes'
+import { importRoutes } from './features/import/routes'
 import { auditConsumer } from './features/audit/service'
 import { authRoutes } from './features/auth/routes'
 import { adminRoutes } from './features/ops/admin'
@@ -70,6 +71,7 @@ export function createApp(options: AppOptions, readiness: Readiness = { draining
     .use(auditRoutes(deps))
     .use(reminderRoutes(deps))
     .use(calendarRoutes(deps))
+    .use(importRoutes(deps))
     .use(mcpRoutes(deps, metrics.observeToolCall))
     .use(chatRoutes(deps))
     .use(sidecarRoutes(deps, [eventRoutes(deps, eventDelivery(deps)), jobCallbackRoutes(deps)]))

@@ -288,6 +288,26 @@ describe('sessions', () => {
   })
 })
 
+describe('imports', () => {
+  const calendar = (uid: string, summary: string) => `BEGIN:VCALENDAR\nBEGIN:VTODO\nUID:${uid}\nSUMMARY:${summary}\nEND:VTODO\nEND:VCALENDAR\n`
+
+  test("Bob importing the file Alice imported makes Bob's own task and never touches, shows or counts hers", async () => {
+    const file = calendar('shared-uid@example.org', 'Alice imported plan')
+    expect((await t.call('POST', '/api/v1/import', { token: alice.token, body: { format: 'ics', file } })).body).toMatchObject({ created: 1, duplicates: 0 })
+    const bobs = await t.call('POST', '/api/v1/import', { token: bob.token, body: { format: 'ics', file } })
+    expect(bobs.body).toMatchObject({ created: 1, duplicates: 0 })
+    const alices = (await t.call('GET', '/api/v1/tasks?search=Alice imported plan', { token: alice.token })).body.items
+    const bobsTasks = (await t.call('GET', '/api/v1/tasks?search=Alice imported plan', { token: bob.token })).body.items
+    expect(alices).toHaveLength(1)
+    expect(bobsTasks).toHaveLength(1)
+    expect(bobsTasks[0].id).not.toBe(alices[0].id)
+  })
+
+  test('without a token the API answers 401', async () => {
+    expect((await t.call('POST', '/api/v1/import', { body: { format: 'ics', file: calendar('x@y', 'Nobody') } })).status).toBe(401)
+  })
+})
+
 describe('brute force', () => {
   test('the web log-in answers 429 to the address that guessed 5 times, even with the right password, until its lock ends; the owner elsewhere gets in', async () => {
     let now = Date.parse('2026-11-25T12:00:00Z')

@@ -68,8 +68,11 @@ function columnsOf(input: UpdateTask, timeZone: string) {
   }
 }
 
-/** Inserts one new task and records its event, inside the caller's transaction (the quota is the caller's to reserve). */
-async function insertTask(tx: Db, actor: Actor, input: CreateTask, now: Date): Promise<TaskView> {
+/**
+ * Inserts one new task and records its event, inside the caller's transaction (the quota is the caller's to reserve).
+ * An import gives the id it has already keyed, and a task done elsewhere arrives completed (`completedAt`).
+ */
+async function insertTask(tx: Db, actor: Actor, input: CreateTask, now: Date, id = newId(), completedAt: Date | null = null): Promise<TaskView> {
   const fields = {
     description: '',
     priority: 'medium' as const,
@@ -80,8 +83,8 @@ async function insertTask(tx: Db, actor: Actor, input: CreateTask, now: Date): P
     tags: [],
     ...columnsOf(input, actor.timezone),
     title: input.title,
+    ...(completedAt ? { status: 'completed' as const, completedAt } : {}),
   }
-  const id = newId()
   const series = seriesFields(id, fields.recurrence, fields.dueDate, null, actor.timezone, now)
   const [task] = await tx
     .insert(tasks)
@@ -110,6 +113,27 @@ export const createTasks = traced('tasks.create_many', async function createTask
     return created
   })
 })
+
+/** A task an import adds: its id chosen beforehand (the import keys it), completed when it was done at the source. */
+export interface ImportedTask {
+  id: string
+  input: CreateTask
+  completedAt: Date | null
+}
+
+/**
+ * Adds imported tasks inside the caller's transaction (which also writes the import's keys): the quota has to hold
+ * them all, and each records its task.created event like any new task. A task completed at the source is created
+ * completed, so no next instance of its series is made.
+ */
+export async function addImportedTasks(tx: Db, deps: TaskDeps, actor: Actor, imported: readonly ImportedTask[]): Promise<TaskView[]> {
+  if (imported.length === 0) return []
+  await reserveQuota(tx, 'tasks', actor.id, deps.quotas.tasks, ownTasks(actor.id), imported.length, 'file')
+  const now = deps.clock()
+  const created: TaskView[] = []
+  for (const task of imported) created.push(await insertTask(tx, actor, task.input, now, task.id, task.completedAt))
+  return created
+}
 
 /** One task of the actor's. */
 export const getTask = traced('tasks.get', async function getTask(deps: TaskReadDeps, actor: Actor, id: string): Promise<TaskView> {

@@ -1,0 +1,93 @@
+// POST /api/v1/import over HTTP: a multipart upload or the file as the body, the report, and each refusal naming its field.
+import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
+import { IMPORT_BYTES_MAX, IMPORT_ROWS_MAX } from '../src/features/import/model'
+import { testApp, type TestApp } from './helpers/app'
+
+let t: TestApp
+let token: string
+beforeAll(async () => {
+  t = await testApp()
+  ;({ token } = await t.signUp(undefined, { timezone: 'Europe/Berlin' }))
+})
+afterAll(() => t.dispose())
+
+const fixture = (name: string) => Bun.file(new URL(`./fixtures/import/${name}`, import.meta.url)).text()
+
+/** POSTs a multipart form to /api/v1/import; `file` is sent as a file upload. */
+async function upload(fields: { format?: string; file?: string }, as = token) {
+  const form = new FormData()
+  if (fields.format !== undefined) form.set('format', fields.format)
+  if (fields.file !== undefined) form.set('file', new File([fields.file], 'upload', { type: 'application/octet-stream' }))
+  const res = await t.app.handle(new Request('http://localhost/api/v1/import', { method: 'POST', headers: as ? { authorization: `Bearer ${as}` } : {}, body: form }))
+  return { status: res.status, body: (await res.json()) as any }
+}
+
+describe('POST /api/v1/import', () => {
+  test('a Todoist export as multipart: 200 with the report; the same upload again is all duplicates', async () => {
+    const file = await fixture('todoist-project.csv')
+    const first = await upload({ format: 'todoist-csv', file })
+    expect(first.status).toBe(200)
+    expect(first.body).toMatchObject({ format: 'todoist-csv', created: 8, duplicates: 1 })
+    expect(first.body.skipped).toContainEqual({ line: 14, reason: 'title must not be empty' })
+    const again = await upload({ format: 'todoist-csv', file })
+    expect(again.body).toMatchObject({ created: 0, duplicates: 9, skipped: first.body.skipped })
+    const { body } = await t.call('GET', '/api/v1/tasks?search=oat milk', { token })
+    expect(body.items.map((task: { title: string }) => task.title)).toEqual(['Buy oat milk'])
+  })
+
+  test('an iCalendar file as the body itself, with ?format=ics', async () => {
+    const res = await t.call('POST', '/api/v1/import?format=ics', { token, raw: await fixture('tasks.ics'), headers: { 'content-type': 'text/calendar' } })
+    expect(res.status).toBe(200)
+    expect(res.body).toMatchObject({ format: 'ics', created: 4, duplicates: 0 })
+    expect(res.body.skipped.map((s: { line: number }) => s.line)).toEqual([61, 67, 79])
+  })
+
+  test('JSON with the file as text', async () => {
+    const res = await t.call('POST', '/api/v1/import', { token, body: { format: 'todoist-csv', file: 'TYPE,CONTENT,PRIORITY\ntask,Sent as JSON @api,4\n' } })
+    expect(res.status).toBe(200)
+    expect(res.body).toMatchObject({ created: 1, duplicates: 0, skipped: [] })
+    const { body } = await t.call('GET', '/api/v1/tasks?search=Sent as JSON', { token })
+    expect(body.items[0]).toMatchObject({ title: 'Sent as JSON', priority: 'high', tags: ['api'] })
+  })
+
+  test('refusals are 4xx naming the field: format missing or unknown, file missing, not the format named', async () => {
+    const noFormat = await upload({ file: 'TYPE,CONTENT\ntask,A\n' })
+    expect(noFormat.status).toBe(400)
+    expect(noFormat.body.error).toMatchObject({ code: 'validation_failed', field: 'format', message: 'format must be one of todoist-csv, ics' })
+    expect((await upload({ format: 'trello', file: 'x' })).body.error.field).toBe('format')
+    const noFile = await upload({ format: 'ics' })
+    expect(noFile.status).toBe(400)
+    expect(noFile.body.error.field).toBe('file')
+    const wrong = await upload({ format: 'ics', file: await fixture('todoist-project.csv') })
+    expect(wrong.status).toBe(400)
+    expect(wrong.body.error).toMatchObject({ field: 'file', message: 'file is not an iCalendar file: it has no BEGIN:VCALENDAR line' })
+    const csvAsTodoist = await upload({ format: 'todoist-csv', file: 'name,due\nmilk,today\n' })
+    expect(csvAsTodoist.body.error.message).toStartWith('file is not a Todoist CSV export')
+  })
+
+  test(`a file over ${IMPORT_BYTES_MAX} bytes answers 413, and over ${IMPORT_ROWS_MAX} rows 400, both naming the file and the limit`, async () => {
+    const big = await upload({ format: 'todoist-csv', file: `TYPE,CONTENT\n${'x'.repeat(IMPORT_BYTES_MAX)}` })
+    expect(big.status).toBe(413)
+    expect(big.body.error).toMatchObject({ code: 'payload_too_large', field: 'file' })
+    expect(big.body.error.message).toContain('1,000,000 bytes')
+    const many = await upload({ format: 'todoist-csv', file: `TYPE,CONTENT\n${'task,x\n'.repeat(IMPORT_ROWS_MAX + 1)}` })
+    expect(many.status).toBe(400)
+    expect(many.body.error).toMatchObject({ field: 'file' })
+    expect(many.body.error.message).toContain('5,000 rows')
+  })
+
+  test('without a token: 401', async () => {
+    expect((await upload({ format: 'ics', file: 'BEGIN:VCALENDAR\nEND:VCALENDAR\n' }, '')).status).toBe(401)
+  })
+
+  test('OpenAPI describes the upload (format and file) and the report', async () => {
+    const { body: doc } = await t.call('GET', '/openapi/json')
+    const op = doc.paths['/api/v1/import'].post
+    const form = op.requestBody.content['multipart/form-data'].schema
+    expect(form.required).toEqual(['format', 'file'])
+    expect(form.properties.format.enum).toEqual(['todoist-csv', 'ics'])
+    expect(form.properties.file.format).toBe('binary')
+    expect(Object.keys(op.responses['200'].content['application/json'].schema.properties).sort()).toEqual(['created', 'duplicates', 'format', 'notes', 'skipped'])
+    expect(Object.keys(op.responses)).toEqual(expect.arrayContaining(['400', '401', '413']))
+  })
+})
