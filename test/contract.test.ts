@@ -1,10 +1,10 @@
 // A task's fields and limits live in one schema (src/features/tasks/model.ts): REST, OpenAPI, MCP and the web form all follow it.
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
-import { Client } from '@modelcontextprotocol/sdk/client/index.js'
-import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js'
+import type { Client } from '@modelcontextprotocol/sdk/client/index.js'
 import { CreateReminderInput } from '../src/features/reminders/model'
 import { CreateTaskInput, TITLE_MAX, UpdateTaskInput } from '../src/features/tasks/model'
 import { testApp, type TestApp } from './helpers/app'
+import { mcpClient } from './helpers/mcp'
 import { browser, csrfOf } from './helpers/web'
 
 let t: TestApp
@@ -20,13 +20,7 @@ beforeAll(async () => {
   ;({ token } = await t.signUp())
   csrf = csrfOf((await browser(t, 'GET', '/tasks', { session: token })).text)
   const { body: api } = await t.call('POST', '/api/v1/tokens', { token, body: { name: 'mcp' } })
-  mcp = new Client({ name: 'contract-test', version: '1.0.0' })
-  await mcp.connect(
-    new StreamableHTTPClientTransport(new URL('http://localhost/mcp'), {
-      requestInit: { headers: { authorization: `Bearer ${api.token}` } },
-      fetch: (url, init) => t.app.handle(new Request(url, init)),
-    }),
-  )
+  mcp = await mcpClient(t, api.token, 'contract-test')
 })
 afterAll(async () => {
   await mcp.close()

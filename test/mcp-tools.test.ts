@@ -166,6 +166,10 @@ describe('find_tasks', () => {
       ['p1 & p3', []],
       ['overdue & completed', []],
       ['no date & today', []],
+      ['tomorrow', []],
+      ['overdue | #health', ['Overdue report', 'Friday gym']],
+      ['!#work & due before: +7d', ['Late stretch', 'Friday gym', 'Plan next week']],
+      ['(completed | open) & #work & !overdue', ['Call the bank', 'Done this morning']],
     ]
     for (const [filter, expected] of cases) {
       expect({ filter, found: titles(await ok(alice, 'find_tasks', { filter })) }).toEqual({ filter, found: expected })
@@ -185,14 +189,14 @@ describe('find_tasks', () => {
     expect(titles(await ok(alice, 'find_tasks', { filter: 'this week', limit: 2, cursor: paged.next_cursor }))).toEqual(['Late stretch', 'Friday gym'])
   })
 
-  test('a bad filter or range is a tool error naming the argument and the term', async () => {
+  test('a bad filter or range is a tool error naming the argument, the term and its column', async () => {
     const cases: Array<[Record<string, unknown>, string[]]> = [
-      [{ filter: 'tomorrow' }, ['filter', '"tomorrow"']],
-      [{ filter: 'today & p9' }, ['filter', '"p9"']],
+      [{ filter: 'someday' }, ['filter', '"someday"', 'column 1']],
+      [{ filter: 'today & p9' }, ['filter', '"p9"', 'column 9']],
       [{ filter: 'priority:urgent' }, ['filter', '"priority:urgent"']],
-      [{ filter: 'today &' }, ['filter', 'empty term']],
-      [{ filter: '#two words' }, ['filter', '"#two words"']],
-      [{ filter: 'search:' }, ['filter', '"search:"']],
+      [{ filter: 'today &' }, ['filter', 'expected a term', 'column 8']],
+      [{ filter: '#two words' }, ['filter', 'expected & or |', 'column 6']],
+      [{ filter: 'search:' }, ['filter', 'search: needs words']],
       [{ due_from: 'soon' }, ['due_from']],
       [{ due_from: '2030-05-20', due_to: '2030-05-10' }, ['due_from']],
     ]

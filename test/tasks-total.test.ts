@@ -124,7 +124,7 @@ requires('the plan of a capped count', need.postgres).test('on PostgreSQL, count
     select gen_random_uuid(), ${userId}::uuid, case when i % 2 = 0 then 'Send invoice ' || i else 'Water the plants ' || i end, 'note ' || md5(i::text)
     from generate_series(1, 6000) as i`)
   await t.database.db.execute(sql`analyze tasks`)
-  const query = parseListQuery({ search: 'invoice' }, 'UTC')
+  const query = parseListQuery({ search: 'invoice' }, 'UTC', new Date())
   const { sql: text, params } = listStatements(t.database.db, userId, query).total
   const literal = (v: unknown) => (typeof v === 'number' ? String(v) : `'${String(v).replaceAll("'", "''")}'`)
   const inlined = text.replace(/\$(\d+)/g, (_: string, n: string) => literal(params[Number(n) - 1]))

@@ -39,6 +39,8 @@ export class AppError extends Error {
     readonly field?: string,
     /** Seconds the caller should wait before retrying (429, 503). */
     readonly retryAfter?: number,
+    /** More the client can act on, sent beside the message (a malformed filter's `position`). */
+    readonly details?: Record<string, string | number>,
   ) {
     super(message)
     this.name = 'AppError'
@@ -48,8 +50,8 @@ export class AppError extends Error {
     return STATUS[this.code]
   }
 
-  toJSON(): { error: { code: ErrorCode; message: string; field?: string } } {
-    return { error: { code: this.code, message: this.message, ...(this.field ? { field: this.field } : {}) } }
+  toJSON(): { error: { code: ErrorCode; message: string; field?: string; position?: number } } {
+    return { error: { code: this.code, message: this.message, ...(this.field ? { field: this.field } : {}), ...this.details } }
   }
 }
 

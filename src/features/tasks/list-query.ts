@@ -1,9 +1,11 @@
 // The task list's parameters: search, filters, sort and paging, read from query strings and checked field by field.
+import type { SQL } from 'drizzle-orm'
 import { invalid } from '../../lib/errors'
 import { decodeCursor as decodePosition, forgedCursor, onlyParams, parseLimit } from '../../lib/paging'
 import { UUID } from '../../lib/secrets'
 import { endOfLocalDay, parseDateTime } from '../../lib/time'
 import { PRIORITIES, STATUSES, TITLE_MAX, parseTags, type TaskPriority, type TaskStatus } from './model'
+import { filterCondition } from './filter'
 
 export const SORTS = ['created_at', 'due_date', 'priority', 'title'] as const
 export const ORDERS = ['asc', 'desc'] as const
@@ -14,7 +16,7 @@ export type Order = (typeof ORDERS)[number]
 export const DEFAULT_ORDER: Record<Sort, Order> = { created_at: 'desc', due_date: 'asc', priority: 'desc', title: 'asc' }
 export const SEARCH_MAX = 200
 export const LIST_PARAMS = [
-  'search', 'status', 'priority', 'tags', 'due_date_from', 'due_date_to', 'sort', 'order', 'limit', 'cursor',
+  'search', 'status', 'priority', 'tags', 'due_date_from', 'due_date_to', 'filter', 'sort', 'order', 'limit', 'cursor',
 ] as const
 
 export interface ListQuery {
@@ -26,6 +28,8 @@ export interface ListQuery {
   allTags?: boolean
   /** Only tasks without a due date. */
   noDue?: boolean
+  /** The filter language's condition (filter.ts), its values bound. */
+  where?: SQL
   dueFrom: Date | null
   dueTo: Date | null
   sort: Sort
@@ -102,9 +106,9 @@ function decodeCursor(raw: string, sort: Sort, order: Order): Cursor {
 
 /**
  * Reads list parameters as they arrive in a query string (all strings). Unknown parameters and
- * bad values are refused naming the parameter.
+ * bad values are refused naming the parameter. A `filter`'s days are read at `now` in `timeZone`.
  */
-export function parseListQuery(params: Record<string, string | undefined>, timeZone: string): ListQuery {
+export function parseListQuery(params: Record<string, string | undefined>, timeZone: string, now: Date): ListQuery {
   onlyParams(params, LIST_PARAMS)
   const get = (k: (typeof LIST_PARAMS)[number]) => {
     const v = params[k]?.trim()
@@ -136,6 +140,8 @@ export function parseListQuery(params: Record<string, string | undefined>, timeZ
     cursor: null,
     timeZone,
   }
+  const filter = get('filter')
+  if (filter !== undefined) query.where = filterCondition(filter, { now, timeZone }, query.statuses.length > 0)
   const cursor = get('cursor')
   if (cursor) query.cursor = decodeCursor(cursor, sort, order)
   if (query.dueFrom && query.dueTo && query.dueFrom > query.dueTo) throw invalid('due_date_from', 'due_date_from must not be after due_date_to')

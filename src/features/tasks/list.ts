@@ -80,6 +80,7 @@ function filtersOf(query: ListQuery, withStatus: boolean): SQL | undefined {
   if (query.noDue) filters.push(isNull(tasks.dueDate))
   if (query.dueFrom) filters.push(gte(tasks.dueDate, P('from')))
   if (query.dueTo) filters.push(lte(tasks.dueDate, P('to')))
+  if (query.where) filters.push(query.where)
   return and(...filters)
 }
 
@@ -134,8 +135,16 @@ const PREPARED_MAX = 500
 const preparedByDb = new WeakMap<Db, Map<string, Prepared>>()
 let preparedCount = 0
 
-/** The statements for `query`'s shape, built and prepared once: a list request then only fills in its values. */
+/**
+ * The statements for `query`'s shape, built and prepared once: a list request then only fills in its values. A
+ * filter's condition carries its own bound values (its days move with the clock), so its statements are not kept.
+ */
 function prepared(db: Db, query: ListQuery): Prepared {
+  if (query.where) {
+    const built = buildStatements(db, query)
+    const name = `tasks_filter_${++preparedCount}`
+    return { page: built.page.prepare(name), total: built.total.prepare(`${name}_total`) }
+  }
   let byShape = preparedByDb.get(db)
   if (!byShape) preparedByDb.set(db, (byShape = new Map()))
   const shape = shapeOf(query)

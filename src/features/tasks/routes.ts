@@ -7,6 +7,7 @@ import type { AuthUser } from '../auth/service'
 import { idempotent, type Outcome } from '../idempotency/service'
 import { pagingQuery } from '../../lib/paging'
 import { DEFAULT_ORDER, SEARCH_MAX } from './list-query'
+import { FILTER_MAX } from './filter'
 import { CreateTaskInput, TaskPageSchema, TaskViewSchema as Task, UpdateTaskInput } from './model'
 import { completeTask, createTask, deleteTask, findTasks, getTask, reopenTask, updateTask, type TaskDeps } from './service'
 import { ErrorBody } from '../../lib/api-schemas'
@@ -19,6 +20,7 @@ const ListQuery = t.Object(
     tags: t.Optional(t.String({ description: 'Comma-separated; a task matches if it has any of them' })),
     due_date_from: t.Optional(t.String({ description: 'Date or date-time (inclusive); a date starts at midnight in your time zone' })),
     due_date_to: t.Optional(t.String({ description: 'Date or date-time (inclusive); a date covers that whole day' })),
+    filter: t.Optional(t.String({ description: `The filter language (docs/filters.md), at most ${FILTER_MAX} characters, e.g. \`today & p1\`, \`overdue | #work\`, \`due before: +7d & !#waiting\`; combines with the other parameters (and). Without completed or open it shows open tasks, unless status is given. A malformed filter is a 400 whose error names field filter and the column (position, from 1) where it goes wrong` })),
     sort: t.Optional(t.String({ description: 'created_at (default), due_date, priority or title' })),
     order: t.Optional(t.String({ description: `asc or desc; defaults: ${Object.entries(DEFAULT_ORDER).map(([k, v]) => `${k} ${v}`).join(', ')}. Tasks without a due date sort last either way` })),
     ...pagingQuery,

@@ -4,7 +4,6 @@ import type { Db } from '../../db/client'
 import { invalid, notFound } from '../../lib/errors'
 import { newId, UUID } from '../../lib/secrets'
 import { listTasks, type TaskPage } from './list'
-import { applyFilter } from './filter'
 import { dueBound, parseListQuery } from './list-query'
 import { dueDateIn, toTaskView, UpdateTaskInput, type CreateTask, type TaskView, type UpdateTask } from './model'
 import type { Actor } from '../auth/user'
@@ -142,7 +141,7 @@ export const getTask = traced('tasks.get', async function getTask(deps: TaskRead
 
 /** A page of the actor's tasks; `params` are list parameters as strings (see LIST_PARAMS). */
 export const findTasks = traced('tasks.list', async function findTasks(deps: TaskReadDeps, actor: Actor, params: Record<string, string | undefined>): Promise<TaskPage> {
-  return listTasks(deps.db, actor.id, parseListQuery(params, actor.timezone))
+  return listTasks(deps.db, actor.id, parseListQuery(params, actor.timezone, deps.clock()))
 })
 
 /** find_tasks' parameters: a filter in its small language (filter.ts), a due range, and the list's own sort and paging. */
@@ -156,17 +155,15 @@ export interface FindParams {
   cursor?: string
 }
 
-/** A page of the actor's tasks matching a filter and a due range: the list query, narrowed; pending tasks unless the filter says completed. */
+/** A page of the actor's tasks matching a filter and a due range: the list query, narrowed; open tasks unless the filter names a status. */
 export const findTasksByFilter = traced('tasks.find', async function findTasksByFilter(deps: TaskReadDeps, actor: Actor, params: FindParams): Promise<TaskPage> {
   const { filter, due_from, due_to, ...listing } = params
   const zone = actor.timezone
-  const query = parseListQuery(listing, zone)
+  const query = parseListQuery(filter?.trim() ? { ...listing, filter } : { ...listing, status: 'pending' }, zone, deps.clock())
   if (due_from) query.dueFrom = dueBound('due_from', due_from, zone, false)
   if (due_to) query.dueTo = dueBound('due_to', due_to, zone, true)
   if (query.dueFrom && query.dueTo && query.dueFrom > query.dueTo) throw invalid('due_from', 'due_from must not be after due_to')
-  const narrowed = applyFilter(query, filter, deps.clock(), zone)
-  if (!narrowed) return { items: [], total: 0, total_is_exact: true, next_cursor: null }
-  return listTasks(deps.db, actor.id, narrowed)
+  return listTasks(deps.db, actor.id, query)
 })
 
 function statusChange(status: 'pending' | 'completed', current: Task, now: Date) {

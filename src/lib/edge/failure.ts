@@ -4,9 +4,9 @@ import { AppError, type ErrorCode } from '../errors'
 import { isConnectionError } from '../db-errors'
 import { failureOf, type SchemaIssue } from '../validation'
 
-/** The JSON every failed request answers: `{ error: { code, message, field? } }`. */
+/** The JSON every failed request answers: `{ error: { code, message, field?, position? } }`. */
 export interface FailureBody {
-  error: { code: ErrorCode | 'internal'; message: string; field?: string }
+  error: { code: ErrorCode | 'internal'; message: string; field?: string; position?: number }
 }
 
 export interface Failure {

@@ -1,6 +1,6 @@
 // Task tools: add (one or a batch), list (search, filter, sort, page), find (a filter language), get, update, complete (one or a batch), reopen, delete, restore.
 import { z } from 'zod'
-import { FILTER_HELP } from '../../features/tasks/filter'
+import { FILTER_HELP, FILTER_MAX } from '../../features/tasks/filter'
 import { completeTask, completeTasks, createTask, createTasks, deleteTask, findTasks, findTasksByFilter, getTask, reopenTask, restoreTasks, updateTask } from '../../features/tasks/service'
 import { notFound } from '../../lib/errors'
 import { UUID } from '../../lib/secrets'
@@ -81,9 +81,9 @@ export const findTasksTool = defineTool({
   name: 'find_tasks',
   title: 'Find tasks by a filter and a due range',
   description:
-    `Finds the user's tasks with a short filter and/or a due range, soonest due first unless sorted otherwise. ${FILTER_HELP} due_from and due_to take a day (2026-12-01, the whole day in the user's zone) or a date-time (read in the user's zone without an offset); both ends are inclusive. Returns { items, total, total_is_exact, next_cursor } like list_tasks.`,
+    `Finds the user's tasks with a filter and/or a due range, soonest due first unless sorted otherwise. ${FILTER_HELP} A malformed filter is refused naming the column where it goes wrong. due_from and due_to take a day (2026-12-01, the whole day in the user's zone) or a date-time (read in the user's zone without an offset); both ends are inclusive. Returns { items, total, total_is_exact, next_cursor } like list_tasks.`,
   input: {
-    filter: z.string().max(500).optional().describe('Terms joined by &, e.g. "today & p1" or "overdue" or "this week & #work"'),
+    filter: z.string().max(FILTER_MAX).optional().describe('Terms joined by & (and), | (or), ! (not) and parentheses, e.g. "today & p1", "overdue | #work", "due before: +7d & !#waiting"; without it, open tasks'),
     due_from: z.string().optional().describe('Due on or after: a day (2026-12-01) or a date-time'),
     due_to: z.string().optional().describe('Due on or before: a day (its end) or a date-time'),
     ...listing('due_date'),

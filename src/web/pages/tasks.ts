@@ -62,7 +62,7 @@ const PAGE_SIZE = '50'
  */
 function pageQuery(params: Record<string, string>): Record<string, string> {
   const { status, ...rest } = params
-  return { limit: PAGE_SIZE, ...rest, ...(status === 'all' ? {} : { status: status ?? 'pending' }) }
+  return { limit: PAGE_SIZE, ...rest, status: status === 'all' ? 'pending,completed' : (status ?? 'pending') }
 }
 
 /** The htmx target element's id (`HX-Target: section#task-list` → `task-list`). */
@@ -78,7 +78,7 @@ export const taskPages = (deps: AppDeps) => {
   }
 
   async function loadList(user: AuthUser, params: Record<string, string>): Promise<ListData> {
-    const query = parseListQuery(pageQuery(params), user.timezone)
+    const query = parseListQuery(pageQuery(params), user.timezone, now())
     const [page, counts, tags] = await Promise.all([
       listTasks(taskDeps.db, user.id, query),
       statusCounts(taskDeps.db, user.id, query),
@@ -91,9 +91,9 @@ export const taskPages = (deps: AppDeps) => {
   async function countsFor(user: AuthUser, params: Record<string, string>) {
     let query
     try {
-      query = parseListQuery(pageQuery(params), user.timezone)
+      query = parseListQuery(pageQuery(params), user.timezone, now())
     } catch {
-      query = parseListQuery({}, user.timezone)
+      query = parseListQuery({}, user.timezone, now())
     }
     return statusCounts(taskDeps.db, user.id, query)
   }

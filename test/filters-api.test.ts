@@ -1,0 +1,128 @@
+// The filter language on every face: GET /api/v1/tasks?filter=, MCP find_tasks, and saved filters (REST), for a user in New York.
+import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
+import type { Client } from '@modelcontextprotocol/sdk/client/index.js'
+import { testApp, type TestApp } from './helpers/app'
+import { mcpClient } from './helpers/mcp'
+
+// Wednesday 2 December 2026, 22:30 in New York (03:30 UTC on Thursday): today is still Wednesday there.
+const NOW = new Date('2026-12-03T03:30:00Z')
+
+let t: TestApp
+let token: string
+let other: string
+let mcp: Client
+
+const TASKS = [
+  { title: 'Pay rent', due_date: '2026-12-01T09:00', priority: 'high', tags: ['home'] },
+  { title: 'Standup', due_date: '2026-12-02T23:00', priority: 'medium', tags: ['work'], recurrence: 'DAILY' },
+  { title: 'Dentist', due_date: '2026-12-03', priority: 'low', tags: ['health'] },
+  { title: 'Quarterly report', due_date: '2026-12-20T17:00', priority: 'high', tags: ['work', 'waiting'] },
+  { title: 'Read a book', priority: 'low', tags: ['home'] },
+  { title: 'Old invoice', due_date: '2026-11-20T10:00', priority: 'medium', tags: ['work'], done: true },
+]
+
+beforeAll(async () => {
+  t = await testApp({ clock: () => NOW })
+  ;({ token } = await t.signUp(undefined, { timezone: 'America/New_York' }))
+  for (const { done, ...task } of TASKS) {
+    const created = await t.call('POST', '/api/v1/tasks', { token, body: task })
+    expect(created.status).toBe(201)
+    if (done) expect((await t.call('POST', `/api/v1/tasks/${created.body.id}/complete`, { token })).status).toBe(200)
+  }
+  ;({ token: other } = await t.signUp(undefined, { timezone: 'America/New_York' }))
+  await t.call('POST', '/api/v1/tasks', { token: other, body: { title: "Someone else's rent", due_date: '2026-12-01T09:00', priority: 'high', tags: ['home'] } })
+  const { body: api } = await t.call('POST', '/api/v1/tokens', { token, body: { name: 'mcp' } })
+  mcp = await mcpClient(t, api.token, 'filters-test')
+}, 120_000)
+afterAll(async () => {
+  await mcp?.close()
+  await t.dispose()
+})
+
+/** The titles GET /api/v1/tasks answers for `query`, sorted by due date. */
+async function listed(query: Record<string, string>, as = token): Promise<string[]> {
+  const res = await t.call('GET', `/api/v1/tasks?${new URLSearchParams({ sort: 'due_date', ...query })}`, { token: as })
+  expect(res.status).toBe(200)
+  return (res.body.items as Array<{ title: string }>).map((task) => task.title)
+}
+
+describe('GET /api/v1/tasks?filter=', () => {
+  const cases: Array<[string, string[]]> = [
+    ['today', ['Standup']],
+    ['tomorrow', ['Dentist']],
+    ['overdue', ['Pay rent']],
+    ['overdue | p1', ['Pay rent', 'Quarterly report']],
+    ['#work & !#waiting', ['Standup']],
+    ['(today | tomorrow) & !recurring', ['Dentist']],
+    ['no date', ['Read a book']],
+    ['p3 | p4', ['Dentist', 'Read a book']],
+    ['due before: today', ['Pay rent']],
+    ['due after: +7d', ['Quarterly report']],
+    ['due after: 2026-12-02 & due before: 2026-12-21', ['Dentist', 'Quarterly report']],
+    ['search: REPORT', ['Quarterly report']],
+    ['completed', ['Old invoice']],
+    ['completed | open & #home', ['Old invoice', 'Pay rent', 'Read a book']],
+    ['recurring', ['Standup']],
+  ]
+  for (const [filter, titles] of cases) {
+    test(`${filter} → ${titles.join(', ') || 'nothing'}`, async () => expect(await listed({ filter })).toEqual(titles))
+  }
+
+  test('combines with the other parameters; a status parameter replaces the filter\'s default of open tasks', async () => {
+    expect(await listed({ filter: '#work', priority: 'high' })).toEqual(['Quarterly report'])
+    expect(await listed({ filter: '#work', status: 'completed' })).toEqual(['Old invoice'])
+    expect(await listed({ filter: '#work', status: 'pending,completed' })).toEqual(['Old invoice', 'Standup', 'Quarterly report'])
+    expect(await listed({ filter: 'p1', search: 'rent' })).toEqual(['Pay rent'])
+  })
+
+  test('another user\'s tasks never match', async () => {
+    expect(await listed({ filter: 'overdue' }, other)).toEqual(["Someone else's rent"])
+  })
+
+  test('a malformed filter is a 400 naming filter and the column of the error', async () => {
+    const res = await t.call('GET', `/api/v1/tasks?${new URLSearchParams({ filter: 'today & (p1 | ' })}`, { token })
+    expect(res.status).toBe(400)
+    expect(res.body.error).toMatchObject({ code: 'validation_failed', field: 'filter', position: 14 })
+    expect(res.body.error.message).toContain('expected a term at column 14')
+    const long = await t.call('GET', `/api/v1/tasks?${new URLSearchParams({ filter: 'p1 | '.repeat(200) })}`, { token })
+    expect(long.status).toBe(400)
+    expect(long.body.error).toMatchObject({ field: 'filter' })
+    const project = await t.call('GET', `/api/v1/tasks?${new URLSearchParams({ filter: 'p1 & @project:Work' })}`, { token })
+    expect(project.status).toBe(400)
+    expect(project.body.error).toMatchObject({ field: 'filter', position: 6 })
+    expect(project.body.error.message).toContain('projects are not available yet')
+  })
+
+  test('OpenAPI lists the filter parameter and the error position', async () => {
+    const { body: doc } = await t.call('GET', '/openapi/json')
+    const list = doc.paths['/api/v1/tasks'].get
+    const filter = list.parameters.find((p: { name: string }) => p.name === 'filter')
+    expect(filter).toMatchObject({ in: 'query', required: false })
+    expect(filter.schema.description).toContain('docs/filters.md')
+    expect(JSON.stringify(list.responses['400'])).toContain('position')
+  })
+})
+
+type ToolResult = { isError?: boolean; structuredContent?: { items: Array<{ title: string }> }; content: Array<{ text?: string }> }
+const find = async (args: Record<string, unknown>) => (await mcp.callTool({ name: 'find_tasks', arguments: args })) as ToolResult
+
+describe('MCP find_tasks', () => {
+  test('takes the same language, soonest due first', async () => {
+    const found = await find({ filter: '(overdue | today) & !#home' })
+    expect(found.isError).toBeFalsy()
+    expect(found.structuredContent!.items.map((task) => task.title)).toEqual(['Standup'])
+    expect((await find({ filter: 'completed | p1' })).structuredContent!.items.map((task) => task.title)).toEqual(['Old invoice', 'Pay rent', 'Quarterly report'])
+  })
+
+  test('a malformed filter is a tool error naming the column', async () => {
+    const found = await find({ filter: 'today | | p1' })
+    expect(found.isError).toBe(true)
+    expect(found.content[0]!.text).toContain('filter: expected a term before "|" at column 9')
+  })
+
+  test('its description teaches the operators', async () => {
+    const { tools } = await mcp.listTools()
+    const tool = tools.find((x) => x.name === 'find_tasks')!
+    for (const part of ['| (or)', '! (not)', 'due before:', 'search:']) expect(tool.description).toContain(part)
+  })
+})
