@@ -7,6 +7,7 @@ import { eventRoutes, sidecarRoutes } from './events/routes'
 import { auditRoutes } from './features/audit/routes'
 import { calendarRoutes } from './features/calendar/routes'
 import { importRoutes } from './features/import/routes'
+import { savedFilterRoutes } from './features/filters/routes'
 import { auditConsumer } from './features/audit/service'
 import { authRoutes } from './features/auth/routes'
 import { adminRoutes } from './features/ops/admin'
@@ -72,6 +73,7 @@ export function createApp(options: AppOptions, readiness: Readiness = { draining
     .use(reminderRoutes(deps))
     .use(calendarRoutes(deps))
     .use(importRoutes(deps))
+    .use(savedFilterRoutes(deps))
     .use(mcpRoutes(deps, metrics.observeToolCall))
     .use(chatRoutes(deps))
     .use(sidecarRoutes(deps, [eventRoutes(deps, eventDelivery(deps)), jobCallbackRoutes(deps)]))

@@ -10,7 +10,7 @@ describe('loadEnv', () => {
     expect(env).toMatchObject({ otlpEndpoint: undefined, serviceName: 'todo-chatbot', traceSampleRatio: 1 })
     // Metrics on a port of their own, reachable from this machine only.
     expect(env).toMatchObject({ metricsPort: 9464, metricsHost: '127.0.0.1' })
-    expect(env.quotas).toEqual({ tasks: 10_000, reminders: 1_000, apiTokens: 50 })
+    expect(env.quotas).toEqual({ tasks: 10_000, reminders: 1_000, apiTokens: 50, savedFilters: 100 })
     expect(env.trustedProxies).toEqual(['127.0.0.0/8', '10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16', '169.254.0.0/16', '::1/128', 'fc00::/7', 'fe80::/10'])
   })
 
@@ -29,7 +29,7 @@ describe('loadEnv', () => {
       logLevel: 'warn', migrateOnStart: false, trustProxy: true, trustedProxies: ['10.0.0.0/8', '2001:db8::1/128'], sessionTtlDays: 7, authCacheTtlSeconds: 20, passwordHashConcurrency: 4, passwordHashQueue: 0, shutdownTimeoutMs: 5000, requestTimeoutMs: 15000,
       daprHttpPort: 3500, daprHost: 'localhost', daprApiToken: 'to-sidecar', appApiToken: 'from-the-sidecar-0123', pubsubName: 'pubsub-redis', daprSubscriptions: 'declarative', webhookAllowPrivate: true,
       openaiBaseUrl: 'http://localhost:11434/v1', openaiApiKey: 'sk-local', openaiModel: 'llama3.1', openaiTimeoutMs: 5000, reminderSweepGraceMs: 30_000,
-      mcpCallsPerMinute: 60, chatMessagesPerMinute: 10, quotas: { tasks: 500, reminders: 50, apiTokens: 5 }, adminUserIds: ['019a2b3c-0000-7000-8000-000000000001', '019a2b3c-0000-7000-8000-000000000002'],
+      mcpCallsPerMinute: 60, chatMessagesPerMinute: 10, quotas: { tasks: 500, reminders: 50, apiTokens: 5, savedFilters: 100 }, adminUserIds: ['019a2b3c-0000-7000-8000-000000000001', '019a2b3c-0000-7000-8000-000000000002'],
       otlpEndpoint: 'http://otel-collector:4318', serviceName: 'todo-staging', traceSampleRatio: 0.25,
       metricsPort: 9100, metricsHost: '0.0.0.0',
     })

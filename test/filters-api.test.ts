@@ -126,3 +126,64 @@ describe('MCP find_tasks', () => {
     for (const part of ['| (or)', '! (not)', 'due before:', 'search:']) expect(tool.description).toContain(part)
   })
 })
+
+describe('saved filters: /api/v1/filters', () => {
+  const save = (body: unknown, as = token) => t.call('POST', '/api/v1/filters', { token: as, body })
+
+  test('saved at the end of the list, read back in order, and their query lists the tasks', async () => {
+    const first = await save({ name: 'Focus', query: '(today | overdue) & p1' })
+    expect(first.status).toBe(201)
+    expect(first.body).toMatchObject({ name: 'Focus', query: '(today | overdue) & p1', position: 1 })
+    const second = await save({ name: '  Work, not waiting ', query: '#work & !#waiting' })
+    expect(second.body).toMatchObject({ name: 'Work, not waiting', position: 2 })
+    const { body: list } = await t.call('GET', '/api/v1/filters', { token })
+    expect(list.items.map((f: { name: string }) => f.name)).toEqual(['Focus', 'Work, not waiting'])
+    expect(await listed({ filter: list.items[0].query })).toEqual(['Pay rent'])
+    expect((await t.call('GET', `/api/v1/filters/${second.body.id}`, { token })).body).toEqual(second.body)
+  })
+
+  test('a malformed query is refused when saved, naming query and the column', async () => {
+    const res = await save({ name: 'Broken', query: 'today & (p1' })
+    expect(res.status).toBe(400)
+    expect(res.body.error).toMatchObject({ code: 'validation_failed', field: 'query', position: 12 })
+    expect(res.body.error.message).toContain('query: expected ")"')
+    const patched = await t.call('PATCH', `/api/v1/filters/${(await save({ name: 'Fine', query: 'p2' })).body.id}`, { token, body: { query: 'p2 &&' } })
+    expect(patched.status).toBe(400)
+    expect(patched.body.error).toMatchObject({ field: 'query', position: 5 })
+    for (const body of [{ name: '', query: 'p1' }, { name: 'x'.repeat(61), query: 'p1' }, { name: 'No query' }, { name: 'Extra', query: 'p1', colour: 'red' }]) {
+      const refused = await save(body)
+      expect(refused.status).toBe(400)
+    }
+    expect((await save({ name: 'Long', query: 'p1 | '.repeat(120) + 'p1' })).body.error.field).toBe('query')
+  })
+
+  test('a name is used once per user, whatever its case', async () => {
+    const res = await save({ name: 'FOCUS', query: 'p1' })
+    expect(res.status).toBe(409)
+    expect(res.body.error).toMatchObject({ code: 'conflict', field: 'name' })
+    expect((await save({ name: 'Focus', query: 'p1' }, other)).status).toBe(201)
+  })
+
+  test('renamed, rewritten and moved; the others shift; deleting closes the gap', async () => {
+    const names = async () => ((await t.call('GET', '/api/v1/filters', { token })).body.items as Array<{ name: string; position: number }>).map((f) => `${f.position}:${f.name}`)
+    const { body: list } = await t.call('GET', '/api/v1/filters', { token })
+    const fine = list.items.find((f: { name: string }) => f.name === 'Fine')
+    const moved = await t.call('PATCH', `/api/v1/filters/${fine.id}`, { token, body: { name: 'Medium', query: 'p2 & !no date', position: 1 } })
+    expect(moved.status).toBe(200)
+    expect(moved.body).toMatchObject({ name: 'Medium', query: 'p2 & !no date', position: 1 })
+    expect(await names()).toEqual(['1:Medium', '2:Focus', '3:Work, not waiting'])
+    await t.call('PATCH', `/api/v1/filters/${fine.id}`, { token, body: { position: 99 } })
+    expect(await names()).toEqual(['1:Focus', '2:Work, not waiting', '3:Medium'])
+    expect((await t.call('PATCH', `/api/v1/filters/${fine.id}`, { token, body: {} })).status).toBe(400)
+    expect((await t.call('PATCH', `/api/v1/filters/${fine.id}`, { token, body: { position: 0 } })).body.error.field).toBe('position')
+    const focus = list.items.find((f: { name: string }) => f.name === 'Focus')
+    expect((await t.call('DELETE', `/api/v1/filters/${focus.id}`, { token })).status).toBe(204)
+    expect(await names()).toEqual(['1:Work, not waiting', '2:Medium'])
+    expect((await t.call('GET', `/api/v1/filters/${focus.id}`, { token })).status).toBe(404)
+  })
+
+  test('each user sees only their own', async () => {
+    const { body } = await t.call('GET', '/api/v1/filters', { token: other })
+    expect(body.items.map((f: { name: string }) => f.name)).toEqual(['Focus'])
+  })
+})

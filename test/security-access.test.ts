@@ -308,6 +308,32 @@ describe('imports', () => {
   })
 })
 
+describe('saved filters', () => {
+  test("Bob never sees, reads, changes or deletes Alice's saved filters, and his own filter never shows her tasks", async () => {
+    const { body: saved } = await t.call('POST', '/api/v1/filters', { token: alice.token, body: { name: 'Alice only', query: '#private | p1' } })
+    expect(saved.id).toBeString()
+    expect((await t.call('GET', '/api/v1/filters', { token: bob.token })).body.items.map((f: { id: string }) => f.id)).not.toContain(saved.id)
+    const calls: Array<[string, unknown?]> = [['GET'], ['PATCH', { name: 'Taken over' }], ['PATCH', { position: 1 }], ['DELETE']]
+    for (const [method, body] of calls) {
+      const res = await t.call(method, `/api/v1/filters/${saved.id}`, { token: bob.token, body })
+      expect({ method, status: res.status }).toEqual({ method, status: 404 })
+    }
+    // The same name is Bob's to use: names are unique per user.
+    expect((await t.call('POST', '/api/v1/filters', { token: bob.token, body: { name: 'Alice only', query: 'p1' } })).status).toBe(201)
+    const after = await t.call('GET', `/api/v1/filters/${saved.id}`, { token: alice.token })
+    expect(after.body).toMatchObject({ name: 'Alice only', query: '#private | p1', position: 1 })
+    await t.call('POST', '/api/v1/tasks', { token: alice.token, body: { title: 'Alice private plan', tags: ['private'] } })
+    const bobs = await t.call('GET', `/api/v1/tasks?${new URLSearchParams({ filter: '#private | !#private' })}`, { token: bob.token })
+    expect(bobs.body.items.map((task: { title: string }) => task.title)).not.toContain('Alice private plan')
+  })
+
+  test('without a token every saved-filter route answers 401', async () => {
+    for (const [method, path] of [['GET', '/api/v1/filters'], ['POST', '/api/v1/filters'], ['GET', `/api/v1/filters/${crypto.randomUUID()}`], ['PATCH', `/api/v1/filters/${crypto.randomUUID()}`], ['DELETE', `/api/v1/filters/${crypto.randomUUID()}`]] as const) {
+      expect({ method, path, status: (await t.call(method, path, { body: method === 'POST' || method === 'PATCH' ? { name: 'x', query: 'p1' } : undefined })).status }).toEqual({ method, path, status: 401 })
+    }
+  })
+})
+
 describe('brute force', () => {
   test('the web log-in answers 429 to the address that guessed 5 times, even with the right password, until its lock ends; the owner elsewhere gets in', async () => {
     let now = Date.parse('2026-11-25T12:00:00Z')
@@ -367,6 +393,9 @@ describe('malformed ids: a 4xx on every face, never a 500', () => {
         ['GET', `/api/v1/tasks/${id}/reminders`],
         ['DELETE', `/api/v1/reminders/${id}`],
         ['DELETE', `/api/v1/tokens/${id}`],
+        ['GET', `/api/v1/filters/${id}`],
+        ['PATCH', `/api/v1/filters/${id}`, { name: 'x' }],
+        ['DELETE', `/api/v1/filters/${id}`],
         ['GET', `/api/v1/chat/${id}`],
         ['POST', '/api/v1/chat', { message: 'hi', conversation_id: id }],
         ['GET', `/api/v1/audit?task_id=${id}`],

@@ -10,6 +10,8 @@ export interface Quotas {
   reminders: number
   /** API tokens that have not been revoked. */
   apiTokens: number
+  /** Saved filters. */
+  savedFilters: number
 }
 
 /** What a service that adds rows needs to know about quotas. */
@@ -17,16 +19,17 @@ export interface QuotaDeps {
   quotas: Quotas
 }
 
-export const DEFAULT_QUOTAS: Quotas = { tasks: 10_000, reminders: 1_000, apiTokens: 50 }
+export const DEFAULT_QUOTAS: Quotas = { tasks: 10_000, reminders: 1_000, apiTokens: 50, savedFilters: 100 }
 
 /** Advisory lock classes, one per kind (the second key is the user): far from the migration lock's number. */
-const LOCK_CLASS: Record<keyof Quotas, number> = { tasks: 7_326_101, reminders: 7_326_102, apiTokens: 7_326_103 }
+const LOCK_CLASS: Record<keyof Quotas, number> = { tasks: 7_326_101, reminders: 7_326_102, apiTokens: 7_326_103, savedFilters: 7_326_104 }
 
-const NOUN: Record<keyof Quotas, string> = { tasks: 'tasks', reminders: 'pending reminders', apiTokens: 'active API tokens' }
+const NOUN: Record<keyof Quotas, string> = { tasks: 'tasks', reminders: 'pending reminders', apiTokens: 'active API tokens', savedFilters: 'saved filters' }
 const REMEDY: Record<keyof Quotas, string> = {
   tasks: 'delete some (completed ones too) first',
   reminders: 'cancel some first',
   apiTokens: 'revoke one you no longer use first',
+  savedFilters: 'delete one you no longer use first',
 }
 
 /** The quota error every face renders: a 409 naming what is full and how to make room. */

@@ -1,5 +1,5 @@
-// Everything an account keeps, to take away: its tasks, reminders, conversations, notifications, activity trail and
-// API tokens (their names, never their secrets), as one JSON document; its tasks alone as CSV for a spreadsheet.
+// Everything an account keeps, to take away: its tasks, reminders, conversations, notifications, activity trail, saved
+// filters and API tokens (their names, never their secrets), as one JSON document; its tasks alone as CSV for a spreadsheet.
 import { asc, eq, inArray } from 'drizzle-orm'
 import type { Db } from '../../db/client'
 import { conversations, messages } from '../../chat/schema'
@@ -12,6 +12,8 @@ import type { AuthUser } from '../auth/user'
 import { notifications, reminders } from '../reminders/schema'
 import { toNotificationView, toReminderView } from '../reminders/model'
 import { tasks } from '../tasks/schema'
+import { savedFilters } from '../filters/schema'
+import { toSavedFilterView } from '../filters/model'
 import { toTaskView, type TaskView } from '../tasks/model'
 
 /** The export's format: a reader can tell which shape it holds. */
@@ -25,13 +27,14 @@ export async function exportTasks(db: Db, user: Pick<AuthUser, 'id' | 'timezone'
 
 export async function exportAccount(db: Db, user: Pick<AuthUser, 'id' | 'email' | 'timezone'>) {
   const mine = <T extends { userId: unknown }>(table: T) => eq(table.userId as never, user.id)
-  const [taskViews, reminderRows, notificationRows, auditRows, tokenRows, conversationRows] = await Promise.all([
+  const [taskViews, reminderRows, notificationRows, auditRows, tokenRows, conversationRows, filterRows] = await Promise.all([
     exportTasks(db, user),
     db.select().from(reminders).where(mine(reminders)).orderBy(asc(reminders.id)),
     db.select().from(notifications).where(mine(notifications)).orderBy(asc(notifications.id)),
     db.select().from(auditLog).where(mine(auditLog)).orderBy(asc(auditLog.id)),
     db.select({ name: apiTokens.name, createdAt: apiTokens.createdAt, lastUsedAt: apiTokens.lastUsedAt }).from(apiTokens).where(mine(apiTokens)),
     db.select().from(conversations).where(mine(conversations)).orderBy(asc(conversations.createdAt)),
+    db.select().from(savedFilters).where(mine(savedFilters)).orderBy(asc(savedFilters.position)),
   ])
   const messageRows = conversationRows.length
     ? await db.select().from(messages).where(inArray(messages.conversationId, conversationRows.map((c) => c.id))).orderBy(asc(messages.id))
@@ -44,6 +47,7 @@ export async function exportAccount(db: Db, user: Pick<AuthUser, 'id' | 'email' 
     reminders: reminderRows.map(toReminderView),
     notifications: notificationRows.map(toNotificationView),
     activity: auditRows.map(toAuditView),
+    saved_filters: filterRows.map(toSavedFilterView),
     api_tokens: tokenRows.map((t) => ({ name: t.name, created_at: t.createdAt.toISOString(), last_used_at: t.lastUsedAt?.toISOString() ?? null })),
     conversations: conversationRows.map((c) => ({
       id: c.id,

@@ -49,10 +49,10 @@ const WORDS: Record<string, FilterAtom> = {
 }
 
 
-/** A malformed filter: a 400 naming the filter and the column (1-based) where it goes wrong. */
-export function filterError(message: string, index: number): AppError {
+/** A malformed filter: a 400 naming the field that holds it and the column (1-based) where it goes wrong. */
+export function filterError(message: string, index: number, field = 'filter'): AppError {
   const position = index + 1
-  return new AppError('validation_failed', `filter: ${message} at column ${position}`, 'filter', undefined, { position })
+  return new AppError('validation_failed', `${field}: ${message} at column ${position}`, field, undefined, { position })
 }
 
 class Parser {
@@ -60,12 +60,19 @@ class Parser {
   private atoms = 0
   private depth = 0
 
-  constructor(private readonly text: string) {}
+  constructor(
+    private readonly text: string,
+    private readonly field: string,
+  ) {}
+
+  private fail(message: string, index: number): AppError {
+    return filterError(message, index, this.field)
+  }
 
   parse(): FilterNode {
     const node = this.or()
     this.space()
-    if (this.at < this.text.length) throw filterError(this.peek() === ')' ? 'a ")" without its "("' : 'expected & or | between terms', this.at)
+    if (this.at < this.text.length) throw this.fail(this.peek() === ')' ? 'a ")" without its "("' : 'expected & or | between terms', this.at)
     return node
   }
 
@@ -98,7 +105,7 @@ class Parser {
   }
 
   private nested<T>(start: number, inner: () => T): T {
-    if (++this.depth > FILTER_DEPTH_MAX) throw filterError(`nests deeper than ${FILTER_DEPTH_MAX} levels of ( and !`, start)
+    if (++this.depth > FILTER_DEPTH_MAX) throw this.fail(`nests deeper than ${FILTER_DEPTH_MAX} levels of ( and !`, start)
     const node = inner()
     this.depth--
     return node
@@ -111,11 +118,11 @@ class Parser {
     if (this.take('(')) {
       return this.nested(start, () => {
         const node = this.or()
-        if (!this.take(')')) throw filterError(`expected ")" to close the "(" at column ${start + 1}`, this.at)
+        if (!this.take(')')) throw this.fail(`expected ")" to close the "(" at column ${start + 1}`, this.at)
         return node
       })
     }
-    if (++this.atoms > FILTER_ATOMS_MAX) throw filterError(`has more than ${FILTER_ATOMS_MAX} terms`, start)
+    if (++this.atoms > FILTER_ATOMS_MAX) throw this.fail(`has more than ${FILTER_ATOMS_MAX} terms`, start)
     return this.atom()
   }
 
@@ -130,42 +137,42 @@ class Parser {
 
   private atom(): FilterAtom {
     const start = this.at
-    if (start >= this.text.length) throw filterError('expected a term', start)
+    if (start >= this.text.length) throw this.fail('expected a term', start)
     const char = this.peek()!
-    if (char === '&' || char === '|' || char === ')') throw filterError(`expected a term before "${char}"`, start)
+    if (char === '&' || char === '|' || char === ')') throw this.fail(`expected a term before "${char}"`, start)
     if (this.match(/no\s+date(?![^\s&|()!])/i)) return { kind: 'no date' }
     if (this.match(/this\s+week(?![^\s&|()!])/i)) return { kind: 'this week' }
     const due = this.match(/due\s+(before|after)\s*:\s*/i)
     if (due) return { kind: 'due', when: due[1]!.toLowerCase() as 'before' | 'after', date: this.date() }
     if (this.match(/search\s*:\s*/i)) {
       const words = (this.match(/[^&|()]*/)![0]).split(/\s+/).filter(Boolean)
-      if (words.length === 0) throw filterError('search: needs words to search for', this.at)
+      if (words.length === 0) throw this.fail('search: needs words to search for', this.at)
       return { kind: 'search', words }
     }
-    if (this.match(/@?project\s*:/i)) throw filterError('projects are not available yet', start)
+    if (this.match(/@?project\s*:/i)) throw this.fail('projects are not available yet', start)
     const word = this.match(/[^\s&|()!]+/)
-    if (!word) throw filterError('expected a term', start)
+    if (!word) throw this.fail('expected a term', start)
     const text = word[0]
     if (text.startsWith('#')) {
       try {
         return { kind: 'tag', tag: parseTags([text.slice(1)])[0]! }
       } catch {
-        throw filterError(`"${text.slice(0, 40)}" is not a tag (letters, digits and - _ . / : +)`, start)
+        throw this.fail(`"${text.slice(0, 40)}" is not a tag (letters, digits and - _ . / : +)`, start)
       }
     }
     const atom = WORDS[text.toLowerCase()]
-    if (!atom) throw filterError(`"${text.slice(0, 40)}" is not a filter term`, start)
+    if (!atom) throw this.fail(`"${text.slice(0, 40)}" is not a filter term`, start)
     return atom
   }
 
   private date(): DateRef {
     const start = this.at
     const m = this.match(/(today|tomorrow|([+-])(\d{1,4})([dw])|(\d{4}-\d{2}-\d{2}))(?![^\s&|()!])/i)
-    if (!m) throw filterError('expected a date (today, tomorrow, +7d, -1w or 2026-12-24)', start)
+    if (!m) throw this.fail('expected a date (today, tomorrow, +7d, -1w or 2026-12-24)', start)
     const word = m[1]!.toLowerCase()
     if (word === 'today' || word === 'tomorrow') return { kind: word }
     if (m[5]) {
-      if (!parseDay(m[5])) throw filterError(`"${m[5]}" is not a calendar day`, start)
+      if (!parseDay(m[5])) throw this.fail(`"${m[5]}" is not a calendar day`, start)
       return { kind: 'day', day: m[5] }
     }
     const amount = Number(m[3])
@@ -173,11 +180,14 @@ class Parser {
   }
 }
 
-/** The AST of a filter, or a 400 naming the column where it goes wrong; bounded in length, terms and depth. */
-export function parseFilter(text: string): FilterNode {
-  if (text.length > FILTER_MAX) throw filterError(`is longer than ${FILTER_MAX} characters`, FILTER_MAX)
-  if (text.trim() === '') throw filterError('is empty', 0)
-  return new Parser(text).parse()
+/**
+ * The AST of a filter, or a 400 naming `field` (where the text came from) and the column where it goes wrong;
+ * bounded in length, terms and depth.
+ */
+export function parseFilter(text: string, field = 'filter'): FilterNode {
+  if (text.length > FILTER_MAX) throw filterError(`is longer than ${FILTER_MAX} characters`, FILTER_MAX, field)
+  if (text.trim() === '') throw filterError('is empty', 0, field)
+  return new Parser(text, field).parse()
 }
 
 function printDate(date: DateRef): string {

@@ -25,7 +25,7 @@ const CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/
  * Trimmed user text of `min` to `max` characters (code points, as JSON Schema's maxLength counts them), with no
  * control characters.
  */
-function text(field: string, max: number, min = 0) {
+export function userText(field: string, max: number, min = 0) {
   return z
     .string({ error: (issue) => (issue.input === undefined ? `${field} is required` : `${field} must be a string`) })
     .trim()
@@ -41,8 +41,8 @@ function text(field: string, max: number, min = 0) {
 const oneOf = <const T extends readonly [string, ...string[]]>(field: string, values: T) =>
   z.enum(values, { error: `${field} must be one of ${values.join(', ')}` })
 
-export const Title = text('title', TITLE_MAX, 1).describe(`1 to ${TITLE_MAX} characters`)
-export const Description = text('description', DESCRIPTION_MAX).describe(`Longer notes, at most ${DESCRIPTION_MAX} characters`)
+export const Title = userText('title', TITLE_MAX, 1).describe(`1 to ${TITLE_MAX} characters`)
+export const Description = userText('description', DESCRIPTION_MAX).describe(`Longer notes, at most ${DESCRIPTION_MAX} characters`)
 export const Status = oneOf('status', STATUSES)
 export const Priority = oneOf('priority', PRIORITIES).describe('Default medium')
 export const RecurrenceFromField = oneOf('recurrence_from', RECURRENCE_FROM).describe(
