@@ -161,6 +161,7 @@ const visit = (path: string) => async (on: Page) => {
 // Every page a signed-in person reaches from the navigation, the task rows and the bell.
 const PAGES: Array<[string, () => string]> = [
   ['the task list', () => '/tasks'],
+  ['the task list in due-date groups', () => '/tasks?sort=due_date'],
   ['the task list filtered by a tag', () => '/tasks?tags=health&sort=due_date'],
   ['the task list with nothing matching', () => '/tasks?search=nothing-like-this'],
   ['the completed tasks', () => '/tasks?status=completed'],

@@ -2,6 +2,7 @@
 import { Html } from './html'
 import { TOTAL_CAP } from '../src/db/capped-count'
 import type { StatusCounts, TaskPage } from '../src/features/tasks/list'
+import { dueGroupOf, type DueEdges, type DueGroup, type DueGroupCounts } from '../src/features/tasks/due-groups'
 import { SEARCH_MAX } from '../src/features/tasks/list-query'
 import { DESCRIPTION_MAX, RECURRENCE_MAX, TITLE_MAX, type TaskView } from '../src/features/tasks/model'
 import { describeRepeat, dueState, formatDue, formatRelative, repeatLabel, toDueInputs, totalLabel } from './format'
@@ -24,6 +25,18 @@ export interface ListData {
   counts: StatusCounts
   /** The user's most used tags, for filter chips. */
   topTags: string[]
+  /** Sorted by due date, the list reads in groups (Overdue, Today, Tomorrow, Later, No date). */
+  groups?: DueGroups
+}
+
+export interface DueGroups {
+  edges: DueEdges
+  /** Each group's tasks under the list's filters, not just this page's. */
+  counts: DueGroupCounts
+  /** Only open tasks are listed, so what is due before today is overdue (else it is just earlier). */
+  openOnly: boolean
+  /** The group the previous page ended in (a later page starts by continuing it). */
+  after: DueGroup | null
 }
 
 const listUrl = (query: string) => (query ? `/tasks?${query}` : '/tasks')
@@ -354,16 +367,72 @@ function Pager({ ctx, next }: { ctx: ListContext; next: string | null }) {
   )
 }
 
-/** The next page of items appended to the list, and the pager replaced. */
-export function MoreItems({ ctx, page }: { ctx: ListContext; page: TaskPage }) {
+/** The next page of items appended to the list (in its groups, when it has them), and the pager replaced. */
+export function MoreItems({ ctx, data }: { ctx: ListContext; data: ListData }) {
   return (
     <>
-      <Pager ctx={ctx} next={page.next_cursor} />
+      <Pager ctx={ctx} next={data.page.next_cursor} />
       <Partial target="#task-items" swap="beforeend">
-        {page.items.map((task) => (
-          <TaskItem task={task} ctx={ctx} />
-        ))}
+        {data.groups ? (
+          <GroupSections ctx={ctx} items={data.page.items} groups={data.groups} />
+        ) : (
+          data.page.items.map((task) => <TaskItem task={task} ctx={ctx} />)
+        )}
       </Partial>
+    </>
+  )
+}
+
+const GROUP_LABEL: Record<DueGroup, string> = { overdue: 'Overdue', today: 'Today', tomorrow: 'Tomorrow', later: 'Later', none: 'No date' }
+
+/**
+ * A page's tasks in their due-date groups, each under a heading with the group's count. A group that began on an
+ * earlier page says "continued"; Overdue folds away with the button its heading holds (docs/ui.md, "Order on the page").
+ */
+function GroupSections({ ctx, items, groups }: { ctx: ListContext; items: TaskView[]; groups: DueGroups }) {
+  const runs: Array<{ group: DueGroup; tasks: TaskView[] }> = []
+  for (const task of items) {
+    const group = dueGroupOf(task.due_date, groups.edges)
+    const last = runs.at(-1)
+    if (last?.group === group) last.tasks.push(task)
+    else runs.push({ group, tasks: [task] })
+  }
+  return (
+    <>
+      {runs.map(({ group, tasks }, i) => {
+        const key = `${group}-${tasks[0]!.id.slice(0, 8)}`
+        const count = groups.counts[group]
+        const label = group === 'overdue' && !groups.openOnly ? 'Earlier' : GROUP_LABEL[group]
+        const title = (
+          <>
+            <span safe>{label}</span>
+            {i === 0 && groups.after === group ? <span class="continued"> (continued)</span> : ''}{' '}
+            <span class="count">
+              <span safe>{totalLabel(count.total, count.total_is_exact)}</span>
+              <span class="visually-hidden">{count.total === 1 && count.total_is_exact ? ' task' : ' tasks'}</span>
+            </span>
+          </>
+        )
+        return (
+          <section class="task-group" data-group={group} aria-labelledby={`group-${key}`}>
+            <h2 id={`group-${key}`} class="group-head">
+              {group === 'overdue' ? (
+                <button type="button" class="fold" aria-expanded="true" aria-controls={`group-list-${key}`} data-fold={group}>
+                  <span class="chevron" aria-hidden="true"></span>
+                  {title}
+                </button>
+              ) : (
+                title
+              )}
+            </h2>
+            <ul class="tasks" id={`group-list-${key}`}>
+              {tasks.map((task) => (
+                <TaskItem task={task} ctx={ctx} />
+              ))}
+            </ul>
+          </section>
+        )
+      })}
     </>
   )
 }
@@ -402,11 +471,17 @@ export function TaskList({ ctx, data }: { ctx: ListContext; data: ListData }) {
           <button type="submit" name="action" value="delete" class="ghost danger">Delete selected</button>
         </form>
       </div>
-      <ul id="task-items" class="tasks">
-        {data.page.items.map((task) => (
-          <TaskItem task={task} ctx={ctx} />
-        ))}
-      </ul>
+      {data.groups ? (
+        <div id="task-items" class="task-groups">
+          <GroupSections ctx={ctx} items={data.page.items} groups={data.groups} />
+        </div>
+      ) : (
+        <ul id="task-items" class="tasks">
+          {data.page.items.map((task) => (
+            <TaskItem task={task} ctx={ctx} />
+          ))}
+        </ul>
+      )}
       {data.page.items.length === 0 ? <EmptyState ctx={ctx} data={data} /> : ''}
       <Pager ctx={ctx} next={data.page.next_cursor} />
     </section>

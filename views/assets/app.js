@@ -29,6 +29,40 @@
     }
   })
 
+  // The task list's group headings: Overdue's button folds its tasks away, and the list remembers that for the
+  // session (a list swapped in again, or a page more, stays folded).
+  const FOLDED = 'todo.folded-groups'
+  const folded = () => {
+    try {
+      return new Set(JSON.parse(sessionStorage.getItem(FOLDED) || '[]'))
+    } catch {
+      return new Set()
+    }
+  }
+  const applyFolds = () => {
+    const groups = folded()
+    for (const button of document.querySelectorAll('button[data-fold]')) {
+      const open = !groups.has(button.getAttribute('data-fold'))
+      button.setAttribute('aria-expanded', String(open))
+      const list = document.getElementById(button.getAttribute('aria-controls'))
+      if (list) list.hidden = !open
+    }
+  }
+  document.addEventListener('click', (event) => {
+    const button = event.target instanceof Element ? event.target.closest('button[data-fold]') : null
+    if (!button) return
+    const groups = folded()
+    const group = button.getAttribute('data-fold')
+    if (button.getAttribute('aria-expanded') === 'true') groups.add(group)
+    else groups.delete(group)
+    try {
+      sessionStorage.setItem(FOLDED, JSON.stringify([...groups]))
+    } catch {}
+    applyFolds()
+  })
+  document.addEventListener('htmx:after:settle', applyFolds)
+  applyFolds()
+
   // Copy buttons (`data-copy="#id"`): the element's text to the clipboard, and the button says it worked.
   document.addEventListener('click', async (event) => {
     const button = event.target instanceof Element ? event.target.closest('button[data-copy]') : null

@@ -176,6 +176,16 @@ export async function matchCount(db: Db, userId: string, query: ListQuery): Prom
   return row?.n ?? 0
 }
 
+/**
+ * How many of the user's tasks match `query` (status included) and `also` too, counted up to TOTAL_CAP + 1: a part of
+ * the list, such as one due-date group. Not prepared: `also` carries its own values.
+ */
+export async function matchCountWhere(db: Db, userId: string, query: ListQuery, also: SQL): Promise<number> {
+  const indexed = query.keywords.length > 0 || query.tags.length > 0
+  const [row] = await cappedCount(db, tasks, and(filtersOf(query, true), also), indexed ? [] : orderBy('due_date', 'asc')).execute(valuesOf(userId, query))
+  return row?.n ?? 0
+}
+
 export type StatusCounts = Record<TaskStatus, CappedTotal>
 
 /** How many tasks match the query's other filters, per status (the status filter itself is ignored), each counted up to TOTAL_CAP. */

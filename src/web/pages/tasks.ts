@@ -14,6 +14,7 @@ import { webSession } from '../session'
 import type { AuthUser } from '../../features/auth/service'
 import { listTasks, statusCounts, topTags } from '../../features/tasks/list'
 import { LIST_PARAMS, parseListQuery } from '../../features/tasks/list-query'
+import { dueEdges, dueGroupCounts, dueGroupOf } from '../../features/tasks/due-groups'
 import { CreateTaskInput, TITLE_MAX, UpdateTaskInput } from '../../features/tasks/model'
 import { parseWith } from '../../lib/validation'
 import {
@@ -79,12 +80,20 @@ export const taskPages = (deps: AppDeps) => {
 
   async function loadList(user: AuthUser, params: Record<string, string>): Promise<ListData> {
     const query = parseListQuery(pageQuery(params), user.timezone, now())
-    const [page, counts, tags] = await Promise.all([
+    const edges = dueEdges(now(), user.timezone)
+    const [page, counts, tags, groupCounts] = await Promise.all([
       listTasks(taskDeps.db, user.id, query),
       statusCounts(taskDeps.db, user.id, query),
       topTags(taskDeps.db, user.id, 12),
+      query.sort === 'due_date' ? dueGroupCounts(taskDeps.db, user.id, query, edges) : undefined,
     ])
-    return { page, counts, topTags: tags }
+    const groups = groupCounts && {
+      edges,
+      counts: groupCounts,
+      openOnly: query.statuses.length === 1 && query.statuses[0] === 'pending',
+      after: query.cursor ? dueGroupOf(query.cursor.k, edges) : null,
+    }
+    return { page, counts, topTags: tags, groups }
   }
 
   /** Counts per status under the list's other filters (a bad filter in `back` counts everything). */
@@ -128,7 +137,7 @@ export const taskPages = (deps: AppDeps) => {
         return respond(request, {
           htmx: () => {
             const target = targetOf(request)
-            if (target === 'pager') return { html: MoreItems({ ctx, page: data.page }) }
+            if (target === 'pager') return { html: MoreItems({ ctx, data }) }
             const html = target === 'task-list' ? TaskList({ ctx, data }) : Workspace({ ctx, data })
             return { html, status, headers: { 'hx-push-url': canonical } }
           },
