@@ -475,6 +475,8 @@ run.describe('planning views: Today, Upcoming, Calendar and Progress (htmx)', ()
       expect(await page.locator(`section[data-day="${day(2)}"] .task.projected .badge`).textContent()).toBe('projected')
     })
     await step(page, 'upcoming-keyboard', async () => {
+      // The date picker waits behind the row's menu (⋯).
+      await page.locator('#upcoming li:has-text("Next week") summary').click()
       const input = page.getByLabel('Move "Next week" to the day', { exact: true })
       await input.fill(day(8))
       await input.press('Enter')

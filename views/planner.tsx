@@ -214,7 +214,10 @@ const timeOf = (at: string, timeZone: string) => {
   return clock.format(new Date(at))
 }
 
-/** A task of the Upcoming view: draggable onto another day, or moved with its own form (the keyboard way). */
+/**
+ * A task of the Upcoming view on one line: complete, title, time. It is dragged onto another day, or moved with the
+ * form behind its menu (the keyboard way), which drag and drop fills in and submits too.
+ */
 function UpcomingItem({ task, ctx, first }: { task: TaskView; ctx: PlannerContext; first: LocalDate }) {
   return (
     <li id={`upcoming-${task.id}`} class="task upcoming-item" data-id={task.id} draggable="true">
@@ -239,12 +242,18 @@ function UpcomingItem({ task, ctx, first }: { task: TaskView; ctx: PlannerContex
           {task.recurrence ? <RepeatMark recurrence={task.recurrence} /> : ''}
         </div>
       </div>
-      <form method="post" action="/upcoming/move" hx-post="/upcoming/move" hx-target="#upcoming" hx-swap="outerHTML" class="move">
-        <input type="hidden" name="_csrf" value={ctx.csrf} />
-        <input type="hidden" name="id" value={task.id} />
-        <input type="date" name="date" min={isoDay(first)} required aria-label={`Move "${task.title}" to the day`} />
-        <button type="submit" class="ghost" aria-label={`Move "${task.title}"`}>Move</button>
-      </form>
+      <details class="row-menu">
+        <summary>
+          <span aria-hidden="true">⋯</span>
+          <span class="visually-hidden" safe>{`Move "${task.title}"`}</span>
+        </summary>
+        <form method="post" action="/upcoming/move" hx-post="/upcoming/move" hx-target="#upcoming" hx-swap="outerHTML" class="move">
+          <input type="hidden" name="_csrf" value={ctx.csrf} />
+          <input type="hidden" name="id" value={task.id} />
+          <input type="date" name="date" min={isoDay(first)} required aria-label={`Move "${task.title}" to the day`} />
+          <button type="submit" class="ghost" aria-label={`Move "${task.title}"`}>Move</button>
+        </form>
+      </details>
     </li>
   )
 }
@@ -262,11 +271,12 @@ export function Upcoming({ days, ctx, notice }: { days: UpcomingDay[]; ctx: Plan
         ''
       )}
       <AddBox ctx={ctx} action="/upcoming/add" target="#upcoming" placeholder="Add a task: dentist friday 3pm #health (press n)" />
-      <p class="hint">Drag a task onto another day, or pick its day and press Move. Entries marked “projected” are the next instances of repeating tasks.</p>
+      <p class="hint">Drag a task onto another day, or move it from its menu (⋯).</p>
       {days.map((d) => (
-        <section class="card day" data-day={isoDay(d.day)} aria-labelledby={`day-${isoDay(d.day)}`}>
-          <h2 id={`day-${isoDay(d.day)}`} safe>
-            {isoDay(d.day) === isoDay(first) ? `Today · ${shortDay(d.day)}` : shortDay(d.day)}
+        <section class={`day${d.tasks.length || d.projected.length ? '' : ' free'}`} data-day={isoDay(d.day)} aria-labelledby={`day-${isoDay(d.day)}`}>
+          <h2 id={`day-${isoDay(d.day)}`}>
+            <span safe>{isoDay(d.day) === isoDay(first) ? `Today · ${shortDay(d.day)}` : shortDay(d.day)}</span>
+            {d.tasks.length || d.projected.length ? '' : <span class="nothing"> · nothing planned</span>}
           </h2>
           {d.tasks.length || d.projected.length ? (
             <ul class="tasks">
@@ -302,7 +312,7 @@ export function Upcoming({ days, ctx, notice }: { days: UpcomingDay[]; ctx: Plan
               {d.moreProjected ? <li class="more hint">+{d.moreProjected} more projected</li> : ''}
             </ul>
           ) : (
-            <p class="hint">Nothing planned.</p>
+            ''
           )}
         </section>
       ))}

@@ -114,6 +114,24 @@
     form.requestSubmit()
   })
 
+  // Upcoming: a row's menu (⋯) closes with Escape, focus back on it; opening one closes the others.
+  document.addEventListener('keydown', (event) => {
+    const menu = event.key === 'Escape' && event.target instanceof Element ? event.target.closest('details.row-menu[open]') : null
+    if (!menu) return
+    event.preventDefault()
+    menu.open = false
+    menu.querySelector('summary').focus()
+  })
+  document.addEventListener(
+    'toggle',
+    (event) => {
+      const menu = event.target
+      if (!(menu instanceof HTMLDetailsElement) || !menu.matches('details.row-menu') || !menu.open) return
+      for (const other of document.querySelectorAll('details.row-menu[open]')) if (other !== menu) other.open = false
+    },
+    true,
+  )
+
   // Calendar: arrow keys move between days (a week up or down), Page Up / Page Down change the month.
   document.addEventListener('keydown', (event) => {
     const link = event.target instanceof Element ? event.target.closest('table.month a.day-link') : null
