@@ -409,6 +409,33 @@ describe('Calendar: a month grid in the user zone, its month in the URL', () => 
     expect(list.body.items.map((x: { title: string }) => x.title)).toEqual(['Gifts', 'Cards', 'Tree', 'Lights'])
   })
 
+  test("a repeating series' next instances are projected onto the grid's days from today on, for its owner only", async () => {
+    const alice = await t.signUp(undefined, { timezone: 'Europe/Berlin' })
+    const bob = await t.signUp(undefined, { timezone: 'Europe/Berlin' })
+    const add = (token: string, body: Record<string, unknown>) => t.call('POST', '/api/v1/tasks', { token, body })
+    // Today is Thursday 26 November. Gym, Thursdays at 18:00, was last due a week ago (still open).
+    const gym = (await add(alice.token, { title: 'Gym', due_date: '2026-11-19T18:00', recurrence: 'WEEKLY' })).body.id
+    // Ten days from the 20th: the instances that fall before today are not shown, nor any after the tenth.
+    await add(alice.token, { title: 'Course', due_date: '2026-11-20T09:00', recurrence: 'FREQ=DAILY;COUNT=10' })
+    await add(bob.token, { title: "Bob's swim", due_date: '2026-11-20T07:00', recurrence: 'DAILY' })
+    const month = await monthView({ db: t.database.db, clock: () => now }, { id: alice.user.id, timezone: 'Europe/Berlin' }, '2026-11')
+    const projected = month.weeks.flat().flatMap((c) => c.projected.map((p) => ({ day: isoDay(c.day), title: p.task.title, id: p.task.id, due: p.due })))
+    // The grid runs to Sunday 6 December.
+    expect(projected.filter((p) => p.title === 'Gym')).toEqual([
+      { day: '2026-11-26', title: 'Gym', id: gym, due: '2026-11-26T17:00:00.000Z' },
+      { day: '2026-12-03', title: 'Gym', id: gym, due: '2026-12-03T17:00:00.000Z' },
+    ])
+    expect(projected.filter((p) => p.title === 'Course').map((p) => p.day)).toEqual(['2026-11-26', '2026-11-27', '2026-11-28', '2026-11-29'])
+    expect(projected.some((p) => p.title === "Bob's swim")).toBe(false)
+    const page = await view(alice.token, '?month=2026-11')
+    expect(page.text).toContain(`href="/tasks/${gym}/edit?back=%2Fcalendar%3Fmonth%3D2026-11"`)
+    expect(page.text).toContain('(projected: repeats every week)')
+    expect(page.text).not.toContain('Bob&#39;s swim')
+    // A month that has passed has nothing projected.
+    const past = await monthView({ db: t.database.db, clock: () => now }, { id: alice.user.id, timezone: 'Europe/Berlin' }, '2026-10')
+    expect(past.weeks.flat().some((c) => c.projected.length > 0)).toBe(false)
+  })
+
   test('the current month by default, today marked; htmx gets the grid alone; a bad month is a 400 naming it', async () => {
     const { token } = await t.signUp(undefined, { timezone: 'Pacific/Auckland' })
     const page = await view(token)

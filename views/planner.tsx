@@ -6,9 +6,9 @@ import { Html } from './html'
 import type { TaskView } from '../src/features/tasks/model'
 import { MOVE_MAX, type TodayView } from '../src/features/planner/today'
 import { isoDay, type LocalDate } from '../src/lib/time'
-import type { UpcomingDay } from '../src/features/planner/upcoming'
+import type { Projected, UpcomingDay } from '../src/features/planner/upcoming'
 import type { MonthView } from '../src/features/planner/month'
-import { dueState, formatAbsolute, formatDue, formatRelative } from './format'
+import { describeRepeat, dueState, formatAbsolute, formatDue, formatRelative } from './format'
 import { Layout } from './layout'
 import { RepeatMark } from './tasks'
 
@@ -369,7 +369,7 @@ export function Month({ view, today }: { view: MonthView; today: LocalDate }) {
                   <a class="day-link" href={dayList(cell.day)} aria-current={isoDay(cell.day) === isoDay(today) ? 'date' : undefined}>
                     <DayName day={cell.day} count={cell.count} />
                   </a>
-                  {cell.tasks.length ? (
+                  {cell.tasks.length || cell.projected.length ? (
                     <ul class="titles">
                       {cell.tasks.map((t) => (
                         <li class={t.status === 'completed' ? 'done' : ''} safe>
@@ -377,6 +377,10 @@ export function Month({ view, today }: { view: MonthView; today: LocalDate }) {
                         </li>
                       ))}
                       {cell.count > cell.tasks.length ? <li class="more">+{cell.count - cell.tasks.length} more</li> : ''}
+                      {cell.projected.map((p) => (
+                        <ProjectedTitle projected={p} back={`/calendar?month=${monthKey(view.month)}`} />
+                      ))}
+                      {cell.moreProjected ? <li class="more">+{cell.moreProjected} repeating</li> : ''}
                     </ul>
                   ) : (
                     ''
@@ -388,6 +392,25 @@ export function Month({ view, today }: { view: MonthView; today: LocalDate }) {
         </tbody>
       </table>
     </div>
+  )
+}
+
+const monthKey = (m: { year: number; month: number }) => `${m.year}-${String(m.month).padStart(2, '0')}`
+
+/**
+ * A repeating task's instance that would fall on a calendar day: lighter, marked "↻", read as "Gym (projected: repeats
+ * every week on Monday)"; it opens the series' current task (the one whose completion brings the next).
+ */
+function ProjectedTitle({ projected, back }: { projected: Projected; back: string }) {
+  const { task } = projected
+  return (
+    <li class="projected" data-series={task.id}>
+      <a href={`/tasks/${task.id}/edit?back=${encodeURIComponent(back)}`}>
+        <span aria-hidden="true">↻ </span>
+        <span safe>{task.title}</span>
+        <span class="visually-hidden" safe>{` (projected: repeats ${describeRepeat(task.recurrence!)})`}</span>
+      </a>
+    </li>
   )
 }
 

@@ -1,19 +1,26 @@
-// Calendar: a month grid (weeks from Monday) with each day's task count and first titles, in one SQL query.
+// Calendar: a month grid (weeks from Monday) with each day's task count and first titles, in one SQL query, and the
+// next instances of the user's repeating series projected onto their days.
 import { sql } from 'drizzle-orm'
 import { queryRows } from '../../db/client'
 import { invalid } from '../../lib/errors'
 import type { Actor } from '../auth/user'
 import type { TaskReadDeps } from '../tasks/service'
+import { projectSeries, type Projected } from './projections'
 import { dayBounds, isoDay, localDay, type LocalDate } from '../../lib/time'
 
 /** Titles shown per day; the count says how many there are in all. */
 export const TITLES_PER_DAY = 3
+/** Projected instances shown per day; the rest are counted. */
+export const PROJECTED_PER_DAY = 2
 
 export interface MonthDay {
   day: LocalDate
   inMonth: boolean
   count: number
   tasks: Array<{ id: string; title: string; status: string; due_date: string }>
+  /** Instances of repeating series that would fall on the day (each names its series' current task). */
+  projected: Projected[]
+  moreProjected: number
 }
 
 export interface MonthView {
@@ -39,6 +46,13 @@ export function parseMonth(text: string | undefined, timeZone: string, now: Date
   return { year, month }
 }
 
+/** The instances of the user's series between `start` (or today, if later) and `end`. */
+function projected(deps: TaskReadDeps, actor: Actor, start: Date, end: Date, max: number): Promise<Projected[]> {
+  const today = dayBounds(localDay(deps.clock(), actor.timezone), actor.timezone).start
+  const from = start.getTime() > today.getTime() ? start : today
+  return from.getTime() > end.getTime() ? Promise.resolve([]) : projectSeries(deps, actor, from, end, max)
+}
+
 export async function monthView(deps: TaskReadDeps, actor: Actor, monthText?: string): Promise<MonthView> {
   const { year, month } = parseMonth(monthText, actor.timezone, deps.clock())
   const first = new Date(Date.UTC(year, month - 1, 1))
@@ -52,7 +66,8 @@ export async function monthView(deps: TaskReadDeps, actor: Actor, monthText?: st
   const start = dayBounds(days[0]!, actor.timezone).start
   const end = dayBounds(days.at(-1)!, actor.timezone).end
   // One range scan on (user_id, due_date); days in the user's zone; the first few titles of each day and its count.
-  const rows = await queryRows<{ id: string; title: string; status: string; due_date: Date | string; day: string; n: number | string }>(
+  const [rows, instances] = await Promise.all([
+    queryRows<{ id: string; title: string; status: string; due_date: Date | string; day: string; n: number | string }>(
     deps.db,
     sql`select id, title, status, due_date, day, n from (
           select id, title, status, due_date,
@@ -64,13 +79,22 @@ export async function monthView(deps: TaskReadDeps, actor: Actor, monthText?: st
         ) per_day
         where rn <= ${TITLES_PER_DAY}
         order by due_date, id`,
-  )
-  const byDay = new Map<string, MonthDay>(days.map((d) => [isoDay(d), { day: d, inMonth: d.month === month, count: 0, tasks: [] }]))
+    ),
+    // The grid's days from today on (what is past is not projected); a daily series has one instance a day at most.
+    projected(deps, actor, start, end, cells),
+  ])
+  const byDay = new Map<string, MonthDay>(days.map((d) => [isoDay(d), { day: d, inMonth: d.month === month, count: 0, tasks: [], projected: [], moreProjected: 0 }]))
   for (const row of rows) {
     const cell = byDay.get(row.day)
     if (!cell) continue
     cell.count = Number(row.n)
     cell.tasks.push({ id: row.id, title: row.title, status: row.status, due_date: new Date(row.due_date).toISOString() })
+  }
+  for (const p of instances) {
+    const cell = byDay.get(isoDay(localDay(new Date(p.due), actor.timezone)))
+    if (!cell) continue
+    if (cell.projected.length < PROJECTED_PER_DAY) cell.projected.push(p)
+    else cell.moreProjected++
   }
   const all = [...byDay.values()]
   const prev = new Date(Date.UTC(year, month - 2, 1))

@@ -1,35 +1,22 @@
 // Upcoming: the next 14 days by day, with each recurring series' next instances projected from its rule.
-import { and, asc, eq, gte, isNotNull, lte, sql } from 'drizzle-orm'
+import { and, asc, eq, gte, lte, sql } from 'drizzle-orm'
 import { queryRows } from '../../db/client'
 import { invalid } from '../../lib/errors'
-import { occurrencesBetween } from '../tasks/recurrence'
-import { RuleBudget, RuleBudgetExceeded } from '../tasks/rule-budget'
 import { toTaskView, type TaskView } from '../tasks/model'
+import { projectSeries, type Projected } from './projections'
 import { tasks } from '../tasks/schema'
 import type { Actor } from '../auth/user'
 import { ownedTask, type TaskDeps, type TaskReadDeps } from '../tasks/service'
 import { dayBounds, isoDay, localDay, type LocalDate } from '../../lib/time'
 import { rescheduleToDay } from './today'
 
+export type { Projected }
+
 export const UPCOMING_DAYS = 14
 /** Most tasks the view loads; the list view (with paging) has the rest. */
 const TASKS_MAX = 1000
 /** The next instances of a series that are projected (a daily one fills the fortnight). */
 const PROJECTIONS_MAX = UPCOMING_DAYS
-/**
- * What projecting every series of one view may spend (rule steps, milliseconds of the event loop). A series
- * whose rule costs more than its share is shown without projections; so are the rest once the view's is spent.
- */
-const VIEW_RULE_STEPS = 200_000
-const VIEW_RULE_MS = 30
-const SERIES_RULE_STEPS = 4_000
-
-export interface Projected {
-  /** The series' current task, whose next instances these are. */
-  task: TaskView
-  /** When the projected instance would be due. */
-  due: string
-}
 
 export interface UpcomingDay {
   day: LocalDate
@@ -50,7 +37,7 @@ export async function upcomingView(deps: TaskReadDeps, actor: Actor): Promise<Up
   const start = dayBounds(days[0]!, actor.timezone).start
   const end = dayBounds(days.at(-1)!, actor.timezone).end
   const mine = and(eq(tasks.userId, actor.id), eq(tasks.status, 'pending'))
-  const [dated, counts, series] = await Promise.all([
+  const [dated, counts, projected] = await Promise.all([
     deps.db.select().from(tasks).where(and(mine, gte(tasks.dueDate, start), lte(tasks.dueDate, end))).orderBy(asc(tasks.dueDate), asc(tasks.id)).limit(TASKS_MAX),
     // Each day's count in the user's zone (one range scan), so a day says how many it has beyond those listed.
     queryRows<{ day: string; n: number | string }>(
@@ -59,8 +46,7 @@ export async function upcomingView(deps: TaskReadDeps, actor: Actor): Promise<Up
           where user_id = ${actor.id} and status = 'pending' and due_date >= ${start.toISOString()} and due_date <= ${end.toISOString()}
           group by 1`,
     ),
-    // Pending instances of series due up to the window's end (overdue ones too: their next instances may fall in it).
-    deps.db.select().from(tasks).where(and(mine, isNotNull(tasks.recurrence), lte(tasks.dueDate, end))).orderBy(asc(tasks.dueDate)).limit(TASKS_MAX),
+    projectSeries(deps, actor, start, end, PROJECTIONS_MAX),
   ])
   const byDay = new Map<string, UpcomingDay>(days.map((d) => [isoDay(d), { day: d, tasks: [], moreTasks: 0, projected: [], moreProjected: 0 }]))
   const dayOf = (at: Date) => byDay.get(isoDay(localDay(at, actor.timezone)))
@@ -72,27 +58,8 @@ export async function upcomingView(deps: TaskReadDeps, actor: Actor): Promise<Up
     const cell = byDay.get(day)
     if (cell) cell.moreTasks = Math.max(0, Number(n) - cell.tasks.length)
   }
-  const budget = new RuleBudget(VIEW_RULE_STEPS, VIEW_RULE_MS)
-  for (const task of series) {
-    const view = toTaskView(task, actor.timezone)
-    let instances: Date[]
-    try {
-      instances = occurrencesBetween(
-        { recurrence: task.recurrence!, recurrenceFrom: task.recurrenceFrom, dueDate: task.dueDate, seriesAnchor: task.seriesAnchor, completedAt: null, occurrence: task.occurrence },
-        actor.timezone,
-        start,
-        end,
-        PROJECTIONS_MAX,
-        budget.share(SERIES_RULE_STEPS),
-      )
-    } catch (error) {
-      if (!(error instanceof RuleBudgetExceeded)) throw error
-      continue
-    }
-    for (const due of instances) dayOf(due)?.projected.push({ task: view, due: due.toISOString() })
-  }
+  for (const p of projected) dayOf(new Date(p.due))?.projected.push(p)
   for (const d of byDay.values()) {
-    d.projected.sort((a, b) => a.due.localeCompare(b.due))
     d.moreProjected = Math.max(0, d.projected.length - PROJECTED_PER_DAY)
     d.projected = d.projected.slice(0, PROJECTED_PER_DAY)
   }
