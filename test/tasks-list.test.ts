@@ -1,9 +1,12 @@
 // Listing: search, filters, sort and paging, checked against a known data set.
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
+import { dueEdges, dueGroupCounts } from '../src/features/tasks/due-groups'
+import { parseListQuery } from '../src/features/tasks/list-query'
 import { testApp, type TestApp } from './helpers/app'
 
 let t: TestApp
 let token: string
+let userId: string
 /** Task number (1-based, as in DATA) → id. */
 const ids: string[] = []
 const num = (id: string) => ids.indexOf(id) + 1
@@ -26,7 +29,7 @@ beforeAll(async () => {
   // A clock that moves one second per reading, so creation order is unambiguous.
   let tick = Date.parse('2026-11-20T00:00:00Z')
   t = await testApp({ clock: () => new Date((tick += 1000)) })
-  token = (await t.signUp()).token
+  ;({ token, user: { id: userId } } = await t.signUp())
   for (const { done, ...task } of DATA) {
     const res = await t.call('POST', '/api/v1/tasks', { token, body: task })
     expect(res.status).toBe(201)
@@ -118,6 +121,23 @@ describe('sort', () => {
       expect((await list(`${query}&limit=100`)).nums).toEqual(expected)
     })
   }
+})
+
+describe('due-date groups (the web list sorted by due date)', () => {
+  const counts = async (zone: string, params: Record<string, string>) => {
+    const now = new Date('2026-12-01T06:00:00Z')
+    const query = parseListQuery({ status: 'pending', sort: 'due_date', ...params }, zone, now)
+    const groups = await dueGroupCounts(t.database.db, userId, query, dueEdges(now, zone))
+    return Object.fromEntries(Object.entries(groups).map(([group, n]) => [group, n.total]))
+  }
+
+  test("each group counted under the list's filters, by the user's day, and never another user's tasks", async () => {
+    expect(await counts('UTC', {})).toEqual({ overdue: 2, today: 2, tomorrow: 0, later: 2, none: 3 })
+    expect(await counts('UTC', { tags: 'home' })).toEqual({ overdue: 2, today: 1, tomorrow: 0, later: 0, none: 1 })
+    expect(await counts('UTC', { search: 'budget' })).toEqual({ overdue: 0, today: 1, tomorrow: 0, later: 0, none: 0 })
+    // At 22:00 on 30 November in Los Angeles, the plumber (00:00 there) is due today and 1 December is tomorrow.
+    expect(await counts('America/Los_Angeles', {})).toEqual({ overdue: 1, today: 1, tomorrow: 2, later: 2, none: 3 })
+  })
 })
 
 describe('paging', () => {
