@@ -29,6 +29,7 @@ import { htmlError } from './web/errors'
 import { accountPages } from './web/pages/account'
 import { auditPages } from './web/pages/audit'
 import { chatPages } from './web/pages/chat'
+import { livePages } from './web/pages/live'
 import { plannerPages } from './web/pages/planner'
 import { reminderPages } from './web/pages/reminders'
 import { taskPages } from './web/pages/tasks'
@@ -83,6 +84,7 @@ export function createApp(options: AppOptions, readiness: Readiness = { draining
     .use(auditPages(deps))
     .use(reminderPages(deps))
     .use(chatPages(deps))
+    .use(livePages(deps))
 }
 
 export type App = ReturnType<typeof createApp>

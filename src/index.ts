@@ -13,6 +13,7 @@ import { createLogger } from './lib/log'
 import { createMetrics } from './lib/metrics'
 import { startTracing } from './lib/otel'
 import { sidecarOf } from './lib/sidecar'
+import { stopLive } from './features/live/hub'
 import pkg from '../package.json'
 import { withSecretStore } from './lib/secret-store'
 
@@ -79,6 +80,8 @@ async function shutdown(signal: string) {
     log.warn('in-flight requests did not finish in time; closing anyway', { timeout_ms: env.shutdownTimeoutMs })
     process.exit(1)
   }, env.shutdownTimeoutMs)
+  // Live streams never finish by themselves: closed first (their pages reconnect to another replica).
+  await stopLive(database)
   // Stop accepting connections and let in-flight requests finish, then close the database.
   await app.server?.stop(false)
   await metricsServer?.server?.stop(true)

@@ -46,7 +46,7 @@ export function Layout({ title, nonce, csrf, email, active, children }: PropsWit
                 <a href="/chat" aria-current={active === 'chat' ? 'page' : undefined}>Assistant</a>
                 <a href="/audit" aria-current={active === 'audit' ? 'page' : undefined}>Activity</a>
                 <a href="/settings" aria-current={active === 'settings' ? 'page' : undefined}>Settings</a>
-                <a id="bell" class="bell" href="/notifications" hx-get="/notifications/bell" hx-trigger="load, every 30s" hx-swap="outerHTML" aria-label="Notifications">
+                <a id="bell" class="bell" href="/notifications" hx-get="/notifications/bell" hx-trigger="load" hx-swap="outerHTML" data-live="notifications" data-live-url="/notifications/bell" aria-label="Notifications">
                   <BellIcon />
                 </a>
                 <form method="post" action="/logout" class="inline">

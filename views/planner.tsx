@@ -167,7 +167,7 @@ const overdueList = (today: LocalDate) => {
 /** The Today view's content: the swap target of every move. */
 export function Today({ view, ctx, notice }: { view: TodayView; ctx: PlannerContext; notice?: string }) {
   return (
-    <div id="today">
+    <div id="today" data-live="tasks" data-live-url="/today">
       {notice ? (
         <p class="notice" role="status" safe>
           {notice}
@@ -262,7 +262,7 @@ function UpcomingItem({ task, ctx, first }: { task: TaskView; ctx: PlannerContex
 export function Upcoming({ days, ctx, notice }: { days: UpcomingDay[]; ctx: PlannerContext; notice?: string }) {
   const first = days[0]!.day
   return (
-    <div id="upcoming" class="upcoming">
+    <div id="upcoming" class="upcoming" data-live="tasks" data-live-url="/upcoming">
       {notice ? (
         <p class="notice" role="status" safe>
           {notice}
@@ -342,7 +342,7 @@ export function Month({ view, today }: { view: MonthView; today: LocalDate }) {
     </a>
   )
   return (
-    <div id="month" class="month-view">
+    <div id="month" class="month-view" data-live="tasks" data-live-url={`/calendar?month=${view.month.year}-${String(view.month.month).padStart(2, '0')}`}>
       <div class="month-head">
         {nav(view.previous, '← Previous', 'prev')}
         <h2 id="month-title" safe>

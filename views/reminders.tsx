@@ -6,16 +6,15 @@ import { formatAbsolute, formatDue, formatRelative } from './format'
 import { BellIcon } from './icons'
 import { Layout } from './layout'
 
-/** The bell: unread count, refreshed by polling (see the README for why not SSE). */
+/** The bell: unread count, refreshed when a notification arrives or is read (`data-live`, docs/architecture.md "Live updates"). */
 export function Bell({ unread, latest }: { unread: number; latest?: NotificationView }) {
   return (
     <a
       id="bell"
       class="bell"
       href="/notifications"
-      hx-get="/notifications/bell"
-      hx-trigger="every 30s"
-      hx-swap="outerHTML"
+      data-live="notifications"
+      data-live-url="/notifications/bell"
       aria-label={unread ? `Notifications: ${unread} unread` : 'Notifications'}
       data-unread={String(unread)}
       data-latest-id={latest?.id ?? ''}
@@ -95,29 +94,31 @@ export function RemindersPage({ nonce, csrf, email, timezone, now, task, reminde
           <button type="submit" class="primary">Add reminder</button>
         </form>
       </section>
-      {reminders.length === 0 ? (
-        <p class="empty">No reminders yet.</p>
-      ) : (
-        <ul class="reminders">
-          {reminders.map((r) => (
-            <li class={`reminder ${r.status}`}>
-              <span>{r.lead ? `${r.lead} before` : 'At'}</span>{' '}
-              <time datetime={r.remind_at} safe>
-                {formatAbsolute(new Date(r.remind_at), timezone, now)}
-              </time>
-              <span class="hint">{STATUS_LABEL[r.status]}</span>
-              {r.status === 'pending' ? (
-                <form method="post" action={`/reminders/${r.id}/cancel`} class="inline">
-                  <input type="hidden" name="_csrf" value={csrf} />
-                  <button type="submit" class="ghost danger">Cancel</button>
-                </form>
-              ) : (
-                ''
-              )}
-            </li>
-          ))}
-        </ul>
-      )}
+      <div id="reminder-list" data-live="reminders notifications" data-live-url={`/tasks/${task.id}/reminders`} data-live-select="true">
+        {reminders.length === 0 ? (
+          <p class="empty">No reminders yet.</p>
+        ) : (
+          <ul class="reminders">
+            {reminders.map((r) => (
+              <li class={`reminder ${r.status}`}>
+                <span>{r.lead ? `${r.lead} before` : 'At'}</span>{' '}
+                <time datetime={r.remind_at} safe>
+                  {formatAbsolute(new Date(r.remind_at), timezone, now)}
+                </time>
+                <span class="hint">{STATUS_LABEL[r.status]}</span>
+                {r.status === 'pending' ? (
+                  <form method="post" action={`/reminders/${r.id}/cancel`} class="inline">
+                    <input type="hidden" name="_csrf" value={csrf} />
+                    <button type="submit" class="ghost danger">Cancel</button>
+                  </form>
+                ) : (
+                  ''
+                )}
+              </li>
+            ))}
+          </ul>
+        )}
+      </div>
     </Layout>
   )
 }
@@ -131,34 +132,36 @@ export function NotificationsPage({ nonce, csrf, email, timezone, now, items }: 
         <p class="hint">{unread ? `${unread} new since you last looked; opening this page marks them read.` : 'Opening this page marks them read.'}</p>
         <button type="button" data-enable-notifications hidden>Enable browser notifications</button>
       </div>
-      {items.length === 0 ? (
-        <p class="empty">No notifications yet. Reminders you set on tasks arrive here.</p>
-      ) : (
-        <ul class="notifications">
-          {items.map((n) => (
-            <li class={n.read ? 'read' : 'unread'}>
-              <a href={`/tasks/${n.task_id}/reminders`} class="title" safe>
-                {n.title}
-              </a>
-              <span safe>{n.body}</span>
-              <time datetime={n.created_at} class="hint" safe>
-                {formatRelative(new Date(n.created_at), now)}
-              </time>
-              {n.read ? '' : <span class="badge">new</span>}
-              <form method="post" action={`/notifications/${n.id}/snooze`} class="inline snooze">
-                <input type="hidden" name="_csrf" value={csrf} />
-                <label class="visually-hidden" for={`snooze-${n.id}`} safe>{`Remind me again about ${n.title}`}</label>
-                <select id={`snooze-${n.id}`} name="for">
-                  {Object.entries(SNOOZES).map(([value, label]) => (
-                    <option value={value}>{label}</option>
-                  ))}
-                </select>
-                <button type="submit">Snooze</button>
-              </form>
-            </li>
-          ))}
-        </ul>
-      )}
+      <div id="notification-list" data-live="notifications" data-live-url="/notifications" data-live-select="true">
+        {items.length === 0 ? (
+          <p class="empty">No notifications yet. Reminders you set on tasks arrive here.</p>
+        ) : (
+          <ul class="notifications">
+            {items.map((n) => (
+              <li class={n.read ? 'read' : 'unread'}>
+                <a href={`/tasks/${n.task_id}/reminders`} class="title" safe>
+                  {n.title}
+                </a>
+                <span safe>{n.body}</span>
+                <time datetime={n.created_at} class="hint" safe>
+                  {formatRelative(new Date(n.created_at), now)}
+                </time>
+                {n.read ? '' : <span class="badge">new</span>}
+                <form method="post" action={`/notifications/${n.id}/snooze`} class="inline snooze">
+                  <input type="hidden" name="_csrf" value={csrf} />
+                  <label class="visually-hidden" for={`snooze-${n.id}`} safe>{`Remind me again about ${n.title}`}</label>
+                  <select id={`snooze-${n.id}`} name="for">
+                    {Object.entries(SNOOZES).map(([value, label]) => (
+                      <option value={value}>{label}</option>
+                    ))}
+                  </select>
+                  <button type="submit">Snooze</button>
+                </form>
+              </li>
+            ))}
+          </ul>
+        )}
+      </div>
       <p class="hint" safe>{`Times in ${timezone}.`}</p>
     </Layout>
   )

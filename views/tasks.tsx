@@ -456,10 +456,10 @@ function EmptyState({ ctx, data }: { ctx: ListContext; data: ListData }) {
   )
 }
 
-/** The list region: counts, bulk actions, items, pager. Reloads itself when tasks change elsewhere. */
+/** The list region: counts, bulk actions, items, pager. Reloads itself when tasks change here or elsewhere (`data-live`). */
 export function TaskList({ ctx, data }: { ctx: ListContext; data: ListData }) {
   return (
-    <section id="task-list" aria-label="Tasks" hx-get={listUrl(ctx.query)} hx-trigger="tasks-changed from:body" hx-target="this" hx-swap="outerHTML">
+    <section id="task-list" aria-label="Tasks" hx-get={listUrl(ctx.query)} hx-trigger="tasks-changed from:body" hx-target="this" hx-swap="outerHTML" data-live="tasks">
       <div class="list-head">
         <Counts ctx={ctx} counts={data.counts} />
         <form id="bulk" method="post" action="/tasks/bulk" hx-post="/tasks/bulk" hx-swap="none" class="bulk">

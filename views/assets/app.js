@@ -221,7 +221,7 @@
     for (const el of document.querySelectorAll('[data-relative]')) el.textContent = relative(el.dataset.relative)
   }, 30000)
 
-  // Browser notifications, where the person allowed them: the bell's poll brings news of a fired reminder.
+  // Browser notifications, where the person allowed them: the bell, refreshed live, brings news of a fired reminder.
   const enable = document.querySelector('[data-enable-notifications]')
   if (enable && 'Notification' in window && Notification.permission === 'default') {
     enable.hidden = false
@@ -334,11 +334,69 @@
     })
   }
 
+  // Live updates (docs/architecture.md, "Live updates"): the server says what changed for this person (tasks,
+  // reminders, notifications); each part of the page that shows one (`data-live="tasks"`) fetches itself again
+  // (`data-live-url`, else its hx-get) and is morphed in, so focus, scroll and what is being typed stay. A part with a
+  // task being edited in place waits until the edit is saved or cancelled. A lost stream is opened again by the
+  // browser; then every part refreshes once, for what it missed.
+  const stale = new Set()
+  const refreshLive = (kinds) => {
+    for (const part of document.querySelectorAll('[data-live]')) {
+      if (!part.dataset.live.split(' ').some((kind) => kinds.includes(kind))) continue
+      if (part.querySelector('form.edit')) {
+        stale.add(part.id)
+        continue
+      }
+      const url = part.dataset.liveUrl || part.getAttribute('hx-get')
+      // A part of a whole page (`data-live-select`) is picked out of it by its id.
+      const select = part.hasAttribute('data-live-select') ? `#${part.id}` : undefined
+      if (url && window.htmx) htmx.ajax('GET', url, { source: part, target: part, swap: 'outerMorph', select }).catch(() => {})
+    }
+  }
+  document.addEventListener('htmx:after:settle', () => {
+    if (!stale.size || document.querySelector('[data-live] form.edit')) return
+    stale.clear()
+    refreshLive(['tasks', 'reminders', 'notifications'])
+  })
+  if (document.querySelector('[data-live]') && window.EventSource) {
+    let source
+    let retry = 5000
+    const connect = () => {
+      let lost = false
+      source = new EventSource('/live')
+      source.addEventListener('change', (event) => refreshLive(event.data.split(' ')))
+      source.addEventListener('open', () => {
+        retry = 5000
+        if (lost) refreshLive(['tasks', 'reminders', 'notifications'])
+        lost = false
+      })
+      source.addEventListener('error', () => {
+        lost = true
+        // Refused (too many tabs, a replica busy, signed out): the browser gives up, so try again later, less often.
+        if (source.readyState === EventSource.CLOSED) {
+          setTimeout(connect, retry)
+          retry = Math.min(retry * 2, 60000)
+        }
+      })
+    }
+    connect()
+    // A page left from the back-forward cache keeps no stream open.
+    window.addEventListener('pagehide', () => source && source.close())
+    window.addEventListener('pageshow', (event) => {
+      if (event.persisted) {
+        connect()
+        refreshLive(['tasks', 'reminders', 'notifications'])
+      }
+    })
+  }
+
   // Focus is never dropped: after a task's row is swapped (complete, save) focus goes back into it, on its
   // complete button; after it is deleted, to the next row's (or the one before, or the quick add); after an
   // add, to the add box.
   let acted
   document.addEventListener('htmx:before:request', (event) => {
+    // A part refreshing itself (a live update, the list after an add) leaves what the person did alone.
+    if (event.target instanceof Element && event.target.matches('[data-live]')) return
     // An add box whose view is swapped in again: keep typing in the new one.
     if (event.target instanceof Element && event.target.closest('#quick-add')) return (acted = { quick: true })
     const row = event.target instanceof Element ? event.target.closest('li.task[data-id]') : null

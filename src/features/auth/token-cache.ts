@@ -1,6 +1,7 @@
 // Resolved bearers (session and API tokens) kept in memory for a few seconds; every replica evicts on a NOTIFY at revoke.
 import { sql } from 'drizzle-orm'
 import type { Database, Db } from '../../db/client'
+import { watchChannel } from '../../db/listen'
 import type { Logger } from '../../lib/log'
 import type { AuthUser } from './user'
 
@@ -10,7 +11,7 @@ export const TOKEN_REVOKED_CHANNEL = 'auth_revoked'
 /** Entries kept at most; past it the least recently used go first. */
 export const TOKEN_CACHE_MAX = 10_000
 
-/** How often each process checks that revocation notices still reach it (a ping through the same channel). */
+/** How often each process checks that revocation notices still reach it (a ping through the same channel, `src/db/listen.ts`). */
 export const HEARTBEAT_MS = 5_000
 
 /** What ends: one credential (a session's or an API token's row id), or everything a user holds (their account changed). */
@@ -47,12 +48,6 @@ export class TokenCache {
   private generation = 0
   /** Settles once `listen` has tried (caching is on only if it succeeded). */
   ready: Promise<void> = Promise.resolve()
-  /** This process's pings on the channel: the last sent, and the last that came back. */
-  private readonly pingId = crypto.randomUUID()
-  private pingSent = 0
-  private pingSeen = 0
-  private heartbeat: ReturnType<typeof setInterval> | undefined
-
   constructor(
     private readonly ttlMs: number,
     private readonly max = TOKEN_CACHE_MAX,
@@ -60,42 +55,32 @@ export class TokenCache {
   ) {}
 
   /** Listens for revocations on `database`; caching starts once the LISTEN is in place. Stays off if it fails. */
-  async listen(database: Database, log?: Logger): Promise<void> {
+  async listen(database: Pick<Database, 'listen' | 'db'>, log?: Logger): Promise<void> {
     if (this.ttlMs <= 0) return
     try {
-      await database.listen(
+      // Up once the LISTEN is in place, and again after a lost one is back (watchChannel): what was announced in
+      // between never reached us, so nothing cached before may be trusted. Down while our pings do not come back.
+      await watchChannel(
+        database,
         TOKEN_REVOKED_CHANNEL,
-        (payload) => this.onRevoked(payload),
-        // Called once the LISTEN is in place, and again after postgres.js re-established a lost one: what was
-        // announced in between never reached us, so nothing cached before may be trusted.
-        () => {
-          this.clear()
-          this.listening = true
+        {
+          onNotify: (payload) => this.onRevoked(payload),
+          onUp: () => {
+            this.clear()
+            this.listening = true
+          },
+          onDown: () => {
+            this.listening = false
+            this.clear()
+            log?.warn('token cache off until revocation notices arrive again')
+          },
         },
+        this.heartbeatMs,
       )
     } catch (error) {
       this.listening = false
       this.clear()
       log?.warn('token cache off: cannot listen for revocations', { error: error as Error })
-      return
-    }
-    // postgres.js can lose a LISTEN without a word (a reconnect that fails to listen again): a ping of our own
-    // through the channel must come back before the next, or the cache empties and stops until one does.
-    this.heartbeat = setInterval(() => void this.ping(database, log), this.heartbeatMs)
-    this.heartbeat.unref?.()
-  }
-
-  private async ping(database: Database, log?: Logger): Promise<void> {
-    if (this.pingSent !== this.pingSeen && this.listening) {
-      this.listening = false
-      this.clear()
-      log?.warn('token cache off until revocation notices arrive again')
-    }
-    this.pingSent += 1
-    try {
-      await database.db.execute(sql`select pg_notify(${TOKEN_REVOKED_CHANNEL}, ${`p:${this.pingId}:${this.pingSent}`})`)
-    } catch {
-      // The database is away: the next beat finds the ping missing and turns the cache off until one comes back.
     }
   }
 
@@ -145,17 +130,6 @@ export class TokenCache {
   }
 
   private onRevoked(payload: string): void {
-    if (payload.startsWith('p:')) {
-      // Our own ping back: notices arrive. Another process's ping says nothing about our LISTEN.
-      if (payload === `p:${this.pingId}:${this.pingSent}`) {
-        this.pingSeen = this.pingSent
-        if (!this.listening) {
-          this.clear()
-          this.listening = true
-        }
-      }
-      return
-    }
     if (payload.startsWith('c:')) this.evict({ credentialId: payload.slice(2) })
     else if (payload.startsWith('u:')) this.evict({ userId: payload.slice(2) })
     // Unknown: be safe.

@@ -5,6 +5,7 @@ import { TOPICS } from '../../events/envelope'
 import type { Quotas } from '../../lib/quotas'
 import { newId } from '../../lib/secrets'
 import { users } from '../auth/schema'
+import { announceChange } from '../live/announce'
 import { tasks } from '../tasks/schema'
 import type { ReminderScheduler } from '../../context'
 import { notifications, reminders } from './schema'
@@ -61,6 +62,7 @@ export const reminderDeliveryConsumer: Consumer = {
       createdAt: now,
     }
     await tx.insert(notifications).values(notification)
+    await announceChange(tx, reminder.userId, 'notifications')
     // The webhook POST is queued with the notification: both happen, or neither.
     await enqueueWebhook(tx, reminder.userId, {
       type: 'reminder.triggered',

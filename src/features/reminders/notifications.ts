@@ -2,6 +2,7 @@
 import { and, count, desc, eq, inArray, isNull } from 'drizzle-orm'
 import type { Db } from '../../db/client'
 import { UUID } from '../../lib/secrets'
+import { announceChange } from '../live/announce'
 import { toNotificationView, type NotificationView } from './model'
 import { notifications } from './schema'
 
@@ -21,5 +22,9 @@ export async function markRead(db: Db, userId: string, ids: string[] | 'all', no
   const mine = and(eq(notifications.userId, userId), isNull(notifications.readAt))
   const chosen = ids === 'all' ? 'all' : ids.filter((id) => UUID.test(id))
   if (chosen !== 'all' && chosen.length === 0) return
-  await db.update(notifications).set({ readAt: now }).where(chosen === 'all' ? mine : and(mine, inArray(notifications.id, chosen)))
+  await db.transaction(async (tx) => {
+    const read = await tx.update(notifications).set({ readAt: now }).where(chosen === 'all' ? mine : and(mine, inArray(notifications.id, chosen))).returning({ id: notifications.id })
+    // The bell on the user's other pages goes quiet too.
+    if (read.length > 0) await announceChange(tx, userId, 'notifications')
+  })
 }

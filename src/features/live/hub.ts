@@ -1,0 +1,237 @@
+// Live updates, the receiving side: this replica's open event streams, told what changed through one LISTEN (docs/architecture.md, "Live updates").
+import type { Database } from '../../db/client'
+import { watchChannel, type ChannelWatch } from '../../db/listen'
+import type { Logger } from '../../lib/log'
+import { TOKEN_REVOKED_CHANNEL } from '../auth/token-cache'
+import { LIVE_CHANNEL, LIVE_KINDS, parseChange, type LiveKind } from './announce'
+
+export interface LiveLimits {
+  /** Open streams one user may hold on this replica (tabs); past it, 429. */
+  perUser: number
+  /** Open streams on this replica; past it, 503. */
+  max: number
+  /** The least time between two events on one stream: changes in between are coalesced into the next. */
+  minGapMs: number
+  /** How often an idle stream gets a comment line, so proxies keep it and a dead peer is found. */
+  heartbeatMs: number
+  /** How often the LISTENs check that notices still arrive (`watchChannel`). */
+  listenBeatMs: number
+}
+
+export const LIVE_LIMITS: LiveLimits = { perUser: 10, max: 2_000, minGapMs: 200, heartbeatMs: 25_000, listenBeatMs: 5_000 }
+
+/** One open stream. Its state is bounded: the kinds still to send (at most three) and when it last sent. */
+interface Stream {
+  userId: string
+  credentialId: string
+  pending: Set<LiveKind>
+  lastSent: number
+  timer: ReturnType<typeof setTimeout> | undefined
+  controller: ReadableStreamDefaultController<Uint8Array>
+  /** The heartbeat found it not reading; a second time in a row closes it. */
+  stalled: boolean
+  closed: boolean
+}
+
+export type Opened = { stream: ReadableStream<Uint8Array> } | { refused: 'user' | 'replica' | 'down' }
+
+const encoder = new TextEncoder()
+
+/**
+ * The streams open on this replica, by user. A notice `<kind>:<user>` marks that user's streams; each stream sends
+ * one `change` event naming the kinds that changed, at most every `minGapMs`, and never queues more than a couple
+ * of chunks for a client that is not reading (what it misses stays a flag and goes in the next event).
+ */
+export class LiveHub {
+  private readonly byUser = new Map<string, Set<Stream>>()
+  private count = 0
+  private listening = false
+  private draining = false
+  private watches: ChannelWatch[] = []
+  private heartbeat: ReturnType<typeof setInterval> | undefined
+  /** Settles once `listen` has tried. */
+  ready: Promise<void> = Promise.resolve()
+
+  constructor(readonly limits: LiveLimits = LIVE_LIMITS) {}
+
+  /** Listens for changes (and for revocations, which close a credential's or a user's streams). */
+  async listen(database: Pick<Database, 'listen' | 'db'>, log?: Logger): Promise<void> {
+    try {
+      this.watches.push(
+        await watchChannel(
+          database,
+          LIVE_CHANNEL,
+          {
+            onNotify: (payload) => {
+              const change = parseChange(payload)
+              if (change) this.mark(change.userId, [change.kind])
+            },
+            // In place, or back after a gap (a reconnect, pings lost): what changed meanwhile was not heard, so every
+            // open page refreshes once.
+            onUp: () => {
+              this.listening = true
+              this.markEveryone()
+            },
+            onDown: () => {
+              this.listening = false
+              log?.warn('live updates paused until change notices arrive again')
+            },
+          },
+          this.limits.listenBeatMs,
+        ),
+        await watchChannel(
+          database,
+          TOKEN_REVOKED_CHANNEL,
+          {
+            onNotify: (payload) => {
+              if (payload.startsWith('c:')) this.closeWhere((s) => s.credentialId === payload.slice(2))
+              else if (payload.startsWith('u:')) this.closeWhere((s) => s.userId === payload.slice(2))
+            },
+            onUp: () => {},
+            onDown: () => {},
+          },
+          this.limits.listenBeatMs,
+        ),
+      )
+    } catch (error) {
+      this.listening = false
+      log?.warn('live updates off: cannot listen for changes', { error: error as Error })
+      return
+    }
+    this.heartbeat = setInterval(() => this.beat(), this.limits.heartbeatMs)
+    this.heartbeat.unref?.()
+  }
+
+  /** Opens a stream for `user`, closed when `signal` aborts; or says why not. */
+  open(user: { id: string; credentialId: string }, signal: AbortSignal): Opened {
+    if (!this.listening || this.draining) return { refused: 'down' }
+    const mine = this.byUser.get(user.id)
+    if ((mine?.size ?? 0) >= this.limits.perUser) return { refused: 'user' }
+    if (this.count >= this.limits.max) return { refused: 'replica' }
+    let stream!: Stream
+    const body = new ReadableStream<Uint8Array>(
+      {
+        start: (controller) => {
+          stream = { userId: user.id, credentialId: user.credentialId, pending: new Set(), lastSent: 0, timer: undefined, controller, stalled: false, closed: false }
+          const set = this.byUser.get(user.id) ?? new Set()
+          set.add(stream)
+          this.byUser.set(user.id, set)
+          this.count += 1
+          // The reconnection delay EventSource uses after a lost stream, and a first line so the answer starts now.
+          controller.enqueue(encoder.encode('retry: 1000\n: live\n\n'))
+        },
+        // The client read what was queued: a change held back for it goes now.
+        pull: () => this.flush(stream),
+        cancel: () => this.remove(stream),
+      },
+      { highWaterMark: 2 },
+    )
+    signal.addEventListener('abort', () => this.close(stream), { once: true })
+    return { stream: body }
+  }
+
+  /** Marks `userId`'s streams: each sends the kinds in its next event. */
+  mark(userId: string, kinds: readonly LiveKind[]): void {
+    for (const stream of this.byUser.get(userId) ?? []) {
+      for (const kind of kinds) stream.pending.add(kind)
+      if (!stream.timer) this.flush(stream)
+    }
+  }
+
+  /** Open streams on this replica (all users, or one). */
+  size(userId?: string): number {
+    return userId === undefined ? this.count : (this.byUser.get(userId)?.size ?? 0)
+  }
+
+  /** Refuses new streams and closes the open ones (shutdown: a stream would hold the server's drain). */
+  async stop(): Promise<void> {
+    this.draining = true
+    clearInterval(this.heartbeat)
+    this.closeWhere(() => true)
+    await Promise.all(this.watches.map((w) => w.stop()))
+    this.watches = []
+  }
+
+  private markEveryone(): void {
+    for (const userId of this.byUser.keys()) this.mark(userId, LIVE_KINDS)
+  }
+
+  /** Sends the pending kinds if the gap since the last event has passed and the client is reading; else waits for that. */
+  private flush(stream: Stream): void {
+    if (!stream || stream.closed) return
+    stream.timer = undefined
+    if (stream.pending.size === 0) return
+    const wait = stream.lastSent + this.limits.minGapMs - performance.now()
+    if (wait > 0) {
+      stream.timer = setTimeout(() => this.flush(stream), wait)
+      return
+    }
+    // Not reading: the flags stay set, and `pull` sends them when it reads again.
+    if ((stream.controller.desiredSize ?? 0) <= 0) return
+    const kinds = [...stream.pending].join(' ')
+    stream.pending.clear()
+    stream.lastSent = performance.now()
+    this.write(stream, `event: change\ndata: ${kinds}\n\n`)
+  }
+
+  private beat(): void {
+    for (const set of this.byUser.values()) {
+      for (const stream of set) {
+        if ((stream.controller.desiredSize ?? 0) > 0) {
+          stream.stalled = false
+          this.write(stream, ': keep-alive\n\n')
+        } else if (stream.stalled) this.close(stream)
+        else stream.stalled = true
+      }
+    }
+  }
+
+  private write(stream: Stream, text: string): void {
+    try {
+      stream.controller.enqueue(encoder.encode(text))
+    } catch {
+      this.remove(stream)
+    }
+  }
+
+  private closeWhere(which: (stream: Stream) => boolean): void {
+    for (const set of [...this.byUser.values()]) for (const stream of [...set]) if (which(stream)) this.close(stream)
+  }
+
+  private close(stream: Stream): void {
+    if (!stream || stream.closed) return
+    this.remove(stream)
+    try {
+      stream.controller.close()
+    } catch {
+      // Already closed by the other side.
+    }
+  }
+
+  private remove(stream: Stream): void {
+    if (!stream || stream.closed) return
+    stream.closed = true
+    clearTimeout(stream.timer)
+    const set = this.byUser.get(stream.userId)
+    set?.delete(stream)
+    if (set && set.size === 0) this.byUser.delete(stream.userId)
+    this.count -= 1
+  }
+}
+
+const hubs = new WeakMap<Database, LiveHub>()
+
+/** The replica's live hub for `deps.database`, listening from its first use (one per database handle). */
+export function liveHubOf(deps: { database: Database; log?: Logger }): LiveHub {
+  let hub = hubs.get(deps.database)
+  if (!hub) {
+    hubs.set(deps.database, (hub = new LiveHub()))
+    hub.ready = hub.listen(deps.database, deps.log)
+  }
+  return hub
+}
+
+/** Stops the replica's hub for `database`, if a page ever opened one (shutdown). */
+export async function stopLive(database: Database): Promise<void> {
+  await hubs.get(database)?.stop()
+}

@@ -1,0 +1,148 @@
+// Live updates in headless Chromium: two app replicas on one database behind one URL; a task added over MCP
+// through one replica shows in a tab served by the other within a second, a second tab sees the first's change,
+// and the bell counts a fired reminder without a poll. On PGlite (one process per data folder) one replica serves both.
+import { expect } from 'bun:test'
+import { Client } from '@modelcontextprotocol/sdk/client/index.js'
+import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js'
+import type { Browser, BrowserContext, Page } from 'playwright-core'
+import { launch, watchProblems } from './helpers/browser'
+import { adminUrl } from './helpers/db'
+import { need, requires } from './helpers/requires'
+import { freePort, freshStorage, signUpOverHttp, startServer, type RunningServer } from './helpers/server'
+import { hookTimeoutMs, until } from './helpers/wait'
+
+/**
+ * One URL in front of the replicas, as a load balancer: the browser's requests go to the first replica, the API's
+ * and MCP's to the last, so a change made over MCP must cross from one process to the other to reach the tab.
+ */
+function frontDoor(replicas: RunningServer[]) {
+  const served = replicas.map(() => 0)
+  const server = Bun.serve({
+    port: freePort(),
+    hostname: '127.0.0.1',
+    idleTimeout: 0,
+    async fetch(request) {
+      const url = new URL(request.url)
+      const to = /^\/(mcp|api\/)/.test(url.pathname) ? replicas.length - 1 : 0
+      served[to]! += 1
+      const headers = new Headers(request.headers)
+      headers.set('accept-encoding', 'identity')
+      const upstream = await fetch(`${replicas[to]!.url}${url.pathname}${url.search}`, {
+        method: request.method,
+        headers,
+        body: request.body,
+        redirect: 'manual',
+        signal: request.signal,
+      })
+      const answer = new Headers(upstream.headers)
+      answer.delete('content-encoding')
+      answer.delete('content-length')
+      return new Response(upstream.body, { status: upstream.status, headers: answer })
+    },
+  })
+  return { url: `http://127.0.0.1:${server.port}`, served, stop: () => server.stop(true) }
+}
+
+let storage: Awaited<ReturnType<typeof freshStorage>>
+const replicas: RunningServer[] = []
+let door: ReturnType<typeof frontDoor>
+let browser: Browser
+let context: BrowserContext
+let page: Page
+let problems: string[]
+let mcp: Client
+let token: string
+
+const run = requires('live updates across replicas in headless Chromium', need.chromium)
+
+run.beforeAll(async () => {
+  storage = await freshStorage()
+  replicas.push(await startServer(storage.env))
+  // A second process on the same PostgreSQL database; PGlite's folder is one process's alone.
+  if (adminUrl) replicas.push(await startServer(storage.env))
+  door = frontDoor(replicas)
+  token = await signUpOverHttp(door.url, `live-${crypto.randomUUID()}@example.com`)
+  browser = await launch()
+  context = await browser.newContext({ viewport: { width: 1100, height: 900 } })
+  await context.addCookies([{ name: 'session', value: token, url: door.url }])
+  page = await context.newPage()
+  problems = watchProblems(page)
+  mcp = new Client({ name: 'todo-chatbot-live-test', version: '1.0.0' })
+  await mcp.connect(new StreamableHTTPClientTransport(new URL(`${door.url}/mcp`), { requestInit: { headers: { authorization: `Bearer ${token}` } } }))
+}, hookTimeoutMs(2))
+run.afterAll(async () => {
+  await mcp?.close()
+  await browser?.close()
+  door?.stop()
+  for (const replica of replicas) await replica.stop()
+  await storage?.dispose()
+})
+
+/** Opens `path` and waits until its live stream is open (the answer to GET /live has started). */
+async function openLive(on: Page, path: string): Promise<void> {
+  const streaming = on.waitForResponse((res) => new URL(res.url()).pathname === '/live' && res.status() === 200)
+  await on.goto(`${door.url}${path}`)
+  await streaming
+}
+
+type ToolResult = { isError?: boolean; structuredContent?: any }
+const tool = async (name: string, args: Record<string, unknown>) => {
+  const result = (await mcp.callTool({ name, arguments: args })) as ToolResult
+  expect(result.isError).toBeFalsy()
+  return result.structuredContent
+}
+
+run.test('a task added over MCP through the other replica shows in the open tab within a second', async () => {
+  await openLive(page, '/tasks')
+  const shows = (title: string, timeout: number) => page.locator('#task-items li.task', { hasText: title }).waitFor({ timeout })
+  // A first change with no deadline: each replica compiles the routes it takes on their first call.
+  const first = `Warm-up ${crypto.randomUUID().slice(0, 8)}`
+  await tool('add_task', { title: first })
+  await shows(first, 10_000)
+  const title = `From the assistant ${crypto.randomUUID().slice(0, 8)}`
+  await tool('add_task', { title })
+  const returned = Date.now()
+  await shows(title, Math.max(1, 1000 - (Date.now() - returned)))
+  expect(Date.now() - returned).toBeLessThanOrEqual(1000)
+  // The tab and the MCP client were served by different processes when there are two.
+  if (replicas.length > 1) expect(door.served.every((n) => n > 0)).toBe(true)
+  expect(problems).toEqual([])
+})
+
+run.test('a second tab sees a task completed in the first, and focus stays where the person left it', async () => {
+  const title = `Shared ${crypto.randomUUID().slice(0, 8)}`
+  await tool('add_task', { title })
+  const other = await context.newPage()
+  const otherProblems = watchProblems(other)
+  await openLive(other, '/tasks')
+  await page.reload()
+  await page.locator('#task-items li.task', { hasText: title }).waitFor()
+  // The person in the second tab is typing a search; the refresh must not take the text or the focus away.
+  await other.fill('#search', 'Shared')
+  const row = page.locator('#task-items li.task', { hasText: title })
+  await row.locator('form.toggle button').click()
+  // Done: struck through where the list shows completed tasks, gone where it shows open ones only.
+  await until('the second tab to show the task done', () =>
+    other.evaluate((text) => {
+      const row = [...document.querySelectorAll('#task-items li.task')].find((li) => li.textContent?.includes(text))
+      return !row || row.classList.contains('done')
+    }, title),
+    { timeoutMs: 2_000 },
+  )
+  expect(await other.evaluate(() => document.activeElement?.id)).toBe('search')
+  expect(await other.inputValue('#search')).toBe('Shared')
+  expect(otherProblems).toEqual([])
+  await other.close()
+})
+
+run.test('the bell counts a fired reminder without a reload or a poll', async () => {
+  await openLive(page, '/tasks')
+  await until('the bell to be filled in', async () => (await page.locator('#bell').getAttribute('data-unread')) !== null)
+  expect(await page.locator('#bell').getAttribute('data-unread')).toBe('0')
+  const task = await tool('add_task', { title: `Ring ${crypto.randomUUID().slice(0, 8)}` })
+  const remindAt = new Date(Date.now() + 2_000).toISOString()
+  await tool('set_reminder', { task_id: task.id, remind_at: remindAt })
+  await until('the bell to count the reminder', async () => (await page.locator('#bell').getAttribute('data-unread')) === '1', { timeoutMs: 15_000 })
+  expect(await page.locator('#bell .badge').textContent()).toBe('1')
+  expect(problems).toEqual([])
+})
