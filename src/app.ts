@@ -16,6 +16,7 @@ import { reminderDeliveryConsumer, reminderFollowConsumer, reminderJobsConsumer 
 import { jobCallbackRoutes, reminderRoutes } from './features/reminders/routes'
 import { countedScheduler } from './features/reminders/scheduler'
 import type { ReminderScheduler } from './context'
+import { withLiveOrigin } from './features/live/announce'
 import { recurrenceConsumer } from './features/tasks/consumers'
 import { taskRoutes } from './features/tasks/routes'
 import { httpEdge } from './lib/http'
@@ -63,6 +64,8 @@ export function createApp(options: AppOptions, readiness: Readiness = { draining
   const deps = appDeps(options)
   const { metrics } = deps
   return new Elysia({ normalize: false, serve: { maxRequestBodySize: BODY_LIMIT + 64 * 1024 } })
+    // A page's own change is not echoed to its live stream (docs/architecture.md, "Live updates").
+    .wrap((handle, request) => ((...args: unknown[]) => withLiveOrigin(request, () => handle(...args))) as never)
     .use(httpEdge({ log: deps.log, htmlError, headers: SECURITY_HEADERS, onRequestDone: metrics.observeRequest, tracing: tracingEnabled(), requestTimeoutMs: deps.env.requestTimeoutMs }))
     .use(openapiDocs(pkg.version))
     .use(opsRoutes(deps, readiness))

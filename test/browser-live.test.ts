@@ -1,6 +1,7 @@
 // Live updates in headless Chromium: two app replicas on one database behind one URL; a task added over MCP
 // through one replica shows in a tab served by the other within a second, a second tab sees the first's change,
-// and the bell counts a fired reminder without a poll. On PGlite (one process per data folder) one replica serves both.
+// the bell and the reminders page follow a fired reminder without a poll, and Today follows the assistant. On
+// PGlite (one process per data folder) one replica serves both.
 import { expect } from 'bun:test'
 import { Client } from '@modelcontextprotocol/sdk/client/index.js'
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js'
@@ -140,9 +141,24 @@ run.test('the bell counts a fired reminder without a reload or a poll', async ()
   await until('the bell to be filled in', async () => (await page.locator('#bell').getAttribute('data-unread')) !== null)
   expect(await page.locator('#bell').getAttribute('data-unread')).toBe('0')
   const task = await tool('add_task', { title: `Ring ${crypto.randomUUID().slice(0, 8)}` })
-  const remindAt = new Date(Date.now() + 2_000).toISOString()
+  const remindAt = new Date(Date.now() + 3_000).toISOString()
   await tool('set_reminder', { task_id: task.id, remind_at: remindAt })
+  // A second tab on the task's reminders page sees the reminder scheduled, then sent.
+  const other = await context.newPage()
+  const otherProblems = watchProblems(other)
+  await openLive(other, `/tasks/${task.id}/reminders`)
   await until('the bell to count the reminder', async () => (await page.locator('#bell').getAttribute('data-unread')) === '1', { timeoutMs: 15_000 })
   expect(await page.locator('#bell .badge').textContent()).toBe('1')
+  await until('the reminders page to say it was sent', async () => (await other.locator('#reminder-list li.reminder .hint').textContent()) === 'Sent', { timeoutMs: 5_000 })
+  expect(problems).toEqual([])
+  expect(otherProblems).toEqual([])
+  await other.close()
+})
+
+run.test('Today shows a task due today that the assistant added, without a reload', async () => {
+  await openLive(page, '/today')
+  const title = `Due today ${crypto.randomUUID().slice(0, 8)}`
+  await tool('add_task', { title, due_date: new Date().toISOString().slice(0, 10) })
+  await page.locator('#today li', { hasText: title }).waitFor({ timeout: 5_000 })
   expect(problems).toEqual([])
 })

@@ -19,6 +19,8 @@ interface Stream {
   contentType: string | null
   /** The kinds each `change` event named, in order. */
   events: string[][]
+  /** The stream's name, from its first event. */
+  id?: string
   /** True once the server ended the stream. */
   ended: boolean
   close(): void
@@ -37,7 +39,9 @@ function readEvents(body: ReadableStream<Uint8Array>, into: Stream): void {
         while ((end = buffer.indexOf('\n\n')) >= 0) {
           const block = buffer.slice(0, end).split('\n')
           buffer = buffer.slice(end + 2)
-          if (block.includes('event: change')) into.events.push(block.find((l) => l.startsWith('data: '))!.slice(6).split(' '))
+          const data = block.find((l) => l.startsWith('data: '))?.slice(6) ?? ''
+          if (block.includes('event: change')) into.events.push(data.split(' '))
+          if (block.includes('event: hello')) into.id = data
         }
       }
     } catch {
@@ -78,6 +82,24 @@ describe('GET /live', () => {
     expect(aliceStream.events).toEqual([['tasks']])
     aliceStream.close()
     bobStream.close()
+  })
+
+  test('a page’s own change is not echoed to its stream; the same user’s other pages hear of it', async () => {
+    const gina = await t.signUp()
+    const acting = await open(gina.token)
+    const other = await open(gina.token)
+    await until('the acting page to learn its stream’s name', () => acting.id !== undefined)
+    const made = await t.call('POST', '/api/v1/tasks', { token: gina.token, body: { title: 'From this page' }, headers: { 'x-live-stream': acting.id! } })
+    expect(made.status).toBe(201)
+    await until('the other page to hear of it', () => other.events.length > 0)
+    // Then a change from elsewhere reaches both, and the acting page had heard nothing before it.
+    expect((await createTask(gina.token, 'From elsewhere')).status).toBe(201)
+    await until('the acting page to hear of the second change', () => acting.events.length > 0)
+    expect(acting.events).toEqual([['tasks']])
+    await until('the other page to hear of the second change', () => other.events.length > 1)
+    expect(other.events).toEqual([['tasks'], ['tasks']])
+    acting.close()
+    other.close()
   })
 
   test('a new or read notification reaches its owner’s stream (the bell)', async () => {
@@ -174,6 +196,31 @@ describe('the hub', () => {
     expect(stream.events.map((kinds) => kinds.sort())).toEqual([['reminders'], ['reminders', 'tasks'], ['notifications']])
     stream.close()
     await fast.stop()
+  })
+
+  test('after the LISTEN is lost and back, every open page is told to refresh everything once', async () => {
+    // A database whose LISTEN can be re-established on cue, as postgres.js does after a reconnect.
+    const relisten: Array<() => void> = []
+    const database = {
+      listen: async (_channel: string, _onNotify: (payload: string) => void, onListen?: () => void) => {
+        relisten.push(() => onListen?.())
+        onListen?.()
+        return async () => {}
+      },
+      db: { execute: async () => [] },
+    } as unknown as Parameters<LiveHub['listen']>[0]
+    const lonely = new LiveHub(limits)
+    await lonely.listen(database)
+    const abort = new AbortController()
+    const result = lonely.open({ id: 'gap', credentialId: 'c' }, abort.signal)
+    if (!('stream' in result)) throw new Error(`refused: ${result.refused}`)
+    const stream: Stream = { status: 200, contentType: null, events: [], ended: false, close: () => abort.abort() }
+    readEvents(result.stream, stream)
+    for (const again of relisten) again()
+    await until('the refresh after the gap', () => stream.events.length >= 1)
+    expect(stream.events.map((kinds) => kinds.sort())).toEqual([['notifications', 'reminders', 'tasks']])
+    stream.close()
+    await lonely.stop()
   })
 
   test('streams past the per-user and the per-replica caps are refused', () => {

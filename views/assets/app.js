@@ -340,7 +340,14 @@
   // task being edited in place waits until the edit is saved or cancelled. A lost stream is opened again by the
   // browser; then every part refreshes once, for what it missed.
   const stale = new Set()
+  // A plain form posted: the page is on its way out, and the next one is fetched after the change anyway.
+  let leaving = false
+  document.addEventListener('submit', (event) => {
+    const form = event.target
+    if (!event.defaultPrevented && form instanceof HTMLFormElement && !form.matches('[hx-post], [hx-get]')) leaving = true
+  })
   const refreshLive = (kinds) => {
+    if (leaving) return
     for (const part of document.querySelectorAll('[data-live]')) {
       if (!part.dataset.live.split(' ').some((kind) => kinds.includes(kind))) continue
       if (part.querySelector('form.edit')) {
@@ -358,12 +365,19 @@
     stale.clear()
     refreshLive(['tasks', 'reminders', 'notifications'])
   })
+  // The page's own requests name its stream: what they change is already on the page (with a notice about it), so
+  // the server does not echo it back here; every other page of the person's hears of it.
+  let liveId
+  document.addEventListener('htmx:config:request', (event) => {
+    if (liveId && event.detail && event.detail.ctx) event.detail.ctx.request.headers['X-Live-Stream'] = liveId
+  })
   if (document.querySelector('[data-live]') && window.EventSource) {
     let source
     let retry = 5000
     const connect = () => {
       let lost = false
       source = new EventSource('/live')
+      source.addEventListener('hello', (event) => (liveId = event.data))
       source.addEventListener('change', (event) => refreshLive(event.data.split(' ')))
       source.addEventListener('open', () => {
         retry = 5000
@@ -384,6 +398,7 @@
     window.addEventListener('pagehide', () => source && source.close())
     window.addEventListener('pageshow', (event) => {
       if (event.persisted) {
+        leaving = false
         connect()
         refreshLive(['tasks', 'reminders', 'notifications'])
       }

@@ -1,4 +1,5 @@
 // Live updates, the sending side: a change tells every replica whose page to refresh, through PostgreSQL (docs/architecture.md, "Live updates").
+import { AsyncLocalStorage } from 'node:async_hooks'
 import { sql } from 'drizzle-orm'
 import type { Db } from '../../db/client'
 
@@ -9,18 +10,33 @@ export const LIVE_CHANNEL = 'live_changes'
 export const LIVE_KINDS = ['tasks', 'reminders', 'notifications'] as const
 export type LiveKind = (typeof LIVE_KINDS)[number]
 
+/** The header a page's own requests name its live stream in: the change they make is not echoed back to it. */
+export const LIVE_STREAM_HEADER = 'x-live-stream'
+const STREAM_ID = /^[A-Za-z0-9-]{1,40}$/
+const origins = new AsyncLocalStorage<string>()
+
 /**
- * Announces, in the caller's transaction, that `userId`'s `kind` changed. The payload is `<kind>:<user id>`, well
- * under NOTIFY's 8000 bytes; PostgreSQL folds identical notices of one transaction into one, so a bulk change of
- * fifty tasks is one notice.
+ * Runs a request's handler knowing which live stream (page) it came from, if it says so. The page that made a
+ * change already shows it (its own answer swapped it in, with the notice about it), so its stream is not told:
+ * a refresh there would only take the notice away. Every other page of the user's is told.
+ */
+export function withLiveOrigin<T>(request: Request, handle: () => T): T {
+  const id = request.headers.get(LIVE_STREAM_HEADER)
+  return id && STREAM_ID.test(id) ? origins.run(id, handle) : handle()
+}
+
+/**
+ * Announces, in the caller's transaction, that `userId`'s `kind` changed. The payload is `<kind>:<user id>`, and
+ * `:<stream id>` when a page's request made the change; well under NOTIFY's 8000 bytes. PostgreSQL folds identical
+ * notices of one transaction into one, so a bulk change of fifty tasks is one notice.
  */
 export async function announceChange(tx: Db, userId: string, kind: LiveKind): Promise<void> {
-  await tx.execute(sql`select pg_notify(${LIVE_CHANNEL}, ${`${kind}:${userId}`})`)
+  const origin = origins.getStore()
+  await tx.execute(sql`select pg_notify(${LIVE_CHANNEL}, ${`${kind}:${userId}${origin ? `:${origin}` : ''}`})`)
 }
 
 /** Reads a notice's payload back; anything else (another version's notice) is undefined. */
-export function parseChange(payload: string): { kind: LiveKind; userId: string } | undefined {
-  const at = payload.indexOf(':')
-  const kind = payload.slice(0, at) as LiveKind
-  return at > 0 && LIVE_KINDS.includes(kind) ? { kind, userId: payload.slice(at + 1) } : undefined
+export function parseChange(payload: string): { kind: LiveKind; userId: string; origin?: string } | undefined {
+  const [kind, userId, origin] = payload.split(':') as [LiveKind, string | undefined, string | undefined]
+  return LIVE_KINDS.includes(kind) && userId ? { kind, userId, ...(origin ? { origin } : {}) } : undefined
 }

@@ -22,6 +22,8 @@ export const LIVE_LIMITS: LiveLimits = { perUser: 10, max: 2_000, minGapMs: 200,
 
 /** One open stream. Its state is bounded: the kinds still to send (at most three) and when it last sent. */
 interface Stream {
+  /** Named to the page in the first event; its requests send it back (`LIVE_STREAM_HEADER`). */
+  id: string
   userId: string
   credentialId: string
   pending: Set<LiveKind>
@@ -64,7 +66,7 @@ export class LiveHub {
           {
             onNotify: (payload) => {
               const change = parseChange(payload)
-              if (change) this.mark(change.userId, [change.kind])
+              if (change) this.mark(change.userId, [change.kind], change.origin)
             },
             // In place, or back after a gap (a reconnect, pings lost): what changed meanwhile was not heard, so every
             // open page refreshes once.
@@ -112,13 +114,13 @@ export class LiveHub {
     const body = new ReadableStream<Uint8Array>(
       {
         start: (controller) => {
-          stream = { userId: user.id, credentialId: user.credentialId, pending: new Set(), lastSent: 0, timer: undefined, controller, stalled: false, closed: false }
+          stream = { id: crypto.randomUUID(), userId: user.id, credentialId: user.credentialId, pending: new Set(), lastSent: 0, timer: undefined, controller, stalled: false, closed: false }
           const set = this.byUser.get(user.id) ?? new Set()
           set.add(stream)
           this.byUser.set(user.id, set)
           this.count += 1
-          // The reconnection delay EventSource uses after a lost stream, and a first line so the answer starts now.
-          controller.enqueue(encoder.encode('retry: 1000\n: live\n\n'))
+          // The reconnection delay EventSource uses after a lost stream, and the stream's name for the page.
+          controller.enqueue(encoder.encode(`retry: 1000\nevent: hello\ndata: ${stream.id}\n\n`))
         },
         // The client read what was queued: a change held back for it goes now.
         pull: () => this.flush(stream),
@@ -130,9 +132,10 @@ export class LiveHub {
     return { stream: body }
   }
 
-  /** Marks `userId`'s streams: each sends the kinds in its next event. */
-  mark(userId: string, kinds: readonly LiveKind[]): void {
+  /** Marks `userId`'s streams (but the one named `origin`, whose page made the change): each sends the kinds in its next event. */
+  mark(userId: string, kinds: readonly LiveKind[], origin?: string): void {
     for (const stream of this.byUser.get(userId) ?? []) {
+      if (stream.id === origin) continue
       for (const kind of kinds) stream.pending.add(kind)
       if (!stream.timer) this.flush(stream)
     }
