@@ -9,7 +9,6 @@ let t: TestApp
 
 beforeAll(async () => {
   t = await testApp()
-  await liveHubOf({ database: t.database }).ready
 })
 afterAll(() => t.dispose())
 
@@ -138,6 +137,9 @@ describe('GET /live', () => {
     expect(streams.map((s) => s.status)).toEqual(Array(10).fill(200))
     const eleventh = await open(frank.token)
     expect(eleventh.status).toBe(429)
+    const scraped = (await t.scrape()).text
+    expect(scraped).toMatch(/^todo_live_streams 10$/m)
+    expect(scraped).toMatch(/^todo_live_refused_total\{reason="user"\} 1$/m)
     // Someone else is not held back by Frank's tabs.
     const other = await open((await t.signUp()).token)
     expect(other.status).toBe(200)

@@ -29,6 +29,13 @@ function children<C>(make: (key: string) => C): (key: string) => C {
   }
 }
 
+/** What the live hub reports (src/features/live/hub.ts). */
+export interface LiveObserver {
+  streams(delta: number): void
+  sent(): void
+  refused(reason: string): void
+}
+
 const LATENCY_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10]
 
 export function createMetrics() {
@@ -91,6 +98,10 @@ export function createMetrics() {
   const modelSeconds = histogram('todo_model_call_duration_seconds', 'Chat model call latency, to the end of the streamed answer.', [0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60])
   const modelTokens = counter('todo_model_tokens_total', 'Tokens the chat model reported, by kind (prompt, completion).', ['kind'] as const)
 
+  const liveStreams = gauge('todo_live_streams', 'Live update streams (GET /live) open on this replica.')
+  const liveEvents = counter('todo_live_events_total', 'Change events sent on live streams (each may stand for several changes, coalesced).')
+  const liveRefused = counter('todo_live_refused_total', 'Live streams refused, by reason (user: too many for one user, replica: too many here, down: not listening).', ['reason'] as const)
+
   const toolCalls = counter('todo_mcp_tool_calls_total', 'MCP tool calls, by tool and outcome (ok, error: refused with a reason, failed: unexpected).', ['tool', 'outcome'] as const)
 
   return {
@@ -123,6 +134,11 @@ export function createMetrics() {
       },
     },
     observeToolCall: (tool: string, outcome: string) => toolCalls.inc({ tool, outcome }),
+    live: {
+      streams: (delta: number) => liveStreams.inc(delta),
+      sent: () => liveEvents.inc(),
+      refused: (reason: string) => liveRefused.inc({ reason }),
+    } satisfies LiveObserver,
   }
 }
 

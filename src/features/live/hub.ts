@@ -2,6 +2,7 @@
 import type { Database } from '../../db/client'
 import { watchChannel, type ChannelWatch } from '../../db/listen'
 import type { Logger } from '../../lib/log'
+import type { LiveObserver } from '../../lib/metrics'
 import { TOKEN_REVOKED_CHANNEL } from '../auth/token-cache'
 import { LIVE_CHANNEL, LIVE_KINDS, parseChange, type LiveKind } from './announce'
 
@@ -54,7 +55,10 @@ export class LiveHub {
   /** Settles once `listen` has tried. */
   ready: Promise<void> = Promise.resolve()
 
-  constructor(readonly limits: LiveLimits = LIVE_LIMITS) {}
+  constructor(
+    readonly limits: LiveLimits = LIVE_LIMITS,
+    private readonly observer?: LiveObserver,
+  ) {}
 
   /** Listens for changes (and for revocations, which close a credential's or a user's streams). */
   async listen(database: Pick<Database, 'listen' | 'db'>, log?: Logger): Promise<void> {
@@ -106,10 +110,11 @@ export class LiveHub {
 
   /** Opens a stream for `user`, closed when `signal` aborts; or says why not. */
   open(user: { id: string; credentialId: string }, signal: AbortSignal): Opened {
-    if (!this.listening || this.draining) return { refused: 'down' }
-    const mine = this.byUser.get(user.id)
-    if ((mine?.size ?? 0) >= this.limits.perUser) return { refused: 'user' }
-    if (this.count >= this.limits.max) return { refused: 'replica' }
+    const refused = !this.listening || this.draining ? 'down' : this.size(user.id) >= this.limits.perUser ? 'user' : this.count >= this.limits.max ? 'replica' : undefined
+    if (refused) {
+      this.observer?.refused(refused)
+      return { refused }
+    }
     let stream!: Stream
     const body = new ReadableStream<Uint8Array>(
       {
@@ -119,6 +124,7 @@ export class LiveHub {
           set.add(stream)
           this.byUser.set(user.id, set)
           this.count += 1
+          this.observer?.streams(1)
           // The reconnection delay EventSource uses after a lost stream, and the stream's name for the page.
           controller.enqueue(encoder.encode(`retry: 1000\nevent: hello\ndata: ${stream.id}\n\n`))
         },
@@ -175,6 +181,7 @@ export class LiveHub {
     stream.pending.clear()
     stream.lastSent = performance.now()
     this.write(stream, `event: change\ndata: ${kinds}\n\n`)
+    this.observer?.sent()
   }
 
   private beat(): void {
@@ -219,16 +226,17 @@ export class LiveHub {
     set?.delete(stream)
     if (set && set.size === 0) this.byUser.delete(stream.userId)
     this.count -= 1
+    this.observer?.streams(-1)
   }
 }
 
 const hubs = new WeakMap<Database, LiveHub>()
 
 /** The replica's live hub for `deps.database`, listening from its first use (one per database handle). */
-export function liveHubOf(deps: { database: Database; log?: Logger }): LiveHub {
+export function liveHubOf(deps: { database: Database; log?: Logger; metrics?: { live: LiveObserver } }): LiveHub {
   let hub = hubs.get(deps.database)
   if (!hub) {
-    hubs.set(deps.database, (hub = new LiveHub()))
+    hubs.set(deps.database, (hub = new LiveHub(LIVE_LIMITS, deps.metrics?.live)))
     hub.ready = hub.listen(deps.database, deps.log)
   }
   return hub
