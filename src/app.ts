@@ -30,6 +30,7 @@ import { htmlError } from './web/errors'
 import { accountPages } from './web/pages/account'
 import { auditPages } from './web/pages/audit'
 import { chatPages } from './web/pages/chat'
+import { importPages } from './web/pages/import'
 import { livePages } from './web/pages/live'
 import { plannerPages } from './web/pages/planner'
 import { reminderPages } from './web/pages/reminders'
@@ -82,6 +83,7 @@ export function createApp(options: AppOptions, readiness: Readiness = { draining
     .use(chatRoutes(deps))
     .use(sidecarRoutes(deps, [eventRoutes(deps, eventDelivery(deps)), jobCallbackRoutes(deps)]))
     .use(accountPages(deps))
+    .use(importPages(deps))
     .use(taskPages(deps))
     .use(plannerPages(deps))
     .use(auditPages(deps))

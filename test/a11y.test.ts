@@ -176,6 +176,7 @@ const PAGES: Array<[string, () => string]> = [
   ["a task's history", () => `/audit?task_id=${ids.taxes}`],
   ['the assistant', () => '/chat'],
   ['Settings', () => '/settings'],
+  ['Import', () => '/settings/import'],
   ['the edit page (no JavaScript)', () => `/tasks/${ids.gym}/edit?back=%2Ftasks`],
   ['a page that does not exist', () => '/tasks/00000000-0000-4000-8000-000000000000/reminders'],
   ['the API documentation', () => '/openapi'],
@@ -186,6 +187,17 @@ for (const [name, path] of PAGES) {
     expect(await everyWay(name, visit(path()))).toEqual([])
   }, 120_000)
 }
+
+run.test('an import report: what was made, each skipped line and why', async () => {
+  const found = await everyWay('an import report', async (on) => {
+    await on.goto(`${server.url}/settings/import`)
+    await on.selectOption('#import-format', 'ics')
+    await on.setInputFiles('#import-file', new URL('./fixtures/import/tasks.ics', import.meta.url).pathname)
+    await on.click('#import-form button[type=submit]')
+    await on.locator('#import-report').waitFor()
+  })
+  expect(found).toEqual([])
+}, 120_000)
 
 run.test('the task list while in use: quick add understood, an inline edit open, an Undo toast shown', async () => {
   const found = await everyWay('the task list in use', async (on) => {

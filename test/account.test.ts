@@ -106,6 +106,38 @@ describe('exporting', () => {
     expect(lines[2]).toContain(`,"'=HYPERLINK(""http://x"")",`)
   })
 
+  test('CSV of every other table, a file each: reminders, notifications, activity, conversations, saved filters and token names; none of anyone else', async () => {
+    const me = await person()
+    const other = await person()
+    const task = (await t.call('POST', '/api/v1/tasks', { token: me.token, body: { title: 'Pay rent, twice', due_date: '2030-01-01' } })).body
+    await t.call('POST', `/api/v1/tasks/${task.id}/reminders`, { token: me.token, body: { lead: '1d' } })
+    await t.call('POST', '/api/v1/tasks', { token: other.token, body: { title: 'Not yours' } })
+    const apiToken = (await t.call('POST', '/api/v1/tokens', { token: me.token, body: { name: 'script' } })).body.token as string
+    await t.call('POST', '/api/v1/chat', { token: me.token, body: { message: 'list' } })
+    await t.drain()
+    const csv = async (file: string) => {
+      const res = await browser('GET', `/settings/export/${file}`, { session: me.token })
+      expect({ file, status: res.status, type: res.headers.get('content-type') }).toEqual({ file, status: 200, type: 'text/csv; charset=utf-8' })
+      expect(res.headers.get('content-disposition')).toEndWith(`-${file}"`)
+      expect(res.text).not.toContain('Not yours')
+      return res.text.trimEnd().split('\r\n')
+    }
+    expect(await csv('reminders.csv')).toEqual(['id,task_id,remind_at,lead,status', expect.stringMatching(new RegExp(`^[0-9a-f-]{36},${task.id},2029-12-31T\\S+,1d,pending$`))])
+    expect(await csv('notifications.csv')).toEqual(['id,task_id,title,body,created_at,read'])
+    const activity = await csv('activity.csv')
+    expect(activity[0]).toBe('id,task_id,action,title,changes,occurred_at')
+    expect(activity[1]).toContain(`,${task.id},created,"Pay rent, twice",,`)
+    const messages = await csv('messages.csv')
+    expect(messages[0]).toBe('conversation_id,conversation_title,role,content,created_at')
+    expect(messages[1]).toContain(',user,list,')
+    expect(await csv('saved-filters.csv')).toEqual(['id,name,query,position,created_at,updated_at'])
+    const tokens = await csv('api-tokens.csv')
+    expect(tokens).toEqual(['name,created_at,last_used_at', expect.stringMatching(/^script,\S+,$/)])
+    expect(tokens.join('\n')).not.toContain(apiToken)
+    expect((await browser('GET', '/settings/export/users.csv', { session: me.token })).status).toBe(404)
+    expect((await browser('GET', '/settings/export/reminders.json', { session: me.token })).status).toBe(404)
+  })
+
   test('signed out, the export leads to the log-in', async () => {
     const res = await browser('GET', '/settings/export.json')
     expect(res.status).toBe(303)

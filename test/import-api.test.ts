@@ -2,6 +2,7 @@
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
 import { IMPORT_BYTES_MAX, IMPORT_ROWS_MAX } from '../src/features/import/model'
 import { testApp, type TestApp } from './helpers/app'
+import { browser, csrfOf } from './helpers/web'
 
 let t: TestApp
 let token: string
@@ -89,5 +90,41 @@ describe('POST /api/v1/import', () => {
     expect(form.properties.file.format).toBe('binary')
     expect(Object.keys(op.responses['200'].content['application/json'].schema.properties).sort()).toEqual(['created', 'duplicates', 'format', 'notes', 'skipped'])
     expect(Object.keys(op.responses)).toEqual(expect.arrayContaining(['400', '401', '413']))
+  })
+})
+
+describe('the Settings form (POST /settings/import)', () => {
+  /** Posts the form as a browser does: multipart, the session cookie, the page's CSRF token. */
+  async function submit(session: string, fields: Record<string, string | File>) {
+    const csrf = csrfOf((await browser(t, 'GET', '/settings', { session })).text)
+    const form = new FormData()
+    form.set('_csrf', csrf)
+    for (const [name, value] of Object.entries(fields)) form.set(name, value)
+    const res = await t.app.handle(new Request('http://localhost/settings/import', { method: 'POST', headers: { cookie: `session=${session}`, accept: 'text/html' }, body: form }))
+    return { status: res.status, text: await res.text() }
+  }
+
+  test('Settings offers the form; an upload shows the report with each skipped line and why', async () => {
+    const { token: session } = await t.signUp(undefined, { timezone: 'Europe/Berlin' })
+    const settings = await browser(t, 'GET', '/settings', { session })
+    expect(settings.text).toContain('action="/settings/import" enctype="multipart/form-data"')
+    const res = await submit(session, { format: 'ics', file: new File([await fixture('tasks.ics')], 'tasks.ics', { type: 'text/calendar' }) })
+    expect(res.status).toBe(200)
+    expect(res.text).toContain('4 tasks created, 0 rows already imported before, 3 rows skipped.')
+    expect(res.text).toContain('Line 61:</span> <span>cancelled (STATUS:CANCELLED)</span>')
+    expect(res.text).toContain('Line 72:')
+    const again = await submit(session, { format: 'ics', file: new File([await fixture('tasks.ics')], 'tasks.ics') })
+    expect(again.text).toContain('0 tasks created, 4 rows already imported before, 3 rows skipped.')
+  })
+
+  test('a file of the wrong kind is refused on the form with 400, the field marked; too large, 413', async () => {
+    const { token: session } = await t.signUp()
+    const wrong = await submit(session, { format: 'todoist-csv', file: new File(['hello'], 'notes.txt') })
+    expect(wrong.status).toBe(400)
+    expect(wrong.text).toContain('file is not a Todoist CSV export')
+    expect(wrong.text).toMatch(/id="import-file"[^>]*aria-invalid="true"/)
+    const big = await submit(session, { format: 'ics', file: new File(['x'.repeat(IMPORT_BYTES_MAX + 1)], 'big.ics') })
+    expect(big.status).toBe(413)
+    expect(big.text).toContain('at most 1,000,000 bytes')
   })
 })

@@ -307,8 +307,14 @@ describe('imports', () => {
     expect(bobsTasks[0].id).not.toBe(alices[0].id)
   })
 
-  test('without a token the API answers 401', async () => {
+  test('without a token the API answers 401; the settings form without its CSRF token is refused and imports nothing', async () => {
     expect((await t.call('POST', '/api/v1/import', { body: { format: 'ics', file: calendar('x@y', 'Nobody') } })).status).toBe(401)
+    const form = new FormData()
+    form.set('format', 'ics')
+    form.set('file', new File([calendar('forged@example.org', 'Forged import')], 'forged.ics'))
+    const res = await t.app.handle(new Request('http://localhost/settings/import', { method: 'POST', headers: { cookie: `session=${bob.token}`, accept: 'text/html' }, body: form }))
+    expect(res.status).toBe(403)
+    expect((await t.call('GET', '/api/v1/tasks?search=Forged import', { token: bob.token })).body.items).toHaveLength(0)
   })
 })
 

@@ -1,7 +1,9 @@
-// Sign-up, log-in and settings (time zone, personal API tokens).
+// Sign-up, log-in and settings (time zone, personal API tokens, password, export and import, account deletion).
 import { Html } from './html'
 import type { TokenView } from '../src/features/auth/tokens'
+import type { ExportTable } from '../src/features/account/export'
 import { formatAbsolute } from './format'
+import { ImportForm } from './import'
 import { Layout } from './layout'
 
 export interface AuthFormProps {
@@ -94,6 +96,16 @@ export interface SettingsProps {
   /** Why a password change or an account deletion was refused, shown in its own section. */
   passwordError?: { field?: string; message: string }
   deleteError?: { field?: string; message: string }
+}
+
+/** The export's other tables, a CSV file each (src/features/account/export.ts). */
+const CSV_TABLES: Record<ExportTable, string> = {
+  reminders: 'Reminders (CSV)',
+  notifications: 'Notifications (CSV)',
+  activity: 'Activity (CSV)',
+  messages: 'Assistant conversations (CSV)',
+  'saved-filters': 'Saved filters (CSV)',
+  'api-tokens': 'API token names (CSV)',
 }
 
 /** A section's refusal, named by its field. */
@@ -270,7 +282,10 @@ export function SettingsPage(props: SettingsProps) {
       </section>
       <section class="card" aria-labelledby="data-heading">
         <h2 id="data-heading">Your data</h2>
-        <p class="hint">Everything you keep here, to take with you: tasks, reminders, conversations, notifications and the activity trail as JSON; tasks alone as CSV for a spreadsheet.</p>
+        <p class="hint">
+          Everything you keep here, to take with you: tasks, reminders, conversations, notifications and the activity trail as one JSON file; or as CSV for a spreadsheet, a file
+          per table.
+        </p>
         <div class="line">
           <a class="button" href="/settings/export.json" download="">
             Export all (JSON)
@@ -279,6 +294,18 @@ export function SettingsPage(props: SettingsProps) {
             Export tasks (CSV)
           </a>
         </div>
+        <p class="downloads">
+          {Object.entries(CSV_TABLES).map(([file, label]) => (
+            <a href={`/settings/export/${file}.csv`} download="" safe>
+              {label}
+            </a>
+          ))}
+        </p>
+        <h3 id="import-heading">Import</h3>
+        <p class="hint">
+          Tasks from Todoist (a project's "Export as CSV") or from a calendar app (an .ics file of to-dos). You get a report of what was imported and what was skipped, and why.
+        </p>
+        <ImportForm csrf={csrf} />
       </section>
       <section class="card" aria-labelledby="delete-heading">
         <h2 id="delete-heading">Delete your account</h2>

@@ -1,5 +1,5 @@
 // Everything an account keeps, to take away: its tasks, reminders, conversations, notifications, activity trail, saved
-// filters and API tokens (their names, never their secrets), as one JSON document; its tasks alone as CSV for a spreadsheet.
+// filters and API tokens (their names, never their secrets), as one JSON document; and as CSV for a spreadsheet, a file per table.
 import { asc, eq, inArray } from 'drizzle-orm'
 import type { Db } from '../../db/client'
 import { conversations, messages } from '../../chat/schema'
@@ -70,8 +70,39 @@ function csvField(value: unknown): string {
   return /[",\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text
 }
 
-/** The tasks as CSV: a header, then a line per task (tags separated by spaces). */
-export function tasksCsv(list: readonly TaskView[]): string {
-  const lines = [CSV_COLUMNS.join(','), ...list.map((t) => CSV_COLUMNS.map((c) => csvField(t[c as keyof TaskView])).join(','))]
+/** A table as CSV: a header of `columns`, then a line per row (a list, such as tags, separated by spaces). */
+function csvTable(columns: readonly string[], rows: ReadonlyArray<Record<string, unknown>>): string {
+  const lines = [columns.join(','), ...rows.map((row) => columns.map((c) => csvField(row[c])).join(','))]
   return `${lines.join('\r\n')}\r\n`
+}
+
+/** The tasks as CSV: a header, then a line per task (tags separated by spaces). */
+export const tasksCsv = (list: readonly TaskView[]): string => csvTable(CSV_COLUMNS, list)
+
+type AccountExport = Awaited<ReturnType<typeof exportAccount>>
+
+/**
+ * The export's other tables as CSV, one file each, so that each opens in a spreadsheet as a sheet with its own
+ * columns (one file of several tables would not): what each holds, and its columns.
+ */
+const TABLES = {
+  reminders: { columns: ['id', 'task_id', 'remind_at', 'lead', 'status'], rows: (data: AccountExport) => data.reminders },
+  notifications: { columns: ['id', 'task_id', 'title', 'body', 'created_at', 'read'], rows: (data: AccountExport) => data.notifications },
+  activity: { columns: ['id', 'task_id', 'action', 'title', 'changes', 'occurred_at'], rows: (data: AccountExport) => data.activity },
+  messages: {
+    columns: ['conversation_id', 'conversation_title', 'role', 'content', 'created_at'],
+    rows: (data: AccountExport) => data.conversations.flatMap((c) => c.messages.map((m) => ({ conversation_id: c.id, conversation_title: c.title, ...m }))),
+  },
+  'saved-filters': { columns: ['id', 'name', 'query', 'position', 'created_at', 'updated_at'], rows: (data: AccountExport) => data.saved_filters },
+  'api-tokens': { columns: ['name', 'created_at', 'last_used_at'], rows: (data: AccountExport) => data.api_tokens },
+} as const
+
+export type ExportTable = keyof typeof TABLES
+export const EXPORT_TABLES = Object.keys(TABLES) as ExportTable[]
+export const isExportTable = (name: string): name is ExportTable => Object.hasOwn(TABLES, name)
+
+/** One of the account's tables (besides its tasks, `tasksCsv`) as CSV. */
+export async function exportTableCsv(db: Db, user: Pick<AuthUser, 'id' | 'email' | 'timezone'>, table: ExportTable): Promise<string> {
+  const { columns, rows } = TABLES[table]
+  return csvTable(columns, rows(await exportAccount(db, user)) as ReadonlyArray<Record<string, unknown>>)
 }

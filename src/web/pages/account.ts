@@ -3,7 +3,7 @@ import { Elysia } from 'elysia'
 import { seedOf, type AppDeps } from '../../context'
 import { clientAddress, isHttps, publicOrigin } from '../../lib/client-address'
 import { clearedSessionCookie, readCookie, SESSION_COOKIE, sessionCookie } from '../../lib/cookies'
-import { AppError } from '../../lib/errors'
+import { AppError, notFound } from '../../lib/errors'
 import { redirect, safeLocalPath } from '../../lib/htmx'
 import { parseWith } from '../../lib/validation'
 import { createFeed, hasFeed, revokeFeed } from '../../features/calendar/service'
@@ -11,7 +11,7 @@ import { getWebhook, parseWebhookUrl, removeWebhook, setWebhook } from '../../fe
 import { field, withFormErrors, type Form } from '../forms'
 import { respond } from '../respond'
 import { AuthPage, SettingsPage, TokenList, type SettingsProps } from '../../../views/account'
-import { exportAccount, exportTasks, tasksCsv } from '../../features/account/export'
+import { exportAccount, exportTableCsv, exportTasks, isExportTable, tasksCsv } from '../../features/account/export'
 import { ChangePasswordInput, CreateTokenInput, DeleteAccountInput, LogInInput, SignUpInput, UpdateAccountInput } from '../../features/auth/model'
 import { changePassword, deleteAccount, logIn, logOut, resolveToken, signUp, updateAccount } from '../../features/auth/service'
 import { createApiToken, listApiTokens, revokeApiToken } from '../../features/auth/tokens'
@@ -199,13 +199,22 @@ export const accountPages = (deps: AppDeps) => {
         ),
       { page: true },
     )
-    // Everything the account keeps, to take away: JSON whole, or the tasks as CSV.
+    // Everything the account keeps, to take away: JSON whole, or as CSV a table a file (the tasks at export.csv).
     .get(
       '/settings/export.json',
       async ({ user }) => download(`todo-chatbot-${user.email}.json`, 'application/json', JSON.stringify(await exportAccount(authDeps.db, user), null, 2)),
       { page: true },
     )
     .get('/settings/export.csv', async ({ user }) => download(`todo-chatbot-${user.email}-tasks.csv`, 'text/csv; charset=utf-8', tasksCsv(await exportTasks(authDeps.db, user))), { page: true })
+    .get(
+      '/settings/export/:file',
+      async ({ user, params }) => {
+        const table = params.file.replace(/\.csv$/, '')
+        if (!params.file.endsWith('.csv') || !isExportTable(table)) throw notFound('export')
+        return download(`todo-chatbot-${user.email}-${table}.csv`, 'text/csv; charset=utf-8', await exportTableCsv(authDeps.db, user, table))
+      },
+      { page: true },
+    )
     .post(
       '/settings/webhook',
       ({ request, user, csrf, body }) =>
