@@ -27,5 +27,5 @@ export const livePages = (deps: AppDeps) =>
           headers: { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-store', 'x-content-type-options': 'nosniff', 'x-accel-buffering': 'no' },
         })
       },
-      { page: true },
+      { stream: true },
     )
