@@ -1,7 +1,7 @@
 // Writing events: one outbox row per change, in the change's own transaction, and NOTIFYs on commit: the relay wakes, the owner's pages refresh.
 import { sql } from 'drizzle-orm'
 import type { Db } from '../db/client'
-import { announceChange } from '../features/live/announce'
+import { liveNotice } from '../features/live/announce'
 import { traceHeaders } from '../lib/tracing'
 import { cloudEvent, topicOf, type EventData } from './envelope'
 import { outboxEvents } from './schema'
@@ -20,7 +20,7 @@ export async function recordEvent(tx: Db, type: string, data: EventData): Promis
     partitionKey: data.task_id,
     event,
   })
-  await tx.execute(sql`select pg_notify(${OUTBOX_CHANNEL}, '')`)
-  // The owner's open pages refresh (docs/architecture.md, "Live updates"); also on commit only.
-  await announceChange(tx, data.user_id, type.startsWith('reminder.') ? 'reminders' : 'tasks')
+  // The relay wakes, and the owner's open pages refresh (docs/architecture.md, "Live updates"): one statement, both
+  // delivered on commit only.
+  await tx.execute(sql`select pg_notify(${OUTBOX_CHANNEL}, ''), ${liveNotice(data.user_id, type.startsWith('reminder.') ? 'reminders' : 'tasks')}`)
 }

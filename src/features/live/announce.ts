@@ -1,6 +1,6 @@
 // Live updates, the sending side: a change tells every replica whose page to refresh, through PostgreSQL (docs/architecture.md, "Live updates").
 import { AsyncLocalStorage } from 'node:async_hooks'
-import { sql } from 'drizzle-orm'
+import { sql, type SQL } from 'drizzle-orm'
 import type { Db } from '../../db/client'
 
 /** The channel changes are announced on; PostgreSQL delivers a NOTIFY only when its transaction commits. */
@@ -31,8 +31,13 @@ export function withLiveOrigin<T>(request: Request, handle: () => T): T {
  * notices of one transaction into one, so a bulk change of fifty tasks is one notice.
  */
 export async function announceChange(tx: Db, userId: string, kind: LiveKind): Promise<void> {
+  await tx.execute(sql`select ${liveNotice(userId, kind)}`)
+}
+
+/** The `pg_notify(...)` call of `announceChange`, for a statement that sends other notices too (the outbox's). */
+export function liveNotice(userId: string, kind: LiveKind): SQL {
   const origin = origins.getStore()
-  await tx.execute(sql`select pg_notify(${LIVE_CHANNEL}, ${`${kind}:${userId}${origin ? `:${origin}` : ''}`})`)
+  return sql`pg_notify(${LIVE_CHANNEL}, ${`${kind}:${userId}${origin ? `:${origin}` : ''}`})`
 }
 
 /** Reads a notice's payload back; anything else (another version's notice) is undefined. */
