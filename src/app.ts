@@ -8,6 +8,7 @@ import { auditRoutes } from './features/audit/routes'
 import { calendarRoutes } from './features/calendar/routes'
 import { importRoutes } from './features/import/routes'
 import { savedFilterRoutes } from './features/filters/routes'
+import { savedViewPages } from './web/pages/saved-views'
 import { auditConsumer } from './features/audit/service'
 import { authRoutes } from './features/auth/routes'
 import { adminRoutes } from './features/ops/admin'
@@ -85,6 +86,7 @@ export function createApp(options: AppOptions, readiness: Readiness = { draining
     .use(accountPages(deps))
     .use(importPages(deps))
     .use(taskPages(deps))
+    .use(savedViewPages(deps))
     .use(plannerPages(deps))
     .use(auditPages(deps))
     .use(reminderPages(deps))

@@ -60,6 +60,8 @@ run.beforeAll(async () => {
   await add('someday', { title: 'Learn the ukulele' })
   await add('run', { title: 'Morning run', due_date: `${day(0)}T07:00`, tags: ['health'] })
   await api('POST', `/api/v1/tasks/${ids.run}/complete`)
+  // A saved view beside the list.
+  await api('POST', '/api/v1/filters', { name: 'Urgent', query: 'p1 | overdue' })
   await api('POST', `/api/v1/tasks/${ids.report}/reminders`, { lead: '1h' })
   const cancelled = await api('POST', `/api/v1/tasks/${ids.report}/reminders`, { lead: '1d' })
   await api('DELETE', `/api/v1/reminders/${cancelled.id}`)
@@ -166,6 +168,9 @@ const PAGES: Array<[string, () => string]> = [
   ['the task list with nothing matching', () => '/tasks?search=nothing-like-this'],
   ['the completed tasks', () => '/tasks?status=completed'],
   ['all tasks, open and done', () => '/tasks?status=all&sort=due_date'],
+  ['a saved view opened', () => '/tasks?filter=p1+%7C+overdue'],
+  ['a filter offered for saving as a view', () => '/tasks?filter=%23health+%26+!completed'],
+  ['a mistyped filter', () => '/tasks?filter=p1+%26'],
   ['Today', () => '/today'],
   ['Upcoming', () => '/upcoming'],
   ['Calendar', () => '/calendar'],

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js'
 import { testApp, type TestApp } from './helpers/app'
 import { mcpClient } from './helpers/mcp'
+import { browser, csrfOf } from './helpers/web'
 
 // Wednesday 2 December 2026, 22:30 in New York (03:30 UTC on Thursday): today is still Wednesday there.
 const NOW = new Date('2026-12-03T03:30:00Z')
@@ -185,5 +186,44 @@ describe('saved filters: /api/v1/filters', () => {
   test('each user sees only their own', async () => {
     const { body } = await t.call('GET', '/api/v1/filters', { token: other })
     expect(body.items.map((f: { name: string }) => f.name)).toEqual(['Focus'])
+  })
+})
+
+describe('saved views on the task list page', () => {
+  test('a filter in the URL lists its tasks and offers to save it; saved, it is a view that opens the list filtered', async () => {
+    const page = await browser(t, 'GET', `/tasks?${new URLSearchParams({ filter: 'overdue | #health' })}`, { session: token })
+    expect(page.status).toBe(200)
+    expect(page.text).toContain('Pay rent')
+    expect(page.text).toContain('Dentist')
+    expect(page.text).not.toContain('Standup')
+    expect(page.text).toContain('Save this filter as a view')
+    const saved = await browser(t, 'POST', '/tasks/views', { session: token, form: { _csrf: csrfOf(page.text), name: 'Catch up', query: 'overdue | #health' } })
+    expect(saved.status).toBe(303)
+    expect(saved.headers.get('location')).toBe(`/tasks?${new URLSearchParams({ filter: 'overdue | #health' })}`)
+    const list = await browser(t, 'GET', '/tasks', { session: token })
+    expect(list.text).toContain('aria-label="Saved views"')
+    expect(list.text).toContain(`href="/tasks?filter=overdue+%7C+%23health"`)
+    expect(list.text).toContain('Catch up')
+    const opened = await browser(t, 'GET', '/tasks?filter=overdue+%7C+%23health', { session: token })
+    expect(opened.text).toContain('aria-current="page"')
+    expect(opened.text).not.toContain('Save this filter as a view')
+  })
+
+  test('a malformed filter shows the whole list and says where it goes wrong', async () => {
+    const page = await browser(t, 'GET', `/tasks?${new URLSearchParams({ filter: 'p1 &' })}`, { session: token })
+    expect(page.status).toBe(400)
+    expect(page.text).toContain('filter: expected a term at column 5')
+    expect(page.text).toContain('Standup')
+  })
+
+  test('saving a malformed query or a taken name answers the form with the reason', async () => {
+    const page = await browser(t, 'GET', '/tasks', { session: token })
+    const htmx = { 'hx-request': 'true' }
+    const bad = await browser(t, 'POST', '/tasks/views', { session: token, headers: htmx, form: { _csrf: csrfOf(page.text), name: 'Bad', query: 'p1 | (' } })
+    expect(bad.status).toBe(422)
+    expect(bad.text).toContain('query: expected a term at column 7')
+    const taken = await browser(t, 'POST', '/tasks/views', { session: token, headers: htmx, form: { _csrf: csrfOf(page.text), name: 'catch up', query: 'p1' } })
+    expect(taken.status).toBe(422)
+    expect(taken.text).toContain('already have a saved filter named')
   })
 })

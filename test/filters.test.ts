@@ -76,7 +76,7 @@ describe('errors name the filter and the column (from 1) where it goes wrong', (
     ['today &', 8, 'expected a term'],
     ['& today', 1, 'expected a term before "&"'],
     ['today tomorrow', 7, 'expected & or | between terms'],
-    ['(today | overdue', 17, 'expected ")" to close the "(" at column 1'],
+    ['(today | overdue', 17, 'expected ")" (to close "(" from column 1)'],
     ['today)', 6, 'a ")" without its "("'],
     ['due before: soon', 13, 'expected a date'],
     ['due after: 2026-02-30', 12, '"2026-02-30" is not a calendar day'],

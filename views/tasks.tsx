@@ -7,6 +7,9 @@ import { SEARCH_MAX } from '../src/features/tasks/list-query'
 import { DESCRIPTION_MAX, RECURRENCE_MAX, TITLE_MAX, type TaskView } from '../src/features/tasks/model'
 import { describeRepeat, dueState, formatDue, formatRelative, repeatLabel, toDueInputs, totalLabel } from './format'
 import { Layout, Partial } from './layout'
+import { SavedViews, SaveView } from './saved-views'
+import { FILTER_MAX } from '../src/features/tasks/filter'
+import type { SavedFilterView } from '../src/features/filters/model'
 
 /** What every list rendering needs to know. */
 export interface ListContext {
@@ -25,6 +28,10 @@ export interface ListData {
   counts: StatusCounts
   /** The user's most used tags, for filter chips. */
   topTags: string[]
+  /** The user's saved filters, shown as saved views. */
+  views: SavedFilterView[]
+  /** Why the list is not the one asked for (a malformed filter), said above it. */
+  error?: string
   /** Sorted by due date, the list reads in groups (Overdue, Today, Tomorrow, Later, No date). */
   groups?: DueGroups
 }
@@ -471,6 +478,14 @@ export function TaskList({ ctx, data }: { ctx: ListContext; data: ListData }) {
           <button type="submit" name="action" value="delete" class="ghost danger">Delete selected</button>
         </form>
       </div>
+      {data.error ? (
+        <p class="form-error" role="alert" safe>
+          {data.error}
+        </p>
+      ) : (
+        ''
+      )}
+      {ctx.params.filter && !data.views.some((view) => view.query === ctx.params.filter) ? <SaveView query={ctx.params.filter} csrf={ctx.csrf} /> : ''}
       {data.groups ? (
         <div id="task-items" class="task-groups">
           <GroupSections ctx={ctx} items={data.page.items} groups={data.groups} />
@@ -549,8 +564,13 @@ function Filters({ ctx, data }: { ctx: ListContext; data: ListData }) {
           {option('desc', 'Descending', p.order)}
         </select>
       </div>
-      <details open={p.priority || p.due_date_from || p.due_date_to ? true : undefined}>
+      <details open={p.priority || p.due_date_from || p.due_date_to || p.filter ? true : undefined}>
         <summary>Filters</summary>
+        <div class="filter-query">
+          <label for="f-filter">Filter</label>
+          <input id="f-filter" type="text" name="filter" value={p.filter ?? ''} placeholder="today & p1, overdue | #work" autocomplete="off" spellcheck="false" maxlength={FILTER_MAX} aria-describedby="f-filter-help" />
+          <p id="f-filter-help" class="hint">&amp; and, | or, ! not: today, overdue, p1, #tag, due before: +7d</p>
+        </div>
         <div class="row">
           <div>
             <label for="f-priority">Priority</label>
@@ -585,6 +605,7 @@ function Filters({ ctx, data }: { ctx: ListContext; data: ListData }) {
 export function Workspace({ ctx, data }: { ctx: ListContext; data: ListData }) {
   return (
     <div id="workspace">
+      <SavedViews views={data.views} filter={ctx.params.filter} csrf={ctx.csrf} back={listUrl(ctx.query)} />
       <Filters ctx={ctx} data={data} />
       <TaskList ctx={ctx} data={data} />
     </div>

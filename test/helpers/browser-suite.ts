@@ -3,7 +3,9 @@
 import { expect } from 'bun:test'
 import type { Browser, BrowserContext, BrowserContextOptions, Page } from 'playwright-core'
 import { stage, watchProblems } from './browser'
+import { need, requires } from './requires'
 import { bearerApi, type RunningServer } from './server'
+import { hookTimeoutMs } from './wait'
 
 export const PASSWORD = 'correct horse battery'
 
@@ -61,4 +63,21 @@ export function browserSuite(): BrowserSuite {
       return { token, context, page, problems: watchProblems(page), api: bearerApi(() => url, () => token) }
     },
   }
+}
+
+/**
+ * A browser test file for one person: before its tests the server and Chromium start and the person signs in (then
+ * `prepare` runs, e.g. to add their tasks); after them everything closes. Without Chromium the tests are gated.
+ */
+export function onePersonSuite(prefix: string, timezone: string, options: BrowserContextOptions = {}, prepare?: (person: SignedIn) => Promise<void>) {
+  const suite = browserSuite()
+  const run = requires('the web UI in headless Chromium', need.chromium)
+  let person: SignedIn | undefined
+  run.beforeAll(async () => {
+    await suite.start()
+    person = await suite.signIn(prefix, timezone, options)
+    await prepare?.(person)
+  }, hookTimeoutMs())
+  run.afterAll(() => suite.stop())
+  return { suite, run, person: () => person! }
 }

@@ -118,7 +118,7 @@ class Parser {
     if (this.take('(')) {
       return this.nested(start, () => {
         const node = this.or()
-        if (!this.take(')')) throw this.fail(`expected ")" to close the "(" at column ${start + 1}`, this.at)
+        if (!this.take(')')) throw this.fail(`expected ")" (to close "(" from column ${start + 1})`, this.at)
         return node
       })
     }

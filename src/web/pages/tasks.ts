@@ -13,6 +13,7 @@ import { QuickPreview } from '../../../views/quick-preview'
 import { webSession } from '../session'
 import type { AuthUser } from '../../features/auth/service'
 import { listTasks, statusCounts, topTags } from '../../features/tasks/list'
+import { listSavedFilters } from '../../features/filters/service'
 import { LIST_PARAMS, parseListQuery } from '../../features/tasks/list-query'
 import { dueEdges, dueGroupCounts, dueGroupOf } from '../../features/tasks/due-groups'
 import { CreateTaskInput, TITLE_MAX, UpdateTaskInput } from '../../features/tasks/model'
@@ -81,11 +82,12 @@ export const taskPages = (deps: AppDeps) => {
   async function loadList(user: AuthUser, params: Record<string, string>): Promise<ListData> {
     const query = parseListQuery(pageQuery(params), user.timezone, now())
     const edges = dueEdges(now(), user.timezone)
-    const [page, counts, tags, groupCounts] = await Promise.all([
+    const [page, counts, tags, groupCounts, views] = await Promise.all([
       listTasks(taskDeps.db, user.id, query),
       statusCounts(taskDeps.db, user.id, query),
       topTags(taskDeps.db, user.id, 12),
       query.sort === 'due_date' ? dueGroupCounts(taskDeps.db, user.id, query, edges) : undefined,
+      listSavedFilters(taskDeps, user),
     ])
     const groups = groupCounts && {
       edges,
@@ -93,7 +95,7 @@ export const taskPages = (deps: AppDeps) => {
       openOnly: query.statuses.length === 1 && query.statuses[0] === 'pending',
       after: query.cursor ? dueGroupOf(query.cursor.k, edges) : null,
     }
-    return { page, counts, topTags: tags, groups }
+    return { page, counts, topTags: tags, groups, views }
   }
 
   /** Counts per status under the list's other filters (a bad filter in `back` counts everything). */
@@ -125,10 +127,10 @@ export const taskPages = (deps: AppDeps) => {
         const data = await withFormErrors(
           () => loadList(user, params),
           (failure) => {
-            // A hand-edited URL with a bad filter: show the unfiltered list and say what was wrong.
+            // A hand-edited URL or a mistyped filter: show the unfiltered list and say what was wrong.
             error = failure.message
             params = {}
-            return loadList(user, params)
+            return loadList(user, params).then((data) => ({ ...data, error }))
           },
         )
         const ctx = contextFor(user, csrf, params)
@@ -141,7 +143,7 @@ export const taskPages = (deps: AppDeps) => {
             const html = target === 'task-list' ? TaskList({ ctx, data }) : Workspace({ ctx, data })
             return { html, status, headers: { 'hx-push-url': canonical } }
           },
-          plain: (nonce) => ({ html: WorkspacePage({ ctx, data, nonce, email: user.email, error }), status }),
+          plain: (nonce) => ({ html: WorkspacePage({ ctx, data, nonce, email: user.email }), status }),
         })
       },
       { page: true },
