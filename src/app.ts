@@ -17,7 +17,7 @@ import { reminderDeliveryConsumer, reminderFollowConsumer, reminderJobsConsumer 
 import { jobCallbackRoutes, reminderRoutes } from './features/reminders/routes'
 import { countedScheduler } from './features/reminders/scheduler'
 import type { ReminderScheduler } from './context'
-import { withLiveOrigin } from './features/live/announce'
+import { withLiveOrigin } from './events/live-notice'
 import { recurrenceConsumer } from './features/tasks/consumers'
 import { taskRoutes } from './features/tasks/routes'
 import { httpEdge } from './lib/http'

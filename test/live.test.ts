@@ -1,6 +1,6 @@
 // Live updates: GET /live streams what changed for the signed-in user alone, coalesced, bounded, and closed at log-out.
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
-import { announceChange } from '../src/features/live/announce'
+import { announceChange } from '../src/events/live-notice'
 import { LiveHub, liveHubOf } from '../src/features/live/hub'
 import { testApp, type TestApp } from './helpers/app'
 import { until } from './helpers/wait'

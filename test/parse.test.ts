@@ -1,6 +1,6 @@
 // Reading plain-language task text (chrono-node for dates, our rules around it): each phrase as a person means it.
 import { describe, expect, test } from 'bun:test'
-import { parseTaskText } from '../src/chat/parse'
+import { parseTaskText } from '../src/features/tasks/parse-text'
 
 // Wednesday 25 November 2026, 15:20 in Berlin, 09:20 in New York.
 const NOW = new Date('2026-11-25T14:20:00Z')

@@ -1,6 +1,6 @@
 // What quick add understood of its line, shown under the box as it is typed: the `#qa-preview` region's content.
 import { Html } from './html'
-import type { ParsedTask } from '../src/chat/parse'
+import type { ParsedTask } from '../src/features/tasks/parse-text'
 import { describeRepeat, formatAbsolute, formatDay } from './format'
 
 const PRIORITY_LABEL = { high: 'High', medium: 'Medium', low: 'Low' } as const

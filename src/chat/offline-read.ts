@@ -4,7 +4,7 @@
 // The German phrasings are first rewritten into this English grammar by offline-words.ts.
 import { isoDay, localDay, wallClock } from '../lib/time'
 import type { TaskPriority } from '../features/tasks/model'
-import { parseTaskText } from './parse'
+import { parseTaskText } from '../features/tasks/parse-text'
 import { correctWord, editDistance } from './match'
 import { DURATION, readDuration, type Duration } from './duration'
 import { fromGerman } from './offline-german'

@@ -1,7 +1,7 @@
 // Writing events: one outbox row per change, in the change's own transaction, and NOTIFYs on commit: the relay wakes, the owner's pages refresh.
 import { sql } from 'drizzle-orm'
 import type { Db } from '../db/client'
-import { liveNotice } from '../features/live/announce'
+import { liveNotice } from './live-notice'
 import { traceHeaders } from '../lib/tracing'
 import { cloudEvent, topicOf, type EventData } from './envelope'
 import { outboxEvents } from './schema'

@@ -1,7 +1,7 @@
 // Task forms in the browser, read into the task schema's fields: the full form (add and edit) and the quick add's
 // one line, which the assistant's parser reads. The schema (features/tasks/model.ts) then checks them as it does a
 // REST body.
-import { parseTaskText } from '../chat/parse'
+import { parseTaskText } from '../features/tasks/parse-text'
 import { invalid } from '../lib/errors'
 import { first, type Form } from './forms'
 

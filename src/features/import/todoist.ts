@@ -1,6 +1,6 @@
 // Todoist's CSV export read into tasks: rows of TYPE task, section and note; PRIORITY 4 is Todoist's p1 (highest);
 // DATE is Todoist's own date text ("every monday at 9am", "Dec 5"), read by the app's date reader.
-import { parseTaskText } from '../../chat/parse'
+import { parseTaskText } from '../tasks/parse-text'
 import { invalid } from '../../lib/errors'
 import { sha256 } from '../../lib/secrets'
 import { isTimeZone } from '../../lib/time'

@@ -4,7 +4,7 @@ import { watchChannel, type ChannelWatch } from '../../db/listen'
 import type { Logger } from '../../lib/log'
 import type { LiveObserver } from '../../lib/metrics'
 import { TOKEN_REVOKED_CHANNEL } from '../auth/token-cache'
-import { LIVE_CHANNEL, LIVE_KINDS, parseChange, type LiveKind } from './announce'
+import { LIVE_CHANNEL, LIVE_KINDS, parseChange, type LiveKind } from '../../events/live-notice'
 
 export interface LiveLimits {
   /** Open streams one user may hold on this replica (tabs); past it, 429. */

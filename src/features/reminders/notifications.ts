@@ -2,7 +2,7 @@
 import { and, count, desc, eq, inArray, isNull } from 'drizzle-orm'
 import type { Db } from '../../db/client'
 import { UUID } from '../../lib/secrets'
-import { announceChange } from '../live/announce'
+import { announceChange } from '../../events/live-notice'
 import { toNotificationView, type NotificationView } from './model'
 import { notifications } from './schema'
 

@@ -1,6 +1,6 @@
 // Repeat phrases in task text ("every other monday", "on the 1st of every month", "jeden Montag", "3 times")
 // read into the recurrence the task API takes: a preset (DAILY, WEEKLY, MONTHLY) or an RRULE body.
-import { weekdayOf, type LocalDate } from '../lib/time'
+import { weekdayOf, type LocalDate } from '../../lib/time'
 
 /** A repeat rule being built; `toRecurrence` writes it out. */
 export interface Repeat {

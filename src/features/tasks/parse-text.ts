@@ -10,7 +10,7 @@ import * as de from 'chrono-node/de'
 import * as en from 'chrono-node/en'
 import * as es from 'chrono-node/es'
 import * as fr from 'chrono-node/fr'
-import { addDays, isoDay, wallClock, weekdayOf, zonedTimeToUtc, zoneOffsetMs, type LocalDate } from '../lib/time'
+import { addDays, isoDay, wallClock, weekdayOf, zonedTimeToUtc, zoneOffsetMs, type LocalDate } from '../../lib/time'
 import { allows, COUNT_PHRASE, countOf, findRepeat, toRecurrence, UNTIL_WORD, type Repeat } from './parse-repeat'
 
 export interface ParsedTask {

@@ -1,7 +1,7 @@
 // Live updates, the sending side: a change tells every replica whose page to refresh, through PostgreSQL (docs/architecture.md, "Live updates").
 import { AsyncLocalStorage } from 'node:async_hooks'
 import { sql, type SQL } from 'drizzle-orm'
-import type { Db } from '../../db/client'
+import type { Db } from '../db/client'
 
 /** The channel changes are announced on; PostgreSQL delivers a NOTIFY only when its transaction commits. */
 export const LIVE_CHANNEL = 'live_changes'
