@@ -155,10 +155,17 @@ run.test('the bell counts a fired reminder without a reload or a poll', async ()
   await other.close()
 })
 
-run.test('Today shows a task due today that the assistant added, without a reload', async () => {
+run.test('Today shows a task due today that the assistant added, without a reload, and keeps overdue folded as the person left it', async () => {
+  await tool('add_task', { title: `Overdue ${crypto.randomUUID().slice(0, 8)}`, due_date: new Date(Date.now() - 2 * 86_400_000).toISOString().slice(0, 10) })
   await openLive(page, '/today')
+  const fold = page.locator('details.overdue-fold')
+  // A short overdue list starts open; the person folds it away.
+  expect(await fold.evaluate((el: HTMLDetailsElement) => el.open)).toBe(true)
+  await fold.locator('summary').click()
+  expect(await fold.evaluate((el: HTMLDetailsElement) => el.open)).toBe(false)
   const title = `Due today ${crypto.randomUUID().slice(0, 8)}`
   await tool('add_task', { title, due_date: new Date().toISOString().slice(0, 10) })
   await page.locator('#today li', { hasText: title }).waitFor({ timeout: 5_000 })
+  expect(await fold.evaluate((el: HTMLDetailsElement) => el.open)).toBe(false)
   expect(problems).toEqual([])
 })

@@ -357,7 +357,23 @@
       const url = part.dataset.liveUrl || part.getAttribute('hx-get')
       // A part of a whole page (`data-live-select`) is picked out of it by its id.
       const select = part.hasAttribute('data-live-select') ? `#${part.id}` : undefined
-      if (url && window.htmx) htmx.ajax('GET', url, { source: part, target: part, swap: 'outerMorph', select }).catch(() => {})
+      if (!url || !window.htmx) continue
+      const folds = foldsOf(part)
+      htmx
+        .ajax('GET', url, { source: part, target: part, swap: 'outerMorph', select })
+        .then(() => restoreFolds(part.id ? document.getElementById(part.id) : part, folds))
+        .catch(() => {})
+    }
+  }
+  // What the person opened or folded in a part (Today's overdue, a row's menu) stays as they left it: the server's
+  // answer says how a fold starts, not how this person has it now.
+  const foldKey = (fold) => `${fold.closest('[data-id]')?.getAttribute('data-id') || ''}|${fold.className}`
+  const foldsOf = (part) => new Map([...part.querySelectorAll('details')].map((fold) => [foldKey(fold), fold.open]))
+  const restoreFolds = (part, folds) => {
+    if (!part) return
+    for (const fold of part.querySelectorAll('details')) {
+      const open = folds.get(foldKey(fold))
+      if (open !== undefined && fold.open !== open) fold.open = open
     }
   }
   document.addEventListener('htmx:after:settle', () => {
