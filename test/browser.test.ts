@@ -251,7 +251,8 @@ run.describe('with JavaScript (htmx)', () => {
       await page.locator('.reminder.pending').waitFor()
       await page.locator('#lead').selectOption('1h')
       await page.click('button:has-text("Add reminder")')
-      // Both listed; the first may be Sent already, as the page follows its reminders live.
+      // Both listed once the second is in; the first may be Sent already, as the page follows its reminders live.
+      await page.locator('.reminder.pending', { hasText: '1h before' }).waitFor()
       expect(await page.locator('.reminder').count()).toBe(2)
       expect(await page.locator('.reminder.pending', { hasText: '1h before' }).count()).toBe(1)
       // The reminder fires on the server: reload the task list until its bell shows it.
