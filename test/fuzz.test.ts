@@ -57,10 +57,18 @@ const isApi = (path: string) => path.startsWith('/api/')
 
 async function send(request: Request): Promise<{ status: number; text: string; type: string }> {
   const res = await t.app.handle(request)
-  const text = await res.text()
+  const text = res.headers.get('content-type')?.startsWith('text/event-stream') ? await firstEvent(res) : await res.text()
   const klass = `${String(res.status)[0]}xx`
   seen.set(klass, (seen.get(klass) ?? 0) + 1)
   return { status: res.status, text, type: res.headers.get('content-type') ?? '' }
+}
+
+/** An event stream (GET /live) never ends: what is read of it is its first event, then the page goes away. */
+async function firstEvent(res: Response): Promise<string> {
+  const reader = res.body!.getReader()
+  const { value } = await reader.read()
+  await reader.cancel()
+  return new TextDecoder().decode(value)
 }
 
 /** What every answer must be: never a 5xx; a JSON error with a message (naming the field when a field is wrong). */
