@@ -64,7 +64,7 @@ describe('OpenAPI', () => {
     }
     expect(doc.paths['/api/v1/tasks']!.post!.requestBody).toBeDefined()
     const params = doc.paths['/api/v1/tasks']!.get!.parameters!.map((p) => p.name).sort()
-    expect(params).toEqual(['cursor', 'due_date_from', 'due_date_to', 'limit', 'order', 'priority', 'search', 'sort', 'status', 'tags'])
+    expect(params).toEqual(['cursor', 'due_date_from', 'due_date_to', 'filter', 'limit', 'order', 'priority', 'search', 'sort', 'status', 'tags'])
   })
 
   test('the interactive page loads Swagger UI from our own origin', async () => {
