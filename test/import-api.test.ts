@@ -43,6 +43,17 @@ describe('POST /api/v1/import', () => {
     expect(res.body.skipped.map((s: { line: number }) => s.line)).toEqual([61, 67, 79])
   })
 
+  test('a COMPLETED or DUE stamp the calendar does not have is a note in the report, not a 500', async () => {
+    const raw = 'BEGIN:VCALENDAR\r\nBEGIN:VTODO\r\nUID:odd-stamp\r\nSUMMARY:Odd stamp\r\nCOMPLETED:20241399T996099Z\r\nDUE;TZID=Europe/Berlin:20261332T250000\r\nEND:VTODO\r\nEND:VCALENDAR\r\n'
+    const res = await t.call('POST', '/api/v1/import?format=ics', { token, raw, headers: { 'content-type': 'text/calendar' } })
+    expect(res.status).toBe(200)
+    expect(res.body).toMatchObject({ created: 1, skipped: [] })
+    expect(res.body.notes.map((n: { note: string }) => n.note)).toEqual([
+      'DUE "20261332T250000" is not a date; imported without a due date',
+      'COMPLETED "20241399T996099Z" is not a date; imported as completed now',
+    ])
+  })
+
   test('JSON with the file as text', async () => {
     const res = await t.call('POST', '/api/v1/import', { token, body: { format: 'todoist-csv', file: 'TYPE,CONTENT,PRIORITY\ntask,Sent as JSON @api,4\n' } })
     expect(res.status).toBe(200)

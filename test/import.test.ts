@@ -144,6 +144,18 @@ describe('reading iCalendar to-dos (RFC 5545)', () => {
     expect(() => readIcs('SUMMARY:hello\n', NOW)).toThrow('file is not an iCalendar file')
   })
 
+  test('a date the calendar does not have (month 13, hour 99) is a note, never a failure: COMPLETED keeps the to-do done, DUE is left out', () => {
+    const ics = (props: string) => `BEGIN:VCALENDAR\nBEGIN:VTODO\nUID:bad\nSUMMARY:A\n${props}\nEND:VTODO\nEND:VCALENDAR\n`
+    const done = readIcs(ics('STATUS:COMPLETED\nCOMPLETED:20241399T996099Z'), NOW).rows[0]!
+    expect(done.completedAt).toEqual(NOW)
+    expect(done.notes).toEqual(['COMPLETED "20241399T996099Z" is not a date; imported as completed now'])
+    for (const due of ['DUE:20241399T996099Z', 'DUE;TZID=Europe/Berlin:20260231T090000', 'DUE:20260229', 'DUE:00000101T000000Z']) {
+      const row = readIcs(ics(due), NOW).rows[0]!
+      expect(row.fields.due_date).toBeUndefined()
+      expect(row.notes[0]).toEndWith('is not a date; imported without a due date')
+    }
+  })
+
   test('a time zone it does not know reads the time in the user zone, with a note', () => {
     const read = readIcs('BEGIN:VCALENDAR\nBEGIN:VTODO\nUID:x\nSUMMARY:A\nDUE;TZID=W. Europe Standard Time:20261205T090000\nEND:VTODO\nEND:VCALENDAR\n', NOW)
     expect(read.rows[0]!.fields.due_date).toBe('2026-12-05T09:00:00')

@@ -69,25 +69,50 @@ const textList = (value: string) => value.split(/(?<!\\),/).map(unescapeText).ma
 
 const STAMP = /^(\d{4})(\d{2})(\d{2})(?:T(\d{2})(\d{2})(\d{2})(Z)?)?$/
 
+/** A DATE or DATE-TIME's parts, when the calendar has it (no month 13, no hour 99, no year before 1970); else undefined. */
+function stampOf(value: string) {
+  const m = STAMP.exec(value.trim())
+  if (!m) return undefined
+  const [, y, mo, d, h, mi, s, utc] = m
+  const wall = { year: Number(y), month: Number(mo), day: Number(d), hour: Number(h ?? 0), minute: Number(mi ?? 0), second: Number(s ?? 0) }
+  const probe = new Date(Date.UTC(wall.year, wall.month - 1, wall.day, wall.hour, wall.minute, wall.second))
+  const real =
+    wall.year >= 1970 &&
+    probe.getUTCFullYear() === wall.year &&
+    probe.getUTCMonth() === wall.month - 1 &&
+    probe.getUTCDate() === wall.day &&
+    probe.getUTCHours() === wall.hour &&
+    probe.getUTCMinutes() === wall.minute &&
+    probe.getUTCSeconds() === wall.second
+  return real ? { day: `${y}-${mo}-${d}`, time: h === undefined ? undefined : `${h}:${mi}:${s}`, utc: utc !== undefined, wall, instant: probe } : undefined
+}
+
 /** A DATE or DATE-TIME as the task API takes it: a day, an exact instant, or a floating wall-clock time (read in the user's zone). */
 function dueOf(prop: ContentLine, notes: string[]): string | undefined {
-  const m = STAMP.exec(prop.value.trim())
-  if (!m) {
+  const stamp = stampOf(prop.value)
+  if (!stamp) {
     notes.push(`DUE "${prop.value.slice(0, 40)}" is not a date; imported without a due date`)
     return undefined
   }
-  const [, y, mo, d, h, mi, s, utc] = m
-  const day = `${y}-${mo}-${d}`
-  if (h === undefined || prop.params.VALUE === 'DATE') return day
-  const wall = `${day}T${h}:${mi}:${s}`
-  if (utc) return `${wall}Z`
+  if (stamp.time === undefined || prop.params.VALUE === 'DATE') return stamp.day
+  const wall = `${stamp.day}T${stamp.time}`
+  if (stamp.utc) return `${wall}Z`
   const zone = prop.params.TZID?.replace(/^\//, '')
   if (!zone) return wall
   if (!isTimeZone(zone)) {
     notes.push(`the time zone "${zone.slice(0, 40)}" is not known here; the due time is read in your time zone`)
     return wall
   }
-  return zonedTimeToUtc({ year: Number(y), month: Number(mo), day: Number(d), hour: Number(h), minute: Number(mi), second: Number(s) }, zone).toISOString()
+  return zonedTimeToUtc(stamp.wall, zone).toISOString()
+}
+
+/** When a done to-do was done: its COMPLETED (a UTC DATE-TIME, §3.8.2.1), else now, with a note when COMPLETED is not a date. */
+function completedOf(prop: ContentLine | undefined, notes: string[], now: Date): Date {
+  if (!prop) return now
+  const stamp = stampOf(prop.value)
+  if (stamp?.time !== undefined) return stamp.instant
+  if (!stamp) notes.push(`COMPLETED "${prop.value.slice(0, 40)}" is not a date; imported as completed now`)
+  return now
 }
 
 /** RFC 5545 PRIORITY: 1–4 high, 5 medium, 6–9 low, 0 (none) the default. */
@@ -108,12 +133,7 @@ function todoRow(start: number, props: ContentLine[], now: Date): ImportRow | { 
   const tags = props.filter((p) => p.name === 'CATEGORIES').flatMap((p) => textList(p.value)).map(asTag).filter((t): t is string => t !== undefined)
   const priority = one('PRIORITY') ? priorityOf(one('PRIORITY')!.value) : undefined
   const completed = one('COMPLETED')
-  const completedStamp = completed ? STAMP.exec(completed.value.trim()) : null
-  const completedAt = status === 'COMPLETED' || completed
-    ? completedStamp?.[4] !== undefined
-      ? new Date(`${completedStamp[1]}-${completedStamp[2]}-${completedStamp[3]}T${completedStamp[4]}:${completedStamp[5]}:${completedStamp[6]}Z`)
-      : now
-    : null
+  const completedAt = status === 'COMPLETED' || completed ? completedOf(completed, notes, now) : null
   const rrule = one('RRULE')?.value.trim()
   const uid = one('UID')?.value.trim()
   return {
