@@ -94,6 +94,24 @@ describe('GET /api/v1/tasks?filter=', () => {
     expect(project.body.error.message).toContain('projects are not available yet')
   })
 
+  test('days out of range are a 400 naming the field, never a 500: the filter\'s last day, and the due_date bounds', async () => {
+    const farthest = await t.call('GET', `/api/v1/tasks?${new URLSearchParams({ filter: 'due after: 9999-12-31' })}`, { token })
+    expect(farthest.status).toBe(400)
+    expect(farthest.body.error).toMatchObject({ field: 'filter', position: 12 })
+    // The widest offsets a filter takes still name days a timestamp holds.
+    expect(await listed({ filter: 'due before: -9999w | due after: +9999w | due after: 9999-12-30' })).toEqual([])
+    // In New York the end of 9999-12-31 is already the year 10000 in UTC.
+    const bounds: Array<[string, string]> = [['due_date_to', '9999-12-31'], ['due_date_from', '9999-12-31T23:00:00-05:00']]
+    for (const [field, value] of bounds) {
+      const res = await t.call('GET', `/api/v1/tasks?${new URLSearchParams([[field, value]])}`, { token })
+      expect(res.status).toBe(400)
+      expect(res.body.error.field).toBe(field)
+    }
+    const found = await find({ filter: 'due after: 9999-12-31' })
+    expect(found.isError).toBe(true)
+    expect(found.content[0]!.text).toContain('past the last day a filter can name')
+  })
+
   test('OpenAPI lists the filter parameter and the error position', async () => {
     const { body: doc } = await t.call('GET', '/openapi/json')
     const list = doc.paths['/api/v1/tasks'].get
@@ -156,6 +174,9 @@ describe('saved filters: /api/v1/filters', () => {
       expect(refused.status).toBe(400)
     }
     expect((await save({ name: 'Long', query: 'p1 | '.repeat(120) + 'p1' })).body.error.field).toBe('query')
+    const farthest = await save({ name: 'Far', query: 'due after: 9999-12-31' })
+    expect(farthest.status).toBe(400)
+    expect(farthest.body.error).toMatchObject({ field: 'query', position: 12 })
   })
 
   test('a name is used once per user, whatever its case', async () => {

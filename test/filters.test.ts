@@ -80,6 +80,11 @@ describe('errors name the filter and the column (from 1) where it goes wrong', (
     ['today)', 6, 'a ")" without its "("'],
     ['due before: soon', 13, 'expected a date'],
     ['due after: 2026-02-30', 12, '"2026-02-30" is not a calendar day'],
+    // The day after it would be the year 10000, which no timestamp holds.
+    ['due after: 9999-12-31', 12, '"9999-12-31" is past the last day a filter can name (9999-12-30)'],
+    ['due before: 9999-12-31', 13, 'past the last day a filter can name'],
+    ['due before: +99999999d', 13, 'expected a date'],
+    ['due after: -100000w', 12, 'expected a date'],
     ['search:  ', 10, 'search: needs words'],
     ['#bad,tag', 1, 'is not a tag'],
     ['today & @project:Work', 9, 'projects are not available yet'],

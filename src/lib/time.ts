@@ -83,6 +83,9 @@ export function zonedTimeToUtc(
   return new Date(Math.max(first, second))
 }
 
+/** The last instant a timestamp is written as (year 9999): one past it prints as +010000, which PostgreSQL refuses. */
+export const LAST_INSTANT = new Date(Date.UTC(9999, 11, 31, 23, 59, 59, 999))
+
 const DATE_TIME =
   /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?(Z|[+-]\d{2}:?\d{2})?)?$/i
 
@@ -129,6 +132,7 @@ export function parseDateTime(input: string, timeZone: string): ParsedDateTime |
   } else {
     date = zonedTimeToUtc(wall, timeZone)
   }
+  if (date > LAST_INSTANT) return null
   return { date, dateOnly: h === undefined }
 }
 

@@ -7,6 +7,8 @@ import { parseTags, type TaskPriority, type TaskStatus } from './model'
 export const FILTER_MAX = 500
 export const FILTER_ATOMS_MAX = 50
 export const FILTER_DEPTH_MAX = 20
+/** The last calendar day a filter names; offsets (at most 9999 weeks) stay far inside it. */
+const LAST_FILTER_DAY = '9999-12-30'
 
 /** A day named relative to today (+7d, -1w), or a calendar day. */
 export type DateRef = { kind: 'today' } | { kind: 'tomorrow' } | { kind: 'offset'; amount: number; unit: 'd' | 'w' } | { kind: 'day'; day: string }
@@ -173,6 +175,8 @@ class Parser {
     if (word === 'today' || word === 'tomorrow') return { kind: word }
     if (m[5]) {
       if (!parseDay(m[5])) throw this.fail(`"${m[5]}" is not a calendar day`, start)
+      // `due after:` a day starts at the next one, and the day after 9999-12-31 is one no timestamp holds.
+      if (m[5] > LAST_FILTER_DAY) throw this.fail(`"${m[5]}" is past the last day a filter can name (${LAST_FILTER_DAY})`, start)
       return { kind: 'day', day: m[5] }
     }
     const amount = Number(m[3])

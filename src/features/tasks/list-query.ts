@@ -3,7 +3,7 @@ import type { SQL } from 'drizzle-orm'
 import { invalid } from '../../lib/errors'
 import { decodeCursor as decodePosition, forgedCursor, onlyParams, parseLimit } from '../../lib/paging'
 import { UUID } from '../../lib/secrets'
-import { endOfLocalDay, parseDateTime } from '../../lib/time'
+import { endOfLocalDay, LAST_INSTANT, parseDateTime } from '../../lib/time'
 import { PRIORITIES, STATUSES, TITLE_MAX, parseTags, type TaskPriority, type TaskStatus } from './model'
 import { filterCondition } from './filter'
 
@@ -61,7 +61,9 @@ export function dueBound(field: string, raw: string, timeZone: string, end: bool
   const parsed = parseDateTime(raw, timeZone)
   if (!parsed) throw invalid(field, `${field} must be a date (2026-12-01) or an ISO 8601 date-time`)
   // A bare date covers that whole day in the user's zone: "to" is inclusive.
-  return parsed.dateOnly && end ? endOfLocalDay(parsed.date, timeZone) : parsed.date
+  const bound = parsed.dateOnly && end ? endOfLocalDay(parsed.date, timeZone) : parsed.date
+  if (bound > LAST_INSTANT) throw invalid(field, `${field} must be before the year 10000`)
+  return bound
 }
 
 /** A sort key of a timestamp, exactly as sortKey prints it (microseconds, UTC). */
