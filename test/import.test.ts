@@ -63,7 +63,7 @@ describe('reading CSV (RFC 4180)', () => {
 
 describe('reading a Todoist export', () => {
   test('tasks, their @labels and section as tags, notes into the description, PRIORITY 4 as high, dates and repeats in the row zone', async () => {
-    const read = readTodoist(await fixture('todoist-project.csv'), ZONE, NOW)
+    const read = await readTodoist(await fixture('todoist-project.csv'), ZONE, NOW)
     const byLine = Object.fromEntries(read.rows.map((r) => [r.line, r]))
     expect(byLine[3]!.fields).toEqual({ title: 'Plan the week', priority: 'high', due_date: '2026-12-07T08:00:00.000Z', recurrence: 'FREQ=WEEKLY;BYDAY=MO', tags: ['planning'] })
     // "every!" repeats from the completion in Todoist.
@@ -92,13 +92,33 @@ describe('reading a Todoist export', () => {
     expect(read.skipped).toEqual([{ line: 19, reason: 'TYPE "label" is not task, section or note' }])
   })
 
-  test('a file without the TYPE and CONTENT columns is refused, naming the file', () => {
-    expect(() => readTodoist('Title,Due\nBuy milk,tomorrow\n', ZONE, NOW)).toThrow('file is not a Todoist CSV export')
-    expect(() => readTodoist('', ZONE, NOW)).toThrow('TYPE and CONTENT at least')
+  test('a DATE longer than a date is not read (a note says so); a CONTENT longer than a title is not searched for labels', async () => {
+    const long = 'every monday at '.repeat(8_000)
+    const started = performance.now()
+    const read = await readTodoist(`TYPE,CONTENT,DATE\ntask,Long date,${long}\ntask,${'@x '.repeat(40_000)},\n`, ZONE, NOW)
+    expect(performance.now() - started).toBeLessThan(500)
+    expect(read.rows[0]!.fields).toEqual({ title: 'Long date' })
+    expect(read.rows[0]!.notes).toEqual([`the date "${long.slice(0, 40)}…" is longer than 100 characters; imported without a due date`])
+    expect(read.rows[1]!.fields.tags).toBeUndefined()
   })
 
-  test('a note with no task above it is skipped with its line', () => {
-    const read = readTodoist('TYPE,CONTENT\nnote,orphan\ntask,A\n', ZONE, NOW)
+  test('a large file is read in turns: other work on the server runs while it is read', async () => {
+    const file = `TYPE,CONTENT,DATE\n${Array.from({ length: 1_000 }, (_, i) => `task,Row ${i},every monday at 9am until ${'next week '.repeat(9)}\n`).join('')}`
+    let ticks = 0
+    const timer = setInterval(() => ticks++, 1)
+    const read = await readTodoist(file, ZONE, NOW)
+    clearInterval(timer)
+    expect(read.rows).toHaveLength(1_000)
+    expect(ticks).toBeGreaterThan(3)
+  })
+
+  test('a file without the TYPE and CONTENT columns is refused, naming the file', async () => {
+    await expect(readTodoist('Title,Due\nBuy milk,tomorrow\n', ZONE, NOW)).rejects.toThrow('file is not a Todoist CSV export')
+    await expect(readTodoist('', ZONE, NOW)).rejects.toThrow('TYPE and CONTENT at least')
+  })
+
+  test('a note with no task above it is skipped with its line', async () => {
+    const read = await readTodoist('TYPE,CONTENT\nnote,orphan\ntask,A\n', ZONE, NOW)
     expect(read.skipped).toEqual([{ line: 2, reason: 'a note with no task above it' }])
     expect(read.rows.map((r) => r.fields.title)).toEqual(['A'])
   })

@@ -505,6 +505,17 @@ describe('quick add reads its line like the assistant', () => {
   })
 })
 
+describe('quick add: a line far longer than a title is refused at once, not read', () => {
+  test('a 160,000-character line answers 422 naming the title, without the reader spending seconds on it', async () => {
+    const user = await signedIn()
+    const started = performance.now()
+    const res = await browser('POST', '/tasks', { session: user.token, form: { title: 'every monday at '.repeat(10_000), _csrf: user.csrf }, headers: { 'hx-request': 'true' } })
+    expect(res.status).toBe(422)
+    expect(res.text).toContain('title must be at most 200 characters')
+    expect(performance.now() - started).toBeLessThan(500)
+  })
+})
+
 describe('quick add shows what it understood before saving', () => {
   test('the box asks for a preview as it is typed, into a polite live region', async () => {
     const page = await browser('GET', '/tasks', { session: alice.token })

@@ -1,6 +1,7 @@
 // Task forms in the browser, read into the task schema's fields: the full form (add and edit) and the quick add's
 // one line, which the assistant's parser reads. The schema (features/tasks/model.ts) then checks them as it does a
 // REST body.
+import { TASK_TEXT_MAX } from '../features/tasks/limits'
 import { parseTaskText } from '../features/tasks/parse-text'
 import { invalid } from '../lib/errors'
 import { first, type Form } from './forms'
@@ -57,6 +58,8 @@ export function taskInput(form: Form, partial: boolean): TaskFormInput {
  */
 export function quickAddInput(form: Form, timeZone: string, now: Date, defaultDay?: string): TaskFormInput {
   const input = taskInput(form, false)
+  // A line longer than a title and its date words is not read: the title check refuses it as it is.
+  if ([...(input.title ?? '')].length > TASK_TEXT_MAX) return input
   const parsed = parseTaskText(input.title ?? '', timeZone, now)
   if (!parsed.title) return input
   return {

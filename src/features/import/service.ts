@@ -14,8 +14,8 @@ import { readIcs } from './vtodo'
 const CHUNK = 500
 
 /** Reads the file in its format; a file that is not of it is refused, naming `file`. */
-export function readImport(format: ImportFormat, text: string, zone: string, now: Date): ReadFile {
-  return format === 'ics' ? readIcs(text, now) : readTodoist(text, zone, now)
+export async function readImport(format: ImportFormat, text: string, zone: string, now: Date): Promise<ReadFile> {
+  return format === 'ics' ? readIcs(text, now) : await readTodoist(text, zone, now)
 }
 
 /** A row's task validated with the create schema, or why it cannot be one. A repeat this app cannot follow is left out, with a note. */
@@ -39,7 +39,7 @@ function validate(row: ImportRow): { input: CreateTask } | { reason: string } {
 export const importTasks = traced('import.tasks', async function importTasks(deps: TaskDeps, actor: Actor, format: ImportFormat, text: string): Promise<ImportReport> {
   checkSize(Buffer.byteLength(text))
   const now = deps.clock()
-  const read = readImport(format, text, actor.timezone, now)
+  const read = await readImport(format, text, actor.timezone, now)
   const report: ImportReport = { format, created: 0, duplicates: 0, skipped: [...read.skipped], notes: [] }
   const fresh = new Map<string, ImportedTask & { row: ImportRow }>()
   for (const row of read.rows) {

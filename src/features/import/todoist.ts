@@ -1,5 +1,6 @@
 // Todoist's CSV export read into tasks: rows of TYPE task, section and note; PRIORITY 4 is Todoist's p1 (highest);
 // DATE is Todoist's own date text ("every monday at 9am", "Dec 5"), read by the app's date reader.
+import { TASK_TEXT_MAX } from '../tasks/limits'
 import { parseTaskText } from '../tasks/parse-text'
 import { invalid } from '../../lib/errors'
 import { sha256 } from '../../lib/secrets'
@@ -17,14 +18,22 @@ const PRIORITY: Record<string, 'high' | 'medium' | 'low'> = { '4': 'high', '3': 
 /** Labels in a Todoist task's text: "@errand". */
 const LABEL = /(?:^|\s)@([\p{L}\p{N}][\p{L}\p{N}_\-./:+]*)/gu
 
+/** The longest DATE read: Todoist writes a few words ("every other monday at 9am"); the reader is superlinear in length. */
+const DATE_MAX = 100
+/** Rows read between turns given back to the event loop, so a large file does not hold the server. */
+const ROWS_PER_TURN = 100
+
+const nextTurn = () => new Promise<void>((resolve) => setTimeout(resolve, 0))
+
 /** What a Todoist DATE means here: a due date, a repeat, and what could not be followed. */
 function readDate(text: string, zone: string, now: Date): { due_date?: string; recurrence?: string; recurrence_from?: string; notes: string[] } {
+  if (text.length > DATE_MAX) return { notes: [`the date "${text.slice(0, 40)}…" is longer than ${DATE_MAX} characters; imported without a due date`] }
   // "every!" repeats from the completion date in Todoist.
   const fromCompletion = /^every!/i.test(text)
   const parsed = parseTaskText(text.replace(/^every!/i, 'every'), zone, now)
   const notes: string[] = []
   const due = parsed.due_date ?? parsed.due_day
-  const repeats = /^every\b|^every!/i.test(text)
+  const repeats = /^every\b/i.test(text)
   // A repeat not followed is left out whole: the one date it would name first ("last friday") is not the series.
   if (repeats && !parsed.recurrence) return { notes: [`the repeat "${text}" is not one this app follows; imported without a due date or repeat`] }
   if (parsed.title !== '' && !due && !parsed.recurrence) notes.push(`the date "${text}" was not understood; imported without a due date`)
@@ -41,7 +50,7 @@ function readDate(text: string, zone: string, now: Date): { due_date?: string; r
  * A task's @labels and its section become tags; a note is added to the description of the task above it;
  * sub-tasks (INDENT) are imported as tasks of their own. The key of a task is a hash of its CONTENT and DATE.
  */
-export function readTodoist(text: string, zone: string, now: Date): ReadFile {
+export async function readTodoist(text: string, zone: string, now: Date): Promise<ReadFile> {
   const [header, ...records] = readCsv(text)
   const names = (header?.cells ?? []).map((name) => name.trim().toUpperCase())
   const at = Object.fromEntries(COLUMNS.map((name) => [name, names.indexOf(name)])) as Record<Column, number>
@@ -51,7 +60,8 @@ export function readTodoist(text: string, zone: string, now: Date): ReadFile {
   const out: ReadFile = { rows: [], skipped: [] }
   let section: string | undefined
   let last: ImportRow | undefined
-  for (const { line, cells } of records) {
+  for (const [i, { line, cells }] of records.entries()) {
+    if (i > 0 && i % ROWS_PER_TURN === 0) await nextTurn()
     const cell = (name: Column) => (at[name] >= 0 ? (cells[at[name]] ?? '').replace(/\r\n?/g, '\n').trim() : '')
     const type = cell('TYPE').toLowerCase()
     if (type === 'task') {
@@ -75,8 +85,10 @@ function taskRow(line: number, cell: (name: Column) => string, section: string |
   const date = cell('DATE')
   const zone = isTimeZone(cell('TIMEZONE')) ? cell('TIMEZONE') : userZone
   const notes: string[] = []
-  const labels = [...content.matchAll(LABEL)].map((m) => m[1]!)
-  const title = content.replace(LABEL, ' ').replace(/\s+/g, ' ').trim()
+  // A CONTENT longer than a title and its labels is left whole, for the title check to refuse.
+  const read = [...content].length <= TASK_TEXT_MAX
+  const labels = read ? [...content.matchAll(LABEL)].map((m) => m[1]!) : []
+  const title = read ? content.replace(LABEL, ' ').replace(/\s+/g, ' ').trim() : content
   const tags = [...labels.map((l) => l.toLowerCase()), ...(section ? [section] : [])]
   const priorityCell = cell('PRIORITY')
   const priority = PRIORITY[priorityCell]

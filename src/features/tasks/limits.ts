@@ -4,3 +4,5 @@ export const DESCRIPTION_MAX = 4000
 export const TAGS_MAX = 10
 export const TAG_MAX = 32
 export const RECURRENCE_MAX = 500
+/** The longest text the task-text reader is handed (a title and its date words): it is superlinear in length. */
+export const TASK_TEXT_MAX = 2 * TITLE_MAX

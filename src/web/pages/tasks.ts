@@ -16,7 +16,8 @@ import { listTasks, statusCounts, topTags } from '../../features/tasks/list'
 import { listSavedFilters } from '../../features/filters/service'
 import { LIST_PARAMS, parseListQuery } from '../../features/tasks/list-query'
 import { dueEdges, dueGroupCounts, dueGroupOf } from '../../features/tasks/due-groups'
-import { CreateTaskInput, TITLE_MAX, UpdateTaskInput } from '../../features/tasks/model'
+import { CreateTaskInput, UpdateTaskInput } from '../../features/tasks/model'
+import { TASK_TEXT_MAX } from '../../features/tasks/limits'
 import { parseWith } from '../../lib/validation'
 import {
   createTask,
@@ -182,7 +183,7 @@ export const taskPages = (deps: AppDeps) => {
       // What quick add would save from the line typed so far; the box asks for it as it changes.
       ({ request, user }) => {
         const search = new URL(request.url).searchParams
-        const text = (search.get('title') ?? search.get('text') ?? '').slice(0, TITLE_MAX * 2).trim()
+        const text = (search.get('title') ?? search.get('text') ?? '').slice(0, TASK_TEXT_MAX).trim()
         const parsed = text ? parseTaskText(text, user.timezone, now()) : null
         return respond(request, () => ({ html: QuickPreview({ parsed, timezone: user.timezone, now: now() }) }))
       },
