@@ -8,6 +8,7 @@ import { auditRoutes } from './features/audit/routes'
 import { calendarRoutes } from './features/calendar/routes'
 import { importRoutes } from './features/import/routes'
 import { savedFilterRoutes } from './features/filters/routes'
+import { projectRoutes } from './features/projects/routes'
 import { savedViewPages } from './web/pages/saved-views'
 import { auditConsumer } from './features/audit/service'
 import { authRoutes } from './features/auth/routes'
@@ -80,6 +81,7 @@ export function createApp(options: AppOptions, readiness: Readiness = { draining
     .use(calendarRoutes(deps))
     .use(importRoutes(deps))
     .use(savedFilterRoutes(deps))
+    .use(projectRoutes(deps))
     .use(mcpRoutes(deps, metrics.observeToolCall))
     .use(chatRoutes(deps))
     .use(sidecarRoutes(deps, [eventRoutes(deps, eventDelivery(deps)), jobCallbackRoutes(deps)]))

@@ -311,6 +311,7 @@ export function loadEnv(source: Source = process.env): Env {
       reminders: integer(source, 'REMINDERS_PER_USER', DEFAULT_QUOTAS.reminders, 1, 10_000_000),
       apiTokens: integer(source, 'API_TOKENS_PER_USER', DEFAULT_QUOTAS.apiTokens, 1, 10_000),
       savedFilters: DEFAULT_QUOTAS.savedFilters,
+      projects: integer(source, 'PROJECTS_PER_USER', DEFAULT_QUOTAS.projects, 1, 10_000),
     },
     adminUserIds: adminUserIds(source),
     otlpEndpoint: read(source, 'OTEL_EXPORTER_OTLP_ENDPOINT') === undefined ? undefined : httpUrl(source, 'OTEL_EXPORTER_OTLP_ENDPOINT', ''),

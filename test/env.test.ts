@@ -10,7 +10,7 @@ describe('loadEnv', () => {
     expect(env).toMatchObject({ otlpEndpoint: undefined, serviceName: 'todo-chatbot', traceSampleRatio: 1 })
     // Metrics on a port of their own, reachable from this machine only.
     expect(env).toMatchObject({ metricsPort: 9464, metricsHost: '127.0.0.1' })
-    expect(env.quotas).toEqual({ tasks: 10_000, reminders: 1_000, apiTokens: 50, savedFilters: 100 })
+    expect(env.quotas).toEqual({ tasks: 10_000, reminders: 1_000, apiTokens: 50, savedFilters: 100, projects: 300 })
     expect(env.trustedProxies).toEqual(['127.0.0.0/8', '10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16', '169.254.0.0/16', '::1/128', 'fc00::/7', 'fe80::/10'])
   })
 
@@ -20,7 +20,7 @@ describe('loadEnv', () => {
       LOG_LEVEL: 'WARN', MIGRATE_ON_START: 'false', TRUST_PROXY: 'yes', TRUSTED_PROXIES: '10.0.0.0/8, 2001:DB8::1', SESSION_TTL_DAYS: '7', AUTH_CACHE_TTL_SECONDS: '20', PASSWORD_HASH_CONCURRENCY: '4', PASSWORD_HASH_QUEUE: '0', SHUTDOWN_TIMEOUT_MS: '5000', REQUEST_TIMEOUT_MS: '15000',
       DAPR_HTTP_PORT: '3500', DAPR_HOST: 'localhost', DAPR_API_TOKEN: 'to-sidecar', APP_API_TOKEN: 'from-the-sidecar-0123', PUBSUB_NAME: 'pubsub-redis', DAPR_SUBSCRIPTIONS: 'Declarative', WEBHOOK_ALLOW_PRIVATE: 'true',
       OPENAI_BASE_URL: 'http://localhost:11434/v1', OPENAI_API_KEY: 'sk-local', OPENAI_MODEL: 'llama3.1', OPENAI_TIMEOUT_MS: '5000', REMINDER_SWEEP_GRACE_MS: '30000',
-      MCP_CALLS_PER_MINUTE: '60', CHAT_MESSAGES_PER_MINUTE: '10', TASKS_PER_USER: '500', REMINDERS_PER_USER: '50', API_TOKENS_PER_USER: '5', ADMIN_USER_IDS: '019A2B3C-0000-7000-8000-000000000001, 019a2b3c-0000-7000-8000-000000000002',
+      MCP_CALLS_PER_MINUTE: '60', CHAT_MESSAGES_PER_MINUTE: '10', TASKS_PER_USER: '500', REMINDERS_PER_USER: '50', API_TOKENS_PER_USER: '5', PROJECTS_PER_USER: '20', ADMIN_USER_IDS: '019A2B3C-0000-7000-8000-000000000001, 019a2b3c-0000-7000-8000-000000000002',
       OTEL_EXPORTER_OTLP_ENDPOINT: 'http://otel-collector:4318', OTEL_SERVICE_NAME: 'todo-staging', OTEL_TRACES_SAMPLER_ARG: '0.25',
       METRICS_PORT: '9100', METRICS_HOST: '0.0.0.0',
     })
@@ -29,7 +29,7 @@ describe('loadEnv', () => {
       logLevel: 'warn', migrateOnStart: false, trustProxy: true, trustedProxies: ['10.0.0.0/8', '2001:db8::1/128'], sessionTtlDays: 7, authCacheTtlSeconds: 20, passwordHashConcurrency: 4, passwordHashQueue: 0, shutdownTimeoutMs: 5000, requestTimeoutMs: 15000,
       daprHttpPort: 3500, daprHost: 'localhost', daprApiToken: 'to-sidecar', appApiToken: 'from-the-sidecar-0123', pubsubName: 'pubsub-redis', daprSubscriptions: 'declarative', webhookAllowPrivate: true,
       openaiBaseUrl: 'http://localhost:11434/v1', openaiApiKey: 'sk-local', openaiModel: 'llama3.1', openaiTimeoutMs: 5000, reminderSweepGraceMs: 30_000,
-      mcpCallsPerMinute: 60, chatMessagesPerMinute: 10, quotas: { tasks: 500, reminders: 50, apiTokens: 5, savedFilters: 100 }, adminUserIds: ['019a2b3c-0000-7000-8000-000000000001', '019a2b3c-0000-7000-8000-000000000002'],
+      mcpCallsPerMinute: 60, chatMessagesPerMinute: 10, quotas: { tasks: 500, reminders: 50, apiTokens: 5, savedFilters: 100, projects: 20 }, adminUserIds: ['019a2b3c-0000-7000-8000-000000000001', '019a2b3c-0000-7000-8000-000000000002'],
       otlpEndpoint: 'http://otel-collector:4318', serviceName: 'todo-staging', traceSampleRatio: 0.25,
       metricsPort: 9100, metricsHost: '0.0.0.0',
     })

@@ -4,6 +4,7 @@ import { afterAll, beforeAll, expect, test } from 'bun:test'
 import fc from 'fast-check'
 import { and, eq } from 'drizzle-orm'
 import { users } from '../src/features/auth/schema'
+import { inboxOf } from '../src/features/projects/access'
 import { filterCondition } from '../src/features/tasks/filter'
 import { namesStatus, parseFilter, printFilter, type DateRef, type FilterAtom, type FilterNode } from '../src/features/tasks/filter-parse'
 import { tasks } from '../src/features/tasks/schema'
@@ -18,10 +19,12 @@ const TAGS = ['home', 'work', 'a.b', 'x+y']
 const WORDS = ['milk', 'Report', 'call', '100%', 'a_b', 'zz']
 
 let storage: TestDatabase
+let inbox: string
 
 beforeAll(async () => {
   storage = await testDatabase()
   await storage.database.db.insert(users).values({ id: USER, email: 'property@example.com', passwordHash: 'x', timezone: ZONE })
+  inbox = (await inboxOf(storage.database.db, USER, NOW)).id
 })
 afterAll(() => storage.dispose())
 
@@ -170,7 +173,7 @@ test('over random task sets, the database matches exactly the tasks the referenc
       await db.delete(tasks).where(eq(tasks.userId, USER))
       const stored: Row[] = rows.map((row) => ({ ...row, id: crypto.randomUUID() }))
       if (stored.length) {
-        await db.insert(tasks).values(stored.map((row) => ({ ...row, userId: USER, completedAt: row.status === 'completed' ? NOW : null })))
+        await db.insert(tasks).values(stored.map((row) => ({ ...row, userId: USER, projectId: inbox, completedAt: row.status === 'completed' ? NOW : null })))
       }
       for (const node of filters) {
         const text = printFilter(node)

@@ -57,6 +57,8 @@ describe('OpenAPI', () => {
       '/api/v1/tasks/{id}': ['get', 'patch', 'delete'],
       '/api/v1/tasks/{id}/complete': ['post'],
       '/api/v1/tasks/{id}/reopen': ['post'],
+      '/api/v1/projects': ['get', 'post'],
+      '/api/v1/projects/{id}': ['get', 'patch', 'delete'],
     }
     for (const [path, methods] of Object.entries(expected)) {
       expect(Object.keys(doc.paths[path] ?? {}).sort()).toEqual([...methods].sort())
@@ -64,7 +66,13 @@ describe('OpenAPI', () => {
     }
     expect(doc.paths['/api/v1/tasks']!.post!.requestBody).toBeDefined()
     const params = doc.paths['/api/v1/tasks']!.get!.parameters!.map((p) => p.name).sort()
-    expect(params).toEqual(['cursor', 'due_date_from', 'due_date_to', 'filter', 'limit', 'order', 'priority', 'search', 'sort', 'status', 'tags'])
+    expect(params).toEqual(['cursor', 'due_date_from', 'due_date_to', 'filter', 'limit', 'order', 'priority', 'project_id', 'search', 'sort', 'status', 'tags'])
+    // Projects: a create body, the list's archived flag, the delete's tasks choice, and project_id on a task's bodies.
+    expect(doc.paths['/api/v1/projects']!.post!.requestBody).toBeDefined()
+    expect(doc.paths['/api/v1/projects']!.get!.parameters!.map((p) => p.name)).toEqual(['archived'])
+    expect(doc.paths['/api/v1/projects/{id}']!.delete!.parameters!.map((p) => p.name)).toContain('tasks')
+    expect(JSON.stringify(doc.paths['/api/v1/tasks']!.post!.requestBody)).toContain('project_id')
+    expect(JSON.stringify(doc.paths['/api/v1/tasks/{id}']!.patch!.requestBody)).toContain('project_id')
   })
 
   test('the interactive page loads Swagger UI from our own origin', async () => {

@@ -6,6 +6,7 @@ import fc from 'fast-check'
 import { RRule } from 'rrule'
 import { firstDueDate, nextDueDate, occurrencesBetween, upcomingDueDates, type RecurringTask } from '../src/features/tasks/recurrence'
 import { boundedRule, CLOCK_EVERY, DEFAULT_STEPS, RuleBudget, RuleBudgetExceeded } from '../src/features/tasks/rule-budget'
+import { inboxOf } from '../src/features/projects/access'
 import { tasks } from '../src/features/tasks/schema'
 import { testApp, type TestApp } from './helpers/app'
 import { freshStorage, signUpOverHttp, startServer, type RunningServer } from './helpers/server'
@@ -188,8 +189,9 @@ describe('the API refuses a rule with no date, or with dates under a minute apar
       const { token: owner, user } = await other.signUp()
       const { body: healthy } = await other.call('POST', '/api/v1/tasks', { token: owner, body: { title: 'water plants', due_date: new Date(Date.now() + 86_400_000).toISOString(), recurrence: 'DAILY' } })
       const midnight = new Date(Math.ceil(Date.now() / 86_400_000) * 86_400_000)
+      const projectId = (await inboxOf(other.database.db, user.id, new Date())).id
       for (const recurrence of STALLING) {
-        await other.database.db.insert(tasks).values({ id: crypto.randomUUID(), userId: user.id, title: `legacy ${recurrence}`, recurrence, dueDate: midnight, seriesAnchor: midnight })
+        await other.database.db.insert(tasks).values({ id: crypto.randomUUID(), userId: user.id, projectId, title: `legacy ${recurrence}`, recurrence, dueDate: midnight, seriesAnchor: midnight })
       }
       const upcoming = await other.call('GET', '/upcoming', { headers: { cookie: `session=${owner}` } })
       expect(upcoming.status).toBe(200)

@@ -12,10 +12,11 @@ import { need, requires } from './helpers/requires'
 const onPostgres = requires('the plans of prepared searches', need.postgres)
 let t: TestApp
 let userId: string
+let userToken: string
 
 beforeAll(async () => {
   t = await testApp()
-  userId = (await t.signUp()).user.id
+  ;({ token: userToken, user: { id: userId } } = await t.signUp())
   const other = (await t.signUp()).user.id
   // 200,000 tasks (100,000 per user, the scale the index must serve): a few hundred mention "invoice" (the kind of search people make); the rest are other words.
   await t.database.db.execute(sql`
@@ -58,6 +59,22 @@ test("a tag filter takes the user's tags index, for the page's total too, never 
   const text = await plan({ tags: 't7' })
   expect(text).toContain('tasks_user_tags_idx')
   expect(text).not.toMatch(/Seq Scan on tasks/)
+})
+
+test("one project's list (newest first, or by due date) reads the project's index, for the page and its total", async () => {
+  // 1,000 of this user's 100,000 tasks sit in one project; the rest stay in the Inbox.
+  const { body: project } = await t.call('POST', '/api/v1/projects', { token: userToken, body: { name: 'Garden' } })
+  await t.database.db.execute(sql`
+    update tasks set project_id = ${project.id}::uuid
+    where id in (select id from tasks where user_id = ${userId}::uuid order by id limit 1000)`)
+  await t.database.db.execute(sql`analyze tasks`)
+  for (const which of ['page', 'total'] as const) {
+    const text = await plan({ project_id: project.id }, which)
+    expect(text).toContain('tasks_project_created_idx')
+    expect(text).not.toMatch(/Seq Scan on tasks/)
+  }
+  const query = parseListQuery({ project_id: project.id, limit: '100' }, 'UTC', new Date())
+  expect(await matchCount(t.database.db, userId, query)).toBe(1000)
 })
 
 onPostgres.test('on PostgreSQL, a search run many times is still planned for its word, never by a generic plan', async () => {

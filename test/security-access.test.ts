@@ -343,6 +343,45 @@ describe('saved filters', () => {
   })
 })
 
+describe('projects', () => {
+  test("Bob never sees, reads, changes or deletes Alice's projects, nor puts a task in one or lists its tasks", async () => {
+    const { body: project } = await t.call('POST', '/api/v1/projects', { token: alice.token, body: { name: 'Alice secret project' } })
+    const { body: task } = await t.call('POST', '/api/v1/tasks', { token: alice.token, body: { title: 'Alice secret task', project_id: project.id } })
+    expect(task.project_id).toBe(project.id)
+    const bobs = await t.call('GET', '/api/v1/projects?archived=true', { token: bob.token })
+    expect(bobs.body.items.map((p: { id: string }) => p.id)).not.toContain(project.id)
+    const calls: Array<[string, string, unknown?]> = [
+      ['GET', `/api/v1/projects/${project.id}`],
+      ['PATCH', `/api/v1/projects/${project.id}`, { name: 'Taken over' }],
+      ['PATCH', `/api/v1/projects/${project.id}`, { archived: true }],
+      ['DELETE', `/api/v1/projects/${project.id}?tasks=delete`],
+      ['DELETE', `/api/v1/projects/${project.id}?tasks=move`],
+      ['DELETE', `/api/v1/projects/${project.id}`],
+    ]
+    for (const [method, path, body] of calls) {
+      const res = await t.call(method, path, { token: bob.token, body })
+      expect({ method, path, status: res.status }).toEqual({ method, path, status: 404 })
+    }
+    // Bob cannot create a task in her project nor move his own there; listing by her project shows him nothing.
+    const { body: own } = await t.call('POST', '/api/v1/tasks', { token: bob.token, body: { title: 'Bob task' } })
+    expect((await t.call('POST', '/api/v1/tasks', { token: bob.token, body: { title: 'sneak in', project_id: project.id } })).status).toBe(400)
+    expect((await t.call('PATCH', `/api/v1/tasks/${own.id}`, { token: bob.token, body: { project_id: project.id } })).status).toBe(400)
+    expect((await t.call('GET', `/api/v1/tasks/${own.id}`, { token: bob.token })).body.project_id).not.toBe(project.id)
+    const listed = await t.call('GET', `/api/v1/tasks?project_id=${project.id}&status=pending,completed`, { token: bob.token })
+    expect(listed.body.items).toEqual([])
+    // Alice's project and task are as she left them.
+    expect((await t.call('GET', `/api/v1/projects/${project.id}`, { token: alice.token })).body).toMatchObject({ name: 'Alice secret project', archived: false })
+    expect((await t.call('GET', `/api/v1/tasks/${task.id}`, { token: alice.token })).body).toMatchObject({ title: 'Alice secret task', project_id: project.id })
+  })
+
+  test('without a token every project route answers 401', async () => {
+    const id = crypto.randomUUID()
+    for (const [method, path] of [['GET', '/api/v1/projects'], ['POST', '/api/v1/projects'], ['GET', `/api/v1/projects/${id}`], ['PATCH', `/api/v1/projects/${id}`], ['DELETE', `/api/v1/projects/${id}`]] as const) {
+      expect({ method, path, status: (await t.call(method, path, { body: method === 'POST' || method === 'PATCH' ? { name: 'x' } : undefined })).status }).toEqual({ method, path, status: 401 })
+    }
+  })
+})
+
 describe('brute force', () => {
   test('the web log-in answers 429 to the address that guessed 5 times, even with the right password, until its lock ends; the owner elsewhere gets in', async () => {
     let now = Date.parse('2026-11-25T12:00:00Z')

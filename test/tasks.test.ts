@@ -57,8 +57,11 @@ describe('task lifecycle', () => {
       tags: [],
     })
     expect(Object.keys(res.body).sort()).toEqual(
-      ['all_day', 'completed_at', 'created_at', 'description', 'due_date', 'due_day', 'id', 'priority', 'recurrence', 'recurrence_from', 'status', 'tags', 'title', 'updated_at'],
+      ['all_day', 'completed_at', 'created_at', 'description', 'due_date', 'due_day', 'id', 'priority', 'project_id', 'recurrence', 'recurrence_from', 'status', 'tags', 'title', 'updated_at'],
     )
+    // Without a project, a task goes to the account's Inbox.
+    const projects = await t.call('GET', '/api/v1/projects', { token })
+    expect(res.body.project_id).toBe(projects.body.items.find((p: { is_inbox: boolean }) => p.is_inbox).id)
   })
 
   test('a due date without an offset is read in the user time zone (Europe/Berlin)', async () => {

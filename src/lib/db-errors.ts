@@ -15,6 +15,16 @@ function sqlState(error: unknown): string | undefined {
 /** A unique constraint refused the row (23505). */
 export const isUniqueViolation = (error: unknown) => sqlState(error) === '23505'
 
+/** Runs a write; a unique constraint's refusal becomes `taken()` (a 409 naming the field), when there is one. */
+export async function uniqueOr<T>(taken: (() => Error) | undefined, write: () => Promise<T>): Promise<T> {
+  try {
+    return await write()
+  } catch (error) {
+    if (taken && isUniqueViolation(error)) throw taken()
+    throw error
+  }
+}
+
 /** The database could not be reached or went away (connection errors, admin shutdown, 08xxx/57Pxx). */
 export function isConnectionError(error: unknown): boolean {
   const state = sqlState(error)

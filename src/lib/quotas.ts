@@ -1,4 +1,4 @@
-// Per-user quotas: how many tasks, pending reminders and API tokens one account may keep, checked in the transaction that adds one.
+// Per-user quotas: how many tasks, pending reminders, API tokens, saved filters and projects one account may keep, checked in the transaction that adds one.
 import { sql, type SQL } from 'drizzle-orm'
 import { queryRows, type Db } from '../db/client'
 import { AppError } from './errors'
@@ -12,6 +12,8 @@ export interface Quotas {
   apiTokens: number
   /** Saved filters. */
   savedFilters: number
+  /** Projects, the Inbox and archived ones included. */
+  projects: number
 }
 
 /** What a service that adds rows needs to know about quotas. */
@@ -19,17 +21,18 @@ export interface QuotaDeps {
   quotas: Quotas
 }
 
-export const DEFAULT_QUOTAS: Quotas = { tasks: 10_000, reminders: 1_000, apiTokens: 50, savedFilters: 100 }
+export const DEFAULT_QUOTAS: Quotas = { tasks: 10_000, reminders: 1_000, apiTokens: 50, savedFilters: 100, projects: 300 }
 
 /** Advisory lock classes, one per kind (the second key is the user): far from the migration lock's number. */
-const LOCK_CLASS: Record<keyof Quotas, number> = { tasks: 7_326_101, reminders: 7_326_102, apiTokens: 7_326_103, savedFilters: 7_326_104 }
+const LOCK_CLASS: Record<keyof Quotas, number> = { tasks: 7_326_101, reminders: 7_326_102, apiTokens: 7_326_103, savedFilters: 7_326_104, projects: 7_326_105 }
 
-const NOUN: Record<keyof Quotas, string> = { tasks: 'tasks', reminders: 'pending reminders', apiTokens: 'active API tokens', savedFilters: 'saved filters' }
+const NOUN: Record<keyof Quotas, string> = { tasks: 'tasks', reminders: 'pending reminders', apiTokens: 'active API tokens', savedFilters: 'saved filters', projects: 'projects' }
 const REMEDY: Record<keyof Quotas, string> = {
   tasks: 'delete some (completed ones too) first',
   reminders: 'cancel some first',
   apiTokens: 'revoke one you no longer use first',
   savedFilters: 'delete one you no longer use first',
+  projects: 'delete or merge some first (archived ones count too)',
 }
 
 /** The quota error every face renders: a 409 naming what is full and how to make room. */

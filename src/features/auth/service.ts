@@ -7,6 +7,7 @@ import type { ChangePassword, DeleteAccount, LogIn, SignUp, UpdateAccount } from
 import { passwordProblem } from './password-policy'
 import type { PasswordHasher } from './passwords'
 import { clear, hit, release, releaseAll, reserve, type Limit } from './rate-limit'
+import { createInbox } from '../projects/access'
 import { apiTokens, sessions, users, type User } from './schema'
 import { announceRevoked, type CachedBearer, type TokenCache } from './token-cache'
 import type { AuthUser } from './user'
@@ -94,7 +95,11 @@ export async function signUp(deps: AuthDeps, input: SignUp, ip: string): Promise
     throw error
   })
   const now = deps.clock()
-  await deps.db.insert(users).values({ id: newId(), email, passwordHash, timezone, createdAt: now, updatedAt: now }).onConflictDoNothing({ target: users.email })
+  await deps.db.transaction(async (tx) => {
+    const [added] = await tx.insert(users).values({ id: newId(), email, passwordHash, timezone, createdAt: now, updatedAt: now }).onConflictDoNothing({ target: users.email }).returning({ id: users.id })
+    // A new account starts with its Inbox, where tasks added without a project go.
+    if (added) await createInbox(tx, added.id, now)
+  })
   return { email, message: SIGNED_UP }
 }
 

@@ -1,7 +1,7 @@
 // Saved filters: a user's named filters, kept in their order; a query is parsed when saved, so a stored one always reads.
 import { and, asc, eq, sql } from 'drizzle-orm'
 import type { Db } from '../../db/client'
-import { isUniqueViolation } from '../../lib/db-errors'
+import { uniqueOr } from '../../lib/db-errors'
 import { AppError, notFound } from '../../lib/errors'
 import { reserveQuota, type QuotaDeps } from '../../lib/quotas'
 import { newId, UUID } from '../../lib/secrets'
@@ -21,14 +21,7 @@ const mine = (actor: Actor) => eq(savedFilters.userId, actor.id)
 const nameTaken = (name: string) => new AppError('conflict', `you already have a saved filter named "${name}"`, 'name')
 
 /** Runs a write, turning the unique name's refusal into nameTaken. */
-async function naming<T>(name: string | undefined, write: () => Promise<T>): Promise<T> {
-  try {
-    return await write()
-  } catch (error) {
-    if (name !== undefined && isUniqueViolation(error)) throw nameTaken(name)
-    throw error
-  }
-}
+const naming = <T>(name: string | undefined, write: () => Promise<T>): Promise<T> => uniqueOr(name === undefined ? undefined : () => nameTaken(name), write)
 
 async function ordered(db: Db, actor: Actor): Promise<SavedFilter[]> {
   return db.select().from(savedFilters).where(mine(actor)).orderBy(asc(savedFilters.position), asc(savedFilters.id))

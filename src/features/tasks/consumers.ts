@@ -33,6 +33,7 @@ export const recurrenceConsumer = (quotas: Pick<Quotas, 'tasks'>): Consumer => (
       .values({
         id: newId(),
         userId: task.userId,
+        projectId: task.projectId,
         title: task.title,
         description: task.description,
         priority: task.priority,

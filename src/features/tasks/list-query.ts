@@ -16,7 +16,7 @@ export type Order = (typeof ORDERS)[number]
 export const DEFAULT_ORDER: Record<Sort, Order> = { created_at: 'desc', due_date: 'asc', priority: 'desc', title: 'asc' }
 export const SEARCH_MAX = 200
 export const LIST_PARAMS = [
-  'search', 'status', 'priority', 'tags', 'due_date_from', 'due_date_to', 'filter', 'sort', 'order', 'limit', 'cursor',
+  'search', 'status', 'priority', 'tags', 'project_id', 'due_date_from', 'due_date_to', 'filter', 'sort', 'order', 'limit', 'cursor',
 ] as const
 
 export interface ListQuery {
@@ -24,6 +24,8 @@ export interface ListQuery {
   statuses: TaskStatus[]
   priorities: TaskPriority[]
   tags: string[]
+  /** Only tasks in these projects (ids); another user's project matches none of the actor's tasks. */
+  projects?: string[]
   /** Whether a task needs every tag of `tags` (find_tasks' `#a & #b`) rather than any of them. */
   allTags?: boolean
   /** Only tasks without a due date. */
@@ -106,6 +108,17 @@ function decodeCursor(raw: string, sort: Sort, order: Order): Cursor {
   return { s: sort, o: order, k: k as string | null, id }
 }
 
+/** The project_id parameter: comma-separated project ids, at most PROJECT_IDS_MAX. */
+function projectIds(raw: string): string[] {
+  const ids = [...new Set(raw.split(',').map((id) => id.trim().toLowerCase()).filter(Boolean))]
+  const bad = ids.find((id) => !UUID.test(id))
+  if (bad !== undefined) throw invalid('project_id', `project_id must be project ids (UUIDs), comma-separated; got "${bad.slice(0, 40)}"`)
+  if (ids.length > PROJECT_IDS_MAX) throw invalid('project_id', `project_id takes at most ${PROJECT_IDS_MAX} projects`)
+  return ids
+}
+
+export const PROJECT_IDS_MAX = 50
+
 /**
  * Reads list parameters as they arrive in a query string (all strings). Unknown parameters and
  * bad values are refused naming the parameter. A `filter`'s days are read at `now` in `timeZone`.
@@ -142,6 +155,8 @@ export function parseListQuery(params: Record<string, string | undefined>, timeZ
     cursor: null,
     timeZone,
   }
+  const projects = get('project_id')
+  if (projects !== undefined) query.projects = projectIds(projects)
   const filter = get('filter')
   if (filter !== undefined) query.where = filterCondition(filter, { now, timeZone }, query.statuses.length > 0)
   const cursor = get('cursor')

@@ -68,7 +68,7 @@ function after(cursor: Cursor, order: Order): SQL {
 }
 
 /**
- * The filters of `query` over placeholders: `user`, `k0`… (keywords), `s0`… (statuses), `p0`… (priorities), `tags`,
+ * The filters of `query` over placeholders: `user`, `k0`… (keywords), `s0`… (statuses), `p0`… (priorities), `pj0`… (projects), `tags`,
  * `from` and `to`. Their number, not their values, shapes the SQL; `valuesOf` fills them.
  */
 function filtersOf(query: ListQuery, withStatus: boolean): SQL | undefined {
@@ -76,6 +76,7 @@ function filtersOf(query: ListQuery, withStatus: boolean): SQL | undefined {
   query.keywords.forEach((_, i) => filters.push(sql`${searchable} ilike ${P(`k${i}`)}`))
   if (withStatus && query.statuses.length) filters.push(inArray(tasks.status, query.statuses.map((_, i) => P(`s${i}`))))
   if (query.priorities.length) filters.push(inArray(tasks.priority, query.priorities.map((_, i) => P(`p${i}`))))
+  if (query.projects?.length) filters.push(inArray(tasks.projectId, query.projects.map((_, i) => P(`pj${i}`))))
   if (query.tags.length) filters.push((query.allTags ? arrayContains : arrayOverlaps)(tasks.tags, P('tags')))
   if (query.noDue) filters.push(isNull(tasks.dueDate))
   if (query.dueFrom) filters.push(gte(tasks.dueDate, P('from')))
@@ -90,6 +91,7 @@ function valuesOf(userId: string, query: ListQuery): Record<string, unknown> {
   query.keywords.forEach((k, i) => (values[`k${i}`] = '%' + escapeLike(k) + '%'))
   query.statuses.forEach((s, i) => (values[`s${i}`] = s))
   query.priorities.forEach((p, i) => (values[`p${i}`] = p))
+  query.projects?.forEach((id, i) => (values[`pj${i}`] = id))
   if (query.tags.length) values.tags = tasks.tags.mapToDriverValue(query.tags)
   if (query.dueFrom) values.from = query.dueFrom.toISOString()
   if (query.dueTo) values.to = query.dueTo.toISOString()
@@ -103,7 +105,7 @@ function valuesOf(userId: string, query: ListQuery): Record<string, unknown> {
 /** The parts of a query that change its SQL (not its values): queries of one shape share prepared statements. */
 function shapeOf(query: ListQuery): string {
   const cursor = query.cursor ? (query.cursor.k === null ? 'null' : 'key') : 'none'
-  const counts = [query.keywords, query.statuses, query.priorities].map((list) => list.length)
+  const counts = [query.keywords, query.statuses, query.priorities, query.projects ?? []].map((list) => list.length)
   return [query.sort, query.order, cursor, ...counts, query.tags.length > 0, Boolean(query.allTags), Boolean(query.noDue), Boolean(query.dueFrom), Boolean(query.dueTo)].join(':')
 }
 

@@ -172,6 +172,11 @@ export const taskFields = {
 
 const { title, ...optional } = taskFields
 
+/** The project a task goes in (one of the user's, not archived); without it a new task goes to the Inbox. */
+export const ProjectId = z
+  .string({ error: 'project_id must be a project id (a UUID)' })
+  .describe('The project (its id) the task lives in; on create, default the Inbox. It has to be one of yours and not archived')
+
 /** A create request; every field but `title` is optional (the service applies the defaults). */
 export const CreateTaskInput = strictFields(
   {
@@ -182,6 +187,7 @@ export const CreateTaskInput = strictFields(
     recurrence: optional.recurrence.optional(),
     recurrence_from: optional.recurrence_from.optional(),
     tags: optional.tags.optional(),
+    project_id: ProjectId.optional(),
   },
   'task',
 )
@@ -208,6 +214,7 @@ export const TaskViewSchema = z.object({
   recurrence: z.string().nullable().describe('DAILY, WEEKLY, MONTHLY, an RRULE such as FREQ=WEEKLY;BYDAY=MO, or null'),
   recurrence_from: z.enum(RECURRENCE_FROM),
   tags: z.array(z.string()),
+  project_id: z.string().describe('The project the task lives in'),
   created_at: z.string(),
   updated_at: z.string(),
   completed_at: z.string().nullable(),
@@ -237,6 +244,7 @@ export function toTaskView(task: Task, timeZone: string): TaskView {
     recurrence: task.recurrence,
     recurrence_from: task.recurrenceFrom,
     tags: task.tags,
+    project_id: task.projectId,
     created_at: task.createdAt.toISOString(),
     updated_at: task.updatedAt.toISOString(),
     completed_at: task.completedAt?.toISOString() ?? null,

@@ -6,7 +6,7 @@ import { authGuard } from '../auth/guard'
 import type { AuthUser } from '../auth/service'
 import { idempotent, type Outcome } from '../idempotency/service'
 import { pagingQuery } from '../../lib/paging'
-import { DEFAULT_ORDER, SEARCH_MAX } from './list-query'
+import { DEFAULT_ORDER, PROJECT_IDS_MAX, SEARCH_MAX } from './list-query'
 import { FILTER_MAX } from './filter'
 import { CreateTaskInput, TaskPageSchema, TaskViewSchema as Task, UpdateTaskInput } from './model'
 import { completeTask, createTask, deleteTask, findTasks, getTask, reopenTask, updateTask, type TaskDeps } from './service'
@@ -18,6 +18,7 @@ const ListQuery = t.Object(
     status: t.Optional(t.String({ description: 'pending or completed (comma-separated for several)' })),
     priority: t.Optional(t.String({ description: 'high, medium or low (comma-separated for several)' })),
     tags: t.Optional(t.String({ description: 'Comma-separated; a task matches if it has any of them' })),
+    project_id: t.Optional(t.String({ description: `Project ids (comma-separated, at most ${PROJECT_IDS_MAX}); a task matches if it is in any of them` })),
     due_date_from: t.Optional(t.String({ description: 'Date or date-time (inclusive); a date starts at midnight in your time zone' })),
     due_date_to: t.Optional(t.String({ description: 'Date or date-time (inclusive); a date covers that whole day' })),
     filter: t.Optional(t.String({ description: `The filter language (docs/filters.md), at most ${FILTER_MAX} characters, e.g. \`today & p1\`, \`overdue | #work\`, \`due before: +7d & !#waiting\`; combines with the other parameters (and). Without completed or open it shows open tasks, unless status is given. A malformed filter is a 400 whose error names field filter and the column (position, from 1) where it goes wrong` })),

@@ -3,6 +3,7 @@ import { sql } from 'drizzle-orm'
 import { boolean, check, index, integer, pgEnum, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core'
 import { jsonb } from '../../db/jsonb'
 import { ownerId } from '../auth/schema'
+import { projects } from '../projects/schema'
 import { DESCRIPTION_MAX, TAGS_MAX, TITLE_MAX } from './limits'
 
 export const taskStatus = pgEnum('task_status', ['pending', 'completed'])
@@ -15,6 +16,10 @@ export const tasks = pgTable(
   {
     id: uuid('id').primaryKey(),
     userId: ownerId(),
+    /** The project it lives in (the owner's Inbox unless another is chosen); a project is emptied before it goes. */
+    projectId: uuid('project_id')
+      .notNull()
+      .references(() => projects.id),
     title: text('title').notNull(),
     description: text('description').notNull().default(''),
     status: taskStatus('status').notNull().default('pending'),
@@ -47,6 +52,9 @@ export const tasks = pgTable(
     index('tasks_user_completed_idx').on(t.userId, t.completedAt).where(sql`${t.completedAt} is not null`),
     // Open recurring series by due date: Upcoming projects each one's next instances.
     index('tasks_user_open_series_idx').on(t.userId, t.dueDate).where(sql`${t.status} = 'pending' and ${t.recurrence} is not null`),
+    // One project's list (newest first by default) and its open tasks by due date (the sidebar's open and overdue counts).
+    index('tasks_project_created_idx').on(t.projectId, t.createdAt, t.id),
+    index('tasks_project_open_due_idx').on(t.projectId, t.dueDate, t.id).where(sql`${t.status} = 'pending'`),
     index('tasks_user_priority_idx').on(t.userId, t.priority, t.id),
     index('tasks_user_title_idx').on(t.userId, sql`lower(${t.title})`, t.id),
     // Tags and text are searched within one user's tasks: the user leads each index (btree_gin), so a rare match

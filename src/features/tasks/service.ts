@@ -12,6 +12,7 @@ import { seriesStart } from './recurrence'
 import { deletedTasks, tasks, type Task, type TaskSnapshot } from './schema'
 import { traced } from '../../lib/tracing'
 import { reserveQuota, type QuotaDeps } from '../../lib/quotas'
+import { projectOrInbox, taskProject } from '../projects/access'
 
 /** What reading tasks needs. */
 export interface TaskReadDeps {
@@ -55,7 +56,7 @@ function seriesFields(id: string, recurrence: string | null, dueDate: Date | nul
 
 /** The columns a create or update writes, from the fields sent (defaults are the caller's); a wall-clock due date is read in the actor's zone. */
 function columnsOf(input: UpdateTask, timeZone: string) {
-  const { status: _, ...fields } = input
+  const { status: _, project_id: __, ...fields } = input
   return {
     ...(fields.title !== undefined ? { title: fields.title } : {}),
     ...(fields.description !== undefined ? { description: fields.description ?? '' } : {}),
@@ -85,9 +86,10 @@ async function insertTask(tx: Db, actor: Actor, input: CreateTask, now: Date, id
     ...(completedAt ? { status: 'completed' as const, completedAt } : {}),
   }
   const series = seriesFields(id, fields.recurrence, fields.dueDate, null, actor.timezone, now)
+  const projectId = await taskProject(tx, actor, input.project_id, now)
   const [task] = await tx
     .insert(tasks)
-    .values({ id, userId: actor.id, ...fields, ...series, createdAt: now, updatedAt: now })
+    .values({ id, userId: actor.id, projectId, ...fields, ...series, createdAt: now, updatedAt: now })
     .returning()
   await recordTaskChange(tx, now, actor.timezone, { after: task! })
   return toTaskView(task!, actor.timezone)
@@ -175,7 +177,7 @@ function statusChange(status: 'pending' | 'completed', current: Task, now: Date)
 export const updateTask = traced('tasks.update', async function updateTask(deps: TaskDeps, actor: Actor, id: string, input: UpdateTask): Promise<TaskView> {
   const { status } = input
   const fields = columnsOf(input, actor.timezone)
-  if (status === undefined && Object.keys(fields).length === 0) {
+  if (status === undefined && input.project_id === undefined && Object.keys(fields).length === 0) {
     throw invalid('body', `nothing to update: send at least one of ${Object.keys(UpdateTaskInput.shape).join(', ')}`)
   }
   return deps.db.transaction(async (tx) => {
@@ -187,9 +189,10 @@ export const updateTask = traced('tasks.update', async function updateTask(deps:
       ? seriesFields(current.id, fields.recurrence === undefined ? current.recurrence : fields.recurrence, fields.dueDate === undefined ? current.dueDate : fields.dueDate, current.seriesId, actor.timezone, now)
       : {}
     const withdrawn = status === 'pending' && current.status === 'completed' && (await withdrawSuccessor(tx, actor, current, now))
+    const moved = input.project_id !== undefined && input.project_id !== current.projectId ? { projectId: await taskProject(tx, actor, input.project_id, now) } : {}
     const [task] = await tx
       .update(tasks)
-      .set({ ...fields, ...series, ...(status ? statusChange(status, current, now) : {}), ...(withdrawn ? { successorId: null } : {}), updatedAt: now })
+      .set({ ...moved, ...fields, ...series, ...(status ? statusChange(status, current, now) : {}), ...(withdrawn ? { successorId: null } : {}), updatedAt: now })
       .where(eq(tasks.id, current.id))
       .returning()
     await recordTaskChange(tx, now, actor.timezone, { before: current, after: task! })
@@ -266,7 +269,8 @@ const fromSnapshot = (s: TaskSnapshot): Task => ({
   completedAt: s.completedAt ? new Date(s.completedAt) : null,
 })
 
-async function removeOwned(tx: Db, actor: Actor, current: Task, now: Date): Promise<void> {
+/** Deletes a locked task of the actor's with its event, keeping it in the trash to be restored. */
+export async function removeOwned(tx: Db, actor: Actor, current: Task, now: Date): Promise<void> {
   await tx.delete(tasks).where(eq(tasks.id, current.id))
   await recordTaskChange(tx, now, actor.timezone, { before: current })
   // Kept for undo; a task deleted, restored and deleted again keeps its latest snapshot.
@@ -384,7 +388,10 @@ export const restoreTasks = traced('tasks.restore', async function restoreTasks(
     if (trash.length > 0) await reserveQuota(tx, 'tasks', actor.id, deps.quotas.tasks, ownTasks(actor.id), trash.length, 'ids')
     const restored: TaskView[] = []
     for (const row of trash) {
-      const [task] = await tx.insert(tasks).values(fromSnapshot(row.snapshot)).onConflictDoNothing().returning()
+      const was = fromSnapshot(row.snapshot)
+      // Back in its project, or in the Inbox if that has gone since (or the snapshot is older than projects).
+      const projectId = await projectOrInbox(tx, actor.id, was.projectId, deps.clock())
+      const [task] = await tx.insert(tasks).values({ ...was, projectId }).onConflictDoNothing().returning()
       if (!task) continue
       await recordTaskChange(tx, deps.clock(), actor.timezone, { after: task, cause: 'restore' })
       restored.push(toTaskView(task, actor.timezone))

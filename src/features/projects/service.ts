@@ -1,0 +1,113 @@
+// Projects: a user's lists of tasks. Every account has one Inbox, which stays; the others are made, renamed, coloured,
+// archived and deleted here. Access is the owner's only, always through the project (sharing will add members).
+import { and, asc, desc, eq, sql } from 'drizzle-orm'
+import type { Db } from '../../db/client'
+import { uniqueOr } from '../../lib/db-errors'
+import { AppError, invalid } from '../../lib/errors'
+import { reserveQuota, type QuotaDeps } from '../../lib/quotas'
+import { newId } from '../../lib/secrets'
+import { dayBounds, localDay } from '../../lib/time'
+import type { Actor } from '../auth/user'
+import { tasks } from '../tasks/schema'
+import { deleteProjectTasks, moveProjectTasks } from '../tasks/project-tasks'
+import { inboxOf, mine, ownedProject } from './access'
+import { toProjectView, type CreateProject, type DeleteChoice, type ProjectListItem, type ProjectView, type UpdateProject } from './model'
+import { projects } from './schema'
+
+export interface ProjectDeps extends QuotaDeps {
+  db: Db
+  clock: () => Date
+}
+
+const nameTaken = (name: string) => new AppError('conflict', `you already have a project named "${name}"`, 'name')
+
+/**
+ * Open tasks of a project, and those of them overdue (due before today began in the actor's zone): counted from the
+ * project's open-tasks index alone. Spelled out with qualified names, since a select from one table leaves its own
+ * columns unqualified and `id` would then name the task's.
+ */
+const counts = (startOfToday: Date) => {
+  const open = sql`from tasks as counted where counted.project_id = "projects"."id" and counted.status = 'pending'`
+  return {
+    open: sql<number>`(select count(*) ${open})`.mapWith(Number),
+    overdue: sql<number>`(select count(*) ${open} and counted.due_date < ${startOfToday.toISOString()}::timestamptz)`.mapWith(Number),
+  }
+}
+
+/** The actor's projects, the Inbox first and then in their order, each with its open and overdue counts; archived ones only when asked. */
+export async function listProjects(deps: Pick<ProjectDeps, 'db' | 'clock'>, actor: Actor, options: { archived?: boolean } = {}): Promise<ProjectListItem[]> {
+  const startOfToday = dayBounds(localDay(deps.clock(), actor.timezone), actor.timezone).start
+  const rows = await deps.db
+    .select({ project: projects, ...counts(startOfToday) })
+    .from(projects)
+    .where(options.archived ? mine(actor.id) : and(mine(actor.id), sql`${projects.archivedAt} is null`))
+    .orderBy(desc(projects.isInbox), asc(projects.position), asc(projects.id))
+  return rows.map((row) => ({ ...toProjectView(row.project), open_count: row.open, overdue_count: row.overdue }))
+}
+
+/** One of the actor's projects. */
+export async function getProject(deps: Pick<ProjectDeps, 'db'>, actor: Actor, id: string): Promise<ProjectView> {
+  return toProjectView(await ownedProject(deps.db, actor, id))
+}
+
+/** Makes a project at the end of the actor's list; a name already used (whatever its case) is a 409, and so is a full quota. */
+export async function createProject(deps: ProjectDeps, actor: Actor, input: CreateProject): Promise<ProjectView> {
+  return uniqueOr(() => nameTaken(input.name), () =>
+    deps.db.transaction(async (tx) => {
+      const now = deps.clock()
+      await reserveQuota(tx, 'projects', actor.id, deps.quotas.projects, sql`select 1 from ${projects} where ${mine(actor.id)}`)
+      await inboxOf(tx, actor.id, now)
+      const [last] = await tx.select({ n: sql<number>`coalesce(max(${projects.position}), 0)`.mapWith(Number) }).from(projects).where(mine(actor.id))
+      const [row] = await tx
+        .insert(projects)
+        .values({ id: newId(), userId: actor.id, name: input.name, color: input.color ?? 'grey', position: (last?.n ?? 0) + 1, createdAt: now, updatedAt: now })
+        .returning()
+      return toProjectView(row!)
+    }),
+  )
+}
+
+/** Renames, recolours, archives or unarchives one of the actor's projects (only the fields sent change). The Inbox keeps its name and stays. */
+export async function updateProject(deps: ProjectDeps, actor: Actor, id: string, input: UpdateProject): Promise<ProjectView> {
+  if (input.name === undefined && input.color === undefined && input.archived === undefined) {
+    throw invalid('body', 'nothing to update: send at least one of name, color, archived')
+  }
+  const name = input.name
+  return uniqueOr(name === undefined ? undefined : () => nameTaken(name), () =>
+    deps.db.transaction(async (tx) => {
+      const current = await ownedProject(tx, actor, id, 'update')
+      if (current.isInbox && name !== undefined && name !== current.name) throw new AppError('conflict', 'the Inbox cannot be renamed', 'name')
+      if (current.isInbox && input.archived) throw new AppError('conflict', 'the Inbox cannot be archived', 'archived')
+      const now = deps.clock()
+      const archivedAt = input.archived === undefined ? current.archivedAt : input.archived ? (current.archivedAt ?? now) : null
+      const [row] = await tx
+        .update(projects)
+        .set({ ...(name !== undefined ? { name } : {}), ...(input.color !== undefined ? { color: input.color } : {}), archivedAt, updatedAt: now })
+        .where(eq(projects.id, current.id))
+        .returning()
+      return toProjectView(row!)
+    }),
+  )
+}
+
+/**
+ * Deletes one of the actor's projects. Its tasks go with `choice`: `move` puts them in the Inbox, `delete` deletes
+ * them (each with its event, restorable from the trash like any deleted task). A project with tasks and no choice is
+ * refused (409 naming `tasks`), and so is the Inbox. Returns how many tasks were moved or deleted.
+ */
+export async function deleteProject(deps: ProjectDeps, actor: Actor, id: string, choice?: DeleteChoice): Promise<{ tasks: number }> {
+  return deps.db.transaction(async (tx) => {
+    const current = await ownedProject(tx, actor, id, 'update')
+    if (current.isInbox) throw new AppError('conflict', 'the Inbox cannot be deleted', 'id')
+    const now = deps.clock()
+    const [held] = await tx.select({ n: sql<number>`count(*)`.mapWith(Number) }).from(tasks).where(eq(tasks.projectId, current.id))
+    const n = held?.n ?? 0
+    if (n > 0 && choice === undefined) {
+      throw new AppError('conflict', `project "${current.name}" has ${n} task${n === 1 ? '' : 's'}: choose tasks=move (to the Inbox) or tasks=delete`, 'tasks')
+    }
+    if (n > 0 && choice === 'move') await moveProjectTasks(tx, actor, current.id, (await inboxOf(tx, actor.id, now)).id, now)
+    if (n > 0 && choice === 'delete') await deleteProjectTasks(tx, actor, current.id, now)
+    await tx.delete(projects).where(eq(projects.id, current.id))
+    return { tasks: n }
+  })
+}
