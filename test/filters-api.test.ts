@@ -230,6 +230,19 @@ describe('saved views on the task list page', () => {
     expect(opened.text).not.toContain('Save this filter as a view')
   })
 
+  test('a view that names a status lists what the API lists; a status the URL names still narrows it', async () => {
+    const titlesOn = async (query: Record<string, string>) => {
+      const page = await browser(t, 'GET', `/tasks?${new URLSearchParams(query)}`, { session: token })
+      expect(page.status).toBe(200)
+      return TASKS.map((task) => task.title).filter((title) => page.text.includes(`>${title}<`)).sort()
+    }
+    expect(await titlesOn({ filter: 'search: invoice & completed' })).toEqual(await listed({ filter: 'search: invoice & completed' }))
+    expect(await titlesOn({ filter: 'search: invoice & completed' })).toEqual(['Old invoice'])
+    expect(await titlesOn({ filter: 'completed | open & #home' })).toEqual(['Old invoice', 'Pay rent', 'Read a book'])
+    expect(await titlesOn({ filter: 'completed | #home', status: 'pending' })).toEqual(['Pay rent', 'Read a book'])
+    expect(await titlesOn({ filter: '#work' })).toEqual(['Quarterly report', 'Standup'])
+  })
+
   test('a malformed filter shows the whole list and says where it goes wrong', async () => {
     const page = await browser(t, 'GET', `/tasks?${new URLSearchParams({ filter: 'p1 &' })}`, { session: token })
     expect(page.status).toBe(400)

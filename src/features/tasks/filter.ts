@@ -24,3 +24,12 @@ export function filterCondition(text: string, clock: FilterClock, statusGiven = 
   const condition = filterSql(node, clock)
   return namesStatus(node) || statusGiven ? condition : and(condition, eq(tasks.status, 'pending'))!
 }
+
+/** Whether `text` is a filter that names a status (completed or open); false when it is malformed. */
+export function filterNamesStatus(text: string): boolean {
+  try {
+    return namesStatus(parseFilter(text))
+  } catch {
+    return false
+  }
+}

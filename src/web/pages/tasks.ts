@@ -15,6 +15,7 @@ import type { AuthUser } from '../../features/auth/service'
 import { listTasks, statusCounts, topTags } from '../../features/tasks/list'
 import { listSavedFilters } from '../../features/filters/service'
 import { LIST_PARAMS, parseListQuery } from '../../features/tasks/list-query'
+import { filterNamesStatus } from '../../features/tasks/filter'
 import { dueEdges, dueGroupCounts, dueGroupOf } from '../../features/tasks/due-groups'
 import { CreateTaskInput, UpdateTaskInput } from '../../features/tasks/model'
 import { TASK_TEXT_MAX } from '../../features/tasks/limits'
@@ -60,11 +61,13 @@ const queryOf = (params: Record<string, string>) => new URLSearchParams(params).
 const PAGE_SIZE = '50'
 
 /**
- * The list query a page's URL stands for: open tasks unless it asks for completed ones or `status=all`, 50 at a
- * time. The URL stays as short as the person left it.
+ * The list query a page's URL stands for: open tasks unless it asks for completed ones or `status=all`, or its
+ * filter names a status itself (`search: invoice & completed`, as the API reads it); 50 at a time. The URL stays
+ * as short as the person left it.
  */
 function pageQuery(params: Record<string, string>): Record<string, string> {
   const { status, ...rest } = params
+  if (status === undefined && rest.filter !== undefined && filterNamesStatus(rest.filter)) return { limit: PAGE_SIZE, ...rest }
   return { limit: PAGE_SIZE, ...rest, status: status === 'all' ? 'pending,completed' : (status ?? 'pending') }
 }
 
