@@ -174,6 +174,13 @@ describe('saved filters: /api/v1/filters', () => {
       expect(refused.status).toBe(400)
     }
     expect((await save({ name: 'Long', query: 'p1 | '.repeat(120) + 'p1' })).body.error.field).toBe('query')
+    // 300 emoji are 300 characters to the schema, the database and the parser alike.
+    const emoji = 'search: ' + '🧾'.repeat(300)
+    const receipts = await save({ name: 'Receipts', query: emoji })
+    expect(receipts.status).toBe(201)
+    expect((await t.call('DELETE', `/api/v1/filters/${receipts.body.id}`, { token })).status).toBe(204)
+    expect(await listed({ filter: emoji })).toEqual([])
+    expect((await find({ filter: emoji })).isError).toBeFalsy()
     const farthest = await save({ name: 'Far', query: 'due after: 9999-12-31' })
     expect(farthest.status).toBe(400)
     expect(farthest.body.error).toMatchObject({ field: 'query', position: 12 })

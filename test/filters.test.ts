@@ -106,6 +106,11 @@ describe('bounds: long, wide and deep filters are refused, never a stack overflo
     expect(failure('today | '.repeat(70) + 'today')).toMatchObject({ position: FILTER_MAX + 1 })
     expect(failure('today | '.repeat(70) + 'today').message).toContain(`longer than ${FILTER_MAX}`)
   })
+  test(`characters are counted as a person counts them (an emoji is one), as a saved filter's query is`, () => {
+    const emoji = 'search: ' + '😀'.repeat(FILTER_MAX - 8)
+    expect(parseFilter(emoji)).toEqual({ kind: 'search', words: ['😀'.repeat(FILTER_MAX - 8)] })
+    expect(failure(emoji + '😀')).toMatchObject({ position: FILTER_MAX + 1 })
+  })
   test(`more than ${FILTER_ATOMS_MAX} terms`, () => {
     const text = Array.from({ length: FILTER_ATOMS_MAX + 1 }, () => 'p1').join('|')
     expect(text.length).toBeLessThanOrEqual(FILTER_MAX)

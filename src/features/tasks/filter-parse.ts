@@ -189,7 +189,8 @@ class Parser {
  * bounded in length, terms and depth.
  */
 export function parseFilter(text: string, field = 'filter'): FilterNode {
-  if (text.length > FILTER_MAX) throw filterError(`is longer than ${FILTER_MAX} characters`, FILTER_MAX, field)
+  // Code points, as the saved filter's schema and the database's char_length count them: an emoji is one.
+  if ([...text].length > FILTER_MAX) throw filterError(`is longer than ${FILTER_MAX} characters`, FILTER_MAX, field)
   if (text.trim() === '') throw filterError('is empty', 0, field)
   return new Parser(text, field).parse()
 }

@@ -83,7 +83,8 @@ export const findTasksTool = defineTool({
   description:
     `Finds the user's tasks with a filter and/or a due range, soonest due first unless sorted otherwise. ${FILTER_HELP} A malformed filter is refused naming the column where it goes wrong. due_from and due_to take a day (2026-12-01, the whole day in the user's zone) or a date-time (read in the user's zone without an offset); both ends are inclusive. Returns { items, total, total_is_exact, next_cursor } like list_tasks.`,
   input: {
-    filter: z.string().max(FILTER_MAX).optional().describe('Terms joined by & (and), | (or), ! (not) and parentheses, e.g. "today & p1", "overdue | #work", "due before: +7d & !#waiting"; without it, open tasks'),
+    // The parser bounds it, counting characters as people do (an emoji is one), with the column it stops at.
+    filter: z.string().meta({ maxLength: FILTER_MAX }).optional().describe('Terms joined by & (and), | (or), ! (not) and parentheses, e.g. "today & p1", "overdue | #work", "due before: +7d & !#waiting"; without it, open tasks'),
     due_from: z.string().optional().describe('Due on or after: a day (2026-12-01) or a date-time'),
     due_to: z.string().optional().describe('Due on or before: a day (its end) or a date-time'),
     ...listing('due_date'),
