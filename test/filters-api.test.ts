@@ -40,6 +40,9 @@ afterAll(async () => {
   await t.dispose()
 })
 
+/** The user's Inbox. */
+const inbox = async (as: string): Promise<string> => (await t.call('GET', '/api/v1/projects', { token: as })).body.items.find((p: { is_inbox: boolean }) => p.is_inbox).id
+
 /** The titles GET /api/v1/tasks answers for `query`, sorted by due date. */
 async function listed(query: Record<string, string>, as = token): Promise<string[]> {
   const res = await t.call('GET', `/api/v1/tasks?${new URLSearchParams({ sort: 'due_date', ...query })}`, { token: as })
@@ -76,6 +79,34 @@ describe('GET /api/v1/tasks?filter=', () => {
     expect(await listed({ filter: 'p1', search: 'rent' })).toEqual(['Pay rent'])
   })
 
+  test('@project matches the project by name, whatever its case, quoted when it has spaces; never another user\'s', async () => {
+    const make = async (as: string, name: string) => (await t.call('POST', '/api/v1/projects', { token: as, body: { name } })).body.id as string
+    const garden = await make(token, 'Home & Garden')
+    const work = await make(token, 'Work stuff')
+    const theirs = await make(other, 'Secret')
+    const move = async (title: string, project_id: string, as = token) => {
+      const [task] = (await t.call('GET', `/api/v1/tasks?${new URLSearchParams({ search: title })}`, { token: as })).body.items
+      expect((await t.call('PATCH', `/api/v1/tasks/${task.id}`, { token: as, body: { project_id } })).status).toBe(200)
+    }
+    await move('Read a book', garden)
+    await move('Quarterly report', work)
+    await move("Someone else's rent", theirs, other)
+    expect(await listed({ filter: '@project:"home & garden"' })).toEqual(['Read a book'])
+    expect(await listed({ filter: 'project:"WORK STUFF" | @project:"Home & Garden"' })).toEqual(['Quarterly report', 'Read a book'])
+    expect(await listed({ filter: '@project:Inbox & #work' })).toEqual(['Standup'])
+    expect(await listed({ filter: '!@project:Inbox' })).toEqual(['Quarterly report', 'Read a book'])
+    // Bob's project name means nothing in Alice's filter, and the other way round.
+    expect(await listed({ filter: '@project:Secret' })).toEqual([])
+    expect(await listed({ filter: '@project:"Work stuff" | @project:"Home & Garden"' }, other)).toEqual([])
+    expect(await listed({ filter: '@project:Secret' }, other)).toEqual(["Someone else's rent"])
+    // A saved filter may name a project; it shows the project's tasks when used.
+    const saved = await t.call('POST', '/api/v1/filters', { token, body: { name: 'Garden', query: '@project:"Home & Garden"' } })
+    expect(saved.status).toBe(201)
+    expect(await listed({ filter: saved.body.query })).toEqual(['Read a book'])
+    expect((await t.call('DELETE', `/api/v1/filters/${saved.body.id}`, { token })).status).toBe(204)
+    for (const [title, id, as] of [['Read a book', await inbox(token), token], ['Quarterly report', await inbox(token), token], ["Someone else's rent", await inbox(other), other]] as const) await move(title, id, as)
+  })
+
   test('another user\'s tasks never match', async () => {
     expect(await listed({ filter: 'overdue' }, other)).toEqual(["Someone else's rent"])
   })
@@ -88,10 +119,10 @@ describe('GET /api/v1/tasks?filter=', () => {
     const long = await t.call('GET', `/api/v1/tasks?${new URLSearchParams({ filter: 'p1 | '.repeat(200) })}`, { token })
     expect(long.status).toBe(400)
     expect(long.body.error).toMatchObject({ field: 'filter' })
-    const project = await t.call('GET', `/api/v1/tasks?${new URLSearchParams({ filter: 'p1 & @project:Work' })}`, { token })
+    const project = await t.call('GET', `/api/v1/tasks?${new URLSearchParams({ filter: 'p1 & @project:"Work' })}`, { token })
     expect(project.status).toBe(400)
-    expect(project.body.error).toMatchObject({ field: 'filter', position: 6 })
-    expect(project.body.error.message).toContain('projects are not available yet')
+    expect(project.body.error).toMatchObject({ field: 'filter', position: 15 })
+    expect(project.body.error.message).toContain('expected a closing "')
   })
 
   test('days out of range are a 400 naming the field, never a 500: the filter\'s last day, and the due_date bounds', async () => {

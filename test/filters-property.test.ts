@@ -5,6 +5,7 @@ import fc from 'fast-check'
 import { and, eq } from 'drizzle-orm'
 import { users } from '../src/features/auth/schema'
 import { inboxOf } from '../src/features/projects/access'
+import { projects } from '../src/features/projects/schema'
 import { filterCondition } from '../src/features/tasks/filter'
 import { namesStatus, parseFilter, printFilter, type DateRef, type FilterAtom, type FilterNode } from '../src/features/tasks/filter-parse'
 import { tasks } from '../src/features/tasks/schema'
@@ -17,14 +18,21 @@ const ZONE = 'America/New_York'
 const USER = '00000000-0000-4000-8000-000000000001'
 const TAGS = ['home', 'work', 'a.b', 'x+y']
 const WORDS = ['milk', 'Report', 'call', '100%', 'a_b', 'zz']
+// The user's projects: the Inbox and names that need quoting (spaces, operators, quotes, a backslash, non-ASCII).
+const PROJECTS = ['Inbox', 'Work', 'Home & Garden', 'say "hi"', 'back\\slash', 'Ünïcode (x)!']
 
 let storage: TestDatabase
-let inbox: string
+const projectIds = new Map<string, string>()
 
 beforeAll(async () => {
   storage = await testDatabase()
   await storage.database.db.insert(users).values({ id: USER, email: 'property@example.com', passwordHash: 'x', timezone: ZONE })
-  inbox = (await inboxOf(storage.database.db, USER, NOW)).id
+  projectIds.set('Inbox', (await inboxOf(storage.database.db, USER, NOW)).id)
+  for (const [i, name] of PROJECTS.slice(1).entries()) {
+    const id = crypto.randomUUID()
+    await storage.database.db.insert(projects).values({ id, userId: USER, name, position: i + 1 })
+    projectIds.set(name, id)
+  }
 })
 afterAll(() => storage.dispose())
 
@@ -40,6 +48,8 @@ interface Row {
   dueDate: Date | null
   recurrence: string | null
   tags: string[]
+  /** Its project's name. */
+  project: string
 }
 
 const today = localDay(NOW, ZONE)
@@ -87,6 +97,8 @@ function refAtom(atom: FilterAtom, task: Row): boolean {
       const text = `${task.title} ${task.description}`.toLowerCase()
       return atom.words.every((word) => text.includes(word.toLowerCase()))
     }
+    case 'project':
+      return task.project.toLowerCase() === atom.name.toLowerCase()
   }
 }
 
@@ -125,6 +137,10 @@ const atom: fc.Arbitrary<FilterAtom> = fc.oneof(
   fc.constantFrom(...TAGS).map((tag): FilterAtom => ({ kind: 'tag', tag })),
   fc.record({ kind: fc.constant('due' as const), when: fc.constantFrom('before' as const, 'after' as const), date: dateRef }),
   fc.array(fc.constantFrom(...WORDS), { minLength: 1, maxLength: 2 }).map((words): FilterAtom => ({ kind: 'search', words })),
+  // A project's name as written, or in capitals (ASCII letters only: the database's lower() may leave others), or a name no project has.
+  fc
+    .tuple(fc.constantFrom(...PROJECTS, 'Nowhere'), fc.boolean())
+    .map(([name, shout]): FilterAtom => ({ kind: 'project', name: shout ? name.replace(/[a-z]/g, (c) => c.toUpperCase()) : name })),
 )
 
 const { node: filterTree } = fc.letrec<{ node: FilterNode }>((tie) => ({
@@ -152,6 +168,7 @@ const taskRow: fc.Arbitrary<Omit<Row, 'id'>> = fc.record({
   dueDate,
   recurrence: fc.constantFrom(null, 'DAILY'),
   tags: fc.subarray(TAGS),
+  project: fc.constantFrom(...PROJECTS),
 })
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -173,7 +190,7 @@ test('over random task sets, the database matches exactly the tasks the referenc
       await db.delete(tasks).where(eq(tasks.userId, USER))
       const stored: Row[] = rows.map((row) => ({ ...row, id: crypto.randomUUID() }))
       if (stored.length) {
-        await db.insert(tasks).values(stored.map((row) => ({ ...row, userId: USER, projectId: inbox, completedAt: row.status === 'completed' ? NOW : null })))
+        await db.insert(tasks).values(stored.map(({ project, ...row }) => ({ ...row, userId: USER, projectId: projectIds.get(project)!, completedAt: row.status === 'completed' ? NOW : null })))
       }
       for (const node of filters) {
         const text = printFilter(node)

@@ -38,6 +38,10 @@ describe('terms', () => {
     ['due after: tomorrow', { kind: 'due', when: 'after', date: { kind: 'tomorrow' } }],
     ['search: call  mum', { kind: 'search', words: ['call', 'mum'] }],
     ['search:report!', { kind: 'search', words: ['report!'] }],
+    ['@project:Work', { kind: 'project', name: 'Work' }],
+    ['project: errands', { kind: 'project', name: 'errands' }],
+    ['@Project:"Home & Garden"', { kind: 'project', name: 'Home & Garden' }],
+    ['@project:"say \\"hi\\" \\\\ (ok)"', { kind: 'project', name: 'say "hi" \\ (ok)' }],
   ]
   for (const [text, node] of cases) test(text, () => expect(parseFilter(text)).toEqual(node))
 })
@@ -87,8 +91,9 @@ describe('errors name the filter and the column (from 1) where it goes wrong', (
     ['due after: -100000w', 12, 'expected a date'],
     ['search:  ', 10, 'search: needs words'],
     ['#bad,tag', 1, 'is not a tag'],
-    ['today & @project:Work', 9, 'projects are not available yet'],
-    ['project:Work', 1, 'projects are not available yet'],
+    ['today & @project:', 18, 'project: needs a name'],
+    ['@project:"Home & Garden', 10, 'expected a closing "'],
+    ['project:""', 9, 'project: needs a name'],
     ['   ', 1, 'is empty'],
   ]
   for (const [text, position, message] of cases) {

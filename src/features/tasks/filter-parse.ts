@@ -25,6 +25,7 @@ export type FilterAtom =
   | { kind: 'tag'; tag: string }
   | { kind: 'due'; when: 'before' | 'after'; date: DateRef }
   | { kind: 'search'; words: string[] }
+  | { kind: 'project'; name: string }
 
 export type FilterNode =
   | FilterAtom
@@ -151,7 +152,7 @@ class Parser {
       if (words.length === 0) throw this.fail('search: needs words to search for', this.at)
       return { kind: 'search', words }
     }
-    if (this.match(/@?project\s*:/i)) throw this.fail('projects are not available yet', start)
+    if (this.match(/@?project\s*:\s*/i)) return { kind: 'project', name: this.projectName() }
     const word = this.match(/[^\s&|()!]+/)
     if (!word) throw this.fail('expected a term', start)
     const text = word[0]
@@ -165,6 +166,21 @@ class Parser {
     const atom = WORDS[text.toLowerCase()]
     if (!atom) throw this.fail(`"${text.slice(0, 40)}" is not a filter term`, start)
     return atom
+  }
+
+  /** A project's name: a bare word, or in double quotes (spaces and operators inside; \" and \\ for a quote or a backslash). */
+  private projectName(): string {
+    const start = this.at
+    if (this.peek() !== '"') {
+      const word = this.match(/[^\s&|()!"]+/)
+      if (!word) throw this.fail('project: needs a name (in double quotes if it has spaces)', start)
+      return word[0]
+    }
+    const quoted = this.match(/"((?:[^"\\]|\\.)*)"/)
+    if (!quoted) throw this.fail('expected a closing " after the project name', start)
+    const name = quoted[1]!.replace(/\\(.)/g, '$1')
+    if (name.trim() === '') throw this.fail('project: needs a name', start)
+    return name
   }
 
   private date(): DateRef {
@@ -212,6 +228,8 @@ function printAtom(atom: FilterAtom): string {
       return `due ${atom.when}: ${printDate(atom.date)}`
     case 'search':
       return `search: ${atom.words.join(' ')}`
+    case 'project':
+      return `@project:${/^[^\s&|()!"\\]+$/.test(atom.name) ? atom.name : `"${atom.name.replace(/["\\]/g, (c) => '\\' + c)}"`}`
     default:
       return atom.kind
   }

@@ -76,6 +76,10 @@ function atomSql(atom: FilterAtom, clock: FilterClock): SQL {
       return arrayContains(tasks.tags, [atom.tag])
     case 'search':
       return and(...atom.words.map((word) => sql`${searchable} ilike ${'%' + escapeLike(word) + '%'}`))!
+    case 'project':
+      // Among the task owner's projects (the list is the actor's own), by name whatever its case: the name's index.
+      // Qualified by hand: a select from tasks alone leaves its columns unqualified, which the subquery would misread.
+      return sql`"tasks"."project_id" in (select named.id from projects as named where named.user_id = "tasks"."user_id" and lower(named.name) = lower(${atom.name}))`
     default:
       throw new Error(`no condition for ${atom.kind}`)
   }

@@ -10,10 +10,11 @@ export { FILTER_MAX } from './filter-parse'
 export const FILTER_HELP =
   'filter terms: today, tomorrow, overdue (due before today, still open), this week (Monday to Sunday), no date, ' +
   'p1 / p2 / p3 (high, medium, low priority; p4 reads as low), #tag, due before: <date>, due after: <date> ' +
-  '(a date is today, tomorrow, +7d, -1w or 2026-12-24; both ends exclusive), search: words, recurring, completed, open. ' +
+  '(a date is today, tomorrow, +7d, -1w or 2026-12-24; both ends exclusive), search: words, recurring, completed, open, ' +
+  '@project:Name (a project of the user\'s, any case; @project:"Two words" when the name has spaces or & | ( ) !). ' +
   'Combine with & (and), | (or), ! (not) and parentheses; ! binds tightest, then &, then |. ' +
   'Without completed or open a filter shows open tasks. ' +
-  'Examples: "today & p1", "overdue | #work", "(today | overdue) & !#waiting", "due before: +7d & search: report".'
+  'Examples: "today & p1", "overdue | #work", "(today | overdue) & !#waiting", "due before: +7d & search: report", "@project:Work & p1".'
 
 /**
  * The condition `text` stands for, read at `clock` in the user's zone, or a 400 naming the column where it goes
