@@ -154,7 +154,7 @@ describe('GET /live', () => {
 })
 
 describe('the hub', () => {
-  const limits = { perUser: 2, max: 3, minGapMs: 200, heartbeatMs: 60_000, listenBeatMs: 60_000 }
+  const limits = { perUser: 2, max: 3, minGapMs: 200, heartbeatMs: 60_000, listenBeatMs: 60_000, refreshSpreadMs: 0 }
   let hub: LiveHub
   beforeAll(async () => {
     hub = new LiveHub(limits)

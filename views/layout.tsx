@@ -58,6 +58,13 @@ export function Layout({ title, nonce, csrf, email, active, children }: PropsWit
               ''
             )}
           </header>
+          {email ? (
+            <p id="live-status" class="live-status" role="status" hidden>
+              Live updates are paused: this page may be out of date. It catches up by itself when they are back.
+            </p>
+          ) : (
+            ''
+          )}
           <main id="main" tabindex="-1">
             {children}
           </main>

@@ -12,6 +12,7 @@ import type { DatabaseDriver } from './drivers'
 import type { DatabaseObserver } from '../lib/metrics'
 import { tracingEnabled } from '../lib/tracing'
 import { instrumentPglite, instrumentPostgres, preparePostgres } from './instrument'
+import { postgresListener } from './listener'
 import { postgresFixLoaded } from './postgres-fix'
 
 /**
@@ -35,7 +36,8 @@ export interface Database {
   ping(): Promise<void>
   /**
    * Calls `onNotify` with each NOTIFY's payload on `channel` (delivered when the notifying transaction commits), and
-   * `onListen` once the LISTEN is in place and again each time a lost listening connection is re-established.
+   * `onListen` once the LISTEN is in place and again each time a lost listening connection is re-established. Throws
+   * if it cannot listen now; calling it again (after the returned unlisten) tries again.
    */
   listen(channel: string, onNotify: (payload: string) => void, onListen?: () => void): Promise<() => Promise<void>>
   close(): Promise<void>
@@ -111,17 +113,14 @@ export const sessionSettings = (prepare: boolean) => (prepare ? { plan_cache_mod
  */
 export const reconnectDelaySeconds = (retries: number) => Math.min(0.1 * 2 ** retries, 1) * (0.5 + Math.random() / 2)
 
-function postgresJs(url: string, max: number, prepare = true) {
+function postgresJs(url: string, max: number, prepare = true, extra: Partial<postgres.Options<{}>> = {}) {
   assertPostgresFixed()
   // Fail fast instead of hanging when the server is gone, and be back soon after it returns.
-  return postgres(url, { max, prepare, onnotice: () => {}, connect_timeout: 5, idle_timeout: 60, backoff: reconnectDelaySeconds, connection: sessionSettings(prepare) })
+  return postgres(url, { max, prepare, onnotice: () => {}, connect_timeout: 5, idle_timeout: 60, backoff: reconnectDelaySeconds, connection: sessionSettings(prepare), ...extra })
 }
 
-/** LISTEN through postgres.js, which re-establishes it (and says so through `onListen`) after a lost connection. */
-const listenOn =
-  (client: postgres.Sql): Database['listen'] =>
-  async (channel, onNotify, onListen) =>
-    (await client.listen(channel, (payload) => onNotify(payload), onListen)).unlisten
+/** LISTEN through a connection of its own, which listens again after a lost connection (`postgresListener`). */
+const listenerFor = (url: string) => postgresListener((extra) => postgresJs(url, 1, false, extra))
 
 /** postgres.js; drizzle asks it for a one-off statement unless told otherwise, so every query is made a prepared one. */
 function openPostgresJs(options: DatabaseOptions, url: string): Database {
@@ -132,35 +131,35 @@ function openPostgresJs(options: DatabaseOptions, url: string): Database {
   const db = drizzlePostgres(watched(options) ? instrumentPostgres(client, options.observer) : client) as unknown as Db
   // drizzle leaves json parameters to the caller as strings; our jsonb columns hand over the value (db/jsonb.ts).
   for (const oid of [114, 3802]) client.options.serializers[oid] = encodeJson
+  const listener = listenerFor(url)
   return {
     db,
     kind: 'postgres',
     driver: 'postgres-js',
     ping: async () => void (await client`select 1`),
-    listen: listenOn(client),
-    close: () => client.end({ timeout: 5 }),
+    listen: listener.listen,
+    close: async () => {
+      await Promise.all([client.end({ timeout: 5 }), listener.end()])
+    },
   }
 }
 
-/**
- * Bun's built-in client (it prepares every statement itself). It has no LISTEN, so notifications come through
- * one postgres.js connection, opened on the first listen.
- */
+/** Bun's built-in client (it prepares every statement itself). It has no LISTEN: notifications come as for postgres.js. */
 function openBunSql(options: DatabaseOptions, url: string): Database {
   const poolMax = options.poolMax ?? 10
   const prepare = options.prepare ?? true
   const client = new BunSQL({ url, max: poolMax, idleTimeout: 60, connectionTimeout: 5, prepare, connection: sessionSettings(prepare) })
   options.observer?.poolMax(poolMax)
   const db = drizzleBunSql({ client: watched(options) ? instrumentPostgres(client, options.observer) : client }) as unknown as Db
-  let listener: postgres.Sql | undefined
+  const listener = listenerFor(url)
   return {
     db,
     kind: 'postgres',
     driver: 'bun-sql',
     ping: async () => void (await client`select 1`),
-    listen: (...args) => listenOn((listener ??= postgresJs(url, 1)))(...args),
+    listen: listener.listen,
     close: async () => {
-      await Promise.all([client.close({ timeout: 5 }), listener?.end({ timeout: 5 })])
+      await Promise.all([client.close({ timeout: 5 }), listener.end()])
     },
   }
 }

@@ -390,21 +390,37 @@
   if (document.querySelector('[data-live]') && window.EventSource) {
     let source
     let retry = 5000
+    // Live updates stopped (a lost stream not back within a few seconds, or refused): the page says it may be out of
+    // date and polls the bell meanwhile, so reminders still show; once a stream opens again, every part catches up.
+    const status = document.getElementById('live-status')
+    let staleTimer
+    let poll
+    // Across reconnections: a stream refused and then opened again by `connect` still owes the page a catch-up.
+    let lost = false
+    const paused = (now) => {
+      clearTimeout(staleTimer)
+      if (status) status.hidden = !now
+      if (now && !poll) poll = setInterval(() => refreshLive(['notifications']), 30000)
+      if (!now) poll = clearInterval(poll)
+    }
     const connect = () => {
-      let lost = false
       source = new EventSource('/live')
       source.addEventListener('hello', (event) => (liveId = event.data))
       source.addEventListener('change', (event) => refreshLive(event.data.split(' ')))
       source.addEventListener('open', () => {
         retry = 5000
+        paused(false)
         if (lost) refreshLive(['tasks', 'reminders', 'notifications'])
         lost = false
       })
       source.addEventListener('error', () => {
+        if (!lost) staleTimer = setTimeout(() => paused(true), 3000)
         lost = true
-        // Refused (too many tabs, a replica busy, signed out): the browser gives up, so try again later, less often.
+        // Refused (live updates paused on the server, too many tabs, signed out): the browser gives up, so try again
+        // later, less often, each page at its own moment so a replica's pages do not all come back at once.
         if (source.readyState === EventSource.CLOSED) {
-          setTimeout(connect, retry)
+          paused(true)
+          setTimeout(connect, retry * (0.5 + Math.random()))
           retry = Math.min(retry * 2, 60000)
         }
       })

@@ -54,7 +54,7 @@ export class TokenCache {
     private readonly heartbeatMs = HEARTBEAT_MS,
   ) {}
 
-  /** Listens for revocations on `database`; caching starts once the LISTEN is in place. Stays off if it fails. */
+  /** Listens for revocations on `database`; caching starts once the LISTEN is in place (which `watchChannel` retries until it is). */
   async listen(database: Pick<Database, 'listen' | 'db'>, log?: Logger): Promise<void> {
     if (this.ttlMs <= 0) return
     try {

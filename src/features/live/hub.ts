@@ -17,9 +17,11 @@ export interface LiveLimits {
   heartbeatMs: number
   /** How often the LISTENs check that notices still arrive (`watchChannel`). */
   listenBeatMs: number
+  /** After a gap in the notices, the time over which the open streams' refresh-everything events are spread. */
+  refreshSpreadMs: number
 }
 
-export const LIVE_LIMITS: LiveLimits = { perUser: 10, max: 2_000, minGapMs: 200, heartbeatMs: 25_000, listenBeatMs: 5_000 }
+export const LIVE_LIMITS: LiveLimits = { perUser: 10, max: 2_000, minGapMs: 200, heartbeatMs: 25_000, listenBeatMs: 5_000, refreshSpreadMs: 3_000 }
 
 /** One open stream. Its state is bounded: the kinds still to send (at most three) and when it last sent. */
 interface Stream {
@@ -29,6 +31,8 @@ interface Stream {
   credentialId: string
   pending: Set<LiveKind>
   lastSent: number
+  /** After a gap, the refresh-everything event waits until then (a moment picked at random per stream). */
+  heldUntil: number
   timer: ReturnType<typeof setTimeout> | undefined
   controller: ReadableStreamDefaultController<Uint8Array>
   /** The heartbeat found it not reading; a second time in a row closes it. */
@@ -60,50 +64,47 @@ export class LiveHub {
     private readonly observer?: LiveObserver,
   ) {}
 
-  /** Listens for changes (and for revocations, which close a credential's or a user's streams). */
+  /**
+   * Listens for changes (and for revocations, which close a credential's or a user's streams). The LISTENs retry by
+   * themselves (`watchChannel`): live is on while both hear, and each time it goes off the open streams are closed,
+   * so their pages know they may be stale and reconnect (refused until it is back, then refreshed in full).
+   */
   async listen(database: Pick<Database, 'listen' | 'db'>, log?: Logger): Promise<void> {
-    try {
-      this.watches.push(
-        await watchChannel(
-          database,
-          LIVE_CHANNEL,
-          {
-            onNotify: (payload) => {
-              const change = parseChange(payload)
-              if (change) this.mark(change.userId, [change.kind], change.origin)
-            },
-            // In place, or back after a gap (a reconnect, pings lost): what changed meanwhile was not heard, so every
-            // open page refreshes once.
-            onUp: () => {
-              this.listening = true
-              this.markEveryone()
-            },
-            onDown: () => {
-              this.listening = false
-              log?.warn('live updates paused until change notices arrive again')
-            },
-          },
-          this.limits.listenBeatMs,
-        ),
-        await watchChannel(
-          database,
-          TOKEN_REVOKED_CHANNEL,
-          {
-            onNotify: (payload) => {
-              if (payload.startsWith('c:')) this.closeWhere((s) => s.credentialId === payload.slice(2))
-              else if (payload.startsWith('u:')) this.closeWhere((s) => s.userId === payload.slice(2))
-            },
-            onUp: () => {},
-            onDown: () => {},
-          },
-          this.limits.listenBeatMs,
-        ),
-      )
-    } catch (error) {
+    const hears = { live: false, revocations: false }
+    const heard = (which: keyof typeof hears, now: boolean) => {
+      const was = this.listening
+      hears[which] = now
+      this.listening = hears.live && hears.revocations
+      if (was && !this.listening) {
+        log?.warn('live updates paused until change notices arrive again; open streams closed', { channel: which })
+        this.closeWhere(() => true)
+      }
+      // In place, or back after a gap (a reconnect, pings lost): what changed meanwhile was not heard.
+      if (now && which === 'live') this.refreshEveryone()
+    }
+    const watch = (channel: string, which: keyof typeof hears, onNotify: (payload: string) => void) =>
+      watchChannel(database, channel, { onNotify, onUp: () => heard(which, true), onDown: () => heard(which, false) }, this.limits.listenBeatMs)
+    // Both at once: while the database is away, each first try takes up to its connect timeout.
+    const watches = await Promise.allSettled([
+      watch(LIVE_CHANNEL, 'live', (payload) => {
+        const change = parseChange(payload)
+        if (change) this.mark(change.userId, [change.kind], change.origin)
+      }),
+      watch(TOKEN_REVOKED_CHANNEL, 'revocations', (payload) => {
+        if (payload.startsWith('c:')) this.closeWhere((s) => s.credentialId === payload.slice(2))
+        else if (payload.startsWith('u:')) this.closeWhere((s) => s.userId === payload.slice(2))
+      }),
+    ])
+    for (const w of watches) if (w.status === 'fulfilled') this.watches.push(w.value)
+    const failed = watches.find((w) => w.status === 'rejected')
+    if (failed) {
+      // Not a failed LISTEN (a watch retries those): nothing half set up keeps running.
       this.listening = false
-      log?.warn('live updates off: cannot listen for changes', { error: error as Error })
+      await this.stopWatches()
+      log?.warn('live updates off: cannot watch for changes', { error: failed.reason as Error })
       return
     }
+    if (this.draining) return this.stopWatches()
     this.heartbeat = setInterval(() => this.beat(), this.limits.heartbeatMs)
     this.heartbeat.unref?.()
   }
@@ -119,7 +120,7 @@ export class LiveHub {
     const body = new ReadableStream<Uint8Array>(
       {
         start: (controller) => {
-          stream = { id: crypto.randomUUID(), userId: user.id, credentialId: user.credentialId, pending: new Set(), lastSent: 0, timer: undefined, controller, stalled: false, closed: false }
+          stream = { id: crypto.randomUUID(), userId: user.id, credentialId: user.credentialId, pending: new Set(), lastSent: 0, heldUntil: 0, timer: undefined, controller, stalled: false, closed: false }
           const set = this.byUser.get(user.id) ?? new Set()
           set.add(stream)
           this.byUser.set(user.id, set)
@@ -157,12 +158,25 @@ export class LiveHub {
     this.draining = true
     clearInterval(this.heartbeat)
     this.closeWhere(() => true)
-    await Promise.all(this.watches.map((w) => w.stop()))
-    this.watches = []
+    await this.stopWatches()
   }
 
-  private markEveryone(): void {
-    for (const userId of this.byUser.keys()) this.mark(userId, LIVE_KINDS)
+  private async stopWatches(): Promise<void> {
+    const watches = this.watches
+    this.watches = []
+    await Promise.all(watches.map((w) => w.stop()))
+  }
+
+  /** Every open stream sends every kind once, each at a random moment within `refreshSpreadMs`, so pages do not all refetch at once. */
+  private refreshEveryone(): void {
+    for (const set of this.byUser.values()) {
+      for (const stream of set) {
+        for (const kind of LIVE_KINDS) stream.pending.add(kind)
+        stream.heldUntil = performance.now() + Math.random() * this.limits.refreshSpreadMs
+        clearTimeout(stream.timer)
+        this.flush(stream)
+      }
+    }
   }
 
   /** Sends the pending kinds if the gap since the last event has passed and the client is reading; else waits for that. */
@@ -170,7 +184,7 @@ export class LiveHub {
     if (!stream || stream.closed) return
     stream.timer = undefined
     if (stream.pending.size === 0) return
-    const wait = stream.lastSent + this.limits.minGapMs - performance.now()
+    const wait = Math.max(stream.lastSent + this.limits.minGapMs, stream.heldUntil) - performance.now()
     if (wait > 0) {
       stream.timer = setTimeout(() => this.flush(stream), wait)
       return
