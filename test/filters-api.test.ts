@@ -242,6 +242,22 @@ describe('saved filters: /api/v1/filters', () => {
     expect((await t.call('GET', `/api/v1/filters/${focus.id}`, { token })).status).toBe(404)
   })
 
+  test('moves and deletes at once leave positions 1..n, each once, in one order', async () => {
+    const { token: racer } = await t.signUp()
+    for (let round = 0; round < 5; round++) {
+      const made = []
+      for (let i = 0; i < 8; i++) made.push((await save({ name: `r${round}-${i}`, query: 'p1' }, racer)).body.id as string)
+      const edits = made.map((id, i) =>
+        i % 3 === 0
+          ? t.call('DELETE', `/api/v1/filters/${id}`, { token: racer })
+          : t.call('PATCH', `/api/v1/filters/${id}`, { token: racer, body: { position: ((i * 5) % 8) + 1 } }),
+      )
+      for (const res of await Promise.all(edits)) expect(res.status).toBeLessThan(300)
+      const { body } = await t.call('GET', '/api/v1/filters', { token: racer })
+      expect(body.items.map((f: { position: number }) => f.position)).toEqual(body.items.map((_: unknown, i: number) => i + 1))
+    }
+  })
+
   test('each user sees only their own', async () => {
     const { body } = await t.call('GET', '/api/v1/filters', { token: other })
     expect(body.items.map((f: { name: string }) => f.name)).toEqual(['Focus'])

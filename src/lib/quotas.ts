@@ -40,12 +40,20 @@ export const quotaExceeded = (kind: keyof Quotas, limit: number, field?: string)
   new AppError('quota_exceeded', `An account may keep at most ${limit} ${NOUN[kind]}; ${REMEDY[kind]}`, field)
 
 /**
+ * Takes the per-user, per-kind transaction lock the quota check takes: a write that renumbers a user's rows of
+ * that kind (saved filters' positions) takes it too, so it runs one after another with adds and other renumbers.
+ */
+export async function lockKind(tx: Db, kind: keyof Quotas, userId: string): Promise<void> {
+  await tx.execute(sql`select pg_advisory_xact_lock(${LOCK_CLASS[kind]}::int, hashtext(${userId}))`)
+}
+
+/**
  * Whether `adding` more rows of `kind` fit under `userId`'s quota. Must run inside the transaction that then
  * inserts them: it first takes a per-user, per-kind transaction lock, so parallel adds are counted one after
  * another and cannot overshoot. `existing` selects the user's rows of that kind.
  */
 export async function roomFor(tx: Db, kind: keyof Quotas, userId: string, limit: number, existing: SQL, adding = 1): Promise<boolean> {
-  await tx.execute(sql`select pg_advisory_xact_lock(${LOCK_CLASS[kind]}::int, hashtext(${userId}))`)
+  await lockKind(tx, kind, userId)
   // Counting stops at the limit, so a full account costs no more than that to check.
   const [row] = await queryRows<{ n: number | string }>(tx, sql`select count(*) as n from (${existing} limit ${limit}) as counted`)
   return Number(row?.n ?? 0) + adding <= limit

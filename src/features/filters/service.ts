@@ -3,7 +3,7 @@ import { and, asc, eq, sql } from 'drizzle-orm'
 import type { Db } from '../../db/client'
 import { uniqueOr } from '../../lib/db-errors'
 import { AppError, notFound } from '../../lib/errors'
-import { reserveQuota, type QuotaDeps } from '../../lib/quotas'
+import { lockKind, reserveQuota, type QuotaDeps } from '../../lib/quotas'
 import { newId, UUID } from '../../lib/secrets'
 import type { Actor } from '../auth/user'
 import { parseFilter } from '../tasks/filter-parse'
@@ -69,7 +69,7 @@ export async function createSavedFilter(deps: SavedFilterDeps, actor: Actor, inp
   )
 }
 
-/** Renames, rewrites or moves one of the actor's saved filters (only the fields sent change). */
+/** Renames, rewrites or moves one of the actor's saved filters (only the fields sent change); under the lock adds take, so positions stay 1..n. */
 export async function updateSavedFilter(deps: SavedFilterDeps, actor: Actor, id: string, input: UpdateSavedFilter): Promise<SavedFilterView> {
   if (input.query !== undefined) parseFilter(input.query, 'query')
   if (input.name === undefined && input.query === undefined && input.position === undefined) {
@@ -77,6 +77,7 @@ export async function updateSavedFilter(deps: SavedFilterDeps, actor: Actor, id:
   }
   return naming(input.name, () =>
     deps.db.transaction(async (tx) => {
+      await lockKind(tx, 'savedFilters', actor.id)
       const current = await owned(tx, actor, id)
       const [row] = await tx
         .update(savedFilters)
@@ -95,6 +96,7 @@ export async function updateSavedFilter(deps: SavedFilterDeps, actor: Actor, id:
 /** Deletes one of the actor's saved filters; the ones after it move up. */
 export async function deleteSavedFilter(deps: Pick<SavedFilterDeps, 'db'>, actor: Actor, id: string): Promise<void> {
   await deps.db.transaction(async (tx) => {
+    await lockKind(tx, 'savedFilters', actor.id)
     const current = await owned(tx, actor, id)
     await tx.delete(savedFilters).where(eq(savedFilters.id, current.id))
     await renumber(tx, await ordered(tx, actor))
