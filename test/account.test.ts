@@ -1,7 +1,8 @@
 // A person's own account in Settings: changing the password, taking all their data away (JSON, tasks as CSV), and
 // deleting the account with everything in it.
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
-import { sql } from 'drizzle-orm'
+import { getTableName, sql, type Table } from 'drizzle-orm'
+import { exportTableCsv, type ExportTable } from '../src/features/account/export'
 import { queryRows } from '../src/db/client'
 import { loadEnv } from '../src/env'
 import { passwordHasherOf } from '../src/features/auth/passwords'
@@ -136,6 +137,30 @@ describe('exporting', () => {
     expect(tokens.join('\n')).not.toContain(apiToken)
     expect((await browser('GET', '/settings/export/users.csv', { session: me.token })).status).toBe(404)
     expect((await browser('GET', '/settings/export/reminders.json', { session: me.token })).status).toBe(404)
+  })
+
+  test('one table as CSV reads that table alone, not the whole account', async () => {
+    const me = await person()
+    const tables: string[] = []
+    // The database as the export sees it, noting each table it selects from.
+    const db = new Proxy(t.database.db, {
+      get(target, key) {
+        const value = Reflect.get(target, key, target)
+        if (key !== 'select') return typeof value === 'function' ? value.bind(target) : value
+        return (...args: unknown[]) => {
+          const builder = value.apply(target, args)
+          const from = builder.from.bind(builder)
+          builder.from = (table: Table) => (tables.push(getTableName(table)), from(table))
+          return builder
+        }
+      },
+    })
+    const csvOf = async (table: ExportTable) => (await exportTableCsv(db, { id: me.id, email: me.email, timezone: 'UTC' }, table)).split('\r\n')[0]
+    expect(await csvOf('saved-filters')).toBe('id,name,query,position,created_at,updated_at')
+    expect(tables).toEqual(['saved_filters'])
+    tables.length = 0
+    await csvOf('messages')
+    expect(tables).toEqual(['conversations'])
   })
 
   test('signed out, the export leads to the log-in', async () => {

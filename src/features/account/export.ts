@@ -25,38 +25,61 @@ export async function exportTasks(db: Db, user: Pick<AuthUser, 'id' | 'timezone'
   return rows.map((t) => toTaskView(t, user.timezone))
 }
 
-export async function exportAccount(db: Db, user: Pick<AuthUser, 'id' | 'email' | 'timezone'>) {
-  const mine = <T extends { userId: unknown }>(table: T) => eq(table.userId as never, user.id)
-  const [taskViews, reminderRows, notificationRows, auditRows, tokenRows, conversationRows, filterRows] = await Promise.all([
-    exportTasks(db, user),
-    db.select().from(reminders).where(mine(reminders)).orderBy(asc(reminders.id)),
-    db.select().from(notifications).where(mine(notifications)).orderBy(asc(notifications.id)),
-    db.select().from(auditLog).where(mine(auditLog)).orderBy(asc(auditLog.id)),
-    db.select({ name: apiTokens.name, createdAt: apiTokens.createdAt, lastUsedAt: apiTokens.lastUsedAt }).from(apiTokens).where(mine(apiTokens)),
-    db.select().from(conversations).where(mine(conversations)).orderBy(asc(conversations.createdAt)),
-    db.select().from(savedFilters).where(mine(savedFilters)).orderBy(asc(savedFilters.position)),
-  ])
-  const messageRows = conversationRows.length
-    ? await db.select().from(messages).where(inArray(messages.conversationId, conversationRows.map((c) => c.id))).orderBy(asc(messages.id))
-    : []
-  return {
-    format: 'todo-chatbot export',
-    version: EXPORT_VERSION,
-    account: toAccountView(user),
-    tasks: taskViews,
-    reminders: reminderRows.map(toReminderView),
-    notifications: notificationRows.map(toNotificationView),
-    activity: auditRows.map(toAuditView),
-    saved_filters: filterRows.map(toSavedFilterView),
-    api_tokens: tokenRows.map((t) => ({ name: t.name, created_at: t.createdAt.toISOString(), last_used_at: t.lastUsedAt?.toISOString() ?? null })),
-    conversations: conversationRows.map((c) => ({
+type Exported = Pick<AuthUser, 'id' | 'email' | 'timezone'>
+
+const mine = <T extends { userId: unknown }>(table: T, user: Exported) => eq(table.userId as never, user.id)
+
+/** Each of the account's other tables, read alone as the export shows it. */
+const SECTIONS = {
+  reminders: async (db: Db, user: Exported) => (await db.select().from(reminders).where(mine(reminders, user)).orderBy(asc(reminders.id))).map(toReminderView),
+  notifications: async (db: Db, user: Exported) =>
+    (await db.select().from(notifications).where(mine(notifications, user)).orderBy(asc(notifications.id))).map(toNotificationView),
+  activity: async (db: Db, user: Exported) => (await db.select().from(auditLog).where(mine(auditLog, user)).orderBy(asc(auditLog.id))).map(toAuditView),
+  savedFilters: async (db: Db, user: Exported) =>
+    (await db.select().from(savedFilters).where(mine(savedFilters, user)).orderBy(asc(savedFilters.position))).map(toSavedFilterView),
+  apiTokens: async (db: Db, user: Exported) =>
+    (await db.select({ name: apiTokens.name, createdAt: apiTokens.createdAt, lastUsedAt: apiTokens.lastUsedAt }).from(apiTokens).where(mine(apiTokens, user))).map((t) => ({
+      name: t.name,
+      created_at: t.createdAt.toISOString(),
+      last_used_at: t.lastUsedAt?.toISOString() ?? null,
+    })),
+  conversations: async (db: Db, user: Exported) => {
+    const conversationRows = await db.select().from(conversations).where(mine(conversations, user)).orderBy(asc(conversations.createdAt))
+    const messageRows = conversationRows.length
+      ? await db.select().from(messages).where(inArray(messages.conversationId, conversationRows.map((c) => c.id))).orderBy(asc(messages.id))
+      : []
+    return conversationRows.map((c) => ({
       id: c.id,
       title: c.title,
       created_at: c.createdAt.toISOString(),
       messages: messageRows
         .filter((m) => m.conversationId === c.id)
         .map((m) => ({ role: m.role, content: m.content, tool_calls: visibleCalls(m.toolCalls), created_at: m.createdAt.toISOString() })),
-    })),
+    }))
+  },
+}
+
+export async function exportAccount(db: Db, user: Exported) {
+  const [taskViews, reminderViews, notificationViews, activity, apiTokenViews, conversationViews, filterViews] = await Promise.all([
+    exportTasks(db, user),
+    SECTIONS.reminders(db, user),
+    SECTIONS.notifications(db, user),
+    SECTIONS.activity(db, user),
+    SECTIONS.apiTokens(db, user),
+    SECTIONS.conversations(db, user),
+    SECTIONS.savedFilters(db, user),
+  ])
+  return {
+    format: 'todo-chatbot export',
+    version: EXPORT_VERSION,
+    account: toAccountView(user),
+    tasks: taskViews,
+    reminders: reminderViews,
+    notifications: notificationViews,
+    activity,
+    saved_filters: filterViews,
+    api_tokens: apiTokenViews,
+    conversations: conversationViews,
   }
 }
 
@@ -79,30 +102,28 @@ function csvTable(columns: readonly string[], rows: ReadonlyArray<Record<string,
 /** The tasks as CSV: a header, then a line per task (tags separated by spaces). */
 export const tasksCsv = (list: readonly TaskView[]): string => csvTable(CSV_COLUMNS, list)
 
-type AccountExport = Awaited<ReturnType<typeof exportAccount>>
-
 /**
  * The export's other tables as CSV, one file each, so that each opens in a spreadsheet as a sheet with its own
  * columns (one file of several tables would not): what each holds, and its columns.
  */
 const TABLES = {
-  reminders: { columns: ['id', 'task_id', 'remind_at', 'lead', 'status'], rows: (data: AccountExport) => data.reminders },
-  notifications: { columns: ['id', 'task_id', 'title', 'body', 'created_at', 'read'], rows: (data: AccountExport) => data.notifications },
-  activity: { columns: ['id', 'task_id', 'action', 'title', 'changes', 'occurred_at'], rows: (data: AccountExport) => data.activity },
+  reminders: { columns: ['id', 'task_id', 'remind_at', 'lead', 'status'], rows: SECTIONS.reminders },
+  notifications: { columns: ['id', 'task_id', 'title', 'body', 'created_at', 'read'], rows: SECTIONS.notifications },
+  activity: { columns: ['id', 'task_id', 'action', 'title', 'changes', 'occurred_at'], rows: SECTIONS.activity },
   messages: {
     columns: ['conversation_id', 'conversation_title', 'role', 'content', 'created_at'],
-    rows: (data: AccountExport) => data.conversations.flatMap((c) => c.messages.map((m) => ({ conversation_id: c.id, conversation_title: c.title, ...m }))),
+    rows: async (db: Db, user: Exported) =>
+      (await SECTIONS.conversations(db, user)).flatMap((c) => c.messages.map((m) => ({ conversation_id: c.id, conversation_title: c.title, ...m }))),
   },
-  'saved-filters': { columns: ['id', 'name', 'query', 'position', 'created_at', 'updated_at'], rows: (data: AccountExport) => data.saved_filters },
-  'api-tokens': { columns: ['name', 'created_at', 'last_used_at'], rows: (data: AccountExport) => data.api_tokens },
+  'saved-filters': { columns: ['id', 'name', 'query', 'position', 'created_at', 'updated_at'], rows: SECTIONS.savedFilters },
+  'api-tokens': { columns: ['name', 'created_at', 'last_used_at'], rows: SECTIONS.apiTokens },
 } as const
 
 export type ExportTable = keyof typeof TABLES
-export const EXPORT_TABLES = Object.keys(TABLES) as ExportTable[]
 export const isExportTable = (name: string): name is ExportTable => Object.hasOwn(TABLES, name)
 
-/** One of the account's tables (besides its tasks, `tasksCsv`) as CSV. */
-export async function exportTableCsv(db: Db, user: Pick<AuthUser, 'id' | 'email' | 'timezone'>, table: ExportTable): Promise<string> {
+/** One of the account's tables (besides its tasks, `tasksCsv`) as CSV, read alone. */
+export async function exportTableCsv(db: Db, user: Exported, table: ExportTable): Promise<string> {
   const { columns, rows } = TABLES[table]
-  return csvTable(columns, rows(await exportAccount(db, user)) as ReadonlyArray<Record<string, unknown>>)
+  return csvTable(columns, (await rows(db, user)) as ReadonlyArray<Record<string, unknown>>)
 }
