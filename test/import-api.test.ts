@@ -98,6 +98,7 @@ describe('POST /api/v1/import', () => {
     const form = op.requestBody.content['multipart/form-data'].schema
     expect(form.required).toEqual(['format', 'file'])
     expect(form.properties.format.enum).toEqual(['todoist-csv', 'ics'])
+    expect(form.properties.format.description).toBe('todoist-csv (a Todoist project exported as CSV) or ics (an iCalendar file of VTODO to-dos)')
     expect(form.properties.file.format).toBe('binary')
     expect(Object.keys(op.responses['200'].content['application/json'].schema.properties).sort()).toEqual(['created', 'duplicates', 'format', 'notes', 'skipped'])
     expect(Object.keys(op.responses)).toEqual(expect.arrayContaining(['400', '401', '413']))

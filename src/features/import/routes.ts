@@ -5,7 +5,7 @@ import { seedOf, type AppDeps } from '../../context'
 import { ErrorBody } from '../../lib/api-schemas'
 import { authGuard } from '../auth/guard'
 import type { TaskDeps } from '../tasks/service'
-import { IMPORT_BYTES_MAX, IMPORT_FORMATS, IMPORT_ROWS_MAX, ImportReportSchema } from './model'
+import { IMPORT_BYTES_MAX, IMPORT_FORMATS, IMPORT_ROWS_MAX, ImportFormatField, ImportReportSchema } from './model'
 import { importTasks } from './service'
 import { readUpload } from './upload'
 
@@ -18,7 +18,7 @@ const Upload = {
   type: 'object' as const,
   required: ['format', 'file'],
   properties: {
-    format: { type: 'string' as const, enum: [...IMPORT_FORMATS], description: 'todoist-csv (a Todoist project exported as CSV) or ics (an iCalendar file of VTODO to-dos)' },
+    format: { type: 'string' as const, enum: [...IMPORT_FORMATS], description: ImportFormatField.description },
     file: { type: 'string' as const, format: 'binary', description: `The file, at most ${IMPORT_BYTES_MAX} bytes and ${IMPORT_ROWS_MAX} rows` },
   },
 }
