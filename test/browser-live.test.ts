@@ -1,13 +1,16 @@
 // Live updates in headless Chromium: two app replicas on one database behind one URL; a task added over MCP
 // through one replica shows in a tab served by the other within a second, a second tab sees the first's change,
 // the bell and the reminders page follow a fired reminder without a poll, and Today follows the assistant. On
-// PGlite (one process per data folder) one replica serves both.
+// PGlite (one process per data folder) one replica serves both. A page that cannot have a stream says it may be
+// out of date, polls the bell, and catches up once it has one again; on PostgreSQL the tab's replica reaches the
+// database through a proxy that is cut, as an outage.
 import { expect } from 'bun:test'
 import { Client } from '@modelcontextprotocol/sdk/client/index.js'
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js'
 import type { Browser, BrowserContext, Page } from 'playwright-core'
 import { launch, watchProblems } from './helpers/browser'
 import { adminUrl } from './helpers/db'
+import { CuttableProxy } from './helpers/proxy'
 import { need, requires } from './helpers/requires'
 import { freePort, freshStorage, signUpOverHttp, startServer, type RunningServer } from './helpers/server'
 import { hookTimeoutMs, until } from './helpers/wait'
@@ -53,14 +56,23 @@ let page: Page
 let problems: string[]
 let mcp: Client
 let token: string
+/** Between the tab's replica and PostgreSQL (on PostgreSQL only). */
+let proxy: CuttableProxy | undefined
 
 const run = requires('live updates across replicas in headless Chromium', need.chromium)
 
 run.beforeAll(async () => {
   storage = await freshStorage()
-  replicas.push(await startServer(storage.env))
-  // A second process on the same PostgreSQL database; PGlite's folder is one process's alone.
-  if (adminUrl) replicas.push(await startServer(storage.env))
+  if (adminUrl) {
+    const real = new URL(storage.env.DATABASE_URL!)
+    proxy = new CuttableProxy({ host: real.hostname, port: Number(real.port || 5432) })
+    await proxy.up()
+    const viaProxy = new URL(real)
+    viaProxy.port = String(proxy.port)
+    replicas.push(await startServer({ ...storage.env, DATABASE_URL: viaProxy.toString() }))
+    // A second process on the same PostgreSQL database; PGlite's folder is one process's alone.
+    replicas.push(await startServer(storage.env))
+  } else replicas.push(await startServer(storage.env))
   door = frontDoor(replicas)
   token = await signUpOverHttp(door.url, `live-${crypto.randomUUID()}@example.com`)
   browser = await launch()
@@ -76,6 +88,7 @@ run.afterAll(async () => {
   await browser?.close()
   door?.stop()
   for (const replica of replicas) await replica.stop()
+  await proxy?.down()
   await storage?.dispose()
 })
 
@@ -169,3 +182,59 @@ run.test('Today shows a task due today that the assistant added, without a reloa
   expect(await fold.evaluate((el: HTMLDetailsElement) => el.open)).toBe(false)
   expect(problems).toEqual([])
 })
+
+/** Whether the line saying live updates are paused shows on `on`. */
+const pausedLine = (on: Page) => on.locator('#live-status').isVisible()
+/** The bell's unread count, once it is filled in. */
+const unread = async (on: Page) => Number(await on.locator('#bell').getAttribute('data-unread'))
+
+run.test('a page refused a stream (too many tabs) says it may be out of date, polls the bell, and catches up once a stream is free', async () => {
+  await page.goto('about:blank')
+  // Ten tabs elsewhere hold the person's ten streams on this replica.
+  const tabs = Array.from({ length: 10 }, () => new AbortController())
+  const held = await Promise.all(tabs.map((tab) => fetch(`${door.url}/live`, { headers: { cookie: `session=${token}`, accept: 'text/event-stream' }, signal: tab.signal })))
+  expect(held.map((res) => res.status)).toEqual(Array(10).fill(200))
+  // Each tab reads its stream, as a browser does (an unread body let go would close it).
+  for (const res of held) void res.body!.pipeTo(new WritableStream()).catch(() => {})
+  const refused = page.waitForResponse((res) => new URL(res.url()).pathname === '/live')
+  await page.goto(`${door.url}/tasks`)
+  expect((await refused).status()).toBe(429)
+  await until('the page to say it may be out of date', () => pausedLine(page), { timeoutMs: 5_000 })
+  await until('the bell to be filled in', async () => (await page.locator('#bell').getAttribute('data-unread')) !== null)
+  const before = await unread(page)
+  // A reminder fires meanwhile: the bell's poll (every 30 s while paused) brings it.
+  const task = await tool('add_task', { title: `Polled ${crypto.randomUUID().slice(0, 8)}` })
+  await tool('set_reminder', { task_id: task.id, remind_at: new Date(Date.now() + 2_000).toISOString() })
+  await until('the polled bell to count the reminder', async () => (await unread(page)) === before + 1, { timeoutMs: 45_000, everyMs: 250 })
+  // A stream is free again: the page takes it, the line goes, and the task added while paused shows.
+  for (const tab of tabs) tab.abort()
+  await until('live updates to resume', async () => !(await pausedLine(page)), { timeoutMs: 30_000, everyMs: 250 })
+  await page.locator('#task-items li.task', { hasText: task.title }).waitFor({ timeout: 5_000 })
+}, 90_000)
+
+requires('live updates through a database outage in headless Chromium', need.chromium, need.postgres).test(
+  'a database outage pauses the tab’s live updates: it says so, and catches up by itself once the database is back',
+  async () => {
+    await openLive(page, '/tasks')
+    expect(await pausedLine(page)).toBe(false)
+    await proxy!.down()
+    let cut = true
+    try {
+      await until('the page to say it may be out of date', () => pausedLine(page), { timeoutMs: 40_000, everyMs: 250 })
+      // Added through the other replica, which still reaches the database.
+      const title = `During the outage ${crypto.randomUUID().slice(0, 8)}`
+      await tool('add_task', { title })
+      await proxy!.up()
+      cut = false
+      await until('live updates to resume', async () => !(await pausedLine(page)), { timeoutMs: 90_000, everyMs: 250 })
+      await page.locator('#task-items li.task', { hasText: title }).waitFor({ timeout: 5_000 })
+      // Live again: the next change arrives within seconds, not at the next poll.
+      const next = `After the outage ${crypto.randomUUID().slice(0, 8)}`
+      await tool('add_task', { title: next })
+      await page.locator('#task-items li.task', { hasText: next }).waitFor({ timeout: 5_000 })
+    } finally {
+      if (cut) await proxy!.up()
+    }
+  },
+  150_000,
+)
