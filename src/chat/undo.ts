@@ -8,9 +8,11 @@ import type { ToolCallRecord } from './schema'
 /** The tools whose inverse needs the task as it was before the call. */
 export const NEEDS_BEFORE = new Set(['update_task', 'complete_task', 'reopen_task', 'delete_task'])
 
-/** The fields of `task` that `fields` will overwrite, as they are now (an all-day due date as its day, so it comes back all-day). */
+/** The fields of `task` that `fields` will overwrite, as they are now (an all-day due date as its day, so it comes back all-day; a project by its id). */
 export function previous(task: Task, fields: Record<string, unknown>): Record<string, unknown> {
-  const before: Record<string, unknown> = { ...(task as unknown as Record<string, unknown>), due_date: task.due_day ?? task.due_date }
+  const row = task as unknown as Record<string, unknown>
+  // A move (update_task's project) is undone by moving it back to its project, named by id.
+  const before: Record<string, unknown> = { ...row, due_date: task.due_day ?? task.due_date, project: row.project_id }
   return Object.fromEntries(Object.keys(fields).map((k) => [k, before[k] ?? null]))
 }
 

@@ -1,4 +1,5 @@
 // The one tool registry: the MCP server and the chat agent both offer exactly these.
+import { addProjectTool, deleteProjectTool, listProjectsTool, updateProjectTool } from './tools/projects'
 import { cancelReminderTool, listRemindersTool, setReminder } from './tools/reminders'
 import { addTask, addTasks, completeTasksTool, completeTaskTool, deleteTaskTool, findTasksTool, getTaskTool, listTasks, reopenTaskTool, restoreTaskTool, updateTaskTool } from './tools/tasks'
 import type { ToolDef } from './tool'
@@ -18,4 +19,8 @@ export const TOOLS: ToolDef[] = [
   setReminder,
   listRemindersTool,
   cancelReminderTool,
+  listProjectsTool,
+  addProjectTool,
+  updateProjectTool,
+  deleteProjectTool,
 ] as unknown as ToolDef[]

@@ -149,6 +149,7 @@ export const findTasks = traced('tasks.list', async function findTasks(deps: Tas
 /** find_tasks' parameters: a filter in its small language (filter.ts), a due range, and the list's own sort and paging. */
 export interface FindParams {
   filter?: string
+  project_id?: string
   due_from?: string
   due_to?: string
   sort?: string

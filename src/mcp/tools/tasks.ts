@@ -9,6 +9,7 @@ import { PRIORITIES, STATUSES, TAGS_MAX, TaskPageSchema, TaskViewSchema, Title, 
 import { pagingArgs } from '../../lib/paging'
 import { taskFields, taskShape } from '../schemas'
 import { defineTool, READ_ONLY, WRITES } from '../tool'
+import { projectArg, withProjectId } from './projects'
 
 const taskId = { task_id: z.string().describe('The id of one of the user\'s tasks (from add_task or list_tasks)') }
 
@@ -17,10 +18,10 @@ export const addTask = defineTool({
   title: 'Add a task',
   description:
     "Creates a task for the user. Only title is required. Give due_date as an ISO 8601 date-time; without an offset it is read in the user's time zone (the system prompt says which). For a task due on a day with no time, give the day alone (2026-12-05): the task is all-day (all_day true, due_day 2026-12-05). Returns the created task with its id.",
-  input: { title: Title, ...taskFields },
+  input: { title: Title, ...taskFields, ...projectArg('The project to put it in; default the Inbox') },
   output: taskShape,
   annotations: WRITES,
-  run: (ctx, args) => createTask(ctx, ctx.user, args),
+  run: async (ctx, args) => createTask(ctx, ctx.user, await withProjectId(ctx, args)),
 })
 
 /** Sort, order and paging as the list tools take them; `first` is the sort when none is given. */
@@ -43,14 +44,18 @@ export const addTasks = defineTool({
     `Creates 1 to ${BATCH_TASKS_MAX} tasks in one call, all or nothing: each item takes the same fields as add_task (only title is required; a day alone such as 2026-12-05 makes it all-day). If any item is invalid, the error names it as tasks[index].field (from 0) and no task is added. Returns the created tasks in the order given.`,
   input: {
     tasks: z
-      .array(z.object({ title: Title, ...taskFields }).strict())
+      .array(z.object({ title: Title, ...taskFields, ...projectArg('The project to put it in; default the Inbox') }).strict())
       .min(1)
       .max(BATCH_TASKS_MAX)
       .describe(`1 to ${BATCH_TASKS_MAX} tasks, each with the fields of add_task`),
   },
   output: { tasks: z.array(TaskViewSchema) },
   annotations: WRITES,
-  run: async (ctx, { tasks }) => ({ tasks: await createTasks(ctx, ctx.user, tasks) }),
+  run: async (ctx, { tasks }) => {
+    const inputs = []
+    for (const task of tasks) inputs.push(await withProjectId(ctx, task))
+    return { tasks: await createTasks(ctx, ctx.user, inputs) }
+  },
 })
 
 export const listTasks = defineTool({
@@ -65,13 +70,14 @@ export const listTasks = defineTool({
     tags: z.array(z.string()).max(TAGS_MAX).optional().describe('Tasks with any of these tags'),
     due_date_from: z.string().optional().describe('Inclusive; a date (2026-12-01) starts at midnight in the user\'s zone'),
     due_date_to: z.string().optional().describe('Inclusive; a date covers that whole day'),
+    ...projectArg('Only tasks in this project'),
     ...listing('created_at'),
   },
   output: TaskPageSchema.shape,
   annotations: READ_ONLY,
-  run: (ctx, { tags, limit, ...rest }) =>
+  run: async (ctx, { tags, limit, ...args }) =>
     findTasks(ctx, ctx.user, {
-      ...rest,
+      ...(await withProjectId(ctx, args)),
       ...(tags ? { tags: tags.join(',') } : {}),
       ...limitParam(limit),
     }),
@@ -87,12 +93,13 @@ export const findTasksTool = defineTool({
     filter: z.string().meta({ maxLength: FILTER_MAX }).optional().describe('Terms joined by & (and), | (or), ! (not) and parentheses, e.g. "today & p1", "overdue | #work", "due before: +7d & !#waiting"; without it, open tasks'),
     due_from: z.string().optional().describe('Due on or after: a day (2026-12-01) or a date-time'),
     due_to: z.string().optional().describe('Due on or before: a day (its end) or a date-time'),
+    ...projectArg('Only tasks in this project (the same as @project: in the filter)'),
     ...listing('due_date'),
   },
   output: TaskPageSchema.shape,
   annotations: READ_ONLY,
-  run: (ctx, { limit, sort, ...rest }) =>
-    findTasksByFilter(ctx, ctx.user, { ...rest, sort: sort ?? 'due_date', ...limitParam(limit) }),
+  run: async (ctx, { limit, sort, ...args }) =>
+    findTasksByFilter(ctx, ctx.user, { ...(await withProjectId(ctx, args)), sort: sort ?? 'due_date', ...limitParam(limit) }),
 })
 
 export const getTaskTool = defineTool({
@@ -109,10 +116,10 @@ export const updateTaskTool = defineTool({
   name: 'update_task',
   title: 'Change a task',
   description: 'Changes only the fields given; null clears due_date or recurrence. A due_date that is a day alone (2026-12-05) makes the task all-day; a date-time makes it timed again. Use complete_task or reopen_task to change the status.',
-  input: { ...taskId, title: Title.optional().describe(`A new title, 1 to ${TITLE_MAX} characters`), ...taskFields },
+  input: { ...taskId, title: Title.optional().describe(`A new title, 1 to ${TITLE_MAX} characters`), ...taskFields, ...projectArg('Move the task to this project (not an archived one)') },
   output: taskShape,
   annotations: { ...WRITES, idempotentHint: true },
-  run: (ctx, { task_id, ...changes }) => updateTask(ctx, ctx.user, task_id, changes),
+  run: async (ctx, { task_id, ...changes }) => updateTask(ctx, ctx.user, task_id, await withProjectId(ctx, changes)),
 })
 
 export const completeTaskTool = defineTool({
