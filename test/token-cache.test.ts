@@ -191,3 +191,37 @@ describe('when revocation notices stop arriving', () => {
     expect(cache.get('hash')).toBeDefined()
   })
 })
+
+describe('when the first LISTEN fails', () => {
+  test('the cache stays off, listens again by itself, and caches once it hears', async () => {
+    // A test double of the database (a LISTEN that fails on cue is not something the real one can stage in place).
+    let failing = true
+    let deliver: ((payload: string) => void) | undefined
+    const database = {
+      listen: async (_channel: string, onNotify: (payload: string) => void, onListen?: () => void) => {
+        if (failing) throw new Error('connection refused')
+        deliver = onNotify
+        onListen?.()
+        return async () => {}
+      },
+      db: {
+        execute: async (query: { queryChunks: unknown[] }) => {
+          const payload = query.queryChunks.filter((c): c is string => typeof c === 'string')[1]
+          if (payload) deliver?.(payload)
+          return []
+        },
+      },
+    } as unknown as Parameters<TokenCache['listen']>[0]
+    const cache = new TokenCache(60_000, 100, 20)
+    await cache.listen(database)
+    const bearer = { user: { id: 'u', credentialId: 'c' } as never, expiresAt: null, lastUsedAt: null }
+    cache.set('hash', bearer, cache.stamp())
+    expect(cache.get('hash')).toBeUndefined()
+    failing = false
+    await until('caching to start once the LISTEN is in place', () => {
+      cache.set('hash', bearer, cache.stamp())
+      return cache.get('hash') !== undefined
+    }, { timeoutMs: 5_000, everyMs: 5 })
+    expect(cache.get('hash')).toBeDefined()
+  })
+})

@@ -71,13 +71,19 @@ export class LiveHub {
    */
   async listen(database: Pick<Database, 'listen' | 'db'>, log?: Logger): Promise<void> {
     const hears = { live: false, revocations: false }
+    let paused = false
     const heard = (which: keyof typeof hears, now: boolean) => {
       const was = this.listening
       hears[which] = now
       this.listening = hears.live && hears.revocations
       if (was && !this.listening) {
+        paused = true
         log?.warn('live updates paused until change notices arrive again; open streams closed', { channel: which })
         this.closeWhere(() => true)
+      }
+      if (paused && this.listening) {
+        paused = false
+        log?.info('live updates resumed')
       }
       // In place, or back after a gap (a reconnect, pings lost): what changed meanwhile was not heard.
       if (now && which === 'live') this.refreshEveryone()
