@@ -149,31 +149,48 @@ requires('the token cache across replicas', need.postgres).describe('two replica
   })
 })
 
+/**
+ * A test double of the database's LISTEN (the real one cannot stage these faults in place): while `failing`, a LISTEN
+ * throws; once in place, its pings (`notices`) come back only while `passing`, as after a reconnect that failed to
+ * listen again.
+ */
+function listenDouble(state: { failing: boolean; passing: boolean }) {
+  let deliver: ((payload: string) => void) | undefined
+  const notices: string[] = []
+  const database = {
+    listen: async (_channel: string, onNotify: (payload: string) => void, onListen?: () => void) => {
+      if (state.failing) throw new Error('connection refused')
+      deliver = onNotify
+      onListen?.()
+      return async () => {}
+    },
+    db: {
+      execute: async (query: { queryChunks: unknown[] }) => {
+        const payload = query.queryChunks.filter((c): c is string => typeof c === 'string')[1]
+        if (payload) notices.push(payload)
+        if (payload && state.passing) deliver?.(payload)
+        return []
+      },
+    },
+  } as unknown as Parameters<TokenCache['listen']>[0]
+  return { database, notices }
+}
+
+const bearer = { user: { id: 'u', credentialId: 'c' } as never, expiresAt: null, lastUsedAt: null }
+
+/** Waits until `cache` keeps what it is given again. */
+const cachingResumes = (cache: TokenCache, what: string) =>
+  until(what, () => {
+    cache.set('hash', bearer, cache.stamp())
+    return cache.get('hash') !== undefined
+  }, { timeoutMs: 5_000, everyMs: 5 })
+
 describe('when revocation notices stop arriving', () => {
   test('the cache empties and serves nothing until its own ping comes back through the channel', async () => {
-    // A database whose LISTEN is in place but delivers nothing, as postgres.js after a reconnect that failed to
-    // listen again; its NOTIFYs can be let through on cue.
-    let deliver: ((payload: string) => void) | undefined
-    let passing = false
-    const notices: string[] = []
-    const database = {
-      listen: async (_channel: string, onNotify: (payload: string) => void, onListen?: () => void) => {
-        deliver = onNotify
-        onListen?.()
-        return async () => {}
-      },
-      db: {
-        execute: async (query: { queryChunks?: unknown[] }) => {
-          const payload = JSON.stringify(query).match(/p:[0-9a-f-]+:\d+/)?.[0]
-          if (payload) notices.push(payload)
-          if (payload && passing) deliver?.(payload)
-          return []
-        },
-      },
-    } as unknown as Parameters<TokenCache['listen']>[0]
+    const state = { failing: false, passing: false }
+    const { database, notices } = listenDouble(state)
     const cache = new TokenCache(60_000, 100, 20)
     await cache.listen(database)
-    const bearer = { user: { id: 'u', credentialId: 'c' } as never, expiresAt: null, lastUsedAt: null }
     cache.set('hash', bearer, cache.stamp())
     expect(cache.get('hash')).toBeDefined()
     // Two beats without the first ping back: off, and emptied.
@@ -183,45 +200,21 @@ describe('when revocation notices stop arriving', () => {
     cache.set('hash', bearer, cache.stamp())
     expect(cache.get('hash')).toBeUndefined()
     // Notices pass again: the next ping comes back and caching resumes.
-    passing = true
-    await until('a ping to come back and caching to resume', () => {
-      cache.set('hash', bearer, cache.stamp())
-      return cache.get('hash') !== undefined
-    }, { timeoutMs: 5_000, everyMs: 5 })
+    state.passing = true
+    await cachingResumes(cache, 'a ping to come back and caching to resume')
     expect(cache.get('hash')).toBeDefined()
   })
 })
 
 describe('when the first LISTEN fails', () => {
   test('the cache stays off, listens again by itself, and caches once it hears', async () => {
-    // A test double of the database (a LISTEN that fails on cue is not something the real one can stage in place).
-    let failing = true
-    let deliver: ((payload: string) => void) | undefined
-    const database = {
-      listen: async (_channel: string, onNotify: (payload: string) => void, onListen?: () => void) => {
-        if (failing) throw new Error('connection refused')
-        deliver = onNotify
-        onListen?.()
-        return async () => {}
-      },
-      db: {
-        execute: async (query: { queryChunks: unknown[] }) => {
-          const payload = query.queryChunks.filter((c): c is string => typeof c === 'string')[1]
-          if (payload) deliver?.(payload)
-          return []
-        },
-      },
-    } as unknown as Parameters<TokenCache['listen']>[0]
+    const state = { failing: true, passing: true }
     const cache = new TokenCache(60_000, 100, 20)
-    await cache.listen(database)
-    const bearer = { user: { id: 'u', credentialId: 'c' } as never, expiresAt: null, lastUsedAt: null }
+    await cache.listen(listenDouble(state).database)
     cache.set('hash', bearer, cache.stamp())
     expect(cache.get('hash')).toBeUndefined()
-    failing = false
-    await until('caching to start once the LISTEN is in place', () => {
-      cache.set('hash', bearer, cache.stamp())
-      return cache.get('hash') !== undefined
-    }, { timeoutMs: 5_000, everyMs: 5 })
+    state.failing = false
+    await cachingResumes(cache, 'caching to start once the LISTEN is in place')
     expect(cache.get('hash')).toBeDefined()
   })
 })
