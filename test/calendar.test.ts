@@ -96,6 +96,34 @@ test('a new link revokes the old one; turning the feed off revokes it too', asyn
   expect((await fetchFeed('http://localhost/calendar/nonsense.ics')).status).toBe(404)
 })
 
+test("a project's feed: the same secret then the project's id, only that project's tasks, named after it; never another user's project", async () => {
+  const call = (method: string, path: string, body?: unknown, as = token) => t.call(method, path, { token: as, body })
+  const garden = (await call('POST', '/api/v1/projects', { name: 'Garden north' })).body
+  await call('POST', '/api/v1/tasks', { title: 'Prune roses', due_date: '2030-01-08T10:00', project_id: garden.id })
+  await call('POST', '/api/v1/tasks', { title: 'Pay taxes', due_date: '2030-01-09T10:00' })
+  const url = feedUrl((await page('POST', '/settings/calendar', { _csrf: csrf })).text)!
+  const projectUrl = url.replace(/\.ics$/, `/${garden.id}.ics`)
+  const feed = await fetchFeed(projectUrl)
+  expect(feed.status).toBe(200)
+  expect(feed.type).toContain('text/calendar')
+  const vcalendar = new ICAL.Component(ICAL.parse(feed.text))
+  expect(vcalendar.getFirstPropertyValue('x-wr-calname')).toBe('Garden north (todo-chatbot)')
+  expect(vcalendar.getAllSubcomponents('vevent').map((e) => e.getFirstPropertyValue('summary'))).toEqual(['Prune roses'])
+  expect((await fetchFeed(url)).text).toContain('Pay taxes')
+  // Another user's project, an unknown id or a malformed one answer as an unknown secret does; so does a revoked secret.
+  const { token: other } = await t.signUp()
+  const theirs = (await call('POST', '/api/v1/projects', { name: 'Theirs' }, other)).body
+  await call('POST', '/api/v1/tasks', { title: 'Their secret', due_date: '2030-01-08T10:00', project_id: theirs.id }, other)
+  for (const wrong of [theirs.id, crypto.randomUUID(), 'not-a-uuid']) {
+    const res = await fetchFeed(url.replace(/\.ics$/, `/${wrong}.ics`))
+    expect({ wrong, status: res.status }).toEqual({ wrong, status: 404 })
+    expect(res.text).not.toContain('Their secret')
+  }
+  expect((await fetchFeed(url.replace(/\.ics$/, `/${garden.id}`))).status).toBe(404)
+  await page('POST', '/settings/calendar/revoke', { _csrf: csrf })
+  expect((await fetchFeed(projectUrl)).status).toBe(404)
+})
+
 test('long lines fold at 75 octets without splitting a character', () => {
   const line = `SUMMARY:${'é'.repeat(60)}${'x'.repeat(40)}`
   const folded = fold(line)

@@ -369,6 +369,27 @@ describe('projects', () => {
     expect((await t.call('GET', `/api/v1/tasks/${own.id}`, { token: bob.token })).body.project_id).not.toBe(project.id)
     const listed = await t.call('GET', `/api/v1/tasks?project_id=${project.id}&status=pending,completed`, { token: bob.token })
     expect(listed.body.items).toEqual([])
+    // Nor through the filter language, his calendar feed with her project's id, or MCP by her project's name or id.
+    const filtered = await t.call('GET', `/api/v1/tasks?${new URLSearchParams({ filter: '@project:"Alice secret project" | !@project:"Alice secret project"', status: 'pending,completed' })}`, { token: bob.token })
+    expect(filtered.body.items.map((x: { title: string }) => x.title)).not.toContain('Alice secret task')
+    const feedPage = await browser(t, 'POST', '/settings/calendar', { session: bob.token, form: { _csrf: bob.csrf } })
+    const bobFeed = /<code class="token-value">(http[^<]+)\.ics<\/code>/.exec(feedPage.text)![1]!
+    const feed = await t.app.handle(new Request(`${bobFeed}/${project.id}.ics`))
+    expect(feed.status).toBe(404)
+    expect(await feed.text()).not.toContain('Alice secret task')
+    const client = await connect(bob.token)
+    try {
+      for (const ref of ['Alice secret project', project.id]) {
+        for (const [name, args] of [['list_tasks', { project: ref }], ['find_tasks', { project: ref }], ['update_project', { project: ref, name: 'Mine' }], ['delete_project', { project: ref, tasks: 'delete' }], ['update_task', { task_id: own.id, project: ref }]] as const) {
+          const res = await tool(client, name, args)
+          expect({ name, ref, isError: res.isError }).toEqual({ name, ref, isError: true })
+        }
+      }
+      expect((await tool(client, 'find_tasks', { filter: '@project:"Alice secret project"' })).structuredContent.items).toEqual([])
+      expect((await tool(client, 'list_projects', { archived: true })).structuredContent.items.map((p: { id: string }) => p.id)).not.toContain(project.id)
+    } finally {
+      await client.close()
+    }
     // Alice's project and task are as she left them.
     expect((await t.call('GET', `/api/v1/projects/${project.id}`, { token: alice.token })).body).toMatchObject({ name: 'Alice secret project', archived: false })
     expect((await t.call('GET', `/api/v1/tasks/${task.id}`, { token: alice.token })).body).toMatchObject({ title: 'Alice secret task', project_id: project.id })

@@ -79,10 +79,10 @@ const eventTimes = (task: TaskView) =>
 
 /**
  * A calendar of the user's pending tasks that have due dates: one VEVENT each (see eventTimes), with the
- * RRULE of a recurring task and a VALARM per pending reminder.
+ * RRULE of a recurring task and a VALARM per pending reminder; `name` is the calendar's (a project feed's says which).
  */
-export function calendar(tasks: FeedTask[], now: Date, timeZone: string): string {
-  const lines = ['BEGIN:VCALENDAR', 'VERSION:2.0', 'PRODID:-//todo-chatbot//tasks//EN', 'CALSCALE:GREGORIAN', 'METHOD:PUBLISH', 'X-WR-CALNAME:todo-chatbot', `X-WR-TIMEZONE:${timeZone}`]
+export function calendar(tasks: FeedTask[], now: Date, timeZone: string, name = 'todo-chatbot'): string {
+  const lines = ['BEGIN:VCALENDAR', 'VERSION:2.0', 'PRODID:-//todo-chatbot//tasks//EN', 'CALSCALE:GREGORIAN', 'METHOD:PUBLISH', `X-WR-CALNAME:${escapeText(name)}`, `X-WR-TIMEZONE:${timeZone}`]
   for (const { task, reminders, seriesAnchor, occurrence } of tasks) {
     if (!task.due_date) continue
     lines.push(

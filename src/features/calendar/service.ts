@@ -3,6 +3,7 @@ import { and, asc, desc, eq, gte, inArray, lt, lte } from 'drizzle-orm'
 import type { Db } from '../../db/client'
 import { hashSecret, newSecret } from '../../lib/secrets'
 import { users } from '../auth/schema'
+import { ownedProject } from '../projects/access'
 import { reminders } from '../reminders/schema'
 import { toReminderView, type ReminderView } from '../reminders/model'
 import { toTaskView } from '../tasks/model'
@@ -39,9 +40,10 @@ export async function hasFeed(db: Db, userId: string): Promise<boolean> {
 
 /**
  * The ICS text of the feed a secret names, or null for an unknown or revoked secret: the owner's open tasks
- * due within the window (FEED_PAST_DAYS back, FEED_FUTURE_DAYS ahead), at most FEED_MAX of them.
+ * due within the window (FEED_PAST_DAYS back, FEED_FUTURE_DAYS ahead), at most FEED_MAX of them. With
+ * `projectId`, only that project's: one of the owner's (else null, as for an unknown secret).
  */
-export async function feedFor(db: Db, token: string, now: Date): Promise<string | null> {
+export async function feedFor(db: Db, token: string, now: Date, projectId?: string): Promise<string | null> {
   if (!token.startsWith(FEED_PREFIX)) return null
   const [owner] = await db
     .select({ id: users.id, timezone: users.timezone })
@@ -49,8 +51,10 @@ export async function feedFor(db: Db, token: string, now: Date): Promise<string 
     .innerJoin(users, eq(users.id, calendarFeeds.userId))
     .where(eq(calendarFeeds.tokenHash, hashSecret(token)))
   if (!owner) return null
-  // Two range scans of the open-tasks-by-due-date index, each bounded: the feed's cost does not grow with the account.
-  const open = and(eq(tasks.userId, owner.id), eq(tasks.status, 'pending'))
+  const project = projectId === undefined ? undefined : await ownedProject(db, owner, projectId).catch(() => null)
+  if (project === null) return null
+  // Two range scans of the open-tasks-by-due-date index (the user's, or the project's), each bounded: the feed's cost does not grow with the account.
+  const open = and(eq(tasks.userId, owner.id), eq(tasks.status, 'pending'), project && eq(tasks.projectId, project.id))
   const upcoming = await db
     .select()
     .from(tasks)
@@ -73,5 +77,5 @@ export async function feedFor(db: Db, token: string, now: Date): Promise<string 
   const byTask = new Map<string, ReminderView[]>()
   for (const r of alarms) byTask.set(r.taskId, [...(byTask.get(r.taskId) ?? []), toReminderView(r)])
   const feed: FeedTask[] = rows.map((t) => ({ task: toTaskView(t, owner.timezone), seriesAnchor: t.seriesAnchor, occurrence: t.occurrence, reminders: byTask.get(t.id) ?? [] }))
-  return calendar(feed, now, owner.timezone)
+  return calendar(feed, now, owner.timezone, project ? `${project.name} (todo-chatbot)` : undefined)
 }
