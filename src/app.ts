@@ -37,6 +37,7 @@ import { livePages } from './web/pages/live'
 import { plannerPages } from './web/pages/planner'
 import { reminderPages } from './web/pages/reminders'
 import { taskPages } from './web/pages/tasks'
+import { projectPages } from './web/pages/projects'
 import { SECURITY_HEADERS } from './web/html'
 
 export type { AppDeps, AppOptions } from './context'
@@ -87,6 +88,7 @@ export function createApp(options: AppOptions, readiness: Readiness = { draining
     .use(sidecarRoutes(deps, [eventRoutes(deps, eventDelivery(deps)), jobCallbackRoutes(deps)]))
     .use(accountPages(deps))
     .use(importPages(deps))
+    .use(projectPages(deps))
     .use(taskPages(deps))
     .use(savedViewPages(deps))
     .use(plannerPages(deps))

@@ -62,6 +62,12 @@ run.beforeAll(async () => {
   await api('POST', `/api/v1/tasks/${ids.run}/complete`)
   // A saved view beside the list.
   await api('POST', '/api/v1/filters', { name: 'Urgent', query: 'p1 | overdue' })
+  // Projects in the sidebar: one with a task, an empty one, an archived one.
+  ids.work = (await api('POST', '/api/v1/projects', { name: 'Work', color: 'blue' })).id
+  ids.garden = (await api('POST', '/api/v1/projects', { name: 'Garden', color: 'green' })).id
+  const old = (await api('POST', '/api/v1/projects', { name: 'Old things', color: 'grey' })).id
+  await api('PATCH', `/api/v1/projects/${old}`, { archived: true })
+  await api('PATCH', `/api/v1/tasks/${ids.report}`, { project_id: ids.work })
   await api('POST', `/api/v1/tasks/${ids.report}/reminders`, { lead: '1h' })
   const cancelled = await api('POST', `/api/v1/tasks/${ids.report}/reminders`, { lead: '1d' })
   await api('DELETE', `/api/v1/reminders/${cancelled.id}`)
@@ -171,6 +177,9 @@ const PAGES: Array<[string, () => string]> = [
   ['a saved view opened', () => '/tasks?filter=p1+%7C+overdue'],
   ['a filter offered for saving as a view', () => '/tasks?filter=%23health+%26+!completed'],
   ['a mistyped filter', () => '/tasks?filter=p1+%26'],
+  ['a project', () => `/projects/${ids.work}`],
+  ['an empty project', () => `/projects/${ids.garden}`],
+  ['the projects', () => '/projects'],
   ['Today', () => '/today'],
   ['Upcoming', () => '/upcoming'],
   ['Calendar', () => '/calendar'],

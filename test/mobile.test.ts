@@ -1,5 +1,5 @@
 // The web UI on a phone (375×812), in headless Chromium against the real server, with 30 open tasks (some
-// overdue, some today): the first task is on the first screen of the task list and of Today, the navigation
+// overdue, some today): the first task is on the first screen of the task list, a project's and Today, the navigation
 // is one row, and every control a finger taps is at least 24×24 CSS pixels (WCAG 2.2, 2.5.8).
 import { expect } from 'bun:test'
 import type { Page } from 'playwright-core'
@@ -50,6 +50,17 @@ run.test('the task list: one row of navigation, and the first task on the first 
   })
 })
 
+run.test("a project's page (the Inbox, holding the 30): the project menu above the list, and the first task on the first screen", async () => {
+  const inbox = (await api('GET', '/api/v1/projects')).body.items[0]
+  expect(inbox.is_inbox).toBe(true)
+  await page.goto(`${server.url}/projects/${inbox.id}`)
+  await step(page, 'phone-project', async () => {
+    expect(await page.locator('.switcher summary').textContent()).toContain('Inbox')
+    expect(await firstTaskTop('#task-items li.task')).toBeLessThan(PHONE.height)
+    expect(await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth)).toBeLessThanOrEqual(0)
+  })
+})
+
 run.test('Today: the first task due today on the first screen', async () => {
   await page.goto(`${server.url}/today`)
   await step(page, 'phone-today', async () => {
@@ -58,9 +69,10 @@ run.test('Today: the first task due today on the first screen', async () => {
 })
 
 run.test('every control a finger taps is at least 24×24', async () => {
-  for (const path of ['/tasks', '/today', '/upcoming']) {
+  const inbox = (await api('GET', '/api/v1/projects')).body.items[0]
+  for (const path of ['/tasks', '/today', '/upcoming', `/projects/${inbox.id}`, '/projects']) {
     await page.goto(`${server.url}${path}`)
-    await step(page, `phone-targets-${path.slice(1)}`, async () => {
+    await step(page, `phone-targets-${path.slice(1).replaceAll('/', '-')}`, async () => {
       const small = await page.evaluate(() =>
         [...document.querySelectorAll('main button, main a, main input:not([type=hidden]), main select, header a, header button')]
           .filter((el) => {

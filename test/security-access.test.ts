@@ -395,6 +395,32 @@ describe('projects', () => {
     expect((await t.call('GET', `/api/v1/tasks/${task.id}`, { token: alice.token })).body).toMatchObject({ title: 'Alice secret task', project_id: project.id })
   })
 
+  test("Alice's project in any page URL or form of Bob's answers 404, and nothing of hers changes", async () => {
+    const { body: project } = await t.call('POST', '/api/v1/projects', { token: alice.token, body: { name: 'Alice web project' } })
+    await t.call('POST', '/api/v1/tasks', { token: alice.token, body: { title: 'Alice web task', project_id: project.id } })
+    const { body: own } = await t.call('POST', '/api/v1/tasks', { token: bob.token, body: { title: 'Bob web task' } })
+    const form = (fields: Record<string, string>) => ({ ...fields, _csrf: bob.csrf })
+    const calls: Array<[string, string, Record<string, string>?]> = [
+      ['GET', `/projects/${project.id}`],
+      ['GET', `/projects/${project.id}?sort=due_date`],
+      ['GET', `/tasks?project_id=${project.id}`],
+      ['GET', `/projects/nav?current=${project.id}`],
+      ['POST', '/tasks', form({ title: 'sneak in', project_id: project.id })],
+    ]
+    for (const [method, path, fields] of calls) {
+      for (const htmx of [false, true]) {
+        const headers: Record<string, string> = htmx ? { 'hx-request': 'true', 'x-csrf-token': bob.csrf } : {}
+        const res = await browser(t, method, path, { session: bob.token, form: fields, headers })
+        expect({ method, path, htmx, status: res.status }).toEqual({ method, path, htmx, status: 404 })
+        expect(res.text).not.toContain('Alice web')
+      }
+    }
+    const listed = await t.call('GET', `/api/v1/tasks?project_id=${project.id}&status=pending,completed`, { token: alice.token })
+    expect(listed.body.items.map((x: { title: string }) => x.title)).toEqual(['Alice web task'])
+    expect((await t.call('GET', `/api/v1/tasks/${own.id}`, { token: bob.token })).body.project_id).not.toBe(project.id)
+    expect((await t.call('GET', `/api/v1/projects/${project.id}`, { token: alice.token })).body).toMatchObject({ name: 'Alice web project', archived: false })
+  })
+
   test('without a token every project route answers 401', async () => {
     const id = crypto.randomUUID()
     for (const [method, path] of [['GET', '/api/v1/projects'], ['POST', '/api/v1/projects'], ['GET', `/api/v1/projects/${id}`], ['PATCH', `/api/v1/projects/${id}`], ['DELETE', `/api/v1/projects/${id}`]] as const) {

@@ -6,7 +6,7 @@ import type { FormError } from '../src/web/forms'
 /** The task list filtered by `query`. */
 export const viewUrl = (query: string) => `/tasks?${new URLSearchParams({ filter: query })}`
 
-/** The saved views, in the user's order; the one whose query is the list's filter is marked current. */
+/** The saved views, in the user's order; the one whose query is the list's filter is marked current. Each opens as a page, so the sidebar beside the list marks it too. */
 export function SavedViews({ views, filter, csrf, back }: { views: SavedFilterView[]; filter: string | undefined; csrf: string; back: string }) {
   if (views.length === 0) return ''
   return (
@@ -17,7 +17,7 @@ export function SavedViews({ views, filter, csrf, back }: { views: SavedFilterVi
           const href = viewUrl(view.query)
           return (
             <li>
-              <a href={href} hx-get={href} hx-target="#workspace" hx-swap="outerHTML" hx-push-url="true" class={`chip${view.query === filter ? ' active' : ''}`} aria-current={view.query === filter ? 'page' : undefined} title={view.query}>
+              <a href={href} class={`chip${view.query === filter ? ' active' : ''}`} aria-current={view.query === filter ? 'page' : undefined} title={view.query}>
                 <span safe>{view.name}</span>
               </a>
               <form method="post" action={`/tasks/views/${view.id}/delete`} class="inline">

@@ -7,7 +7,9 @@ import { SEARCH_MAX } from '../src/features/tasks/list-query'
 import { DESCRIPTION_MAX, RECURRENCE_MAX, TITLE_MAX, type TaskView } from '../src/features/tasks/model'
 import { describeRepeat, dueState, formatDue, formatRelative, repeatLabel, toDueInputs, totalLabel } from './format'
 import { Layout, Partial } from './layout'
-import { SavedViews, SaveView } from './saved-views'
+import { SaveView } from './saved-views'
+import { ProjectNav } from './projects'
+import type { ProjectListItem } from '../src/features/projects/model'
 import { FILTER_MAX } from '../src/features/tasks/filter'
 import type { SavedFilterView } from '../src/features/filters/model'
 
@@ -30,6 +32,10 @@ export interface ListData {
   topTags: string[]
   /** The user's saved filters, shown as saved views. */
   views: SavedFilterView[]
+  /** The user's projects (archived ones too), for the sidebar. */
+  projects: ProjectListItem[]
+  /** The project whose list this is, when the list is one project's. */
+  project?: ProjectListItem
   /** Why the list is not the one asked for (a malformed filter), said above it. */
   error?: string
   /** Sorted by due date, the list reads in groups (Overdue, Today, Tomorrow, Later, No date). */
@@ -46,7 +52,26 @@ export interface DueGroups {
   after: DueGroup | null
 }
 
-const listUrl = (query: string) => (query ? `/tasks?${query}` : '/tasks')
+/**
+ * The list a query string stands for: one project's page when it names a single project (`/projects/<id>`), else
+ * the list of all tasks.
+ */
+export function listUrl(query: string): string {
+  const params = new URLSearchParams(query)
+  const project = params.get('project_id')
+  if (!project || project.includes(',')) return query ? `/tasks?${query}` : '/tasks'
+  params.delete('project_id')
+  const rest = params.toString()
+  return `/projects/${encodeURIComponent(project)}${rest ? `?${rest}` : ''}`
+}
+
+/** The list parameters a list URL carries, the project of a `/projects/<id>` path among them. */
+export function paramsOfListUrl(url: URL): URLSearchParams {
+  const params = new URLSearchParams(url.searchParams)
+  const project = /^\/projects\/([^/]+)$/.exec(url.pathname)?.[1]
+  if (project) params.set('project_id', decodeURIComponent(project))
+  return params
+}
 
 /** The list URL with some parameters changed (a value of '' removes one); paging restarts. */
 export function withParams(params: Record<string, string>, changes: Record<string, string>): string {
@@ -279,6 +304,7 @@ export function QuickAdd({ ctx, values = {}, error }: { ctx: ListContext; values
   return (
     <form id="quick-add" class="card quick-add" method="post" action="/tasks" hx-post="/tasks" hx-target="this" hx-swap="outerHTML">
       <FormKeys ctx={ctx} />
+      {ctx.params.project_id ? hidden('project_id', ctx.params.project_id) : ''}
       <div class="line">
         <label for="qa-title" class="visually-hidden">New task title</label>
         <input
@@ -445,12 +471,13 @@ function GroupSections({ ctx, items, groups }: { ctx: ListContext; items: TaskVi
 }
 
 function EmptyState({ ctx, data }: { ctx: ListContext; data: ListData }) {
-  const filtered = Object.keys(ctx.params).some((k) => k !== 'sort' && k !== 'order')
+  const filtered = Object.keys(ctx.params).some((k) => k !== 'sort' && k !== 'order' && k !== 'project_id')
   if (filtered && data.counts.pending.total + data.counts.completed.total + data.page.total > 0) {
+    const clear = withParams({}, { project_id: ctx.params.project_id ?? '' })
     return (
       <div id="empty-state" class="empty">
         <p>No tasks match these filters.</p>
-        <a href="/tasks" hx-get="/tasks" hx-target="#workspace" hx-swap="outerHTML" hx-push-url="true" class="button">
+        <a href={clear} hx-get={clear} hx-target="#workspace" hx-swap="outerHTML" hx-push-url="true" class="button">
           Clear filters
         </a>
       </div>
@@ -458,7 +485,7 @@ function EmptyState({ ctx, data }: { ctx: ListContext; data: ListData }) {
   }
   return (
     <div id="empty-state" class="empty">
-      <p>{filtered ? 'No tasks match these filters.' : 'Nothing to do yet. Add your first task above: press n to start typing.'}</p>
+      <p>{filtered ? 'No tasks match these filters.' : data.project ? 'No tasks in this project yet. Add one above: press n to start typing.' : 'Nothing to do yet. Add your first task above: press n to start typing.'}</p>
     </div>
   )
 }
@@ -593,6 +620,7 @@ function Filters({ ctx, data }: { ctx: ListContext; data: ListData }) {
       </details>
       {p.status ? hidden('status', p.status) : ''}
       {p.tags ? hidden('tags', p.tags) : ''}
+      {p.project_id ? hidden('project_id', p.project_id) : ''}
       <TagFilters params={p} active={activeTags} top={data.topTags} />
       <noscript>
         <button type="submit">Apply filters</button>
@@ -605,7 +633,6 @@ function Filters({ ctx, data }: { ctx: ListContext; data: ListData }) {
 export function Workspace({ ctx, data }: { ctx: ListContext; data: ListData }) {
   return (
     <div id="workspace">
-      <SavedViews views={data.views} filter={ctx.params.filter} csrf={ctx.csrf} back={listUrl(ctx.query)} />
       <Filters ctx={ctx} data={data} />
       <TaskList ctx={ctx} data={data} />
     </div>
@@ -627,18 +654,37 @@ export function WorkspacePage({
   quickAdd?: { values: TaskFormValues; error: { field?: string; message: string } }
   error?: string
 }) {
+  const title = data.project?.name ?? 'Tasks'
+  const archived = data.project?.archived
   return (
-    <Layout title="Tasks" nonce={nonce} csrf={ctx.csrf} email={email} active="tasks">
-      <h1 class="visually-hidden">Tasks</h1>
-      {error ? (
-        <p class="form-error" role="alert" safe>
-          {error}
-        </p>
-      ) : (
-        ''
-      )}
-      <QuickAdd ctx={ctx} values={quickAdd?.values} error={quickAdd?.error} />
-      <Workspace ctx={ctx} data={data} />
+    <Layout title={title} nonce={nonce} csrf={ctx.csrf} email={email} active="tasks">
+      <div class="board">
+        <ProjectNav projects={data.projects} current={data.project?.id} views={data.views} filter={ctx.params.filter} csrf={ctx.csrf} back={listUrl(ctx.query)} />
+        <div class="board-main">
+          <div class="board-head">
+            {data.project ? (
+              <h1 class="board-title" safe>
+                {data.project.name}
+              </h1>
+            ) : (
+              <h1 class="board-title">All tasks</h1>
+            )}
+          </div>
+          {error ? (
+            <p class="form-error" role="alert" safe>
+              {error}
+            </p>
+          ) : (
+            ''
+          )}
+          {archived ? (
+            <p class="notice">This project is archived: unarchive it to add tasks to it.</p>
+          ) : (
+            <QuickAdd ctx={ctx} values={quickAdd?.values} error={quickAdd?.error} />
+          )}
+          <Workspace ctx={ctx} data={data} />
+        </div>
+      </div>
     </Layout>
   )
 }

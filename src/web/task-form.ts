@@ -29,6 +29,7 @@ interface TaskFormInput {
   recurrence?: string | null
   recurrence_from?: string
   tags?: string[]
+  project_id?: string
 }
 
 /**
@@ -48,6 +49,8 @@ export function taskInput(form: Form, partial: boolean): TaskFormInput {
   }
   if (sent('recurrence_from')) input.recurrence_from = first(form.recurrence_from) || 'due'
   if (sent('tags')) input.tags = (first(form.tags) ?? '').split(',').map((t) => t.trim()).filter(Boolean)
+  const project = first(form.project_id)?.trim()
+  if (project) input.project_id = project
   return input
 }
 

@@ -7,13 +7,17 @@ import { all, first, withFormErrors, type Form } from '../forms'
 import { quickAddInput, taskInput } from '../task-form'
 import { parseTaskText } from '../../features/tasks/parse-text'
 import { respond } from '../respond'
-import { EditPage, MoreItems, QuickAdd, TaskEdit, TaskItem, TaskList, Workspace, WorkspacePage, CountsPartial, type ListContext, type ListData, type TaskFormValues } from '../../../views/tasks'
+import { EditPage, MoreItems, QuickAdd, TaskEdit, TaskItem, TaskList, Workspace, WorkspacePage, CountsPartial, listUrl, paramsOfListUrl, type ListContext, type ListData, type TaskFormValues } from '../../../views/tasks'
 import { ToastPartial } from '../../../views/layout'
 import { QuickPreview } from '../../../views/quick-preview'
 import { webSession } from '../session'
 import type { AuthUser } from '../../features/auth/service'
 import { listTasks, statusCounts, topTags } from '../../features/tasks/list'
 import { listSavedFilters } from '../../features/filters/service'
+import { listProjects } from '../../features/projects/service'
+import { ownedProject } from '../../features/projects/access'
+import { notFound } from '../../lib/errors'
+import { UUID } from '../../lib/secrets'
 import { LIST_PARAMS, parseListQuery } from '../../features/tasks/list-query'
 import { filterNamesStatus } from '../../features/tasks/filter'
 import { dueEdges, dueGroupCounts, dueGroupOf } from '../../features/tasks/due-groups'
@@ -71,6 +75,9 @@ function pageQuery(params: Record<string, string>): Record<string, string> {
   return { limit: PAGE_SIZE, ...rest, status: status === 'all' ? 'pending,completed' : (status ?? 'pending') }
 }
 
+/** Tells the page that open counts changed (the sidebar's), when the answer does not reload the list itself. */
+const COUNTS_CHANGED = { 'hx-trigger': 'counts-changed' }
+
 /** The htmx target element's id (`HX-Target: section#task-list` → `task-list`). */
 const targetOf = (request: Request) => request.headers.get('hx-target')?.split('#')[1]
 
@@ -86,20 +93,24 @@ export const taskPages = (deps: AppDeps) => {
   async function loadList(user: AuthUser, params: Record<string, string>): Promise<ListData> {
     const query = parseListQuery(pageQuery(params), user.timezone, now())
     const edges = dueEdges(now(), user.timezone)
-    const [page, counts, tags, groupCounts, views] = await Promise.all([
+    const [page, counts, tags, groupCounts, views, projects] = await Promise.all([
       listTasks(taskDeps.db, user.id, query),
       statusCounts(taskDeps.db, user.id, query),
       topTags(taskDeps.db, user.id, 12),
       query.sort === 'due_date' ? dueGroupCounts(taskDeps.db, user.id, query, edges) : undefined,
       listSavedFilters(taskDeps, user),
+      listProjects(taskDeps, user, { archived: true }),
     ])
+    // Another person's project in the URL is not there at all (a 404), like their task.
+    if (query.projects?.some((id) => !projects.some((p) => p.id === id))) throw notFound('project')
+    const project = query.projects?.length === 1 ? projects.find((p) => p.id === query.projects![0]) : undefined
     const groups = groupCounts && {
       edges,
       counts: groupCounts,
       openOnly: query.statuses.length === 1 && query.statuses[0] === 'pending',
       after: query.cursor ? dueGroupOf(query.cursor.k, edges) : null,
     }
-    return { page, counts, topTags: tags, groups, views }
+    return { page, counts, topTags: tags, groups, views, projects, project }
   }
 
   /** Counts per status under the list's other filters (a bad filter in `back` counts everything). */
@@ -113,9 +124,42 @@ export const taskPages = (deps: AppDeps) => {
     return statusCounts(taskDeps.db, user.id, query)
   }
 
+  /** The task list page for `params`: the whole page, or the part htmx targets (the list, the next page, the workspace). */
+  async function listPage(request: Request, user: AuthUser, csrf: string, requested: Record<string, string>) {
+    let params = requested
+    let error: string | undefined
+    const data = await withFormErrors(
+      () => loadList(user, params),
+      (failure) => {
+        // A hand-edited URL or a mistyped filter: show the unfiltered list (of the same project) and say what was wrong.
+        error = failure.message
+        params = failure.field !== 'project_id' && requested.project_id ? { project_id: requested.project_id } : {}
+        return loadList(user, params).then((data) => ({ ...data, error }))
+      },
+    )
+    const ctx = contextFor(user, csrf, params)
+    const canonical = listUrl(ctx.query)
+    const status = error ? 400 : 200
+    return respond(request, {
+      htmx: () => {
+        const target = targetOf(request)
+        if (target === 'pager') return { html: MoreItems({ ctx, data }) }
+        const html = target === 'task-list' ? TaskList({ ctx, data }) : Workspace({ ctx, data })
+        return { html, status, headers: { 'hx-push-url': canonical } }
+      },
+      plain: (nonce) => ({ html: WorkspacePage({ ctx, data, nonce, email: user.email }), status }),
+    })
+  }
+
+  /** A form's project has to be the user's: another person's is not there (404), as in a URL. */
+  async function ownProjectOf(user: AuthUser, form: Form) {
+    const id = first(form.project_id)?.trim()
+    if (id) await ownedProject(taskDeps.db, user, id)
+  }
+
   /** The list a form came from (its `back` field), so a plain post returns there. */
   const backOf = (form: Form) => safeLocalPath(first(form.back), '/tasks')
-  const paramsOfBack = (form: Form) => listParams(new URL(backOf(form), 'http://local.invalid').searchParams)
+  const paramsOfBack = (form: Form) => listParams(paramsOfListUrl(new URL(backOf(form), 'http://local.invalid')))
 
   /** A plain form post goes back to the list it came from. */
   const back = (request: Request, form: Form) => () => redirect(request, backOf(form))
@@ -123,40 +167,18 @@ export const taskPages = (deps: AppDeps) => {
   return new Elysia({ name: 'task-pages', seed: seedOf(deps), detail: { hide: true } })
     .use(webSession(deps))
     .get('/', ({ request }) => redirect(request, '/tasks'))
-    .get(
-      '/tasks',
-      async ({ request, user, csrf }) => {
-        let params = listParams(new URL(request.url).searchParams)
-        let error: string | undefined
-        const data = await withFormErrors(
-          () => loadList(user, params),
-          (failure) => {
-            // A hand-edited URL or a mistyped filter: show the unfiltered list and say what was wrong.
-            error = failure.message
-            params = {}
-            return loadList(user, params).then((data) => ({ ...data, error }))
-          },
-        )
-        const ctx = contextFor(user, csrf, params)
-        const canonical = ctx.query ? `/tasks?${ctx.query}` : '/tasks'
-        const status = error ? 400 : 200
-        return respond(request, {
-          htmx: () => {
-            const target = targetOf(request)
-            if (target === 'pager') return { html: MoreItems({ ctx, data }) }
-            const html = target === 'task-list' ? TaskList({ ctx, data }) : Workspace({ ctx, data })
-            return { html, status, headers: { 'hx-push-url': canonical } }
-          },
-          plain: (nonce) => ({ html: WorkspacePage({ ctx, data, nonce, email: user.email }), status }),
-        })
-      },
-      { page: true },
-    )
+    .get('/tasks', ({ request, user, csrf }) => listPage(request, user, csrf, listParams(new URL(request.url).searchParams)), { page: true })
+    // One project's list: the task list with the project's tasks only, its add box adding there.
+    .get('/projects/:id', ({ request, user, csrf, params }) => {
+      if (!UUID.test(params.id)) throw notFound('project')
+      return listPage(request, user, csrf, { ...listParams(new URL(request.url).searchParams), project_id: params.id })
+    }, { page: true })
     .post(
       '/tasks',
       async ({ request, user, csrf, body }) => {
         const form = body as Form
         const ctx = contextFor(user, csrf, paramsOfBack(form))
+        await ownProjectOf(user, form)
         return withFormErrors(
           async () => {
             const input = parseWith(CreateTaskInput, quickAddInput(form, user.timezone, taskDeps.clock()))
@@ -248,7 +270,7 @@ export const taskPages = (deps: AppDeps) => {
             const counts = await countsFor(user, ctx.params)
             // Completing is undone from the toast; reopening is its own undo.
             const toast = completing ? [ToastPartial({ message: `Completed "${task.title}".`, undo: { action: 'reopen', ids: [task.id] }, csrf })] : []
-            return { html: [TaskItem({ task, ctx }), CountsPartial({ ctx, counts }), ...toast] }
+            return { html: [TaskItem({ task, ctx }), CountsPartial({ ctx, counts }), ...toast], headers: COUNTS_CHANGED }
           },
           plain: back(request, form),
         })
@@ -264,7 +286,7 @@ export const taskPages = (deps: AppDeps) => {
           htmx: async () => {
             const ctx = contextFor(user, csrf, paramsOfBack(form))
             const counts = await countsFor(user, ctx.params)
-            return { html: [CountsPartial({ ctx, counts }), ToastPartial({ message: `Deleted "${task.title}".`, undo: { action: 'restore', ids: [task.id] }, csrf })] }
+            return { html: [CountsPartial({ ctx, counts }), ToastPartial({ message: `Deleted "${task.title}".`, undo: { action: 'restore', ids: [task.id] }, csrf })], headers: COUNTS_CHANGED }
           },
           plain: back(request, form),
         })

@@ -1,0 +1,93 @@
+// Projects in headless Chromium against the real server: on a wide screen a sidebar lists the Inbox first, then the
+// projects with their open counts; a project is added from it and opens as its own list, whose add box (n) adds
+// there; another tab's change updates the counts. On a phone a menu above the list switches project.
+import { expect } from 'bun:test'
+import type { Page } from 'playwright-core'
+import { step } from './helpers/browser'
+import { onePersonSuite } from './helpers/browser-suite'
+import { until } from './helpers/wait'
+
+const { suite, run, person } = onePersonSuite('projects', 'Europe/Berlin', { viewport: { width: 1280, height: 800 } }, async ({ api }) => {
+  expect((await api('POST', '/api/v1/tasks', { title: 'Buy milk' })).status).toBe(201)
+  const work = await api('POST', '/api/v1/projects', { name: 'Work', color: 'blue' })
+  expect(work.status).toBe(201)
+  expect((await api('POST', '/api/v1/tasks', { title: 'Send the report', project_id: work.body.id })).status).toBe(201)
+})
+
+const sidebarNames = (page: Page) => page.locator('.sidebar nav[aria-label="Projects"] .project-name').allTextContents()
+const sidebarCount = (page: Page, name: string) => page.locator(`.sidebar .project-link:has(.project-name:text-is("${name}")) .count > span:first-child`).textContent()
+const titles = (page: Page) => page.locator('#task-items .title').allTextContents()
+
+run.test('the sidebar lists the Inbox first with open counts; a new project opens as its own list and its add box adds there', async () => {
+  const { page, problems, api } = person()
+  await step(page, 'projects-sidebar', async () => {
+    await page.goto(`${suite.server.url}/tasks`)
+    expect(await sidebarNames(page)).toEqual(['Inbox', 'Work'])
+    expect(await sidebarCount(page, 'Inbox')).toBe('1')
+    expect(await sidebarCount(page, 'Work')).toBe('1')
+    // The colour is read out as words, not only shown.
+    expect(await page.locator('.sidebar .project-link:has-text("Work") .visually-hidden').first().textContent()).toBe('(blue)')
+    expect((await titles(page)).sort()).toEqual(['Buy milk', 'Send the report'])
+  })
+  await step(page, 'projects-open', async () => {
+    await page.click('.sidebar a:has-text("Work")')
+    await page.waitForURL(/\/projects\/[0-9a-f-]{36}$/)
+    expect(await page.locator('h1').textContent()).toBe('Work')
+    expect(await page.locator('.sidebar a[aria-current="page"] .project-name').textContent()).toBe('Work')
+    expect(await titles(page)).toEqual(['Send the report'])
+  })
+  await step(page, 'projects-add', async () => {
+    await page.fill('.sidebar input[name="name"]', 'Garden')
+    await page.click('.sidebar button:has-text("Add project")')
+    await page.waitForFunction(() => document.querySelector('h1')?.textContent === 'Garden')
+    expect(await sidebarNames(page)).toEqual(['Inbox', 'Work', 'Garden'])
+    expect(await page.locator('#empty-state').textContent()).toContain('No tasks in this project yet')
+    // n focuses the add box; what is added there lands in this project, and its count follows.
+    await page.locator('body').press('n')
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe('qa-title')
+    await page.keyboard.type('Plant the tulips')
+    await page.keyboard.press('Enter')
+    await page.waitForFunction(() => [...document.querySelectorAll('#task-items .title')].some((e) => e.textContent === 'Plant the tulips'))
+    await until('the sidebar counts the new task', async () => (await sidebarCount(page, 'Garden')) === '1', { timeoutMs: 5000 })
+    const garden = (await api('GET', '/api/v1/projects')).body.items.find((p: { name: string }) => p.name === 'Garden')
+    const listed = await api('GET', `/api/v1/tasks?project_id=${garden.id}`)
+    expect(listed.body.items.map((t: { title: string }) => t.title)).toEqual(['Plant the tulips'])
+  })
+  await step(page, 'projects-complete-count', async () => {
+    await page.locator('#task-items li.task:has-text("Plant the tulips") .check').click()
+    await until('the sidebar counts the task done', async () => (await sidebarCount(page, 'Garden')) === '0', { timeoutMs: 5000 })
+  })
+  expect(problems).toEqual([])
+}, 90_000)
+
+run.test("another tab's change updates the sidebar's counts", async () => {
+  const { page, api } = person()
+  await step(page, 'projects-live', async () => {
+    // The live stream is open before the change is made elsewhere.
+    const streaming = page.waitForResponse((res) => new URL(res.url()).pathname === '/live' && res.status() === 200)
+    await page.goto(`${suite.server.url}/tasks`)
+    await streaming
+    const before = Number(await sidebarCount(page, 'Work'))
+    const work = (await api('GET', '/api/v1/projects')).body.items.find((p: { name: string }) => p.name === 'Work')
+    expect((await api('POST', '/api/v1/tasks', { title: 'Call the client', project_id: work.id })).status).toBe(201)
+    await until('the sidebar counts the task added elsewhere', async () => Number(await sidebarCount(page, 'Work')) === before + 1, { timeoutMs: 5000 })
+  })
+}, 60_000)
+
+run.test('on a phone a menu above the list switches project, and the first task stays on the first screen', async () => {
+  const { context } = person()
+  const phone = await context.newPage()
+  await phone.setViewportSize({ width: 375, height: 812 })
+  await step(phone, 'projects-phone', async () => {
+    await phone.goto(`${suite.server.url}/tasks`)
+    expect(await phone.locator('.sidebar').isVisible()).toBe(false)
+    await phone.click('.switcher summary')
+    await phone.click('.switcher-list a:has-text("Work")')
+    await phone.waitForURL(/\/projects\//)
+    expect(await phone.locator('.switcher summary').textContent()).toContain('Work')
+    expect((await titles(phone)).sort()).toEqual(['Call the client', 'Send the report'])
+    const top = await phone.evaluate(() => document.querySelector('#task-items li.task')!.getBoundingClientRect().top)
+    expect(top).toBeLessThan(812)
+  })
+  await phone.close()
+}, 60_000)
