@@ -64,6 +64,8 @@ export function postgresListener(open: (extra: Partial<postgres.Options<{}>>) =>
       return unlisten
     },
     end: async () => {
+      // Closing is no loss to make up for: nothing listens again.
+      channels.clear()
       await sql?.end({ timeout: 5 })
     },
   }
