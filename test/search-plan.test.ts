@@ -106,6 +106,27 @@ onPostgres.test('on PostgreSQL, a search run many times is still planned for its
   }
 }, 60_000)
 
+onPostgres.test('on PostgreSQL, filters of many shapes leave no prepared statement behind; a plain list stays prepared', async () => {
+  const user = (await t.signUp()).user.id
+  const one = await openDatabase({ url: t.databaseUrl!, poolMax: 1 })
+  try {
+    // 300 filters, each of its own shape (so its own SQL text): a connection that kept each would hold 300 plans.
+    const atoms = ['today', 'no date', 'recurring', '#t7', 'p1', 'overdue', 'search: invoice']
+    for (let i = 0; i < 300; i++) {
+      const terms = [...(i + atoms.length).toString(atoms.length)].map((digit) => atoms[Number.parseInt(digit, atoms.length)]!)
+      const filter = terms.map((term, k) => (k === 0 ? term : `${k % 2 ? '|' : '&'} ${term}`)).join(' ')
+      await listTasks(one.db, user, parseListQuery({ filter, limit: '5' }, 'UTC', new Date()))
+    }
+    for (let i = 0; i < 3; i++) await listTasks(one.db, user, parseListQuery({ search: 'invoice' }, 'UTC', new Date()))
+    const kept = await rows<{ statement: string }>({ ...t.database, db: one.db }, sql`select statement from pg_prepared_statements where statement ilike '%from "tasks"%'`)
+    // The plain search's page, prepared once and run three times.
+    expect(kept).toHaveLength(1)
+    expect(kept[0]!.statement).toContain('ilike')
+  } finally {
+    await one.close()
+  }
+}, 60_000)
+
 onPostgres.test('on PostgreSQL, with prepared statements off (PgBouncer in transaction mode) lists work and nothing is prepared', async () => {
   for (const driver of ['postgres-js', 'bun-sql'] as const) {
     const one = await openDatabase({ url: t.databaseUrl!, poolMax: 1, driver, prepare: false })

@@ -1,5 +1,6 @@
 // Timing and spans for every query, under drizzle: postgres.js's `unsafe` (and each transaction's and
 // savepoint's copy) or PGlite's `query`. Statement text only: bound parameters never reach a span or a metric.
+import { AsyncLocalStorage } from 'node:async_hooks'
 import type { DatabaseObserver } from '../lib/metrics'
 import { SpanKind, SpanStatusCode, trace, tracer, tracingEnabled } from '../lib/tracing'
 
@@ -86,13 +87,21 @@ export function instrumentPostgres<T extends object>(sql: T, observer: DatabaseO
   return mapUnsafe(sql, (unsafe) => (query, ...rest) => watchLazy(unsafe(query, ...rest), query, observer), (delta) => observer?.transaction(delta))
 }
 
+const oneOff = new AsyncLocalStorage<true>()
+
 /**
- * Makes every `unsafe` call of a postgres.js client a named prepared statement, or none (`prepare` false). drizzle
- * passes `prepare: false` for any query not built with `.prepare()`, so without this PostgreSQL would parse and plan
- * every query of every request again.
+ * Runs `run` with its statements sent unprepared: for SQL whose text is as varied as its input (a filter's shape),
+ * which postgres.js would otherwise keep prepared on each connection, with no limit, in it and in PostgreSQL.
+ */
+export const unprepared = <T>(run: () => Promise<T>): Promise<T> => oneOff.run(true, run)
+
+/**
+ * Makes every `unsafe` call of a postgres.js client a named prepared statement, or none (`prepare` false, or inside
+ * `unprepared`). drizzle passes `prepare: false` for any query not built with `.prepare()`, so without this
+ * PostgreSQL would parse and plan every query of every request again.
  */
 export function preparePostgres<T extends object>(sql: T, prepare: boolean): T {
-  return mapUnsafe(sql, (unsafe) => (query, params, options) => unsafe(query, params, { ...(options as object | undefined), prepare }))
+  return mapUnsafe(sql, (unsafe) => (query, params, options) => unsafe(query, params, { ...(options as object | undefined), prepare: prepare && !oneOff.getStore() }))
 }
 
 interface PgliteLike {

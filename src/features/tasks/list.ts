@@ -2,6 +2,7 @@
 import { and, arrayContains, arrayOverlaps, asc, count, desc, eq, fillPlaceholders, gte, inArray, isNull, lte, sql, type SQL } from 'drizzle-orm'
 import { cappedCount, cappedTotal, type CappedTotal } from '../../db/capped-count'
 import type { Db } from '../../db/client'
+import { unprepared } from '../../db/instrument'
 import { encodeCursor } from '../../lib/paging'
 import type { Cursor, ListQuery, Order, Sort } from './list-query'
 import { STATUSES, toTaskView, type TaskStatus, type TaskView } from './model'
@@ -129,6 +130,12 @@ function buildStatements(db: Db, query: ListQuery) {
   return { page, total }
 }
 
+/**
+ * Runs the statements of `query`: unprepared when it has a filter, whose SQL text varies with the filter's shape
+ * (the driver would keep a plan per connection for each shape ever seen, with no limit).
+ */
+const byFilter = <T>(query: ListQuery, run: () => Promise<T>): Promise<T> => (query.where ? unprepared(run) : run())
+
 type Statements = ReturnType<typeof buildStatements>
 type Prepared = { page: ReturnType<Statements['page']['prepare']>; total: ReturnType<Statements['total']['prepare']> }
 
@@ -139,7 +146,8 @@ let preparedCount = 0
 
 /**
  * The statements for `query`'s shape, built and prepared once: a list request then only fills in its values. A
- * filter's condition carries its own bound values (its days move with the clock), so its statements are not kept.
+ * filter's condition carries its own bound values (its days move with the clock), so its statements are not kept,
+ * and they run unprepared (`byFilter`).
  */
 function prepared(db: Db, query: ListQuery): Prepared {
   if (query.where) {
@@ -174,7 +182,7 @@ export function listStatements(db: Db, userId: string, query: ListQuery) {
 
 /** How many of the user's tasks match `query` (status included), counted up to TOTAL_CAP + 1. */
 export async function matchCount(db: Db, userId: string, query: ListQuery): Promise<number> {
-  const [row] = await prepared(db, query).total.execute(valuesOf(userId, query))
+  const [row] = await byFilter(query, () => prepared(db, query).total.execute(valuesOf(userId, query)))
   return row?.n ?? 0
 }
 
@@ -184,7 +192,8 @@ export async function matchCount(db: Db, userId: string, query: ListQuery): Prom
  */
 export async function matchCountWhere(db: Db, userId: string, query: ListQuery, also: SQL): Promise<number> {
   const indexed = query.keywords.length > 0 || query.tags.length > 0
-  const [row] = await cappedCount(db, tasks, and(filtersOf(query, true), also), indexed ? [] : orderBy('due_date', 'asc')).execute(valuesOf(userId, query))
+  const counting = cappedCount(db, tasks, and(filtersOf(query, true), also), indexed ? [] : orderBy('due_date', 'asc'))
+  const [row] = await byFilter(query, () => counting.execute(valuesOf(userId, query)))
   return row?.n ?? 0
 }
 
@@ -212,9 +221,9 @@ export async function topTags(db: Db, userId: string, limit: number): Promise<st
 export async function listTasks(db: Db, userId: string, query: ListQuery): Promise<TaskPage> {
   const values = valuesOf(userId, query)
   const statements = prepared(db, query)
-  const rows = await statements.page.execute(values)
+  const rows = await byFilter(query, () => statements.page.execute(values))
   // Every row carries the total; past the last page there is no row to carry it.
-  const n = rows[0]?.total ?? (query.cursor ? (await statements.total.execute(values))[0]?.n : 0) ?? 0
+  const n = rows[0]?.total ?? (query.cursor ? (await byFilter(query, () => statements.total.execute(values)))[0]?.n : 0) ?? 0
   const page = rows.slice(0, query.limit)
   const last = page.at(-1)
   return {
