@@ -66,13 +66,19 @@ describe('OpenAPI', () => {
     }
     expect(doc.paths['/api/v1/tasks']!.post!.requestBody).toBeDefined()
     const params = doc.paths['/api/v1/tasks']!.get!.parameters!.map((p) => p.name).sort()
-    expect(params).toEqual(['cursor', 'due_date_from', 'due_date_to', 'filter', 'limit', 'order', 'priority', 'project_id', 'search', 'sort', 'status', 'tags'])
+    expect(params).toEqual(['cursor', 'due_date_from', 'due_date_to', 'filter', 'limit', 'order', 'parent_id', 'priority', 'project_id', 'search', 'sort', 'status', 'tags', 'top_level'])
     // Projects: a create body, the list's archived flag, the delete's tasks choice, and project_id on a task's bodies.
     expect(doc.paths['/api/v1/projects']!.post!.requestBody).toBeDefined()
     expect(doc.paths['/api/v1/projects']!.get!.parameters!.map((p) => p.name)).toEqual(['archived'])
     expect(doc.paths['/api/v1/projects/{id}']!.delete!.parameters!.map((p) => p.name)).toContain('tasks')
     expect(JSON.stringify(doc.paths['/api/v1/tasks']!.post!.requestBody)).toContain('project_id')
     expect(JSON.stringify(doc.paths['/api/v1/tasks/{id}']!.patch!.requestBody)).toContain('project_id')
+    // Subtasks: a task reads its parent and progress, is created and moved with parent_id, and completing one takes a choice.
+    const task = JSON.stringify(doc.paths['/api/v1/tasks/{id}']!.get!.responses)
+    expect(task).toContain('parent_id')
+    expect(task).toContain('subtasks')
+    expect(JSON.stringify(doc.paths['/api/v1/tasks']!.post!.requestBody)).toContain('parent_id')
+    expect(doc.paths['/api/v1/tasks/{id}/complete']!.post!.parameters!.map((p) => p.name)).toContain('children')
   })
 
   test('the interactive page loads Swagger UI from our own origin', async () => {

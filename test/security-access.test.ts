@@ -225,6 +225,43 @@ describe('cross-user access: a 404, or for id lists the same answer as an unknow
       await alices.close()
     }
   })
+
+  test("Bob can neither hang a task under Alice's nor read her subtasks through parent_id, on REST or MCP", async () => {
+    const { body: parent } = await t.call('POST', '/api/v1/tasks', { token: alice.token, body: { title: 'Alice party' } })
+    const { body: child } = await t.call('POST', '/api/v1/tasks', { token: alice.token, body: { title: 'Alice cake', parent_id: parent.id } })
+    const { body: own } = await t.call('POST', '/api/v1/tasks', { token: bob.token, body: { title: 'Bob own' } })
+
+    // Alice's task as a parent reads exactly like an unknown one.
+    const attach = await t.call('POST', '/api/v1/tasks', { token: bob.token, body: { title: 'Bob sneaks in', parent_id: parent.id } })
+    const unknown = await t.call('POST', '/api/v1/tasks', { token: bob.token, body: { title: 'Bob sneaks in', parent_id: MISSING } })
+    expect(attach.status).toBe(404)
+    expect(attach.text).toBe(unknown.text)
+    const move = await t.call('PATCH', `/api/v1/tasks/${own.id}`, { token: bob.token, body: { parent_id: parent.id } })
+    expect(move.status).toBe(404)
+    expect(move.body.error.field).toBe('parent_id')
+    // Nor can he move her subtask under his task, or out from under hers.
+    expect((await t.call('PATCH', `/api/v1/tasks/${child.id}`, { token: bob.token, body: { parent_id: own.id } })).status).toBe(404)
+    expect((await t.call('PATCH', `/api/v1/tasks/${child.id}`, { token: bob.token, body: { parent_id: null } })).status).toBe(404)
+    const listed = await t.call('GET', `/api/v1/tasks?parent_id=${parent.id}`, { token: bob.token })
+    expect(listed.status).toBe(200)
+    expect(listed.body.items).toEqual([])
+
+    const client = await connect(bob.token)
+    try {
+      const added = await tool(client, 'add_task', { title: 'Bob sneaks in', parent_id: parent.id })
+      expect(added.isError).toBe(true)
+      expect(added.content[0]!.text).toContain('not found')
+      const children = await tool(client, 'list_tasks', { parent_id: parent.id })
+      expect(children.structuredContent.items).toEqual([])
+      expect(JSON.stringify(children)).not.toContain('Alice')
+    } finally {
+      await client.close()
+    }
+    const alices = await t.call('GET', `/api/v1/tasks?parent_id=${parent.id}`, { token: alice.token })
+    expect(alices.body.items.map((task: { id: string }) => task.id)).toEqual([child.id])
+    expect((await t.call('GET', `/api/v1/tasks/${parent.id}`, { token: alice.token })).body.subtasks).toEqual({ total: 1, done: 0 })
+    expect((await t.call('GET', `/api/v1/tasks/${own.id}`, { token: bob.token })).body.parent_id).toBeNull()
+  })
 })
 
 describe('sessions', () => {

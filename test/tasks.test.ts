@@ -57,7 +57,7 @@ describe('task lifecycle', () => {
       tags: [],
     })
     expect(Object.keys(res.body).sort()).toEqual(
-      ['all_day', 'completed_at', 'created_at', 'description', 'due_date', 'due_day', 'id', 'priority', 'project_id', 'recurrence', 'recurrence_from', 'status', 'tags', 'title', 'updated_at'],
+      ['all_day', 'completed_at', 'created_at', 'description', 'due_date', 'due_day', 'id', 'parent_id', 'priority', 'project_id', 'recurrence', 'recurrence_from', 'status', 'subtasks', 'tags', 'title', 'updated_at'],
     )
     // Without a project, a task goes to the account's Inbox.
     const projects = await t.call('GET', '/api/v1/projects', { token })

@@ -1,8 +1,8 @@
 // The shapes tools take and return, as zod schemas, all taken from the features' own schemas (they become each tool's input and output schema).
 import { ReminderViewSchema } from '../features/reminders/model'
-import { Description, DueDate, Priority, Recurrence, RecurrenceFromField, Tags, TaskViewSchema } from '../features/tasks/model'
+import { Description, DueDate, ParentId, Priority, Recurrence, RecurrenceFromField, Tags, TaskReadSchema } from '../features/tasks/model'
 
-export const taskShape = TaskViewSchema.shape
+export const taskShape = TaskReadSchema.shape
 
 export const reminderShape = ReminderViewSchema.shape
 export const Reminder = ReminderViewSchema
@@ -15,4 +15,5 @@ export const taskFields = {
   recurrence: Recurrence.optional(),
   recurrence_from: RecurrenceFromField.optional(),
   tags: Tags.optional(),
+  parent_id: ParentId.optional(),
 }

@@ -1,4 +1,4 @@
-// The recurrence consumer: completing an instance of a recurring task creates exactly one next instance.
+// The recurrence consumer: completing an instance of a recurring task creates exactly one next instance, with copies of its subtasks.
 import { eq } from 'drizzle-orm'
 import type { Consumer } from '../../events/consumers'
 import { TOPICS } from '../../events/envelope'
@@ -10,6 +10,8 @@ import { recordTaskChange } from './events'
 import { nextDueDate } from './recurrence'
 import { tasks } from './schema'
 import { ownTasks } from './service'
+import { carriedOver, copySubtree, subtreeSize } from './subtask-copies'
+import { underCompletedSeries } from './subtasks'
 
 export const recurrenceConsumer = (quotas: Pick<Quotas, 'tasks'>): Consumer => ({
   name: 'recurrence',
@@ -19,6 +21,8 @@ export const recurrenceConsumer = (quotas: Pick<Quotas, 'tasks'>): Consumer => (
     const [task] = await tx.select().from(tasks).where(eq(tasks.id, event.data.task_id)).for('update')
     // Gone, not recurring, reopened since, or its next instance already made: nothing to do (no fork).
     if (!task || !task.recurrence || task.status !== 'completed' || task.successorId) return
+    // A subtask of a completed repeating task goes on as the copy its ancestor's next instance carries.
+    if (await underCompletedSeries(tx, task)) return
     const [owner] = await tx.select({ timezone: users.timezone }).from(users).where(eq(users.id, task.userId))
     const timeZone = owner?.timezone ?? 'UTC'
     const next = nextDueDate({ ...task, recurrence: task.recurrence }, timeZone)
@@ -27,29 +31,24 @@ export const recurrenceConsumer = (quotas: Pick<Quotas, 'tasks'>): Consumer => (
     // its day all the same, which a zone that skips midnight on a DST change starts later.
     const dueDate = task.allDay ? dayBounds(localDay(next, timeZone), timeZone).start : next
     // The completion made sure there was room; only adds racing it can have taken that, and the quota holds.
-    if (!(await roomFor(tx, 'tasks', task.userId, quotas.tasks, ownTasks(task.userId)))) return
+    if (!(await roomFor(tx, 'tasks', task.userId, quotas.tasks, ownTasks(task.userId), 1 + (await subtreeSize(tx, task))))) return
     const [instance] = await tx
       .insert(tasks)
       .values({
+        ...carriedOver(task),
         id: newId(),
-        userId: task.userId,
-        projectId: task.projectId,
-        title: task.title,
-        description: task.description,
-        priority: task.priority,
-        tags: task.tags,
-        recurrence: task.recurrence,
-        recurrenceFrom: task.recurrenceFrom,
         dueDate,
-        allDay: task.allDay,
         seriesId: task.seriesId ?? task.id,
         seriesAnchor: task.seriesAnchor ?? task.dueDate,
         occurrence: task.occurrence + 1,
+        parentId: task.parentId,
         createdAt: now,
         updatedAt: now,
       })
       .returning()
     await tx.update(tasks).set({ successorId: instance!.id }).where(eq(tasks.id, task.id))
     await recordTaskChange(tx, now, timeZone, { after: instance!, cause: 'recurrence' })
+    // In the same step, so a redelivered completion (which finds successorId set) copies nothing twice.
+    await copySubtree(tx, task, instance!, timeZone, now)
   },
 })

@@ -6,7 +6,7 @@ import { toTaskView, type TaskView } from './model'
 import type { Task } from './schema'
 
 /** The fields a person sees change, in the order they are listed. */
-const VISIBLE: Array<keyof TaskView> = ['title', 'description', 'status', 'priority', 'due_date', 'all_day', 'recurrence', 'recurrence_from', 'tags', 'project_id', 'completed_at']
+const VISIBLE: Array<keyof TaskView> = ['title', 'description', 'status', 'priority', 'due_date', 'all_day', 'recurrence', 'recurrence_from', 'tags', 'project_id', 'completed_at', 'parent_id']
 
 export function changedFields(before: TaskView, after: TaskView): string[] {
   return VISIBLE.filter((k) => JSON.stringify(before[k]) !== JSON.stringify(after[k]))

@@ -6,3 +6,5 @@ export const TAG_MAX = 32
 export const RECURRENCE_MAX = 500
 /** The longest text the task-text reader is handed (a title and its date words): it is superlinear in length. */
 export const TASK_TEXT_MAX = 2 * TITLE_MAX
+/** Levels of nesting: a task, its subtask and a sub-subtask. */
+export const SUBTASK_LEVELS = 3

@@ -16,7 +16,7 @@ export type Order = (typeof ORDERS)[number]
 export const DEFAULT_ORDER: Record<Sort, Order> = { created_at: 'desc', due_date: 'asc', priority: 'desc', title: 'asc' }
 export const SEARCH_MAX = 200
 export const LIST_PARAMS = [
-  'search', 'status', 'priority', 'tags', 'project_id', 'due_date_from', 'due_date_to', 'filter', 'sort', 'order', 'limit', 'cursor',
+  'search', 'status', 'priority', 'tags', 'project_id', 'due_date_from', 'due_date_to', 'filter', 'parent_id', 'top_level', 'sort', 'order', 'limit', 'cursor',
 ] as const
 
 export interface ListQuery {
@@ -30,6 +30,10 @@ export interface ListQuery {
   allTags?: boolean
   /** Only tasks without a due date. */
   noDue?: boolean
+  /** Only the direct subtasks of this task. */
+  parentId?: string
+  /** Only top-level tasks (no parent). */
+  topLevel?: boolean
   /** The filter language's condition (filter.ts), its values bound. */
   where?: SQL
   dueFrom: Date | null
@@ -157,6 +161,17 @@ export function parseListQuery(params: Record<string, string | undefined>, timeZ
   }
   const projects = get('project_id')
   if (projects !== undefined) query.projects = projectIds(projects)
+  const parentId = get('parent_id')
+  if (parentId !== undefined) {
+    if (!UUID.test(parentId)) throw invalid('parent_id', 'parent_id must be a task id (a UUID)')
+    query.parentId = parentId
+  }
+  const topLevel = get('top_level')
+  if (topLevel !== undefined) {
+    if (topLevel !== 'true' && topLevel !== 'false') throw invalid('top_level', 'top_level must be true or false')
+    if (topLevel === 'true' && parentId !== undefined) throw invalid('top_level', 'top_level=true cannot be combined with parent_id')
+    query.topLevel = topLevel === 'true'
+  }
   const filter = get('filter')
   if (filter !== undefined) query.where = filterCondition(filter, { now, timeZone }, query.statuses.length > 0)
   const cursor = get('cursor')

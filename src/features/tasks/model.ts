@@ -5,9 +5,10 @@ import { parseField, strictFields } from '../../lib/validation'
 import { dayBounds, isoDay, localDay, parseDateTime, parseDay } from '../../lib/time'
 import type { Task } from './schema'
 
-import { DESCRIPTION_MAX, RECURRENCE_MAX, TAG_MAX, TAGS_MAX, TITLE_MAX } from './limits'
+import { UUID } from '../../lib/secrets'
+import { DESCRIPTION_MAX, RECURRENCE_MAX, SUBTASK_LEVELS, TAG_MAX, TAGS_MAX, TITLE_MAX } from './limits'
 
-export { DESCRIPTION_MAX, RECURRENCE_MAX, TAG_MAX, TAGS_MAX, TITLE_MAX }
+export { DESCRIPTION_MAX, RECURRENCE_MAX, SUBTASK_LEVELS, TAG_MAX, TAGS_MAX, TITLE_MAX }
 export const STATUSES = ['pending', 'completed'] as const
 export const PRIORITIES = ['high', 'medium', 'low'] as const
 export const RECURRENCE_PRESETS = ['DAILY', 'WEEKLY', 'MONTHLY'] as const
@@ -159,6 +160,14 @@ export const Recurrence = z
   .nullable()
   .describe('DAILY, WEEKLY, MONTHLY or an RFC 5545 RRULE such as FREQ=WEEKLY;BYDAY=MO,WE,FR; null stops repeating')
 
+/** The task a subtask belongs to: one of the same user's tasks, at most three levels deep in all. */
+export const ParentId = z
+  .string({ error: 'parent_id must be a task id or null' })
+  .trim()
+  .regex(UUID, { error: 'parent_id must be a task id (a UUID) or null' })
+  .nullable()
+  .describe(`The id of the task this one is a subtask of (at most ${SUBTASK_LEVELS} levels in all); null makes it a top-level task`)
+
 /** The fields a task is written with. Every one but `title` is optional on create; null clears an optional one. */
 export const taskFields = {
   title: Title,
@@ -168,6 +177,7 @@ export const taskFields = {
   recurrence: Recurrence,
   recurrence_from: RecurrenceFromField,
   tags: Tags.nullable(),
+  parent_id: ParentId,
 }
 
 const { title, ...optional } = taskFields
@@ -188,13 +198,23 @@ export const CreateTaskInput = strictFields(
     recurrence_from: optional.recurrence_from.optional(),
     tags: optional.tags.optional(),
     project_id: ProjectId.optional(),
+    parent_id: optional.parent_id.optional(),
   },
   'task',
 )
 
+/** What completing a task with open subtasks does to them: complete them all, or keep them open. */
+export const CHILDREN_CHOICES = ['complete', 'keep'] as const
+export type ChildrenChoice = (typeof CHILDREN_CHOICES)[number]
+export const ChildrenChoiceField = oneOf('children', CHILDREN_CHOICES)
+
 /** A partial update: only the fields sent change. `status` may be sent too, with the effect of complete or reopen. */
 export const UpdateTaskInput = strictFields(
-  { ...CreateTaskInput.partial().shape, status: Status.describe('pending or completed: the same as reopen or complete').optional() },
+  {
+    ...CreateTaskInput.partial().shape,
+    status: Status.describe('pending or completed: the same as reopen or complete').optional(),
+    children: ChildrenChoiceField.describe('With status completed: complete the open subtasks too, or keep them open (needed when there are any)').optional(),
+  },
   'task',
 )
 
@@ -218,12 +238,22 @@ export const TaskViewSchema = z.object({
   created_at: z.string(),
   updated_at: z.string(),
   completed_at: z.string().nullable(),
+  parent_id: z.string().nullable().describe('The task this one is a subtask of, or null for a top-level task'),
 })
 export type TaskView = z.output<typeof TaskViewSchema>
 
+/** How many of a task's direct subtasks there are, and how many of them are completed ("2/5"). */
+export const SubtaskProgressSchema = z.object({ total: z.number().int(), done: z.number().int() })
+export type SubtaskProgress = z.output<typeof SubtaskProgressSchema>
+
+/** A task as the API and the tools return it: its fields (what events carry) and its subtasks' progress. */
+export const TaskReadSchema = TaskViewSchema.extend({ subtasks: SubtaskProgressSchema.describe("Progress of the task's direct subtasks") })
+export type TaskRead = z.output<typeof TaskReadSchema>
+
+
 /** A page of tasks: `total` is exact up to a cap (then `total_is_exact` is false); `next_cursor` is opaque. */
 export const TaskPageSchema = z.object({
-  items: z.array(TaskViewSchema),
+  items: z.array(TaskReadSchema),
   total: z.number().int(),
   total_is_exact: z.boolean(),
   next_cursor: z.string().nullable(),
@@ -248,6 +278,7 @@ export function toTaskView(task: Task, timeZone: string): TaskView {
     created_at: task.createdAt.toISOString(),
     updated_at: task.updatedAt.toISOString(),
     completed_at: task.completedAt?.toISOString() ?? null,
+    parent_id: task.parentId,
   }
 }
 

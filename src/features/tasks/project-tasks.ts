@@ -4,7 +4,7 @@ import type { Db } from '../../db/client'
 import type { Actor } from '../auth/user'
 import { recordTaskChange } from './events'
 import { tasks } from './schema'
-import { removeOwned } from './service'
+import { removeWithSubtrees } from './trash'
 
 /** The project's tasks, locked for the transaction. */
 const lockedIn = (tx: Db, projectId: string) => tx.select().from(tasks).where(eq(tasks.projectId, projectId)).for('update')
@@ -19,5 +19,5 @@ export async function moveProjectTasks(tx: Db, actor: Actor, from: string, to: s
 
 /** Deletes every task of the project like a task delete: each with its event, and restorable from the trash. */
 export async function deleteProjectTasks(tx: Db, actor: Actor, projectId: string, now: Date): Promise<void> {
-  for (const task of await lockedIn(tx, projectId)) await removeOwned(tx, actor, task, now)
+  await removeWithSubtrees(tx, actor, await lockedIn(tx, projectId), now)
 }

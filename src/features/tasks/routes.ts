@@ -8,7 +8,8 @@ import { idempotent, type Outcome } from '../idempotency/service'
 import { pagingQuery } from '../../lib/paging'
 import { DEFAULT_ORDER, PROJECT_IDS_MAX, SEARCH_MAX } from './list-query'
 import { FILTER_MAX } from './filter'
-import { CreateTaskInput, TaskPageSchema, TaskViewSchema as Task, UpdateTaskInput } from './model'
+import { ChildrenChoiceField, CHILDREN_CHOICES, CreateTaskInput, TaskPageSchema, TaskReadSchema as Task, UpdateTaskInput } from './model'
+import { parseField } from '../../lib/validation'
 import { completeTask, createTask, deleteTask, findTasks, getTask, reopenTask, updateTask, type TaskDeps } from './service'
 import { ErrorBody } from '../../lib/api-schemas'
 
@@ -22,6 +23,8 @@ const ListQuery = t.Object(
     due_date_from: t.Optional(t.String({ description: 'Date or date-time (inclusive); a date starts at midnight in your time zone' })),
     due_date_to: t.Optional(t.String({ description: 'Date or date-time (inclusive); a date covers that whole day' })),
     filter: t.Optional(t.String({ description: `The filter language (docs/filters.md), at most ${FILTER_MAX} characters, e.g. \`today & p1\`, \`overdue | #work\`, \`due before: +7d & !#waiting\`; combines with the other parameters (and). Without completed or open it shows open tasks, unless status is given. A malformed filter is a 400 whose error names field filter and the column (position, from 1) where it goes wrong` })),
+    parent_id: t.Optional(t.String({ description: 'Only the direct subtasks of this task (its id). Another user\'s task, or an unknown one, has none' })),
+    top_level: t.Optional(t.String({ description: 'true: only top-level tasks (no parent), as a list page shows them; false or absent: subtasks too. Cannot be combined with parent_id' })),
     sort: t.Optional(t.String({ description: 'created_at (default), due_date, priority or title' })),
     order: t.Optional(t.String({ description: `asc or desc; defaults: ${Object.entries(DEFAULT_ORDER).map(([k, v]) => `${k} ${v}`).join(', ')}. Tasks without a due date sort last either way` })),
     ...pagingQuery,
@@ -31,6 +34,12 @@ const ListQuery = t.Object(
 const IdempotencyHeaders = t.Object({
   'idempotency-key': t.Optional(t.String({ description: 'Retrying with the same key returns the first result instead of repeating the change' })),
 }, { additionalProperties: true })
+const CompleteQuery = t.Object(
+  {
+    children: t.Optional(t.String({ description: `${CHILDREN_CHOICES.join(' or ')}: what becomes of the task's open subtasks, completed too or kept open. Needed when it has any: without it the answer is 409 with field children and open_subtasks, their count` })),
+  },
+  { additionalProperties: false },
+)
 const errors = { 400: ErrorBody, 401: ErrorBody, 404: ErrorBody, 409: ErrorBody, 422: ErrorBody }
 
 export const taskRoutes = (deps: AppDeps) => {
@@ -42,7 +51,8 @@ export const taskRoutes = (deps: AppDeps) => {
     run: (d: TaskDeps) => Promise<Outcome<T>>,
   ): Promise<T> => {
     const { request, user, set } = ctx
-    const path = new URL(request.url).pathname
+    const url = new URL(request.url)
+    const path = url.pathname + url.search
     const hash = sha256(`${request.method} ${path} ${JSON.stringify(ctx.body ?? null)}`)
     const outcome = await idempotent(taskDeps, user.id, request.headers.get('idempotency-key'), hash, (db) => run({ ...taskDeps, db }))
     set.status = outcome.status
@@ -87,13 +97,20 @@ export const taskRoutes = (deps: AppDeps) => {
       auth: true,
       headers: IdempotencyHeaders,
       response: { 204: t.Undefined(), ...errors },
-      detail: { summary: 'Delete a task' },
+      detail: { summary: 'Delete a task', description: 'Its subtasks go with it, in one change; restoring it brings them all back.' },
     })
-    .post('/:id/complete', (ctx) => change(ctx, async (d) => ({ status: 200, body: await completeTask(d, ctx.user, ctx.params.id) })), {
+    .post('/:id/complete', (ctx) => change(ctx, async (d) => {
+      const children = ctx.query.children === undefined ? undefined : parseField(ChildrenChoiceField, ctx.query.children, 'children')
+      return { status: 200, body: await completeTask(d, ctx.user, ctx.params.id, children) }
+    }), {
       auth: true,
+      query: CompleteQuery,
       headers: IdempotencyHeaders,
       response: { 200: Task, ...errors },
-      detail: { summary: 'Mark a task completed (no change if it already is)' },
+      detail: {
+        summary: 'Mark a task completed (no change if it already is)',
+        description: 'A task with open subtasks needs `children`: `complete` completes them too, `keep` leaves them open. Without it the answer is 409 (`field: children`, `open_subtasks`: their count), so a client can offer the choice.',
+      },
     })
     .post('/:id/reopen', (ctx) => change(ctx, async (d) => ({ status: 200, body: await reopenTask(d, ctx.user, ctx.params.id) })), {
       auth: true,

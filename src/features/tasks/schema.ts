@@ -1,6 +1,6 @@
 // The tasks table: one row per task, owned by one user; indexes serve list, sort and search.
 import { sql } from 'drizzle-orm'
-import { boolean, check, index, integer, pgEnum, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core'
+import { boolean, check, index, integer, pgEnum, pgTable, text, timestamp, uuid, type AnyPgColumn } from 'drizzle-orm/pg-core'
 import { jsonb } from '../../db/jsonb'
 import { ownerId } from '../auth/schema'
 import { projects } from '../projects/schema'
@@ -42,6 +42,11 @@ export const tasks = pgTable(
     occurrence: integer('occurrence').notNull().default(1),
     /** The next instance, once completing this one has created it: a series never forks. */
     successorId: uuid('successor_id'),
+    /**
+     * The task this one is a subtask of (the same owner's; at most three levels). No cascade: the service deletes a
+     * subtree itself, leaves first, so each task records its own event and lands in the trash.
+     */
+    parentId: uuid('parent_id').references((): AnyPgColumn => tasks.id),
   },
   (t) => [
     index('tasks_user_created_idx').on(t.userId, t.createdAt, t.id),
@@ -55,6 +60,8 @@ export const tasks = pgTable(
     // One project's list (newest first by default) and its open tasks by due date (the sidebar's open and overdue counts).
     index('tasks_project_created_idx').on(t.projectId, t.createdAt, t.id),
     index('tasks_project_open_due_idx').on(t.projectId, t.dueDate, t.id).where(sql`${t.status} = 'pending'`),
+    // A task's subtasks (progress, subtrees); most tasks have no parent, so only subtasks are indexed.
+    index('tasks_parent_idx').on(t.parentId).where(sql`${t.parentId} is not null`),
     index('tasks_user_priority_idx').on(t.userId, t.priority, t.id),
     index('tasks_user_title_idx').on(t.userId, sql`lower(${t.title})`, t.id),
     // Tags and text are searched within one user's tasks: the user leads each index (btree_gin), so a rare match

@@ -5,11 +5,13 @@ import { completeTask, completeTasks, createTask, createTasks, deleteTask, findT
 import { notFound } from '../../lib/errors'
 import { UUID } from '../../lib/secrets'
 import { ORDERS, SEARCH_MAX, SORTS } from '../../features/tasks/list-query'
-import { PRIORITIES, STATUSES, TAGS_MAX, TaskPageSchema, TaskViewSchema, Title, TITLE_MAX } from '../../features/tasks/model'
+import { ChildrenChoiceField, PRIORITIES, STATUSES, SUBTASK_LEVELS, TAGS_MAX, TaskPageSchema, TaskReadSchema, Title, TITLE_MAX } from '../../features/tasks/model'
 import { pagingArgs } from '../../lib/paging'
 import { taskFields, taskShape } from '../schemas'
 import { defineTool, READ_ONLY, WRITES } from '../tool'
 import { projectArg, withProjectId } from './projects'
+
+const childrenChoice = ChildrenChoiceField.optional().describe('Only for a task with open subtasks: "complete" completes them too, "keep" leaves them open')
 
 const taskId = { task_id: z.string().describe('The id of one of the user\'s tasks (from add_task or list_tasks)') }
 
@@ -17,8 +19,8 @@ export const addTask = defineTool({
   name: 'add_task',
   title: 'Add a task',
   description:
-    "Creates a task for the user. Only title is required. Give due_date as an ISO 8601 date-time; without an offset it is read in the user's time zone (the system prompt says which). For a task due on a day with no time, give the day alone (2026-12-05): the task is all-day (all_day true, due_day 2026-12-05). Returns the created task with its id.",
-  input: { title: Title, ...taskFields, ...projectArg('The project to put it in; default the Inbox') },
+    `Creates a task for the user. Only title is required. Give due_date as an ISO 8601 date-time; without an offset it is read in the user's time zone (the system prompt says which). For a task due on a day with no time, give the day alone (2026-12-05): the task is all-day (all_day true, due_day 2026-12-05). To add a subtask, give parent_id, the id of the task it belongs to (at most ${SUBTASK_LEVELS} levels in all). Returns the created task with its id.`,
+  input: { title: Title, ...taskFields, ...projectArg('The project to put it in; default the Inbox (a subtask goes in its parent\'s)') },
   output: taskShape,
   annotations: WRITES,
   run: async (ctx, args) => createTask(ctx, ctx.user, await withProjectId(ctx, args)),
@@ -49,7 +51,7 @@ export const addTasks = defineTool({
       .max(BATCH_TASKS_MAX)
       .describe(`1 to ${BATCH_TASKS_MAX} tasks, each with the fields of add_task`),
   },
-  output: { tasks: z.array(TaskViewSchema) },
+  output: { tasks: z.array(TaskReadSchema) },
   annotations: WRITES,
   run: async (ctx, { tasks }) => {
     const inputs = []
@@ -62,7 +64,7 @@ export const listTasks = defineTool({
   name: 'list_tasks',
   title: 'List, search and filter tasks',
   description:
-    'Lists the user\'s tasks, newest first unless sorted otherwise. Filters combine (AND). Returns { items, total, total_is_exact, next_cursor }: total is exact up to 1,000, above that 1000 with total_is_exact false; pass next_cursor back as cursor for the next page, with the same sort and order.',
+    'Lists the user\'s tasks, subtasks included, newest first unless sorted otherwise. Filters combine (AND). Each task shows parent_id and subtasks { total, done }, the progress of its direct subtasks. Returns { items, total, total_is_exact, next_cursor }: total is exact up to 1,000, above that 1000 with total_is_exact false; pass next_cursor back as cursor for the next page, with the same sort and order.',
   input: {
     search: z.string().max(SEARCH_MAX).optional().describe('Keywords that must all appear in the title or description (case-insensitive)'),
     status: z.enum(STATUSES).optional().describe('Only pending or only completed tasks'),
@@ -71,13 +73,16 @@ export const listTasks = defineTool({
     due_date_from: z.string().optional().describe('Inclusive; a date (2026-12-01) starts at midnight in the user\'s zone'),
     due_date_to: z.string().optional().describe('Inclusive; a date covers that whole day'),
     ...projectArg('Only tasks in this project'),
+    parent_id: z.string().optional().describe('Only the direct subtasks of this task (its id)'),
+    top_level: z.boolean().optional().describe('true: only top-level tasks (no parent). Cannot be combined with parent_id'),
     ...listing('created_at'),
   },
   output: TaskPageSchema.shape,
   annotations: READ_ONLY,
-  run: async (ctx, { tags, limit, ...args }) =>
+  run: async (ctx, { tags, limit, top_level, ...args }) =>
     findTasks(ctx, ctx.user, {
       ...(await withProjectId(ctx, args)),
+      ...(top_level !== undefined ? { top_level: String(top_level) } : {}),
       ...(tags ? { tags: tags.join(',') } : {}),
       ...limitParam(limit),
     }),
@@ -87,7 +92,7 @@ export const findTasksTool = defineTool({
   name: 'find_tasks',
   title: 'Find tasks by a filter and a due range',
   description:
-    `Finds the user's tasks with a filter and/or a due range, soonest due first unless sorted otherwise. ${FILTER_HELP} A malformed filter is refused naming the column where it goes wrong. due_from and due_to take a day (2026-12-01, the whole day in the user's zone) or a date-time (read in the user's zone without an offset); both ends are inclusive. Returns { items, total, total_is_exact, next_cursor } like list_tasks.`,
+    `Finds the user's tasks with a filter and/or a due range, soonest due first unless sorted otherwise. ${FILTER_HELP} A malformed filter is refused naming the column where it goes wrong. due_from and due_to take a day (2026-12-01, the whole day in the user's zone) or a date-time (read in the user's zone without an offset); both ends are inclusive. Each task shows parent_id and subtasks { total, done }. Returns { items, total, total_is_exact, next_cursor } like list_tasks.`,
   input: {
     // The parser bounds it, counting characters as people do (an emoji is one), with the column it stops at.
     filter: z.string().meta({ maxLength: FILTER_MAX }).optional().describe('Terms joined by & (and), | (or), ! (not) and parentheses, e.g. "today & p1", "overdue | #work", "due before: +7d & !#waiting"; without it, open tasks'),
@@ -115,8 +120,8 @@ export const getTaskTool = defineTool({
 export const updateTaskTool = defineTool({
   name: 'update_task',
   title: 'Change a task',
-  description: 'Changes only the fields given; null clears due_date or recurrence. A due_date that is a day alone (2026-12-05) makes the task all-day; a date-time makes it timed again. Use complete_task or reopen_task to change the status.',
-  input: { ...taskId, title: Title.optional().describe(`A new title, 1 to ${TITLE_MAX} characters`), ...taskFields, ...projectArg('Move the task to this project (not an archived one)') },
+  description: 'Changes only the fields given; null clears due_date or recurrence. A due_date that is a day alone (2026-12-05) makes the task all-day; a date-time makes it timed again. parent_id moves the task, with its subtasks, under another task (null: to the top level). Use complete_task or reopen_task to change the status.',
+  input: { ...taskId, title: Title.optional().describe(`A new title, 1 to ${TITLE_MAX} characters`), ...taskFields, ...projectArg('Move the task, with its subtasks, to this project (not an archived one); a subtask moves only with its parent, or with parent_id null') },
   output: taskShape,
   annotations: { ...WRITES, idempotentHint: true },
   run: async (ctx, { task_id, ...changes }) => updateTask(ctx, ctx.user, task_id, await withProjectId(ctx, changes)),
@@ -125,26 +130,30 @@ export const updateTaskTool = defineTool({
 export const completeTaskTool = defineTool({
   name: 'complete_task',
   title: 'Complete a task',
-  description: 'Marks a task completed (no change if it already is). A repeating task gets its next instance.',
-  input: taskId,
+  description:
+    'Marks a task completed (no change if it already is). A repeating task gets its next instance, with fresh open copies of its subtasks. If the task has open subtasks, children is required: ask the user whether to complete them too ("complete") or leave them open ("keep"); without it the call fails saying how many are open.',
+  input: { ...taskId, children: childrenChoice },
   output: taskShape,
   annotations: { ...WRITES, idempotentHint: true },
-  run: (ctx, { task_id }) => completeTask(ctx, ctx.user, task_id),
+  run: (ctx, { task_id, children }) => completeTask(ctx, ctx.user, task_id, children),
 })
 
 export const completeTasksTool = defineTool({
   name: 'complete_tasks',
   title: 'Complete several tasks',
   description:
-    `Marks up to ${BATCH_TASKS_MAX} tasks completed in one call. Returns completed (the ids it completed) and failed (each id with a reason: not_found, or already_completed). Repeating tasks get their next instance.`,
-  input: { task_ids: z.array(z.string()).min(1).max(BATCH_TASKS_MAX).describe(`1 to ${BATCH_TASKS_MAX} task ids (from find_tasks or list_tasks)`) },
+    `Marks up to ${BATCH_TASKS_MAX} tasks completed in one call. Returns completed (the ids it completed) and failed (each id with a reason: not_found, already_completed, or open_subtasks: the task has open subtasks not in the batch and children was not given). Repeating tasks get their next instance.`,
+  input: {
+    task_ids: z.array(z.string()).min(1).max(BATCH_TASKS_MAX).describe(`1 to ${BATCH_TASKS_MAX} task ids (from find_tasks or list_tasks)`),
+    children: childrenChoice,
+  },
   output: {
     completed: z.array(z.string()).describe('The ids completed by this call'),
-    failed: z.array(z.object({ id: z.string(), reason: z.enum(['not_found', 'already_completed']) })).describe('The ids not completed, and why'),
+    failed: z.array(z.object({ id: z.string(), reason: z.enum(['not_found', 'already_completed', 'open_subtasks']) })).describe('The ids not completed, and why'),
   },
   annotations: { ...WRITES, idempotentHint: true },
-  run: async (ctx, { task_ids }) => {
-    const { completed, failed } = await completeTasks(ctx, ctx.user, task_ids)
+  run: async (ctx, { task_ids, children }) => {
+    const { completed, failed } = await completeTasks(ctx, ctx.user, task_ids, children)
     return { completed: completed.map((task) => task.id), failed }
   },
 })
@@ -162,7 +171,7 @@ export const reopenTaskTool = defineTool({
 export const deleteTaskTool = defineTool({
   name: 'delete_task',
   title: 'Delete a task',
-  description: 'Deletes one task by id and returns it as it was. It stays in the trash for 30 days, to be restored (restore_task, or Activity in the web UI). Ask the user before deleting more than one task.',
+  description: 'Deletes one task by id, with its subtasks, and returns it as it was. It stays in the trash for 30 days, to be restored (restore_task, or Activity in the web UI). Ask the user before deleting more than one task.',
   input: taskId,
   output: taskShape,
   annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: false, openWorldHint: false },
@@ -173,7 +182,7 @@ export const restoreTaskTool = defineTool({
   name: 'restore_task',
   title: 'Restore a deleted task',
   description:
-    'Brings back a task the user deleted within the last 30 days, exactly as it was (same id and fields), from the copy the server kept. Only the user\'s own deleted tasks can be restored.',
+    'Brings back a task the user deleted within the last 30 days, exactly as it was (same id and fields) with the subtasks deleted with it, from the copy the server kept. Only the user\'s own deleted tasks can be restored.',
   input: { task_id: z.string().describe('The id of a task the user deleted (from delete_task)') },
   output: taskShape,
   annotations: WRITES,

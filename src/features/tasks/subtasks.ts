@@ -1,0 +1,99 @@
+// Subtasks: where a task may hang (the parent's chain, the depth limit, no cycles), a task's subtree, and its subtasks' progress.
+import { and, count, eq, inArray, sql } from 'drizzle-orm'
+import type { Db } from '../../db/client'
+import { AppError, invalid } from '../../lib/errors'
+import { UUID } from '../../lib/secrets'
+import type { Actor } from '../auth/user'
+import { SUBTASK_LEVELS, type SubtaskProgress, type TaskRead, type TaskView } from './model'
+import { tasks, type Task } from './schema'
+
+export const NO_SUBTASKS: SubtaskProgress = { total: 0, done: 0 }
+
+/** The parent a request names is unknown, or another user's: ids reveal nothing, so both read as not found. */
+const parentNotFound = () => new AppError('not_found', 'parent task not found', 'parent_id')
+
+/** One of the user's tasks by id, locked against changes (a move, a delete) until the transaction ends. */
+async function sharedTask(tx: Db, userId: string, id: string): Promise<Task | undefined> {
+  const [task] = await tx.select().from(tasks).where(and(eq(tasks.id, id), eq(tasks.userId, userId))).for('share')
+  return task
+}
+
+/**
+ * The descendants of `rootIds` level by level (children, then grandchildren), locked for update when `lock`. The
+ * depth limit bounds the walk, so even a damaged chain cannot make it loop.
+ */
+export async function descendants(tx: Db, userId: string, rootIds: readonly string[], lock = false): Promise<Task[][]> {
+  const levels: Task[][] = []
+  let ids = [...rootIds]
+  for (let level = 1; level < SUBTASK_LEVELS && ids.length > 0; level++) {
+    const query = tx.select().from(tasks).where(and(inArray(tasks.parentId, ids), eq(tasks.userId, userId)))
+    const rows = lock ? await query.for('update') : await query
+    if (rows.length === 0) break
+    levels.push(rows)
+    ids = rows.map((row) => row.id)
+  }
+  return levels
+}
+
+/**
+ * Checks `parentId` as the parent of `moving` (absent for a new task) and returns it: one of the actor's tasks, not
+ * the task itself nor one of its subtasks, and with room below it for the task and its own subtree within
+ * SUBTASK_LEVELS (`movingLevels`, when the subtree is not in the table). The parent's chain stays locked (for share) so a concurrent move or delete cannot undo the check.
+ */
+export async function checkParent(tx: Db, actor: Actor, parentId: string, moving?: Task, movingLevels?: number): Promise<Task> {
+  if (!UUID.test(parentId)) throw parentNotFound()
+  const parent = await sharedTask(tx, actor.id, parentId)
+  if (!parent) throw parentNotFound()
+  const chain = [parent]
+  for (let up = chain[0]!.parentId; up && chain.length <= SUBTASK_LEVELS; ) {
+    const ancestor = await sharedTask(tx, actor.id, up)
+    if (!ancestor) break
+    chain.push(ancestor)
+    up = ancestor.parentId
+  }
+  if (moving && chain.some((task) => task.id === moving.id)) {
+    throw invalid('parent_id', 'a task cannot become a subtask of itself or of one of its own subtasks')
+  }
+  const levelsOfMoving = movingLevels ?? (moving ? 1 + (await descendants(tx, actor.id, [moving.id])).length : 1)
+  if (chain.length + levelsOfMoving > SUBTASK_LEVELS) {
+    throw invalid(
+      'parent_id',
+      `subtasks nest at most ${SUBTASK_LEVELS} levels deep (a task, its subtask and a sub-subtask); under this parent the task${levelsOfMoving > 1 ? ' and its subtasks' : ''} would reach level ${chain.length + levelsOfMoving}`,
+    )
+  }
+  return parent
+}
+
+/** Whether one of the task's ancestors is a completed repeating task: that one's next instance carries a copy of this task. */
+export async function underCompletedSeries(tx: Db, task: Task): Promise<boolean> {
+  let up = task.parentId
+  for (let level = 1; up && level < SUBTASK_LEVELS; level++) {
+    const [ancestor] = await tx.select().from(tasks).where(and(eq(tasks.id, up), eq(tasks.userId, task.userId)))
+    if (!ancestor) return false
+    if (ancestor.recurrence && ancestor.status === 'completed') return true
+    up = ancestor.parentId
+  }
+  return false
+}
+
+/** The progress of each task's direct subtasks, for every id of `ids`, in one grouped query. */
+export async function progressOf(db: Db, ids: readonly string[]): Promise<Map<string, SubtaskProgress>> {
+  const byParent = new Map<string, SubtaskProgress>()
+  if (ids.length === 0) return byParent
+  const rows = await db
+    .select({ parentId: tasks.parentId, total: count(), done: sql<number>`count(*) filter (where ${tasks.status} = 'completed')`.mapWith(Number) })
+    .from(tasks)
+    .where(inArray(tasks.parentId, [...ids]))
+    .groupBy(tasks.parentId)
+  for (const row of rows) byParent.set(row.parentId!, { total: row.total, done: row.done })
+  return byParent
+}
+
+/** Task views with their subtasks' progress, read in one query. */
+export async function withProgress(db: Db, views: readonly TaskView[]): Promise<TaskRead[]> {
+  const progress = await progressOf(db, views.map((view) => view.id))
+  return views.map((view) => ({ ...view, subtasks: progress.get(view.id) ?? NO_SUBTASKS }))
+}
+
+/** One task view with its subtasks' progress. */
+export const readOne = async (db: Db, view: TaskView): Promise<TaskRead> => (await withProgress(db, [view]))[0]!
