@@ -76,6 +76,8 @@ describe('exporting', () => {
     const task = (await t.call('POST', '/api/v1/tasks', { token: me.token, body: { title: 'Pay rent', due_date: '2030-01-01', tags: ['home'] } })).body
     await t.call('POST', `/api/v1/tasks/${task.id}/reminders`, { token: me.token, body: { lead: '1d' } })
     await t.call('POST', '/api/v1/tasks', { token: other.token, body: { title: 'Not yours' } })
+    await t.call('POST', '/api/v1/projects', { token: me.token, body: { name: 'Chores', color: 'red' } })
+    await t.call('POST', '/api/v1/projects', { token: other.token, body: { name: 'Not yours either' } })
     const apiToken = (await t.call('POST', '/api/v1/tokens', { token: me.token, body: { name: 'script' } })).body.token as string
     await t.call('POST', '/api/v1/chat', { token: me.token, body: { message: 'list' } })
     await t.drain()
@@ -85,6 +87,9 @@ describe('exporting', () => {
     const data = JSON.parse(res.text)
     expect(data).toMatchObject({ format: 'todo-chatbot export', version: 1, account: { id: me.id, email: me.email } })
     expect(data.tasks).toEqual([expect.objectContaining({ id: task.id, title: 'Pay rent', all_day: true, due_day: '2030-01-01', tags: ['home'] })])
+    // The account's projects, the Inbox first; each task names its project.
+    expect(data.projects).toEqual([expect.objectContaining({ name: 'Inbox', is_inbox: true }), expect.objectContaining({ name: 'Chores', color: 'red', is_inbox: false })])
+    expect(data.tasks[0].project_id).toBe(data.projects[0].id)
     expect(data.reminders).toEqual([expect.objectContaining({ task_id: task.id, lead: '1d' })])
     expect(data.activity.map((e: { action: string }) => e.action)).toEqual(['created'])
     expect(data.api_tokens).toEqual([expect.objectContaining({ name: 'script' })])
@@ -101,7 +106,7 @@ describe('exporting', () => {
     const res = await browser('GET', '/settings/export.csv', { session: me.token })
     expect(res.headers.get('content-type')).toStartWith('text/csv')
     const lines = res.text.trimEnd().split('\r\n')
-    expect(lines[0]).toBe('id,title,description,status,priority,due_date,due_day,all_day,recurrence,tags,created_at,completed_at')
+    expect(lines[0]).toBe('id,title,description,status,priority,due_date,due_day,all_day,recurrence,tags,created_at,completed_at,project_id')
     expect(lines).toHaveLength(3)
     expect(lines[1]).toContain(',"Buy ""good"" coffee, beans",,pending,medium,,,false,,shop home,')
     expect(lines[2]).toContain(`,"'=HYPERLINK(""http://x"")",`)
@@ -132,6 +137,7 @@ describe('exporting', () => {
     expect(messages[0]).toBe('conversation_id,conversation_title,role,content,created_at')
     expect(messages[1]).toContain(',user,list,')
     expect(await csv('saved-filters.csv')).toEqual(['id,name,query,position,created_at,updated_at'])
+    expect(await csv('projects.csv')).toEqual(['id,name,color,is_inbox,archived_at,position,created_at,updated_at', expect.stringMatching(/^[0-9a-f-]{36},Inbox,grey,true,,0,\S+,\S+$/)])
     const tokens = await csv('api-tokens.csv')
     expect(tokens).toEqual(['name,created_at,last_used_at', expect.stringMatching(/^script,\S+,$/)])
     expect(tokens.join('\n')).not.toContain(apiToken)

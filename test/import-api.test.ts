@@ -15,9 +15,10 @@ afterAll(() => t.dispose())
 const fixture = (name: string) => Bun.file(new URL(`./fixtures/import/${name}`, import.meta.url)).text()
 
 /** POSTs a multipart form to /api/v1/import; `file` is sent as a file upload. */
-async function upload(fields: { format?: string; file?: string }, as = token) {
+async function upload(fields: { format?: string; file?: string; project?: string }, as = token) {
   const form = new FormData()
   if (fields.format !== undefined) form.set('format', fields.format)
+  if (fields.project !== undefined) form.set('project', fields.project)
   if (fields.file !== undefined) form.set('file', new File([fields.file], 'upload', { type: 'application/octet-stream' }))
   const res = await t.app.handle(new Request('http://localhost/api/v1/import', { method: 'POST', headers: as ? { authorization: `Bearer ${as}` } : {}, body: form }))
   return { status: res.status, body: (await res.json()) as any }
@@ -62,6 +63,28 @@ describe('POST /api/v1/import', () => {
     expect(body.items[0]).toMatchObject({ title: 'Sent as JSON', priority: 'high', tags: ['api'] })
   })
 
+  test('project puts the tasks in a project of yours, by name or id (a Todoist export is one project, its rows do not say which)', async () => {
+    const groceries = (await t.call('POST', '/api/v1/projects', { token, body: { name: 'Groceries' } })).body
+    const byName = await upload({ format: 'todoist-csv', file: 'TYPE,CONTENT,PRIORITY\ntask,Buy apples,4\n', project: 'groceries' })
+    expect(byName.body).toMatchObject({ created: 1 })
+    const byId = await t.call('POST', `/api/v1/import?format=todoist-csv&project=${groceries.id}`, { token, raw: 'TYPE,CONTENT,PRIORITY\ntask,Buy pears,4\n', headers: { 'content-type': 'text/csv' } })
+    expect(byId.body).toMatchObject({ created: 1 })
+    const listed = await t.call('GET', `/api/v1/tasks?project_id=${groceries.id}&sort=title`, { token })
+    expect(listed.body.items.map((task: { title: string }) => task.title)).toEqual(['Buy apples', 'Buy pears'])
+    // Unknown (or another user's), or archived: refused naming project, and nothing is imported.
+    const { token: other } = await t.signUp()
+    const theirs = (await t.call('POST', '/api/v1/projects', { token: other, body: { name: 'Theirs' } })).body
+    for (const project of ['Nowhere', theirs.id]) {
+      const res = await upload({ format: 'todoist-csv', file: 'TYPE,CONTENT,PRIORITY\ntask,Sneak in,4\n', project })
+      expect({ project, status: res.status, field: res.body.error.field }).toEqual({ project, status: 400, field: 'project' })
+    }
+    await t.call('PATCH', `/api/v1/projects/${groceries.id}`, { token, body: { archived: true } })
+    const archived = await upload({ format: 'todoist-csv', file: 'TYPE,CONTENT,PRIORITY\ntask,Too late,4\n', project: 'Groceries' })
+    expect({ status: archived.status, field: archived.body.error.field }).toEqual({ status: 409, field: 'project' })
+    expect((await t.call('GET', '/api/v1/tasks?search=Sneak in', { token: other })).body.items).toEqual([])
+    expect((await t.call('GET', '/api/v1/tasks?search=Too late', { token })).body.items).toEqual([])
+  })
+
   test('refusals are 4xx naming the field: format missing or unknown, file missing, not the format named', async () => {
     const noFormat = await upload({ file: 'TYPE,CONTENT\ntask,A\n' })
     expect(noFormat.status).toBe(400)
@@ -100,6 +123,7 @@ describe('POST /api/v1/import', () => {
     expect(form.properties.format.enum).toEqual(['todoist-csv', 'ics'])
     expect(form.properties.format.description).toBe('todoist-csv (a Todoist project exported as CSV) or ics (an iCalendar file of VTODO to-dos)')
     expect(form.properties.file.format).toBe('binary')
+    expect(form.properties.project.description).toContain('default the Inbox')
     expect(Object.keys(op.responses['200'].content['application/json'].schema.properties).sort()).toEqual(['created', 'duplicates', 'format', 'notes', 'skipped'])
     expect(Object.keys(op.responses)).toEqual(expect.arrayContaining(['400', '401', '413']))
   })

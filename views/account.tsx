@@ -100,6 +100,7 @@ export interface SettingsProps {
 
 /** The export's other tables, a CSV file each (src/features/account/export.ts). */
 const CSV_TABLES: Record<ExportTable, string> = {
+  projects: 'Projects (CSV)',
   reminders: 'Reminders (CSV)',
   notifications: 'Notifications (CSV)',
   activity: 'Activity (CSV)',

@@ -1,6 +1,6 @@
-// Everything an account keeps, to take away: its tasks, reminders, conversations, notifications, activity trail, saved
+// Everything an account keeps, to take away: its tasks, projects, reminders, conversations, notifications, activity trail, saved
 // filters and API tokens (their names, never their secrets), as one JSON document; and as CSV for a spreadsheet, a file per table.
-import { asc, eq, inArray } from 'drizzle-orm'
+import { asc, desc, eq, inArray } from 'drizzle-orm'
 import type { Db } from '../../db/client'
 import { conversations, messages } from '../../chat/schema'
 import { visibleCalls } from '../../chat/offline-state'
@@ -13,6 +13,8 @@ import { notifications, reminders } from '../reminders/schema'
 import { toNotificationView, toReminderView } from '../reminders/model'
 import { tasks } from '../tasks/schema'
 import { savedFilters } from '../filters/schema'
+import { toProjectView } from '../projects/model'
+import { projects } from '../projects/schema'
 import { toSavedFilterView } from '../filters/model'
 import { toTaskView, type TaskView } from '../tasks/model'
 
@@ -35,6 +37,8 @@ const SECTIONS = {
   notifications: async (db: Db, user: Exported) =>
     (await db.select().from(notifications).where(mine(notifications, user)).orderBy(asc(notifications.id))).map(toNotificationView),
   activity: async (db: Db, user: Exported) => (await db.select().from(auditLog).where(mine(auditLog, user)).orderBy(asc(auditLog.id))).map(toAuditView),
+  projects: async (db: Db, user: Exported) =>
+    (await db.select().from(projects).where(mine(projects, user)).orderBy(desc(projects.isInbox), asc(projects.position), asc(projects.id))).map(toProjectView),
   savedFilters: async (db: Db, user: Exported) =>
     (await db.select().from(savedFilters).where(mine(savedFilters, user)).orderBy(asc(savedFilters.position))).map(toSavedFilterView),
   apiTokens: async (db: Db, user: Exported) =>
@@ -60,8 +64,9 @@ const SECTIONS = {
 }
 
 export async function exportAccount(db: Db, user: Exported) {
-  const [taskViews, reminderViews, notificationViews, activity, apiTokenViews, conversationViews, filterViews] = await Promise.all([
+  const [taskViews, projectViews, reminderViews, notificationViews, activity, apiTokenViews, conversationViews, filterViews] = await Promise.all([
     exportTasks(db, user),
+    SECTIONS.projects(db, user),
     SECTIONS.reminders(db, user),
     SECTIONS.notifications(db, user),
     SECTIONS.activity(db, user),
@@ -74,6 +79,7 @@ export async function exportAccount(db: Db, user: Exported) {
     version: EXPORT_VERSION,
     account: toAccountView(user),
     tasks: taskViews,
+    projects: projectViews,
     reminders: reminderViews,
     notifications: notificationViews,
     activity,
@@ -83,7 +89,8 @@ export async function exportAccount(db: Db, user: Exported) {
   }
 }
 
-const CSV_COLUMNS = ['id', 'title', 'description', 'status', 'priority', 'due_date', 'due_day', 'all_day', 'recurrence', 'tags', 'created_at', 'completed_at'] as const
+/** The tasks' columns; project_id comes last, so the columns before it stay where readers of older files find them. */
+const CSV_COLUMNS = ['id', 'title', 'description', 'status', 'priority', 'due_date', 'due_day', 'all_day', 'recurrence', 'tags', 'created_at', 'completed_at', 'project_id'] as const
 
 /** One CSV field (RFC 4180): quoted when it holds a comma, a quote or a line break; a leading =, +, - or @ is made text. */
 function csvField(value: unknown): string {
@@ -107,6 +114,7 @@ export const tasksCsv = (list: readonly TaskView[]): string => csvTable(CSV_COLU
  * columns (one file of several tables would not): what each holds, and its columns.
  */
 const TABLES = {
+  projects: { columns: ['id', 'name', 'color', 'is_inbox', 'archived_at', 'position', 'created_at', 'updated_at'], rows: SECTIONS.projects },
   reminders: { columns: ['id', 'task_id', 'remind_at', 'lead', 'status'], rows: SECTIONS.reminders },
   notifications: { columns: ['id', 'task_id', 'title', 'body', 'created_at', 'read'], rows: SECTIONS.notifications },
   activity: { columns: ['id', 'task_id', 'action', 'title', 'changes', 'occurred_at'], rows: SECTIONS.activity },

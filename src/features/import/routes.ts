@@ -9,8 +9,13 @@ import { IMPORT_BYTES_MAX, IMPORT_FORMATS, IMPORT_ROWS_MAX, ImportFormatField, I
 import { importTasks } from './service'
 import { readUpload } from './upload'
 
+const PROJECT_HELP = "Optional: the project (its id or name) the tasks go to, e.g. the project a Todoist export came from (its rows do not name it); default the Inbox. Unknown is a 400, archived a 409, both naming project"
+
 const Query = t.Object(
-  { format: t.Optional(t.String({ description: `${IMPORT_FORMATS.join(' or ')}, when the file is sent as the body itself` })) },
+  {
+    format: t.Optional(t.String({ description: `${IMPORT_FORMATS.join(' or ')}, when the file is sent as the body itself` })),
+    project: t.Optional(t.String({ description: PROJECT_HELP })),
+  },
   { additionalProperties: false },
 )
 
@@ -20,6 +25,7 @@ const Upload = {
   properties: {
     format: { type: 'string' as const, enum: [...IMPORT_FORMATS], description: ImportFormatField.description },
     file: { type: 'string' as const, format: 'binary', description: `The file, at most ${IMPORT_BYTES_MAX} bytes and ${IMPORT_ROWS_MAX} rows` },
+    project: { type: 'string' as const, description: PROJECT_HELP },
   },
 }
 
@@ -30,8 +36,8 @@ export const importRoutes = (deps: AppDeps) => {
     .post(
       '/import',
       async ({ user, body, query }) => {
-        const { format, text } = await readUpload(body, query)
-        return importTasks(taskDeps, user, format, text)
+        const { format, text, project } = await readUpload(body, query)
+        return importTasks(taskDeps, user, format, text, project)
       },
       {
         auth: true,

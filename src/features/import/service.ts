@@ -1,8 +1,10 @@
 // Importing tasks from another app's file: read, validate each row with the task schema, create what is new
 // through the task service (each with its event, in one transaction), and report what was skipped and why.
+import { AppError } from '../../lib/errors'
 import { newId } from '../../lib/secrets'
 import { traced } from '../../lib/tracing'
 import type { Actor } from '../auth/user'
+import { projectByRef } from '../projects/access'
 import { CreateTaskInput, type CreateTask } from '../tasks/model'
 import { addImportedTasks, type ImportedTask, type TaskDeps } from '../tasks/service'
 import { checkSize, type ImportFormat, type ImportReport, type ImportRow, type ReadFile } from './model'
@@ -30,14 +32,24 @@ function validate(row: ImportRow): { input: CreateTask } | { reason: string } {
   return parsed.success ? { input: parsed.data } : { reason: parsed.error.issues[0]?.message ?? 'it is not a valid task' }
 }
 
+/** The project an import puts its tasks in, named by id or name: one of the actor's, not archived (refusals name `project`). */
+async function targetProject(deps: TaskDeps, actor: Actor, ref: string | undefined): Promise<string | undefined> {
+  if (ref === undefined) return undefined
+  const project = await projectByRef(deps.db, actor, ref)
+  if (project.archivedAt) throw new AppError('conflict', `project "${project.name}" is archived: unarchive it first, or choose another`, 'project')
+  return project.id
+}
+
 /**
  * Imports `text` (a Todoist CSV export or an iCalendar file) for the actor. Idempotent: a row whose key this user
  * has imported from this format before is counted as a duplicate and makes nothing, so importing the same file
  * twice creates its tasks once. Rows that are not valid tasks are skipped, each with its line and the reason;
- * the rest are created in one transaction (all or none: the quota has to hold them).
+ * the rest are created in one transaction (all or none: the quota has to hold them). The tasks go to `project`
+ * (a project's id or name: a Todoist export is one project's, and its rows do not say which) or else the Inbox.
  */
-export const importTasks = traced('import.tasks', async function importTasks(deps: TaskDeps, actor: Actor, format: ImportFormat, text: string): Promise<ImportReport> {
+export const importTasks = traced('import.tasks', async function importTasks(deps: TaskDeps, actor: Actor, format: ImportFormat, text: string, project?: string): Promise<ImportReport> {
   checkSize(Buffer.byteLength(text))
+  const projectId = await targetProject(deps, actor, project)
   const now = deps.clock()
   const read = await readImport(format, text, actor.timezone, now)
   const report: ImportReport = { format, created: 0, duplicates: 0, skipped: [...read.skipped], notes: [] }
@@ -46,7 +58,7 @@ export const importTasks = traced('import.tasks', async function importTasks(dep
     const checked = validate(row)
     if ('reason' in checked) report.skipped.push({ line: row.line, reason: checked.reason })
     else if (fresh.has(row.key)) report.duplicates++
-    else fresh.set(row.key, { id: newId(), input: checked.input, completedAt: row.completedAt, row })
+    else fresh.set(row.key, { id: newId(), input: projectId ? { ...checked.input, project_id: projectId } : checked.input, completedAt: row.completedAt, row })
   }
   await deps.db.transaction(async (tx) => {
     const wanted = [...fresh.values()]

@@ -12,7 +12,7 @@ import { ImportPage, type ImportPageProps } from '../../../views/import'
 
 /** The refusals a person can act on at the form: a field at fault, a file too large, no room for its tasks. */
 const onTheForm = (failure: unknown): failure is AppError =>
-  failure instanceof AppError && (failure.code === 'validation_failed' || failure.code === 'payload_too_large' || failure.code === 'quota_exceeded')
+  failure instanceof AppError && (failure.code === 'validation_failed' || failure.code === 'payload_too_large' || failure.code === 'quota_exceeded' || failure.code === 'conflict')
 
 export const importPages = (deps: AppDeps) => {
   const taskDeps: TaskDeps = { db: deps.database.db, clock: deps.clock, quotas: deps.env.quotas }
@@ -25,8 +25,8 @@ export const importPages = (deps: AppDeps) => {
       '/settings/import',
       async ({ request, user, csrf, body }) => {
         try {
-          const { format, text } = await readUpload(body, {})
-          return await page(request, { csrf, email: user.email, report: await importTasks(taskDeps, user, format, text) })
+          const { format, text, project } = await readUpload(body, {})
+          return await page(request, { csrf, email: user.email, report: await importTasks(taskDeps, user, format, text, project) })
         } catch (failure) {
           if (!onTheForm(failure)) throw failure
           return page(request, { csrf, email: user.email, error: { field: failure.field, message: failure.message } }, failure.status)
