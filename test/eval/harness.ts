@@ -16,6 +16,8 @@ export interface EvalTask {
   priority?: Priority
   tags?: string[]
   recurrence?: string | null
+  /** The project's name; none: the Inbox. */
+  project?: string
 }
 
 /** A pending reminder: the task's title and the instant it goes off. */
@@ -28,6 +30,8 @@ export interface EvalCase {
   id: string
   intent: string
   language: string
+  /** The user's projects besides the Inbox, made before the tasks (an archived one as "Name (archived)"). */
+  projects?: string[]
   /** The app's clock for the whole case. */
   now: string
   /** The user's IANA zone, given at sign-up. */
@@ -37,7 +41,7 @@ export interface EvalCase {
   turns?: string[]
   say: string
   /** The whole state after: every task, and every pending reminder (none when left out). */
-  expect: { tasks: EvalTask[]; reminders?: EvalReminder[] }
+  expect: { tasks: EvalTask[]; reminders?: EvalReminder[]; projects?: string[] }
   /** Words the last reply must hold (case-insensitive; a number must stand alone, so "3" is not found in "2026-12-03"). */
   reply_contains?: string[]
   /** Words the last reply must not hold: a filter that names a task it should have left out is wrong. */
@@ -108,7 +112,7 @@ export function normRecurrence(rule: string | null | undefined): string {
 function taskKey(t: EvalTask): string {
   const due = t.due == null ? '-' : DAY.test(t.due) ? t.due : new Date(t.due).toISOString()
   const tags = (t.tags ?? []).map((tag) => tag.toLowerCase().replace(/^#/, '')).sort().join(',')
-  return [norm(t.title), t.status ?? 'pending', due, t.priority ?? 'medium', tags, normRecurrence(t.recurrence)].join(' | ')
+  return [norm(t.title), t.status ?? 'pending', due, t.priority ?? 'medium', tags, normRecurrence(t.recurrence), `in ${norm(t.project ?? 'Inbox')}`].join(' | ')
 }
 
 interface ApiTask {
@@ -121,12 +125,16 @@ interface ApiTask {
   all_day?: boolean
   tags: string[]
   recurrence: string | null
+  project_id: string
 }
 
-function fromApi(t: ApiTask): EvalTask {
+function fromApi(t: ApiTask, projectNames: Map<string, string>): EvalTask {
   const due = t.all_day ? (t.due_day ?? null) : t.due_date
-  return { title: t.title, status: t.status, priority: t.priority, due, tags: t.tags, recurrence: t.recurrence }
+  return { title: t.title, status: t.status, priority: t.priority, due, tags: t.tags, recurrence: t.recurrence, project: projectNames.get(t.project_id) ?? `(project ${t.project_id})` }
 }
+
+/** A project as a case names it: "Work", or "Work (archived)". */
+const projectKey = (p: string) => norm(p.replace(/\s*\(archived\)$/i, '')) + (/\(archived\)$/i.test(p) ? ' (archived)' : '')
 
 /** The difference between two multisets of lines, as one short sentence (empty when equal). */
 export function difference(label: string, expected: string[], actual: string[]): string {
@@ -150,7 +158,7 @@ function mentions(reply: string, word: string): boolean {
 }
 
 /** The judge, apart from the app: what is wrong with the state after and the last reply ("" when nothing). */
-export function judge(c: EvalCase, after: { tasks: EvalTask[]; reminders: EvalReminder[] }, reply: string): string {
+export function judge(c: EvalCase, after: { tasks: EvalTask[]; reminders: EvalReminder[]; projects: string[] }, reply: string): string {
   const tasks = difference(
     'tasks',
     c.expect.tasks.map(taskKey),
@@ -160,6 +168,9 @@ export function judge(c: EvalCase, after: { tasks: EvalTask[]; reminders: EvalRe
   const reminderKey = (r: EvalReminder) => `${norm(r.task)} @ ${new Date(r.at).toISOString()}`
   const reminders = difference('reminders', (c.expect.reminders ?? []).map(reminderKey), after.reminders.map(reminderKey))
   if (reminders) return reminders
+  // The projects after: as expected, or else as they were (a case that asked for no project change fails on any).
+  const projects = difference('projects', (c.expect.projects ?? c.projects ?? []).map(projectKey), after.projects.map(projectKey))
+  if (projects) return projects
   const absent = (c.reply_contains ?? []).filter((w) => !mentions(reply, w))
   if (absent.length) return `reply lacks ${absent.map((w) => `"${w}"`).join(', ')}`
   const present = (c.reply_excludes ?? []).filter((w) => mentions(reply, w))
@@ -207,8 +218,18 @@ export async function evalRunner(options: { env?: Record<string, string> } = {})
     const login = await app.call('POST', '/api/v1/auth/login', { body: { email, password: 'correct horse battery' }, headers })
     if (login.status !== 200) throw new Error(`log-in: ${login.status} ${login.text}`)
     const token = login.body.token as string
+    for (const p of c.projects ?? []) {
+      const made = await app.call('POST', '/api/v1/projects', { token, body: { name: p.replace(/\s*\(archived\)$/i, '') } })
+      if (made.status !== 201) throw new Error(`seeding project "${p}": ${made.status} ${made.text}`)
+      if (/\(archived\)$/i.test(p)) {
+        const archived = await app.call('PATCH', `/api/v1/projects/${made.body.id}`, { token, body: { archived: true } })
+        if (archived.status !== 200) throw new Error(`archiving "${p}": ${archived.status} ${archived.text}`)
+      }
+    }
+    const projectIds = await projectsOf(token)
     for (const t of c.tasks) {
       const body: Record<string, unknown> = { title: t.title }
+      if (t.project) body.project_id = [...projectIds].find(([, name]) => norm(name) === norm(t.project!))?.[0]
       if (t.due != null) body.due_date = t.due
       if (t.priority) body.priority = t.priority
       if (t.tags?.length) body.tags = t.tags
@@ -223,7 +244,14 @@ export async function evalRunner(options: { env?: Record<string, string> } = {})
     return token
   }
 
-  async function state(token: string): Promise<{ tasks: EvalTask[]; reminders: EvalReminder[] }> {
+  /** Every project of the user, archived ones too: id → name. */
+  async function projectsOf(token: string): Promise<Map<string, string>> {
+    const page = await app.call('GET', '/api/v1/projects?archived=true', { token })
+    if (page.status !== 200) throw new Error(`listing projects: ${page.status} ${page.text}`)
+    return new Map((page.body.items as Array<{ id: string; name: string }>).map((p) => [p.id, p.name]))
+  }
+
+  async function state(token: string): Promise<{ tasks: EvalTask[]; reminders: EvalReminder[]; projects: string[] }> {
     const apiTasks: ApiTask[] = []
     let cursor: string | undefined
     do {
@@ -241,7 +269,12 @@ export async function evalRunner(options: { env?: Record<string, string> } = {})
         if (r.status === 'pending') reminders.push({ task: titles.get(r.task_id) ?? '(a task not listed)', at: r.remind_at })
       }
     }
-    return { tasks: apiTasks.map(fromApi), reminders }
+    const page = await app.call('GET', '/api/v1/projects?archived=true', { token })
+    if (page.status !== 200) throw new Error(`listing projects: ${page.status} ${page.text}`)
+    const items = page.body.items as Array<{ id: string; name: string; is_inbox: boolean; archived: boolean }>
+    const names = new Map(items.map((p) => [p.id, p.name]))
+    const projects = items.filter((p) => !p.is_inbox).map((p) => `${p.name}${p.archived ? ' (archived)' : ''}`)
+    return { tasks: apiTasks.map((t) => fromApi(t, names)), reminders, projects }
   }
 
   async function run(c: EvalCase): Promise<CaseResult> {
