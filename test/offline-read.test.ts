@@ -228,3 +228,107 @@ describe('spans and moving by them', () => {
     expect(shiftDue({ due_date: null }, { amount: 1, unit: 'week' }, berlin, NOW)).toBe('2026-12-02')
   })
 })
+
+describe('projects: a name is a project only when the user has one so named, or the words say "project"', () => {
+  const PROJECTS = ['Groceries', 'Family', 'Errands', 'Work', 'Personal', 'Travel', 'Home & Garden', 'Einkaufen', 'Arbeit', 'Privat', 'Inbox']
+  const withProjects = (cases: Case[]) => {
+    for (const [text, expected] of cases) test(text, () => expect(readMessage(text, BERLIN, NOW, PROJECTS).request).toMatchObject(expected as never))
+  }
+  const into = (body: string, name: string, missing = false) => ({ kind: 'add', body, project: { name, missing } })
+  describe('adding into one', () =>
+    withProjects([
+      ['add milk to Groceries', into('milk', 'Groceries')],
+      ['add milk to groceries', into('milk', 'Groceries')],
+      ['add call mom to my Family project', into('call mom', 'Family')],
+      ['add book flights to the Family project', into('book flights', 'Family')],
+      ['put buy stamps in Errands', into('buy stamps', 'Errands')],
+      ['put eggs into the Groceries list', into('eggs', 'Groceries')],
+      ['add seed potatoes to Home & Garden', into('seed potatoes', 'Home & Garden')],
+      ['add milk to Groceries tomorrow 9am', into('milk tomorrow 9am', 'Groceries')],
+      ['add pay rent to project Finance', into('pay rent', 'Finance', true)],
+      ['add fix sink to the Home project', into('fix sink', 'Home', true)],
+      ['füge Milch zu Einkaufen hinzu', into('Milch', 'Einkaufen')],
+      ['trag Butter in Einkaufen ein', into('Butter', 'Einkaufen')],
+      ['füge Brot zum Projekt Einkaufen hinzu', into('Brot', 'Einkaufen')],
+    ]))
+  describe('a name that is no project stays in the title', () => {
+    test.each([
+      ['add milk to the list', 'milk'],
+      ['add send letter to grandma', 'send letter to grandma'],
+      ['add a project review meeting', 'project review meeting'],
+      ['put vet for rex on my list', 'vet for rex'],
+      ['füge Brief an Oma zu Weihnachten hinzu', 'Brief an Oma zu Weihnachten'],
+    ])('%s', (text, body) => expect(readMessage(text, BERLIN, NOW, PROJECTS).request).toEqual({ kind: 'add', body, remind: false }))
+  })
+  const listed = (name: string, more: Record<string, unknown>[] = []) => ({ kind: 'list', selection: { parts: [...more, { kind: 'project', name }], search: '' } })
+  describe('listing and counting one', () =>
+    withProjects([
+      ["what's in Work?", listed('Work')],
+      ['show my Work tasks', listed('Work')],
+      ["what's in my Work project?", listed('Work')],
+      ['show project Errands', listed('Errands')],
+      ['show @project:Work', listed('Work')],
+      ["what's overdue in Work", listed('Work', [{ kind: 'overdue' }])],
+      ['anything overdue in Work?', listed('Work', [{ kind: 'overdue' }])],
+      ['high priority tasks in Family', listed('Family', [{ kind: 'priority', level: 'high' }])],
+      ["what's in my inbox", listed('Inbox')],
+      ['was ist in Arbeit?', listed('Arbeit')],
+      ['was steht in Arbeit an?', listed('Arbeit')],
+      ['zeige Arbeit', listed('Arbeit')],
+      ['how many tasks in Groceries', { kind: 'count', selection: { parts: [{ kind: 'project', name: 'Groceries' }], terms: ['@project:Groceries'] } }],
+      ['how many tasks are in Errands', { kind: 'count', selection: { parts: [{ kind: 'project', name: 'Errands' }] } }],
+      ['how many tasks in Home & Garden', { kind: 'count', selection: { terms: ['@project:"Home & Garden"'] } }],
+      ['wie viele Aufgaben sind in Einkaufen', { kind: 'count', selection: { parts: [{ kind: 'project', name: 'Einkaufen' }] } }],
+      ['show dentist', { kind: 'find', words: 'dentist' }],
+    ]))
+  const moved = (target: string, project: string, missing = false) => ({ kind: 'update', target, change: { kind: 'project', project, missing } })
+  describe('moving into one', () =>
+    withProjects([
+      ['move dentist to Personal', moved('dentist', 'Personal')],
+      ['move call mom to Family', moved('call mom', 'Family')],
+      ['shift taxes into the Work project', moved('taxes', 'Work')],
+      ['move dentist to project Health', moved('dentist', 'Health', true)],
+      ['verschiebe Zahnarzt nach Privat', moved('Zahnarzt', 'Privat')],
+      ['verschiebe Zahnarzt ins Projekt Privat', moved('Zahnarzt', 'Privat')],
+      // A time is still a time.
+      ['move dentist to friday', { kind: 'update', target: 'dentist', change: { kind: 'due', due: '2026-11-27' } }],
+      ['verschiebe Zahnarzt auf Freitag', { kind: 'update', target: 'Zahnarzt', change: { kind: 'due' } }],
+    ]))
+  const project = (action: string, more: Record<string, unknown> = {}) => ({ kind: 'project', action, ...more })
+  describe('making, renaming, archiving and deleting one', () =>
+    withProjects([
+      ['create a project Trips', project('create', { name: 'Trips' })],
+      ['make a new project called Garden', project('create', { name: 'Garden' })],
+      ['add a new project Garden', project('create', { name: 'Garden' })],
+      ['new project: Reading', project('create', { name: 'Reading' })],
+      ['start a Fitness project', project('create', { name: 'Fitness' })],
+      ['erstelle ein Projekt Reisen', project('create', { name: 'Reisen' })],
+      ['neues Projekt Urlaub', project('create', { name: 'Urlaub' })],
+      ['rename project Travel to Trips', project('rename', { name: 'Travel', to: 'Trips' })],
+      ['rename the Travel project to Holidays', project('rename', { name: 'Travel', to: 'Holidays' })],
+      ['rename Travel to Trips', project('rename', { name: 'Travel', to: 'Trips' })],
+      ['benenne Projekt Arbeit in Büro um', project('rename', { name: 'Arbeit', to: 'Büro' })],
+      ['archive Groceries', project('archive', { name: 'Groceries' })],
+      ['archive the Errands project', project('archive', { name: 'Errands' })],
+      ['archiviere Einkaufen', project('archive', { name: 'Einkaufen' })],
+      ['unarchive project Groceries', project('unarchive', { name: 'Groceries' })],
+      ['delete project Travel', project('delete', { name: 'Travel' })],
+      ['remove the project Travel', project('delete', { name: 'Travel' })],
+      ['delete the Groceries list', project('delete', { name: 'Groceries' })],
+      ['delete project Travel and its tasks', project('delete', { name: 'Travel', tasks: 'delete' })],
+      ['delete the Travel project with all its tasks', project('delete', { name: 'Travel', tasks: 'delete' })],
+      ['lösche Projekt Arbeit samt Aufgaben', project('delete', { name: 'Arbeit', tasks: 'delete' })],
+      ['delete project Trips', project('missing', { name: 'Trips' })],
+      ['list my projects', project('list')],
+      ['what projects do I have', project('list')],
+      ['zeige meine Projekte', project('list')],
+    ]))
+  describe('task requests that mention no project stay task requests', () =>
+    withProjects([
+      ['delete milk from my list', { kind: 'delete', target: 'milk' }],
+      ['rename dentist to dentist at 3', { kind: 'update', target: 'dentist', change: { kind: 'title', title: 'dentist at 3' } }],
+      ['archive old emails', { kind: 'unknown' }],
+      ['restore the dentist', { kind: 'unknown' }],
+    ]))
+  test('without the projects, "add milk to Groceries" is a title', () => expect(read('add milk to Groceries')).toMatchObject({ kind: 'add', body: 'milk to Groceries' }))
+})

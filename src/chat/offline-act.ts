@@ -22,7 +22,8 @@ function sentence(tense: 'ask' | 'did', list: readonly string[], op: Op, fields:
   const when = rename === undefined && typeof update.due_date === 'string' ? formatWhen(update.due_date, timeZone, lang) : undefined
   const priority = typeof update.priority === 'string' ? update.priority : undefined
   const tags = update.add_tags || update.remove_tags ? { add: (update.add_tags as string[]) ?? [], remove: (update.remove_tags as string[]) ?? [] } : undefined
-  return REPLIES[lang].change({ tense, list, op, rename, when, priority, tags })
+  const project = typeof update.project === 'string' ? update.project : undefined
+  return REPLIES[lang].change({ tense, list, op, rename, when, priority, tags, project })
 }
 
 /**
@@ -107,6 +108,20 @@ async function perform(ctx: ToolContext, calls: ToolCallRecord[], pending: Pendi
   return { reply: parts.join(' '), toolCalls: calls, ...(undo.length ? { state: { undo } } : {}) }
 }
 
+/** The tool that carries out each kind of undo step. */
+const UNDO_TOOL: Record<UndoStep['op'], string> = {
+  restore: 'restore_task', delete: 'delete_task', reopen: 'reopen_task', complete: 'complete_task', update: 'update_task', cancel_reminder: 'cancel_reminder',
+  delete_project: 'delete_project', update_project: 'update_project',
+}
+
+/** An undo step's arguments: a project made is deleted with whatever was put in it moved to the Inbox, never deleted. */
+function undoArgs(step: UndoStep): Record<string, unknown> {
+  if (step.op === 'cancel_reminder') return { reminder_id: step.id }
+  if (step.op === 'delete_project') return { project: step.id, tasks: 'move' }
+  if (step.op === 'update_project') return { project: step.id, ...step.fields }
+  return { task_id: step.id, ...(step.op === 'update' ? step.fields : {}) }
+}
+
 /** Reverses the conversation's last change (newest state first); a second undo finds nothing. */
 export async function undoLast(ctx: ToolContext, calls: ToolCallRecord[], states: readonly AgentState[], lang: Lang = 'en'): Promise<AgentTurn> {
   const words = REPLIES[lang]
@@ -115,8 +130,7 @@ export async function undoLast(ctx: ToolContext, calls: ToolCallRecord[], states
   const byOp = new Map<UndoStep['op'], string[]>()
   const failed: string[] = []
   for (const step of [...last.undo!].reverse()) {
-    const name = { restore: 'restore_task', delete: 'delete_task', reopen: 'reopen_task', complete: 'complete_task', update: 'update_task', cancel_reminder: 'cancel_reminder' }[step.op]
-    const res = await call(ctx, calls, name, step.op === 'cancel_reminder' ? { reminder_id: step.id } : { task_id: step.id, ...(step.op === 'update' ? step.fields : {}) })
+    const res = await call(ctx, calls, UNDO_TOOL[step.op], undoArgs(step))
     // A step recorded without a title (a model's batch call) is named by the task it came back with.
     const title = step.title || String((res.result as Record<string, unknown>).title ?? '')
     if (!res.ok) failed.push(`"${title}"`)

@@ -4,7 +4,7 @@ import { DURATION } from './duration'
 import type { Lang } from './offline-state'
 
 /** Words a German request carries and an English one does not: command words, "morgen", "Uhr", "ja". */
-const GERMAN = /(?:^|[\s,])(?:erinnere|füge|hinzu|hinzufügen|neue|aufgaben?|zeigen?|zeig|lösche|löschen|entferne|erledigt|erledige|verschiebe|rückgängig|morgen|heute|übermorgen|uhr|steht|ja|nein|hilfe|hallo|meine|bitte|überfällig\w*|wie viele|wieviele|diese woche|nächste|benenne|öffne|suche|finde|hake|erledigten|alle|später|wochen?|stunden?|minuten|tagen|verschieben|verlege|schiebe|löschen|entfernen|streichen|erledigen|wichtig|dringend|priorität|umbenennen|wieder|öffnen|markiere|trage?|schreibe?|notiere|ändere|nenne|ich|habe?|nicht|doch|mich|gibt|eine[nmr]?|mit|für|und|oder|dem|den|das|zum|zur)(?=$|[\s,.!?])/i
+const GERMAN = /(?:^|[\s,])(?:erinnere|füge|hinzu|hinzufügen|neue|aufgaben?|zeigen?|zeig|lösche|löschen|entferne|erledigt|erledige|verschiebe|rückgängig|morgen|heute|übermorgen|uhr|steht|ja|nein|hilfe|hallo|meine|bitte|überfällig\w*|wie viele|wieviele|diese woche|nächste|benenne|öffne|suche|finde|hake|erledigten|alle|später|wochen?|stunden?|minuten|tagen|verschieben|verlege|schiebe|löschen|entfernen|streichen|erledigen|wichtig|dringend|priorität|erstelle|projekte?|archiviere|neues|was ist|was steht|umbenennen|wieder|öffnen|markiere|trage?|schreibe?|notiere|ändere|nenne|ich|habe?|nicht|doch|mich|gibt|eine[nmr]?|mit|für|und|oder|dem|den|das|zum|zur)(?=$|[\s,.!?])/i
 
 export const languageOf = (text: string): Lang => (GERMAN.test(text) ? 'de' : 'en')
 
@@ -13,6 +13,13 @@ const FROM_GERMAN: Array<[RegExp, string]> = [
   [/^(?:hilfe|hallo|was kannst du)$/i, 'help'],
   [/^(?:mach(?:e)?\s+(?:das|es)\s+rückgängig|rückgängig(?:\s+machen)?|nimm\s+das\s+zurück)$/i, 'undo'],
   [/^(.+?)\s+auf\s+(?:die|meine)\s+(?:liste|aufgabenliste)(?:\s+setzen)?$/i, 'add $1'],
+  // Projects: made, listed, archived, deleted (with their tasks or not), and tasks moved into one.
+  [/^(?:erstelle|lege|mach(?:e)?)\s+(?:ein(?:e)?\s+)?(?:neues\s+|neue\s+)?(?:projekt|liste)\s+(?:namens\s+|mit\s+dem\s+namen\s+)?(.+?)(?:\s+an)?$/i, 'create project $1'],
+  [/^neues\s+projekt\s*:?\s+(.+)$/i, 'create project $1'],
+  [/^(?:zeige?|liste)\s+(?:mir\s+)?(?:meine\s+|alle\s+)?projekte$/i, 'list projects'],
+  [/^archiviere\s+(.+)$/i, 'archive $1'],
+  [/^(?:lösche|entferne)\s+(?:das\s+)?projekt\s+(.+?)\s+(?:mit|samt)\s+(?:allen\s+)?(?:seinen\s+)?aufgaben$/i, 'delete project $1 and its tasks'],
+  [/^(?:verschiebe|verlege|schiebe)\s+(.+?)\s+(?:ins(?:\s+(?:projekt|liste))?|in\s+(?:das\s+|die\s+)?(?:projekt|liste))\s+(.+)$/i, 'move $1 to project $2'],
   [/^(?:trag|trage)\s+(.+?)\s+ein$/i, 'add $1'],
   [/^(?:schreib|schreibe)\s+(.+?)\s+auf$/i, 'add $1'],
   [/^(?:notiere|merke\s+dir|merk\s+dir)\s+(.+)$/i, 'add $1'],

@@ -8,6 +8,7 @@ import { parseTaskText } from '../features/tasks/parse-text'
 import { correctWord, editDistance } from './match'
 import { DURATION, readDuration, type Duration } from './duration'
 import { fromGerman } from './offline-german'
+import { projectInQuestion, projectNamed, readProjectRequest, splitAtProject, type ProjectRequest } from './offline-project-read'
 
 /** Which tasks a listing or a count is about: find_tasks' filter terms and due range, and their names. */
 export interface Selection {
@@ -28,6 +29,8 @@ export type SelectionPart =
   | { kind: 'tag'; tag: string }
   | { kind: 'day'; day: string }
   | { kind: 'range'; from: string; to: string }
+  /** One project's tasks: "in Work", "my Work tasks", "@project:Work". */
+  | { kind: 'project'; name: string }
 
 /** A change to the tasks a target phrase names. */
 export type Change =
@@ -36,11 +39,13 @@ export type Change =
   | { kind: 'shift'; by: Duration }
   | { kind: 'priority'; level: TaskPriority }
   | { kind: 'tags'; add: string[]; remove: string[] }
+  /** Into a project; `missing` when the words called it a project and the user has none so named. */
+  | { kind: 'project'; project: string; missing: boolean }
 
 export type Request =
   | { kind: 'help' }
   | { kind: 'undo' }
-  | { kind: 'add'; body: string; remind: boolean }
+  | { kind: 'add'; body: string; remind: boolean; project?: { name: string; missing: boolean } }
   | { kind: 'list'; selection: Selection }
   | { kind: 'count'; selection: Selection }
   | { kind: 'find'; words: string }
@@ -53,6 +58,7 @@ export type Request =
   | { kind: 'remind'; target: string; at?: string; before?: Duration; phrase?: string }
   /** A command whose time could not be read ("move dentist to sometime"). */
   | { kind: 'when'; target: string }
+  | ProjectRequest
   | { kind: 'unknown' }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -125,7 +131,7 @@ const TAG_IN_QUESTION = new RegExp(`\\s(?:${TAG_PHRASE}|in\\s+#([\\p{L}\\p{N}_-]
  * The filters a question names, anywhere in it: overdue, today, tomorrow, a day, this or next week, a priority, a
  * tag, completed, no date; the words left over are what to search for.
  */
-export function readSelection(text: string, timeZone: string, now: Date): Selection {
+export function readSelection(text: string, timeZone: string, now: Date, projects: readonly string[] = []): Selection {
   const parts: SelectionPart[] = []
   // "what's", "I've", "we're": the short forms are question words too.
   let rest = ` ${text.toLowerCase().replace(/[?!.,]/g, ' ').replace(/'s\b/g, ' is').replace(/'(?:re|ve|ll|d|m)\b/g, ' ')} `
@@ -147,6 +153,10 @@ export function readSelection(text: string, timeZone: string, now: Date): Select
     )
     if (before === rest) break
   }
+  // A project by name ("what's in Work", "my Work tasks"), or as the filter language writes it ("@project:Work").
+  const inProject = projectInQuestion(projects)
+  if (inProject) take(inProject, (m) => parts.push({ kind: 'project', name: projectNamed(projects, m[1]!) ?? m[1]! }))
+  take(/\s@project:(?:"((?:[^"\\]|\\.)+)"|(\S+))\s/, (m) => parts.push({ kind: 'project', name: projectNamed(projects, m[1] ?? m[2]!) ?? (m[1] ?? m[2])! }))
   const toSunday = (7 - wallClock(now, timeZone).weekday) % 7
   take(/\s(?:this week|diese woche|for the week)\s/, () => parts.push({ kind: 'week', from: day(0), to: day(toSunday) }))
   take(/\s(?:next week|nächste woche)\s/, () => parts.push({ kind: 'range', from: day(toSunday + 1), to: day(toSunday + 7) }))
@@ -179,9 +189,13 @@ function toTerms(parts: readonly SelectionPart[]): { terms: string[]; from?: str
     else if (p.kind === 'tag') terms.push(`#${p.tag}`)
     else if (p.kind === 'day') [from, to] = [p.day, p.day]
     else if (p.kind === 'range' || p.kind === 'week') [from, to] = [p.from, p.to]
+    else if (p.kind === 'project') terms.push(projectTerm(p.name))
   }
   return { terms, ...(from ? { from, to } : {}) }
 }
+
+/** A project as the filter language names it: a bare word, or quoted (with \\" and \\\\ inside) when it has spaces or operators. */
+export const projectTerm = (name: string) => `@project:${/^[^\s&|()!"\\]+$/.test(name) ? name : `"${name.replace(/["\\]/g, (c) => `\\${c}`)}"`}`
 
 // ---------------------------------------------------------------------------------------------------------------
 // The intents
@@ -220,10 +234,15 @@ const unquote = (s: string) => s.trim().replace(/^["'“”‘’](.*)["'“”�
  * Reads a message as typed into what it asks for: the words around it that carry nothing go, a German request is
  * rewritten into the English grammar, a typo in its command word is corrected.
  */
-export function readMessage(raw: string, timeZone: string, now: Date): { text: string; request: Request } {
+export function readMessage(raw: string, timeZone: string, now: Date, projects: readonly string[] = [], options: ReadOptions = {}): { text: string; request: Request } {
   const [first = '', ...rest] = tidy(fromGerman(tidy(raw))).split(/\s+/)
   const text = [commandWord(first), ...rest].join(' ')
-  return { text, request: readRequest(text, timeZone, now) }
+  return { text, request: readRequest(text, timeZone, now, projects, options) }
+}
+
+/** `tasksOnly`: read "delete project report" as about a task, when no project is so named but a task is. */
+export interface ReadOptions {
+  tasksOnly?: boolean
 }
 
 /** A regular expression for a whole request, case-insensitive and Unicode-aware. */
@@ -236,18 +255,19 @@ const T = '(.+?)'
  * order, each for a family of intents; the order settles the phrasings two families share ("remove the work tag
  * from …" is a tag change, not a delete; "what did I get done" is a question, not a completion).
  */
-export function readRequest(text: string, timeZone: string, now: Date): Request {
+export function readRequest(text: string, timeZone: string, now: Date, projects: readonly string[] = [], options: ReadOptions = {}): Request {
   if (!text || /^(?:hi|hello|hey|help|\?|what can you do|what can i (?:ask|say|do)(?: you| here)?|how does this work)\b/i.test(text)) return { kind: 'help' }
   if (rx('(?:undo|revert|take (?:that|it) back|reverse (?:that|it))(?:\\s+(?:that|it|this|last|the last change|my last change|the last one))?').test(text)) return { kind: 'undo' }
   return (
+    (options.tasksOnly ? undefined : readProjectRequest(text, projects)) ??
     readReminder(text, timeZone, now) ??
-    readQuestion(text, timeZone, now) ??
+    readQuestion(text, timeZone, now, projects) ??
     readLabels(text) ??
     readReopen(text) ??
     readRename(text) ??
-    readMove(text, timeZone, now) ??
+    readMove(text, timeZone, now, projects) ??
     readDeleteOrComplete(text) ??
-    readAdd(text) ?? { kind: 'unknown' }
+    readAdd(text, timeZone, now, projects) ?? { kind: 'unknown' }
   )
 }
 
@@ -277,13 +297,13 @@ function readReminder(text: string, timeZone: string, now: Date): Request | unde
 }
 
 /** A question: a count, a search, or a listing with filters. */
-function readQuestion(text: string, timeZone: string, now: Date): Request | undefined {
+function readQuestion(text: string, timeZone: string, now: Date, projects: readonly string[]): Request | undefined {
   let m: RegExpExecArray | null
-  if ((m = rx('(?:count|how many)\\b(.*)').exec(text))) return { kind: 'count', selection: readSelection(m[1]!, timeZone, now) }
+  if ((m = rx('(?:count|how many)\\b(.*)').exec(text))) return { kind: 'count', selection: readSelection(m[1]!, timeZone, now, projects) }
   if ((m = rx('(?:search(?:\\s+for)?|look for|look up|find)\\s+(.+)').exec(text))) return { kind: 'find', words: m[1]! }
   if ((m = rx('(?:(?:do i have|have i got|is there|are there|got)\\s+)?(?:anything|something|a task|any tasks?|any todos?|tasks?|todos?|stuff)\\s+(?:about|for|with|on|mentioning|called|named|like|regarding|related to|involving|containing)\\s+(.+)').exec(text))) return { kind: 'find', words: m[1]! }
   if ((m = rx("where(?:'s| is| are)\\s+(?:my|the)\\s+(.+?)(?:\\s+tasks?)?").exec(text))) return { kind: 'find', words: m[1]! }
-  const bare = readSelection(text, timeZone, now)
+  const bare = readSelection(text, timeZone, now, projects)
   // Nothing but filters and question words is a listing too ("tasks for today", "overdue", "high priority stuff").
   if (QUESTION.test(text) || BARE_FILTER.test(text) || (bare.parts.length > 0 && !bare.search && /\s/.test(text) && !VERBS.includes(text.split(/\s+/)[0]!.toLowerCase()))) {
     const selection = bare
@@ -360,8 +380,13 @@ function readRename(text: string): Request | undefined {
 }
 
 /** A new due date: by a span, or to a time. */
-function readMove(text: string, timeZone: string, now: Date): Request | undefined {
+function readMove(text: string, timeZone: string, now: Date, projects: readonly string[]): Request | undefined {
   let m: RegExpExecArray | null
+  // Into a project ("move dentist to Personal", "shift taxes into the Work project"), before a time is looked for.
+  if ((m = rx('(?:move|shift|transfer|file|send)\\s+(.+)').exec(text))) {
+    const at = splitAtProject(m[1]!, projects, (after) => after === '')
+    if (at) return { kind: 'update', target: at.before, change: { kind: 'project', project: at.project, missing: at.missing } }
+  }
   // Moving by a span ("push taxes by a week", "snooze dog walk 2 hours", "gym an hour later").
   if ((m = rx(`(?:postpone|delay|push(?:\\s+back)?|defer|snooze|bump|move|shift|put off|reschedule|kick)\\s+${T}\\s+(?:back\\s+|out\\s+|forward\\s+)?(?:by\\s+|for\\s+)?(${DURATION})(?:\\s+(?:later|back|out))?`).exec(text)) || (m = rx(`${T}\\s+(?:by\\s+)?(${DURATION})\\s+later`).exec(text))) {
     const by = readDuration(m[2]!)
@@ -404,10 +429,14 @@ function readDeleteOrComplete(text: string): Request | undefined {
 }
 
 /** Adding, in the many ways people say it. */
-function readAdd(text: string): Request | undefined {
+function readAdd(text: string, timeZone: string, now: Date, projects: readonly string[]): Request | undefined {
   let m: RegExpExecArray | null
   if ((m = rx('(?:add|create|new|put|todo|to-do|jot down|añadir|añade|agregar|agrega|ajouter|ajoute|nouvelle tâche|nueva tarea)(?:\\s+(?:a|an))?(?:\\s+new)?(?:\\s+(?:task|todo|to-do|item|tâche|tarea))?(?:\\s+(?:to|for))?[:\\s]+(.+)').exec(text))) {
-    return { kind: 'add', body: m[1]!.replace(/\s+(?:on|to)\s+(?:my|the)\s+(?:todo\s+|to-do\s+|task\s+)?(?:list|tasks|todos)\b/i, ''), remind: false }
+    const body = m[1]!.replace(/\s+(?:on|to)\s+(?:my|the)\s+(?:todo\s+|to-do\s+|task\s+)?(?:list|tasks|todos)\b/i, '')
+    // "milk to Groceries tomorrow": the project, then only a time or labels for the task.
+    const at = splitAtProject(body, projects, (after) => after === '' || !parseTaskText(after, timeZone, now).title)
+    if (at) return { kind: 'add', body: `${at.before} ${at.after}`.trim(), remind: false, project: { name: at.project, missing: at.missing } }
+    return { kind: 'add', body, remind: false }
   }
   if ((m = rx('(.+?)\\s+(?:on|to)\\s+(?:my|the)\\s+(?:todo\\s+|to-do\\s+|task\\s+)?(?:list|tasks|todos)(\\s+.+)?').exec(text))) return { kind: 'add', body: `${m[1]!}${m[2] ?? ''}`, remind: false }
   return undefined

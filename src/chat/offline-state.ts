@@ -33,16 +33,33 @@ export interface PendingChoice {
 
 /** One step back: what reverses one change. */
 export interface UndoStep {
-  op: 'delete' | 'complete' | 'reopen' | 'restore' | 'update' | 'cancel_reminder'
-  /** The task's id; for cancel_reminder, the reminder's. */
+  op: 'delete' | 'complete' | 'reopen' | 'restore' | 'update' | 'cancel_reminder' | 'delete_project' | 'update_project'
+  /** The task's id; for cancel_reminder, the reminder's; for a project step, the project's. */
   id: string
   title: string
-  /** For update: the fields as they were. */
+  /** For update and update_project: the fields as they were. */
   fields?: Record<string, unknown>
+}
+
+/**
+ * A question about a project waiting for "yes": deleting one (its tasks moved to the Inbox or deleted with it), or
+ * making one the user named but lacks, then adding a task to it or moving tasks into it.
+ */
+export interface PendingProject {
+  action: 'delete' | 'create'
+  name: string
+  /** For delete: the project, and what becomes of its `count` tasks. */
+  id?: string
+  tasks?: 'move' | 'delete'
+  count?: number
+  /** For create: the task to add there (as said), or the words naming the tasks to move there. */
+  add?: string
+  move?: string
 }
 
 export interface AgentState {
   pending?: PendingAction
+  project?: PendingProject
   choice?: PendingChoice
   /** The changes this message made, and how to reverse them. */
   undo?: UndoStep[]

@@ -29,6 +29,8 @@ interface Change {
   when?: string
   priority?: string
   tags?: { add: readonly string[]; remove: readonly string[] }
+  /** The project moved into. */
+  project?: string
 }
 
 export interface Replies {
@@ -120,6 +122,8 @@ function partWords(p: SelectionPart, timeZone: string, lang: Lang): string {
       return `${de ? 'fällig' : 'due'} ${formatWhen(p.day, timeZone, lang)}`
     case 'range':
       return `${de ? 'fällig' : 'due'} ${formatWhen(p.from, timeZone, lang)} – ${formatWhen(p.to, timeZone, lang)}`
+    case 'project':
+      return `in ${p.name}`
   }
 }
 
@@ -178,8 +182,9 @@ export const REPLIES: Record<Lang, Replies> = {
     andMore: (n) => ` (and ${n} more)`,
     cancelled: 'OK, I cancelled that: nothing was changed.',
     yesOrNo: 'Say yes or no.',
-    change: ({ tense, list, op, rename, when, priority, tags }) => {
+    change: ({ tense, list, op, rename, when, priority, tags, project }) => {
       const what = list.length === 1 ? `"${list[0]}"` : `these ${list.length} tasks: ${titles(list)}`
+      if (project !== undefined) return `${tense === 'ask' ? 'Move' : 'Moved'} ${what} to ${project}`
       if (rename !== undefined) return `${tense === 'ask' ? 'Rename' : 'Renamed'} ${what} to "${rename}"`
       if (when !== undefined) return `${tense === 'ask' ? 'Move' : 'Moved'} ${what} to ${when}`
       if (priority !== undefined) return `Set ${what} to ${priority} priority`
@@ -194,7 +199,7 @@ export const REPLIES: Record<Lang, Replies> = {
     alreadyGone: (list, n) => `${list} ${n === 1 ? 'was' : 'were'} already gone.`,
     changedSince: (list, n) => `${list} changed since I asked, so I left ${n === 1 ? 'it' : 'them'} alone.`,
     undone: (parts) => `Undone: ${parts.join('; ')}.`,
-    undoPart: (step, list) => (step === 'cancel_reminder' ? `cancelled ${list.split(', ').length === 1 ? 'a reminder' : 'reminders'}` : `${{ restore: 'restored', delete: 'removed', reopen: 'reopened', complete: 'completed again', update: 'put back' }[step]} ${list}`),
+    undoPart: (step, list) => (step === 'cancel_reminder' ? `cancelled ${list.split(', ').length === 1 ? 'a reminder' : 'reminders'}` : `${{ restore: 'restored', delete: 'removed', reopen: 'reopened', complete: 'completed again', update: 'put back', delete_project: 'removed the project', update_project: 'put back the project' }[step]} ${list}`),
     couldNotUndo: (list) => `I could not undo ${list}.`,
     nothingToUndo: 'Nothing to undo.',
   },
@@ -243,8 +248,9 @@ export const REPLIES: Record<Lang, Replies> = {
     andMore: (n) => ` (und ${n} weitere)`,
     cancelled: 'OK, abgebrochen: nichts wurde geändert.',
     yesOrNo: 'Sag ja oder nein.',
-    change: ({ tense, list, op, rename, when, priority, tags }) => {
+    change: ({ tense, list, op, rename, when, priority, tags, project }) => {
       const what = list.length === 1 ? `"${list[0]}"` : `Diese ${list.length} Aufgaben (${titles(list, 'de')})`
+      if (project !== undefined) return `${what} nach ${project} ${tense === 'ask' ? 'verschieben' : 'verschoben'}`
       if (rename !== undefined) return `${what} in "${rename}" ${tense === 'ask' ? 'umbenennen' : 'umbenannt'}`
       if (when !== undefined) return `${what} auf ${when} ${tense === 'ask' ? 'verschieben' : 'verschoben'}`
       if (priority !== undefined) return `${what} auf ${LEVEL_WORD[priority] ?? priority} Priorität ${tense === 'ask' ? 'setzen' : 'gesetzt'}`
@@ -259,7 +265,7 @@ export const REPLIES: Record<Lang, Replies> = {
     alreadyGone: (list, n) => `${list} ${n === 1 ? 'war' : 'waren'} schon weg.`,
     changedSince: (list, n) => `${list} ${n === 1 ? 'hat' : 'haben'} sich seit meiner Frage geändert, darum habe ich sie nicht angerührt.`,
     undone: (parts) => `Rückgängig gemacht: ${parts.join('; ')}.`,
-    undoPart: (step, list) => (step === 'cancel_reminder' ? 'Erinnerung entfernt' : `${list} ${{ restore: 'wiederhergestellt', delete: 'entfernt', reopen: 'wieder geöffnet', complete: 'wieder erledigt', update: 'zurückgesetzt' }[step]}`),
+    undoPart: (step, list) => (step === 'cancel_reminder' ? 'Erinnerung entfernt' : `${list} ${{ restore: 'wiederhergestellt', delete: 'entfernt', reopen: 'wieder geöffnet', complete: 'wieder erledigt', update: 'zurückgesetzt', delete_project: '(Projekt) entfernt', update_project: '(Projekt) zurückgesetzt' }[step]}`),
     couldNotUndo: (list) => `Nicht rückgängig machen konnte ich ${list}.`,
     nothingToUndo: 'Es gibt nichts rückgängig zu machen.',
   },

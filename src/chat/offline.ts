@@ -12,7 +12,9 @@ import { call, describeTask, findAll, findBest, readTarget, type Task } from './
 import { confirm, propose, undoLast, type AgentTurn } from './offline-act'
 import { REPLIES, type Lang } from './offline-words'
 import { fromGerman, languageOf } from './offline-german'
-import { commandWord, readMessage, VERBS, type Change, type Selection } from './offline-read'
+import { commandWord, readMessage, VERBS, type Change, type Request, type Selection } from './offline-read'
+import { confirmProject, offerProject, onProject, projectNames } from './offline-project'
+import { PROJECT_REPLIES } from './offline-project-words'
 import { leadOf, type Duration } from './duration'
 import type { AgentState, Op, PendingChoice } from './offline-state'
 
@@ -64,6 +66,15 @@ async function answer(ctx: ToolContext, text: string, states: readonly AgentStat
   const calls: ToolCallRecord[] = []
   const last = states[0] ?? {}
 
+  if (last.project) {
+    if (YES.test(text)) {
+      return confirmProject(ctx, calls, last.project, lang, {
+        add: (body, project) => addTask(ctx, calls, lang, body, false, project),
+        move: (target, project) => onTarget(ctx, calls, lang, 'update', target, { project }),
+      })
+    }
+    if (NO.test(text)) return { reply: REPLIES[lang].cancelled, toolCalls: calls }
+  }
   if (last.pending) {
     if (YES.test(text)) return confirm(ctx, calls, last.pending, lang)
     const cancelled = REPLIES[lang].cancelled
@@ -165,8 +176,8 @@ async function counting(ctx: ToolContext, calls: ToolCallRecord[], lang: Lang, s
   return { reply: words.counted(label, count(res), res.result.total === 1), toolCalls: calls }
 }
 
-/** Adds the task `body` describes ("call mum tomorrow 5pm !high"); `remind` also sets a reminder at its time. */
-async function addTask(ctx: ToolContext, calls: ToolCallRecord[], lang: Lang, body: string, remind: boolean): Promise<AgentTurn> {
+/** Adds the task `body` describes ("call mum tomorrow 5pm !high"), in `project` if given; `remind` also sets a reminder at its time. */
+async function addTask(ctx: ToolContext, calls: ToolCallRecord[], lang: Lang, body: string, remind: boolean, project?: string): Promise<AgentTurn> {
   const tz = ctx.user.timezone
   const now = ctx.clock()
   const words = REPLIES[lang]
@@ -178,6 +189,7 @@ async function addTask(ctx: ToolContext, calls: ToolCallRecord[], lang: Lang, bo
     ...(parsed.due_date ? { due_date: parsed.due_date } : parsed.due_day ? { due_date: parsed.due_day } : {}),
     ...(parsed.recurrence ? { recurrence: parsed.recurrence } : {}),
     ...(parsed.tags.length ? { tags: parsed.tags } : {}),
+    ...(project ? { project } : {}),
   })
   if (!added.ok) return { reply: words.couldNotAdd(added.text), toolCalls: calls }
   const task = added.result as unknown as Task
@@ -188,7 +200,8 @@ async function addTask(ctx: ToolContext, calls: ToolCallRecord[], lang: Lang, bo
     if (set.ok) extra = words.remindThen
   }
   const bits = [parsed.priority ? words.priority(parsed.priority) : '', parsed.recurrence ? words.repeating : '', parsed.tags.map((t) => `#${t}`).join(' ')].filter(Boolean)
-  return { reply: `${words.added(describeTask(task, tz, lang), bits)}${extra}`, toolCalls: calls, state: { undo: [{ op: 'delete', id: task.id, title: task.title }] } }
+  const described = project ? PROJECT_REPLIES[lang].addedTo(describeTask(task, tz, lang), project) : describeTask(task, tz, lang)
+  return { reply: `${words.added(described, bits)}${extra}`, toolCalls: calls, state: { undo: [{ op: 'delete', id: task.id, title: task.title }] } }
 }
 
 /** Reads a fresh request (no question pending, or the user moved on) and does what it asks. */
@@ -197,7 +210,16 @@ async function interpret(ctx: ToolContext, calls: ToolCallRecord[], raw: string,
   const now = ctx.clock()
   const words = REPLIES[lang]
   if (/^(?:hi|hello|hey)\b/i.test(raw)) return { reply: words.help, toolCalls: calls }
-  const { text, request } = readMessage(raw, tz, now)
+  const projects = await projectNames(ctx)
+  const read = readMessage(raw, tz, now, projects)
+  const { text } = read
+  let request: Request = read.request
+  // "delete project report" with no project so named but a task that is: the task is meant.
+  if (request.kind === 'project' && request.action === 'missing') {
+    const asTask = readMessage(raw, tz, now, projects, { tasksOnly: true }).request
+    const target = 'target' in asTask ? asTask.target : undefined
+    if (target && (await findBest(ctx, calls, readTarget(target))).length > 0) request = asTask
+  }
 
   switch (request.kind) {
     case 'help':
@@ -205,7 +227,10 @@ async function interpret(ctx: ToolContext, calls: ToolCallRecord[], raw: string,
     case 'undo':
       return undoLast(ctx, calls, states, lang)
     case 'add':
-      return addTask(ctx, calls, lang, request.body, request.remind)
+      if (request.project?.missing) return offerProject(calls, lang, request.project.name, projects, { add: request.body })
+      return addTask(ctx, calls, lang, request.body, request.remind, request.project?.name)
+    case 'project':
+      return onProject(ctx, calls, lang, request, projects)
     case 'list':
       return listing(ctx, calls, lang, request.selection)
     case 'count':
@@ -224,6 +249,7 @@ async function interpret(ctx: ToolContext, calls: ToolCallRecord[], raw: string,
     case 'delete':
       return onTarget(ctx, calls, lang, request.kind, request.target)
     case 'update':
+      if (request.change.kind === 'project' && request.change.missing) return offerProject(calls, lang, request.change.project, projects, { move: request.target })
       return onTarget(ctx, calls, lang, 'update', request.target, fieldsOf(request.change))
     case 'remind':
       return remindAbout(ctx, calls, lang, request)
@@ -253,6 +279,8 @@ function fieldsOf(change: Change): Record<string, unknown> {
       return { shift: change.by }
     case 'tags':
       return { ...(change.add.length ? { add_tags: change.add } : {}), ...(change.remove.length ? { remove_tags: change.remove } : {}) }
+    case 'project':
+      return { project: change.project }
   }
 }
 

@@ -43,6 +43,8 @@ export function inverseOf(record: ToolCallRecord, before?: Task): UndoStep[] {
       const { task_id: _, idempotency_key: __, ...fields } = args
       return [{ op: 'update', id: before.id, title: before.title, fields: previous(before, fields) }]
     }
+    case 'add_project':
+      return [{ op: 'delete_project', id: String(result.id), title: String(result.name ?? '') }]
     case 'set_reminder':
       return [{ op: 'cancel_reminder', id: String(result.id), title: '' }]
     default:

@@ -111,3 +111,10 @@ export async function deleteProject(deps: ProjectDeps, actor: Actor, id: string,
     return { tasks: n }
   })
 }
+
+/** How many tasks (open and completed) one of the actor's projects holds: what deleting it would move or delete. */
+export async function projectTaskCount(deps: Pick<ProjectDeps, 'db'>, actor: Actor, id: string): Promise<number> {
+  const project = await ownedProject(deps.db, actor, id)
+  const [held] = await deps.db.select({ n: sql<number>`count(*)`.mapWith(Number) }).from(tasks).where(eq(tasks.projectId, project.id))
+  return held?.n ?? 0
+}
