@@ -71,9 +71,9 @@ async function askDelete(ctx: ToolContext, calls: ToolCallRecord[], lang: Lang, 
 }
 
 /** A project the words named but the user lacks: say so, and offer to make it and then add or move there. */
-export function offerProject(calls: ToolCallRecord[], lang: Lang, name: string, projects: readonly string[], then: { add: string } | { move: string }): AgentTurn {
+export function offerProject(ctx: ToolContext, calls: ToolCallRecord[], lang: Lang, name: string, projects: readonly string[], then: { add: string } | { move: string }): AgentTurn {
   const words = PROJECT_REPLIES[lang]
-  const offer = 'add' in then ? words.offerAdd(parseTaskText(then.add, 'UTC', new Date()).title || then.add) : words.offerMove(then.move)
+  const offer = 'add' in then ? words.offerAdd(parseTaskText(then.add, ctx.user.timezone, ctx.clock()).title || then.add) : words.offerMove(then.move)
   return { reply: words.missing(name, projects, offer), toolCalls: calls, state: { project: { action: 'create', name, ...then } } }
 }
 

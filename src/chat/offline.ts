@@ -227,7 +227,7 @@ async function interpret(ctx: ToolContext, calls: ToolCallRecord[], raw: string,
     case 'undo':
       return undoLast(ctx, calls, states, lang)
     case 'add':
-      if (request.project?.missing) return offerProject(calls, lang, request.project.name, projects, { add: request.body })
+      if (request.project?.missing) return offerProject(ctx, calls, lang, request.project.name, projects, { add: request.body })
       return addTask(ctx, calls, lang, request.body, request.remind, request.project?.name)
     case 'project':
       return onProject(ctx, calls, lang, request, projects)
@@ -249,7 +249,7 @@ async function interpret(ctx: ToolContext, calls: ToolCallRecord[], raw: string,
     case 'delete':
       return onTarget(ctx, calls, lang, request.kind, request.target)
     case 'update':
-      if (request.change.kind === 'project' && request.change.missing) return offerProject(calls, lang, request.change.project, projects, { move: request.target })
+      if (request.change.kind === 'project' && request.change.missing) return offerProject(ctx, calls, lang, request.change.project, projects, { move: request.target })
       return onTarget(ctx, calls, lang, 'update', request.target, fieldsOf(request.change))
     case 'remind':
       return remindAbout(ctx, calls, lang, request)
