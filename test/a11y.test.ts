@@ -68,6 +68,7 @@ run.beforeAll(async () => {
   const old = (await api('POST', '/api/v1/projects', { name: 'Old things', color: 'grey' })).id
   await api('PATCH', `/api/v1/projects/${old}`, { archived: true })
   await api('PATCH', `/api/v1/tasks/${ids.report}`, { project_id: ids.work })
+  ids.inbox = (await api('GET', '/api/v1/projects')).items[0].id
   await api('POST', `/api/v1/tasks/${ids.report}/reminders`, { lead: '1h' })
   const cancelled = await api('POST', `/api/v1/tasks/${ids.report}/reminders`, { lead: '1d' })
   await api('DELETE', `/api/v1/reminders/${cancelled.id}`)
@@ -180,6 +181,8 @@ const PAGES: Array<[string, () => string]> = [
   ['a project', () => `/projects/${ids.work}`],
   ['an empty project', () => `/projects/${ids.garden}`],
   ['the projects', () => '/projects'],
+  ["a project's settings", () => `/projects/${ids.work}/settings`],
+  ["the Inbox's settings", () => `/projects/${ids.inbox}/settings`],
   ['Today', () => '/today'],
   ['Upcoming', () => '/upcoming'],
   ['Calendar', () => '/calendar'],

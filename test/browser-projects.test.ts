@@ -14,7 +14,8 @@ const { suite, run, person } = onePersonSuite('projects', 'Europe/Berlin', { vie
   expect((await api('POST', '/api/v1/tasks', { title: 'Send the report', project_id: work.body.id })).status).toBe(201)
 })
 
-const sidebarNames = (page: Page) => page.locator('.sidebar nav[aria-label="Projects"] .project-name').allTextContents()
+/** The projects the sidebar lists, the archived fold left out. */
+const sidebarNames = (page: Page) => page.locator('.sidebar nav[aria-label="Projects"] > .project-list .project-name').allTextContents()
 const sidebarCount = (page: Page, name: string) => page.locator(`.sidebar .project-link:has(.project-name:text-is("${name}")) .count > span:first-child`).textContent()
 const titles = (page: Page) => page.locator('#task-items .title').allTextContents()
 
@@ -91,3 +92,52 @@ run.test('on a phone a menu above the list switches project, and the first task 
   })
   await phone.close()
 }, 60_000)
+
+run.test('a project is renamed, coloured, archived under the fold and back, and deleted only with a choice for its tasks', async () => {
+  const { page, problems, api } = person()
+  const projectId = async (name: string) => (await api('GET', '/api/v1/projects?archived=true')).body.items.find((p: { name: string }) => p.name === name)?.id
+  const errands = (await api('POST', '/api/v1/projects', { name: 'Errands' })).body.id
+  expect((await api('POST', '/api/v1/tasks', { title: 'Buy stamps', project_id: errands })).status).toBe(201)
+  await step(page, 'projects-rename', async () => {
+    await page.goto(`${suite.server.url}/projects/${errands}`)
+    await page.click('a:has-text("Edit project")')
+    await page.fill('#ps-name', 'Office')
+    await page.click('label.color-choice:has-text("Red")')
+    await page.click('button:has-text("Save")')
+    await page.waitForFunction(() => document.querySelector('h1')?.textContent === 'Office')
+    expect(await sidebarNames(page)).toContain('Office')
+    expect(await sidebarNames(page)).not.toContain('Errands')
+    expect(await page.locator('.sidebar .project-link:has-text("Office") .visually-hidden').first().textContent()).toBe('(red)')
+  })
+  await step(page, 'projects-archive', async () => {
+    await page.click('a:has-text("Edit project")')
+    await page.click('button:has-text("Archive project")')
+    await page.locator('.notice:has-text("This project is archived")').waitFor()
+    expect(await page.locator('#quick-add').count()).toBe(0)
+    expect(await sidebarNames(page)).not.toContain('Office')
+    await page.click('.sidebar summary:has-text("Archived (1)")')
+    expect(await page.locator('.sidebar .archived .project-name').allTextContents()).toEqual(['Office'])
+    await page.click('a:has-text("Edit project")')
+    await page.click('button:has-text("Unarchive project")')
+    await page.locator('#quick-add').waitFor()
+    expect(await sidebarNames(page)).toContain('Office')
+    expect(await page.locator('.sidebar .archived').count()).toBe(0)
+  })
+  await step(page, 'projects-delete', async () => {
+    await page.goto(`${suite.server.url}/projects/${errands}/settings`)
+    // Without a choice (past the browser's own check) the server refuses and says what to choose.
+    await page.evaluate(() => document.querySelectorAll('input[name="tasks"]').forEach((input) => input.removeAttribute('required')))
+    await page.click('button:has-text("Delete project")')
+    await page.locator('#ps-delete-error').waitFor()
+    expect(await page.locator('#ps-delete-error').textContent()).toContain('choose what happens to its tasks')
+    expect(await projectId('Office')).toBe(errands)
+    await page.check('input[name="tasks"][value="move"]')
+    await page.click('button:has-text("Delete project")')
+    await page.waitForURL(/\/tasks$/)
+    expect(await sidebarNames(page)).not.toContain('Office')
+    const inbox = await projectId('Inbox')
+    const moved = await api('GET', `/api/v1/tasks?project_id=${inbox}&search=stamps`)
+    expect(moved.body.items.map((t: { title: string }) => t.title)).toEqual(['Buy stamps'])
+  })
+  expect(problems).toEqual([])
+}, 90_000)

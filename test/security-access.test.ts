@@ -443,6 +443,12 @@ describe('projects', () => {
       ['GET', `/tasks?project_id=${project.id}`],
       ['GET', `/projects/nav?current=${project.id}`],
       ['POST', '/tasks', form({ title: 'sneak in', project_id: project.id })],
+      ['GET', `/projects/${project.id}/settings`],
+      ['POST', `/projects/${project.id}`, form({ name: 'Taken over', color: 'red' })],
+      ['POST', `/projects/${project.id}/archive`, form({ archived: 'true' })],
+      ['POST', `/projects/${project.id}/delete`, form({ tasks: 'delete' })],
+      ['POST', `/projects/${project.id}/delete`, form({ tasks: 'move' })],
+      ['POST', `/projects/${project.id}/delete`, form({})],
     ]
     for (const [method, path, fields] of calls) {
       for (const htmx of [false, true]) {

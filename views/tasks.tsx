@@ -669,6 +669,13 @@ export function WorkspacePage({
             ) : (
               <h1 class="board-title">All tasks</h1>
             )}
+            {data.project ? (
+              <a href={`/projects/${data.project.id}/settings`} class="button ghost">
+                Edit project<span class="visually-hidden" safe>{` ${data.project.name}`}</span>
+              </a>
+            ) : (
+              ''
+            )}
           </div>
           {error ? (
             <p class="form-error" role="alert" safe>
@@ -678,7 +685,9 @@ export function WorkspacePage({
             ''
           )}
           {archived ? (
-            <p class="notice">This project is archived: unarchive it to add tasks to it.</p>
+            <p class="notice">
+              This project is archived: <a href={`/projects/${data.project!.id}/settings`}>unarchive it</a> to add tasks to it.
+            </p>
           ) : (
             <QuickAdd ctx={ctx} values={quickAdd?.values} error={quickAdd?.error} />
           )}

@@ -7,11 +7,11 @@ import { redirect, safeLocalPath } from '../../lib/htmx'
 import { parseWith } from '../../lib/validation'
 import type { AuthUser } from '../../features/auth/service'
 import { listSavedFilters } from '../../features/filters/service'
-import { CreateProjectInput } from '../../features/projects/model'
-import { createProject, listProjects, type ProjectDeps } from '../../features/projects/service'
+import { CreateProjectInput, parseDeleteChoice, UpdateProjectInput } from '../../features/projects/model'
+import { createProject, deleteProject, listProjects, updateProject, type ProjectDeps } from '../../features/projects/service'
 import { AddProject, ProjectNav, projectUrl } from '../../../views/projects'
-import { ProjectsPage } from '../../../views/project-pages'
-import { first, type Form, type FormError } from '../forms'
+import { ProjectSettingsPage, ProjectsPage, type SettingsShown } from '../../../views/project-pages'
+import { first, withFormErrors, type Form, type FormError } from '../forms'
 import { respond } from '../respond'
 import { webSession } from '../session'
 
@@ -29,6 +29,18 @@ export const projectPages = (deps: AppDeps) => {
 
   const manage = async (user: AuthUser, csrf: string, nonce: string, add?: { name?: string; error: FormError }) =>
     ProjectsPage({ projects: await listProjects(projectDeps, user, { archived: true }), csrf, nonce, email: user.email, add })
+
+  /** One of the user's projects with its counts; another person's (or a malformed id) is not there. */
+  const projectOf = async (user: AuthUser, id: string) => {
+    const found = (await listProjects(projectDeps, user, { archived: true })).find((p) => p.id === id)
+    if (!found) throw notFound('project')
+    return found
+  }
+
+  const settings = async (request: Request, user: AuthUser, csrf: string, id: string, shown?: SettingsShown) => {
+    const project = await projectOf(user, id)
+    return respond(request, (nonce) => ({ html: ProjectSettingsPage({ project, csrf, nonce, email: user.email, shown }), status: shown?.error ? 422 : 200 }))
+  }
 
   return new Elysia({ name: 'project-pages', seed: seedOf(deps), detail: { hide: true } })
     .use(webSession(deps))
@@ -62,6 +74,49 @@ export const projectPages = (deps: AppDeps) => {
             plain: async (nonce) => ({ html: await manage(user, csrf, nonce, { name, error }), status: 422 }),
           })
         }
+      },
+      { page: true },
+    )
+    .get('/projects/:id/settings', ({ request, user, csrf, params }) => settings(request, user, csrf, params.id), { page: true })
+    .post(
+      '/projects/:id',
+      // Rename and recolour: only the fields the form sent change (the Inbox's form sends no name).
+      async ({ request, user, csrf, params, body }) => {
+        const form = body as Form
+        await projectOf(user, params.id)
+        const fields = { ...(form.name !== undefined ? { name: first(form.name) } : {}), ...(form.color !== undefined ? { color: first(form.color) } : {}) }
+        try {
+          await updateProject(projectDeps, user, params.id, parseWith(UpdateProjectInput, fields))
+          return redirect(request, projectUrl(params.id))
+        } catch (failure) {
+          return settings(request, user, csrf, params.id, { ...fields, error: shownError(failure), form: 'edit' })
+        }
+      },
+      { page: true },
+    )
+    .post(
+      '/projects/:id/archive',
+      async ({ request, user, params, body }) => {
+        await projectOf(user, params.id)
+        await updateProject(projectDeps, user, params.id, { archived: first((body as Form).archived) === 'true' })
+        return redirect(request, projectUrl(params.id))
+      },
+      { page: true },
+    )
+    .post(
+      '/projects/:id/delete',
+      // Deleting asks what happens to the tasks: without an answer nothing is deleted and the page says why.
+      async ({ request, user, csrf, params, body }) => {
+        await projectOf(user, params.id)
+        return withFormErrors(
+          async () => {
+            const choice = parseDeleteChoice(first((body as Form).tasks))
+            if (!choice) throw new AppError('validation_failed', 'choose what happens to its tasks: move them to the Inbox, or delete them', 'tasks')
+            await deleteProject(projectDeps, user, params.id, choice)
+            return redirect(request, '/tasks')
+          },
+          (error) => settings(request, user, csrf, params.id, { error, form: 'delete' }),
+        )
       },
       { page: true },
     )
