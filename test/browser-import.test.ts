@@ -36,7 +36,7 @@ async function upload(format: string, file: string) {
 run.test('a Todoist export uploaded in Settings: the report says what was made and lists each skipped line and why; the tasks are there', async () => {
   await step(page, 'import-todoist', async () => {
     const report = await upload('todoist-csv', 'todoist-project.csv')
-    expect(await report.locator('[role=status]').textContent()).toBe('8 tasks created, 1 row already imported before, 2 rows skipped.')
+    expect(await report.locator('[role=status]').textContent()).toBe('9 tasks created, 0 rows already imported before, 2 rows skipped.')
     expect(await report.locator('ul[aria-label="Skipped rows"] li').allTextContents()).toEqual([
       'Line 14: title must not be empty',
       'Line 19: TYPE "label" is not task, section or note',
@@ -56,6 +56,7 @@ run.test('the same file again adds nothing; a calendar file of to-dos imports be
   await step(page, 'import-again', async () => {
     const again = await upload('todoist-csv', 'todoist-project.csv')
     expect(await again.locator('[role=status]').textContent()).toBe('0 tasks created, 9 rows already imported before, 2 rows skipped.')
+    expect(await again.locator('ul[aria-label="Rows already imported"] li').first().textContent()).toBe('Line 3: imported before')
     const ics = await upload('ics', 'tasks.ics')
     expect(await ics.locator('[role=status]').textContent()).toBe('4 tasks created, 0 rows already imported before, 3 rows skipped.')
     expect(await ics.locator('ul[aria-label="Skipped rows"] li').allTextContents()).toContain('Line 79: a VEVENT (an event), not a to-do (VTODO)')
@@ -83,10 +84,10 @@ run.test('Settings: every export downloads, JSON whole and CSV a file per table,
     return { name: file.suggestedFilename(), text: await Bun.file((await file.path())!).text() }
   }
   const json = await download('Export all (JSON)')
-  expect(JSON.parse(json.text).tasks).toHaveLength(12)
+  expect(JSON.parse(json.text).tasks).toHaveLength(13)
   const tasks = await download('Export tasks (CSV)')
   // A header and a record per task (a description may hold line breaks, inside its quotes).
-  expect(readCsv(tasks.text)).toHaveLength(13)
+  expect(readCsv(tasks.text)).toHaveLength(14)
   const headers: Record<string, string> = {
     'Reminders (CSV)': 'id,task_id,remind_at,lead,status',
     'Notifications (CSV)': 'id,task_id,title,body,created_at,read',

@@ -29,7 +29,7 @@ describe('POST /api/v1/import', () => {
     const file = await fixture('todoist-project.csv')
     const first = await upload({ format: 'todoist-csv', file })
     expect(first.status).toBe(200)
-    expect(first.body).toMatchObject({ format: 'todoist-csv', created: 8, duplicates: 1 })
+    expect(first.body).toMatchObject({ format: 'todoist-csv', created: 9, duplicates: 0 })
     expect(first.body.skipped).toContainEqual({ line: 14, reason: 'title must not be empty' })
     const again = await upload({ format: 'todoist-csv', file })
     expect(again.body).toMatchObject({ created: 0, duplicates: 9, skipped: first.body.skipped })
@@ -71,6 +71,13 @@ describe('POST /api/v1/import', () => {
     expect(byId.body).toMatchObject({ created: 1 })
     const listed = await t.call('GET', `/api/v1/tasks?project_id=${groceries.id}&sort=title`, { token })
     expect(listed.body.items.map((task: { title: string }) => task.title)).toEqual(['Buy apples', 'Buy pears'])
+    // Another project's export of a task alike ("Weekly review", every friday) is a task of that project, not a duplicate.
+    const review = 'TYPE,CONTENT,DATE\ntask,Weekly review,every friday\n'
+    const home = (await t.call('POST', '/api/v1/projects', { token, body: { name: 'Home' } })).body
+    expect((await upload({ format: 'todoist-csv', file: review, project: 'Groceries' })).body).toMatchObject({ created: 1, duplicates: 0 })
+    expect((await upload({ format: 'todoist-csv', file: review, project: 'Home' })).body).toMatchObject({ created: 1, duplicates: 0 })
+    expect((await upload({ format: 'todoist-csv', file: review, project: 'Home' })).body).toMatchObject({ created: 0, duplicate_rows: [{ line: 2, reason: 'imported before' }] })
+    expect((await t.call('GET', `/api/v1/tasks?project_id=${home.id}`, { token })).body.items.map((task: { title: string }) => task.title)).toEqual(['Weekly review'])
     // Unknown (or another user's), or archived: refused naming project, and nothing is imported.
     const { token: other } = await t.signUp()
     const theirs = (await t.call('POST', '/api/v1/projects', { token: other, body: { name: 'Theirs' } })).body
@@ -124,7 +131,7 @@ describe('POST /api/v1/import', () => {
     expect(form.properties.format.description).toBe('todoist-csv (a Todoist project exported as CSV) or ics (an iCalendar file of VTODO to-dos)')
     expect(form.properties.file.format).toBe('binary')
     expect(form.properties.project.description).toContain('default the Inbox')
-    expect(Object.keys(op.responses['200'].content['application/json'].schema.properties).sort()).toEqual(['created', 'duplicates', 'format', 'notes', 'skipped'])
+    expect(Object.keys(op.responses['200'].content['application/json'].schema.properties).sort()).toEqual(['created', 'duplicate_rows', 'duplicates', 'format', 'notes', 'skipped'])
     expect(Object.keys(op.responses)).toEqual(expect.arrayContaining(['400', '401', '413']))
   })
 })

@@ -88,7 +88,8 @@ describe('reading a Todoist export', () => {
     // A sub-task (INDENT 2) is a task of its own; 17:30 in Berlin.
     expect(byLine[13]!.fields).toEqual({ title: 'Pick up the dry cleaning', priority: 'low', due_date: '2026-12-04T16:30:00.000Z', tags: ['errands'] })
     expect(byLine[17]!.notes).toEqual(['the date "sometime soonish" was not understood; imported without a due date'])
-    expect(byLine[16]!.key).toBe(byLine[18]!.key)
+    // Two rows of the same content in one section are two tasks in Todoist: the second keys apart by its ordinal.
+    expect(byLine[16]!.key).not.toBe(byLine[18]!.key)
     expect(read.skipped).toEqual([{ line: 19, reason: 'TYPE "label" is not task, section or note' }])
   })
 
@@ -110,6 +111,26 @@ describe('reading a Todoist export', () => {
     clearInterval(timer)
     expect(read.rows).toHaveLength(1_000)
     expect(ticks).toBeGreaterThan(3)
+  })
+
+  test('a row keys by its section, its parent tasks and its ordinal among rows like it, not by its words alone', async () => {
+    const file = [
+      'TYPE,CONTENT,INDENT,DATE',
+      'section,Kitchen,,', // 2
+      'task,Clean,1,', // 3
+      'task,Wipe,2,', // 4
+      'section,Bath,,', // 5
+      'task,Clean,1,', // 6
+      'task,Wipe,2,', // 7
+      'task,Clean,1,', // 8: a second "Clean" in Bath
+      'task,Weekly review,1,every friday', // 9
+    ].join('\n')
+    const keys = (await readTodoist(file, ZONE, NOW)).rows.map((r) => r.key)
+    expect(keys).toHaveLength(6)
+    expect(new Set(keys).size).toBe(6)
+    // Rows added elsewhere in the file leave a row's key as it was: the same project exported later imports once.
+    const later = file.replace('section,Bath,,', 'task,Mop,1,\nsection,Bath,,')
+    expect((await readTodoist(later, ZONE, NOW)).rows.map((r) => r.key)).toEqual(expect.arrayContaining(keys))
   })
 
   test('a file without the TYPE and CONTENT columns is refused, naming the file', async () => {
@@ -189,8 +210,9 @@ describe('importing', () => {
     const report = await importTasks(deps, me.actor, 'todoist-csv', await fixture('todoist-project.csv'))
     expect(report).toEqual({
       format: 'todoist-csv',
-      created: 8,
-      duplicates: 1,
+      created: 9,
+      duplicates: 0,
+      duplicate_rows: [],
       skipped: [
         { line: 14, reason: 'title must not be empty' },
         { line: 19, reason: 'TYPE "label" is not task, section or note' },
@@ -204,6 +226,7 @@ describe('importing', () => {
     expect(list.map((task) => task.title)).toEqual([
       'Buy oat milk',
       'Learn to juggle',
+      'Learn to juggle',
       'Pay rent',
       'Pick up the dry cleaning',
       'Plan the week',
@@ -215,7 +238,26 @@ describe('importing', () => {
     expect(milk).toMatchObject({ priority: 'high', all_day: true, due_day: '2026-12-05', tags: ['errand', 'errands'] })
     // Each created task wrote its task.created event in the same transaction.
     const [events] = await rows<{ n: number | string }>(t.database, sql`select count(*) as n from outbox_events where type = 'task.created' and event->'data'->>'user_id' = ${me.actor.id}`)
-    expect(Number(events!.n)).toBe(8)
+    expect(Number(events!.n)).toBe(9)
+  })
+
+  test('"Clean" under Kitchen and "Clean" under Bath are two tasks; again, each duplicate is listed with its line', async () => {
+    const me = await person()
+    const file = 'TYPE,CONTENT,INDENT\nsection,Kitchen,\ntask,Clean,1\nsection,Bath,\ntask,Clean,1\n'
+    expect(await importTasks(deps, me.actor, 'todoist-csv', file)).toMatchObject({ created: 2, duplicates: 0, duplicate_rows: [] })
+    expect(await importTasks(deps, me.actor, 'todoist-csv', file)).toMatchObject({
+      created: 0,
+      duplicates: 2,
+      duplicate_rows: [{ line: 3, reason: 'imported before' }, { line: 5, reason: 'imported before' }],
+    })
+  })
+
+  test('calendar to-dos without a UID key by their ordinal too; the same UID twice in one file is listed as a duplicate of the first', async () => {
+    const me = await person()
+    const todo = (props: string) => `BEGIN:VTODO\n${props}\nEND:VTODO\n`
+    const file = `BEGIN:VCALENDAR\n${todo('SUMMARY:Call the bank\nDUE;VALUE=DATE:20261210')}${todo('SUMMARY:Call the bank\nDUE;VALUE=DATE:20261210')}${todo('UID:u-1\nSUMMARY:A')}${todo('UID:u-1\nSUMMARY:A again')}END:VCALENDAR\n`
+    const report = await importTasks(deps, me.actor, 'ics', file)
+    expect(report).toMatchObject({ created: 3, duplicates: 1, duplicate_rows: [{ line: 14, reason: 'the same to-do as line 10' }] })
   })
 
   test('the same file again creates nothing: every row is a duplicate', async () => {
@@ -224,7 +266,9 @@ describe('importing', () => {
     await importTasks(deps, me.actor, 'todoist-csv', text)
     const again = await importTasks(deps, me.actor, 'todoist-csv', text)
     expect(again).toMatchObject({ created: 0, duplicates: 9, notes: [] })
-    expect(await tasksOf(me.token)).toHaveLength(8)
+    expect(again.duplicate_rows.map((d) => d.line)).toEqual([3, 4, 5, 6, 9, 13, 16, 17, 18])
+    expect(again.duplicate_rows[0]!.reason).toBe('imported before')
+    expect(await tasksOf(me.token)).toHaveLength(9)
   })
 
   test('a calendar file: to-dos made (one completed), the repeat this app cannot follow left out with a note; again, nothing new', async () => {

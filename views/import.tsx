@@ -70,6 +70,8 @@ export function ImportReportView({ report }: { report: ImportReport }) {
       </p>
       {report.skipped.length ? <h3>Skipped</h3> : ''}
       <LineList label="Skipped rows" items={report.skipped.map((s) => ({ line: s.line, text: s.reason }))} />
+      {report.duplicate_rows.length ? <h3>Already imported</h3> : ''}
+      <LineList label="Rows already imported" items={report.duplicate_rows.map((d) => ({ line: d.line, text: d.reason }))} />
       {report.notes.length ? <h3>Imported with a change</h3> : ''}
       <LineList label="Rows imported with a change" items={report.notes.map((n) => ({ line: n.line, text: n.note }))} />
       {report.created ? (

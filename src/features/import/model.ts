@@ -19,7 +19,10 @@ export const ImportFormatField = z
 export interface ImportRow {
   /** The line of the file the row starts on, for the report. */
   line: number
-  /** What identifies it at its source (an ICS UID, a Todoist row's content and date): the same row imports once. */
+  /**
+   * What identifies it at its source, the same row importing once: an ICS UID (else its SUMMARY and DUE and its
+   * ordinal among to-dos like it); a Todoist row's section, parent tasks, content and ordinal among rows like it.
+   */
   key: string
   /** The task as the create API takes it (validated by the service with the task schema). */
   fields: { title: string; description?: string; priority?: string; due_date?: string; recurrence?: string; recurrence_from?: string; tags?: string[] }
@@ -45,6 +48,9 @@ export const ImportReportSchema = z.object({
   format: z.enum(IMPORT_FORMATS),
   created: z.number().int().describe('Tasks created by this import'),
   duplicates: z.number().int().describe('Rows imported before (by this or an earlier import of the same source): nothing new was made'),
+  duplicate_rows: z
+    .array(z.object({ line: z.number().int(), reason: z.string() }))
+    .describe('Each of those rows with the line it starts on and why: imported before, or the same to-do as an earlier line of this file'),
   skipped: z.array(z.object({ line: z.number().int(), reason: z.string() })).describe('Rows not imported, each with the line it starts on and why'),
   notes: z.array(z.object({ line: z.number().int(), note: z.string() })).describe('Rows imported with a change, such as a repeat this app cannot follow left out'),
 })
@@ -69,4 +75,14 @@ export function asTag(name: string): string | undefined {
     .replace(/[^\p{L}\p{N}]+/gu, '-')
     .replace(/^-+|-+$/g, '')
   return tag && [...tag].length <= TAG_MAX ? tag : undefined
+}
+
+/** Numbers rows that share a key: the first keeps `key`, the next ones `key#2`, `key#3`, so each row of a file is its own. */
+export function ordinals(): (key: string) => string {
+  const seen = new Map<string, number>()
+  return (key) => {
+    const n = (seen.get(key) ?? 0) + 1
+    seen.set(key, n)
+    return n === 1 ? key : `${key}#${n}`
+  }
 }

@@ -48,7 +48,7 @@ export const importRoutes = (deps: AppDeps) => {
         detail: {
           summary: 'Import tasks from a Todoist CSV export or an iCalendar (VTODO) file',
           description:
-            `Idempotent: a row imported before (the same ICS UID, or the same Todoist content and date) is counted in \`duplicates\` and creates nothing. Rows that are not valid tasks are listed in \`skipped\` with their line and the reason. At most ${IMPORT_BYTES_MAX} bytes (else 413) and ${IMPORT_ROWS_MAX} rows (else 400).`,
+            `Idempotent: a row imported before (the same ICS UID, or the same Todoist content under the same section and parent tasks) is counted in \`duplicates\`, listed with its line in \`duplicate_rows\`, and creates nothing. Rows that are not valid tasks are listed in \`skipped\` with their line and the reason. At most ${IMPORT_BYTES_MAX} bytes (else 413) and ${IMPORT_ROWS_MAX} rows (else 400).`,
           requestBody: {
             required: true,
             content: {

@@ -8,7 +8,7 @@ export const importKeys = pgTable(
     userId: ownerId(),
     /** The format the row came in (todoist-csv, ics). */
     source: text('source').notNull(),
-    /** SHA-256 of the row's identity at its source: an ICS UID, or a Todoist row's content and date. */
+    /** SHA-256 of the row's identity at its source: an ICS UID, or a Todoist row's content, section, parent tasks and ordinal among rows alike. */
     externalKey: text('external_key').notNull(),
     /** The task the row became. It may be deleted since; the key stays, so a re-import does not bring it back. */
     taskId: uuid('task_id').notNull(),

@@ -1,7 +1,7 @@
 // Importing tasks from another app's file: read, validate each row with the task schema, create what is new
 // through the task service (each with its event, in one transaction), and report what was skipped and why.
 import { AppError } from '../../lib/errors'
-import { newId } from '../../lib/secrets'
+import { newId, sha256 } from '../../lib/secrets'
 import { traced } from '../../lib/tracing'
 import type { Actor } from '../auth/user'
 import { projectByRef } from '../projects/access'
@@ -52,12 +52,15 @@ export const importTasks = traced('import.tasks', async function importTasks(dep
   const projectId = await targetProject(deps, actor, project)
   const now = deps.clock()
   const read = await readImport(format, text, actor.timezone, now)
-  const report: ImportReport = { format, created: 0, duplicates: 0, skipped: [...read.skipped], notes: [] }
+  // Rows alike in two projects' exports are two tasks: into a project, a row keys within it.
+  if (projectId) for (const row of read.rows) row.key = sha256(`project:${projectId}\n${row.key}`)
+  const report: ImportReport = { format, created: 0, duplicates: 0, duplicate_rows: [], skipped: [...read.skipped], notes: [] }
   const fresh = new Map<string, ImportedTask & { row: ImportRow }>()
   for (const row of read.rows) {
     const checked = validate(row)
+    const first = fresh.get(row.key)
     if ('reason' in checked) report.skipped.push({ line: row.line, reason: checked.reason })
-    else if (fresh.has(row.key)) report.duplicates++
+    else if (first) report.duplicate_rows.push({ line: row.line, reason: `the same ${format === 'ics' ? 'to-do' : 'task'} as line ${first.row.line}` })
     else fresh.set(row.key, { id: newId(), input: projectId ? { ...checked.input, project_id: projectId } : checked.input, completedAt: row.completedAt, row })
   }
   await deps.db.transaction(async (tx) => {
@@ -72,13 +75,17 @@ export const importTasks = traced('import.tasks', async function importTasks(dep
         .onConflictDoNothing()
         .returning({ key: importKeys.externalKey })
       const taken = new Set(inserted.map((k) => k.key))
-      for (const t of chunk) if (taken.has(t.row.key)) created.push(t)
+      for (const t of chunk) {
+        if (taken.has(t.row.key)) created.push(t)
+        else report.duplicate_rows.push({ line: t.row.line, reason: 'imported before' })
+      }
     }
-    report.duplicates += wanted.length - created.length
     await addImportedTasks(tx, deps, actor, created)
     report.created = created.length
     for (const t of created) for (const note of t.row.notes) report.notes.push({ line: t.row.line, note })
   })
+  report.duplicates = report.duplicate_rows.length
   report.skipped.sort((a, b) => a.line - b.line)
+  report.duplicate_rows.sort((a, b) => a.line - b.line)
   return report
 })

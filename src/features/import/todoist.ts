@@ -6,7 +6,7 @@ import { invalid } from '../../lib/errors'
 import { sha256 } from '../../lib/secrets'
 import { isTimeZone } from '../../lib/time'
 import { readCsv } from './csv'
-import { asTag, type ImportRow, type ReadFile } from './model'
+import { asTag, ordinals, type ImportRow, type ReadFile } from './model'
 
 /** The columns Todoist writes; TYPE and CONTENT are the ones a file must have. */
 const COLUMNS = ['TYPE', 'CONTENT', 'DESCRIPTION', 'PRIORITY', 'INDENT', 'AUTHOR', 'RESPONSIBLE', 'DATE', 'DATE_LANG', 'TIMEZONE', 'DURATION', 'DURATION_UNIT'] as const
@@ -48,7 +48,9 @@ function readDate(text: string, zone: string, now: Date): { due_date?: string; r
 /**
  * Reads a Todoist CSV export (docs: "Format a CSV file to import into Todoist") in the user's `zone` at `now`.
  * A task's @labels and its section become tags; a note is added to the description of the task above it;
- * sub-tasks (INDENT) are imported as tasks of their own. The key of a task is a hash of its CONTENT and DATE.
+ * sub-tasks (INDENT) are imported as tasks of their own. A task's key is a hash of its CONTENT, section and parent
+ * tasks, numbered among rows alike (two "Clean" in one section are two tasks); its DATE is left out, so a later
+ * export of the same project, its repeats moved on, imports nothing twice.
  */
 export async function readTodoist(text: string, zone: string, now: Date): Promise<ReadFile> {
   const [header, ...records] = readCsv(text)
@@ -60,15 +62,23 @@ export async function readTodoist(text: string, zone: string, now: Date): Promis
   const out: ReadFile = { rows: [], skipped: [] }
   let section: string | undefined
   let last: ImportRow | undefined
+  /** The CONTENT of the task open at each INDENT above the current row: its parent path. */
+  let parents: string[] = []
+  const nth = ordinals()
   for (const [i, { line, cells }] of records.entries()) {
     if (i > 0 && i % ROWS_PER_TURN === 0) await nextTurn()
     const cell = (name: Column) => (at[name] >= 0 ? (cells[at[name]] ?? '').replace(/\r\n?/g, '\n').trim() : '')
     const type = cell('TYPE').toLowerCase()
     if (type === 'task') {
-      last = taskRow(line, cell, section, zone, now)
+      const indent = Math.max(1, Number.parseInt(cell('INDENT'), 10) || 1)
+      parents = parents.slice(0, indent - 1)
+      const key = nth(sha256(JSON.stringify([cell('CONTENT'), section ?? '', ...parents])))
+      parents[indent - 1] = cell('CONTENT')
+      last = taskRow(line, key, cell, section, zone, now)
       out.rows.push(last)
     } else if (type === 'section') {
       section = asTag(cell('CONTENT'))
+      parents = []
       last = undefined
     } else if (type === 'note') {
       if (!last) out.skipped.push({ line, reason: 'a note with no task above it' })
@@ -80,7 +90,7 @@ export async function readTodoist(text: string, zone: string, now: Date): Promis
   return out
 }
 
-function taskRow(line: number, cell: (name: Column) => string, section: string | undefined, userZone: string, now: Date): ImportRow {
+function taskRow(line: number, key: string, cell: (name: Column) => string, section: string | undefined, userZone: string, now: Date): ImportRow {
   const content = cell('CONTENT')
   const date = cell('DATE')
   const zone = isTimeZone(cell('TIMEZONE')) ? cell('TIMEZONE') : userZone
@@ -97,7 +107,7 @@ function taskRow(line: number, cell: (name: Column) => string, section: string |
   const { notes: dateNotes, ...dates } = when
   return {
     line,
-    key: sha256(`${content}\n${date}`),
+    key,
     fields: { title, ...(cell('DESCRIPTION') ? { description: cell('DESCRIPTION') } : {}), ...(priority ? { priority } : {}), ...dates, ...(tags.length ? { tags } : {}) },
     completedAt: null,
     notes: [...notes, ...dateNotes],

@@ -3,7 +3,7 @@
 import { invalid } from '../../lib/errors'
 import { sha256 } from '../../lib/secrets'
 import { isTimeZone, zonedTimeToUtc } from '../../lib/time'
-import { asTag, checkRows, type ImportRow, type ReadFile } from './model'
+import { asTag, checkRows, ordinals, type ImportRow, type ReadFile } from './model'
 
 /** One content line (§3.1): its name, parameters and raw value, and the line of the file it starts on. */
 export interface ContentLine {
@@ -122,7 +122,7 @@ function priorityOf(value: string): 'high' | 'medium' | 'low' | undefined {
   return n <= 4 ? 'high' : n === 5 ? 'medium' : 'low'
 }
 
-function todoRow(start: number, props: ContentLine[], now: Date): ImportRow | { line: number; reason: string } {
+function todoRow(start: number, props: ContentLine[], now: Date, nth: (key: string) => string): ImportRow | { line: number; reason: string } {
   const one = (name: string) => props.find((p) => p.name === name)
   const notes: string[] = []
   const status = one('STATUS')?.value.trim().toUpperCase()
@@ -138,7 +138,8 @@ function todoRow(start: number, props: ContentLine[], now: Date): ImportRow | { 
   const uid = one('UID')?.value.trim()
   return {
     line: start,
-    key: sha256(uid ? `uid:${uid}` : `${summary}\n${due?.value ?? ''}`),
+    // A UID names one to-do (the same UID again is that to-do again); without one, to-dos alike are numbered.
+    key: uid ? sha256(`uid:${uid}`) : nth(sha256(`${summary}\n${due?.value ?? ''}`)),
     fields: {
       title: summary,
       ...(one('DESCRIPTION') ? { description: unescapeText(one('DESCRIPTION')!.value) } : {}),
@@ -154,7 +155,8 @@ function todoRow(start: number, props: ContentLine[], now: Date): ImportRow | { 
 
 /**
  * Reads an iCalendar file's VTODOs (an alarm inside one is passed over). Events, journal entries and other
- * components are reported as skipped; a to-do's key is its UID (else a hash of its SUMMARY and DUE).
+ * components are reported as skipped; a to-do's key is its UID (else a hash of its SUMMARY and DUE, numbered
+ * among to-dos alike).
  */
 export function readIcs(text: string, now: Date): ReadFile {
   const lines = contentLines(text)
@@ -165,6 +167,7 @@ export function readIcs(text: string, now: Date): ReadFile {
   let todo: { line: number; props: ContentLine[] } | undefined
   let depth = 0 // components open inside the current top-level one
   let components = 0
+  const nth = ordinals()
   for (const l of lines) {
     const value = l.value.trim().toUpperCase()
     if (l.name === 'BEGIN' && value !== 'VCALENDAR') {
@@ -176,7 +179,7 @@ export function readIcs(text: string, now: Date): ReadFile {
       if (--depth > 0) continue
       depth = 0
       if (value === 'VTODO' && todo) {
-        const row = todoRow(todo.line, todo.props, now)
+        const row = todoRow(todo.line, todo.props, now, nth)
         if ('reason' in row) out.skipped.push(row)
         else out.rows.push(row)
       }
