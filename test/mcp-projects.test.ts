@@ -138,3 +138,15 @@ test("an assistant's move (update_task with project) is undone by moving the tas
   // The undo is that update_task call: it puts the task back in the Inbox.
   expect((await ok(alice, 'update_task', { task_id: task.id, ...step!.fields })).project_id).toBe(task.project_id)
 })
+
+test("an assistant's new project is undone by deleting it, and what was put in it since goes to the Inbox, not away", async () => {
+  const made = await ok(alice, 'add_project', { name: 'Undo Me Project' })
+  const [step] = inverseOf({ name: 'add_project', arguments: { name: 'Undo Me Project' }, ok: true, result: made })
+  expect(step).toEqual({ op: 'delete_project', id: made.id, title: 'Undo Me Project' })
+  const task = await ok(alice, 'add_task', { title: 'put in since', project: made.id })
+  // The undo is that delete_project call, as undoLast makes it: its tasks moved, never deleted.
+  expect(await ok(alice, 'delete_project', { project: step!.id, tasks: 'move' })).toMatchObject({ deleted: made.id, tasks: 1 })
+  const after = await ok(alice, 'get_task', { task_id: task.id })
+  expect(after.project_id).not.toBe(made.id)
+  expect((await ok(alice, 'list_projects')).items.map((p: { name: string }) => p.name)).not.toContain('Undo Me Project')
+})
