@@ -126,6 +126,20 @@ describe('nesting', () => {
   })
 })
 
+describe('changes at once', () => {
+  test('adding subtasks deep in a tree while its root is completed or deleted never fails with a 500', async () => {
+    for (let round = 0; round < 4; round++) {
+      const { root, grandchild, other } = await tree(`Racing ${round}`)
+      const answers = await Promise.all([
+        t.call('POST', '/api/v1/tasks', { token, body: { title: 'Late leaf', parent_id: other.id } }),
+        round % 2 ? t.call('DELETE', `/api/v1/tasks/${root.id}`, { token }) : t.call('POST', `/api/v1/tasks/${root.id}/complete?children=complete`, { token }),
+        t.call('PATCH', `/api/v1/tasks/${grandchild.id}`, { token, body: { parent_id: other.id } }),
+      ])
+      for (const answer of answers) expect(answer.status).toBeLessThan(500)
+    }
+  })
+})
+
 describe('completing a parent', () => {
   test('with open subtasks and no choice: 409 naming children, with their count, and nothing changes', async () => {
     const { root, child, grandchild } = await tree('Choose')

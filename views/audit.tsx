@@ -26,6 +26,7 @@ const FIELD_LABEL: Record<string, string> = {
   recurrence_from: 'repeat from',
   tags: 'tags',
   completed_at: 'completion time',
+  parent_id: 'parent task',
 }
 
 /** One field of a task as it was: an all-day task's due date is its day, with no time. */

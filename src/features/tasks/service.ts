@@ -5,7 +5,7 @@ import { invalid, notFound } from '../../lib/errors'
 import { newId, UUID } from '../../lib/secrets'
 import { completeAll, completionOf, roomForSuccessors, statusChange, withdrawSuccessor } from './status'
 import { moveSubtree, placeMoved, placeNew } from './placement'
-import { NO_SUBTASKS, readOne } from './subtasks'
+import { lockAncestors, NO_SUBTASKS, readOne, sameParent } from './subtasks'
 import { listTasks, type TaskPage } from './list'
 import { dueBound, parseListQuery } from './list-query'
 import { dueDateIn, toTaskView, UpdateTaskInput, type CreateTask, type TaskRead, type UpdateTask } from './model'
@@ -175,7 +175,10 @@ export const updateTask = traced('tasks.update', async function updateTask(deps:
   }
   if (children !== undefined && status !== 'completed') throw invalid('children', 'children goes with status completed')
   return deps.db.transaction(async (tx) => {
+    const moving = parent_id !== undefined || project_id !== undefined
+    const seen = moving ? await lockAncestors(tx, actor, id) : null
     const current = await ownedTask(tx, actor, id, true)
+    if (moving) sameParent(current, seen)
     const now = deps.clock()
     const placed = await placeMoved(tx, actor, current, input, now)
     if (status === 'completed' && current.status !== 'completed') {

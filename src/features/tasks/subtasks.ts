@@ -12,10 +12,48 @@ export const NO_SUBTASKS: SubtaskProgress = { total: 0, done: 0 }
 /** The parent a request names is unknown, or another user's: ids reveal nothing, so both read as not found. */
 const parentNotFound = () => new AppError('not_found', 'parent task not found', 'parent_id')
 
-/** One of the user's tasks by id, locked against changes (a move, a delete) until the transaction ends. */
-async function sharedTask(tx: Db, userId: string, id: string): Promise<Task | undefined> {
-  const [task] = await tx.select().from(tasks).where(and(eq(tasks.id, id), eq(tasks.userId, userId))).for('share')
+/** One of the user's tasks by id, locked against changes (a move, a delete) until the transaction ends when `lock`. */
+async function userTask(tx: Db, userId: string, id: string, lock: boolean): Promise<Task | undefined> {
+  const query = tx.select().from(tasks).where(and(eq(tasks.id, id), eq(tasks.userId, userId)))
+  const [task] = lock ? await query.for('share') : await query
   return task
+}
+
+/**
+ * The chain from `parentId` up to its top-level task, locked for share from the top down: completing and deleting lock
+ * a task, then its subtasks, so locking upwards could deadlock with them. A chain that changed between the read and
+ * the locks (a move committed meanwhile) is refused as a conflict to retry.
+ */
+async function lockedChain(tx: Db, userId: string, parentId: string): Promise<Task[]> {
+  const read: Task[] = []
+  for (let up: string | null = parentId; up && read.length <= SUBTASK_LEVELS; ) {
+    const task = await userTask(tx, userId, up, false)
+    if (!task) break
+    read.push(task)
+    up = task.parentId
+  }
+  const locked: Task[] = []
+  for (const task of [...read].reverse()) {
+    const held = await userTask(tx, userId, task.id, true)
+    if (!held || held.parentId !== task.parentId) throw new AppError('conflict', 'the parent task moved meanwhile: try again', 'parent_id')
+    locked.unshift(held)
+  }
+  return locked
+}
+
+/**
+ * Locks the ancestors of task `id` (for share, from the top down) before the task itself is locked: a move locks its
+ * task's tree in the order completing and deleting lock it. Returns the parent it saw, for `sameParent`.
+ */
+export async function lockAncestors(tx: Db, actor: Actor, id: string): Promise<string | null> {
+  const [task] = UUID.test(id) ? await tx.select({ parentId: tasks.parentId }).from(tasks).where(and(eq(tasks.id, id), eq(tasks.userId, actor.id))) : []
+  if (task?.parentId) await lockedChain(tx, actor.id, task.parentId)
+  return task?.parentId ?? null
+}
+
+/** Refuses a move whose task changed parent between `lockAncestors` and its own lock: the locks then guard the wrong chain. */
+export function sameParent(current: Task, seen: string | null): void {
+  if (current.parentId !== seen) throw new AppError('conflict', 'the task moved meanwhile: try again', 'parent_id')
 }
 
 /**
@@ -38,19 +76,14 @@ export async function descendants(tx: Db, userId: string, rootIds: readonly stri
 /**
  * Checks `parentId` as the parent of `moving` (absent for a new task) and returns it: one of the actor's tasks, not
  * the task itself nor one of its subtasks, and with room below it for the task and its own subtree within
- * SUBTASK_LEVELS (`movingLevels`, when the subtree is not in the table). The parent's chain stays locked (for share) so a concurrent move or delete cannot undo the check.
+ * SUBTASK_LEVELS (`movingLevels`, when the subtree is not in the table). The parent's chain stays locked (for share),
+ * so a concurrent move or delete cannot undo the check.
  */
 export async function checkParent(tx: Db, actor: Actor, parentId: string, moving?: Task, movingLevels?: number): Promise<Task> {
   if (!UUID.test(parentId)) throw parentNotFound()
-  const parent = await sharedTask(tx, actor.id, parentId)
+  const chain = await lockedChain(tx, actor.id, parentId)
+  const parent = chain[0]
   if (!parent) throw parentNotFound()
-  const chain = [parent]
-  for (let up = chain[0]!.parentId; up && chain.length <= SUBTASK_LEVELS; ) {
-    const ancestor = await sharedTask(tx, actor.id, up)
-    if (!ancestor) break
-    chain.push(ancestor)
-    up = ancestor.parentId
-  }
   if (moving && chain.some((task) => task.id === moving.id)) {
     throw invalid('parent_id', 'a task cannot become a subtask of itself or of one of its own subtasks')
   }
