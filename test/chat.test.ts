@@ -98,6 +98,29 @@ describe('through the model', () => {
     expect(stored.body.map((m: { role: string }) => m.role)).toEqual(['user', 'assistant', 'user', 'assistant'])
   })
 
+  test('"undo" takes back the model\'s project changes: a project made is removed, a move and a rename are put back', async () => {
+    const task = (await t.call('POST', '/api/v1/tasks', { token, body: { title: 'Plan the route' } })).body
+    const old = (await t.call('POST', '/api/v1/projects', { token, body: { name: 'Holidays' } })).body
+    model.play(
+      {
+        tool_calls: [
+          { name: 'add_project', arguments: { name: 'Road trip' } },
+          { name: 'update_task', arguments: { task_id: task.id, project: 'Road trip' } },
+          { name: 'update_project', arguments: { project: 'Holidays', name: 'Vacations', archived: true } },
+        ],
+      },
+      { content: 'Made Road trip, moved the route there, renamed and archived Holidays.' },
+    )
+    const first = await say('make a road trip project, put plan the route in it, and rename Holidays to Vacations and archive it')
+    expect(first.body.tool_calls.map((c: { ok: boolean }) => c.ok)).toEqual([true, true, true])
+    const undone = await say('undo', first.body.conversation_id)
+    expect(undone.body.reply).toBe('Undone: put back the project "Vacations"; put back "Plan the route"; removed the project "Road trip".')
+    expect((await t.call('GET', `/api/v1/tasks/${task.id}`, { token })).body.project_id).toBe(task.project_id)
+    const projects = (await t.call('GET', '/api/v1/projects?archived=true', { token })).body.items as Array<{ id: string; name: string; archived: boolean }>
+    expect(projects.map((p) => p.name)).not.toContain('Road trip')
+    expect(projects.find((p) => p.id === old.id)).toMatchObject({ name: 'Holidays', archived: false })
+  })
+
   test('"undo" takes back every change of the model\'s last message in one step, without asking the model', async () => {
     const made = async (body: Record<string, unknown>) => (await t.call('POST', '/api/v1/tasks', { token, body })).body
     const rent = await made({ title: 'Pay rent', due_date: '2030-06-01' })

@@ -14,6 +14,8 @@ import type { Task } from './offline-find'
 import type { UndoStep } from './offline-state'
 import type { ToolCallRecord } from './schema'
 import { inverseOf, NEEDS_BEFORE } from './undo'
+import { projectByRef } from '../features/projects/access'
+import { toProjectView, type ProjectView } from '../features/projects/model'
 
 export interface ModelConfig {
   baseUrl: string
@@ -210,10 +212,10 @@ async function dispatchToolCalls(
   const records: ToolCallRecord[] = []
   const undo: UndoStep[] = []
   for (const call of toolCalls) {
-    const { content, record, before } = await dispatchToolCall(call, ctx, allowance)
+    const { content, record, before, project } = await dispatchToolCall(call, ctx, allowance)
     if (record) {
       records.push(record)
-      undo.push(...inverseOf(record, before))
+      undo.push(...inverseOf(record, before, project))
     }
     replies.push({ role: 'tool', tool_call_id: call.id, content })
   }
@@ -221,7 +223,7 @@ async function dispatchToolCalls(
 }
 
 /** One tool call: an unknown tool is named back to the model, a refused call is recorded as refused, any other is run and counted. */
-async function dispatchToolCall(call: AssembledCall, ctx: ToolContext, allowance: ToolAllowance): Promise<{ content: string; record?: ToolCallRecord; before?: Task }> {
+async function dispatchToolCall(call: AssembledCall, ctx: ToolContext, allowance: ToolAllowance): Promise<{ content: string; record?: ToolCallRecord; before?: Task; project?: ProjectView }> {
   const def = TOOLS.find((t) => t.name === call.name)
   const args = parseArguments(call.args)
   if (!def) return { content: `There is no tool named ${call.name}. Use one of: ${TOOLS.map((t) => t.name).join(', ')}.` }
@@ -230,8 +232,19 @@ async function dispatchToolCall(call: AssembledCall, ctx: ToolContext, allowance
   allowance.left--
   // The task as it was, read (as the user, not counted) so the change can be undone.
   const before = NEEDS_BEFORE.has(call.name) && typeof args.task_id === 'string' ? await runTool(GET_TASK, ctx, { task_id: args.task_id }) : undefined
+  const project = call.name === 'update_project' && typeof args.project === 'string' ? await projectAsItIs(ctx, args.project) : undefined
   const outcome = await runTool(def, ctx, args)
-  return { content: outcome.text, record: { name: call.name, arguments: args, ok: outcome.ok, result: outcome.result }, ...(before?.ok ? { before: before.result as unknown as Task } : {}) }
+  return { content: outcome.text, record: { name: call.name, arguments: args, ok: outcome.ok, result: outcome.result }, ...(before?.ok ? { before: before.result as unknown as Task } : {}), ...(project ? { project } : {}) }
+}
+
+/** The user's project a reference names, as it is before a change (none when it names no project of theirs). */
+async function projectAsItIs(ctx: ToolContext, ref: string): Promise<ProjectView | undefined> {
+  try {
+    return toProjectView(await projectByRef(ctx.db, ctx.user, ref))
+  } catch (error) {
+    if (error instanceof AppError) return undefined
+    throw error
+  }
 }
 
 /** A tool call's arguments as an object; text that is not JSON counts as none (the tool's schema then names what is missing). */

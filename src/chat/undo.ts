@@ -1,6 +1,7 @@
 // Undoing an assistant's change, whichever agent made it: each successful write tool call has an inverse, worked
 // out from the call, its result and the task as it was just before. The steps are kept on the assistant's message
 // (offline-state.ts) and carried out by undoLast (offline-act.ts), from the chat ("undo") or the page's toast.
+import type { ProjectView } from '../features/projects/model'
 import type { Task } from './offline-find'
 import type { UndoStep } from './offline-state'
 import type { ToolCallRecord } from './schema'
@@ -16,8 +17,8 @@ export function previous(task: Task, fields: Record<string, unknown>): Record<st
   return Object.fromEntries(Object.keys(fields).map((k) => [k, before[k] ?? null]))
 }
 
-/** The steps that reverse one tool call (none for a failed or read-only one). */
-export function inverseOf(record: ToolCallRecord, before?: Task): UndoStep[] {
+/** The steps that reverse one tool call (none for a failed or read-only one); `project` is update_project's project as it was. */
+export function inverseOf(record: ToolCallRecord, before?: Task, project?: ProjectView): UndoStep[] {
   if (!record.ok) return []
   const result = record.result as Record<string, unknown>
   const args = record.arguments
@@ -45,6 +46,12 @@ export function inverseOf(record: ToolCallRecord, before?: Task): UndoStep[] {
     }
     case 'add_project':
       return [{ op: 'delete_project', id: String(result.id), title: String(result.name ?? '') }]
+    case 'update_project': {
+      if (!project) return []
+      const was: Record<string, unknown> = { name: project.name, color: project.color, archived: project.archived }
+      const fields = Object.fromEntries(['name', 'color', 'archived'].filter((k) => k in args).map((k) => [k, was[k]]))
+      return [{ op: 'update_project', id: project.id, title: String(result.name ?? project.name), fields }]
+    }
     case 'set_reminder':
       return [{ op: 'cancel_reminder', id: String(result.id), title: '' }]
     default:
