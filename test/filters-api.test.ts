@@ -292,6 +292,12 @@ describe('saved views on the task list page', () => {
     }
     expect(await titlesOn({ filter: 'search: invoice & completed' })).toEqual(await listed({ filter: 'search: invoice & completed' }))
     expect(await titlesOn({ filter: 'search: invoice & completed' })).toEqual(['Old invoice'])
+    // The filter says which tasks, so no status tab claims the list; with a status in the URL, that tab does.
+    const completedView = await browser(t, 'GET', `/tasks?${new URLSearchParams({ filter: 'search: invoice & completed' })}`, { session: token })
+    expect(completedView.text).not.toContain('aria-current="true"><span>Open</span>')
+    const narrowed = await browser(t, 'GET', `/tasks?${new URLSearchParams({ filter: 'completed | #home', status: 'completed' })}`, { session: token })
+    expect(narrowed.text).toContain('aria-current="true"><span>Completed</span>')
+    expect((await browser(t, 'GET', '/tasks?filter=%23work', { session: token })).text).toContain('aria-current="true"><span>Open</span>')
     expect(await titlesOn({ filter: 'completed | open & #home' })).toEqual(['Old invoice', 'Pay rent', 'Read a book'])
     expect(await titlesOn({ filter: 'completed | #home', status: 'pending' })).toEqual(['Pay rent', 'Read a book'])
     expect(await titlesOn({ filter: '#work' })).toEqual(['Quarterly report', 'Standup'])

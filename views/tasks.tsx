@@ -22,6 +22,8 @@ export interface ListContext {
   query: string
   /** The list parameters as given (only non-empty ones). */
   params: Record<string, string>
+  /** The filter names a status itself (`completed`, `open`): without a status in the URL, no status tab is the list's. */
+  filterStatus?: boolean
 }
 
 export interface ListData {
@@ -362,7 +364,7 @@ function Counts({ ctx, counts }: { ctx: ListContext; counts: Counts }) {
   // Open tasks are the list's default: no status in the URL.
   const link = (status: string, label: string, n: number, exact: boolean) => {
     const href = withParams(ctx.params, { status })
-    const current = (ctx.params.status ?? '') === status
+    const current = ctx.params.status !== undefined ? ctx.params.status === status : status === '' && !ctx.filterStatus
     return (
       <a href={href} hx-get={href} hx-target="#workspace" hx-swap="outerHTML" hx-push-url="true" aria-current={current ? 'true' : undefined}>
         <span safe>{label}</span> <span class="count" safe>{totalLabel(n, exact)}</span>

@@ -87,7 +87,8 @@ export const taskPages = (deps: AppDeps) => {
 
   function contextFor(user: AuthUser, csrf: string, params: Record<string, string>): ListContext {
     const { cursor: _, ...withoutCursor } = params
-    return { csrf, timezone: user.timezone, now: now(), params, query: queryOf(withoutCursor) }
+    const filterStatus = params.filter !== undefined && filterNamesStatus(params.filter)
+    return { csrf, timezone: user.timezone, now: now(), params, query: queryOf(withoutCursor), filterStatus }
   }
 
   async function loadList(user: AuthUser, params: Record<string, string>): Promise<ListData> {
