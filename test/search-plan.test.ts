@@ -4,6 +4,7 @@ import { sql } from 'drizzle-orm'
 import { openDatabase } from '../src/db/client'
 import { listStatements, listTasks, matchCount } from '../src/features/tasks/list'
 import { parseListQuery } from '../src/features/tasks/list-query'
+import { projectListQuery } from '../src/features/projects/service'
 import { testApp, type TestApp } from './helpers/app'
 import { rows } from './helpers/db'
 import { need, requires } from './helpers/requires'
@@ -18,10 +19,14 @@ beforeAll(async () => {
   t = await testApp()
   ;({ token: userToken, user: { id: userId } } = await t.signUp())
   const other = (await t.signUp()).user.id
+  // The other user's 200 projects, which hold their tasks (this user's stay in the Inbox).
+  await t.database.db.execute(sql`
+    insert into projects (id, user_id, name, position) select gen_random_uuid(), ${other}::uuid, 'p' || i, i from generate_series(1, 200) as i`)
   // 200,000 tasks (100,000 per user, the scale the index must serve): a few hundred mention "invoice" (the kind of search people make); the rest are other words.
   await t.database.db.execute(sql`
-    insert into tasks (id, user_id, title, description, tags)
+    insert into tasks (id, user_id, project_id, title, description, tags)
     select gen_random_uuid(), case when i % 2 = 0 then ${userId}::uuid else ${other}::uuid end,
+           case when i % 2 = 0 then null else (array(select id from projects where user_id = ${other}::uuid and not is_inbox order by position))[1 + i / 2 % 200] end,
            case when i % 499 = 0 then 'Send invoice ' || i else 'Task number ' || i || ' about gardening' end,
            'note ' || md5(i::text), array['t' || (i % 50)]
     from generate_series(1, 200000) as i`)
@@ -31,7 +36,11 @@ afterAll(() => t.dispose())
 
 async function plan(params: Record<string, string>, which: 'page' | 'total' = 'page'): Promise<string> {
   const query = parseListQuery(params, 'UTC', new Date())
-  const { sql: text, params: values } = listStatements(t.database.db, userId, query)[which]
+  return explain(listStatements(t.database.db, userId, query)[which])
+}
+
+/** The plan of a statement, its parameters inlined. */
+async function explain({ sql: text, params: values }: { sql: string; params: unknown[] }): Promise<string> {
   // EXPLAIN cannot take bind parameters through every driver: inline them as literals.
   const literal = (v: unknown) => (typeof v === 'number' ? String(v) : `'${String(v).replaceAll("'", "''")}'`)
   const inlined = text.replace(/\$(\d+)/g, (_: string, n: string) => literal(values[Number(n) - 1]))
@@ -75,6 +84,11 @@ test("one project's list (newest first, or by due date) reads the project's inde
   }
   const query = parseListQuery({ project_id: project.id, limit: '100' }, 'UTC', new Date())
   expect(await matchCount(t.database.db, userId, query)).toBe(1000)
+  // The sidebar's counts (open, overdue) read each project's open tasks off its index, never a scan of the table (the
+  // other user's tasks sit in 200 projects, as in a database of many projects).
+  const counts = await explain(projectListQuery(t.database.db, { id: userId, timezone: 'UTC' }, new Date()).toSQL())
+  expect(counts).toContain('tasks_project_open_due_idx')
+  expect(counts).not.toMatch(/Seq Scan on tasks/)
 })
 
 onPostgres.test('on PostgreSQL, a search run many times is still planned for its word, never by a generic plan', async () => {
