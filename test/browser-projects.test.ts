@@ -141,3 +141,36 @@ run.test('a project is renamed, coloured, archived under the fold and back, and 
   })
   expect(problems).toEqual([])
 }, 90_000)
+
+run.test("a task moves to another project from its row's menu, and from its edit form's Project select", async () => {
+  const { page, problems, api } = person()
+  const home = (await api('POST', '/api/v1/projects', { name: 'Home', color: 'teal' })).body.id
+  const chores = (await api('POST', '/api/v1/projects', { name: 'Chores', color: 'orange' })).body.id
+  const task = (await api('POST', '/api/v1/tasks', { title: 'Fix the shelf' })).body
+  const projectOf = async () => (await api('GET', `/api/v1/tasks/${task.id}`)).body.project_id
+  await step(page, 'projects-move-menu', async () => {
+    await page.goto(`${suite.server.url}/tasks`)
+    const row = page.locator(`#task-${task.id}`)
+    await row.locator('.move-menu summary').click()
+    await row.locator('.move-menu select').selectOption({ label: 'Home' })
+    await row.locator('.move-menu button:has-text("Move")').click()
+    await page.locator('#toasts .toast:has-text("Moved \\"Fix the shelf\\" to Home.")').waitFor()
+    await until('the task is in Home', async () => (await projectOf()) === home, { timeoutMs: 5000 })
+    // On the list of all tasks the row says where it lives now.
+    await page.locator(`#task-${task.id} .project-mark:has-text("Home")`).waitFor()
+  })
+  await step(page, 'projects-edit-select', async () => {
+    await page.goto(`${suite.server.url}/projects/${home}`)
+    const row = page.locator(`#task-${task.id}`)
+    await row.locator('a:has-text("Edit")').click()
+    const select = page.locator(`#task-${task.id} form.edit select[name="project_id"]`)
+    await select.waitFor()
+    expect(await select.inputValue()).toBe(home)
+    await select.selectOption({ label: 'Chores' })
+    await page.locator(`#task-${task.id} button:has-text("Save")`).click()
+    await page.locator(`#task-${task.id}`).waitFor({ state: 'detached' })
+    expect(await projectOf()).toBe(chores)
+    await until('the sidebar counts it in Chores', async () => (await sidebarCount(page, 'Chores')) === '1', { timeoutMs: 5000 })
+  })
+  expect(problems).toEqual([])
+}, 90_000)

@@ -443,6 +443,8 @@ describe('projects', () => {
       ['GET', `/tasks?project_id=${project.id}`],
       ['GET', `/projects/nav?current=${project.id}`],
       ['POST', '/tasks', form({ title: 'sneak in', project_id: project.id })],
+      ['POST', `/tasks/${own.id}/move`, form({ project_id: project.id })],
+      ['POST', `/tasks/${own.id}`, form({ title: 'Bob web task', project_id: project.id })],
       ['GET', `/projects/${project.id}/settings`],
       ['POST', `/projects/${project.id}`, form({ name: 'Taken over', color: 'red' })],
       ['POST', `/projects/${project.id}/archive`, form({ archived: 'true' })],

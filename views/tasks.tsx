@@ -9,6 +9,7 @@ import { describeRepeat, dueState, formatDue, formatRelative, repeatLabel, toDue
 import { Layout, Partial } from './layout'
 import { SaveView } from './saved-views'
 import { ProjectNav } from './projects'
+import { MoveMenu, ProjectMark, ProjectSelect } from './task-projects'
 import type { ProjectListItem } from '../src/features/projects/model'
 import { FILTER_MAX } from '../src/features/tasks/filter'
 import type { SavedFilterView } from '../src/features/filters/model'
@@ -24,6 +25,8 @@ export interface ListContext {
   params: Record<string, string>
   /** The filter names a status itself (`completed`, `open`): without a status in the URL, no status tab is the list's. */
   filterStatus?: boolean
+  /** The user's projects, when the rows offer them (the edit form's select, the row's Move menu, the project mark). */
+  projects?: ProjectListItem[]
 }
 
 export interface ListData {
@@ -162,12 +165,14 @@ export function TaskItem({ task, ctx }: { task: TaskView; ctx: ListContext }) {
           {task.priority !== 'medium' ? <span class={`priority ${task.priority}`}>{PRIORITY_LABEL[task.priority]}</span> : ''}
           <Due task={task} ctx={ctx} />
           {task.recurrence ? <RepeatMark recurrence={task.recurrence} /> : ''}
+          {ctx.projects && !ctx.params.project_id ? <ProjectMark task={task} projects={ctx.projects} /> : ''}
           {task.tags.map((tag) => (
             <TagChip tag={tag} ctx={ctx} />
           ))}
         </div>
       </div>
       <div class="actions">
+        {ctx.projects ? <MoveMenu task={task} projects={ctx.projects} csrf={ctx.csrf} back={listUrl(ctx.query)} /> : ''}
         {/* The name a screen reader or voice control uses starts with the visible word, then says which task. */}
         <a href={`/tasks/${task.id}/reminders`} class="button ghost">
           Remind<span class="visually-hidden" safe>{` about "${task.title}"`}</span>
@@ -175,7 +180,7 @@ export function TaskItem({ task, ctx }: { task: TaskView; ctx: ListContext }) {
         <a href={`/audit?task_id=${task.id}`} class="button ghost">
           History<span class="visually-hidden" safe>{` of "${task.title}"`}</span>
         </a>
-        <a href={`/tasks/${task.id}/edit?back=${encodeURIComponent(listUrl(ctx.query))}`} hx-get={`/tasks/${task.id}/edit`} hx-target="closest li" hx-swap="outerHTML" class="button ghost">
+        <a href={`/tasks/${task.id}/edit?back=${encodeURIComponent(listUrl(ctx.query))}`} hx-get={`/tasks/${task.id}/edit?back=${encodeURIComponent(listUrl(ctx.query))}`} hx-target="closest li" hx-swap="outerHTML" class="button ghost">
           Edit
         </a>
         <form method="post" action={`/tasks/${task.id}/delete`} hx-post={`/tasks/${task.id}/delete`} hx-target="closest li" hx-swap="delete" class="inline">
@@ -200,6 +205,7 @@ export interface TaskFormValues {
   rrule?: string
   recurrence_from?: string
   tags?: string
+  project_id?: string
 }
 
 export function formValuesOf(task: TaskView, timezone: string): TaskFormValues {
@@ -213,6 +219,7 @@ export function formValuesOf(task: TaskView, timezone: string): TaskFormValues {
     rrule: preset === 'CUSTOM' ? task.recurrence! : '',
     recurrence_from: task.recurrence_from,
     tags: task.tags.join(', '),
+    project_id: task.project_id,
   }
 }
 
@@ -345,10 +352,11 @@ export function TaskEdit({ task, ctx, values, error }: { task: TaskView; ctx: Li
         <FormKeys ctx={ctx} />
         <label for={`${prefix}-title`}>Title</label>
         <input id={`${prefix}-title`} name="title" value={v.title ?? ''} maxlength={TITLE_MAX} required autofocus aria-invalid={error?.field === 'title' ? 'true' : undefined} />
+        {ctx.projects ? <ProjectSelect id={`${prefix}-project`} projects={ctx.projects} current={v.project_id ?? task.project_id} invalid={error?.field === 'project_id'} /> : ''}
         <TaskFields values={v} prefix={prefix} error={error} />
         <FieldError error={error} id={`${prefix}-error`} />
         <div class="line end">
-          <a href={listUrl(ctx.query)} hx-get={`/tasks/${task.id}/item`} hx-target="closest li" hx-swap="outerHTML" class="button ghost" data-cancel>
+          <a href={listUrl(ctx.query)} hx-get={`/tasks/${task.id}/item?back=${encodeURIComponent(listUrl(ctx.query))}`} hx-target="closest li" hx-swap="outerHTML" class="button ghost" data-cancel>
             Cancel
           </a>
           <button type="submit" class="primary">Save</button>

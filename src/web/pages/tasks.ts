@@ -47,6 +47,7 @@ const formValues = (form: Form): TaskFormValues => ({
   rrule: first(form.rrule),
   recurrence_from: first(form.recurrence_from),
   tags: first(form.tags),
+  project_id: first(form.project_id),
 })
 
 /** The list parameters of a URL's query, keeping only known, non-empty ones, in a stable order. */
@@ -84,6 +85,11 @@ const targetOf = (request: Request) => request.headers.get('hx-target')?.split('
 export const taskPages = (deps: AppDeps) => {
   const taskDeps: TaskDeps = { db: deps.database.db, clock: deps.clock, quotas: deps.env.quotas }
   const now = () => taskDeps.clock()
+
+  /** A list context whose rows offer the user's projects (the edit form's select, the row's Move menu). */
+  async function contextWithProjects(user: AuthUser, csrf: string, params: Record<string, string>): Promise<ListContext> {
+    return { ...contextFor(user, csrf, params), projects: await listProjects(taskDeps, user, { archived: true }) }
+  }
 
   function contextFor(user: AuthUser, csrf: string, params: Record<string, string>): ListContext {
     const { cursor: _, ...withoutCursor } = params
@@ -138,7 +144,7 @@ export const taskPages = (deps: AppDeps) => {
         return loadList(user, params).then((data) => ({ ...data, error }))
       },
     )
-    const ctx = contextFor(user, csrf, params)
+    const ctx = { ...contextFor(user, csrf, params), projects: data.projects }
     const canonical = listUrl(ctx.query)
     const status = error ? 400 : 200
     return respond(request, {
@@ -217,9 +223,10 @@ export const taskPages = (deps: AppDeps) => {
     )
     .get(
       '/tasks/:id/item',
-      async ({ request, user, csrf, params }) => {
+      async ({ request, user, csrf, params, query }) => {
         const task = await getTask(taskDeps, user, params.id)
-        return respond(request, () => ({ html: TaskItem({ task, ctx: contextFor(user, csrf, {}) }) }))
+        const ctx = await contextWithProjects(user, csrf, listParams(paramsOfListUrl(new URL(safeLocalPath(query.back, '/tasks'), 'http://local.invalid'))))
+        return respond(request, () => ({ html: TaskItem({ task, ctx }) }))
       },
       { page: true },
     )
@@ -228,7 +235,7 @@ export const taskPages = (deps: AppDeps) => {
       async ({ request, user, csrf, params, query }) => {
         const task = await getTask(taskDeps, user, params.id)
         const back = safeLocalPath(query.back, '/tasks')
-        const ctx = contextFor(user, csrf, listParams(new URL(back, 'http://local.invalid').searchParams))
+        const ctx = await contextWithProjects(user, csrf, listParams(paramsOfListUrl(new URL(back, 'http://local.invalid'))))
         return respond(request, {
           htmx: () => ({ html: TaskEdit({ task, ctx }) }),
           plain: (nonce) => ({ html: EditPage({ task, ctx, nonce, email: user.email }) }),
@@ -240,11 +247,14 @@ export const taskPages = (deps: AppDeps) => {
       '/tasks/:id',
       async ({ request, user, csrf, params, body }) => {
         const form = body as Form
-        const ctx = contextFor(user, csrf, paramsOfBack(form))
+        await ownProjectOf(user, form)
+        const ctx = await contextWithProjects(user, csrf, paramsOfBack(form))
         return withFormErrors(
           async () => {
             const task = await updateTask(taskDeps, user, params.id, parseWith(UpdateTaskInput, taskInput(form, true)))
-            return respond(request, { htmx: () => ({ html: TaskItem({ task, ctx }) }), plain: back(request, form) })
+            // Saved into another project than the one listed: the row leaves this list (and the counts follow).
+            const left = ctx.params.project_id !== undefined && task.project_id !== ctx.params.project_id
+            return respond(request, { htmx: () => (left ? { html: '', headers: { 'hx-trigger': 'tasks-changed' } } : { html: TaskItem({ task, ctx }), headers: COUNTS_CHANGED }), plain: back(request, form) })
           },
           async (error) => {
             const task = await getTask(taskDeps, user, params.id)
@@ -259,6 +269,21 @@ export const taskPages = (deps: AppDeps) => {
       { page: true },
     )
     .post(
+      '/tasks/:id/move',
+      // The row's Move menu: the task goes to another of the user's projects; the list (and the sidebar) reload.
+      async ({ request, user, csrf, params, body }) => {
+        const form = body as Form
+        await ownProjectOf(user, form)
+        const task = await updateTask(taskDeps, user, params.id, parseWith(UpdateTaskInput, { project_id: first(form.project_id) ?? '' }))
+        const project = (await listProjects(taskDeps, user, { archived: true })).find((p) => p.id === task.project_id)
+        return respond(request, {
+          htmx: () => ({ html: ToastPartial({ message: `Moved "${task.title}" to ${project?.name ?? 'another project'}.`, csrf }), headers: { 'hx-trigger': 'tasks-changed' } }),
+          plain: back(request, form),
+        })
+      },
+      { page: true },
+    )
+    .post(
       '/tasks/:id/toggle',
       async ({ request, user, csrf, params, body }) => {
         const form = body as Form
@@ -267,7 +292,7 @@ export const taskPages = (deps: AppDeps) => {
         const task = completing ? await completeTask(taskDeps, user, params.id) : await reopenTask(taskDeps, user, params.id)
         return respond(request, {
           htmx: async () => {
-            const ctx = contextFor(user, csrf, paramsOfBack(form))
+            const ctx = await contextWithProjects(user, csrf, paramsOfBack(form))
             const counts = await countsFor(user, ctx.params)
             // Completing is undone from the toast; reopening is its own undo.
             const toast = completing ? [ToastPartial({ message: `Completed "${task.title}".`, undo: { action: 'reopen', ids: [task.id] }, csrf })] : []
