@@ -37,6 +37,7 @@ import { livePages } from './web/pages/live'
 import { plannerPages } from './web/pages/planner'
 import { reminderPages } from './web/pages/reminders'
 import { taskPages } from './web/pages/tasks'
+import { completeOfferPages } from './web/pages/complete-offer'
 import { projectPages } from './web/pages/projects'
 import { SECURITY_HEADERS } from './web/html'
 
@@ -90,6 +91,7 @@ export function createApp(options: AppOptions, readiness: Readiness = { draining
     .use(importPages(deps))
     .use(projectPages(deps))
     .use(taskPages(deps))
+    .use(completeOfferPages(deps))
     .use(savedViewPages(deps))
     .use(plannerPages(deps))
     .use(auditPages(deps))

@@ -58,6 +58,10 @@ run.beforeAll(async () => {
   await add('report', { title: 'Write the quarterly report', due_date: `${day(5)}T17:00`, priority: 'high', tags: ['work'] })
   await add('dentist', { title: 'Dentist', due_date: `${day(9)}T09:30`, tags: ['health'] })
   await add('someday', { title: 'Learn the ukulele' })
+  // A task with subtasks: completing it offers to complete them too.
+  await add('move', { title: 'Move house' })
+  await add('boxes', { title: 'Get boxes', parent_id: ids.move })
+  await add('movers', { title: 'Book the movers', parent_id: ids.move })
   await add('run', { title: 'Morning run', due_date: `${day(0)}T07:00`, tags: ['health'] })
   await api('POST', `/api/v1/tasks/${ids.run}/complete`)
   // A saved view beside the list.
@@ -194,6 +198,7 @@ const PAGES: Array<[string, () => string]> = [
   ['the assistant', () => '/chat'],
   ['Settings', () => '/settings'],
   ['Import', () => '/settings/import'],
+  ['the offer to complete open subtasks too', () => `/tasks/complete?ids=${ids.move}&back=%2Ftasks`],
   ['the edit page (no JavaScript)', () => `/tasks/${ids.gym}/edit?back=%2Ftasks`],
   ['a page that does not exist', () => '/tasks/00000000-0000-4000-8000-000000000000/reminders'],
   ['the API documentation', () => '/openapi'],

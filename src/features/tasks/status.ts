@@ -74,9 +74,11 @@ async function applyStatus(tx: Db, actor: Actor, current: Task, status: 'pending
   return task!
 }
 
-/** Completes locked tasks (the open subtasks `completionOf` chose) in the caller's transaction. */
-export async function completeAll(tx: Db, actor: Actor, list: readonly Task[], now: Date): Promise<void> {
-  for (const task of list) await applyStatus(tx, actor, task, 'completed', now)
+/** Completes locked tasks (the open subtasks `completionOf` chose) in the caller's transaction; returns them completed. */
+export async function completeAll(tx: Db, actor: Actor, list: readonly Task[], now: Date): Promise<Task[]> {
+  const completed: Task[] = []
+  for (const task of list) completed.push(await applyStatus(tx, actor, task, 'completed', now))
+  return completed
 }
 
 /**
@@ -127,7 +129,10 @@ export const completeTask = (deps: TaskDeps, actor: Actor, id: string, children?
 /** Marks the task pending again (no change if it already is); its subtasks stay as they are. */
 export const reopenTask = (deps: TaskDeps, actor: Actor, id: string) => setStatus(deps, actor, id, 'pending')
 
-/** Completes or reopens several of the actor's tasks in one transaction; returns those that changed. Open subtasks as completeTask. */
+/**
+ * Completes or reopens several of the actor's tasks in one transaction; returns those that changed, the open subtasks
+ * a completion completed too (`children` "complete") included, so an undo can reopen them all. Open subtasks as completeTask.
+ */
 export const setStatusMany = traced('tasks.set_status_many', async function setStatusMany(
   deps: TaskDeps,
   actor: Actor,
@@ -139,14 +144,15 @@ export const setStatusMany = traced('tasks.set_status_many', async function setS
     const now = deps.clock()
     const locked = await lockOwnedMany(tx, actor, ids)
     const changing = locked.filter((t) => t.status !== status)
+    let below: Task[] = []
     if (status === 'completed') {
-      const below = (await completionOf(tx, actor, locked, children)).slice(locked.length)
-      await roomForSuccessors(tx, deps, actor, [...locked, ...below])
-      await completeAll(tx, actor, below, now)
+      const open = (await completionOf(tx, actor, locked, children)).slice(locked.length)
+      await roomForSuccessors(tx, deps, actor, [...locked, ...open])
+      below = await completeAll(tx, actor, open, now)
     }
     const changed: Task[] = []
     for (const current of changing) changed.push(await applyStatus(tx, actor, current, status, now))
-    return withProgress(tx, changed.map((task) => toTaskView(task, actor.timezone)))
+    return withProgress(tx, [...changed, ...below].map((task) => toTaskView(task, actor.timezone)))
   })
 })
 
@@ -193,3 +199,20 @@ export const completeTasks = traced('tasks.complete_many', async function comple
     return { completed: await withProgress(tx, completed.map((task) => toTaskView(task, actor.timezone))), failed }
   })
 })
+
+/**
+ * What completing the actor's tasks `ids` would ask about: those of them still open (another user's id, or an unknown
+ * one, is simply not there), and their open subtasks at any depth (parents before their children) that the ids do not
+ * name themselves.
+ */
+export async function completionOffer(deps: TaskDeps, actor: Actor, ids: readonly string[]): Promise<{ tasks: Task[]; open: Task[] }> {
+  const valid = [...new Set(ids.filter((id) => UUID.test(id)))]
+  if (valid.length === 0) return { tasks: [], open: [] }
+  const named = new Set(valid)
+  const roots = await deps.db
+    .select()
+    .from(tasks)
+    .where(and(inArray(tasks.id, valid), eq(tasks.userId, actor.id), eq(tasks.status, 'pending')))
+  const below = (await descendants(deps.db, actor.id, roots.map((t) => t.id))).flat()
+  return { tasks: roots, open: below.filter((t) => t.status === 'pending' && !named.has(t.id)) }
+}

@@ -10,6 +10,7 @@ import type { AuthUser } from '../../features/auth/service'
 import { redirect } from '../../lib/htmx'
 import { all, filled, withFormErrors, type Form, type FormError } from '../forms'
 import { respond } from '../respond'
+import { orOffer } from './complete-offer'
 import { webSession } from '../session'
 import { Month, MonthPage, Today, TodayPage, Upcoming, UpcomingPage } from '../../../views/planner'
 import { monthView } from '../../features/planner/month'
@@ -130,11 +131,14 @@ export const plannerPages = (deps: AppDeps) => {
     .post(
       '/upcoming/complete',
       async ({ request, user, csrf, body }) => {
-        const task = await completeTask(td, user, filled(body as Form, 'id') ?? '')
-        const toast = ToastPartial({ message: `Completed "${task.title}".`, undo: { action: 'reopen', ids: [task.id] }, csrf })
-        return respond(request, {
-          htmx: async () => ({ html: [await upcomingContent(user, csrf, `Completed "${task.title}".`), toast] }),
-          plain: () => redirect(request, '/upcoming'),
+        const id = filled(body as Form, 'id') ?? ''
+        return orOffer(request, [id], '/upcoming', async () => {
+          const task = await completeTask(td, user, id)
+          const toast = ToastPartial({ message: `Completed "${task.title}".`, undo: { action: 'reopen', ids: [task.id] }, csrf })
+          return respond(request, {
+            htmx: async () => ({ html: [await upcomingContent(user, csrf, `Completed "${task.title}".`), toast] }),
+            plain: () => redirect(request, '/upcoming'),
+          })
         })
       },
       { page: true },

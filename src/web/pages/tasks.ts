@@ -7,6 +7,7 @@ import { all, first, withFormErrors, type Form } from '../forms'
 import { quickAddInput, taskInput } from '../task-form'
 import { parseTaskText } from '../../features/tasks/parse-text'
 import { respond } from '../respond'
+import { childrenChoice, orOffer } from './complete-offer'
 import { EditPage, MoreItems, QuickAdd, TaskEdit, TaskItem, TaskList, Workspace, WorkspacePage, CountsPartial, listUrl, paramsOfListUrl, type ListContext, type ListData, type TaskFormValues } from '../../../views/tasks'
 import { ToastPartial } from '../../../views/layout'
 import { QuickPreview } from '../../../views/quick-preview'
@@ -289,16 +290,18 @@ export const taskPages = (deps: AppDeps) => {
         const form = body as Form
         const current = await getTask(taskDeps, user, params.id)
         const completing = current.status !== 'completed'
-        const task = completing ? await completeTask(taskDeps, user, params.id) : await reopenTask(taskDeps, user, params.id)
-        return respond(request, {
-          htmx: async () => {
-            const ctx = await contextWithProjects(user, csrf, paramsOfBack(form))
-            const counts = await countsFor(user, ctx.params)
-            // Completing is undone from the toast; reopening is its own undo.
-            const toast = completing ? [ToastPartial({ message: `Completed "${task.title}".`, undo: { action: 'reopen', ids: [task.id] }, csrf })] : []
-            return { html: [TaskItem({ task, ctx }), CountsPartial({ ctx, counts }), ...toast], headers: COUNTS_CHANGED }
-          },
-          plain: back(request, form),
+        return orOffer(request, [params.id], backOf(form), async () => {
+          const task = completing ? await completeTask(taskDeps, user, params.id) : await reopenTask(taskDeps, user, params.id)
+          return respond(request, {
+            htmx: async () => {
+              const ctx = await contextWithProjects(user, csrf, paramsOfBack(form))
+              const counts = await countsFor(user, ctx.params)
+              // Completing is undone from the toast; reopening is its own undo.
+              const toast = completing ? [ToastPartial({ message: `Completed "${task.title}".`, undo: { action: 'reopen', ids: [task.id] }, csrf })] : []
+              return { html: [TaskItem({ task, ctx }), CountsPartial({ ctx, counts }), ...toast], headers: COUNTS_CHANGED }
+            },
+            plain: back(request, form),
+          })
         })
       },
       { page: true },
@@ -347,8 +350,14 @@ export const taskPages = (deps: AppDeps) => {
         const ids = all(form.ids)
         let toast: JSX.Element
         if (action === 'complete') {
-          const changed = await setStatusMany(taskDeps, user, ids, 'completed')
-          toast = ToastPartial({ message: `Completed ${changed.length} ${changed.length === 1 ? 'task' : 'tasks'}.`, undo: { action: 'reopen', ids: changed.map((t) => t.id) }, csrf })
+          // Selected tasks with open subtasks: the offer page asks whether to complete those too, and posts back here.
+          const children = childrenChoice(form)
+          return orOffer(request, ids, backOf(form), async () => {
+            const changed = await setStatusMany(taskDeps, user, ids, 'completed', children)
+            const message = `Completed ${changed.length} ${changed.length === 1 ? 'task' : 'tasks'}.`
+            toast = ToastPartial({ message, undo: { action: 'reopen', ids: changed.map((t) => t.id) }, csrf })
+            return respond(request, { htmx: () => ({ html: toast, headers: { 'hx-trigger': 'tasks-changed' } }), plain: back(request, form) })
+          })
         } else if (action === 'delete') {
           const deleted = await deleteMany(taskDeps, user, ids)
           toast = ToastPartial({ message: `Deleted ${deleted.length} ${deleted.length === 1 ? 'task' : 'tasks'}.`, undo: { action: 'restore', ids: deleted.map((t) => t.id) }, csrf })
