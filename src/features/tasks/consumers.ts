@@ -9,7 +9,7 @@ import { users } from '../auth/schema'
 import { recordTaskChange } from './events'
 import { nextDueDate } from './recurrence'
 import { tasks } from './schema'
-import { ownTasks } from './service'
+import { ownTasks } from './owned'
 import { carriedOver, copySubtree, subtreeSize } from './subtask-copies'
 import { underCompletedSeries } from './subtasks'
 

@@ -1,8 +1,8 @@
 // Task use cases: every face (REST, htmx, MCP, agent) calls these; each change runs in one transaction.
-import { and, eq, sql, type SQL } from 'drizzle-orm'
+import { eq } from 'drizzle-orm'
 import type { Db } from '../../db/client'
-import { invalid, notFound } from '../../lib/errors'
-import { newId, UUID } from '../../lib/secrets'
+import { invalid } from '../../lib/errors'
+import { newId } from '../../lib/secrets'
 import { completeAll, completionOf, roomForSuccessors, statusChange, withdrawSuccessor } from './status'
 import { moveSubtree, placeMoved, placeNew } from './placement'
 import { lockAncestors, NO_SUBTASKS, readOne, sameParent } from './subtasks'
@@ -12,30 +12,12 @@ import { dueDateIn, toTaskView, UpdateTaskInput, type CreateTask, type TaskRead,
 import type { Actor } from '../auth/user'
 import { recordTaskChange } from './events'
 import { seriesStart } from './recurrence'
-import { tasks, type Task } from './schema'
+import { tasks } from './schema'
+import { ownedTask, ownTasks, type TaskDeps, type TaskReadDeps } from './owned'
 import { traced } from '../../lib/tracing'
-import { reserveQuota, type QuotaDeps } from '../../lib/quotas'
+import { reserveQuota } from '../../lib/quotas'
 
-/** What reading tasks needs. */
-export interface TaskReadDeps {
-  db: Db
-  clock: () => Date
-}
-
-/** What changing them needs too: adding a task (or completing a repeating one) checks the user's quota. */
-export interface TaskDeps extends TaskReadDeps, QuotaDeps {}
-
-/** One of the actor's tasks, locked for the transaction when `lock`. Another user's task and a malformed id both read as "not found": ids reveal nothing. */
-export async function ownedTask(db: Db, actor: Actor, id: string, lock = false): Promise<Task> {
-  if (!UUID.test(id)) throw notFound('task')
-  const query = db.select().from(tasks).where(and(eq(tasks.id, id), eq(tasks.userId, actor.id)))
-  const [task] = lock ? await query.for('update') : await query
-  if (!task) throw notFound('task')
-  return task
-}
-
-/** The rows the task quota counts: all of the user's tasks, pending and completed. */
-export const ownTasks = (userId: string): SQL => sql`select 1 from ${tasks} where ${tasks.userId} = ${userId}`
+export { ownedTask, ownTasks, type TaskDeps, type TaskReadDeps } from './owned'
 
 /**
  * Series bookkeeping for a task whose rule or due date is being set: a rule with no due date takes

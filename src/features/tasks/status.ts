@@ -9,7 +9,7 @@ import type { Actor } from '../auth/user'
 import { recordTaskChange } from './events'
 import { toTaskView, type ChildrenChoice, type TaskRead } from './model'
 import { tasks, type Task } from './schema'
-import { ownedTask, ownTasks, type TaskDeps } from './service'
+import { ownedTask, ownTasks, type TaskDeps } from './owned'
 import { descendants, readOne, withProgress } from './subtasks'
 import { lockOwnedMany } from './trash'
 

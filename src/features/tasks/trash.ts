@@ -10,7 +10,7 @@ import { recordTaskChange } from './events'
 import { SUBTASK_LEVELS, toTaskView, type TaskRead } from './model'
 import { deletedTasks, tasks, type Task, type TaskSnapshot } from './schema'
 import { projectOrInbox } from '../projects/access'
-import { ownedTask, ownTasks, type TaskDeps } from './service'
+import { ownedTask, ownTasks, type TaskDeps } from './owned'
 import { checkParent, descendants, NO_SUBTASKS, withProgress } from './subtasks'
 
 /** How long a deleted task stays in the trash, to be restored (Undo, restore_task, Activity). */
