@@ -451,6 +451,16 @@ describe('projects', () => {
       ['POST', `/projects/${project.id}/delete`, form({ tasks: 'delete' })],
       ['POST', `/projects/${project.id}/delete`, form({ tasks: 'move' })],
       ['POST', `/projects/${project.id}/delete`, form({})],
+      // The planner pages of one project, and their forms.
+      ['GET', `/today?project=${project.id}`],
+      ['GET', `/upcoming?project=${project.id}`],
+      ['GET', `/calendar?project=${project.id}&month=2026-12`],
+      ['GET', `/progress?project=${project.id}&days=7`],
+      ['POST', '/today/add', form({ title: 'sneak in today', project: project.id })],
+      ['POST', '/upcoming/add', form({ title: 'sneak in upcoming', project: project.id })],
+      ['POST', '/today/move', form({ all: '1', to: 'today', project: project.id })],
+      ['POST', '/upcoming/move', form({ id: own.id, date: '2099-01-01', project: project.id })],
+      ['POST', '/upcoming/complete', form({ id: own.id, project: project.id })],
     ]
     for (const [method, path, fields] of calls) {
       for (const htmx of [false, true]) {

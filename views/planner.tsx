@@ -11,11 +11,14 @@ import type { MonthView } from '../src/features/planner/month'
 import { describeRepeat, dueState, formatAbsolute, formatDue, formatRelative } from './format'
 import { Layout } from './layout'
 import { RepeatMark } from './tasks'
+import { ProjectField, ProjectPicker, withProject, type PickerProject } from './project-picker'
 
 export interface PlannerContext {
   csrf: string
   timezone: string
   now: Date
+  /** The project the page shows (its `project` parameter), else all of them. */
+  project?: string
 }
 
 const DAY_TITLE = new Intl.DateTimeFormat('en-GB', { weekday: 'long', day: 'numeric', month: 'long', timeZone: 'UTC' })
@@ -57,6 +60,7 @@ function AddBox({ ctx, action, target, placeholder }: { ctx: PlannerContext; act
   return (
     <form id="quick-add" class="card quick-add" method="post" action={action} hx-post={action} hx-target={target} hx-swap="outerHTML">
       <input type="hidden" name="_csrf" value={ctx.csrf} />
+      <ProjectField project={ctx.project} />
       <div class="line">
         <label for="qa-title" class="visually-hidden">New task</label>
         <input id="qa-title" name="title" placeholder={placeholder} autocomplete="off" required />
@@ -72,6 +76,7 @@ function MoveControls({ ctx, today, label, ids }: { ctx: PlannerContext; today: 
   return (
     <form id={form} method="post" action="/today/move" hx-post="/today/move" hx-target="#today" hx-swap="outerHTML" class="move">
       <input type="hidden" name="_csrf" value={ctx.csrf} />
+      <ProjectField project={ctx.project} />
       {ids ? <input type="hidden" name="ids" value={ids} /> : <input type="hidden" name="all" value="1" />}
       <button type="submit" name="to" value="today" class="ghost" aria-label={`${label} to today`}>Today</button>
       <button type="submit" name="to" value="tomorrow" class="ghost" aria-label={`${label} to tomorrow`}>Tomorrow</button>
@@ -167,7 +172,7 @@ const overdueList = (today: LocalDate) => {
 /** The Today view's content: the swap target of every move. */
 export function Today({ view, ctx, notice }: { view: TodayView; ctx: PlannerContext; notice?: string }) {
   return (
-    <div id="today" data-live="tasks" data-live-url="/today">
+    <div id="today" data-live="tasks" data-live-url={withProject('/today', ctx.project)}>
       {notice ? (
         <p class="notice" role="status" safe>
           {notice}
@@ -195,10 +200,11 @@ export function Today({ view, ctx, notice }: { view: TodayView; ctx: PlannerCont
   )
 }
 
-export function TodayPage({ view, ctx, nonce, email, notice }: { view: TodayView; ctx: PlannerContext; nonce: string; email: string; notice?: string }) {
+export function TodayPage({ view, ctx, nonce, email, notice, projects }: { view: TodayView; ctx: PlannerContext; nonce: string; email: string; notice?: string; projects: PickerProject[] }) {
   return (
     <Layout title="Today" nonce={nonce} csrf={ctx.csrf} email={email} active="today">
       <h1 safe>Today, {dayTitle(view.day)}</h1>
+      <ProjectPicker action="/today" projects={projects} current={ctx.project} />
       <Today view={view} ctx={ctx} notice={notice} />
     </Layout>
   )
@@ -223,6 +229,7 @@ function UpcomingItem({ task, ctx, first }: { task: TaskView; ctx: PlannerContex
     <li id={`upcoming-${task.id}`} class="task upcoming-item" data-id={task.id} draggable="true">
       <form method="post" action="/upcoming/complete" hx-post="/upcoming/complete" hx-target="#upcoming" hx-swap="outerHTML" class="toggle">
         <input type="hidden" name="_csrf" value={ctx.csrf} />
+        <ProjectField project={ctx.project} />
         <input type="hidden" name="id" value={task.id} />
         <button type="submit" class="check" role="checkbox" aria-checked="false" aria-label={`Complete "${task.title}"`}></button>
       </form>
@@ -249,6 +256,7 @@ function UpcomingItem({ task, ctx, first }: { task: TaskView; ctx: PlannerContex
         </summary>
         <form method="post" action="/upcoming/move" hx-post="/upcoming/move" hx-target="#upcoming" hx-swap="outerHTML" class="move">
           <input type="hidden" name="_csrf" value={ctx.csrf} />
+          <ProjectField project={ctx.project} />
           <input type="hidden" name="id" value={task.id} />
           <input type="date" name="date" min={isoDay(first)} required aria-label={`Move "${task.title}" to the day`} />
           <button type="submit" class="ghost" aria-label={`Move "${task.title}"`}>Move</button>
@@ -262,7 +270,7 @@ function UpcomingItem({ task, ctx, first }: { task: TaskView; ctx: PlannerContex
 export function Upcoming({ days, ctx, notice }: { days: UpcomingDay[]; ctx: PlannerContext; notice?: string }) {
   const first = days[0]!.day
   return (
-    <div id="upcoming" class="upcoming" data-live="tasks" data-live-url="/upcoming">
+    <div id="upcoming" class="upcoming" data-live="tasks" data-live-url={withProject('/upcoming', ctx.project)}>
       {notice ? (
         <p class="notice" role="status" safe>
           {notice}
@@ -320,10 +328,11 @@ export function Upcoming({ days, ctx, notice }: { days: UpcomingDay[]; ctx: Plan
   )
 }
 
-export function UpcomingPage({ days, ctx, nonce, email, notice }: { days: UpcomingDay[]; ctx: PlannerContext; nonce: string; email: string; notice?: string }) {
+export function UpcomingPage({ days, ctx, nonce, email, notice, projects }: { days: UpcomingDay[]; ctx: PlannerContext; nonce: string; email: string; notice?: string; projects: PickerProject[] }) {
   return (
     <Layout title="Upcoming" nonce={nonce} csrf={ctx.csrf} email={email} active="upcoming">
       <h1>Upcoming</h1>
+      <ProjectPicker action="/upcoming" projects={projects} current={ctx.project} />
       <Upcoming days={days} ctx={ctx} notice={notice} />
     </Layout>
   )
@@ -335,14 +344,14 @@ const monthTitle = (m: { year: number; month: number }) => MONTH_TITLE.format(ne
 const dayList = (d: LocalDate) => `/tasks?due_date_from=${isoDay(d)}&due_date_to=${isoDay(d)}&sort=due_date`
 
 /** The month grid: the swap target of month navigation. */
-export function Month({ view, today }: { view: MonthView; today: LocalDate }) {
+export function Month({ view, today, project }: { view: MonthView; today: LocalDate; project?: string }) {
   const nav = (month: string, label: string, rel: string) => (
-    <a href={`/calendar?month=${month}`} hx-get={`/calendar?month=${month}`} hx-target="#month" hx-swap="outerHTML" hx-push-url="true" rel={rel} class="button ghost" data-month-nav={rel} safe>
+    <a href={withProject(`/calendar?month=${month}`, project)} hx-get={withProject(`/calendar?month=${month}`, project)} hx-target="#month" hx-swap="outerHTML" hx-push-url="true" rel={rel} class="button ghost" data-month-nav={rel} safe>
       {label}
     </a>
   )
   return (
-    <div id="month" class="month-view" data-live="tasks" data-live-url={`/calendar?month=${view.month.year}-${String(view.month.month).padStart(2, '0')}`}>
+    <div id="month" class="month-view" data-live="tasks" data-live-url={withProject(`/calendar?month=${monthKey(view.month)}`, project)}>
       <div class="month-head">
         {nav(view.previous, '← Previous', 'prev')}
         <h2 id="month-title" safe>
@@ -441,11 +450,12 @@ function DayName({ day, count }: { day: LocalDate; count: number }) {
   )
 }
 
-export function MonthPage({ view, today, csrf, nonce, email }: { view: MonthView; today: LocalDate; csrf: string; nonce: string; email: string }) {
+export function MonthPage({ view, today, csrf, nonce, email, project, projects }: { view: MonthView; today: LocalDate; csrf: string; nonce: string; email: string; project?: string; projects: PickerProject[] }) {
   return (
     <Layout title="Calendar" nonce={nonce} csrf={csrf} email={email} active="calendar">
       <h1>Calendar</h1>
-      <Month view={view} today={today} />
+      <ProjectPicker action="/calendar" projects={projects} current={project} keep={{ month: monthKey(view.month) }} />
+      <Month view={view} today={today} project={project} />
     </Layout>
   )
 }

@@ -5,6 +5,7 @@ import { PERIODS, type ProgressView } from '../src/features/planner/progress'
 import type { LocalDate } from '../src/lib/time'
 import { ColumnChart, LineChart, ShareChart, type Point } from './charts'
 import { Layout } from './layout'
+import { ProjectPicker, withProject, type PickerProject } from './project-picker'
 
 const LABEL = new Intl.DateTimeFormat('en-GB', { weekday: 'short', day: 'numeric', month: 'short', timeZone: 'UTC' })
 const asDate = (d: LocalDate) => new Date(Date.UTC(d.year, d.month - 1, d.day))
@@ -33,7 +34,7 @@ function Stat({ id, value, label, hint }: { id: string; value: string; label: st
 }
 
 /** The Progress content: the swap target of the period links. */
-export function Progress({ view }: { view: ProgressView }) {
+export function Progress({ view, project }: { view: ProgressView; project?: string }) {
   const completed = points(view.completed)
   const overdue = points(view.overdue)
   const total = completed.reduce((sum, p) => sum + p.value, 0)
@@ -48,8 +49,8 @@ export function Progress({ view }: { view: ProgressView }) {
       <nav class="periods" aria-label="Period">
         {PERIODS.map((days) => (
           <a
-            href={`/progress?days=${days}`}
-            hx-get={`/progress?days=${days}`}
+            href={withProject(`/progress?days=${days}`, project)}
+            hx-get={withProject(`/progress?days=${days}`, project)}
             hx-target="#progress"
             hx-swap="outerHTML"
             hx-push-url="true"
@@ -123,11 +124,12 @@ export function Progress({ view }: { view: ProgressView }) {
   )
 }
 
-export function ProgressPage({ view, csrf, nonce, email }: { view: ProgressView; csrf: string; nonce: string; email: string }) {
+export function ProgressPage({ view, csrf, nonce, email, project, projects }: { view: ProgressView; csrf: string; nonce: string; email: string; project?: string; projects: PickerProject[] }) {
   return (
     <Layout title="Progress" nonce={nonce} csrf={csrf} email={email} active="progress">
       <h1>Progress</h1>
-      <Progress view={view} />
+      <ProjectPicker action="/progress" projects={projects} current={project} keep={{ days: String(view.days) }} />
+      <Progress view={view} project={project} />
     </Layout>
   )
 }

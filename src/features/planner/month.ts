@@ -5,7 +5,7 @@ import { queryRows } from '../../db/client'
 import { invalid } from '../../lib/errors'
 import type { Actor } from '../auth/user'
 import type { TaskReadDeps } from '../tasks/service'
-import { projectSeries, type Projected } from './projections'
+import { andInProject, projectSeries, type Projected } from './projections'
 import { dayBounds, isoDay, localDay, type LocalDate } from '../../lib/time'
 
 /** Titles shown per day; the count says how many there are in all. */
@@ -47,13 +47,14 @@ export function parseMonth(text: string | undefined, timeZone: string, now: Date
 }
 
 /** The instances of the user's series between `start` (or today, if later) and `end`. */
-function projected(deps: TaskReadDeps, actor: Actor, start: Date, end: Date, max: number): Promise<Projected[]> {
+function projected(deps: TaskReadDeps, actor: Actor, start: Date, end: Date, max: number, projectId?: string): Promise<Projected[]> {
   const today = dayBounds(localDay(deps.clock(), actor.timezone), actor.timezone).start
   const from = start.getTime() > today.getTime() ? start : today
-  return from.getTime() > end.getTime() ? Promise.resolve([]) : projectSeries(deps, actor, from, end, max)
+  return from.getTime() > end.getTime() ? Promise.resolve([]) : projectSeries(deps, actor, from, end, max, projectId)
 }
 
-export async function monthView(deps: TaskReadDeps, actor: Actor, monthText?: string): Promise<MonthView> {
+/** The month, of one project when `projectId` (the actor's, checked by the caller) is given. */
+export async function monthView(deps: TaskReadDeps, actor: Actor, monthText?: string, projectId?: string): Promise<MonthView> {
   const { year, month } = parseMonth(monthText, actor.timezone, deps.clock())
   const first = new Date(Date.UTC(year, month - 1, 1))
   const lead = (first.getUTCDay() + 6) % 7 // days shown before the 1st, back to Monday
@@ -75,13 +76,13 @@ export async function monthView(deps: TaskReadDeps, actor: Actor, monthText?: st
                  row_number() over (partition by (due_date at time zone ${actor.timezone})::date order by due_date, id) as rn,
                  count(*) over (partition by (due_date at time zone ${actor.timezone})::date) as n
           from tasks
-          where user_id = ${actor.id} and due_date >= ${start.toISOString()} and due_date <= ${end.toISOString()}
+          where user_id = ${actor.id} and due_date >= ${start.toISOString()} and due_date <= ${end.toISOString()}${andInProject(projectId)}
         ) per_day
         where rn <= ${TITLES_PER_DAY}
         order by due_date, id`,
     ),
     // The grid's days from today on (what is past is not projected); a daily series has one instance a day at most.
-    projected(deps, actor, start, end, cells),
+    projected(deps, actor, start, end, cells, projectId),
   ])
   const byDay = new Map<string, MonthDay>(days.map((d) => [isoDay(d), { day: d, inMonth: d.month === month, count: 0, tasks: [], projected: [], moreProjected: 0 }]))
   for (const row of rows) {

@@ -1,6 +1,6 @@
 // Projections: the next instances of the user's repeating series in a window of days (Upcoming, the Calendar), each
 // series walked with its rule under one rule budget per view.
-import { and, asc, eq, isNotNull, lte } from 'drizzle-orm'
+import { and, asc, eq, isNotNull, lte, sql } from 'drizzle-orm'
 import { occurrencesBetween } from '../tasks/recurrence'
 import { RuleBudget, RuleBudgetExceeded } from '../tasks/rule-budget'
 import { toTaskView, type TaskView } from '../tasks/model'
@@ -18,6 +18,11 @@ const VIEW_RULE_STEPS = 200_000
 const VIEW_RULE_MS = 30
 const SERIES_RULE_STEPS = 4_000
 
+/** A view's tasks narrowed to one project (already checked to be the actor's), or all of them: for drizzle. */
+export const inProject = (projectId?: string) => (projectId ? eq(tasks.projectId, projectId) : undefined)
+/** The same narrowing as an SQL fragment, for the views' hand-written aggregates. */
+export const andInProject = (projectId?: string) => (projectId ? sql` and project_id = ${projectId}` : sql``)
+
 export interface Projected {
   /** The series' current task, whose next instances these are. */
   task: TaskView
@@ -29,12 +34,12 @@ export interface Projected {
  * The instances of the user's open series that fall between `start` and `end` (at most `perSeries` of each), after
  * each series' current task. Only the user's own pending tasks are series here.
  */
-export async function projectSeries(deps: TaskReadDeps, actor: Actor, start: Date, end: Date, perSeries: number): Promise<Projected[]> {
+export async function projectSeries(deps: TaskReadDeps, actor: Actor, start: Date, end: Date, perSeries: number, projectId?: string): Promise<Projected[]> {
   // Pending instances due up to the window's end (overdue ones too: their next instances may fall in it).
   const series = await deps.db
     .select()
     .from(tasks)
-    .where(and(eq(tasks.userId, actor.id), eq(tasks.status, 'pending'), isNotNull(tasks.recurrence), lte(tasks.dueDate, end)))
+    .where(and(eq(tasks.userId, actor.id), eq(tasks.status, 'pending'), isNotNull(tasks.recurrence), lte(tasks.dueDate, end), inProject(projectId)))
     .orderBy(asc(tasks.dueDate))
     .limit(SERIES_MAX)
   const budget = new RuleBudget(VIEW_RULE_STEPS, VIEW_RULE_MS)

@@ -3,7 +3,7 @@ import { and, asc, eq, gte, lte, sql } from 'drizzle-orm'
 import { queryRows } from '../../db/client'
 import { invalid } from '../../lib/errors'
 import { toTaskView, type TaskView } from '../tasks/model'
-import { projectSeries, type Projected } from './projections'
+import { andInProject, inProject, projectSeries, type Projected } from './projections'
 import { tasks } from '../tasks/schema'
 import type { Actor } from '../auth/user'
 import { ownedTask, type TaskDeps, type TaskReadDeps } from '../tasks/service'
@@ -31,22 +31,23 @@ export interface UpcomingDay {
 export const TASKS_PER_DAY = 25
 export const PROJECTED_PER_DAY = 10
 
-export async function upcomingView(deps: TaskReadDeps, actor: Actor): Promise<UpcomingDay[]> {
+/** The fortnight, of one project when `projectId` (the actor's, checked by the caller) is given. */
+export async function upcomingView(deps: TaskReadDeps, actor: Actor, projectId?: string): Promise<UpcomingDay[]> {
   const now = deps.clock()
   const days = Array.from({ length: UPCOMING_DAYS }, (_, i) => localDay(now, actor.timezone, i))
   const start = dayBounds(days[0]!, actor.timezone).start
   const end = dayBounds(days.at(-1)!, actor.timezone).end
-  const mine = and(eq(tasks.userId, actor.id), eq(tasks.status, 'pending'))
+  const mine = and(eq(tasks.userId, actor.id), eq(tasks.status, 'pending'), inProject(projectId))
   const [dated, counts, projected] = await Promise.all([
     deps.db.select().from(tasks).where(and(mine, gte(tasks.dueDate, start), lte(tasks.dueDate, end))).orderBy(asc(tasks.dueDate), asc(tasks.id)).limit(TASKS_MAX),
     // Each day's count in the user's zone (one range scan), so a day says how many it has beyond those listed.
     queryRows<{ day: string; n: number | string }>(
       deps.db,
       sql`select to_char(due_date at time zone ${actor.timezone}, 'YYYY-MM-DD') as day, count(*) as n from tasks
-          where user_id = ${actor.id} and status = 'pending' and due_date >= ${start.toISOString()} and due_date <= ${end.toISOString()}
+          where user_id = ${actor.id} and status = 'pending' and due_date >= ${start.toISOString()} and due_date <= ${end.toISOString()}${andInProject(projectId)}
           group by 1`,
     ),
-    projectSeries(deps, actor, start, end, PROJECTIONS_MAX),
+    projectSeries(deps, actor, start, end, PROJECTIONS_MAX, projectId),
   ])
   const byDay = new Map<string, UpcomingDay>(days.map((d) => [isoDay(d), { day: d, tasks: [], moreTasks: 0, projected: [], moreProjected: 0 }]))
   const dayOf = (at: Date) => byDay.get(isoDay(localDay(at, actor.timezone)))

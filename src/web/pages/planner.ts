@@ -23,12 +23,28 @@ import { quickAddInput } from '../task-form'
 import { moveToDay, upcomingView } from '../../features/planner/upcoming'
 import { progressView } from '../../features/planner/progress'
 import { Progress, ProgressPage } from '../../../views/progress'
+import { ownedProject } from '../../features/projects/access'
+import { listProjects } from '../../features/projects/service'
+import { withProject, type PickerProject } from '../../../views/project-picker'
 
 export const plannerPages = (deps: AppDeps) => {
   const td: TaskDeps = { db: deps.database.db, clock: deps.clock, quotas: deps.env.quotas }
 
   type Shown = { status?: number; notice?: string; error?: FormError }
-  type Ctx = { csrf: string; timezone: string; now: Date }
+  type Ctx = { csrf: string; timezone: string; now: Date; project?: string }
+
+  /** The page's `project` (a URL's or a form's): one of the user's projects, else a 404 like their task; blank is all. */
+  async function projectOf(user: AuthUser, text: unknown): Promise<string | undefined> {
+    if (typeof text !== 'string' || text.trim() === '') return undefined
+    return (await ownedProject(td.db, user, text.trim())).id
+  }
+
+  /** The selector's choices: the open projects, and the one shown even when archived. */
+  async function pickable(user: AuthUser, project: string | undefined): Promise<PickerProject[]> {
+    const open = await listProjects(td, user)
+    if (!project || open.some((p) => p.id === project)) return open
+    return [...open, await ownedProject(td.db, user, project)]
+  }
 
   /** A planning view: its content alone for htmx (the swap target), else the whole page. */
   async function view<T>(
@@ -36,108 +52,120 @@ export const plannerPages = (deps: AppDeps) => {
     user: AuthUser,
     csrf: string,
     shown: Shown,
+    project: string | undefined,
     load: () => Promise<T>,
     content: (data: T, ctx: Ctx, notice?: string) => JSX.Element,
-    page: (data: T, ctx: Ctx, notice: string | undefined, nonce: string) => JSX.Element,
+    page: (data: T, ctx: Ctx, notice: string | undefined, nonce: string, projects: PickerProject[]) => JSX.Element,
   ) {
     const data = await load()
-    const ctx = { csrf, timezone: user.timezone, now: td.clock() }
+    const ctx = { csrf, timezone: user.timezone, now: td.clock(), project }
     const notice = shown.error?.message ?? shown.notice
     const status = shown.status ?? 200
     return respond(request, {
       htmx: () => ({ html: content(data, ctx, notice), status }),
-      plain: (nonce) => ({ html: page(data, ctx, notice, nonce), status }),
+      plain: async (nonce) => ({ html: page(data, ctx, notice, nonce, await pickable(user, project)), status }),
     })
   }
 
-  const today = (request: Request, user: AuthUser, csrf: string, shown: Shown = {}) =>
-    view(request, user, csrf, shown, () => todayView(td, user), (v, ctx, notice) => Today({ view: v, ctx, notice }), (v, ctx, notice, nonce) => TodayPage({ view: v, ctx, nonce, email: user.email, notice }))
+  const today = (request: Request, user: AuthUser, csrf: string, project?: string, shown: Shown = {}) =>
+    view(request, user, csrf, shown, project, () => todayView(td, user, project), (v, ctx, notice) => Today({ view: v, ctx, notice }), (v, ctx, notice, nonce, projects) => TodayPage({ view: v, ctx, nonce, email: user.email, notice, projects }))
 
   /** Upcoming's content alone, with a notice (to send beside a toast). */
-  const upcomingContent = async (user: AuthUser, csrf: string, notice: string) =>
-    Upcoming({ days: await upcomingView(td, user), ctx: { csrf, timezone: user.timezone, now: td.clock() }, notice })
+  const upcomingContent = async (user: AuthUser, csrf: string, project: string | undefined, notice: string) =>
+    Upcoming({ days: await upcomingView(td, user, project), ctx: { csrf, timezone: user.timezone, now: td.clock(), project }, notice })
 
-  const upcoming = (request: Request, user: AuthUser, csrf: string, shown: Shown = {}) =>
-    view(request, user, csrf, shown, () => upcomingView(td, user), (days, ctx, notice) => Upcoming({ days, ctx, notice }), (days, ctx, notice, nonce) => UpcomingPage({ days, ctx, nonce, email: user.email, notice }))
+  const upcoming = (request: Request, user: AuthUser, csrf: string, project?: string, shown: Shown = {}) =>
+    view(request, user, csrf, shown, project, () => upcomingView(td, user, project), (days, ctx, notice) => Upcoming({ days, ctx, notice }), (days, ctx, notice, nonce, projects) => UpcomingPage({ days, ctx, nonce, email: user.email, notice, projects }))
 
-  type ViewOf = (request: Request, user: AuthUser, csrf: string, shown?: Shown) => Promise<Response>
+  type ViewOf = (request: Request, user: AuthUser, csrf: string, project?: string, shown?: Shown) => Promise<Response>
 
   /** The add box's line as quick add reads it (on Today, due today unless it names a day), then the view again. */
-  function add(request: Request, user: AuthUser, csrf: string, form: Form, again: ViewOf, path: string, dueToday: boolean) {
+  async function add(request: Request, user: AuthUser, csrf: string, form: Form, again: ViewOf, path: string, dueToday: boolean) {
+    // From a project's page the task goes into that project.
+    const project = await projectOf(user, filled(form, 'project'))
     return withFormErrors(
       async () => {
         const day = dueToday ? isoDay(localDay(td.clock(), user.timezone)) : undefined
-        const task = await createTask(td, user, parseWith(CreateTaskInput, quickAddInput(form, user.timezone, td.clock(), day)))
-        return respond(request, { htmx: () => again(request, user, csrf, { notice: `Added "${task.title}".` }), plain: () => redirect(request, path) })
+        const task = await createTask(td, user, parseWith(CreateTaskInput, quickAddInput({ ...form, project_id: project }, user.timezone, td.clock(), day)))
+        return respond(request, { htmx: () => again(request, user, csrf, project, { notice: `Added "${task.title}".` }), plain: () => redirect(request, withProject(path, project)) })
       },
-      (error) => again(request, user, csrf, { status: 400, error }),
+      (error) => again(request, user, csrf, project, { status: 400, error }),
     )
   }
 
   return new Elysia({ name: 'planner-pages', seed: seedOf(deps), detail: { hide: true } })
     .use(webSession(deps))
-    .get('/today', ({ request, user, csrf }) => today(request, user, csrf), { page: true })
+    .get('/today', async ({ request, user, csrf, query }) => today(request, user, csrf, await projectOf(user, query.project)), { page: true })
     .post(
       '/today/move',
-      ({ request, user, csrf, body }) => {
+      async ({ request, user, csrf, body }) => {
         const form = body as Form
+        const project = await projectOf(user, filled(form, 'project'))
         const to = filled(form, 'to') === 'date' ? (filled(form, 'date') ?? '') : filled(form, 'to')
         const ids = filled(form, 'all') === '1' ? 'all' : all(form.ids)
         return withFormErrors(
           async () => {
-            const moved = await moveOverdue(td, user, ids, parseField(MoveTarget, to, 'to'))
+            const moved = await moveOverdue(td, user, ids, parseField(MoveTarget, to, 'to'), project)
             const notice = moved.length === 1 ? `Moved "${moved[0]!.title}".` : `Moved ${moved.length} tasks.`
-            return respond(request, { htmx: () => today(request, user, csrf, { notice }), plain: () => redirect(request, '/today') })
+            return respond(request, { htmx: () => today(request, user, csrf, project, { notice }), plain: () => redirect(request, withProject('/today', project)) })
           },
-          (error) => today(request, user, csrf, { status: 400, error }),
+          (error) => today(request, user, csrf, project, { status: 400, error }),
         )
       },
       { page: true },
     )
-    .get('/upcoming', ({ request, user, csrf }) => upcoming(request, user, csrf), { page: true })
+    .get('/upcoming', async ({ request, user, csrf, query }) => upcoming(request, user, csrf, await projectOf(user, query.project)), { page: true })
     .post('/today/add', ({ request, user, csrf, body }) => add(request, user, csrf, body as Form, today, '/today', true), { page: true })
     .post('/upcoming/add', ({ request, user, csrf, body }) => add(request, user, csrf, body as Form, upcoming, '/upcoming', false), { page: true })
     // The month is in the URL (?month=2026-12): reload, back and shared links keep it.
     .get(
       '/calendar',
-      ({ request, user, csrf, query }) =>
-        view(
+      async ({ request, user, csrf, query }) => {
+        const project = await projectOf(user, query.project)
+        return view(
           request,
           user,
           csrf,
           {},
-          () => monthView(td, user, typeof query.month === 'string' ? query.month : undefined),
-          (month, ctx) => Month({ view: month, today: localDay(ctx.now, ctx.timezone) }),
-          (month, ctx, _notice, nonce) => MonthPage({ view: month, today: localDay(ctx.now, ctx.timezone), csrf, nonce, email: user.email }),
-        ),
+          project,
+          () => monthView(td, user, typeof query.month === 'string' ? query.month : undefined, project),
+          (month, ctx) => Month({ view: month, today: localDay(ctx.now, ctx.timezone), project }),
+          (month, ctx, _notice, nonce, projects) => MonthPage({ view: month, today: localDay(ctx.now, ctx.timezone), csrf, nonce, email: user.email, project, projects }),
+        )
+      },
       { page: true },
     )
     // The period is in the URL (?days=7|30|90); anything else is a 400 naming `days`.
     .get(
       '/progress',
-      ({ request, user, csrf, query }) =>
-        view(
+      async ({ request, user, csrf, query }) => {
+        const project = await projectOf(user, query.project)
+        return view(
           request,
           user,
           csrf,
           {},
-          () => progressView(td, user, typeof query.days === 'string' ? query.days : undefined),
-          (progress) => Progress({ view: progress }),
-          (progress, _ctx, _notice, nonce) => ProgressPage({ view: progress, csrf, nonce, email: user.email }),
-        ),
+          project,
+          () => progressView(td, user, typeof query.days === 'string' ? query.days : undefined, project),
+          (progress) => Progress({ view: progress, project }),
+          (progress, _ctx, _notice, nonce, projects) => ProgressPage({ view: progress, csrf, nonce, email: user.email, project, projects }),
+        )
+      },
       { page: true },
     )
     // Completing from Upcoming: the task leaves the view (a repeating one's next instance takes its place); Undo in a toast.
     .post(
       '/upcoming/complete',
       async ({ request, user, csrf, body }) => {
+        const project = await projectOf(user, filled(body as Form, 'project'))
         const id = filled(body as Form, 'id') ?? ''
-        return orOffer(request, [id], '/upcoming', async () => {
+        const back = withProject('/upcoming', project)
+        return orOffer(request, [id], back, async () => {
           const task = await completeTask(td, user, id)
           const toast = ToastPartial({ message: `Completed "${task.title}".`, undo: { action: 'reopen', ids: [task.id] }, csrf })
           return respond(request, {
-            htmx: async () => ({ html: [await upcomingContent(user, csrf, `Completed "${task.title}".`), toast] }),
-            plain: () => redirect(request, '/upcoming'),
+            htmx: async () => ({ html: [await upcomingContent(user, csrf, project, `Completed "${task.title}".`), toast] }),
+            plain: () => redirect(request, back),
           })
         })
       },
@@ -145,14 +173,15 @@ export const plannerPages = (deps: AppDeps) => {
     )
     .post(
       '/upcoming/move',
-      ({ request, user, csrf, body }) => {
+      async ({ request, user, csrf, body }) => {
         const form = body as Form
+        const project = await projectOf(user, filled(form, 'project'))
         return withFormErrors(
           async () => {
             const moved = await moveToDay(td, user, filled(form, 'id') ?? '', parseField(MoveDay, filled(form, 'date') ?? '', 'date'))
-            return respond(request, { htmx: () => upcoming(request, user, csrf, { notice: `Moved "${moved.title}".` }), plain: () => redirect(request, '/upcoming') })
+            return respond(request, { htmx: () => upcoming(request, user, csrf, project, { notice: `Moved "${moved.title}".` }), plain: () => redirect(request, withProject('/upcoming', project)) })
           },
-          (error) => upcoming(request, user, csrf, { status: 400, error }),
+          (error) => upcoming(request, user, csrf, project, { status: 400, error }),
         )
       },
       { page: true },
