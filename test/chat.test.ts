@@ -161,6 +161,24 @@ describe('through the model', () => {
     expect(stored.body.map((m: { can_undo: boolean }) => m.can_undo)).toEqual([false, false, false, false, false, false])
   })
 
+  test('"undo" after the model completed a task with its open subtasks reopens them all, not the one done before', async () => {
+    const made = async (body: Record<string, unknown>) => (await t.call('POST', '/api/v1/tasks', { token, body })).body
+    const party = await made({ title: 'Plan the party' })
+    const cake = await made({ title: 'Order the cake', parent_id: party.id })
+    const music = await made({ title: 'Pick the music', parent_id: party.id })
+    const invites = await made({ title: 'Send invites', parent_id: party.id })
+    await t.call('POST', `/api/v1/tasks/${invites.id}/complete`, { token })
+    model.play({ tool_calls: [{ name: 'complete_task', arguments: { task_id: party.id, children: 'complete' } }] }, { content: 'Done, with its subtasks.' })
+    const first = await say('the party is planned, all of it')
+    expect(first.body.tool_calls[0]).toMatchObject({ name: 'complete_task', ok: true })
+    expect([...first.body.tool_calls[0].result.completed_subtasks].sort()).toEqual([cake.id, music.id].sort())
+    const undone = await say('undo', first.body.conversation_id)
+    expect(undone.status).toBe(200)
+    const status = async (id: string) => (await t.call('GET', `/api/v1/tasks/${id}`, { token })).body.status
+    for (const id of [party.id, cake.id, music.id]) expect(await status(id)).toBe('pending')
+    expect(await status(invites.id)).toBe('completed')
+  })
+
   test('recovery from a tool error: the error goes back to the model, which corrects its call', async () => {
     model.play(
       { tool_calls: [{ name: 'add_task', arguments: { title: 'Dentist', due_date: 'next tuesday' } }] },

@@ -325,6 +325,12 @@ describe('MCP', () => {
     expect(batch).toEqual({ completed: [], failed: [{ id: parent.id, reason: 'open_subtasks' }] })
     const completed = await call('complete_task', { task_id: parent.id, children: 'complete' })
     expect(completed.structuredContent).toMatchObject({ status: 'completed', subtasks: { total: 2, done: 2 } })
+    expect([...completed.structuredContent.completed_subtasks].sort()).toEqual([cake.id, music.id].sort())
+    // A batch lists the open subtasks it completed with their parent after the ids it was given.
+    const fair = (await call('add_task', { title: 'Fair' })).structuredContent
+    const stall = (await call('add_task', { title: 'Stall', parent_id: fair.id })).structuredContent
+    const both = (await call('complete_tasks', { task_ids: [fair.id], children: 'complete' })).structuredContent
+    expect(both).toEqual({ completed: [fair.id, stall.id], failed: [] })
 
     const deep = await call('add_task', { title: 'Too deep', parent_id: 'not-an-id' })
     expect(deep.isError).toBe(true)

@@ -32,8 +32,12 @@ export function inverseOf(record: ToolCallRecord, before?: Task, project?: Proje
       return [{ op: 'delete', ...one(result) }]
     case 'delete_task':
       return before ? [{ op: 'restore', id: before.id, title: before.title }] : []
-    case 'complete_task':
-      return before && before.status !== 'completed' ? [{ op: 'reopen', id: before.id, title: before.title }] : []
+    case 'complete_task': {
+      if (!before || before.status === 'completed') return []
+      // The open subtasks it completed with the task (children "complete") are reopened with it.
+      const subtasks = ((result.completed_subtasks as string[] | undefined) ?? []).map((id) => ({ op: 'reopen' as const, id, title: '' }))
+      return [{ op: 'reopen', id: before.id, title: before.title }, ...subtasks]
+    }
     case 'reopen_task':
       return before?.status === 'completed' ? [{ op: 'complete', id: before.id, title: before.title }] : []
     case 'complete_tasks':

@@ -184,5 +184,5 @@ export const updateTask = traced('tasks.update', async function updateTask(deps:
   })
 })
 
-export { completeTask, completeTasks, completionOffer, reopenTask, setStatusMany, type CompleteFailure } from './status'
+export { completeTask, completeTasks, completeWithSubtasks, completionOffer, reopenTask, setStatusMany, type CompleteFailure } from './status'
 export { BULK_MAX, deleteMany, deleteTask, inTrash, restoreTasks, TRASH_DAYS, TRASH_MS } from './trash'

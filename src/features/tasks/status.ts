@@ -106,17 +106,19 @@ const setStatus = traced('tasks.set_status', async function setStatus(
   id: string,
   status: 'pending' | 'completed',
   children?: ChildrenChoice,
-): Promise<TaskRead> {
+): Promise<TaskRead & { completed_subtasks: string[] }> {
   return deps.db.transaction(async (tx) => {
     // Completing a completed task (or reopening a pending one) changes nothing: safe to retry.
     const current = await ownedTask(tx, actor, id, true)
     const now = deps.clock()
+    let below: Task[] = []
     if (status === 'completed') {
-      const [, ...below] = await completionOf(tx, actor, [current], children)
-      await roomForSuccessors(tx, deps, actor, [current, ...below])
-      await completeAll(tx, actor, below, now)
+      const open = (await completionOf(tx, actor, [current], children)).slice(1)
+      await roomForSuccessors(tx, deps, actor, [current, ...open])
+      below = await completeAll(tx, actor, open, now)
     }
-    return readOne(tx, toTaskView(await applyStatus(tx, actor, current, status, now), actor.timezone))
+    const task = await readOne(tx, toTaskView(await applyStatus(tx, actor, current, status, now), actor.timezone))
+    return { ...task, completed_subtasks: below.map((t) => t.id) }
   })
 })
 
@@ -124,10 +126,19 @@ const setStatus = traced('tasks.set_status', async function setStatus(
  * Marks the task completed (no change if it already is). If it has open subtasks, `children` says whether to complete
  * them too ("complete") or leave them open ("keep"); without it the completion is refused with their count.
  */
-export const completeTask = (deps: TaskDeps, actor: Actor, id: string, children?: ChildrenChoice) => setStatus(deps, actor, id, 'completed', children)
+export async function completeTask(deps: TaskDeps, actor: Actor, id: string, children?: ChildrenChoice): Promise<TaskRead> {
+  const { completed_subtasks: _, ...task } = await setStatus(deps, actor, id, 'completed', children)
+  return task
+}
+
+/** Completes the task as completeTask does, and says which of its open subtasks it completed too (for an undo). */
+export const completeWithSubtasks = (deps: TaskDeps, actor: Actor, id: string, children?: ChildrenChoice) => setStatus(deps, actor, id, 'completed', children)
 
 /** Marks the task pending again (no change if it already is); its subtasks stay as they are. */
-export const reopenTask = (deps: TaskDeps, actor: Actor, id: string) => setStatus(deps, actor, id, 'pending')
+export async function reopenTask(deps: TaskDeps, actor: Actor, id: string): Promise<TaskRead> {
+  const { completed_subtasks: _, ...task } = await setStatus(deps, actor, id, 'pending')
+  return task
+}
 
 /**
  * Completes or reopens several of the actor's tasks in one transaction; returns those that changed, the open subtasks
@@ -186,7 +197,7 @@ export const completeTasks = traced('tasks.complete_many', async function comple
     }
     const extra = [...new Map(below.map((t) => [t.id, t])).values()]
     await roomForSuccessors(tx, deps, actor, [...locked.filter((t) => !blocked.has(t.id)), ...extra])
-    await completeAll(tx, actor, extra, now)
+    const alsoCompleted = await completeAll(tx, actor, extra, now)
     const completed: Task[] = []
     const failed: CompleteFailure[] = []
     for (const id of wanted) {
@@ -196,7 +207,8 @@ export const completeTasks = traced('tasks.complete_many', async function comple
       else if (blocked.has(id)) failed.push({ id, reason: 'open_subtasks' })
       else completed.push(await applyStatus(tx, actor, current, 'completed', now))
     }
-    return { completed: await withProgress(tx, completed.map((task) => toTaskView(task, actor.timezone))), failed }
+    // The open subtasks completed with their parents are completed by this call too: listed after the ids asked for.
+    return { completed: await withProgress(tx, [...completed, ...alsoCompleted].map((task) => toTaskView(task, actor.timezone))), failed }
   })
 })
 

@@ -1,7 +1,7 @@
 // Task tools: add (one or a batch), list (search, filter, sort, page), find (a filter language), get, update, complete (one or a batch), reopen, delete, restore.
 import { z } from 'zod'
 import { FILTER_HELP, FILTER_MAX } from '../../features/tasks/filter'
-import { completeTask, completeTasks, createTask, createTasks, deleteTask, findTasks, findTasksByFilter, getTask, reopenTask, restoreTasks, updateTask } from '../../features/tasks/service'
+import { completeTasks, completeWithSubtasks, createTask, createTasks, deleteTask, findTasks, findTasksByFilter, getTask, reopenTask, restoreTasks, updateTask } from '../../features/tasks/service'
 import { notFound } from '../../lib/errors'
 import { UUID } from '../../lib/secrets'
 import { ORDERS, SEARCH_MAX, SORTS } from '../../features/tasks/list-query'
@@ -133,16 +133,16 @@ export const completeTaskTool = defineTool({
   description:
     'Marks a task completed (no change if it already is). A repeating task gets its next instance, with fresh open copies of its subtasks. If the task has open subtasks, children is required: ask the user whether to complete them too ("complete") or leave them open ("keep"); without it the call fails saying how many are open.',
   input: { ...taskId, children: childrenChoice },
-  output: taskShape,
+  output: { ...taskShape, completed_subtasks: z.array(z.string()).describe('The ids of the open subtasks completed with it (children "complete"); empty otherwise') },
   annotations: { ...WRITES, idempotentHint: true },
-  run: (ctx, { task_id, children }) => completeTask(ctx, ctx.user, task_id, children),
+  run: (ctx, { task_id, children }) => completeWithSubtasks(ctx, ctx.user, task_id, children),
 })
 
 export const completeTasksTool = defineTool({
   name: 'complete_tasks',
   title: 'Complete several tasks',
   description:
-    `Marks up to ${BATCH_TASKS_MAX} tasks completed in one call. Returns completed (the ids it completed) and failed (each id with a reason: not_found, already_completed, or open_subtasks: the task has open subtasks not in the batch and children was not given). Repeating tasks get their next instance.`,
+    `Marks up to ${BATCH_TASKS_MAX} tasks completed in one call. Returns completed (the ids it completed, then those of open subtasks it completed with their parents when children is "complete") and failed (each id with a reason: not_found, already_completed, or open_subtasks: the task has open subtasks not in the batch and children was not given). Repeating tasks get their next instance.`,
   input: {
     task_ids: z.array(z.string()).min(1).max(BATCH_TASKS_MAX).describe(`1 to ${BATCH_TASKS_MAX} task ids (from find_tasks or list_tasks)`),
     children: childrenChoice,
