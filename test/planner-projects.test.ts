@@ -60,6 +60,9 @@ describe('the planner pages of one project (Saturday 28 March 2026, 15:00 in Ber
     expect(res.text).toMatch(new RegExp(`<option value="${work}" selected[^>]*>Work</option>`))
     // The live refresh keeps the project.
     expect(res.text).toContain(`data-live-url="/today?project=${work}"`)
+    // Completing or editing a task comes back to the same project's Today.
+    expect(res.text).toContain(`name="back" value="/today?project=${work}"`)
+    expect(res.text).toContain(`back=${encodeURIComponent(`/today?project=${work}`)}`)
     const all = await page('/today?project=')
     for (const title of ['Work today', 'Home today', 'Work overdue', 'Home overdue']) expect(all.text).toContain(title)
   })
@@ -81,6 +84,13 @@ describe('the planner pages of one project (Saturday 28 March 2026, 15:00 in Ber
     expect(next.text).toContain('Work standup')
     expect(next.text).not.toContain('Home gym')
     expect(next.text).not.toContain('project-picker')
+    // A day's link opens that day's tasks of the project in the list.
+    const dayLink = /data-day="2026-04-02"><a class="day-link" href="([^"]+)"/.exec(month.text)![1]!.replaceAll('&amp;', '&')
+    expect(dayLink).toContain(`project_id=${work}`)
+    const list = await page(dayLink)
+    expect(list.status).toBe(200)
+    expect(list.text).toContain('Work next week')
+    expect(list.text).not.toContain('Home next week')
     expect((await page('/calendar')).text).toContain('Home gym')
   })
 

@@ -88,15 +88,16 @@ function MoveControls({ ctx, today, label, ids }: { ctx: PlannerContext; today: 
 
 function Item({ task, ctx, today, movable }: { task: TaskView; ctx: PlannerContext; today: LocalDate; movable: boolean }) {
   const done = task.status === 'completed'
+  const back = withProject('/today', ctx.project)
   return (
     <li id={`today-${task.id}`} class={`task${done ? ' done' : ''}`} data-id={task.id}>
       <form method="post" action={`/tasks/${task.id}/toggle`} class="toggle">
         <input type="hidden" name="_csrf" value={ctx.csrf} />
-        <input type="hidden" name="back" value="/today" />
+        <input type="hidden" name="back" value={back} />
         <button type="submit" class="check" role="checkbox" aria-checked={done ? 'true' : 'false'} aria-label={`${done ? 'Reopen' : 'Complete'} "${task.title}"`}></button>
       </form>
       <div class="body">
-        <a class="title" href={`/tasks/${task.id}/edit?back=%2Ftoday`} safe>
+        <a class="title" href={`/tasks/${task.id}/edit?back=${encodeURIComponent(back)}`} safe>
           {task.title}
         </a>
         <div class="meta">
@@ -160,13 +161,16 @@ function Section({
   )
 }
 
+/** A task list link, of the page's project when it shows one. */
+const inList = (path: string, project?: string) => (project ? `${path}&project_id=${encodeURIComponent(project)}` : path)
+
 /** Up to this many overdue tasks, Today shows them unfolded. */
 const OVERDUE_OPEN = 5
 
 /** The list view of every open task due before `today`, oldest first. */
-const overdueList = (today: LocalDate) => {
+const overdueList = (today: LocalDate, project?: string) => {
   const yesterday = new Date(Date.UTC(today.year, today.month - 1, today.day - 1))
-  return `/tasks?status=pending&due_date_to=${yesterday.toISOString().slice(0, 10)}&sort=due_date&order=asc`
+  return inList(`/tasks?status=pending&due_date_to=${yesterday.toISOString().slice(0, 10)}&sort=due_date&order=asc`, project)
 }
 
 /** The Today view's content: the swap target of every move. */
@@ -188,7 +192,7 @@ export function Today({ view, ctx, notice }: { view: TodayView; ctx: PlannerCont
           <summary>
             <span safe>{`Overdue: ${view.overdueTotal.toLocaleString('en-GB')} ${view.overdueTotal === 1 ? 'task' : 'tasks'}`}</span>
           </summary>
-          <Section id="overdue" title="Overdue" tasks={view.overdue} total={view.overdueTotal} ctx={ctx} today={view.day} movable empty="" more={overdueList(view.day)}>
+          <Section id="overdue" title="Overdue" tasks={view.overdue} total={view.overdueTotal} ctx={ctx} today={view.day} movable empty="" more={overdueList(view.day, ctx.project)}>
             <MoveControls ctx={ctx} today={view.day} label={view.overdueTotal > MOVE_MAX ? `Move the ${MOVE_MAX} oldest overdue tasks` : 'Move all overdue tasks'} />
           </Section>
         </details>
@@ -234,7 +238,7 @@ function UpcomingItem({ task, ctx, first }: { task: TaskView; ctx: PlannerContex
         <button type="submit" class="check" role="checkbox" aria-checked="false" aria-label={`Complete "${task.title}"`}></button>
       </form>
       <div class="body">
-        <a class="title" href={`/tasks/${task.id}/edit?back=%2Fupcoming`} safe>
+        <a class="title" href={`/tasks/${task.id}/edit?back=${encodeURIComponent(withProject('/upcoming', ctx.project))}`} safe>
           {task.title}
         </a>
         <div class="meta">
@@ -293,7 +297,7 @@ export function Upcoming({ days, ctx, notice }: { days: UpcomingDay[]; ctx: Plan
               ))}
               {d.moreTasks ? (
                 <li class="more">
-                  <a href={dayList(d.day)}>+{d.moreTasks} more on this day</a>
+                  <a href={dayList(d.day, ctx.project)}>+{d.moreTasks} more on this day</a>
                 </li>
               ) : (
                 ''
@@ -341,7 +345,7 @@ export function UpcomingPage({ days, ctx, nonce, email, notice, projects }: { da
 const WEEKDAYS = ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun']
 const MONTH_TITLE = new Intl.DateTimeFormat('en-GB', { month: 'long', year: 'numeric', timeZone: 'UTC' })
 const monthTitle = (m: { year: number; month: number }) => MONTH_TITLE.format(new Date(Date.UTC(m.year, m.month - 1, 1)))
-const dayList = (d: LocalDate) => `/tasks?due_date_from=${isoDay(d)}&due_date_to=${isoDay(d)}&sort=due_date`
+const dayList = (d: LocalDate, project?: string) => inList(`/tasks?due_date_from=${isoDay(d)}&due_date_to=${isoDay(d)}&sort=due_date`, project)
 
 /** The month grid: the swap target of month navigation. */
 export function Month({ view, today, project }: { view: MonthView; today: LocalDate; project?: string }) {
@@ -375,7 +379,7 @@ export function Month({ view, today, project }: { view: MonthView; today: LocalD
             <tr>
               {week.map((cell) => (
                 <td class={`${cell.inMonth ? '' : 'outside'}${isoDay(cell.day) === isoDay(today) ? ' today' : ''}`} data-day={isoDay(cell.day)}>
-                  <a class="day-link" href={dayList(cell.day)} aria-current={isoDay(cell.day) === isoDay(today) ? 'date' : undefined}>
+                  <a class="day-link" href={dayList(cell.day, project)} aria-current={isoDay(cell.day) === isoDay(today) ? 'date' : undefined}>
                     <DayName day={cell.day} count={cell.count} />
                   </a>
                   {cell.tasks.length || cell.projected.length ? (
@@ -387,7 +391,7 @@ export function Month({ view, today, project }: { view: MonthView; today: LocalD
                       ))}
                       {cell.count > cell.tasks.length ? <li class="more">+{cell.count - cell.tasks.length} more</li> : ''}
                       {cell.projected.map((p) => (
-                        <ProjectedTitle projected={p} back={`/calendar?month=${monthKey(view.month)}`} />
+                        <ProjectedTitle projected={p} back={withProject(`/calendar?month=${monthKey(view.month)}`, project)} />
                       ))}
                       {cell.moreProjected ? <li class="more">+{cell.moreProjected} repeating</li> : ''}
                     </ul>
