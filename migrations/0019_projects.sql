@@ -30,6 +30,7 @@ BEGIN
   IF NEW."project_id" IS NULL THEN
     INSERT INTO "projects" ("id", "user_id", "name", "is_inbox") VALUES (gen_random_uuid(), NEW."user_id", 'Inbox', true)
     ON CONFLICT DO NOTHING;
+    -- Under READ COMMITTED (the app's level) this sees the Inbox another session's first insert made meanwhile.
     SELECT "id" INTO NEW."project_id" FROM "projects" WHERE "user_id" = NEW."user_id" AND "is_inbox";
   END IF;
   RETURN NEW;

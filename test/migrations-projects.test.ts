@@ -47,9 +47,8 @@ async function migrateTo(database: Database, url: string | undefined, folder: st
   }
 }
 
-const count = async (database: Database, query: ReturnType<typeof sql>) => Number((await rows<{ n: number | string }>(database, query))[0]!.n)
-
-test(`existing tasks (${USERS * TASKS_PER_USER}) move into each owner's Inbox, and inserts that name no project still work`, async () => {
+/** A fresh database (a scratch one on PostgreSQL, else in-memory PGlite) migrated up to just before the projects migration. */
+async function databaseBeforeProjects(): Promise<{ database: Database; url: string | undefined }> {
   let url: string | undefined
   let database: Database
   if (adminUrl) {
@@ -62,6 +61,13 @@ test(`existing tasks (${USERS * TASKS_PER_USER}) move into each owner's Inbox, a
   }
   cleanups.push(() => database.close())
   await migrateTo(database, url, migrationsBeforeProjects())
+  return { database, url }
+}
+
+const count = async (database: Database, query: ReturnType<typeof sql>) => Number((await rows<{ n: number | string }>(database, query))[0]!.n)
+
+test(`existing tasks (${USERS * TASKS_PER_USER}) move into each owner's Inbox, and inserts that name no project still work`, async () => {
+  const { database, url } = await databaseBeforeProjects()
 
   // Seeded in SQL: users, then their tasks (some completed, some due), as an app from before projects left them.
   await database.db.execute(sql`
@@ -118,8 +124,15 @@ test(`existing tasks (${USERS * TASKS_PER_USER}) move into each owner's Inbox, a
   expect(await count(database, sql`select count(*) as n from tasks where project_id is null`)).toBe(0)
   const [indexes] = await rows<{ n: number | string }>(database, sql`
     select count(*) as n from pg_index join pg_class on pg_class.oid = pg_index.indexrelid
-    where pg_class.relname in ('tasks_project_created_idx', 'tasks_project_open_due_idx') and pg_index.indisvalid`)
-  expect(Number(indexes!.n)).toBe(2)
+    where pg_class.relname in ('tasks_project_created_idx', 'tasks_project_open_due_idx', 'tasks_parent_idx') and pg_index.indisvalid`)
+  expect(Number(indexes!.n)).toBe(3)
+  // The foreign keys added NOT VALID in the schema's transaction are validated after it.
+  const keys = await rows<{ conname: string; convalidated: boolean }>(database, sql`
+    select conname, convalidated from pg_constraint where conname in ('tasks_project_id_projects_id_fk', 'tasks_parent_id_tasks_id_fk') order by conname`)
+  expect(keys).toEqual([
+    { conname: 'tasks_parent_id_tasks_id_fk', convalidated: true },
+    { conname: 'tasks_project_id_projects_id_fk', convalidated: true },
+  ])
   const [column] = await rows<{ is_nullable: string }>(database, sql`select is_nullable from information_schema.columns where table_name = 'tasks' and column_name = 'project_id'`)
   expect(column!.is_nullable).toBe('NO')
 
@@ -136,3 +149,18 @@ test(`existing tasks (${USERS * TASKS_PER_USER}) move into each owner's Inbox, a
     select projects.name, projects.is_inbox, projects.user_id as owner from tasks join projects on projects.id = tasks.project_id where tasks.title = 'first task'`)
   expect(placed).toEqual({ name: 'Inbox', is_inbox: true, owner: newcomer })
 }, 120_000)
+
+test('an account whose tasks have no Inbox to move to (made by an older app while the schema committed) gets one, and the start completes', async () => {
+  const { database, url } = await databaseBeforeProjects()
+  const owner = crypto.randomUUID()
+  await database.db.execute(sql`insert into users (id, email, password_hash) values (${owner}, 'late@example.com', 'x')`)
+  await database.db.execute(sql`insert into tasks (id, user_id, title) select gen_random_uuid(), ${owner}, 'task ' || g from generate_series(1, 3) as g`)
+  // The schema's half alone (as if the data's half had not run yet), then the account loses the Inbox it was given:
+  // the state a user and tasks made by the old app between the Inbox insert and the commit leave behind.
+  await migrateTo(database, url, MIGRATIONS_FOLDER)
+  await database.db.execute(sql`delete from projects where user_id = ${owner}`)
+  await runMigrations(database, url)
+  const placed = await rows<{ name: string; n: number | string }>(database, sql`
+    select projects.name, count(*) as n from tasks join projects on projects.id = tasks.project_id where tasks.user_id = ${owner} group by projects.name`)
+  expect(placed.map((p) => [p.name, Number(p.n)])).toEqual([['Inbox', 3]])
+}, 60_000)

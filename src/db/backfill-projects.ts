@@ -1,6 +1,6 @@
-// The projects migration's second half: the data moved in small transactions after the schema change has committed,
-// so the tasks table is never locked for longer than one batch. Run under the migration lock on every start; a no-op
-// once tasks.project_id is NOT NULL, which is the last step.
+// The second half of the migrations that change the tasks table: what would lock it for a scan runs after the schema
+// change has committed, in small transactions or concurrently, so the table is never locked for longer than one batch.
+// Run under the migration lock on every start; each step is a no-op once done.
 import { sql } from 'drizzle-orm'
 import { queryRows, type Db } from './client'
 
@@ -14,17 +14,52 @@ async function finished(db: Db): Promise<boolean> {
   return row?.done ?? true
 }
 
+/** Called before each step: throws if the migration lock was lost (a dropped connection), so no second replica runs alongside. */
+export type LockGuard = () => Promise<void>
+
+/**
+ * Builds an index on tasks if it is not there (concurrently on PostgreSQL, so writes go on). A concurrent build that
+ * failed part-way leaves an invalid index under its name: it is dropped, to build it again.
+ */
+async function ensureIndex(db: Db, concurrent: boolean, name: string, definition: string): Promise<void> {
+  const broken = await queryRows<{ name: string }>(db, sql`
+    select c.relname as name from pg_index as i join pg_class as c on c.oid = i.indexrelid
+    where i.indrelid = 'tasks'::regclass and not i.indisvalid and c.relname = ${name}`)
+  for (const index of broken) await db.execute(sql`drop index ${sql.identifier(index.name)}`)
+  const how = sql.raw(concurrent ? 'concurrently if not exists' : 'if not exists')
+  await db.execute(sql`create index ${how} ${sql.identifier(name)} on "tasks" ${sql.raw(definition)}`)
+}
+
+/**
+ * Finishes the subtasks migration (0020_subtasks added the column and its foreign key NOT VALID): builds the index of
+ * subtasks and validates the key, which takes no lock that stops reads or writes. Both are no-ops once done.
+ */
+export async function finishSubtasks(db: Db, concurrent: boolean, guard: LockGuard = async () => {}): Promise<void> {
+  await guard()
+  await ensureIndex(db, concurrent, 'tasks_parent_idx', `using btree ("parent_id") where "tasks"."parent_id" is not null`)
+  await guard()
+  await db.execute(sql`alter table "tasks" validate constraint "tasks_parent_id_tasks_id_fk"`)
+}
+
 /**
  * Finishes the projects migration (0019_projects made the column, the Inboxes and the trigger that fills new rows):
  * moves the remaining tasks into their owners' Inboxes batch by batch, builds the per-project indexes (concurrently on
  * PostgreSQL, so writes go on), validates the foreign key without blocking, and only then sets NOT NULL, which a
  * validated check makes a catalogue change rather than a scan. `concurrent` is false on PGlite, which has one session.
  */
-export async function backfillProjects(db: Db, concurrent: boolean): Promise<void> {
+export async function backfillProjects(db: Db, concurrent: boolean, guard: LockGuard = async () => {}): Promise<void> {
   if (await finished(db)) return
+  await guard()
+  // An account that got tasks without an Inbox (made by an older app version while 0019 committed) gets one now, so
+  // that every task has an Inbox to move to and the NOT NULL below cannot fail on every start.
+  await db.execute(sql`
+    insert into projects (id, user_id, name, is_inbox)
+    select gen_random_uuid(), owners.user_id, 'Inbox', true from (select distinct user_id from tasks where project_id is null) as owners
+    on conflict do nothing`)
   // Walked in id order from where the last batch stopped, so each batch reads only its own rows off the primary key.
   let after = '00000000-0000-0000-0000-000000000000'
   for (;;) {
+    await guard()
     const [batch] = await queryRows<{ last: string | null }>(db, sql`
       with batch as (select id from tasks where id > ${after}::uuid order by id limit ${BACKFILL_BATCH}),
       moved as (
@@ -35,14 +70,11 @@ export async function backfillProjects(db: Db, concurrent: boolean): Promise<voi
     if (!batch?.last) break
     after = batch.last
   }
-  const how = sql.raw(concurrent ? 'concurrently if not exists' : 'if not exists')
-  // A concurrent build that failed part-way leaves an invalid index under its name: drop it, to build it again.
-  const broken = await queryRows<{ name: string }>(db, sql`
-    select c.relname as name from pg_index as i join pg_class as c on c.oid = i.indexrelid
-    where i.indrelid = 'tasks'::regclass and not i.indisvalid and c.relname in ('tasks_project_created_idx', 'tasks_project_open_due_idx')`)
-  for (const { name } of broken) await db.execute(sql`drop index ${sql.identifier(name)}`)
-  await db.execute(sql`create index ${how} "tasks_project_created_idx" on "tasks" using btree ("project_id", "created_at", "id")`)
-  await db.execute(sql`create index ${how} "tasks_project_open_due_idx" on "tasks" using btree ("project_id", "due_date", "id") where "tasks"."status" = 'pending'`)
+  await guard()
+  await ensureIndex(db, concurrent, 'tasks_project_created_idx', `using btree ("project_id", "created_at", "id")`)
+  await guard()
+  await ensureIndex(db, concurrent, 'tasks_project_open_due_idx', `using btree ("project_id", "due_date", "id") where "tasks"."status" = 'pending'`)
+  await guard()
   await db.execute(sql`alter table "tasks" validate constraint "tasks_project_id_projects_id_fk"`)
   await db.execute(sql`alter table "tasks" drop constraint if exists "tasks_project_id_not_null"`)
   await db.execute(sql`alter table "tasks" add constraint "tasks_project_id_not_null" check ("project_id" is not null) not valid`)

@@ -20,6 +20,8 @@ export function postgresListener(open: (extra: Partial<postgres.Options<{}>>) =>
   let sql: postgres.Sql | undefined
   /** A lost connection's re-listen still under way: another loss meanwhile does not queue a second. */
   let relistening = false
+  /** Closed for good: a late listen (a watch retrying as the process stops) is refused, not a new connection. */
+  let ended = false
   const quoted = (channel: string) => `"${channel.replaceAll('"', '""')}"`
   const listenOn = async (channel: string) => {
     await connection().unsafe(`listen ${quoted(channel)}`)
@@ -41,6 +43,7 @@ export function postgresListener(open: (extra: Partial<postgres.Options<{}>>) =>
     }))
   return {
     async listen(channel, onNotify, onListen) {
+      if (ended) throw new Error('the listener is closed')
       const handler: Handler = { onNotify }
       const set = channels.get(channel) ?? new Set()
       channels.set(channel, set.add(handler))
@@ -65,8 +68,11 @@ export function postgresListener(open: (extra: Partial<postgres.Options<{}>>) =>
     },
     end: async () => {
       // Closing is no loss to make up for: nothing listens again.
+      ended = true
       channels.clear()
-      await sql?.end({ timeout: 5 })
+      const closing = sql
+      sql = undefined
+      await closing?.end({ timeout: 5 })
     },
   }
 }

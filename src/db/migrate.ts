@@ -6,7 +6,7 @@ import type { PgliteDatabase } from 'drizzle-orm/pglite'
 import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js'
 import { migrate as migratePostgres } from 'drizzle-orm/postgres-js/migrator'
 import postgres from 'postgres'
-import { backfillProjects } from './backfill-projects'
+import { backfillProjects, finishSubtasks } from './backfill-projects'
 import { assertPostgresFixed, queryRows, type Database } from './client'
 
 export const MIGRATIONS_FOLDER = appPath('migrations')
@@ -29,6 +29,7 @@ export async function runMigrations(database: Database, url?: string): Promise<v
     const run = previous.then(async () => {
       await migratePglite(database.db as unknown as PgliteDatabase, { migrationsFolder: MIGRATIONS_FOLDER })
       await backfillProjects(database.db, false)
+      await finishSubtasks(database.db, false)
     })
     pgliteRuns.set(database, run.catch(() => {}))
     return run
@@ -47,8 +48,17 @@ export async function runMigrations(database: Database, url?: string): Promise<v
     }
     try {
       await migratePostgres(db, { migrationsFolder: MIGRATIONS_FOLDER })
-      // Data moved after the schema's transaction, in batches, so that no table stays locked while it moves.
-      await backfillProjects(db, true)
+      // The lock is this connection's: if postgres.js reconnected meanwhile, the lock went with the old connection and
+      // another replica may hold it now, so the run stops (and the next start begins again) rather than run beside it.
+      const guard = async () => {
+        const [held] = await queryRows<{ held: boolean }>(db, sql`
+          select exists (select 1 from pg_locks where locktype = 'advisory' and pid = pg_backend_pid() and granted
+            and ((classid::bigint << 32) | objid::bigint) = ${MIGRATION_LOCK} and objsubid = 1) as held`)
+        if (!held?.held) throw new Error('the migration lock was lost with its connection: stopping; the next start runs what is left')
+      }
+      // Data moved after the schema's transaction, in batches, and indexes built concurrently, so no table stays locked.
+      await backfillProjects(db, true, guard)
+      await finishSubtasks(db, true, guard)
     } finally {
       await db.execute(sql`select pg_advisory_unlock(${MIGRATION_LOCK})`)
     }
