@@ -107,3 +107,34 @@ async function startBenchApp(bin: string | undefined, env: Record<string, string
     throw error
   }
 }
+
+/**
+ * Organises a user's seeded tasks as a person who uses projects and subtasks has them: spread over eight projects
+ * besides the Inbox (made through the API), and one in ten a subtask of the task before it, in its parent's project.
+ * Returns the projects' ids.
+ */
+export async function organise(direct: postgres.Sql, url: string, token: string, userId: string): Promise<string[]> {
+  const projects: string[] = []
+  for (let p = 1; p <= 8; p++) {
+    const made = await fetch(`${url}/api/v1/projects`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+      body: JSON.stringify({ name: `Project ${p}` }),
+    })
+    projects.push(((await made.json()) as { id: string }).id)
+  }
+  await direct.unsafe(
+    `with numbered as (select id, row_number() over (order by id) as n from tasks where user_id = $1)
+     update tasks set project_id = ($2::uuid[])[numbered.n % 9] from numbered
+     where tasks.id = numbered.id and numbered.n % 9 <> 0`,
+    [userId, projects],
+  )
+  await direct.unsafe(
+    `with numbered as (select id, project_id, row_number() over (order by id) as n from tasks where user_id = $1)
+     update tasks set parent_id = prev.id, project_id = prev.project_id
+     from numbered as cur join numbered as prev on prev.n = cur.n - 1
+     where tasks.id = cur.id and cur.n % 10 = 5`,
+    [userId],
+  )
+  return projects
+}

@@ -2,7 +2,7 @@
 // Usage: DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres npm run bench:planner [-- --tasks 10000 --requests 300]
 import postgres from 'postgres'
 import { startServer } from '../test/helpers/server'
-import { benchDatabase, options, percentile } from './lib'
+import { benchDatabase, options, organise, percentile } from './lib'
 
 const args = options()
 const TASKS = Number(args.get('tasks') ?? 10_000)
@@ -43,11 +43,13 @@ try {
      from generate_series(1, $1 * 5) as g(i)`,
     [TASKS, user.id, others],
   )
+  const projects = await organise(direct, server.url, token, user.id)
   await direct`vacuum analyze tasks`
-  console.log(`seeded ${(TASKS * 5).toLocaleString()} tasks (${TASKS.toLocaleString()} for the user) in ${((performance.now() - started) / 1000).toFixed(1)} s`)
+  console.log(`seeded ${(TASKS * 5).toLocaleString()} tasks (${TASKS.toLocaleString()} for the user, over the Inbox and 8 projects, one in ten a subtask) in ${((performance.now() - started) / 1000).toFixed(1)} s`)
 
   const headers = { cookie: `session=${token}`, accept: 'text/html' }
-  const views = ['/today', '/upcoming', '/calendar', '/calendar?month=2027-02', '/progress', '/progress?days=90']
+  const one = `project=${projects[0]!}`
+  const views = ['/today', '/upcoming', '/calendar', '/calendar?month=2027-02', '/progress', '/progress?days=90', `/today?${one}`, `/upcoming?${one}`, `/calendar?${one}`, `/progress?${one}`]
   for (const path of views) for (let i = 0; i < 20; i++) await (await fetch(`${server.url}${path}`, { headers })).arrayBuffer() // warm-up
   console.log(`\n${REQUESTS} sequential requests per view, server-side render included, loopback\n`)
   let worst = 0
@@ -64,7 +66,7 @@ try {
     }
     const p95 = percentile(times, 95)
     worst = Math.max(worst, p95)
-    console.log(`${path.padEnd(24)} p50 ${percentile(times, 50).toFixed(1)} ms  p95 ${p95.toFixed(1)} ms  p99 ${percentile(times, 99).toFixed(1)} ms  ${(bytes / 1024).toFixed(0)} KiB`)
+    console.log(`${path.replace(projects[0]!, "<one>").padEnd(28)} p50 ${percentile(times, 50).toFixed(1)} ms  p95 ${p95.toFixed(1)} ms  p99 ${percentile(times, 99).toFixed(1)} ms  ${(bytes / 1024).toFixed(0)} KiB`)
   }
   console.log(`\ntarget: every view p95 ≤ ${TARGET_MS} ms → worst p95 ${worst.toFixed(1)} ms ${worst <= TARGET_MS ? '(met)' : '(NOT met)'}`)
 } finally {
