@@ -6,18 +6,17 @@ import { AppError } from '../../lib/errors'
 import { redirect, safeLocalPath } from '../../lib/htmx'
 import { completionOffer, type TaskDeps } from '../../features/tasks/service'
 import { BULK_MAX } from '../../features/tasks/trash'
-import type { ChildrenChoice } from '../../features/tasks/model'
+import { ChildrenChoiceField, type ChildrenChoice } from '../../features/tasks/model'
+import { parseField } from '../../lib/validation'
 import { CompleteOfferPage, completeOfferUrl } from '../../../views/complete-offer'
 import { first, type Form } from '../forms'
 import { respond } from '../respond'
 import { webSession } from '../session'
 
-/** The choice a form sent for a task's open subtasks; anything else is a 400 naming the field. */
+/** The choice a form sent for a task's open subtasks (read as the REST API reads it); anything else is a 400 naming the field. */
 export function childrenChoice(form: Form): ChildrenChoice | undefined {
   const value = first(form.children)
-  if (value === undefined || value === '') return undefined
-  if (value === 'complete' || value === 'keep') return value
-  throw new AppError('validation_failed', 'children must be complete or keep', 'children')
+  return value === undefined || value === '' ? undefined : parseField(ChildrenChoiceField, value, 'children')
 }
 
 /**
