@@ -18,6 +18,8 @@ export interface EvalTask {
   recurrence?: string | null
   /** The project's name; none: the Inbox. */
   project?: string
+  /** The title of the task this one is a subtask of (listed before it in a start state); none: a top-level task. */
+  parent?: string
 }
 
 /** A pending reminder: the task's title and the instant it goes off. */
@@ -85,6 +87,9 @@ export function caseProblems(c: EvalCase): string[] {
     if (t.due != null && !DAY.test(t.due) && !INSTANT.test(t.due)) problems.push(`"${t.title}": due is neither a day nor a UTC instant: ${t.due}`)
   }
   if (!Array.isArray(c.expect?.tasks)) problems.push('expect.tasks is required (the whole state after)')
+  for (const [i, t] of c.tasks.entries()) {
+    if (t.parent && !c.tasks.slice(0, i).some((p) => norm(p.title) === norm(t.parent!))) problems.push(`"${t.title}": its parent "${t.parent}" is not a task before it`)
+  }
   for (const r of c.expect?.reminders ?? []) {
     if (!INSTANT.test(r.at)) problems.push(`reminder of "${r.task}" is not at a UTC instant: ${r.at}`)
     if (!c.expect.tasks.some((t) => norm(t.title) === norm(r.task))) problems.push(`reminder of "${r.task}", a task not in the state after`)
@@ -112,7 +117,8 @@ export function normRecurrence(rule: string | null | undefined): string {
 function taskKey(t: EvalTask): string {
   const due = t.due == null ? '-' : DAY.test(t.due) ? t.due : new Date(t.due).toISOString()
   const tags = (t.tags ?? []).map((tag) => tag.toLowerCase().replace(/^#/, '')).sort().join(',')
-  return [norm(t.title), t.status ?? 'pending', due, t.priority ?? 'medium', tags, normRecurrence(t.recurrence), `in ${norm(t.project ?? 'Inbox')}`].join(' | ')
+  const under = t.parent ? [`under ${norm(t.parent)}`] : []
+  return [norm(t.title), t.status ?? 'pending', due, t.priority ?? 'medium', tags, normRecurrence(t.recurrence), `in ${norm(t.project ?? 'Inbox')}`, ...under].join(' | ')
 }
 
 interface ApiTask {
@@ -126,11 +132,13 @@ interface ApiTask {
   tags: string[]
   recurrence: string | null
   project_id: string
+  parent_id: string | null
 }
 
-function fromApi(t: ApiTask, projectNames: Map<string, string>): EvalTask {
+function fromApi(t: ApiTask, projectNames: Map<string, string>, titles: Map<string, string>): EvalTask {
   const due = t.all_day ? (t.due_day ?? null) : t.due_date
-  return { title: t.title, status: t.status, priority: t.priority, due, tags: t.tags, recurrence: t.recurrence, project: projectNames.get(t.project_id) ?? `(project ${t.project_id})` }
+  const parent = t.parent_id ? { parent: titles.get(t.parent_id) ?? `(task ${t.parent_id})` } : {}
+  return { title: t.title, status: t.status, priority: t.priority, due, tags: t.tags, recurrence: t.recurrence, project: projectNames.get(t.project_id) ?? `(project ${t.project_id})`, ...parent }
 }
 
 /** A project as a case names it: "Work", or "Work (archived)". */
@@ -227,19 +235,24 @@ export async function evalRunner(options: { env?: Record<string, string> } = {})
       }
     }
     const projectIds = await projectsOf(token)
+    const made: Array<{ id: string; title: string }> = []
     for (const t of c.tasks) {
       const body: Record<string, unknown> = { title: t.title }
+      if (t.parent) body.parent_id = made.find((m) => norm(m.title) === norm(t.parent!))?.id ?? `(no task "${t.parent}" before it)`
       if (t.project) body.project_id = [...projectIds].find(([, name]) => norm(name) === norm(t.project!))?.[0]
       if (t.due != null) body.due_date = t.due
       if (t.priority) body.priority = t.priority
       if (t.tags?.length) body.tags = t.tags
       if (t.recurrence) body.recurrence = t.recurrence
-      const made = await app.call('POST', '/api/v1/tasks', { token, body })
-      if (made.status !== 201) throw new Error(`seeding "${t.title}": ${made.status} ${made.text}`)
-      if (t.status === 'completed') {
-        const done = await app.call('POST', `/api/v1/tasks/${made.body.id}/complete`, { token })
-        if (done.status !== 200) throw new Error(`completing "${t.title}": ${done.status} ${done.text}`)
-      }
+      const added = await app.call('POST', '/api/v1/tasks', { token, body })
+      if (added.status !== 201) throw new Error(`seeding "${t.title}": ${added.status} ${added.text}`)
+      made.push({ id: added.body.id, title: t.title })
+    }
+    // Completed once every task is made, so a subtask may sit under a completed parent; the parent's open subtasks stay open.
+    for (const [i, t] of c.tasks.entries()) {
+      if (t.status !== 'completed') continue
+      const done = await app.call('POST', `/api/v1/tasks/${made[i]!.id}/complete?children=keep`, { token })
+      if (done.status !== 200) throw new Error(`completing "${t.title}": ${done.status} ${done.text}`)
     }
     return token
   }
@@ -274,7 +287,7 @@ export async function evalRunner(options: { env?: Record<string, string> } = {})
     const items = page.body.items as Array<{ id: string; name: string; is_inbox: boolean; archived: boolean }>
     const names = new Map(items.map((p) => [p.id, p.name]))
     const projects = items.filter((p) => !p.is_inbox).map((p) => `${p.name}${p.archived ? ' (archived)' : ''}`)
-    return { tasks: apiTasks.map((t) => fromApi(t, names)), reminders, projects }
+    return { tasks: apiTasks.map((t) => fromApi(t, names, titles)), reminders, projects }
   }
 
   async function run(c: EvalCase): Promise<CaseResult> {
