@@ -3,6 +3,7 @@
 // reaching another user's projects. What a user would check afterwards is read back through the REST API.
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
 import { testApp, type TestApp } from './helpers/app'
+import { chatConversation } from './helpers/chat'
 
 // Wednesday 25 November 2026, 15:20 in Berlin.
 const NOW = new Date('2026-11-25T14:20:00Z')
@@ -15,15 +16,7 @@ describe('the offline agent understands projects', () => {
   let projects: Record<string, string>
 
   /** One conversation: each message continues it. */
-  const conversation = (as = () => token) => {
-    let id: string | undefined
-    return async (message: string) => {
-      const res = await t.call('POST', '/api/v1/chat', { token: as(), body: { message, ...(id ? { conversation_id: id } : {}) } })
-      expect(res.status).toBe(200)
-      id = res.body.conversation_id
-      return res.body as { reply: string; tool_calls: Array<{ name: string; arguments: Record<string, unknown>; ok: boolean }> }
-    }
-  }
+  const conversation = (as = () => token) => chatConversation(t, as)
   const makeProject = async (name: string, as = token) => {
     const res = await t.call('POST', '/api/v1/projects', { token: as, body: { name } })
     expect(res.status).toBe(201)

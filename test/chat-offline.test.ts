@@ -7,6 +7,7 @@ import { parseTaskText } from '../src/features/tasks/parse-text'
 import { loadEnv } from '../src/env'
 import { createLogger } from '../src/lib/log'
 import { testApp, type TestApp } from './helpers/app'
+import { chatConversation } from './helpers/chat'
 
 // Wednesday 25 November 2026, 15:20 in Berlin.
 const NOW = new Date('2026-11-25T14:20:00Z')
@@ -143,15 +144,7 @@ describe('the offline agent asks before deleting or changing many, can undo, and
   let bob: Person
 
   /** One conversation of one person: each message continues it. */
-  const conversation = (who: Person) => {
-    let id: string | undefined
-    return async (message: string) => {
-      const res = await t.call('POST', '/api/v1/chat', { token: who.token, body: { message, ...(id ? { conversation_id: id } : {}) } })
-      expect(res.status).toBe(200)
-      id = res.body.conversation_id
-      return res.body as { reply: string; conversation_id: string; tool_calls: Array<{ name: string; arguments: Record<string, unknown>; ok: boolean }> }
-    }
-  }
+  const conversation = (who: Person) => chatConversation(t, () => who.token)
   const add = async (who: Person, body: Record<string, unknown>) => (await t.call('POST', '/api/v1/tasks', { token: who.token, body })).body as Record<string, any>
   const get = (who: Person, id: string) => t.call('GET', `/api/v1/tasks/${id}`, { token: who.token })
   const all = async (who: Person, q = '') => (await t.call('GET', `/api/v1/tasks?limit=100${q}`, { token: who.token })).body.items as Array<Record<string, any>>
@@ -485,15 +478,7 @@ describe('the offline agent reads everyday requests as a person means them, in E
   let token: string
 
   /** One conversation: each message continues it. */
-  const conversation = () => {
-    let id: string | undefined
-    return async (message: string) => {
-      const res = await t.call('POST', '/api/v1/chat', { token, body: { message, ...(id ? { conversation_id: id } : {}) } })
-      expect(res.status).toBe(200)
-      id = res.body.conversation_id
-      return res.body as { reply: string; tool_calls: Array<{ name: string; arguments: Record<string, unknown>; ok: boolean; result: Record<string, any> }> }
-    }
-  }
+  const conversation = () => chatConversation(t, () => token)
   const find = async (title: string) => ((await t.call('GET', `/api/v1/tasks?limit=100&search=${encodeURIComponent(title)}`, { token })).body.items as Array<Record<string, any>>).filter((i) => i.title === title)
   const one = async (title: string) => {
     const found = await find(title)

@@ -179,6 +179,29 @@ describe('through the model', () => {
     expect(await status(invites.id)).toBe('completed')
   })
 
+  test('completing a parent with open subtasks: the refusal reaches the model word for word, so it can ask, and the answer completes them', async () => {
+    const made = async (body: Record<string, unknown>) => (await t.call('POST', '/api/v1/tasks', { token, body })).body
+    const trip = await made({ title: 'Plan trip' })
+    const subtasks = [await made({ title: 'Book flights', parent_id: trip.id }), await made({ title: 'Reserve hotel', parent_id: trip.id })]
+    const question = '"Plan trip" has 2 open subtasks. Complete them too, or leave them open?'
+    model.play({ tool_calls: [{ name: 'complete_task', arguments: { task_id: trip.id } }] }, (req) => {
+      const refusal = req.messages.at(-1)!
+      expect(refusal.role).toBe('tool')
+      expect(refusal.content).toBe('complete_task failed: this task has 2 open subtasks: send children "complete" to complete them too, or "keep" to leave them open. Fix children and call again.')
+      return { content: question }
+    })
+    const asked = await say('complete plan trip')
+    expect(asked.body.reply).toBe(question)
+    expect(asked.body.tool_calls[0]).toMatchObject({ name: 'complete_task', ok: false, result: { error: { code: 'conflict', field: 'children' } } })
+    const status = async (id: string) => (await t.call('GET', `/api/v1/tasks/${id}`, { token })).body.status
+    expect(await status(trip.id)).toBe('pending')
+
+    model.play({ tool_calls: [{ name: 'complete_task', arguments: { task_id: trip.id, children: 'complete' } }] }, { content: 'Completed "Plan trip" and its 2 subtasks.' })
+    const answered = await say('complete them too', asked.body.conversation_id)
+    expect(answered.body.tool_calls[0]).toMatchObject({ name: 'complete_task', ok: true })
+    for (const id of [trip.id, ...subtasks.map((s) => s.id)]) expect(await status(id)).toBe('completed')
+  })
+
   test('recovery from a tool error: the error goes back to the model, which corrects its call', async () => {
     model.play(
       { tool_calls: [{ name: 'add_task', arguments: { title: 'Dentist', due_date: 'next tuesday' } }] },

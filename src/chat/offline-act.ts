@@ -6,6 +6,8 @@ import { concreteFields } from './offline-change'
 import { previous } from './undo'
 import { formatWhen, REPLIES, titles, type Lang } from './offline-words'
 import type { AgentState, Op, PendingAction, UndoStep } from './offline-state'
+import { askSubtasks, openSubtasksOf } from './offline-subtasks'
+import type { Blocked } from './offline-subtask-words'
 import type { ToolCallRecord } from './schema'
 
 export interface AgentTurn {
@@ -80,6 +82,8 @@ async function perform(ctx: ToolContext, calls: ToolCallRecord[], pending: Pendi
   const undo: UndoStep[] = []
   const done: string[] = []
   const failed: string[] = []
+  // Tasks whose completion waits for a choice about their open subtasks: asked about after the rest is done.
+  const blocked: Array<Task & Blocked> = []
   // One task's change in the reply names its new due date ("Moved … to Fri 27 Nov"); several say what was asked.
   let said = fields
   for (const task of tasks) {
@@ -87,6 +91,11 @@ async function perform(ctx: ToolContext, calls: ToolCallRecord[], pending: Pendi
     const concrete = op === 'update' ? concreteFields(task, fields ?? {}, ctx.user.timezone, ctx.clock()) : {}
     if (op === 'update' && tasks.length === 1 && fields?.shift) said = concrete
     const res = await call(ctx, calls, name, { task_id: task.id, ...concrete })
+    const open = op === 'complete' && !res.ok ? openSubtasksOf(res.result) : undefined
+    if (open !== undefined) {
+      blocked.push({ ...task, open })
+      continue
+    }
     if (!res.ok) {
       failed.push(`"${task.title}" (${(res.result.error as { message?: string } | undefined)?.message ?? 'failed'})`)
       continue
@@ -100,12 +109,18 @@ async function perform(ctx: ToolContext, calls: ToolCallRecord[], pending: Pendi
   const words = REPLIES[lang]
   const parts: string[] = []
   if (done.length) parts.push(`${sentence('did', done, op, said, ctx.user.timezone, lang)}.`)
-  else parts.push(words.nothingDone(op))
+  else if (blocked.length === 0) parts.push(words.nothingDone(op))
   if (failed.length) parts.push(words.couldNotChange(failed.join(', ')))
   // More matched than were acted on: say what is left.
   const left = pending.total - pending.ids.length
   if (left > 0 && op !== 'update') parts.push(words.stillMatch(`${left}${pending.totalExact ? '' : '+'}`, pending.query))
-  return { reply: parts.join(' '), toolCalls: calls, ...(undo.length ? { state: { undo } } : {}) }
+  const state: AgentState = { ...(undo.length ? { undo } : {}) }
+  if (blocked.length) {
+    const { question, subtasks } = askSubtasks(blocked, lang)
+    parts.push(question)
+    state.subtasks = subtasks
+  }
+  return { reply: parts.join(' '), toolCalls: calls, ...(Object.keys(state).length ? { state } : {}) }
 }
 
 /** The tool that carries out each kind of undo step. */

@@ -1,6 +1,6 @@
 // What the offline agent remembers between messages: an action waiting for "yes", a "which one?" waiting for an
-// answer, and how to undo its last change. Kept on the assistant message (a record among its tool calls), so any
-// replica can continue the conversation; never shown as a tool call.
+// answer, whether to complete open subtasks too, and how to undo its last change. Kept on the assistant message (a
+// record among its tool calls), so any replica can continue the conversation; never shown as a tool call.
 import type { ToolCallRecord } from './schema'
 
 /** The languages the offline agent answers in (offline-words.ts holds the words). */
@@ -57,9 +57,20 @@ export interface PendingProject {
   move?: string
 }
 
+/**
+ * Completing tasks that have open subtasks: the agent asked whether to complete those too or leave them open. Each
+ * task's id and title, and how many open subtasks it had when asked (0 when not known).
+ */
+export interface PendingSubtasks {
+  ids: string[]
+  titles: string[]
+  open: number[]
+}
+
 export interface AgentState {
   pending?: PendingAction
   project?: PendingProject
+  subtasks?: PendingSubtasks
   choice?: PendingChoice
   /** The changes this message made, and how to reverse them. */
   undo?: UndoStep[]

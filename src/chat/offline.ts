@@ -15,6 +15,7 @@ import { fromGerman, languageOf } from './offline-german'
 import { commandWord, readMessage, VERBS, type Change, type Request, type Selection } from './offline-read'
 import { confirmProject, offerProject, onProject, projectNames } from './offline-project'
 import { PROJECT_REPLIES } from './offline-project-words'
+import { completeAsAnswered, readSubtaskAnswer } from './offline-subtasks'
 import { leadOf, type Duration } from './duration'
 import type { AgentState, Op, PendingChoice } from './offline-state'
 
@@ -55,7 +56,9 @@ export async function offlineReply(ctx: ToolContext, message: string, states: re
   // An English command word first makes the request English, whatever its title says ("delete confirm me ja").
   const english = VERBS.includes(commandWord(text.split(/\s+/)[0] ?? '').toLowerCase()) || /^(?:what|how|when|which|who)\b/i.test(text)
   const choice = states[0]?.choice
-  const answers = YES.test(text) || NO.test(text) || UNDO.test(text) || (choice !== undefined && pickChoice(choice, fromGerman(text)) !== undefined)
+  const subtasks = states[0]?.subtasks
+  const answers =
+    YES.test(text) || NO.test(text) || UNDO.test(text) || (choice !== undefined && pickChoice(choice, fromGerman(text)) !== undefined) || (subtasks !== undefined && readSubtaskAnswer(text, subtasks) !== undefined)
   const lang = answers ? (states.find((s) => Object.keys(s).length > 0)?.lang ?? 'en') : english ? 'en' : languageOf(text)
   const turn = await answer(ctx, text, states, lang)
   return turn.state && lang !== 'en' ? { ...turn, state: { ...turn.state, lang } } : turn
@@ -81,6 +84,14 @@ async function answer(ctx: ToolContext, text: string, states: readonly AgentStat
     if (NO.test(text)) return { reply: cancelled, toolCalls: calls }
     const next = await interpret(ctx, calls, text, states, lang)
     return { ...next, reply: `${cancelled} ${next.reply}` }
+  }
+  if (last.subtasks) {
+    const answered = readSubtaskAnswer(text, last.subtasks)
+    if (answered === 'cancel') return { reply: REPLIES[lang].cancelled, toolCalls: calls }
+    if (answered) return completeAsAnswered(ctx, calls, last.subtasks, answered, lang)
+    // Anything else is a new request: the completion asked about is left undone (an "undo" takes back the change before).
+    const next = await interpret(ctx, calls, text, states, lang)
+    return UNDO.test(text) ? next : { ...next, reply: `${REPLIES[lang].cancelled} ${next.reply}` }
   }
   if (last.choice) {
     const picked = pickChoice(last.choice, fromGerman(text))
