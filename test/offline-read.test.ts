@@ -1,7 +1,8 @@
 // How the offline agent reads a request: many ways of saying each everyday intent, in English and German, read into
 // the same request. Pure reading (no database): what the agent then does with it is test/chat-offline.test.ts's.
 import { describe, expect, test } from 'bun:test'
-import { readMessage, tidy, type Request } from '../src/chat/offline-read'
+import { tidy } from '../src/chat/offline-grammar'
+import { readMessage, type Request } from '../src/chat/offline-read'
 import { readDuration } from '../src/chat/duration'
 import { shiftDue } from '../src/chat/offline-change'
 

@@ -6,7 +6,7 @@ import type { ToolContext } from '../mcp/tool'
 import { LIMIT_MAX } from '../lib/paging'
 import { keywords, stem, titleScore } from './match'
 import { formatWhen, type Lang } from './offline-words'
-import { TAG_PHRASE } from './offline-read'
+import { TAG_PHRASE } from './offline-selection'
 import type { ToolCallRecord } from './schema'
 
 export type Task = { id: string; title: string; due_date: string | null; due_day?: string | null; status: string; priority: string; tags?: string[]; updated_at: string }

@@ -1,7 +1,7 @@
 // The offline agent's words in each language it answers in: its reply templates and how it writes dates. Reading a
 // German request is offline-german.ts's.
 import type { Lang, Op, UndoStep } from './offline-state'
-import type { SelectionPart } from './offline-read'
+import type { SelectionPart } from './offline-selection'
 
 export type { Lang }
 

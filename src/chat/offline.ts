@@ -3,20 +3,19 @@
 // its last change can be undone; both are remembered on its stored replies (offline-state.ts). A line that is no
 // command but reads as a task is added; German requests are read and answered in German (offline-words.ts).
 import type { ToolContext } from '../mcp/tool'
-import { parseDay, zonedTimeToUtc } from '../lib/time'
 import type { ToolCallRecord } from './schema'
-import { ALL_DAY_LEAD_HOUR } from '../features/reminders/service'
-import { parseTaskText } from '../features/tasks/parse-text'
 import { correctWord, keywords, titleScore } from './match'
 import { call, describeTask, findAll, findBest, readTarget, type Task } from './offline-find'
 import { confirm, propose, undoLast, type AgentTurn } from './offline-act'
+import { addTask, remindAbout } from './offline-add'
+import { counting, finding, listing } from './offline-lookup'
 import { REPLIES, type Lang } from './offline-words'
 import { fromGerman, languageOf } from './offline-german'
-import { commandWord, readMessage, VERBS, type Change, type Request, type Selection } from './offline-read'
+import { commandWord, VERBS } from './offline-grammar'
+import { readMessage, type Request } from './offline-read'
+import type { Change } from './offline-read-change'
 import { confirmProject, offerProject, onProject, projectNames } from './offline-project'
-import { PROJECT_REPLIES } from './offline-project-words'
 import { completeAsAnswered, readSubtaskAnswer } from './offline-subtasks'
-import { leadOf, type Duration } from './duration'
 import type { AgentState, Op, PendingChoice } from './offline-state'
 
 export type { AgentTurn } from './offline-act'
@@ -41,9 +40,6 @@ const NOT_A_TASK =
 const MAX_BARE_WORDS = 12
 
 const ORDINALS: Record<string, number> = { first: 1, second: 2, third: 3, fourth: 4, fifth: 5, erste: 1, zweite: 2, dritte: 3, vierte: 4, fünfte: 5 }
-
-/** A reminder for a day with no time goes off at 09:00 there, as an all-day task's lead time counts from. */
-const remindOnDay = (day: string, timeZone: string) => zonedTimeToUtc({ ...parseDay(day)!, hour: ALL_DAY_LEAD_HOUR, minute: 0 }, timeZone).toISOString()
 
 /**
  * Answers one message. `states` is what the agent's earlier replies in this conversation left, newest first (a
@@ -151,70 +147,6 @@ async function onTarget(ctx: ToolContext, calls: ToolCallRecord[], lang: Lang, o
   }
 }
 
-/** find_tasks' arguments for a selection: its filter terms, what to search for, and its due range. */
-function findArgs(selection: Selection): Record<string, unknown> {
-  const terms = [...selection.terms, ...(selection.search ? [`search:${selection.search}`] : [])]
-  return { ...(terms.length ? { filter: terms.join(' & ') } : {}), ...(selection.from ? { due_from: selection.from, due_to: selection.to } : {}) }
-}
-
-/** The tasks a selection names, in words: "Overdue, high priority: …" (open tasks unless it asked for completed ones). */
-async function listing(ctx: ToolContext, calls: ToolCallRecord[], lang: Lang, selection: Selection): Promise<AgentTurn> {
-  const words = REPLIES[lang]
-  const res = await call(ctx, calls, 'find_tasks', { ...findArgs(selection), limit: 20 })
-  if (!res.ok) return { reply: res.text, toolCalls: calls }
-  const [label, empty] = selection.parts.length ? words.selection(selection.parts, ctx.user.timezone) : words.open
-  const items = (res.result.items as Task[]) ?? []
-  if (items.length === 0) return { reply: empty, toolCalls: calls }
-  const total = res.result.total as number
-  // Above the cap the total is a lower bound: "and 980+ more".
-  const plus = res.result.total_is_exact === false ? '+' : ''
-  const more = total > items.length ? words.andMore(`${total - items.length}${plus}`) : ''
-  return { reply: `${label}: ${items.map((t) => describeTask(t, ctx.user.timezone, lang)).join('; ')}${more}.`, toolCalls: calls }
-}
-
-/** How many tasks a selection names; with none, how many are open and how many done. */
-async function counting(ctx: ToolContext, calls: ToolCallRecord[], lang: Lang, selection: Selection): Promise<AgentTurn> {
-  const words = REPLIES[lang]
-  const count = (res: { result: Record<string, unknown> }) => `${res.result.total as number}${res.result.total_is_exact === false ? '+' : ''}`
-  if (selection.parts.length === 0 && !selection.search) {
-    const open = await call(ctx, calls, 'list_tasks', { status: 'pending', limit: 1 })
-    const done = await call(ctx, calls, 'list_tasks', { status: 'completed', limit: 1 })
-    return { reply: words.count(count(open), open.result.total === 1, count(done)), toolCalls: calls }
-  }
-  const res = await call(ctx, calls, 'find_tasks', { ...findArgs(selection), limit: 1 })
-  if (!res.ok) return { reply: res.text, toolCalls: calls }
-  const label = selection.parts.length ? words.selection(selection.parts, ctx.user.timezone)[0] : `"${selection.search}"`
-  return { reply: words.counted(label, count(res), res.result.total === 1), toolCalls: calls }
-}
-
-/** Adds the task `body` describes ("call mum tomorrow 5pm !high"), in `project` if given; `remind` also sets a reminder at its time. */
-async function addTask(ctx: ToolContext, calls: ToolCallRecord[], lang: Lang, body: string, remind: boolean, project?: string): Promise<AgentTurn> {
-  const tz = ctx.user.timezone
-  const now = ctx.clock()
-  const words = REPLIES[lang]
-  const parsed = parseTaskText(body, tz, now)
-  if (!parsed.title) return { reply: words.noTitle, toolCalls: calls }
-  const added = await call(ctx, calls, 'add_task', {
-    title: parsed.title,
-    ...(parsed.priority ? { priority: parsed.priority } : {}),
-    ...(parsed.due_date ? { due_date: parsed.due_date } : parsed.due_day ? { due_date: parsed.due_day } : {}),
-    ...(parsed.recurrence ? { recurrence: parsed.recurrence } : {}),
-    ...(parsed.tags.length ? { tags: parsed.tags } : {}),
-    ...(project ? { project } : {}),
-  })
-  if (!added.ok) return { reply: words.couldNotAdd(added.text), toolCalls: calls }
-  const task = added.result as unknown as Task
-  let extra = ''
-  const remindAt = task.due_day ? remindOnDay(task.due_day, tz) : task.due_date
-  if (remind && remindAt && Date.parse(remindAt) > now.getTime() + 60_000) {
-    const set = await call(ctx, calls, 'set_reminder', { task_id: task.id, remind_at: remindAt })
-    if (set.ok) extra = words.remindThen
-  }
-  const bits = [parsed.priority ? words.priority(parsed.priority) : '', parsed.recurrence ? words.repeating : '', parsed.tags.map((t) => `#${t}`).join(' ')].filter(Boolean)
-  const described = project ? PROJECT_REPLIES[lang].addedTo(describeTask(task, tz, lang), project) : describeTask(task, tz, lang)
-  return { reply: `${words.added(described, bits)}${extra}`, toolCalls: calls, state: { undo: [{ op: 'delete', id: task.id, title: task.title }] } }
-}
-
 /** Reads a fresh request (no question pending, or the user moved on) and does what it asks. */
 async function interpret(ctx: ToolContext, calls: ToolCallRecord[], raw: string, states: readonly AgentState[], lang: Lang): Promise<AgentTurn> {
   const tz = ctx.user.timezone
@@ -246,15 +178,8 @@ async function interpret(ctx: ToolContext, calls: ToolCallRecord[], raw: string,
       return listing(ctx, calls, lang, request.selection)
     case 'count':
       return counting(ctx, calls, lang, request.selection)
-    case 'find': {
-      const res = await call(ctx, calls, 'list_tasks', { search: request.words, limit: 20 })
-      const items = (res.result.items as Task[]) ?? []
-      const total = `${res.result.total}${res.result.total_is_exact === false ? '+' : ''}`
-      if (items.length) return { reply: words.found(total, items.map((t) => describeTask(t, tz, lang)).join('; ')), toolCalls: calls }
-      // No title holds every word: the closest titles, so "passport" still finds "renew passport" and typos are forgiven.
-      const close = await findBest(ctx, calls, readTarget(request.words))
-      return { reply: close.length ? words.found(String(close.length), close.map((t) => describeTask(t, tz, lang)).join('; ')) : words.nothingMatches(request.words), toolCalls: calls }
-    }
+    case 'find':
+      return finding(ctx, calls, lang, request.words)
     case 'complete':
     case 'reopen':
     case 'delete':
@@ -293,22 +218,4 @@ function fieldsOf(change: Change): Record<string, unknown> {
     case 'project':
       return { project: change.project }
   }
-}
-
-/**
- * A reminder for the task the words name, at a time or ahead of its due date. "Remind me about X in 2 hours" with no
- * task X adds X, due then, with the reminder.
- */
-async function remindAbout(ctx: ToolContext, calls: ToolCallRecord[], lang: Lang, request: { target: string; at?: string; before?: Duration; phrase?: string }): Promise<AgentTurn> {
-  const tz = ctx.user.timezone
-  const words = REPLIES[lang]
-  if (!request.at && !request.before) return { reply: words.remindWhen(request.target), toolCalls: calls }
-  const tasks = await findBest(ctx, calls, readTarget(request.target), 'pending')
-  if (tasks.length === 0 && request.phrase) return addTask(ctx, calls, lang, request.phrase, true)
-  if (tasks.length !== 1) return { reply: tasks.length ? `${words.which(tasks.map((t) => describeTask(t, tz, lang)).join(', '))}. ${words.whichMore}` : words.noMatch('open', request.target), toolCalls: calls }
-  const task = tasks[0]!
-  const at = request.at && /^\d{4}-\d{2}-\d{2}$/.test(request.at) ? remindOnDay(request.at, tz) : request.at
-  const set = await call(ctx, calls, 'set_reminder', { task_id: task.id, ...(request.before ? { lead: leadOf(request.before) } : { remind_at: at }) })
-  if (!set.ok) return { reply: words.couldNotRemind((set.result.error as { message?: string } | undefined)?.message ?? set.text), toolCalls: calls }
-  return { reply: words.remindAbout(task.title), toolCalls: calls, state: { undo: [{ op: 'cancel_reminder', id: String(set.result.id), title: task.title }] } }
 }
