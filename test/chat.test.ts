@@ -186,6 +186,7 @@ describe('through the model', () => {
     const question = '"Plan trip" has 2 open subtasks. Complete them too, or leave them open?'
     model.play({ tool_calls: [{ name: 'complete_task', arguments: { task_id: trip.id } }] }, (req) => {
       const refusal = req.messages.at(-1)!
+      expect(req.messages[0]!.content).toContain('ask the user whether to complete them too')
       expect(refusal.role).toBe('tool')
       expect(refusal.content).toBe('complete_task failed: this task has 2 open subtasks: send children "complete" to complete them too, or "keep" to leave them open. Fix children and call again.')
       return { content: question }
