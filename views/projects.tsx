@@ -49,6 +49,19 @@ function ProjectLink({ project, current }: { project: ProjectListItem; current?:
   )
 }
 
+/** A list of project links (the open projects, or the archived ones under their fold). */
+function ProjectList({ projects, current }: { projects: ProjectListItem[]; current?: string }) {
+  return (
+    <ul class="project-list">
+      {projects.map((project) => (
+        <li>
+          <ProjectLink project={project} current={current} />
+        </li>
+      ))}
+    </ul>
+  )
+}
+
 /** Adding a project: a name is all it asks (colour and the rest are on its page). */
 export function AddProject({ csrf, name, error, prefix = 'np' }: { csrf: string; name?: string; error?: FormError; prefix?: string }) {
   return (
@@ -118,23 +131,11 @@ export function ProjectNav({ projects, current, views, filter, csrf, back }: Pro
       <div class="sidebar">
         <nav aria-label="Projects">
           <h2 class="sidebar-title">Projects</h2>
-          <ul class="project-list">
-            {active.map((project) => (
-              <li>
-                <ProjectLink project={project} current={current} />
-              </li>
-            ))}
-          </ul>
+          <ProjectList projects={active} current={current} />
           {archived.length ? (
             <details class="archived">
               <summary>Archived ({archived.length})</summary>
-              <ul class="project-list">
-                {archived.map((project) => (
-                  <li>
-                    <ProjectLink project={project} current={current} />
-                  </li>
-                ))}
-              </ul>
+              <ProjectList projects={archived} current={current} />
             </details>
           ) : (
             ''
