@@ -177,6 +177,7 @@ const PAGES: Array<[string, () => string]> = [
   ['the task list in due-date groups', () => '/tasks?sort=due_date'],
   ['the task list filtered by a tag', () => '/tasks?tags=health&sort=due_date'],
   ['the task list with nothing matching', () => '/tasks?search=nothing-like-this'],
+  ['subtasks found by a search, each naming its parent', () => '/tasks?search=boxes'],
   ['the completed tasks', () => '/tasks?status=completed'],
   ['all tasks, open and done', () => '/tasks?status=all&sort=due_date'],
   ['a saved view opened', () => '/tasks?filter=p1+%7C+overdue'],

@@ -32,6 +32,11 @@ run.beforeAll(async () => {
     const res = await api('POST', '/api/v1/tasks', { title: `Task number ${i + 1}`, due_date: due, tags: [`tag${i % 12}`], ...(i % 7 === 0 ? { recurrence: 'WEEKLY' } : {}) })
     expect(res.status).toBe(201)
   }
+  // The newest task, first on the list, has subtasks under it (one with its own), indented.
+  const first = (await api('GET', '/api/v1/tasks?limit=1')).body.items[0].id
+  const step = (await api('POST', '/api/v1/tasks', { title: 'A first step', parent_id: first })).body.id
+  await api('POST', '/api/v1/tasks', { title: 'A detail of the first step', parent_id: step })
+  await api('POST', '/api/v1/tasks', { title: 'A second step', parent_id: first })
 }, hookTimeoutMs())
 run.afterAll(() => suite.stop())
 
@@ -47,6 +52,8 @@ run.test('the task list: one row of navigation, and the first task on the first 
     expect(nav.height).toBeLessThan(link.height * 1.6)
     expect(await firstTaskTop('#task-items li.task')).toBeLessThan(PHONE.height)
     expect(await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth)).toBeLessThanOrEqual(0)
+    // The subtasks under it, indented and within the screen's width.
+    expect(await page.locator('#task-items li.task.indent-2 .title').textContent()).toBe('A detail of the first step')
   })
 })
 

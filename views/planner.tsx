@@ -10,7 +10,7 @@ import type { Projected, UpcomingDay } from '../src/features/planner/upcoming'
 import type { MonthView } from '../src/features/planner/month'
 import { describeRepeat, dueState, formatAbsolute, formatDue, formatRelative } from './format'
 import { Layout } from './layout'
-import { RepeatMark } from './tasks'
+import { RepeatMark } from './task-row'
 import { ProjectField, ProjectPicker, withProject, type PickerProject } from './project-picker'
 
 export interface PlannerContext {

@@ -30,6 +30,7 @@ interface TaskFormInput {
   recurrence_from?: string
   tags?: string[]
   project_id?: string
+  parent_id?: string
 }
 
 /**
@@ -51,6 +52,9 @@ export function taskInput(form: Form, partial: boolean): TaskFormInput {
   if (sent('tags')) input.tags = (first(form.tags) ?? '').split(',').map((t) => t.trim()).filter(Boolean)
   const project = first(form.project_id)?.trim()
   if (project) input.project_id = project
+  // A subtask's add box names its parent; the task schema checks the id, the service the parent itself.
+  const parent = first(form.parent_id)?.trim()
+  if (parent) input.parent_id = parent
   return input
 }
 

@@ -22,3 +22,17 @@ export async function browser(
   const res = await app.app.handle(new Request(`http://localhost${path}`, { method, headers, body }))
   return { status: res.status, headers: res.headers, text: await res.text() }
 }
+
+/** A new account, signed in as a browser is: its session token and the CSRF token its pages carry. */
+export async function signedInPage(app: TestApp): Promise<{ token: string; csrf: string }> {
+  const { token } = await app.signUp()
+  const page = await browser(app, 'GET', '/tasks', { session: token })
+  return { token, csrf: csrfOf(page.text) }
+}
+
+/** Adds a task through the REST API and returns its id (failing the test if it is refused). */
+export async function addTask(app: TestApp, who: { token: string }, body: Record<string, unknown>): Promise<string> {
+  const res = await app.call('POST', '/api/v1/tasks', { token: who.token, body })
+  if (res.status !== 201) throw new Error(`adding a task answered ${res.status}: ${JSON.stringify(res.body)}`)
+  return res.body.id
+}

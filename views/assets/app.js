@@ -29,6 +29,19 @@
     }
   })
 
+  // Subtasks: Ctrl+] indents the task whose row has the focus (under the task above it at its level), Ctrl+[ outdents
+  // it (one level up); ⌘ on a Mac. They submit the row's own Indent and Outdent forms (its Subtasks menu), so the
+  // server decides and a refusal comes back as a toast; focus returns to the row once the list reloads.
+  document.addEventListener('keydown', (event) => {
+    if (event.defaultPrevented || !(event.ctrlKey || event.metaKey) || event.altKey || event.shiftKey) return
+    const which = event.key === ']' || event.code === 'BracketRight' ? 'indent' : event.key === '[' || event.code === 'BracketLeft' ? 'outdent' : null
+    const row = which && event.target instanceof Element ? event.target.closest('li.task[data-id]') : null
+    const form = row && row.querySelector(`form[data-${which}]`)
+    if (!form) return
+    event.preventDefault()
+    form.requestSubmit()
+  })
+
   // The task list's group headings: Overdue's button folds its tasks away, and the list remembers that for the
   // session (a list swapped in again, or a page more, stays folded).
   const FOLDED = 'todo.folded-groups'

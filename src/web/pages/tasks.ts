@@ -8,7 +8,15 @@ import { quickAddInput, taskInput } from '../task-form'
 import { parseTaskText } from '../../features/tasks/parse-text'
 import { respond } from '../respond'
 import { childrenChoice, orOffer } from './complete-offer'
-import { EditPage, MoreItems, QuickAdd, TaskEdit, TaskItem, TaskList, Workspace, WorkspacePage, CountsPartial, listUrl, paramsOfListUrl, type ListContext, type ListData, type TaskFormValues } from '../../../views/tasks'
+import { taskNestingPages } from './task-nesting'
+import { Workspace, WorkspacePage } from '../../../views/tasks'
+import { CountsPartial, MoreItems, TaskList } from '../../../views/task-list'
+import { EditPage, QuickAdd, TaskEdit, type TaskFormValues } from '../../../views/task-forms'
+import { TaskItem } from '../../../views/task-row'
+import { ProgressPartial, placeParam, readPlace } from '../../../views/task-subtasks'
+import { flatRows, nestedRows, placeOf } from '../../../views/task-tree'
+import { listRoots, listedSubtasks, parentsOf } from '../../features/tasks/list-tree'
+import { listUrl, paramsOfListUrl, type ListContext, type ListData } from '../../../views/task-context'
 import { ToastPartial } from '../../../views/layout'
 import { QuickPreview } from '../../../views/quick-preview'
 import { webSession } from '../session'
@@ -22,7 +30,7 @@ import { UUID } from '../../lib/secrets'
 import { LIST_PARAMS, parseListQuery } from '../../features/tasks/list-query'
 import { filterNamesStatus } from '../../features/tasks/filter'
 import { dueEdges, dueGroupCounts, dueGroupOf } from '../../features/tasks/due-groups'
-import { CreateTaskInput, UpdateTaskInput } from '../../features/tasks/model'
+import { CreateTaskInput, UpdateTaskInput, type TaskRead, type TaskView } from '../../features/tasks/model'
 import { TASK_TEXT_MAX } from '../../features/tasks/limits'
 import { parseWith } from '../../lib/validation'
 import {
@@ -77,6 +85,13 @@ function pageQuery(params: Record<string, string>): Record<string, string> {
   return { limit: PAGE_SIZE, ...rest, status: status === 'all' ? 'pending,completed' : (status ?? 'pending') }
 }
 
+/**
+ * Parameters that narrow the list to the tasks matching them: with any of them the list is shown flat, each subtask
+ * naming its parent; without, subtasks show under their parents (docs/ui.md, "Subtasks").
+ */
+const NARROWING = ['search', 'priority', 'tags', 'due_date_from', 'due_date_to', 'filter', 'parent_id', 'top_level'] as const
+const nestedList = (params: Record<string, string>) => !NARROWING.some((key) => params[key] !== undefined)
+
 /** Tells the page that open counts changed (the sidebar's), when the answer does not reload the list itself. */
 const COUNTS_CHANGED = { 'hx-trigger': 'counts-changed' }
 
@@ -101,11 +116,14 @@ export const taskPages = (deps: AppDeps) => {
   async function loadList(user: AuthUser, params: Record<string, string>): Promise<ListData> {
     const query = parseListQuery(pageQuery(params), user.timezone, now())
     const edges = dueEdges(now(), user.timezone)
+    // Nested, a page is of the tasks heading the list (their due-date groups too); the status tabs count every task.
+    const nested = nestedList(params)
+    const heads = nested ? { ...query, where: listRoots(query.statuses) } : query
     const [page, counts, tags, groupCounts, views, projects] = await Promise.all([
-      listTasks(taskDeps.db, user.id, query),
+      listTasks(taskDeps.db, user.id, heads),
       statusCounts(taskDeps.db, user.id, query),
       topTags(taskDeps.db, user.id, 12),
-      query.sort === 'due_date' ? dueGroupCounts(taskDeps.db, user.id, query, edges) : undefined,
+      query.sort === 'due_date' ? dueGroupCounts(taskDeps.db, user.id, heads, edges) : undefined,
       listSavedFilters(taskDeps, user),
       listProjects(taskDeps, user, { archived: true }),
     ])
@@ -118,7 +136,26 @@ export const taskPages = (deps: AppDeps) => {
       openOnly: query.statuses.length === 1 && query.statuses[0] === 'pending',
       after: query.cursor ? dueGroupOf(query.cursor.k, edges) : null,
     }
-    return { page, counts, topTags: tags, groups, views, projects, project }
+    const [subtasks, parents] = await Promise.all([
+      nested ? listedSubtasks(taskDeps.db, user.id, page.items.map((task) => task.id), query.statuses, user.timezone) : new Map<string, TaskRead[]>(),
+      parentsOf(taskDeps.db, user.id, page.items),
+    ])
+    const rows = nested ? nestedRows(page.items, subtasks, parents) : flatRows(page.items, parents)
+    return { page, rows, counts, topTags: tags, groups, views, projects, project }
+  }
+
+  /** A row swapped in alone: its place as the page had it (`place`, from its form or link), its parent read again. */
+  async function placeFor(user: AuthUser, task: TaskView, raw: string | undefined) {
+    const { indent, above } = readPlace(raw)
+    return placeOf(task, await parentsOf(taskDeps.db, user.id, [task]), indent, above)
+  }
+
+  /** The parent's progress mark, for an answer about one of its subtasks (none for a top-level task). */
+  async function parentProgress(user: AuthUser, task: TaskView) {
+    if (!task.parent_id) return []
+    // Deleted with its parent meanwhile: there is no mark left to update.
+    const parent = await getTask(taskDeps, user, task.parent_id).catch(() => undefined)
+    return parent ? [ProgressPartial({ parent })] : []
   }
 
   /** Counts per status under the list's other filters (a bad filter in `back` counts everything). */
@@ -159,6 +196,19 @@ export const taskPages = (deps: AppDeps) => {
     })
   }
 
+  /**
+   * A subtask from a row's Subtasks menu: its line read as the quick add reads one, under its parent. A refusal (a
+   * parent already two levels deep) comes back as a toast; the list reloads with the subtask under its parent.
+   */
+  async function addSubtask(request: Request, user: AuthUser, csrf: string, form: Form) {
+    const task = await createTask(taskDeps, user, parseWith(CreateTaskInput, quickAddInput(form, user.timezone, now())))
+    const parent = await getTask(taskDeps, user, task.parent_id!)
+    return respond(request, {
+      htmx: () => ({ html: ToastPartial({ message: `Added "${task.title}" under "${parent.title}".`, csrf }), headers: { 'hx-trigger': 'tasks-changed' } }),
+      plain: back(request, form),
+    })
+  }
+
   /** A form's project has to be the user's: another person's is not there (404), as in a URL. */
   async function ownProjectOf(user: AuthUser, form: Form) {
     const id = first(form.project_id)?.trim()
@@ -174,6 +224,7 @@ export const taskPages = (deps: AppDeps) => {
 
   return new Elysia({ name: 'task-pages', seed: seedOf(deps), detail: { hide: true } })
     .use(webSession(deps))
+    .use(taskNestingPages(deps))
     .get('/', ({ request }) => redirect(request, '/tasks'))
     .get('/tasks', ({ request, user, csrf }) => listPage(request, user, csrf, listParams(new URL(request.url).searchParams)), { page: true })
     // One project's list: the task list with the project's tasks only, its add box adding there.
@@ -187,6 +238,7 @@ export const taskPages = (deps: AppDeps) => {
         const form = body as Form
         const ctx = contextFor(user, csrf, paramsOfBack(form))
         await ownProjectOf(user, form)
+        if (first(form.parent_id)) return addSubtask(request, user, csrf, form)
         return withFormErrors(
           async () => {
             const input = parseWith(CreateTaskInput, quickAddInput(form, user.timezone, taskDeps.clock()))
@@ -227,7 +279,8 @@ export const taskPages = (deps: AppDeps) => {
       async ({ request, user, csrf, params, query }) => {
         const task = await getTask(taskDeps, user, params.id)
         const ctx = await contextWithProjects(user, csrf, listParams(paramsOfListUrl(new URL(safeLocalPath(query.back, '/tasks'), 'http://local.invalid'))))
-        return respond(request, () => ({ html: TaskItem({ task, ctx }) }))
+        const place = await placeFor(user, task, query.place)
+        return respond(request, () => ({ html: TaskItem({ task, ctx, place }) }))
       },
       { page: true },
     )
@@ -238,7 +291,7 @@ export const taskPages = (deps: AppDeps) => {
         const back = safeLocalPath(query.back, '/tasks')
         const ctx = await contextWithProjects(user, csrf, listParams(paramsOfListUrl(new URL(back, 'http://local.invalid'))))
         return respond(request, {
-          htmx: () => ({ html: TaskEdit({ task, ctx }) }),
+          htmx: () => ({ html: TaskEdit({ task, ctx, place: placeParam(readPlace(query.place)) }) }),
           plain: (nonce) => ({ html: EditPage({ task, ctx, nonce, email: user.email }) }),
         })
       },
@@ -255,13 +308,14 @@ export const taskPages = (deps: AppDeps) => {
             const task = await updateTask(taskDeps, user, params.id, parseWith(UpdateTaskInput, taskInput(form, true)))
             // Saved into another project than the one listed: the row leaves this list (and the counts follow).
             const left = ctx.params.project_id !== undefined && task.project_id !== ctx.params.project_id
-            return respond(request, { htmx: () => (left ? { html: '', headers: { 'hx-trigger': 'tasks-changed' } } : { html: TaskItem({ task, ctx }), headers: COUNTS_CHANGED }), plain: back(request, form) })
+            const place = await placeFor(user, task, first(form.place))
+            return respond(request, { htmx: () => (left ? { html: '', headers: { 'hx-trigger': 'tasks-changed' } } : { html: TaskItem({ task, ctx, place }), headers: COUNTS_CHANGED }), plain: back(request, form) })
           },
           async (error) => {
             const task = await getTask(taskDeps, user, params.id)
             const values = formValues(form)
             return respond(request, {
-              htmx: () => ({ html: TaskEdit({ task, ctx, values, error }), status: 422 }),
+              htmx: () => ({ html: TaskEdit({ task, ctx, values, error, place: placeParam(readPlace(first(form.place))) }), status: 422 }),
               plain: (nonce) => ({ html: EditPage({ task, ctx, nonce, email: user.email, values, error }), status: 422 }),
             })
           },
@@ -298,7 +352,8 @@ export const taskPages = (deps: AppDeps) => {
               const counts = await countsFor(user, ctx.params)
               // Completing is undone from the toast; reopening is its own undo.
               const toast = completing ? [ToastPartial({ message: `Completed "${task.title}".`, undo: { action: 'reopen', ids: [task.id] }, csrf })] : []
-              return { html: [TaskItem({ task, ctx }), CountsPartial({ ctx, counts }), ...toast], headers: COUNTS_CHANGED }
+              const place = await placeFor(user, task, first(form.place))
+              return { html: [TaskItem({ task, ctx, place }), CountsPartial({ ctx, counts }), ...(await parentProgress(user, task)), ...toast], headers: COUNTS_CHANGED }
             },
             plain: back(request, form),
           })
@@ -315,7 +370,10 @@ export const taskPages = (deps: AppDeps) => {
           htmx: async () => {
             const ctx = contextFor(user, csrf, paramsOfBack(form))
             const counts = await countsFor(user, ctx.params)
-            return { html: [CountsPartial({ ctx, counts }), ToastPartial({ message: `Deleted "${task.title}".`, undo: { action: 'restore', ids: [task.id] }, csrf })], headers: COUNTS_CHANGED }
+            const toast = ToastPartial({ message: `Deleted "${task.title}".`, undo: { action: 'restore', ids: [task.id] }, csrf })
+            // Its subtasks went with it: the list reloads without them.
+            const headers = task.subtasks.total > 0 ? { 'hx-trigger': 'tasks-changed' } : COUNTS_CHANGED
+            return { html: [CountsPartial({ ctx, counts }), ...(await parentProgress(user, task)), toast], headers }
           },
           plain: back(request, form),
         })
