@@ -92,6 +92,9 @@ test('paging counts the tasks heading the list: a page ends after a parent with 
   const more = /href="([^"]*cursor=[^"]*)"/.exec(first.text)![1]!.replaceAll('&amp;', '&')
   const next = await browser('GET', more, { session: who.token, headers: { ...htmx, 'hx-target': 'div#pager' } })
   expect(rowsOf(next.text)).toEqual(['Task 50'])
+  // Its indent goes under the last task of the page before.
+  const last = await t.call('GET', '/api/v1/tasks?search=Task%2049', { token: who.token })
+  expect(next.text).toContain(`name="parent_id" value="${last.body.items[0].id}"`)
 })
 
 test('indent makes a task a subtask of the one above; outdent moves it a level up; the list reloads', async () => {

@@ -18,9 +18,10 @@ export const flatRows = (items: readonly TaskRead[], parents: ReadonlyMap<string
 
 /**
  * A page of the tasks heading the list, each followed by its subtasks (and theirs), indented by level. A row's `above`
- * is the row before it at its level: the previous sibling, or the previous task heading the page.
+ * is the row before it at its level: the previous sibling, or the previous task heading the list (`before`, the last
+ * of the page before, for the first).
  */
-export function nestedRows(roots: readonly TaskRead[], subtasks: ReadonlyMap<string, readonly TaskRead[]>, parents: ReadonlyMap<string, ParentRef>): ListRow[] {
+export function nestedRows(roots: readonly TaskRead[], subtasks: ReadonlyMap<string, readonly TaskRead[]>, parents: ReadonlyMap<string, ParentRef>, before?: string): ListRow[] {
   const rows: ListRow[] = []
   const walk = (task: TaskRead, place: RowPlace) => {
     rows.push({ task, place })
@@ -30,7 +31,7 @@ export function nestedRows(roots: readonly TaskRead[], subtasks: ReadonlyMap<str
       above = child.id
     }
   }
-  let above: string | undefined
+  let above = before
   for (const root of roots) {
     walk(root, placeOf(root, parents, 0, above))
     above = root.id

@@ -140,7 +140,8 @@ export const taskPages = (deps: AppDeps) => {
       nested ? listedSubtasks(taskDeps.db, user.id, page.items.map((task) => task.id), query.statuses, user.timezone) : new Map<string, TaskRead[]>(),
       parentsOf(taskDeps.db, user.id, page.items),
     ])
-    const rows = nested ? nestedRows(page.items, subtasks, parents) : flatRows(page.items, parents)
+    // A later page's first task goes under the previous page's last (the cursor's task) when indented.
+    const rows = nested ? nestedRows(page.items, subtasks, parents, query.cursor?.id) : flatRows(page.items, parents)
     return { page, rows, counts, topTags: tags, groups, views, projects, project }
   }
 
