@@ -85,7 +85,7 @@ async function measureSize(size: number, server: RunningServer, token: string, u
     await res.arrayBuffer()
   }
   const straight = ({ db, direct }: NonNullable<typeof straightTo>, params: Record<string, string>) => {
-    const { page } = listStatements(db.db, userId, parseListQuery(params, 'UTC', new Date()))
+    const { page } = listStatements(db.db, { userId, shared: [] }, parseListQuery(params, 'UTC', new Date()))
     return async () => void (await direct.unsafe(page.sql, page.params as never[], { prepare: true }))
   }
   const cases: Array<[string, Record<string, string>]> = [

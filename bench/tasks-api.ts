@@ -106,7 +106,7 @@ try {
   }
   // What the API runs for a list: one statement, the page with its capped total.
   const sqlCall = (params: Record<string, string>) => {
-    const { page } = listStatements(database.db, user.id, parseListQuery(params, 'UTC', new Date()))
+    const { page } = listStatements(database.db, { userId: user.id, shared: [] }, parseListQuery(params, 'UTC', new Date()))
     return async () => {
       await direct.unsafe(page.sql, page.params as never[], { prepare: true })
     }
@@ -139,7 +139,7 @@ try {
   for (const r of rows) console.log(r)
   console.log(`\nsearch p95 (1 client): ${searchLatency!.p95.toFixed(2)} ms (target <= 15 ms)`)
 
-  const plan = listStatements(database.db, user.id, parseListQuery({ search: 'invoice' }, 'UTC', new Date()))
+  const plan = listStatements(database.db, { userId: user.id, shared: [] }, parseListQuery({ search: 'invoice' }, 'UTC', new Date()))
   for (const [name, statement] of Object.entries(plan)) {
     const explained = await direct.unsafe(`explain (analyze, costs off) ${statement.sql}`, statement.params as never[])
     console.log(`\nplan of the search "${'invoice'}" (${name} statement):`)

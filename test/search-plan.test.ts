@@ -36,7 +36,7 @@ afterAll(() => t.dispose())
 
 async function plan(params: Record<string, string>, which: 'page' | 'total' = 'page'): Promise<string> {
   const query = parseListQuery(params, 'UTC', new Date())
-  return explain(listStatements(t.database.db, userId, query)[which])
+  return explain(listStatements(t.database.db, { userId, shared: [] }, query)[which])
 }
 
 /** The plan of a statement, its parameters inlined. */
@@ -58,7 +58,7 @@ test('a keyword search uses the trigram index, for the page and for the total', 
 
 test('the search finds exactly the matching tasks of this user', async () => {
   const query = parseListQuery({ search: 'invoice', limit: '100' }, 'UTC', new Date())
-  const n = await matchCount(t.database.db, userId, query)
+  const n = await matchCount(t.database.db, { userId, shared: [] }, query)
   // i % 499 == 0 and even i: multiples of 998 up to 200,000.
   expect(n).toBe(Math.floor(200000 / 998))
 })
@@ -83,7 +83,7 @@ test("one project's list (newest first, or by due date) reads the project's inde
     expect(text).not.toMatch(/Seq Scan on tasks/)
   }
   const query = parseListQuery({ project_id: project.id, limit: '100' }, 'UTC', new Date())
-  expect(await matchCount(t.database.db, userId, query)).toBe(1000)
+  expect(await matchCount(t.database.db, { userId, shared: [] }, query)).toBe(1000)
   // The sidebar's counts (open, overdue) read each project's open tasks off its index, never a scan of the table (the
   // other user's tasks sit in 200 projects, as in a database of many projects).
   const counts = await explain(projectListQuery(t.database.db, { id: userId, timezone: 'UTC' }, new Date()).toSQL())
@@ -107,7 +107,7 @@ onPostgres.test('on PostgreSQL, a search run many times is still planned for its
     // The common word first: its plans cost the most, so by the sixth run a generic plan (made without the word)
     // looks the better bargain, and the rare word would then walk all 10,000 tasks instead of taking the index.
     for (const search of [...Array(12).fill('harbor'), ...Array(12).fill('zephyr')]) {
-      expect((await listTasks(one.db, user, parseListQuery({ search }, 'UTC', new Date()))).items.length).toBeGreaterThan(0)
+      expect((await listTasks(one.db, { userId: user, shared: [] }, parseListQuery({ search }, 'UTC', new Date()))).items.length).toBeGreaterThan(0)
     }
     const [plans] = await rows<{ statements: number; generic: number; custom: number }>(
       { ...t.database, db: one.db },
@@ -129,9 +129,9 @@ onPostgres.test('on PostgreSQL, filters of many shapes leave no prepared stateme
     for (let i = 0; i < 300; i++) {
       const terms = [...(i + atoms.length).toString(atoms.length)].map((digit) => atoms[Number.parseInt(digit, atoms.length)]!)
       const filter = terms.map((term, k) => (k === 0 ? term : `${k % 2 ? '|' : '&'} ${term}`)).join(' ')
-      await listTasks(one.db, user, parseListQuery({ filter, limit: '5' }, 'UTC', new Date()))
+      await listTasks(one.db, { userId: user, shared: [] }, parseListQuery({ filter, limit: '5' }, 'UTC', new Date()))
     }
-    for (let i = 0; i < 3; i++) await listTasks(one.db, user, parseListQuery({ search: 'invoice' }, 'UTC', new Date()))
+    for (let i = 0; i < 3; i++) await listTasks(one.db, { userId: user, shared: [] }, parseListQuery({ search: 'invoice' }, 'UTC', new Date()))
     const kept = await rows<{ statement: string }>({ ...t.database, db: one.db }, sql`select statement from pg_prepared_statements where statement ilike '%from "tasks"%'`)
     // The plain search's page, prepared once and run three times.
     expect(kept).toHaveLength(1)
@@ -146,7 +146,7 @@ onPostgres.test('on PostgreSQL, with prepared statements off (PgBouncer in trans
     const one = await openDatabase({ url: t.databaseUrl!, poolMax: 1, driver, prepare: false })
     try {
       for (const search of ['invoice', 'invoice', 'gardening']) {
-        expect((await listTasks(one.db, userId, parseListQuery({ search }, 'UTC', new Date()))).items.length, driver).toBeGreaterThan(0)
+        expect((await listTasks(one.db, { userId, shared: [] }, parseListQuery({ search }, 'UTC', new Date()))).items.length, driver).toBeGreaterThan(0)
       }
       const [row] = await rows<{ n: number; mode: string }>(
         { ...t.database, db: one.db },

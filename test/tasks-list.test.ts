@@ -127,7 +127,7 @@ describe('due-date groups (the web list sorted by due date)', () => {
   const counts = async (zone: string, params: Record<string, string>) => {
     const now = new Date('2026-12-01T06:00:00Z')
     const query = parseListQuery({ status: 'pending', sort: 'due_date', ...params }, zone, now)
-    const groups = await dueGroupCounts(t.database.db, userId, query, dueEdges(now, zone))
+    const groups = await dueGroupCounts(t.database.db, { userId, shared: [] }, query, dueEdges(now, zone))
     return Object.fromEntries(Object.entries(groups).map(([group, n]) => [group, n.total]))
   }
 

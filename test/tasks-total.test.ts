@@ -125,7 +125,7 @@ requires('the plan of a capped count', need.postgres).test('on PostgreSQL, count
     from generate_series(1, 6000) as i`)
   await t.database.db.execute(sql`analyze tasks`)
   const query = parseListQuery({ search: 'invoice' }, 'UTC', new Date())
-  const { sql: text, params } = listStatements(t.database.db, userId, query).total
+  const { sql: text, params } = listStatements(t.database.db, { userId, shared: [] }, query).total
   const literal = (v: unknown) => (typeof v === 'number' ? String(v) : `'${String(v).replaceAll("'", "''")}'`)
   const inlined = text.replace(/\$(\d+)/g, (_: string, n: string) => literal(params[Number(n) - 1]))
   const [row] = await rows<Record<string, unknown>>(t.database, sql.raw(`explain (analyze, format json) ${inlined}`))
@@ -143,5 +143,5 @@ requires('the plan of a capped count', need.postgres).test('on PostgreSQL, count
   expect(scans.length).toBeGreaterThan(0)
   for (const scan of scans) expect(scan['Actual Rows'] * scan['Actual Loops']).toBeLessThanOrEqual(TOTAL_CAP + 1)
   // And the answer: 3,000 matches are more than the cap.
-  expect(await matchCount(t.database.db, userId, query)).toBe(TOTAL_CAP + 1)
+  expect(await matchCount(t.database.db, { userId, shared: [] }, query)).toBe(TOTAL_CAP + 1)
 }, 60_000)

@@ -18,7 +18,7 @@ const TOKEN_NAME_ERROR = `name must be 1 to ${TOKEN_NAME_MAX} characters, e.g. "
 const Email = z.string({ error: EMAIL_ERROR }).max(EMAIL_MAX, { error: EMAIL_ERROR }).trim().toLowerCase()
 
 /** An email a new account is made with: an address. */
-const NewEmail = Email.regex(EMAIL, { error: EMAIL_ERROR }).describe('An address; stored trimmed and lower-cased')
+export const NewEmail = Email.regex(EMAIL, { error: EMAIL_ERROR }).describe('An address; stored trimmed and lower-cased')
 
 /** A password given to log in: checked only against the hash, bounded so that hashing it stays cheap. */
 const Password = z.string({ error: PASSWORD_LENGTH }).max(PASSWORD_MAX * 4, { error: PASSWORD_LENGTH })

@@ -19,7 +19,7 @@ export const users = pgTable(
 )
 
 /** The owning user's id; rows go when the account goes. */
-export const ownerId = () => uuid('user_id').notNull().references(() => users.id, { onDelete: 'cascade' })
+export const ownerId = (column = 'user_id') => uuid(column).notNull().references(() => users.id, { onDelete: 'cascade' })
 
 export const sessions = pgTable(
   'sessions',

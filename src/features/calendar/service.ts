@@ -3,7 +3,8 @@ import { and, asc, desc, eq, gte, inArray, lt, lte } from 'drizzle-orm'
 import type { Db } from '../../db/client'
 import { hashSecret, newSecret } from '../../lib/secrets'
 import { users } from '../auth/schema'
-import { ownedProject } from '../projects/access'
+import { projectFor } from '../projects/access'
+import { inScope, taskScope } from '../tasks/owned'
 import { reminders } from '../reminders/schema'
 import { toReminderView, type ReminderView } from '../reminders/model'
 import { toTaskView } from '../tasks/model'
@@ -41,7 +42,8 @@ export async function hasFeed(db: Db, userId: string): Promise<boolean> {
 /**
  * The ICS text of the feed a secret names, or null for an unknown or revoked secret: the owner's open tasks
  * due within the window (FEED_PAST_DAYS back, FEED_FUTURE_DAYS ahead), at most FEED_MAX of them. With
- * `projectId`, only that project's: one of the owner's (else null, as for an unknown secret).
+ * `projectId`, only that project's: one the owner sees (else null, as for an unknown secret). The feed shows the
+ * projects shared with its owner too, as their lists do.
  */
 export async function feedFor(db: Db, token: string, now: Date, projectId?: string): Promise<string | null> {
   if (!token.startsWith(FEED_PREFIX)) return null
@@ -51,10 +53,10 @@ export async function feedFor(db: Db, token: string, now: Date, projectId?: stri
     .innerJoin(users, eq(users.id, calendarFeeds.userId))
     .where(eq(calendarFeeds.tokenHash, hashSecret(token)))
   if (!owner) return null
-  const project = projectId === undefined ? undefined : await ownedProject(db, owner, projectId).catch(() => null)
+  const project = projectId === undefined ? undefined : await projectFor(db, owner, projectId, 'read').then((found) => found.project, () => null)
   if (project === null) return null
   // Two range scans of the open-tasks-by-due-date index (the user's, or the project's), each bounded: the feed's cost does not grow with the account.
-  const open = and(eq(tasks.userId, owner.id), eq(tasks.status, 'pending'), project && eq(tasks.projectId, project.id))
+  const open = and(inScope(await taskScope(db, owner.id)), eq(tasks.status, 'pending'), project && eq(tasks.projectId, project.id))
   const upcoming = await db
     .select()
     .from(tasks)

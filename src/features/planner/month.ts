@@ -4,7 +4,7 @@ import { sql } from 'drizzle-orm'
 import { queryRows } from '../../db/client'
 import { invalid } from '../../lib/errors'
 import type { Actor } from '../auth/user'
-import type { TaskReadDeps } from '../tasks/service'
+import { inScope, taskScope, type TaskReadDeps, type TaskScope } from '../tasks/service'
 import { andInProject, projectSeries, type Projected } from './projections'
 import { dayBounds, isoDay, localDay, type LocalDate } from '../../lib/time'
 
@@ -46,14 +46,14 @@ export function parseMonth(text: string | undefined, timeZone: string, now: Date
   return { year, month }
 }
 
-/** The instances of the user's series between `start` (or today, if later) and `end`. */
-function projected(deps: TaskReadDeps, actor: Actor, start: Date, end: Date, max: number, projectId?: string): Promise<Projected[]> {
+/** The instances of the series the user sees between `start` (or today, if later) and `end`. */
+function projected(deps: TaskReadDeps, actor: Actor, scope: TaskScope, start: Date, end: Date, max: number, projectId?: string): Promise<Projected[]> {
   const today = dayBounds(localDay(deps.clock(), actor.timezone), actor.timezone).start
   const from = start.getTime() > today.getTime() ? start : today
-  return from.getTime() > end.getTime() ? Promise.resolve([]) : projectSeries(deps, actor, from, end, max, projectId)
+  return from.getTime() > end.getTime() ? Promise.resolve([]) : projectSeries(deps, scope, actor.timezone, from, end, max, projectId)
 }
 
-/** The month, of one project when `projectId` (the actor's, checked by the caller) is given. */
+/** The month over the tasks the actor sees, of one project when `projectId` (one they see, checked by the caller) is given. */
 export async function monthView(deps: TaskReadDeps, actor: Actor, monthText?: string, projectId?: string): Promise<MonthView> {
   const { year, month } = parseMonth(monthText, actor.timezone, deps.clock())
   const first = new Date(Date.UTC(year, month - 1, 1))
@@ -66,6 +66,7 @@ export async function monthView(deps: TaskReadDeps, actor: Actor, monthText?: st
   })
   const start = dayBounds(days[0]!, actor.timezone).start
   const end = dayBounds(days.at(-1)!, actor.timezone).end
+  const scope = await taskScope(deps.db, actor.id)
   // One range scan on (user_id, due_date); days in the user's zone; the first few titles of each day and its count.
   const [rows, instances] = await Promise.all([
     queryRows<{ id: string; title: string; status: string; due_date: Date | string; day: string; n: number | string }>(
@@ -76,13 +77,13 @@ export async function monthView(deps: TaskReadDeps, actor: Actor, monthText?: st
                  row_number() over (partition by (due_date at time zone ${actor.timezone})::date order by due_date, id) as rn,
                  count(*) over (partition by (due_date at time zone ${actor.timezone})::date) as n
           from tasks
-          where user_id = ${actor.id} and due_date >= ${start.toISOString()} and due_date <= ${end.toISOString()}${andInProject(projectId)}
+          where ${inScope(scope)} and due_date >= ${start.toISOString()} and due_date <= ${end.toISOString()}${andInProject(projectId)}
         ) per_day
         where rn <= ${TITLES_PER_DAY}
         order by due_date, id`,
     ),
     // The grid's days from today on (what is past is not projected); a daily series has one instance a day at most.
-    projected(deps, actor, start, end, cells, projectId),
+    projected(deps, actor, scope, start, end, cells, projectId),
   ])
   const byDay = new Map<string, MonthDay>(days.map((d) => [isoDay(d), { day: d, inMonth: d.month === month, count: 0, tasks: [], projected: [], moreProjected: 0 }]))
   for (const row of rows) {

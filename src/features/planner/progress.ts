@@ -5,7 +5,7 @@ import { queryRows } from '../../db/client'
 import { invalid } from '../../lib/errors'
 import { dayBounds, isoDay, localDay, type LocalDate } from '../../lib/time'
 import type { Actor } from '../auth/user'
-import type { TaskReadDeps } from '../tasks/service'
+import { inScope, taskScope, type TaskReadDeps } from '../tasks/service'
 import { andInProject } from './projections'
 
 /** The periods a user can look back over (`?days=`); 30 unless asked. */
@@ -60,7 +60,7 @@ export function parsePeriod(text: string | undefined): Period {
 
 const PRIORITIES = ['high', 'medium', 'low'] as const
 
-/** Progress, of one project when `projectId` (the actor's, checked by the caller) is given. */
+/** Progress over the tasks the actor sees, of one project when `projectId` (one they see, checked by the caller) is given. */
 export async function progressView(deps: TaskReadDeps, actor: Actor, daysText?: string, projectId?: string): Promise<ProgressView> {
   const period = parsePeriod(daysText)
   const now = deps.clock()
@@ -72,14 +72,15 @@ export async function progressView(deps: TaskReadDeps, actor: Actor, daysText?: 
   const yesterday = isoDay(days.at(-2)!)
   // Where each day after the first begins: the buckets of the overdue sweep.
   const ofProject = andInProject(projectId)
+  const scope = await taskScope(deps.db, actor.id)
   const dayStarts = `{${days.slice(1).map((d) => dayBounds(d, tz).start.toISOString()).join(',')}}`
 
   const [completedRows, overdueRows, streakRows, scopeRows] = await Promise.all([
-    // Completions in the period by local day: a range scan of (user_id, completed_at).
+    // Completions in the period by local day: a range scan of (user_id, completed_at) for a user nobody shares with.
     queryRows<{ day: string; n: number | string }>(
       deps.db,
       sql`select to_char(completed_at at time zone ${tz}, 'YYYY-MM-DD') as day, count(*) as n
-          from tasks where user_id = ${actor.id}${ofProject} and completed_at >= ${start.toISOString()} and completed_at <= ${now.toISOString()}
+          from tasks where ${inScope(scope)}${ofProject} and completed_at >= ${start.toISOString()} and completed_at <= ${now.toISOString()}
           group by 1`,
     ),
     // Overdue over time as a sweep: a task is overdue from max(due, created) until it is completed. Each such
@@ -90,10 +91,10 @@ export async function progressView(deps: TaskReadDeps, actor: Actor, daysText?: 
       deps.db,
       sql`with candidates as (
             select greatest(due_date, created_at) as starts, completed_at as ends from tasks
-             where user_id = ${actor.id}${ofProject} and status = 'pending' and due_date <= ${now.toISOString()}
+             where ${inScope(scope)}${ofProject} and status = 'pending' and due_date <= ${now.toISOString()}
             union all
             select greatest(due_date, created_at), completed_at from tasks
-             where user_id = ${actor.id}${ofProject} and completed_at >= ${start.toISOString()} and completed_at > due_date and due_date <= ${now.toISOString()}
+             where ${inScope(scope)}${ofProject} and completed_at >= ${start.toISOString()} and completed_at > due_date and due_date <= ${now.toISOString()}
           ), changes as (
             select starts as at, 1 as delta from candidates
             union all
@@ -107,7 +108,7 @@ export async function progressView(deps: TaskReadDeps, actor: Actor, daysText?: 
       deps.db,
       sql`with done_days as (
             select distinct (completed_at at time zone ${tz})::date as d
-              from tasks where user_id = ${actor.id}${ofProject} and completed_at is not null and completed_at <= ${now.toISOString()}
+              from tasks where ${inScope(scope)}${ofProject} and completed_at is not null and completed_at <= ${now.toISOString()}
           ), runs as (
             select max(d) as last, count(*) as n
               from (select d, d + (row_number() over (order by d desc))::int as run from done_days) numbered
@@ -121,9 +122,9 @@ export async function progressView(deps: TaskReadDeps, actor: Actor, daysText?: 
     queryRows<{ kind: 'priority' | 'tag'; key: string; done: number | string; open: number | string }>(
       deps.db,
       sql`with scope as (
-            select priority, tags, false as done from tasks where user_id = ${actor.id}${ofProject} and status = 'pending'
+            select priority, tags, false as done from tasks where ${inScope(scope)}${ofProject} and status = 'pending'
             union all
-            select priority, tags, true from tasks where user_id = ${actor.id}${ofProject} and completed_at >= ${start.toISOString()} and completed_at <= ${now.toISOString()}
+            select priority, tags, true from tasks where ${inScope(scope)}${ofProject} and completed_at >= ${start.toISOString()} and completed_at <= ${now.toISOString()}
           ), grouped as (
             select priority, tags, done, count(*) as n from scope group by priority, tags, done
           )

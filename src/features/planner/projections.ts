@@ -5,8 +5,7 @@ import { occurrencesBetween } from '../tasks/recurrence'
 import { RuleBudget, RuleBudgetExceeded } from '../tasks/rule-budget'
 import { toTaskView, type TaskView } from '../tasks/model'
 import { tasks } from '../tasks/schema'
-import type { Actor } from '../auth/user'
-import type { TaskReadDeps } from '../tasks/service'
+import { inScope, type TaskReadDeps, type TaskScope } from '../tasks/service'
 
 /** Most series a view projects. */
 const SERIES_MAX = 1000
@@ -31,15 +30,15 @@ export interface Projected {
 }
 
 /**
- * The instances of the user's open series that fall between `start` and `end` (at most `perSeries` of each), after
- * each series' current task. Only the user's own pending tasks are series here.
+ * The instances of the open series the user sees (`scope`) that fall between `start` and `end` (at most `perSeries`
+ * of each), after each series' current task, read in `timeZone`. Only pending tasks are series here.
  */
-export async function projectSeries(deps: TaskReadDeps, actor: Actor, start: Date, end: Date, perSeries: number, projectId?: string): Promise<Projected[]> {
+export async function projectSeries(deps: TaskReadDeps, scope: TaskScope, timeZone: string, start: Date, end: Date, perSeries: number, projectId?: string): Promise<Projected[]> {
   // Pending instances due up to the window's end (overdue ones too: their next instances may fall in it).
   const series = await deps.db
     .select()
     .from(tasks)
-    .where(and(eq(tasks.userId, actor.id), eq(tasks.status, 'pending'), isNotNull(tasks.recurrence), lte(tasks.dueDate, end), inProject(projectId)))
+    .where(and(inScope(scope), eq(tasks.status, 'pending'), isNotNull(tasks.recurrence), lte(tasks.dueDate, end), inProject(projectId)))
     .orderBy(asc(tasks.dueDate))
     .limit(SERIES_MAX)
   const budget = new RuleBudget(VIEW_RULE_STEPS, VIEW_RULE_MS)
@@ -49,7 +48,7 @@ export async function projectSeries(deps: TaskReadDeps, actor: Actor, start: Dat
     try {
       instances = occurrencesBetween(
         { recurrence: task.recurrence!, recurrenceFrom: task.recurrenceFrom, dueDate: task.dueDate, seriesAnchor: task.seriesAnchor, completedAt: null, occurrence: task.occurrence },
-        actor.timezone,
+        timeZone,
         start,
         end,
         perSeries,
@@ -59,7 +58,7 @@ export async function projectSeries(deps: TaskReadDeps, actor: Actor, start: Dat
       if (!(error instanceof RuleBudgetExceeded)) throw error
       continue
     }
-    const view = toTaskView(task, actor.timezone)
+    const view = toTaskView(task, timeZone)
     for (const due of instances) projected.push({ task: view, due: due.toISOString() })
   }
   return projected.sort((a, b) => a.due.localeCompare(b.due))

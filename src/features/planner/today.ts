@@ -7,7 +7,7 @@ import type { MoveTarget } from './model'
 import { toTaskView, type TaskView } from '../tasks/model'
 import { tasks, type Task } from '../tasks/schema'
 import type { Actor } from '../auth/user'
-import { updateTask, type TaskDeps, type TaskReadDeps } from '../tasks/service'
+import { inScope, taskScope, updateTask, writableBy, type TaskDeps, type TaskReadDeps } from '../tasks/service'
 import { inProject } from './projections'
 
 /** Most rows a section shows; the list view (with paging) has the rest. */
@@ -26,11 +26,11 @@ export interface TodayView {
   completedToday: TaskView[]
 }
 
-/** Today, of one project when `projectId` (the actor's, checked by the caller) is given. */
+/** Today over the tasks the actor sees, of one project when `projectId` (one they see, checked by the caller) is given. */
 export async function todayView(deps: TaskReadDeps, actor: Actor, projectId?: string): Promise<TodayView> {
   const day = localDay(deps.clock(), actor.timezone)
   const { start, end } = dayBounds(day, actor.timezone)
-  const mine = and(eq(tasks.userId, actor.id), inProject(projectId))
+  const mine = and(inScope(await taskScope(deps.db, actor.id)), inProject(projectId))
   const isOverdue = and(mine, eq(tasks.status, 'pending'), lt(tasks.dueDate, start))
   const [overdue, dueToday, completedToday] = await Promise.all([
     deps.db.select().from(tasks).where(isOverdue).orderBy(asc(tasks.dueDate), asc(tasks.id)).limit(OVERDUE_SHOWN),
@@ -54,7 +54,7 @@ export function targetDay(to: MoveTarget, timeZone: string, now: Date): LocalDat
 /**
  * Moves overdue tasks (the given ids, or all of them: the oldest MOVE_MAX) to another day, each keeping its time of day, in
  * one transaction. Each move is an ordinary due-date change: its event moves the task's reminders.
- * Ids that are not the actor's overdue tasks (of `projectId`, when given) are left alone. Returns the moved tasks.
+ * Ids that are not overdue tasks the actor may change (of `projectId`, when given) are left alone. Returns the moved tasks.
  */
 export async function moveOverdue(deps: TaskDeps, actor: Actor, ids: readonly string[] | 'all', to: MoveTarget, projectId?: string): Promise<TaskView[]> {
   const now = deps.clock()
@@ -66,7 +66,7 @@ export async function moveOverdue(deps: TaskDeps, actor: Actor, ids: readonly st
     const overdue = await tx
       .select({ id: tasks.id, dueDate: tasks.dueDate, allDay: tasks.allDay })
       .from(tasks)
-      .where(and(eq(tasks.userId, actor.id), eq(tasks.status, 'pending'), lt(tasks.dueDate, start), chosen, inProject(projectId)))
+      .where(and(writableBy(actor.id), eq(tasks.status, 'pending'), lt(tasks.dueDate, start), chosen, inProject(projectId)))
       .orderBy(asc(tasks.dueDate))
       .limit(MOVE_MAX)
       .for('update')

@@ -6,7 +6,7 @@ import { toTaskView, type TaskView } from '../tasks/model'
 import { andInProject, inProject, projectSeries, type Projected } from './projections'
 import { tasks } from '../tasks/schema'
 import type { Actor } from '../auth/user'
-import { ownedTask, type TaskDeps, type TaskReadDeps } from '../tasks/service'
+import { editableTask, inScope, taskScope, type TaskDeps, type TaskReadDeps } from '../tasks/service'
 import { dayBounds, isoDay, localDay, type LocalDate } from '../../lib/time'
 import { rescheduleToDay } from './today'
 
@@ -31,23 +31,24 @@ export interface UpcomingDay {
 export const TASKS_PER_DAY = 25
 export const PROJECTED_PER_DAY = 10
 
-/** The fortnight, of one project when `projectId` (the actor's, checked by the caller) is given. */
+/** The fortnight over the tasks the actor sees, of one project when `projectId` (one they see, checked by the caller) is given. */
 export async function upcomingView(deps: TaskReadDeps, actor: Actor, projectId?: string): Promise<UpcomingDay[]> {
   const now = deps.clock()
   const days = Array.from({ length: UPCOMING_DAYS }, (_, i) => localDay(now, actor.timezone, i))
   const start = dayBounds(days[0]!, actor.timezone).start
   const end = dayBounds(days.at(-1)!, actor.timezone).end
-  const mine = and(eq(tasks.userId, actor.id), eq(tasks.status, 'pending'), inProject(projectId))
+  const scope = await taskScope(deps.db, actor.id)
+  const mine = and(inScope(scope), eq(tasks.status, 'pending'), inProject(projectId))
   const [dated, counts, projected] = await Promise.all([
     deps.db.select().from(tasks).where(and(mine, gte(tasks.dueDate, start), lte(tasks.dueDate, end))).orderBy(asc(tasks.dueDate), asc(tasks.id)).limit(TASKS_MAX),
     // Each day's count in the user's zone (one range scan), so a day says how many it has beyond those listed.
     queryRows<{ day: string; n: number | string }>(
       deps.db,
       sql`select to_char(due_date at time zone ${actor.timezone}, 'YYYY-MM-DD') as day, count(*) as n from tasks
-          where user_id = ${actor.id} and status = 'pending' and due_date >= ${start.toISOString()} and due_date <= ${end.toISOString()}${andInProject(projectId)}
+          where ${inScope(scope)} and status = 'pending' and due_date >= ${start.toISOString()} and due_date <= ${end.toISOString()}${andInProject(projectId)}
           group by 1`,
     ),
-    projectSeries(deps, actor, start, end, PROJECTIONS_MAX, projectId),
+    projectSeries(deps, scope, actor.timezone, start, end, PROJECTIONS_MAX, projectId),
   ])
   const byDay = new Map<string, UpcomingDay>(days.map((d) => [isoDay(d), { day: d, tasks: [], moreTasks: 0, projected: [], moreProjected: 0 }]))
   const dayOf = (at: Date) => byDay.get(isoDay(localDay(at, actor.timezone)))
@@ -71,7 +72,7 @@ export async function upcomingView(deps: TaskReadDeps, actor: Actor, projectId?:
 export async function moveToDay(deps: TaskDeps, actor: Actor, id: string, day: LocalDate): Promise<TaskView> {
   if (isoDay(day) < isoDay(localDay(deps.clock(), actor.timezone))) throw invalid('date', 'date must be today or later')
   return deps.db.transaction(async (tx) => {
-    const task = await ownedTask(tx, actor, id, true)
+    const task = await editableTask(tx, actor, id, true)
     if (task.status !== 'pending') throw invalid('id', 'only a pending task can be moved')
     return rescheduleToDay({ ...deps, db: tx }, actor, task, day)
   })

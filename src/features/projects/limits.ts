@@ -7,3 +7,6 @@ export type ProjectColor = (typeof PROJECT_COLORS)[number]
 
 /** The project every account starts with; tasks added without a project go there. */
 export const INBOX_NAME = 'Inbox'
+
+/** People one project may be shared with: members and invitations waiting for an answer together. */
+export const PROJECT_MEMBERS_MAX = 50

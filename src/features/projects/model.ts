@@ -43,8 +43,15 @@ export const ProjectViewSchema = z.object({
 })
 export type ProjectView = z.output<typeof ProjectViewSchema>
 
-/** A project in a list, with its counts for a sidebar. */
+/** One project as its reader sees it: with their role in it. */
+export const ProjectReadSchema = ProjectViewSchema.extend({
+  role: z.enum(['owner', 'editor', 'viewer']).describe('Yours: owner, or editor/viewer of a project shared with you'),
+})
+
+/** A project in a list, with its counts for a sidebar, and whose it is. */
 export const ProjectListItemSchema = ProjectViewSchema.extend({
+  role: z.enum(['owner', 'editor', 'viewer']).describe('Yours: owner, or editor/viewer of a project shared with you'),
+  owner_email: z.string().describe('The owner\'s email (yours for your own projects)'),
   open_count: z.number().int().describe('Open (pending) tasks in the project'),
   overdue_count: z.number().int().describe('Open tasks whose due date has passed'),
 })

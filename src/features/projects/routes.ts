@@ -4,7 +4,7 @@ import { z } from 'zod'
 import { seedOf, type AppDeps } from '../../context'
 import { ErrorBody } from '../../lib/api-schemas'
 import { authGuard } from '../auth/guard'
-import { CreateProjectInput, parseDeleteChoice, parseFlag, ProjectListItemSchema, ProjectViewSchema as Project, UpdateProjectInput } from './model'
+import { CreateProjectInput, parseDeleteChoice, parseFlag, ProjectListItemSchema, ProjectReadSchema, ProjectViewSchema as Project, UpdateProjectInput } from './model'
 import { createProject, deleteProject, getProject, listProjects, updateProject, type ProjectDeps } from './service'
 
 const errors = { 400: ErrorBody, 401: ErrorBody, 404: ErrorBody, 409: ErrorBody }
@@ -31,8 +31,8 @@ export const projectRoutes = (deps: AppDeps) => {
     })
     .get('/:id', ({ user, params }) => getProject(projectDeps, user, params.id), {
       auth: true,
-      response: { 200: Project, ...errors },
-      detail: { summary: 'Get one project' },
+      response: { 200: ProjectReadSchema, ...errors },
+      detail: { summary: 'Get one project: yours, or one shared with you (with your role in it)' },
     })
     .patch('/:id', ({ user, params, body }) => updateProject(projectDeps, user, params.id, body), {
       auth: true,

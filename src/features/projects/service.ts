@@ -1,6 +1,6 @@
 // Projects: a user's lists of tasks. Every account has one Inbox, which stays; the others are made, renamed, coloured,
-// archived and deleted here. Access is the owner's only, always through the project (sharing will add members).
-import { and, asc, desc, eq, sql } from 'drizzle-orm'
+// archived and deleted here, by their owner; the projects shared with a user are listed with theirs (sharing.ts).
+import { and, asc, desc, eq, or, sql } from 'drizzle-orm'
 import type { Db } from '../../db/client'
 import { uniqueOr } from '../../lib/db-errors'
 import { AppError, invalid } from '../../lib/errors'
@@ -10,9 +10,10 @@ import { dayBounds, localDay } from '../../lib/time'
 import type { Actor } from '../auth/user'
 import { tasks } from '../tasks/schema'
 import { deleteProjectTasks, moveProjectTasks } from '../tasks/project-tasks'
-import { inboxOf, mine, ownedProject } from './access'
+import { inboxOf, memberOf, mine, ownedProject, projectFor, type Role } from './access'
 import { toProjectView, type CreateProject, type DeleteChoice, type ProjectListItem, type ProjectView, type UpdateProject } from './model'
-import { projects } from './schema'
+import { projectMembers, projects } from './schema'
+import { users } from '../auth/schema'
 
 export interface ProjectDeps extends QuotaDeps {
   db: Db
@@ -34,25 +35,38 @@ const counts = (startOfToday: Date) => {
   }
 }
 
-/** The statement behind listProjects (EXPLAIN checks its counts read the project's open-tasks index). */
+/**
+ * The statement behind listProjects (EXPLAIN checks its counts read the project's open-tasks index): the actor's
+ * projects, then those shared with them, each with the actor's role and the owner's email.
+ */
 export function projectListQuery(db: Db, actor: Actor, now: Date, archived = false) {
   const startOfToday = dayBounds(localDay(now, actor.timezone), actor.timezone).start
+  const shared = sql`${projects.id} in ${memberOf(actor.id)}`
   return db
-    .select({ project: projects, ...counts(startOfToday) })
+    .select({ project: projects, role: roleOf(actor.id), owner: users.email, ...counts(startOfToday) })
     .from(projects)
-    .where(archived ? mine(actor.id) : and(mine(actor.id), sql`${projects.archivedAt} is null`))
-    .orderBy(desc(projects.isInbox), asc(projects.position), asc(projects.id))
+    .innerJoin(users, eq(users.id, projects.userId))
+    .where(and(or(mine(actor.id), shared), archived ? undefined : sql`${projects.archivedAt} is null`))
+    .orderBy(sql`${projects.userId} = ${actor.id} desc`, desc(projects.isInbox), asc(projects.position), asc(projects.id))
 }
 
-/** The actor's projects, the Inbox first and then in their order, each with its open and overdue counts; archived ones only when asked. */
+/** The actor's role in the project a row is: owner, or their membership's. */
+const roleOf = (userId: string) =>
+  sql<Role>`case when ${projects.userId} = ${userId} then 'owner' else (select ${projectMembers.role}::text from ${projectMembers} where ${projectMembers.projectId} = ${projects.id} and ${projectMembers.userId} = ${userId}) end`
+
+/**
+ * The actor's projects, the Inbox first and then in their order, then the projects shared with them; each with its
+ * open and overdue counts, the actor's role and the owner. Archived ones only when asked.
+ */
 export async function listProjects(deps: Pick<ProjectDeps, 'db' | 'clock'>, actor: Actor, options: { archived?: boolean } = {}): Promise<ProjectListItem[]> {
   const rows = await projectListQuery(deps.db, actor, deps.clock(), options.archived)
-  return rows.map((row) => ({ ...toProjectView(row.project), open_count: row.open, overdue_count: row.overdue }))
+  return rows.map((row) => ({ ...toProjectView(row.project), role: row.role, owner_email: row.owner, open_count: row.open, overdue_count: row.overdue }))
 }
 
-/** One of the actor's projects. */
-export async function getProject(deps: Pick<ProjectDeps, 'db'>, actor: Actor, id: string): Promise<ProjectView> {
-  return toProjectView(await ownedProject(deps.db, actor, id))
+/** A project the actor can see (their own, or one shared with them), with their role in it. */
+export async function getProject(deps: Pick<ProjectDeps, 'db'>, actor: Actor, id: string): Promise<ProjectView & { role: Role }> {
+  const { project, role } = await projectFor(deps.db, actor, id, 'read')
+  return { ...toProjectView(project), role }
 }
 
 /** Makes a project at the end of the actor's list; a name already used (whatever its case) is a 409, and so is a full quota. */

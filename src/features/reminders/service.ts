@@ -9,7 +9,7 @@ import { decodeCursor, encodeCursor, forgedCursor, onlyParams, parseLimit } from
 import { newId, UUID } from '../../lib/secrets'
 import { localDay, parseDateTime, zonedTimeToUtc } from '../../lib/time'
 import type { Actor } from '../auth/user'
-import { ownedTask } from '../tasks/service'
+import { visibleTask } from '../tasks/service'
 import { leadMinutes as leadMinutesOf, REMINDERS_PER_TASK, toReminderView, type CreateReminder, type ReminderView } from './model'
 import { reminders, type Reminder } from './schema'
 
@@ -60,7 +60,7 @@ export async function createReminder(deps: ReminderDeps, actor: Actor, taskId: s
   if (hasLead === hasAt) throw invalid(hasLead ? 'remind_at' : 'lead', 'send exactly one of lead (e.g. "15m") or remind_at (a date-time)')
   const now = deps.clock()
   return deps.db.transaction(async (tx) => {
-    const task = await ownedTask(tx, actor, taskId, true)
+    const task = await visibleTask(tx, actor, taskId, 'share')
     let leadMinutes: number | null = null
     let remindAt: Date
     if (input.lead !== undefined) {
@@ -76,7 +76,7 @@ export async function createReminder(deps: ReminderDeps, actor: Actor, taskId: s
     const [{ n }] = (await tx
       .select({ n: count() })
       .from(reminders)
-      .where(and(eq(reminders.taskId, task.id), eq(reminders.status, 'pending')))) as [{ n: number }]
+      .where(and(eq(reminders.taskId, task.id), eq(reminders.userId, actor.id), eq(reminders.status, 'pending')))) as [{ n: number }]
     if (n >= REMINDERS_PER_TASK) throw new AppError('quota_exceeded', `a task can have at most ${REMINDERS_PER_TASK} pending reminders; cancel one first`, 'task_id')
     await reserveQuota(tx, 'reminders', actor.id, deps.quotas.reminders, pendingOf(actor.id))
     const [reminder] = await tx
@@ -90,7 +90,7 @@ export async function createReminder(deps: ReminderDeps, actor: Actor, taskId: s
 
 /** The reminders of one of the actor's tasks, soonest first. */
 export async function listTaskReminders(deps: ReminderDeps, actor: Actor, taskId: string): Promise<ReminderView[]> {
-  await ownedTask(deps.db, actor, taskId)
+  await visibleTask(deps.db, actor, taskId)
   const rows = await deps.db.select().from(reminders).where(and(eq(reminders.taskId, taskId), eq(reminders.userId, actor.id))).orderBy(asc(reminders.remindAt), asc(reminders.id))
   return rows.map(toReminderView)
 }

@@ -47,7 +47,7 @@ export const recurrenceConsumer = (quotas: Pick<Quotas, 'tasks'>): Consumer => (
       })
       .returning()
     await tx.update(tasks).set({ successorId: instance!.id }).where(eq(tasks.id, task.id))
-    await recordTaskChange(tx, now, timeZone, { after: instance!, cause: 'recurrence' })
+    await recordTaskChange(tx, now, { id: null, timezone: timeZone }, { after: instance!, cause: 'recurrence' })
     // In the same step, so a redelivered completion (which finds successorId set) copies nothing twice.
     await copySubtree(tx, task, instance!, timeZone, now)
   },

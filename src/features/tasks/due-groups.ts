@@ -5,6 +5,7 @@ import type { Db } from '../../db/client'
 import { dayBounds, localDay } from '../../lib/time'
 import { matchCountWhere } from './list'
 import type { ListQuery } from './list-query'
+import type { TaskScope } from './owned'
 import { tasks } from './schema'
 
 export const DUE_GROUPS = ['overdue', 'today', 'tomorrow', 'later', 'none'] as const
@@ -50,7 +51,7 @@ function groupFilter(group: DueGroup, edges: DueEdges): SQL {
 export type DueGroupCounts = Record<DueGroup, CappedTotal>
 
 /** How many tasks matching `query` fall in each group, each counted up to TOTAL_CAP (the list's own rule for totals). */
-export async function dueGroupCounts(db: Db, userId: string, query: ListQuery, edges: DueEdges): Promise<DueGroupCounts> {
-  const counts = await Promise.all(DUE_GROUPS.map((group) => matchCountWhere(db, userId, query, groupFilter(group, edges))))
+export async function dueGroupCounts(db: Db, scope: TaskScope, query: ListQuery, edges: DueEdges): Promise<DueGroupCounts> {
+  const counts = await Promise.all(DUE_GROUPS.map((group) => matchCountWhere(db, scope, query, groupFilter(group, edges))))
   return Object.fromEntries(DUE_GROUPS.map((group, i) => [group, cappedTotal([{ n: counts[i]! }])])) as DueGroupCounts
 }

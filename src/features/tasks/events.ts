@@ -14,7 +14,10 @@ export function changedFields(before: TaskView, after: TaskView): string[] {
 
 export interface TaskEventData {
   event_id: string
+  /** The task's owner (the owner of its project). */
   user_id: string
+  /** Who made the change: the owner, a member of a shared project, or null when the app did (a repeating task's next instance). */
+  actor_id: string | null
   task_id: string
   occurred_at: string
   /** The task after the change (for a deletion, as it was). */
@@ -26,21 +29,32 @@ export interface TaskEventData {
   cause?: 'recurrence' | 'restore'
 }
 
+/** Who makes a change: a person (`id`), or the app (`id` null); `timezone` names an all-day task's day. */
+export interface ChangeAuthor {
+  id: string | null
+  timezone: string
+}
+
 /**
  * Records the event for a change of `before` into `after` (either may be absent: a creation, a deletion)
- * in the change's transaction (`timeZone`, the owner's, names an all-day task's day). A change that changes
- * nothing records nothing.
+ * in the change's transaction, by `by`. A change that changes nothing records nothing.
  */
 export async function recordTaskChange(
   tx: Db,
   now: Date,
-  timeZone: string,
+  by: ChangeAuthor,
   change: { before?: Task; after?: Task; cause?: TaskEventData['cause'] },
 ): Promise<void> {
-  const before = change.before ? toTaskView(change.before, timeZone) : undefined
-  const after = change.after ? toTaskView(change.after, timeZone) : undefined
+  const before = change.before ? toTaskView(change.before, by.timezone) : undefined
+  const after = change.after ? toTaskView(change.after, by.timezone) : undefined
   const subject = (after ?? before)!
-  const base = { event_id: newId(), user_id: (change.after ?? change.before)!.userId, task_id: subject.id, occurred_at: now.toISOString() }
+  const base = {
+    event_id: newId(),
+    user_id: (change.after ?? change.before)!.userId,
+    actor_id: by.id,
+    task_id: subject.id,
+    occurred_at: now.toISOString(),
+  }
   if (!before) return recordEvent(tx, 'task.created', { ...base, task: after!, ...(change.cause ? { cause: change.cause } : {}) })
   if (!after) return recordEvent(tx, 'task.deleted', { ...base, task: before, before })
   const changes = changedFields(before, after)

@@ -44,6 +44,8 @@ export interface ListQuery {
   cursor: Cursor | null
   /** The user's zone: it names an all-day task's day in the results. */
   timeZone: string
+  /** The projects shared with the user, whose tasks the list shows besides their own (set from their TaskScope by list.ts). */
+  shared?: string[]
 }
 
 export interface Cursor {

@@ -3,6 +3,7 @@
 import { and, asc, eq, inArray, isNull, sql, type SQL } from 'drizzle-orm'
 import type { Db } from '../../db/client'
 import { SUBTASK_LEVELS, toTaskView, type TaskRead, type TaskStatus, type TaskView } from './model'
+import { visibleTo } from './owned'
 import { tasks } from './schema'
 import { withProgress } from './subtasks'
 
@@ -35,7 +36,7 @@ export async function listedSubtasks(db: Db, userId: string, rootIds: readonly s
     const rows = await db
       .select()
       .from(tasks)
-      .where(and(eq(tasks.userId, userId), inArray(tasks.parentId, ids), statuses.length ? inArray(tasks.status, [...statuses]) : undefined))
+      .where(and(visibleTo(userId), inArray(tasks.parentId, ids), statuses.length ? inArray(tasks.status, [...statuses]) : undefined))
       .orderBy(asc(tasks.createdAt), asc(tasks.id))
     if (rows.length === 0) break
     const read = await withProgress(db, rows.map((row) => toTaskView(row, timeZone)))
@@ -56,6 +57,6 @@ export async function parentsOf(db: Db, userId: string, views: readonly TaskView
   const rows = await db
     .select({ id: tasks.id, title: tasks.title, parent_id: tasks.parentId })
     .from(tasks)
-    .where(and(eq(tasks.userId, userId), inArray(tasks.id, ids)))
+    .where(and(visibleTo(userId), inArray(tasks.id, ids)))
   return new Map(rows.map((row) => [row.id, row]))
 }

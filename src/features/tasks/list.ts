@@ -1,11 +1,12 @@
 // Listing tasks: search, filters, sort and keyset paging with an opaque, stable cursor.
-import { and, arrayContains, arrayOverlaps, asc, count, desc, eq, fillPlaceholders, gte, inArray, isNull, lte, sql, type SQL } from 'drizzle-orm'
+import { and, arrayContains, arrayOverlaps, asc, count, desc, eq, fillPlaceholders, gte, inArray, isNull, lte, or, sql, type SQL } from 'drizzle-orm'
 import { cappedCount, cappedTotal, type CappedTotal } from '../../db/capped-count'
 import type { Db } from '../../db/client'
 import { unprepared } from '../../db/instrument'
 import { encodeCursor } from '../../lib/paging'
 import type { Cursor, ListQuery, Order, Sort } from './list-query'
 import { STATUSES, toTaskView, type TaskRead, type TaskStatus } from './model'
+import { inScope, type TaskScope } from './owned'
 import { tasks } from './schema'
 
 export interface TaskPage extends CappedTotal {
@@ -78,11 +79,12 @@ function after(cursor: Cursor, order: Order): SQL {
 }
 
 /**
- * The filters of `query` over placeholders: `user`, `k0`… (keywords), `s0`… (statuses), `p0`… (priorities), `pj0`… (projects), `tags`,
+ * The filters of `query` over placeholders: `user` and `sh0`… (the projects shared with them), `k0`… (keywords), `s0`… (statuses), `p0`… (priorities), `pj0`… (projects), `tags`,
  * `from` and `to`. Their number, not their values, shapes the SQL; `valuesOf` fills them.
  */
 function filtersOf(query: ListQuery, withStatus: boolean): SQL | undefined {
-  const filters: SQL[] = [eq(tasks.userId, P('user'))]
+  const shared = query.shared ?? []
+  const filters: SQL[] = [shared.length ? or(eq(tasks.userId, P('user')), inArray(tasks.projectId, shared.map((_, i) => P(`sh${i}`))))! : eq(tasks.userId, P('user'))]
   query.keywords.forEach((_, i) => filters.push(sql`${searchable} ilike ${P(`k${i}`)}`))
   if (withStatus && query.statuses.length) filters.push(inArray(tasks.status, query.statuses.map((_, i) => P(`s${i}`))))
   if (query.priorities.length) filters.push(inArray(tasks.priority, query.priorities.map((_, i) => P(`p${i}`))))
@@ -97,9 +99,13 @@ function filtersOf(query: ListQuery, withStatus: boolean): SQL | undefined {
   return and(...filters)
 }
 
+/** `query` over the tasks `scope` lets its user see. */
+const scoped = (scope: TaskScope, query: ListQuery): ListQuery => ({ ...query, shared: scope.shared })
+
 /** What fills the placeholders of `query`'s statements, encoded as the columns encode them. */
 function valuesOf(userId: string, query: ListQuery): Record<string, unknown> {
   const values: Record<string, unknown> = { user: userId, limit: query.limit + 1 }
+  query.shared?.forEach((id, i) => (values[`sh${i}`] = id))
   query.keywords.forEach((k, i) => (values[`k${i}`] = '%' + escapeLike(k) + '%'))
   query.statuses.forEach((s, i) => (values[`s${i}`] = s))
   query.priorities.forEach((p, i) => (values[`p${i}`] = p))
@@ -118,7 +124,7 @@ function valuesOf(userId: string, query: ListQuery): Record<string, unknown> {
 /** The parts of a query that change its SQL (not its values): queries of one shape share prepared statements. */
 function shapeOf(query: ListQuery): string {
   const cursor = query.cursor ? (query.cursor.k === null ? 'null' : 'key') : 'none'
-  const counts = [query.keywords, query.statuses, query.priorities, query.projects ?? []].map((list) => list.length)
+  const counts = [query.keywords, query.statuses, query.priorities, query.projects ?? [], query.shared ?? []].map((list) => list.length)
   return [query.sort, query.order, cursor, ...counts, query.tags.length > 0, Boolean(query.allTags), Boolean(query.noDue), Boolean(query.parentId), Boolean(query.topLevel), Boolean(query.dueFrom), Boolean(query.dueTo)].join(':')
 }
 
@@ -182,9 +188,10 @@ function prepared(db: Db, query: ListQuery): Prepared {
 }
 
 /** The SQL and bound values a list runs (EXPLAIN, and the bench's direct SQL): the page with its total, and the total alone. */
-export function listStatements(db: Db, userId: string, query: ListQuery) {
+export function listStatements(db: Db, scope: TaskScope, unscoped: ListQuery) {
+  const query = scoped(scope, unscoped)
   const built = buildStatements(db, query)
-  const values = valuesOf(userId, query)
+  const values = valuesOf(scope.userId, query)
   const bound = (statement: { toSQL(): { sql: string; params: unknown[] } }) => {
     const { sql: text, params } = statement.toSQL()
     return { sql: text, params: fillPlaceholders(params, values) }
@@ -193,8 +200,9 @@ export function listStatements(db: Db, userId: string, query: ListQuery) {
 }
 
 /** How many of the user's tasks match `query` (status included), counted up to TOTAL_CAP + 1. */
-export async function matchCount(db: Db, userId: string, query: ListQuery): Promise<number> {
-  const [row] = await byFilter(query, () => prepared(db, query).total.execute(valuesOf(userId, query)))
+export async function matchCount(db: Db, scope: TaskScope, unscoped: ListQuery): Promise<number> {
+  const query = scoped(scope, unscoped)
+  const [row] = await byFilter(query, () => prepared(db, query).total.execute(valuesOf(scope.userId, query)))
   return row?.n ?? 0
 }
 
@@ -202,36 +210,38 @@ export async function matchCount(db: Db, userId: string, query: ListQuery): Prom
  * How many of the user's tasks match `query` (status included) and `also` too, counted up to TOTAL_CAP + 1: a part of
  * the list, such as one due-date group. Not prepared: `also` carries its own values.
  */
-export async function matchCountWhere(db: Db, userId: string, query: ListQuery, also: SQL): Promise<number> {
+export async function matchCountWhere(db: Db, scope: TaskScope, unscoped: ListQuery, also: SQL): Promise<number> {
+  const query = scoped(scope, unscoped)
   const indexed = query.keywords.length > 0 || query.tags.length > 0
   const counting = cappedCount(db, tasks, and(filtersOf(query, true), also), indexed ? [] : orderBy('due_date', 'asc'))
-  const [row] = await byFilter(query, () => counting.execute(valuesOf(userId, query)))
+  const [row] = await byFilter(query, () => counting.execute(valuesOf(scope.userId, query)))
   return row?.n ?? 0
 }
 
 export type StatusCounts = Record<TaskStatus, CappedTotal>
 
 /** How many tasks match the query's other filters, per status (the status filter itself is ignored), each counted up to TOTAL_CAP. */
-export async function statusCounts(db: Db, userId: string, query: ListQuery): Promise<StatusCounts> {
-  const [pending, completed] = await Promise.all(STATUSES.map((status) => matchCount(db, userId, { ...query, statuses: [status] })))
+export async function statusCounts(db: Db, scope: TaskScope, query: ListQuery): Promise<StatusCounts> {
+  const [pending, completed] = await Promise.all(STATUSES.map((status) => matchCount(db, scope, { ...query, statuses: [status] })))
   return { pending: cappedTotal([{ n: pending! }]), completed: cappedTotal([{ n: completed! }]) }
 }
 
-/** The user's most used tags, most used first. */
-export async function topTags(db: Db, userId: string, limit: number): Promise<string[]> {
+/** The most used tags of the tasks the user sees, most used first. */
+export async function topTags(db: Db, scope: TaskScope, limit: number): Promise<string[]> {
   const rows = await db
     .select({ tag: sql<string>`t.tag`, n: count() })
     .from(sql`${tasks}, unnest(${tasks.tags}) as t(tag)`)
-    .where(eq(tasks.userId, userId))
+    .where(inScope(scope))
     .groupBy(sql`t.tag`)
     .orderBy(desc(count()), sql`t.tag`)
     .limit(limit)
   return rows.map((r) => r.tag)
 }
 
-/** One page of the user's tasks matching `query`, with the count of matches up to TOTAL_CAP (the cursor never depends on it). */
-export async function listTasks(db: Db, userId: string, query: ListQuery): Promise<TaskPage> {
-  const values = valuesOf(userId, query)
+/** One page of the tasks the user sees (`scope`) matching `query`, with the count of matches up to TOTAL_CAP (the cursor never depends on it). */
+export async function listTasks(db: Db, scope: TaskScope, unscoped: ListQuery): Promise<TaskPage> {
+  const query = scoped(scope, unscoped)
+  const values = valuesOf(scope.userId, query)
   const statements = prepared(db, query)
   const rows = await byFilter(query, () => statements.page.execute(values))
   // Every row carries the total; past the last page there is no row to carry it.

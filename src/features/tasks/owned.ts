@@ -1,11 +1,12 @@
-// What every task use case stands on: the deps they take, one of the actor's tasks by id, and the rows the task quota
-// counts. Apart from service.ts so that the use cases it gathers (status.ts, trash.ts) can use them without a circle.
-import { and, eq, sql, type SQL } from 'drizzle-orm'
+// What every task use case stands on: the deps they take, a task the actor may see or change, and the rows the task
+// quota counts. Apart from service.ts so that the use cases it gathers (status.ts, trash.ts) can use them without a circle.
+import { and, eq, or, sql, type SQL } from 'drizzle-orm'
 import type { Db } from '../../db/client'
 import { notFound } from '../../lib/errors'
 import type { QuotaDeps } from '../../lib/quotas'
 import { UUID } from '../../lib/secrets'
 import type { Actor } from '../auth/user'
+import { memberOf, membershipsOf, writerIn } from '../projects/access'
 import { tasks, type Task } from './schema'
 
 /** What reading tasks needs. */
@@ -14,17 +15,58 @@ export interface TaskReadDeps {
   clock: () => Date
 }
 
-/** What changing them needs too: adding a task (or completing a repeating one) checks the user's quota. */
+/** What changing them needs too: adding a task (or completing a repeating one) checks the quota of the task's owner. */
 export interface TaskDeps extends TaskReadDeps, QuotaDeps {}
 
-/** One of the actor's tasks, locked for the transaction when `lock`. Another user's task and a malformed id both read as "not found": ids reveal nothing. */
-export async function ownedTask(db: Db, actor: Actor, id: string, lock = false): Promise<Task> {
+const sharedWith = (userId: string, editorsOnly: boolean): SQL => sql`${tasks.projectId} in ${memberOf(userId, editorsOnly)}`
+
+/** The tasks a user may see: their own, and those of the projects shared with them (for lookups by id; lists use `TaskScope`). */
+export const visibleTo = (userId: string): SQL => or(eq(tasks.userId, userId), sharedWith(userId, false))!
+
+/** The tasks a user may change: their own, and those of the projects they edit. */
+export const writableBy = (userId: string): SQL => or(eq(tasks.userId, userId), sharedWith(userId, true))!
+
+/**
+ * The tasks a list shows a user, found first (one small query) so that a user nobody shares with reads by the
+ * user-led indexes as before: `shared` names the projects shared with them, if any.
+ */
+export interface TaskScope {
+  userId: string
+  shared: string[]
+}
+
+/** The actor's scope, read in the caller's transaction (a removal that committed is seen). */
+export async function taskScope(db: Db, userId: string): Promise<TaskScope> {
+  return { userId, shared: (await membershipsOf(db, userId)).map((m) => m.projectId) }
+}
+
+/** A scope's condition on tasks. */
+export const inScope = (scope: TaskScope): SQL =>
+  scope.shared.length === 0 ? eq(tasks.userId, scope.userId) : or(eq(tasks.userId, scope.userId), sql`${tasks.projectId} in ${scope.shared}`)!
+
+/** A task the actor may see, by id, locked in `lock` mode when given. Another user's task that is not shared with them, and a malformed id, read as "not found": ids reveal nothing. */
+export async function visibleTask(db: Db, actor: Pick<Actor, 'id'>, id: string, lock?: 'share' | 'update'): Promise<Task> {
   if (!UUID.test(id)) throw notFound('task')
-  const query = db.select().from(tasks).where(and(eq(tasks.id, id), eq(tasks.userId, actor.id)))
-  const [task] = lock ? await query.for('update') : await query
+  const query = db.select().from(tasks).where(and(eq(tasks.id, id), visibleTo(actor.id)))
+  const [task] = lock ? await query.for(lock) : await query
   if (!task) throw notFound('task')
   return task
 }
 
-/** The rows the task quota counts: all of the user's tasks, pending and completed. */
+/**
+ * A task the actor may change, locked for the transaction when `lock`: theirs, or in a project they edit. One they
+ * only view is a 403 saying so; one they cannot see is not found. A member's membership is locked for share, so
+ * removing them waits for this change and a removal that committed first is seen.
+ */
+export async function editableTask(db: Db, actor: Pick<Actor, 'id'>, id: string, lock = false): Promise<Task> {
+  if (!UUID.test(id)) throw notFound('task')
+  const query = db.select().from(tasks).where(and(eq(tasks.id, id), visibleTo(actor.id)))
+  const [task] = lock ? await query.for('update') : await query
+  if (!task) throw notFound('task')
+  if (task.userId === actor.id) return task
+  if (!(await writerIn(db, actor.id, { id: task.projectId, userId: task.userId }, 'id'))) throw notFound('task')
+  return task
+}
+
+/** The rows the task quota counts: all of the user's tasks, pending and completed (a shared project's count on its owner). */
 export const ownTasks = (userId: string): SQL => sql`select 1 from ${tasks} where ${tasks.userId} = ${userId}`

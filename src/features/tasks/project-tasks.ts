@@ -13,7 +13,7 @@ const lockedIn = (tx: Db, projectId: string) => tx.select().from(tasks).where(eq
 export async function moveProjectTasks(tx: Db, actor: Actor, from: string, to: string, now: Date): Promise<void> {
   for (const before of await lockedIn(tx, from)) {
     const [after] = await tx.update(tasks).set({ projectId: to, updatedAt: now }).where(eq(tasks.id, before.id)).returning()
-    await recordTaskChange(tx, now, actor.timezone, { before, after: after! })
+    await recordTaskChange(tx, now, actor, { before, after: after! })
   }
 }
 

@@ -4,8 +4,8 @@ import type { Db } from '../../db/client'
 import { invalid } from '../../lib/errors'
 import { newId } from '../../lib/secrets'
 import { completeAll, completionOf, roomForSuccessors, statusChange, withdrawSuccessor } from './status'
-import { moveSubtree, placeMoved, placeNew } from './placement'
-import { lockAncestors, NO_SUBTASKS, readOne, sameParent } from './subtasks'
+import { moveSubtree, placeMoved, placeNew, type NewPlace } from './placement'
+import { descendants, lockAncestors, NO_SUBTASKS, readOne, sameParent } from './subtasks'
 import { listTasks, type TaskPage } from './list'
 import { dueBound, parseListQuery } from './list-query'
 import { dueDateIn, toTaskView, UpdateTaskInput, type CreateTask, type TaskRead, type UpdateTask } from './model'
@@ -13,11 +13,11 @@ import type { Actor } from '../auth/user'
 import { recordTaskChange } from './events'
 import { seriesStart } from './recurrence'
 import { tasks } from './schema'
-import { ownedTask, ownTasks, type TaskDeps, type TaskReadDeps } from './owned'
+import { editableTask, ownTasks, taskScope, visibleTask, type TaskDeps, type TaskReadDeps } from './owned'
 import { traced } from '../../lib/tracing'
 import { reserveQuota } from '../../lib/quotas'
 
-export { ownedTask, ownTasks, type TaskDeps, type TaskReadDeps } from './owned'
+export { editableTask, inScope, ownTasks, taskScope, visibleTask, visibleTo, writableBy, type TaskDeps, type TaskReadDeps, type TaskScope } from './owned'
 
 /**
  * Series bookkeeping for a task whose rule or due date is being set: a rule with no due date takes
@@ -43,12 +43,23 @@ function columnsOf(input: UpdateTask, timeZone: string) {
   }
 }
 
+/** The places of new tasks, checked, and room for them in each owner's quota (a shared project's tasks are its owner's). */
+async function placeAll(tx: Db, deps: TaskDeps, actor: Actor, inputs: readonly CreateTask[], now: Date, field?: string): Promise<NewPlace[]> {
+  const places: NewPlace[] = []
+  for (const input of inputs) places.push(await placeNew(tx, actor, input, now))
+  const perOwner = new Map<string, number>()
+  for (const place of places) perOwner.set(place.userId, (perOwner.get(place.userId) ?? 0) + 1)
+  for (const [owner, n] of [...perOwner].sort(([a], [b]) => a.localeCompare(b))) {
+    await reserveQuota(tx, 'tasks', owner, deps.quotas.tasks, ownTasks(owner), n, perOwner.size === 1 && inputs.length === 1 ? undefined : field)
+  }
+  return places
+}
+
 /**
- * Inserts one new task and records its event, inside the caller's transaction (the quota is the caller's to reserve).
- * An import gives the id it has already keyed, and a task done elsewhere arrives completed (`completedAt`).
+ * Inserts one new task at its checked place and records its event, inside the caller's transaction. An import gives
+ * the id it has already keyed, and a task done elsewhere arrives completed (`completedAt`).
  */
-async function insertTask(tx: Db, actor: Actor, input: CreateTask, now: Date, id = newId(), completedAt: Date | null = null): Promise<TaskRead> {
-  const place = await placeNew(tx, actor, input, now)
+async function insertTask(tx: Db, actor: Actor, input: CreateTask, place: NewPlace, now: Date, id = newId(), completedAt: Date | null = null): Promise<TaskRead> {
   const fields = {
     description: '',
     priority: 'medium' as const,
@@ -64,28 +75,28 @@ async function insertTask(tx: Db, actor: Actor, input: CreateTask, now: Date, id
   const series = seriesFields(id, fields.recurrence, fields.dueDate, null, actor.timezone, now)
   const [task] = await tx
     .insert(tasks)
-    .values({ id, userId: actor.id, ...place, ...fields, ...series, createdAt: now, updatedAt: now })
+    .values({ id, ...place, ...fields, ...series, createdAt: now, updatedAt: now })
     .returning()
-  await recordTaskChange(tx, now, actor.timezone, { after: task! })
+  await recordTaskChange(tx, now, actor, { after: task! })
   return { ...toTaskView(task!, actor.timezone), subtasks: NO_SUBTASKS }
 }
 
-/** Creates a task for the actor from a parsed create request (model.ts `CreateTaskInput`). */
+/** Creates a task for the actor from a parsed create request (model.ts `CreateTaskInput`), in their project or one they edit. */
 export const createTask = traced('tasks.create', async function createTask(deps: TaskDeps, actor: Actor, input: CreateTask): Promise<TaskRead> {
   const now = deps.clock()
   return deps.db.transaction(async (tx) => {
-    await reserveQuota(tx, 'tasks', actor.id, deps.quotas.tasks, ownTasks(actor.id))
-    return insertTask(tx, actor, input, now)
+    const [place] = await placeAll(tx, deps, actor, [input], now)
+    return insertTask(tx, actor, input, place!, now)
   })
 })
 
-/** Creates several tasks in one transaction, all or none: the quota has to hold them all, and each records its event. */
+/** Creates several tasks in one transaction, all or none: each owner's quota has to hold them all, and each records its event. */
 export const createTasks = traced('tasks.create_many', async function createTasks(deps: TaskDeps, actor: Actor, inputs: readonly CreateTask[]): Promise<TaskRead[]> {
   const now = deps.clock()
   return deps.db.transaction(async (tx) => {
-    await reserveQuota(tx, 'tasks', actor.id, deps.quotas.tasks, ownTasks(actor.id), inputs.length, 'tasks')
+    const places = await placeAll(tx, deps, actor, inputs, now, 'tasks')
     const created: TaskRead[] = []
-    for (const input of inputs) created.push(await insertTask(tx, actor, input, now))
+    for (const [i, input] of inputs.entries()) created.push(await insertTask(tx, actor, input, places[i]!, now))
     return created
   })
 })
@@ -104,21 +115,21 @@ export interface ImportedTask {
  */
 export async function addImportedTasks(tx: Db, deps: TaskDeps, actor: Actor, imported: readonly ImportedTask[]): Promise<TaskRead[]> {
   if (imported.length === 0) return []
-  await reserveQuota(tx, 'tasks', actor.id, deps.quotas.tasks, ownTasks(actor.id), imported.length, 'file')
   const now = deps.clock()
+  const places = await placeAll(tx, deps, actor, imported.map((task) => task.input), now, 'file')
   const created: TaskRead[] = []
-  for (const task of imported) created.push(await insertTask(tx, actor, task.input, now, task.id, task.completedAt))
+  for (const [i, task] of imported.entries()) created.push(await insertTask(tx, actor, task.input, places[i]!, now, task.id, task.completedAt))
   return created
 }
 
 /** One task of the actor's. */
 export const getTask = traced('tasks.get', async function getTask(deps: TaskReadDeps, actor: Actor, id: string): Promise<TaskRead> {
-  return readOne(deps.db, toTaskView(await ownedTask(deps.db, actor, id), actor.timezone))
+  return readOne(deps.db, toTaskView(await visibleTask(deps.db, actor, id), actor.timezone))
 })
 
 /** A page of the actor's tasks; `params` are list parameters as strings (see LIST_PARAMS). */
 export const findTasks = traced('tasks.list', async function findTasks(deps: TaskReadDeps, actor: Actor, params: Record<string, string | undefined>): Promise<TaskPage> {
-  return listTasks(deps.db, actor.id, parseListQuery(params, actor.timezone, deps.clock()))
+  return listTasks(deps.db, await taskScope(deps.db, actor.id), parseListQuery(params, actor.timezone, deps.clock()))
 })
 
 /** find_tasks' parameters: a filter in its small language (filter.ts), a due range, and the list's own sort and paging. */
@@ -141,7 +152,7 @@ export const findTasksByFilter = traced('tasks.find', async function findTasksBy
   if (due_from) query.dueFrom = dueBound('due_from', due_from, zone, false)
   if (due_to) query.dueTo = dueBound('due_to', due_to, zone, true)
   if (query.dueFrom && query.dueTo && query.dueFrom > query.dueTo) throw invalid('due_from', 'due_from must not be after due_to')
-  return listTasks(deps.db, actor.id, query)
+  return listTasks(deps.db, await taskScope(deps.db, actor.id), query)
 })
 
 /**
@@ -159,13 +170,18 @@ export const updateTask = traced('tasks.update', async function updateTask(deps:
   return deps.db.transaction(async (tx) => {
     const moving = parent_id !== undefined || project_id !== undefined
     const seen = moving ? await lockAncestors(tx, actor, id) : null
-    const current = await ownedTask(tx, actor, id, true)
+    const current = await editableTask(tx, actor, id, true)
     if (moving) sameParent(current, seen)
     const now = deps.clock()
     const placed = await placeMoved(tx, actor, current, input, now)
+    // A move into a project of another owner makes the task and its subtasks theirs: they need room in that quota.
+    if (placed.userId) {
+      const moved = 1 + (await descendants(tx, [current.id])).flat().length
+      await reserveQuota(tx, 'tasks', placed.userId, deps.quotas.tasks, ownTasks(placed.userId), moved, 'project_id')
+    }
     if (status === 'completed' && current.status !== 'completed') {
       const [, ...below] = await completionOf(tx, actor, [current], children)
-      await roomForSuccessors(tx, deps, actor, [current, ...below])
+      await roomForSuccessors(tx, deps, [current, ...below])
       await completeAll(tx, actor, below, now)
     }
     const rescheduled = fields.recurrence !== undefined || fields.dueDate !== undefined
@@ -178,8 +194,8 @@ export const updateTask = traced('tasks.update', async function updateTask(deps:
       .set({ ...fields, ...series, ...placed, ...(status ? statusChange(status, current, now) : {}), ...(withdrawn ? { successorId: null } : {}), updatedAt: now })
       .where(eq(tasks.id, current.id))
       .returning()
-    await recordTaskChange(tx, now, actor.timezone, { before: current, after: task! })
-    if (placed.projectId) await moveSubtree(tx, actor, task!, placed.projectId, now)
+    await recordTaskChange(tx, now, actor, { before: current, after: task! })
+    if (placed.projectId) await moveSubtree(tx, actor, task!, now)
     return readOne(tx, toTaskView(task!, actor.timezone))
   })
 })

@@ -9,19 +9,22 @@ import type { Actor } from '../auth/user'
 import { recordTaskChange } from './events'
 import { toTaskView, type ChildrenChoice, type TaskRead } from './model'
 import { tasks, type Task } from './schema'
-import { ownedTask, ownTasks, type TaskDeps } from './owned'
+import { editableTask, ownTasks, writableBy, type TaskDeps } from './owned'
 import { descendants, readOne, withProgress } from './subtasks'
 import { lockOwnedMany } from './trash'
 
 /**
  * Completing a repeating task makes its next instance (the recurrence consumer), with a copy of each of its subtasks:
- * there has to be room for all that `completing` will make, or the completion is refused.
+ * there has to be room for all that `completing` will make in each owner's quota, or the completion is refused.
  */
-export async function roomForSuccessors(tx: Db, deps: TaskDeps, actor: Actor, completing: readonly Task[]): Promise<void> {
+export async function roomForSuccessors(tx: Db, deps: TaskDeps, completing: readonly Task[]): Promise<void> {
   const repeating = completing.filter((t) => t.status !== 'completed' && t.recurrence && !t.successorId)
-  if (repeating.length === 0) return
-  const copies = (await descendants(tx, actor.id, repeating.map((t) => t.id))).flat().length
-  await reserveQuota(tx, 'tasks', actor.id, deps.quotas.tasks, ownTasks(actor.id), repeating.length + copies)
+  const owners = [...new Set(repeating.map((t) => t.userId))].sort()
+  for (const owner of owners) {
+    const theirs = repeating.filter((t) => t.userId === owner)
+    const copies = (await descendants(tx, theirs.map((t) => t.id))).flat().length
+    await reserveQuota(tx, 'tasks', owner, deps.quotas.tasks, ownTasks(owner), theirs.length + copies)
+  }
 }
 
 /** Completing a task with open subtasks needs a choice: the answer says how many and how to choose. */
@@ -42,7 +45,7 @@ async function openBelow(tx: Db, actor: Actor, roots: readonly Task[]): Promise<
   const completing = roots.filter((t) => t.status === 'pending')
   if (completing.length === 0) return []
   const ids = new Set(roots.map((t) => t.id))
-  return (await descendants(tx, actor.id, completing.map((t) => t.id), true)).flat().filter((t) => t.status === 'pending' && !ids.has(t.id))
+  return (await descendants(tx, completing.map((t) => t.id), true)).flat().filter((t) => t.status === 'pending' && !ids.has(t.id))
 }
 
 /**
@@ -70,7 +73,7 @@ async function applyStatus(tx: Db, actor: Actor, current: Task, status: 'pending
     .set({ ...statusChange(status, current, now), ...(withdrawn ? { successorId: null } : {}), updatedAt: now })
     .where(eq(tasks.id, current.id))
     .returning()
-  await recordTaskChange(tx, now, actor.timezone, { before: current, after: task! })
+  await recordTaskChange(tx, now, actor, { before: current, after: task! })
   return task!
 }
 
@@ -89,14 +92,14 @@ export async function completeAll(tx: Db, actor: Actor, list: readonly Task[], n
  */
 export async function withdrawSuccessor(tx: Db, actor: Actor, current: Task, now: Date): Promise<boolean> {
   if (!current.successorId) return false
-  const [next] = await tx.select().from(tasks).where(and(eq(tasks.id, current.successorId), eq(tasks.userId, actor.id))).for('update')
+  const [next] = await tx.select().from(tasks).where(and(eq(tasks.id, current.successorId), eq(tasks.userId, current.userId))).for('update')
   if (!next) return true // Deleted since: the series has no next instance to keep.
-  const subtree = [next, ...(await descendants(tx, actor.id, [next.id], true)).flat()]
+  const subtree = [next, ...(await descendants(tx, [next.id], true)).flat()]
   const made = next.createdAt.getTime()
   const untouched = subtree.every((t) => t.status === 'pending' && !t.successorId && t.updatedAt.getTime() === made && t.createdAt.getTime() === made)
   if (!untouched) return false
   await tx.delete(tasks).where(inArray(tasks.id, subtree.map((t) => t.id)))
-  for (const gone of subtree) await recordTaskChange(tx, now, actor.timezone, { before: gone })
+  for (const gone of subtree) await recordTaskChange(tx, now, actor, { before: gone })
   return true
 }
 
@@ -109,12 +112,12 @@ const setStatus = traced('tasks.set_status', async function setStatus(
 ): Promise<TaskRead & { completed_subtasks: string[] }> {
   return deps.db.transaction(async (tx) => {
     // Completing a completed task (or reopening a pending one) changes nothing: safe to retry.
-    const current = await ownedTask(tx, actor, id, true)
+    const current = await editableTask(tx, actor, id, true)
     const now = deps.clock()
     let below: Task[] = []
     if (status === 'completed') {
       const open = (await completionOf(tx, actor, [current], children)).slice(1)
-      await roomForSuccessors(tx, deps, actor, [current, ...open])
+      await roomForSuccessors(tx, deps, [current, ...open])
       below = await completeAll(tx, actor, open, now)
     }
     const task = await readOne(tx, toTaskView(await applyStatus(tx, actor, current, status, now), actor.timezone))
@@ -158,7 +161,7 @@ export const setStatusMany = traced('tasks.set_status_many', async function setS
     let below: Task[] = []
     if (status === 'completed') {
       const open = (await completionOf(tx, actor, locked, children)).slice(locked.length)
-      await roomForSuccessors(tx, deps, actor, [...locked, ...open])
+      await roomForSuccessors(tx, deps, [...locked, ...open])
       below = await completeAll(tx, actor, open, now)
     }
     const changed: Task[] = []
@@ -171,8 +174,8 @@ export const setStatusMany = traced('tasks.set_status_many', async function setS
 export type CompleteFailure = { id: string; reason: 'not_found' | 'already_completed' | 'open_subtasks' }
 
 /**
- * Completes several of the actor's tasks in one transaction and says what became of each id: completed, or
- * failed because no task of the actor's has it (another user's id included: ids reveal nothing), it already was, or
+ * Completes several tasks the actor may change in one transaction and says what became of each id: completed, or
+ * failed because no such task has it (one they cannot see or only view included: ids reveal nothing), it already was, or
  * it has open subtasks (outside the batch) and `children` makes no choice for them.
  */
 export const completeTasks = traced('tasks.complete_many', async function completeTasks(
@@ -185,7 +188,7 @@ export const completeTasks = traced('tasks.complete_many', async function comple
   const valid = wanted.filter((id) => UUID.test(id))
   return deps.db.transaction(async (tx) => {
     const now = deps.clock()
-    const locked = valid.length ? await tx.select().from(tasks).where(and(inArray(tasks.id, valid), eq(tasks.userId, actor.id))).for('update') : []
+    const locked = valid.length ? await tx.select().from(tasks).where(and(inArray(tasks.id, valid), writableBy(actor.id))).for('update') : []
     const byId = new Map(locked.map((task) => [task.id, task]))
     const blocked = new Set<string>()
     const below: Task[] = []
@@ -196,7 +199,7 @@ export const completeTasks = traced('tasks.complete_many', async function comple
       else below.push(...outside)
     }
     const extra = [...new Map(below.map((t) => [t.id, t])).values()]
-    await roomForSuccessors(tx, deps, actor, [...locked.filter((t) => !blocked.has(t.id)), ...extra])
+    await roomForSuccessors(tx, deps, [...locked.filter((t) => !blocked.has(t.id)), ...extra])
     const alsoCompleted = await completeAll(tx, actor, extra, now)
     const completed: Task[] = []
     const failed: CompleteFailure[] = []
@@ -224,7 +227,7 @@ export async function completionOffer(deps: TaskDeps, actor: Actor, ids: readonl
   const roots = await deps.db
     .select()
     .from(tasks)
-    .where(and(inArray(tasks.id, valid), eq(tasks.userId, actor.id), eq(tasks.status, 'pending')))
-  const below = (await descendants(deps.db, actor.id, roots.map((t) => t.id))).flat()
+    .where(and(inArray(tasks.id, valid), writableBy(actor.id), eq(tasks.status, 'pending')))
+  const below = (await descendants(deps.db, roots.map((t) => t.id))).flat()
   return { tasks: roots, open: below.filter((t) => t.status === 'pending' && !named.has(t.id)) }
 }

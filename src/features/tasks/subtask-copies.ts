@@ -35,7 +35,7 @@ export const carriedOver = (task: Task) => ({
 
 /** How many copies `copySubtree` will make of `from`'s subtree (for the quota). */
 export async function subtreeSize(tx: Db, from: Task): Promise<number> {
-  return (await descendants(tx, from.userId, [from.id])).flat().length
+  return (await descendants(tx, [from.id])).flat().length
 }
 
 /**
@@ -45,7 +45,7 @@ export async function subtreeSize(tx: Db, from: Task): Promise<number> {
  */
 export async function copySubtree(tx: Db, from: Task, to: Task, timeZone: string, now: Date): Promise<void> {
   const newIds = new Map([[from.id, to.id]])
-  for (const level of await descendants(tx, from.userId, [from.id])) {
+  for (const level of await descendants(tx, [from.id])) {
     const copies = level.map((task) => {
       const id = newId()
       newIds.set(task.id, id)
@@ -62,6 +62,6 @@ export async function copySubtree(tx: Db, from: Task, to: Task, timeZone: string
       }
     })
     const inserted = await tx.insert(tasks).values(copies).returning()
-    for (const copy of inserted) await recordTaskChange(tx, now, timeZone, { after: copy, cause: 'recurrence' })
+    for (const copy of inserted) await recordTaskChange(tx, now, { id: null, timezone: timeZone }, { after: copy, cause: 'recurrence' })
   }
 }

@@ -4,15 +4,17 @@ import type { Db } from '../../db/client'
 import { AppError, invalid } from '../../lib/errors'
 import { UUID } from '../../lib/secrets'
 import type { Actor } from '../auth/user'
+import { writerIn } from '../projects/access'
+import { visibleTo } from './owned'
 import { SUBTASK_LEVELS, type SubtaskProgress, type TaskRead, type TaskView } from './model'
 import { tasks, type Task } from './schema'
 
 export const NO_SUBTASKS: SubtaskProgress = { total: 0, done: 0 }
 
-/** The parent a request names is unknown, or another user's: ids reveal nothing, so both read as not found. */
+/** The parent a request names is unknown, or one the actor cannot see: ids reveal nothing, so both read as not found. */
 const parentNotFound = () => new AppError('not_found', 'parent task not found', 'parent_id')
 
-/** One of the user's tasks by id, locked against changes (a move, a delete) until the transaction ends when `lock`. */
+/** One of the user's tasks by id (`userId` is the tree's owner), locked against changes (a move, a delete) until the transaction ends when `lock`. */
 async function userTask(tx: Db, userId: string, id: string, lock: boolean): Promise<Task | undefined> {
   const query = tx.select().from(tasks).where(and(eq(tasks.id, id), eq(tasks.userId, userId)))
   const [task] = lock ? await query.for('share') : await query
@@ -46,8 +48,8 @@ async function lockedChain(tx: Db, userId: string, parentId: string): Promise<Ta
  * task's tree in the order completing and deleting lock it. Returns the parent it saw, for `sameParent`.
  */
 export async function lockAncestors(tx: Db, actor: Actor, id: string): Promise<string | null> {
-  const [task] = UUID.test(id) ? await tx.select({ parentId: tasks.parentId }).from(tasks).where(and(eq(tasks.id, id), eq(tasks.userId, actor.id))) : []
-  if (task?.parentId) await lockedChain(tx, actor.id, task.parentId)
+  const [task] = UUID.test(id) ? await tx.select({ parentId: tasks.parentId, userId: tasks.userId }).from(tasks).where(and(eq(tasks.id, id), visibleTo(actor.id))) : []
+  if (task?.parentId) await lockedChain(tx, task.userId, task.parentId)
   return task?.parentId ?? null
 }
 
@@ -57,14 +59,15 @@ export function sameParent(current: Task, seen: string | null): void {
 }
 
 /**
- * The descendants of `rootIds` level by level (children, then grandchildren), locked for update when `lock`. The
+ * The descendants of `rootIds` level by level (children, then grandchildren), locked for update when `lock`. A
+ * subtask is always in its parent's project (placement.ts), so the caller's check of the roots covers them. The
  * depth limit bounds the walk, so even a damaged chain cannot make it loop.
  */
-export async function descendants(tx: Db, userId: string, rootIds: readonly string[], lock = false): Promise<Task[][]> {
+export async function descendants(tx: Db, rootIds: readonly string[], lock = false): Promise<Task[][]> {
   const levels: Task[][] = []
   let ids = [...rootIds]
   for (let level = 1; level < SUBTASK_LEVELS && ids.length > 0; level++) {
-    const query = tx.select().from(tasks).where(and(inArray(tasks.parentId, ids), eq(tasks.userId, userId)))
+    const query = tx.select().from(tasks).where(inArray(tasks.parentId, ids))
     const rows = lock ? await query.for('update') : await query
     if (rows.length === 0) break
     levels.push(rows)
@@ -74,20 +77,23 @@ export async function descendants(tx: Db, userId: string, rootIds: readonly stri
 }
 
 /**
- * Checks `parentId` as the parent of `moving` (absent for a new task) and returns it: one of the actor's tasks, not
- * the task itself nor one of its subtasks, and with room below it for the task and its own subtree within
+ * Checks `parentId` as the parent of `moving` (absent for a new task) and returns it: a task the actor may change (a
+ * viewer's is a 403, one they cannot see not found), not the task itself nor one of its subtasks, and with room below it for the task and its own subtree within
  * SUBTASK_LEVELS (`movingLevels`, when the subtree is not in the table). The parent's chain stays locked (for share),
  * so a concurrent move or delete cannot undo the check.
  */
 export async function checkParent(tx: Db, actor: Actor, parentId: string, moving?: Task, movingLevels?: number): Promise<Task> {
   if (!UUID.test(parentId)) throw parentNotFound()
-  const chain = await lockedChain(tx, actor.id, parentId)
+  const [seen] = await tx.select({ userId: tasks.userId, projectId: tasks.projectId }).from(tasks).where(and(eq(tasks.id, parentId), visibleTo(actor.id)))
+  if (!seen) throw parentNotFound()
+  const chain = await lockedChain(tx, seen.userId, parentId)
   const parent = chain[0]
   if (!parent) throw parentNotFound()
+  if (!(await writerIn(tx, actor.id, { id: parent.projectId, userId: parent.userId }, 'parent_id'))) throw parentNotFound()
   if (moving && chain.some((task) => task.id === moving.id)) {
     throw invalid('parent_id', 'a task cannot become a subtask of itself or of one of its own subtasks')
   }
-  const levelsOfMoving = movingLevels ?? (moving ? 1 + (await descendants(tx, actor.id, [moving.id])).length : 1)
+  const levelsOfMoving = movingLevels ?? (moving ? 1 + (await descendants(tx, [moving.id])).length : 1)
   if (chain.length + levelsOfMoving > SUBTASK_LEVELS) {
     throw invalid(
       'parent_id',

@@ -9,8 +9,8 @@ import type { Actor } from '../auth/user'
 import { recordTaskChange } from './events'
 import { SUBTASK_LEVELS, toTaskView, type TaskRead } from './model'
 import { deletedTasks, tasks, type Task, type TaskSnapshot } from './schema'
-import { projectOrInbox } from '../projects/access'
-import { ownedTask, ownTasks, type TaskDeps } from './owned'
+import { memberOf, projectOrInbox } from '../projects/access'
+import { editableTask, ownTasks, writableBy, type TaskDeps } from './owned'
 import { checkParent, descendants, NO_SUBTASKS, withProgress } from './subtasks'
 
 /** How long a deleted task stays in the trash, to be restored (Undo, restore_task, Activity). */
@@ -44,12 +44,12 @@ const fromSnapshot = (s: TaskSnapshot): Task => ({
  * is free), each with its task.deleted event and its copy in the trash. Returns every task deleted.
  */
 export async function removeWithSubtrees(tx: Db, actor: Actor, roots: readonly Task[], now: Date): Promise<Task[]> {
-  const below = (await descendants(tx, actor.id, roots.map((t) => t.id), true)).flat()
+  const below = (await descendants(tx, roots.map((t) => t.id), true)).flat()
   const all = [...new Map([...roots, ...below].map((t) => [t.id, t])).values()]
   if (all.length === 0) return []
   await tx.delete(tasks).where(inArray(tasks.id, all.map((t) => t.id)))
   for (const current of all) {
-    await recordTaskChange(tx, now, actor.timezone, { before: current })
+    await recordTaskChange(tx, now, actor, { before: current })
     // Kept for undo; a task deleted, restored and deleted again keeps its latest snapshot.
     await tx
       .insert(deletedTasks)
@@ -62,7 +62,7 @@ export async function removeWithSubtrees(tx: Db, actor: Actor, roots: readonly T
 /** Deletes the task with its subtasks; returns what it was. They can be restored together for a while (see restoreTasks). */
 export const deleteTask = traced('tasks.delete', async function deleteTask(deps: TaskDeps, actor: Actor, id: string): Promise<TaskRead> {
   return deps.db.transaction(async (tx) => {
-    const current = await ownedTask(tx, actor, id, true)
+    const current = await editableTask(tx, actor, id, true)
     const removed = await removeWithSubtrees(tx, actor, [current], deps.clock())
     const children = removed.filter((t) => t.parentId === current.id)
     const done = children.filter((t) => t.status === 'completed').length
@@ -77,12 +77,12 @@ export function checkIds(ids: readonly string[]): string[] {
   return valid
 }
 
-/** The actor's tasks among `ids`, locked for this transaction; other users' ids are simply absent. */
+/** The tasks among `ids` the actor may change, locked for this transaction; others' ids (and those they only view) are simply absent. */
 export async function lockOwnedMany(tx: Db, actor: Actor, ids: readonly string[]): Promise<Task[]> {
   return tx
     .select()
     .from(tasks)
-    .where(and(inArray(tasks.id, checkIds(ids)), eq(tasks.userId, actor.id)))
+    .where(and(inArray(tasks.id, checkIds(ids)), writableBy(actor.id)))
     .for('update')
 }
 
@@ -96,9 +96,19 @@ export const deleteMany = traced('tasks.delete_many', async function deleteMany(
   })
 })
 
-/** The actor's rows in the trash, deleted recently enough to be restored, and matching `which`. */
+/**
+ * The rows in the trash the actor may restore, deleted recently enough, and matching `which`: their own tasks, and
+ * those of the projects they edit now (a member's undo of a delete in a shared project).
+ */
 const trashed = (deps: Pick<TaskDeps, 'clock'>, actor: Pick<Actor, 'id'>, which: SQL) =>
-  and(which, eq(deletedTasks.userId, actor.id), gt(deletedTasks.deletedAt, new Date(deps.clock().getTime() - TRASH_MS)))
+  and(
+    which,
+    or(
+      eq(deletedTasks.userId, actor.id),
+      sql`(${deletedTasks.snapshot}->>'projectId')::uuid in ${memberOf(actor.id, true)}`,
+    ),
+    gt(deletedTasks.deletedAt, new Date(deps.clock().getTime() - TRASH_MS)),
+  )
 
 /** Which of `ids` are the actor's tasks in the trash, restorable still. */
 export async function inTrash(deps: Pick<TaskDeps, 'db' | 'clock'>, actor: Pick<Actor, 'id'>, ids: readonly string[]): Promise<Set<string>> {
@@ -135,11 +145,13 @@ async function placeRestored(tx: Db, actor: Actor, rows: Task[], now: Date): Pro
   for (const row of roots) {
     const parent = row.parentId ? await checkParent(tx, actor, row.parentId, row, levelsOf(row)).catch(() => null) : null
     row.parentId = parent?.id ?? null
-    row.projectId = parent?.projectId ?? (await projectOrInbox(tx, actor.id, row.projectId, now))
+    const place = parent ? { projectId: parent.projectId, ownerId: parent.userId } : await projectOrInbox(tx, actor, row.projectId, now)
+    row.projectId = place.projectId
+    row.userId = place.ownerId
   }
   const placed: Task[] = [...roots]
   for (let i = 0; i < placed.length; i++) {
-    for (const child of rows.filter((row) => row.parentId === placed[i]!.id)) placed.push({ ...child, projectId: placed[i]!.projectId })
+    for (const child of rows.filter((row) => row.parentId === placed[i]!.id)) placed.push({ ...child, projectId: placed[i]!.projectId, userId: placed[i]!.userId })
   }
   return placed
 }
@@ -152,11 +164,13 @@ export const restoreTasks = traced('tasks.restore', async function restoreTasks(
   const wanted = checkIds(ids)
   return deps.db.transaction(async (tx) => {
     const trash = await takeFromTrash(tx, deps, actor, wanted)
-    // Undoing a delete adds the tasks back: they need room like new ones.
-    if (trash.length > 0) await reserveQuota(tx, 'tasks', actor.id, deps.quotas.tasks, ownTasks(actor.id), trash.length, 'ids')
     const rows = await placeRestored(tx, actor, trash.map((row) => fromSnapshot(row.snapshot)), deps.clock())
+    // Undoing a delete adds the tasks back: they need room in their owner's quota like new ones.
+    for (const owner of [...new Set(rows.map((row) => row.userId))].sort()) {
+      await reserveQuota(tx, 'tasks', owner, deps.quotas.tasks, ownTasks(owner), rows.filter((row) => row.userId === owner).length, 'ids')
+    }
     const inserted = rows.length ? await tx.insert(tasks).values(rows).onConflictDoNothing().returning() : []
-    for (const task of inserted) await recordTaskChange(tx, deps.clock(), actor.timezone, { after: task, cause: 'restore' })
+    for (const task of inserted) await recordTaskChange(tx, deps.clock(), actor, { after: task, cause: 'restore' })
     const asked = new Set(wanted)
     return withProgress(tx, inserted.filter((task) => asked.has(task.id)).map((task) => toTaskView(task, actor.timezone)))
   })

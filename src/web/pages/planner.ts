@@ -23,7 +23,7 @@ import { quickAddInput } from '../task-form'
 import { moveToDay, upcomingView } from '../../features/planner/upcoming'
 import { progressView } from '../../features/planner/progress'
 import { Progress, ProgressPage } from '../../../views/progress'
-import { ownedProject } from '../../features/projects/access'
+import { projectFor } from '../../features/projects/access'
 import { listProjects } from '../../features/projects/service'
 import { withProject, type PickerProject } from '../../../views/project-picker'
 
@@ -36,14 +36,14 @@ export const plannerPages = (deps: AppDeps) => {
   /** The page's `project` (a URL's or a form's): one of the user's projects, else a 404 like their task; blank is all. */
   async function projectOf(user: AuthUser, text: unknown): Promise<string | undefined> {
     if (typeof text !== 'string' || text.trim() === '') return undefined
-    return (await ownedProject(td.db, user, text.trim())).id
+    return (await projectFor(td.db, user, text.trim(), 'read')).project.id
   }
 
   /** The selector's choices: the open projects, and the one shown even when archived. */
   async function pickable(user: AuthUser, project: string | undefined): Promise<PickerProject[]> {
     const open = await listProjects(td, user)
     if (!project || open.some((p) => p.id === project)) return open
-    return [...open, await ownedProject(td.db, user, project)]
+    return [...open, (await projectFor(td.db, user, project, 'read')).project]
   }
 
   /** A planning view: its content alone for htmx (the swap target), else the whole page. */

@@ -22,9 +22,10 @@ import { QuickPreview } from '../../../views/quick-preview'
 import { webSession } from '../session'
 import type { AuthUser } from '../../features/auth/service'
 import { listTasks, statusCounts, topTags } from '../../features/tasks/list'
+import { taskScope } from '../../features/tasks/owned'
 import { listSavedFilters } from '../../features/filters/service'
 import { listProjects } from '../../features/projects/service'
-import { ownedProject } from '../../features/projects/access'
+import { projectFor } from '../../features/projects/access'
 import { notFound } from '../../lib/errors'
 import { UUID } from '../../lib/secrets'
 import { LIST_PARAMS, parseListQuery } from '../../features/tasks/list-query'
@@ -119,11 +120,12 @@ export const taskPages = (deps: AppDeps) => {
     // Nested, a page is of the tasks heading the list (their due-date groups too); the status tabs count every task.
     const nested = nestedList(params)
     const heads = nested ? { ...query, where: listRoots(query.statuses) } : query
+    const scope = await taskScope(taskDeps.db, user.id)
     const [page, counts, tags, groupCounts, views, projects] = await Promise.all([
-      listTasks(taskDeps.db, user.id, heads),
-      statusCounts(taskDeps.db, user.id, query),
-      topTags(taskDeps.db, user.id, 12),
-      query.sort === 'due_date' ? dueGroupCounts(taskDeps.db, user.id, heads, edges) : undefined,
+      listTasks(taskDeps.db, scope, heads),
+      statusCounts(taskDeps.db, scope, query),
+      topTags(taskDeps.db, scope, 12),
+      query.sort === 'due_date' ? dueGroupCounts(taskDeps.db, scope, heads, edges) : undefined,
       listSavedFilters(taskDeps, user),
       listProjects(taskDeps, user, { archived: true }),
     ])
@@ -167,7 +169,7 @@ export const taskPages = (deps: AppDeps) => {
     } catch {
       query = parseListQuery({}, user.timezone, now())
     }
-    return statusCounts(taskDeps.db, user.id, query)
+    return statusCounts(taskDeps.db, await taskScope(taskDeps.db, user.id), query)
   }
 
   /** The task list page for `params`: the whole page, or the part htmx targets (the list, the next page, the workspace). */
@@ -213,7 +215,7 @@ export const taskPages = (deps: AppDeps) => {
   /** A form's project has to be the user's: another person's is not there (404), as in a URL. */
   async function ownProjectOf(user: AuthUser, form: Form) {
     const id = first(form.project_id)?.trim()
-    if (id) await ownedProject(taskDeps.db, user, id)
+    if (id) await projectFor(taskDeps.db, user, id, 'read')
   }
 
   /** The list a form came from (its `back` field), so a plain post returns there. */
