@@ -1,6 +1,6 @@
 // The task list as a tree (the web list's nesting): a page of the tasks that head it, their subtasks under them, and
 // the parents of tasks listed without theirs.
-import { and, asc, eq, inArray, isNull, sql, type SQL } from 'drizzle-orm'
+import { and, asc, inArray, isNull, sql, type SQL } from 'drizzle-orm'
 import type { Db } from '../../db/client'
 import { SUBTASK_LEVELS, toTaskView, type TaskRead, type TaskStatus, type TaskView } from './model'
 import { visibleTo } from './owned'
