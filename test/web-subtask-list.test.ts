@@ -138,6 +138,14 @@ test('a refused indent or outdent says why, and changes nothing', async () => {
   expect(topAlready.status).toBe(400)
   expect(topAlready.text).toContain('&quot;Level one&quot; is already a top-level task')
 
+  // The task above on the list of all tasks may be another project's: an indent stays within the task's project.
+  const work = (await t.call('POST', '/api/v1/projects', { token: alice.token, body: { name: 'Work' } })).body.id
+  const elsewhere = await add(alice, { title: 'Work task', project_id: work })
+  const across = await browser('POST', `/tasks/${other}/indent`, { session: alice.token, form: { _csrf: alice.csrf, back: '/tasks', parent_id: elsewhere }, headers: htmx })
+  expect(across.status).toBe(400)
+  expect(across.text).toContain('are in different projects')
+  expect(await parentOf(alice, other)).toBeNull()
+
   const cycle = await browser('POST', `/tasks/${top}/indent`, { session: alice.token, form: { _csrf: alice.csrf, back: '/tasks', parent_id: three }, headers: htmx })
   expect(cycle.status).toBe(400)
   expect(await parentOf(alice, top)).toBeNull()
@@ -158,6 +166,18 @@ test('a row adds a subtask, its line read like the quick add; a level-three row 
   expect(page.text).toContain(`id="sub-${parent.slice(-12)}"`)
   expect(page.text).toContain(`id="sub-${two.slice(-12)}"`)
   expect(page.text).not.toContain(`id="sub-${three.slice(-12)}"`)
+})
+
+test('deleting a parent reloads the list, its subtasks gone with it; deleting a subtask updates the progress', async () => {
+  const parent = await add(alice, { title: 'Old plan' })
+  const step = await add(alice, { title: 'Old step', parent_id: parent })
+  await add(alice, { title: 'Other step', parent_id: parent })
+  const one = await browser('POST', `/tasks/${step}/delete`, { session: alice.token, form: { _csrf: alice.csrf, back: '/tasks' }, headers: htmx })
+  expect(progressOf(one.text, parent)).toEqual(['0/1', '0 of 1 subtask done'])
+  const whole = await browser('POST', `/tasks/${parent}/delete`, { session: alice.token, form: { _csrf: alice.csrf, back: '/tasks' }, headers: htmx })
+  expect(whole.status).toBe(200)
+  expect(whole.headers.get('hx-trigger')).toBe('tasks-changed')
+  expect(rowsOf((await browser('GET', '/tasks', { session: alice.token })).text)).not.toContain('  Other step')
 })
 
 test('completing a subtask updates its parent\'s progress beside the row', async () => {

@@ -22,7 +22,7 @@ export const taskNestingPages = (deps: AppDeps) => {
     .post(
       '/tasks/:id/indent',
       // Indent (the Subtasks menu, Ctrl+]): the task becomes a subtask of the task above it at its level, which the row
-      // names; the service checks the move (depth, project, cycles). The list reloads with the task in its new place.
+      // names, in the task's own project; the service checks the rest (depth, cycles). The list reloads with the task in its new place.
       async ({ request, user, csrf, params, body }) => {
         const form = body as Form
         const target = first(form.parent_id)?.trim()
@@ -30,8 +30,12 @@ export const taskNestingPages = (deps: AppDeps) => {
           const task = await getTask(taskDeps, user, params.id)
           throw invalid('parent_id', `"${task.title}" has no task above it at its level to become a subtask of`)
         }
+        const [current, parent] = await Promise.all([getTask(taskDeps, user, params.id), getTask(taskDeps, user, target)])
+        // On the list of all tasks the task above may be another project's: an indent never moves a task between projects.
+        if (parent.project_id !== current.project_id) {
+          throw invalid('parent_id', `"${current.title}" and "${parent.title}" are in different projects: move "${current.title}" into its project first, then indent it`)
+        }
         const task = await updateTask(taskDeps, user, params.id, parseWith(UpdateTaskInput, { parent_id: target }))
-        const parent = await getTask(taskDeps, user, target)
         return respond(request, {
           htmx: () => ({ html: ToastPartial({ message: `"${task.title}" is now a subtask of "${parent.title}".`, csrf }), headers: { 'hx-trigger': 'tasks-changed' } }),
           plain: () => redirect(request, backOf(form)),
