@@ -147,3 +147,22 @@ test('rows claimed when the database dropped out mid-round go out once it is bac
   expect(seen).toHaveLength(2)
   expect(new Set(seen).size).toBe(1)
 })
+
+test('a relay whose commit LISTEN fails at start still starts, listens again, and is then woken by a commit at once', async () => {
+  // A double for one fault: the database refuses the first LISTEN (it was down at start) and then comes back. The
+  // sweep runs once an hour here, so only the LISTEN can publish the event promptly.
+  let refusals = 1
+  const listen: typeof t.database.listen = (...args) => (refusals-- > 0 ? Promise.reject(new Error('connect ECONNREFUSED 127.0.0.1:5432')) : t.database.listen(...args))
+  const { bus, seen } = recordingBus()
+  const relay = new Relay({ database: { ...t.database, listen }, bus, log, pollMs: 3_600_000, listenBeatMs: 50 })
+  await relay.start()
+  await relay.drain()
+  await until('the LISTEN to be tried again', () => refusals < 0, { timeoutMs: 5_000 })
+  // In place once its first ping comes back: a few beats.
+  await Bun.sleep(300)
+  const before = seen.length
+  await t.call('POST', '/api/v1/tasks', { token, body: { title: 'after the LISTEN came back' } })
+  await until('the commit to wake the relay', () => seen.length > before, { timeoutMs: 3_000 })
+  await relay.stop()
+  expect(await pending()).toBe(0)
+})

@@ -6,6 +6,7 @@ import { contextFrom, inSpan, SpanKind } from '../lib/tracing'
 import type { EventBus } from './bus'
 import type { CloudEvent } from './envelope'
 import { OUTBOX_CHANNEL } from './outbox'
+import { watchChannel, type ChannelWatch } from '../db/listen'
 import { isConnectionError } from '../lib/db-errors'
 import { withinTime } from '../lib/within-time'
 
@@ -19,6 +20,8 @@ export interface RelayOptions {
   leaseSeconds?: number
   /** A safety sweep, for expired leases and a missed wake-up. */
   pollMs?: number
+  /** How often the commit LISTEN checks that notices still arrive, and how soon a failed one is tried again (`watchChannel`). */
+  listenBeatMs?: number
   /** Told of each publish attempt (metrics). */
   onPublish?: (topic: string, ok: boolean) => void
 }
@@ -54,7 +57,7 @@ export class Relay {
   private running: Promise<void> | undefined
   private again = false
   private stopped = true
-  private unlisten: (() => Promise<void>) | undefined
+  private watch: ChannelWatch | undefined
   private poll: ReturnType<typeof setInterval> | undefined
   private retryTimer: ReturnType<typeof setTimeout> | undefined
   /** This relay's name on the leases it takes. */
@@ -68,10 +71,15 @@ export class Relay {
     this.pollMs = options.pollMs ?? 5000
   }
 
-  /** Listens for commits and publishes what is already pending (events left by a previous run too). */
+  /**
+   * Listens for commits and publishes what is already pending (events left by a previous run too). A LISTEN that
+   * fails (the database down at start) or goes deaf later is listened again by the watch, and the relay catches up
+   * when it is back; meanwhile the sweep publishes, only later.
+   */
   async start(): Promise<void> {
     this.stopped = false
-    this.unlisten = await this.options.database.listen(OUTBOX_CHANNEL, () => this.wake())
+    const wake = () => this.wake()
+    this.watch = await watchChannel(this.options.database, OUTBOX_CHANNEL, { onNotify: wake, onUp: wake, onDown: () => {} }, this.options.listenBeatMs ?? 5000)
     this.poll = setInterval(() => this.wake(), this.pollMs)
     this.poll.unref?.()
     this.wake()
@@ -81,7 +89,7 @@ export class Relay {
     this.stopped = true
     clearInterval(this.poll)
     clearTimeout(this.retryTimer)
-    await this.unlisten?.().catch(() => {})
+    await this.watch?.stop().catch(() => {})
     await this.running
   }
 
