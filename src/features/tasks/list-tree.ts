@@ -50,7 +50,7 @@ export async function listedSubtasks(db: Db, userId: string, rootIds: readonly s
   return byParent
 }
 
-/** The parents of `views` that have one (the user's own only), by id, in one query. */
+/** The parents of `views` that have one (among the tasks the user sees), by id, in one query. */
 export async function parentsOf(db: Db, userId: string, views: readonly TaskView[]): Promise<Map<string, ParentRef>> {
   const ids = [...new Set(views.map((view) => view.parent_id).filter((id): id is string => id !== null))]
   if (ids.length === 0) return new Map()
