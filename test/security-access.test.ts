@@ -1,5 +1,6 @@
 // Security across users and sessions: Bob's attempts on Alice's data on the routes the other suites leave out,
 // sessions that end when they should, and the web log-in form's lock after repeated failures from one address.
+// Shared projects, by role (owner, editor, viewer, ex-member, stranger) on every route: security-roles*.test.ts.
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
 import { Client } from '@modelcontextprotocol/sdk/client/index.js'
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js'
