@@ -64,13 +64,13 @@ export function SubtaskMenu({ task, place, ctx }: { task: TaskRead; place: RowPl
         <form method="post" action={`/tasks/${task.id}/indent`} hx-post={`/tasks/${task.id}/indent`} hx-swap="none" class="inline" data-indent>
           <FormKeys ctx={ctx} />
           <input type="hidden" name="parent_id" value={place.above ?? ''} />
-          <button type="submit" class="ghost" hidden={place.above ? undefined : true}>
+          <button type="submit" class="ghost" hidden={place.above ? undefined : true} aria-keyshortcuts="Control+]">
             Indent<span class="visually-hidden" safe>{` "${task.title}" under the task above`}</span>
           </button>
         </form>
         <form method="post" action={`/tasks/${task.id}/outdent`} hx-post={`/tasks/${task.id}/outdent`} hx-swap="none" class="inline" data-outdent>
           <FormKeys ctx={ctx} />
-          <button type="submit" class="ghost" hidden={task.parent_id ? undefined : true}>
+          <button type="submit" class="ghost" hidden={task.parent_id ? undefined : true} aria-keyshortcuts="Control+[">
             Outdent<span class="visually-hidden" safe>{` "${task.title}" one level up`}</span>
           </button>
         </form>
@@ -87,6 +87,7 @@ export function SubtaskMenu({ task, place, ctx }: { task: TaskRead; place: RowPl
         ) : (
           ''
         )}
+        <p class="hint keys">In a row, Ctrl+] indents and Ctrl+[ outdents.</p>
       </div>
     </details>
   )
