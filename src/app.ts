@@ -9,6 +9,7 @@ import { calendarRoutes } from './features/calendar/routes'
 import { importRoutes } from './features/import/routes'
 import { savedFilterRoutes } from './features/filters/routes'
 import { projectRoutes } from './features/projects/routes'
+import { sharingRoutes } from './features/projects/sharing-routes'
 import { savedViewPages } from './web/pages/saved-views'
 import { auditConsumer } from './features/audit/service'
 import { authRoutes } from './features/auth/routes'
@@ -84,6 +85,7 @@ export function createApp(options: AppOptions, readiness: Readiness = { draining
     .use(importRoutes(deps))
     .use(savedFilterRoutes(deps))
     .use(projectRoutes(deps))
+    .use(sharingRoutes(deps))
     .use(mcpRoutes(deps, metrics.observeToolCall))
     .use(chatRoutes(deps))
     .use(sidecarRoutes(deps, [eventRoutes(deps, eventDelivery(deps)), jobCallbackRoutes(deps)]))

@@ -59,6 +59,13 @@ describe('OpenAPI', () => {
       '/api/v1/tasks/{id}/reopen': ['post'],
       '/api/v1/projects': ['get', 'post'],
       '/api/v1/projects/{id}': ['get', 'patch', 'delete'],
+      '/api/v1/projects/{id}/members': ['get'],
+      '/api/v1/projects/{id}/members/{userId}': ['patch', 'delete'],
+      '/api/v1/projects/{id}/invitations': ['post'],
+      '/api/v1/projects/{id}/invitations/{invitationId}': ['delete'],
+      '/api/v1/invitations': ['get'],
+      '/api/v1/invitations/{id}/accept': ['post'],
+      '/api/v1/invitations/{id}/decline': ['post'],
     }
     for (const [path, methods] of Object.entries(expected)) {
       expect(Object.keys(doc.paths[path] ?? {}).sort()).toEqual([...methods].sort())
@@ -79,6 +86,14 @@ describe('OpenAPI', () => {
     expect(task).toContain('subtasks')
     expect(JSON.stringify(doc.paths['/api/v1/tasks']!.post!.requestBody)).toContain('parent_id')
     expect(doc.paths['/api/v1/tasks/{id}/complete']!.post!.parameters!.map((p) => p.name)).toContain('children')
+    // Sharing: the invitation and role bodies, the path parameters, and the 403 a member's refused change answers.
+    expect(JSON.stringify(doc.paths['/api/v1/projects/{id}/invitations']!.post!.requestBody)).toContain('email')
+    expect(JSON.stringify(doc.paths['/api/v1/projects/{id}/members/{userId}']!.patch!.requestBody)).toContain('role')
+    expect(doc.paths['/api/v1/projects/{id}/members/{userId}']!.delete!.parameters!.map((p) => p.name).sort()).toEqual(['id', 'userId'])
+    expect(doc.paths['/api/v1/projects/{id}/invitations/{invitationId}']!.delete!.parameters!.map((p) => p.name).sort()).toEqual(['id', 'invitationId'])
+    for (const [path, method] of [['/api/v1/projects/{id}/invitations', 'post'], ['/api/v1/projects/{id}', 'patch'], ['/api/v1/tasks/{id}', 'patch'], ['/api/v1/tasks', 'post'], ['/api/v1/tasks/{id}/complete', 'post']] as const) {
+      expect({ path, method, responses: Object.keys(doc.paths[path]![method]!.responses ?? {}) }).toEqual({ path, method, responses: expect.arrayContaining(['403']) })
+    }
   })
 
   test('the interactive page loads Swagger UI from our own origin', async () => {

@@ -7,7 +7,7 @@ import { authGuard } from '../auth/guard'
 import { CreateProjectInput, parseDeleteChoice, parseFlag, ProjectListItemSchema, ProjectReadSchema, ProjectViewSchema as Project, UpdateProjectInput } from './model'
 import { createProject, deleteProject, getProject, listProjects, updateProject, type ProjectDeps } from './service'
 
-const errors = { 400: ErrorBody, 401: ErrorBody, 404: ErrorBody, 409: ErrorBody }
+const errors = { 400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 404: ErrorBody, 409: ErrorBody }
 
 export const projectRoutes = (deps: AppDeps) => {
   const projectDeps: ProjectDeps = { db: deps.database.db, clock: deps.clock, quotas: deps.env.quotas }
