@@ -131,7 +131,7 @@ describe('exporting', () => {
     expect(await csv('reminders.csv')).toEqual(['id,task_id,remind_at,lead,status', expect.stringMatching(new RegExp(`^[0-9a-f-]{36},${task.id},2029-12-31T\\S+,1d,pending$`))])
     expect(await csv('notifications.csv')).toEqual(['id,task_id,title,body,created_at,read'])
     const activity = await csv('activity.csv')
-    expect(activity[0]).toBe('id,task_id,action,title,changes,occurred_at')
+    expect(activity[0]).toBe('id,task_id,action,title,changes,actor_email,occurred_at')
     expect(activity[1]).toContain(`,${task.id},created,"Pay rent, twice",,`)
     const messages = await csv('messages.csv')
     expect(messages[0]).toBe('conversation_id,conversation_title,role,content,created_at')

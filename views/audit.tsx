@@ -40,9 +40,18 @@ function show(view: Partial<TaskView> | null | undefined, field: string, timeZon
   return String(value)
 }
 
+/** Who made a change, as the reader calls them: "you", "the app" (a repeating task's next instance), or their email. */
+function actorName(e: AuditView, userId: string): string {
+  if (e.actor_id === null) return 'the app'
+  if (e.actor_id === userId) return 'you'
+  return e.actor_email ?? 'a deleted account'
+}
+
 export interface AuditPageProps {
   nonce: string
   csrf: string
+  /** The reader: their own changes read "by you". */
+  userId: string
   email: string
   timezone: string
   now: Date
@@ -54,7 +63,7 @@ export interface AuditPageProps {
   trash?: Set<string>
 }
 
-export function AuditPage({ nonce, csrf, email, timezone, now, entries, nextCursor, taskId, trash = new Set() }: AuditPageProps) {
+export function AuditPage({ nonce, csrf, userId, email, timezone, now, entries, nextCursor, taskId, trash = new Set() }: AuditPageProps) {
   // The newest delete of a task still in the trash offers Restore (once per task).
   const offered = new Set<string>()
   const restorable = (e: AuditView) => e.action === 'deleted' && trash.has(e.task_id) && !offered.has(e.task_id) && Boolean(offered.add(e.task_id))
@@ -71,7 +80,7 @@ export function AuditPage({ nonce, csrf, email, timezone, now, entries, nextCurs
         ''
       )}
       {entries.length === 0 ? (
-        <p class="empty">Nothing has happened yet: changes to your tasks show up here.</p>
+        <p class="empty">Nothing has happened yet: changes to your tasks, and to those of projects shared with you, show up here.</p>
       ) : (
         <ol class="audit">
           {entries.map((e) => (
@@ -92,7 +101,8 @@ export function AuditPage({ nonce, csrf, email, timezone, now, entries, nextCurs
                   <a href={`/audit?task_id=${e.task_id}`} class="title" safe>
                     {e.title}
                   </a>
-                )}
+                )}{' '}
+                <span class="actor" safe>{`by ${actorName(e, userId)}`}</span>
                 {restorable(e) ? (
                   <form method="post" action="/tasks/restore" class="inline restore">
                     <input type="hidden" name="_csrf" value={csrf} />

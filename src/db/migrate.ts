@@ -6,7 +6,7 @@ import type { PgliteDatabase } from 'drizzle-orm/pglite'
 import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js'
 import { migrate as migratePostgres } from 'drizzle-orm/postgres-js/migrator'
 import postgres from 'postgres'
-import { backfillProjects, finishSubtasks } from './backfill-projects'
+import { backfillProjects, finishAuditActors, finishSubtasks } from './backfill-projects'
 import { assertPostgresFixed, queryRows, type Database } from './client'
 
 export const MIGRATIONS_FOLDER = appPath('migrations')
@@ -30,6 +30,7 @@ export async function runMigrations(database: Database, url?: string): Promise<v
       await migratePglite(database.db as unknown as PgliteDatabase, { migrationsFolder: MIGRATIONS_FOLDER })
       await backfillProjects(database.db, false)
       await finishSubtasks(database.db, false)
+      await finishAuditActors(database.db, false)
     })
     pgliteRuns.set(database, run.catch(() => {}))
     return run
@@ -59,6 +60,7 @@ export async function runMigrations(database: Database, url?: string): Promise<v
       // Data moved after the schema's transaction, in batches, and indexes built concurrently, so no table stays locked.
       await backfillProjects(db, true, guard)
       await finishSubtasks(db, true, guard)
+      await finishAuditActors(db, true, guard)
     } finally {
       await db.execute(sql`select pg_advisory_unlock(${MIGRATION_LOCK})`)
     }

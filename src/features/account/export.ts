@@ -7,7 +7,7 @@ import { visibleCalls } from '../../chat/offline-state'
 import { auditLog } from '../audit/schema'
 import { toAuditView } from '../audit/service'
 import { toAccountView } from '../auth/service'
-import { apiTokens } from '../auth/schema'
+import { apiTokens, users } from '../auth/schema'
 import type { AuthUser } from '../auth/user'
 import { notifications, reminders } from '../reminders/schema'
 import { toNotificationView, toReminderView } from '../reminders/model'
@@ -36,7 +36,10 @@ const SECTIONS = {
   reminders: async (db: Db, user: Exported) => (await db.select().from(reminders).where(mine(reminders, user)).orderBy(asc(reminders.id))).map(toReminderView),
   notifications: async (db: Db, user: Exported) =>
     (await db.select().from(notifications).where(mine(notifications, user)).orderBy(asc(notifications.id))).map(toNotificationView),
-  activity: async (db: Db, user: Exported) => (await db.select().from(auditLog).where(mine(auditLog, user)).orderBy(asc(auditLog.id))).map(toAuditView),
+  activity: async (db: Db, user: Exported) =>
+    (await db.select({ entry: auditLog, actorEmail: users.email }).from(auditLog).leftJoin(users, eq(users.id, auditLog.actorId)).where(mine(auditLog, user)).orderBy(asc(auditLog.id))).map(
+      (r) => toAuditView(r.entry, r.actorEmail),
+    ),
   projects: async (db: Db, user: Exported) =>
     (await db.select().from(projects).where(mine(projects, user)).orderBy(desc(projects.isInbox), asc(projects.position), asc(projects.id))).map(toProjectView),
   savedFilters: async (db: Db, user: Exported) =>
@@ -117,7 +120,7 @@ const TABLES = {
   projects: { columns: ['id', 'name', 'color', 'is_inbox', 'archived_at', 'position', 'created_at', 'updated_at'], rows: SECTIONS.projects },
   reminders: { columns: ['id', 'task_id', 'remind_at', 'lead', 'status'], rows: SECTIONS.reminders },
   notifications: { columns: ['id', 'task_id', 'title', 'body', 'created_at', 'read'], rows: SECTIONS.notifications },
-  activity: { columns: ['id', 'task_id', 'action', 'title', 'changes', 'occurred_at'], rows: SECTIONS.activity },
+  activity: { columns: ['id', 'task_id', 'action', 'title', 'changes', 'actor_email', 'occurred_at'], rows: SECTIONS.activity },
   messages: {
     columns: ['conversation_id', 'conversation_title', 'role', 'content', 'created_at'],
     rows: async (db: Db, user: Exported) =>

@@ -1,4 +1,4 @@
-// REST route for the audit trail: GET /api/v1/audit, scoped to the caller, filterable by task, paged.
+// REST route for the audit trail: GET /api/v1/audit, the caller's tasks and their shared projects' ones, filterable by task, paged.
 import { Elysia, t } from 'elysia'
 import { seedOf, type AppDeps } from '../../context'
 import { authGuard } from '../auth/guard'
@@ -9,6 +9,9 @@ import { pagingQuery } from '../../lib/paging'
 const Entry = t.Object({
   id: t.String({ format: 'uuid' }),
   task_id: t.String({ format: 'uuid' }),
+  project_id: t.Nullable(t.String({ format: 'uuid', description: "The task's project at the time" })),
+  actor_id: t.Nullable(t.String({ format: 'uuid', description: 'Who made the change; null when the app did (a repeating task\'s next instance)' })),
+  actor_email: t.Nullable(t.String({ description: 'Their email; null when the app made the change or the account is gone' })),
   action: t.String({ description: 'created, updated, completed, reopened, deleted, restored or recurred' }),
   title: t.String(),
   changes: t.Array(t.String(), { description: 'The fields that changed (updates and completions)' }),
@@ -30,5 +33,5 @@ export const auditRoutes = (deps: AppDeps) =>
         { additionalProperties: false },
       ),
       response: { 200: t.Object({ items: t.Array(Entry), total: t.Integer(), total_is_exact: t.Boolean(), next_cursor: t.Nullable(t.String()) }), 400: ErrorBody, 401: ErrorBody },
-      detail: { summary: 'Who changed what and when, newest first (built from the task events)' },
+      detail: { summary: 'Who changed what and when, newest first (built from the task events): your tasks, and those of the projects shared with you' },
     })

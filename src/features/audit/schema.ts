@@ -11,7 +11,12 @@ export const auditLog = pgTable(
     id: uuid('id').primaryKey(),
     /** The event it was built from: one entry per event. */
     eventId: text('event_id').notNull(),
+    /** The task's owner at the time (whose trail it is). */
     userId: ownerId(),
+    /** Who made the change: the owner or a member of the task's project; null when the app did (a repeating task's next instance). No foreign key: an entry outlives the account that made it. */
+    actorId: uuid('actor_id'),
+    /** The task's project at the time: the project's members read the entry too. No foreign key: the entry outlives the project. */
+    projectId: uuid('project_id'),
     taskId: uuid('task_id').notNull(),
     /** created, updated, completed, reopened, deleted, restored, recurred. */
     action: text('action').notNull(),
@@ -27,6 +32,9 @@ export const auditLog = pgTable(
     uniqueIndex('audit_log_event_key').on(t.eventId),
     index('audit_log_user_idx').on(t.userId, t.id),
     index('audit_log_task_idx').on(t.userId, t.taskId, t.id),
+    // Members' reads: a shared project's entries, newest first. Built concurrently after the migration commits
+    // (finishAuditActors in src/db/backfill-projects.ts), so the table is not locked while it builds.
+    index('audit_log_project_idx').on(t.projectId, t.id),
   ],
 )
 

@@ -1,5 +1,6 @@
-// The audit trail: built from task events by its consumer, read back per user (optionally per task), newest first.
-import { and, desc, eq, lt, type SQL } from 'drizzle-orm'
+// The audit trail: built from task events by its consumer, read back per user (with the shared projects' entries, and
+// optionally per task), newest first, each entry saying who made the change.
+import { and, desc, eq, inArray, lt, or, type SQL } from 'drizzle-orm'
 import { cappedCount, cappedTotal } from '../../db/capped-count'
 import type { Db } from '../../db/client'
 import type { Consumer } from '../../events/consumers'
@@ -9,7 +10,10 @@ import { forgedCursor, onlyParams, parseLimit } from '../../lib/paging'
 import { newId, UUID } from '../../lib/secrets'
 import type { TaskEventData } from '../tasks/events'
 import type { TaskView } from '../tasks/model'
+import { visibleTo } from '../tasks/owned'
+import { tasks } from '../tasks/schema'
 import { users } from '../auth/schema'
+import { membershipsOf } from '../projects/access'
 import { auditLog, type AuditEntry } from './schema'
 
 /** What a person would call the change. */
@@ -47,6 +51,9 @@ export const auditConsumer: Consumer = {
         id: UUID.test(e.id) ? e.id : newId(),
         eventId: e.id,
         userId: e.data.user_id,
+        // An event from before actors were recorded has none: every change then was the owner's, or the app's.
+        actorId: e.data.actor_id !== undefined ? e.data.actor_id : e.data.cause === 'recurrence' ? null : e.data.user_id,
+        projectId: e.data.task.project_id ?? null,
         taskId: e.data.task_id,
         action: actionOf(e),
         title: e.data.task.title,
@@ -63,6 +70,12 @@ export const auditConsumer: Consumer = {
 export interface AuditView {
   id: string
   task_id: string
+  /** The task's project at the time. */
+  project_id: string | null
+  /** Who made the change; null when the app did (a repeating task's next instance). */
+  actor_id: string | null
+  /** Their email; null when the app made the change, or the account is gone. */
+  actor_email: string | null
   action: string
   title: string
   changes: string[]
@@ -71,9 +84,13 @@ export interface AuditView {
   occurred_at: string
 }
 
-export const toAuditView = (e: AuditEntry): AuditView => ({
+/** An entry as the API shows it, with the email of who made it (read beside it: `actorEmails`). */
+export const toAuditView = (e: AuditEntry, actorEmail: string | null): AuditView => ({
   id: e.id,
   task_id: e.taskId,
+  project_id: e.projectId,
+  actor_id: e.actorId,
+  actor_email: actorEmail,
   action: e.action,
   title: e.title,
   changes: e.changes,
@@ -84,7 +101,17 @@ export const toAuditView = (e: AuditEntry): AuditView => ({
 
 export const AUDIT_PARAMS = ['task_id', 'limit', 'cursor'] as const
 
-/** The user's audit entries, newest first, optionally for one task; `{ items, total, next_cursor }`. */
+/** The entries a user may read: those of their own tasks, and those of the projects shared with them now (read in `db`, so a removal that committed is seen). */
+async function readableBy(db: Db, userId: string): Promise<SQL> {
+  const shared = (await membershipsOf(db, userId)).map((m) => m.projectId)
+  return shared.length === 0 ? eq(auditLog.userId, userId) : or(eq(auditLog.userId, userId), inArray(auditLog.projectId, shared))!
+}
+
+/**
+ * The audit entries the user may read, newest first: those of their own tasks and of the projects shared with them.
+ * With `task_id`, one task's history: all of it under the task's owner while the user can see the task, else the
+ * entries they may read. `{ items, total, next_cursor }`, each entry with who made it.
+ */
 export async function listAudit(db: Db, userId: string, params: Record<string, string | undefined>) {
   onlyParams(params, AUDIT_PARAMS)
   const { task_id: taskId, cursor } = params
@@ -92,13 +119,17 @@ export async function listAudit(db: Db, userId: string, params: Record<string, s
   const limit = parseLimit(params.limit)
   // An entry's id is its position: the newest first, so the next page is the ids below the last one.
   if (cursor !== undefined && !UUID.test(cursor)) throw forgedCursor()
-  const filters: SQL[] = [eq(auditLog.userId, userId)]
-  if (taskId) filters.push(eq(auditLog.taskId, taskId))
-  const where = and(...filters)
+  let readable = await readableBy(db, userId)
+  if (taskId) {
+    const [visible] = await db.select({ owner: tasks.userId }).from(tasks).where(and(eq(tasks.id, taskId), visibleTo(userId)))
+    if (visible) readable = or(readable, eq(auditLog.userId, visible.owner))!
+  }
+  const where = taskId ? and(eq(auditLog.taskId, taskId), readable) : readable
   const [rows, totals] = await Promise.all([
     db
-      .select()
+      .select({ entry: auditLog, actorEmail: users.email })
       .from(auditLog)
+      .leftJoin(users, eq(users.id, auditLog.actorId))
       .where(cursor ? and(where, lt(auditLog.id, cursor)) : where)
       .orderBy(desc(auditLog.id))
       .limit(limit + 1),
@@ -106,8 +137,8 @@ export async function listAudit(db: Db, userId: string, params: Record<string, s
   ])
   const page = rows.slice(0, limit)
   return {
-    items: page.map(toAuditView),
+    items: page.map((r) => toAuditView(r.entry, r.actorEmail)),
     ...cappedTotal(totals),
-    next_cursor: rows.length > limit ? page.at(-1)!.id : null,
+    next_cursor: rows.length > limit ? page.at(-1)!.entry.id : null,
   }
 }

@@ -20,6 +20,7 @@ export const auditPages = (deps: AppDeps) =>
         html: AuditPage({
           nonce,
           csrf,
+          userId: user.id,
           email: user.email,
           timezone: user.timezone,
           now: deps.clock(),
