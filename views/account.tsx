@@ -1,10 +1,12 @@
-// Sign-up, log-in and settings (time zone, personal API tokens, password, export and import, account deletion).
+// Sign-up, log-in and settings (project invitations, time zone, personal API tokens, password, export and import, account deletion).
 import { Html } from './html'
 import type { TokenView } from '../src/features/auth/tokens'
 import type { ExportTable } from '../src/features/account/export'
 import { formatAbsolute } from './format'
 import { ImportForm } from './import'
 import { Layout } from './layout'
+import { InvitationsCard } from './project-sharing'
+import type { InvitationView } from '../src/features/projects/sharing-model'
 
 export interface AuthFormProps {
   mode: 'login' | 'signup'
@@ -83,6 +85,8 @@ export interface SettingsProps {
   timezone: string
   timezones: string[]
   tokens: TokenView[]
+  /** Project invitations waiting for the person's answer. */
+  invitations: InvitationView[]
   now: Date
   /** A token just created: its value is shown this once. */
   created?: { name: string; token: string }
@@ -145,6 +149,7 @@ export function SettingsPage(props: SettingsProps) {
   return (
     <Layout title="Settings" nonce={nonce} csrf={csrf} email={email} active="settings">
       <h1>Settings</h1>
+      <InvitationsCard invitations={props.invitations} csrf={csrf} />
       <section class="card" aria-labelledby="tz-heading">
         <h2 id="tz-heading">Time zone</h2>
         <p class="hint">Due dates are entered and shown in this zone.</p>

@@ -1,10 +1,12 @@
 // Pages about projects themselves: the list of them all (with the archived ones folded away) and a box to add one,
-// and one project's settings (name, colour, archive, delete).
+// and one project's settings (name, colour, sharing, archive, delete; a member sees who has access and may leave).
 import { Html } from './html'
 import { Layout } from './layout'
 import { PROJECT_COLORS, PROJECT_NAME_MAX, type ProjectListItem } from '../src/features/projects/model'
 import type { FormError } from '../src/web/forms'
+import type { MembersView } from '../src/features/projects/sharing-model'
 import { AddProject, ProjectDot, projectUrl } from './projects'
+import { MemberCard, SharingCard, type InviteShown } from './project-sharing'
 
 function ProjectRow({ project }: { project: ProjectListItem }) {
   return (
@@ -13,14 +15,15 @@ function ProjectRow({ project }: { project: ProjectListItem }) {
         <ProjectDot color={project.color} />
         <span class="project-name" safe>{project.name}</span>
       </a>
-      <span class="hint" safe>{`${project.open_count} open${project.overdue_count ? `, ${project.overdue_count} overdue` : ''}`}</span>
+      <span class="hint" safe>{`${project.open_count} open${project.overdue_count ? `, ${project.overdue_count} overdue` : ''}${project.role === 'owner' ? '' : `, ${project.role} (shared by ${project.owner_email})`}`}</span>
     </li>
   )
 }
 
 /** Every project of the person's, the Inbox first; archived ones under a fold. */
 export function ProjectsPage({ projects, csrf, nonce, email, add }: { projects: ProjectListItem[]; csrf: string; nonce: string; email: string; add?: { name?: string; error: FormError } }) {
-  const active = projects.filter((p) => !p.archived)
+  const active = projects.filter((p) => !p.archived && p.role === 'owner')
+  const shared = projects.filter((p) => !p.archived && p.role !== 'owner')
   const archived = projects.filter((p) => p.archived)
   return (
     <Layout title="Projects" nonce={nonce} csrf={csrf} email={email} active="tasks">
@@ -49,6 +52,18 @@ export function ProjectsPage({ projects, csrf, nonce, email, add }: { projects: 
           ''
         )}
       </section>
+      {shared.length ? (
+        <section class="card" aria-labelledby="projects-shared">
+          <h2 id="projects-shared">Shared with me</h2>
+          <ul class="project-rows">
+            {shared.map((project) => (
+              <ProjectRow project={project} />
+            ))}
+          </ul>
+        </section>
+      ) : (
+        ''
+      )}
     </Layout>
   )
 }
@@ -62,13 +77,25 @@ export interface SettingsShown {
   error?: FormError
   /** Which form the error belongs to. */
   form?: 'edit' | 'delete'
+  /** The Sharing card's invite, refused. */
+  invite?: InviteShown
+}
+
+/** A project's settings as its reader may see them: the project, who has access, and the reader's id. */
+export interface SettingsData {
+  project: ProjectListItem
+  members: MembersView
+  you: string
 }
 
 /**
- * One project's settings: its name and colour (the palette, each colour named in words), archiving, and deleting,
- * which asks what happens to its tasks and is refused without an answer. The Inbox keeps its name and stays.
+ * One project's settings: its name and colour (the palette, each colour named in words), sharing, archiving, and
+ * deleting, which asks what happens to its tasks and is refused without an answer. The Inbox keeps its name, stays,
+ * and is not shared. A member (editor or viewer) sees only who has access and may leave: the rest is the owner's.
  */
-export function ProjectSettingsPage({ project, csrf, nonce, email, shown = {} }: { project: ProjectListItem; csrf: string; nonce: string; email: string; shown?: SettingsShown }) {
+export function ProjectSettingsPage({ data, csrf, nonce, email, shown = {} }: { data: SettingsData; csrf: string; nonce: string; email: string; shown?: SettingsShown }) {
+  const { project, members } = data
+  if (project.role !== 'owner') return <MemberSettingsPage data={data} csrf={csrf} nonce={nonce} email={email} />
   const color = shown.color ?? project.color
   const editError = shown.form === 'edit' ? shown.error : undefined
   const deleteError = shown.form === 'delete' ? shown.error : undefined
@@ -109,8 +136,25 @@ export function ProjectSettingsPage({ project, csrf, nonce, email, shown = {} }:
           </div>
         </form>
       </section>
+      {project.is_inbox ? '' : <SharingCard project={project} members={members} csrf={csrf} shown={shown.invite} />}
       {project.is_inbox ? '' : <ArchiveCard project={project} csrf={csrf} />}
       {project.is_inbox ? '' : <DeleteCard project={project} csrf={csrf} error={deleteError} />}
+    </Layout>
+  )
+}
+
+/** A shared project's page for a member: who has access, and Leave. */
+function MemberSettingsPage({ data, csrf, nonce, email }: { data: SettingsData; csrf: string; nonce: string; email: string }) {
+  const { project, members, you } = data
+  return (
+    <Layout title={project.name} nonce={nonce} csrf={csrf} email={email} active="tasks">
+      <p class="back-link">
+        <a href={projectUrl(project.id)}>
+          Back to <span safe>{project.name}</span>
+        </a>
+      </p>
+      <h1 safe>{`Project: ${project.name}`}</h1>
+      <MemberCard project={project} members={members} csrf={csrf} you={you} />
     </Layout>
   )
 }

@@ -6,6 +6,7 @@ import { PROJECT_NAME_MAX } from '../src/features/projects/limits'
 import type { SavedFilterView } from '../src/features/filters/model'
 import type { FormError } from '../src/web/forms'
 import { SavedViews } from './saved-views'
+import { InvitationsNotice } from './project-sharing'
 
 /** A project's own page. */
 export const projectUrl = (id: string) => `/projects/${id}`
@@ -31,6 +32,8 @@ export interface ProjectNavData {
   csrf: string
   /** Where a form of the navigation comes back to. */
   back: string
+  /** How many project invitations wait for the person's answer. */
+  invitations?: number
 }
 
 const openLabel = (n: number) => `${n} open`
@@ -41,6 +44,7 @@ function ProjectLink({ project, current }: { project: ProjectListItem; current?:
     <a href={projectUrl(project.id)} class="project-link" aria-current={here ? 'page' : undefined}>
       <ProjectDot color={project.color} />
       <span class="project-name" safe>{project.name}</span>
+      {project.role === 'owner' ? '' : <span class="role-hint">{project.role}</span>}
       <span class="count" title={openLabel(project.open_count)}>
         <span safe>{String(project.open_count)}</span>
         <span class="visually-hidden"> open</span>
@@ -90,10 +94,12 @@ export function AddProject({ csrf, name, error, prefix = 'np' }: { csrf: string;
  * links, so the list itself stays on the first screen. A live part: another tab's change updates the counts, and
  * so does this page's own (`counts-changed`).
  */
-export function ProjectNav({ projects, current, views, filter, csrf, back }: ProjectNavData) {
-  const active = projects.filter((p) => !p.archived)
+export function ProjectNav({ projects, current, views, filter, csrf, back, invitations }: ProjectNavData) {
+  const active = projects.filter((p) => !p.archived && p.role === 'owner')
+  const shared = projects.filter((p) => !p.archived && p.role !== 'owner')
   const archived = projects.filter((p) => p.archived)
   const shown = projects.find((p) => p.id === current)
+  const sharedHeading = 'Shared with me'
   const liveUrl = `/projects/nav?${new URLSearchParams({ ...(current ? { current } : {}), ...(filter ? { filter } : {}), back })}`
   return (
     <aside
@@ -107,6 +113,7 @@ export function ProjectNav({ projects, current, views, filter, csrf, back }: Pro
       hx-target="this"
       hx-swap="outerMorph"
     >
+      <InvitationsNotice count={invitations} place="switcher-notice" />
       <details class="switcher">
         <summary>
           <span class="visually-hidden">Project: </span>
@@ -123,6 +130,18 @@ export function ProjectNav({ projects, current, views, filter, csrf, back }: Pro
               <ProjectLink project={project} current={current} />
             </li>
           ))}
+          {shared.length ? (
+            <li class="switcher-heading">
+              {sharedHeading}
+            </li>
+          ) : (
+            ''
+          )}
+          {shared.map((project) => (
+            <li>
+              <ProjectLink project={project} current={current} />
+            </li>
+          ))}
           <li>
             <a href="/projects">Manage projects</a>
           </li>
@@ -132,6 +151,14 @@ export function ProjectNav({ projects, current, views, filter, csrf, back }: Pro
         <nav aria-label="Projects">
           <h2 class="sidebar-title">Projects</h2>
           <ProjectList projects={active} current={current} />
+          {shared.length ? (
+            <>
+              <h2 class="sidebar-title">{sharedHeading}</h2>
+              <ProjectList projects={shared} current={current} />
+            </>
+          ) : (
+            ''
+          )}
           {archived.length ? (
             <details class="archived">
               <summary>Archived ({archived.length})</summary>
@@ -141,6 +168,7 @@ export function ProjectNav({ projects, current, views, filter, csrf, back }: Pro
             ''
           )}
         </nav>
+        <InvitationsNotice count={invitations} place="sidebar-notice" />
         <AddProject csrf={csrf} />
       </div>
       <SavedViews views={views} filter={filter} csrf={csrf} back={back} />

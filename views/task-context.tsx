@@ -51,6 +51,8 @@ export interface ListData {
   views: SavedFilterView[]
   /** The user's projects (archived ones too), for the sidebar. */
   projects: ProjectListItem[]
+  /** How many project invitations wait for the user's answer (the sidebar's notice). */
+  invitations?: number
   /** The project whose list this is, when the list is one project's. */
   project?: ProjectListItem
   /** Why the list is not the one asked for (a malformed filter), said above it. */
@@ -111,6 +113,13 @@ export function FormKeys({ ctx }: { ctx: ListContext }) {
   )
 }
 
+
+/**
+ * Whether the user only reads this task: it is in a project shared with them as a viewer. Its row then offers no
+ * control that would change it (docs/ui.md, "Shared projects"); without the projects known, the row is the user's.
+ */
+export const viewOnly = (task: Pick<TaskRead, 'project_id'>, projects: ProjectListItem[] | undefined): boolean =>
+  projects?.find((p) => p.id === task.project_id)?.role === 'viewer'
 
 /** A select's option, selected when it is the current value. */
 export const option = (value: string, label: string, current: string | undefined) => (

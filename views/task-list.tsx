@@ -138,7 +138,7 @@ function EmptyState({ ctx, data }: { ctx: ListContext; data: ListData }) {
   }
   return (
     <div id="empty-state" class="empty">
-      <p>{filtered ? 'No tasks match these filters.' : data.project ? 'No tasks in this project yet. Add one above: press n to start typing.' : 'Nothing to do yet. Add your first task above: press n to start typing.'}</p>
+      <p>{filtered ? 'No tasks match these filters.' : data.project ? data.project.role === 'viewer' ? 'No tasks in this project yet.' : 'No tasks in this project yet. Add one above: press n to start typing.' : 'Nothing to do yet. Add your first task above: press n to start typing.'}</p>
     </div>
   )
 }
@@ -149,14 +149,19 @@ export function TaskList({ ctx, data }: { ctx: ListContext; data: ListData }) {
     <section id="task-list" aria-label="Tasks" hx-get={listUrl(ctx.query)} hx-trigger="tasks-changed from:body" hx-target="this" hx-swap="outerHTML" data-live="tasks">
       <div class="list-head">
         <Counts ctx={ctx} counts={data.counts} />
-        <form id="bulk" method="post" action="/tasks/bulk" hx-post="/tasks/bulk" hx-swap="none" class="bulk">
-          <FormKeys ctx={ctx} />
-          <label class="select-all">
-            <input type="checkbox" data-select-all /> <span>Select all</span>
-          </label>
-          <button type="submit" name="action" value="complete" class="ghost">Complete selected</button>
-          <button type="submit" name="action" value="delete" class="ghost danger">Delete selected</button>
-        </form>
+        {/* A viewer's project has nothing to select: its rows change nothing. */}
+        {data.project?.role === 'viewer' ? (
+          ''
+        ) : (
+          <form id="bulk" method="post" action="/tasks/bulk" hx-post="/tasks/bulk" hx-swap="none" class="bulk">
+            <FormKeys ctx={ctx} />
+            <label class="select-all">
+              <input type="checkbox" data-select-all /> <span>Select all</span>
+            </label>
+            <button type="submit" name="action" value="complete" class="ghost">Complete selected</button>
+            <button type="submit" name="action" value="delete" class="ghost danger">Delete selected</button>
+          </form>
+        )}
       </div>
       {data.error ? (
         <p class="form-error" role="alert" safe>

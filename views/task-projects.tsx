@@ -4,8 +4,8 @@ import type { ProjectListItem } from '../src/features/projects/model'
 import type { TaskView } from '../src/features/tasks/model'
 import { ProjectDot, projectUrl } from './projects'
 
-/** The projects a task can go to: the open ones, and the one it is in even when archived. */
-const choices = (projects: ProjectListItem[], current: string | undefined) => projects.filter((p) => !p.archived || p.id === current)
+/** The projects a task can go to: the open ones the user may write to, and the one it is in even when archived. */
+const choices = (projects: ProjectListItem[], current: string | undefined) => projects.filter((p) => (!p.archived && p.role !== 'viewer') || p.id === current)
 
 /** Where the task lives, on a list of all tasks: its project's dot and name, linking to the project. */
 export function ProjectMark({ task, projects }: { task: TaskView; projects: ProjectListItem[] }) {

@@ -134,10 +134,12 @@ export function WorkspacePage({
 }) {
   const title = data.project?.name ?? 'Tasks'
   const archived = data.project?.archived
+  const viewer = data.project?.role === 'viewer'
+  const owner = !data.project || data.project.role === 'owner'
   return (
     <Layout title={title} nonce={nonce} csrf={ctx.csrf} email={email} active="tasks">
       <div class="board">
-        <ProjectNav projects={data.projects} current={data.project?.id} views={data.views} filter={ctx.params.filter} csrf={ctx.csrf} back={listUrl(ctx.query)} />
+        <ProjectNav projects={data.projects} current={data.project?.id} views={data.views} filter={ctx.params.filter} csrf={ctx.csrf} back={listUrl(ctx.query)} invitations={data.invitations} />
         <div class="board-main">
           <div class="board-head">
             {data.project ? (
@@ -149,7 +151,7 @@ export function WorkspacePage({
             )}
             {data.project ? (
               <a href={`/projects/${data.project.id}/settings`} class="button ghost">
-                Edit project<span class="visually-hidden" safe>{` ${data.project.name}`}</span>
+                {owner ? 'Edit project' : 'Who has access'}<span class="visually-hidden" safe>{owner ? ` ${data.project.name}` : ` to ${data.project.name}`}</span>
               </a>
             ) : (
               ''
@@ -162,7 +164,11 @@ export function WorkspacePage({
           ) : (
             ''
           )}
-          {archived ? (
+          {viewer ? (
+            <p class="notice" safe>{`You can view this project's tasks; only its owner (${data.project!.owner_email}) and its editors change them.`}</p>
+          ) : archived && !owner ? (
+            <p class="notice">This project is archived: its owner can unarchive it to add tasks to it.</p>
+          ) : archived ? (
             <p class="notice">
               This project is archived: <a href={`/projects/${data.project!.id}/settings`}>unarchive it</a> to add tasks to it.
             </p>

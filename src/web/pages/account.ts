@@ -18,6 +18,7 @@ import { createApiToken, listApiTokens, revokeApiToken } from '../../features/au
 import { webSession } from '../session'
 import { PRE_SESSION_COOKIE, sessionSecret, verifyCsrf, verifyPreSessionCsrf } from '../../features/auth/csrf'
 import { authDepsOf } from '../../features/auth/deps'
+import { myInvitations } from '../../features/projects/sharing'
 import { putFlash, takeFlash } from '../../features/auth/flash'
 
 let zones: string[] | undefined
@@ -101,7 +102,7 @@ export const accountPages = (deps: AppDeps) => {
     csrf: string,
     extra: Pick<SettingsProps, 'created' | 'saved' | 'error' | 'passwordChanged' | 'passwordError' | 'deleteError'> & { status?: number; feedUrl?: string } = {},
   ) {
-    const [tokens, feedOn, hook] = await Promise.all([listApiTokens(authDeps, user.id), hasFeed(authDeps.db, user.id), getWebhook(authDeps.db, user.id)])
+    const [tokens, feedOn, hook, invitations] = await Promise.all([listApiTokens(authDeps, user.id), hasFeed(authDeps.db, user.id), getWebhook(authDeps.db, user.id), myInvitations(authDeps, user)])
     return respond(request, (nonce) => ({
       html: SettingsPage({
         nonce,
@@ -110,6 +111,7 @@ export const accountPages = (deps: AppDeps) => {
         timezone: user.timezone,
         timezones: timezones(),
         tokens,
+        invitations,
         now: authDeps.clock(),
         ...extra,
         feed: { enabled: feedOn, url: extra.feedUrl },

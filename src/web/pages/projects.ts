@@ -9,20 +9,14 @@ import type { AuthUser } from '../../features/auth/service'
 import { listSavedFilters } from '../../features/filters/service'
 import { CreateProjectInput, parseDeleteChoice, UpdateProjectInput } from '../../features/projects/model'
 import { createProject, deleteProject, listProjects, updateProject, type ProjectDeps } from '../../features/projects/service'
+import { myInvitations } from '../../features/projects/sharing'
 import { AddProject, ProjectNav, projectUrl } from '../../../views/projects'
-import { ProjectSettingsPage, ProjectsPage, type SettingsShown } from '../../../views/project-pages'
+import { ProjectsPage } from '../../../views/project-pages'
 import { first, withFormErrors, type Form, type FormError } from '../forms'
 import { respond } from '../respond'
 import { webSession } from '../session'
-
-/** What a project form says wrong in place: a bad name, one already used, a full quota. */
-export const SHOWN: ReadonlySet<string> = new Set(['validation_failed', 'conflict', 'quota_exceeded'])
-
-/** An AppError a form shows, as the form's error; anything else propagates. */
-export function shownError(failure: unknown): FormError {
-  if (!(failure instanceof AppError) || !SHOWN.has(failure.code)) throw failure
-  return { field: failure.field, message: failure.message }
-}
+import { projectSettings, shownError } from './project-settings'
+import { sharingPages } from './sharing'
 
 export const projectPages = (deps: AppDeps) => {
   const projectDeps: ProjectDeps = { db: deps.database.db, clock: deps.clock, quotas: deps.env.quotas }
@@ -30,30 +24,22 @@ export const projectPages = (deps: AppDeps) => {
   const manage = async (user: AuthUser, csrf: string, nonce: string, add?: { name?: string; error: FormError }) =>
     ProjectsPage({ projects: await listProjects(projectDeps, user, { archived: true }), csrf, nonce, email: user.email, add })
 
-  /** One of the user's projects with its counts; another person's (or a malformed id) is not there. */
-  const projectOf = async (user: AuthUser, id: string) => {
-    const found = (await listProjects(projectDeps, user, { archived: true })).find((p) => p.id === id)
-    if (!found) throw notFound('project')
-    return found
-  }
-
-  const settings = async (request: Request, user: AuthUser, csrf: string, id: string, shown?: SettingsShown) => {
-    const project = await projectOf(user, id)
-    return respond(request, (nonce) => ({ html: ProjectSettingsPage({ project, csrf, nonce, email: user.email, shown }), status: shown?.error ? 422 : 200 }))
-  }
+  const { projectOf, settings } = projectSettings(projectDeps)
 
   return new Elysia({ name: 'project-pages', seed: seedOf(deps), detail: { hide: true } })
     .use(webSession(deps))
+    // Sharing's forms live on the settings page; composed here, so the app's chain stays as deep as the type checker allows.
+    .use(sharingPages(deps))
     .get('/projects', ({ request, user, csrf }) => respond(request, async (nonce) => ({ html: await manage(user, csrf, nonce) })), { page: true })
     .get(
       '/projects/nav',
       // The sidebar alone, for a live refresh: the project shown and the list's filter mark their links.
       async ({ request, user, csrf, query }) => {
-        const [projects, views] = await Promise.all([listProjects(projectDeps, user, { archived: true }), listSavedFilters(projectDeps, user)])
+        const [projects, views, invitations] = await Promise.all([listProjects(projectDeps, user, { archived: true }), listSavedFilters(projectDeps, user), myInvitations(projectDeps, user)])
         const current = query.current?.trim() || undefined
         if (current && !projects.some((p) => p.id === current)) throw notFound('project')
         const back = safeLocalPath(query.back, '/tasks')
-        return respond(request, () => ({ html: ProjectNav({ projects, current, views, filter: query.filter || undefined, csrf, back }) }))
+        return respond(request, () => ({ html: ProjectNav({ projects, current, views, filter: query.filter || undefined, csrf, back, invitations: invitations.length }) }))
       },
       { page: true },
     )

@@ -25,6 +25,7 @@ import { listTasks, statusCounts, topTags } from '../../features/tasks/list'
 import { taskScope } from '../../features/tasks/owned'
 import { listSavedFilters } from '../../features/filters/service'
 import { listProjects } from '../../features/projects/service'
+import { myInvitations } from '../../features/projects/sharing'
 import { projectFor } from '../../features/projects/access'
 import { notFound } from '../../lib/errors'
 import { UUID } from '../../lib/secrets'
@@ -121,13 +122,14 @@ export const taskPages = (deps: AppDeps) => {
     const nested = nestedList(params)
     const heads = nested ? { ...query, where: listRoots(query.statuses) } : query
     const scope = await taskScope(taskDeps.db, user.id)
-    const [page, counts, tags, groupCounts, views, projects] = await Promise.all([
+    const [page, counts, tags, groupCounts, views, projects, invitations] = await Promise.all([
       listTasks(taskDeps.db, scope, heads),
       statusCounts(taskDeps.db, scope, query),
       topTags(taskDeps.db, scope, 12),
       query.sort === 'due_date' ? dueGroupCounts(taskDeps.db, scope, heads, edges) : undefined,
       listSavedFilters(taskDeps, user),
       listProjects(taskDeps, user, { archived: true }),
+      myInvitations(taskDeps, user),
     ])
     // Another person's project in the URL is not there at all (a 404), like their task.
     if (query.projects?.some((id) => !projects.some((p) => p.id === id))) throw notFound('project')
@@ -144,7 +146,7 @@ export const taskPages = (deps: AppDeps) => {
     ])
     // A later page's first task goes under the previous page's last (the cursor's task) when indented.
     const rows = nested ? nestedRows(page.items, subtasks, parents, query.cursor?.id) : flatRows(page.items, parents)
-    return { page, rows, counts, topTags: tags, groups, views, projects, project }
+    return { page, rows, counts, topTags: tags, groups, views, projects, project, invitations: invitations.length }
   }
 
   /** A row swapped in alone: its place as the page had it (`place`, from its form or link), its parent read again. */
