@@ -1,5 +1,5 @@
 // Listing tasks: search, filters, sort and keyset paging with an opaque, stable cursor.
-import { and, arrayContains, arrayOverlaps, asc, count, desc, eq, fillPlaceholders, gte, inArray, isNull, lte, or, sql, type SQL } from 'drizzle-orm'
+import { and, arrayContains, arrayOverlaps, asc, count, desc, eq, fillPlaceholders, gte, inArray, isNull, lte, ne, sql, type SQL } from 'drizzle-orm'
 import { cappedCount, cappedTotal, type CappedTotal } from '../../db/capped-count'
 import type { Db } from '../../db/client'
 import { unprepared } from '../../db/instrument'
@@ -82,9 +82,8 @@ function after(cursor: Cursor, order: Order): SQL {
  * The filters of `query` over placeholders: `user` and `sh0`… (the projects shared with them), `k0`… (keywords), `s0`… (statuses), `p0`… (priorities), `pj0`… (projects), `tags`,
  * `from` and `to`. Their number, not their values, shapes the SQL; `valuesOf` fills them.
  */
-function filtersOf(query: ListQuery, withStatus: boolean): SQL | undefined {
-  const shared = query.shared ?? []
-  const filters: SQL[] = [shared.length ? or(eq(tasks.userId, P('user')), inArray(tasks.projectId, shared.map((_, i) => P(`sh${i}`))))! : eq(tasks.userId, P('user'))]
+function filtersOf(query: ListQuery, withStatus: boolean, half: Half = 'own'): SQL | undefined {
+  const filters: SQL[] = [half === 'own' ? eq(tasks.userId, P('user')) : and(inArray(tasks.projectId, (query.shared ?? []).map((_, i) => P(`sh${i}`))), ne(tasks.userId, P('user')))!]
   query.keywords.forEach((_, i) => filters.push(sql`${searchable} ilike ${P(`k${i}`)}`))
   if (withStatus && query.statuses.length) filters.push(inArray(tasks.status, query.statuses.map((_, i) => P(`s${i}`))))
   if (query.priorities.length) filters.push(inArray(tasks.priority, query.priorities.map((_, i) => P(`p${i}`))))
@@ -129,23 +128,47 @@ function shapeOf(query: ListQuery): string {
 }
 
 /**
- * A list's two statements over placeholders. The page (one extra row, to know if more follow) carries the total,
- * counted up to TOTAL_CAP, in the same round trip; `total` alone is for a page that comes back empty.
+ * The halves of a list: the user's own tasks, and (when projects are shared with them) the tasks of those projects.
+ * Each half reads through its own indexes (user-led, project-led).
  */
-function buildStatements(db: Db, query: ListQuery) {
-  const where = filtersOf(query, true)
+type Half = 'own' | 'shared'
+const halvesOf = (query: ListQuery): Half[] => (query.shared?.length ? ['own', 'shared'] : ['own'])
+
+/** How many tasks of one half match, up to TOTAL_CAP + 1 (`also` narrows it further). */
+function halfCount(db: Db, query: ListQuery, half: Half, also?: SQL, order: 'created_at' | 'due_date' = 'created_at') {
   // Keywords and tags count through the user's GIN index, stopping at the cap; other filters walk the user's index in
   // order, which the planner might otherwise trade for a sequential scan.
   const indexed = query.keywords.length > 0 || query.tags.length > 0
-  const total = cappedCount(db, tasks, where, indexed ? [] : orderBy('created_at', 'desc'))
-  const pageWhere = query.cursor ? and(where, after(query.cursor, query.order)) : where
-  const page = db
-    .select({ task: tasks, key: sortKey(query.sort), total: sql<number>`(${total})`.mapWith(Number), subtasks: progress })
-    .from(tasks)
-    .where(pageWhere)
-    .orderBy(...orderBy(query.sort, query.order))
-    .limit(P('limit'))
-  return { page, total }
+  return cappedCount(db, tasks, and(filtersOf(query, true, half), also), indexed ? [] : orderBy(order, order === 'created_at' ? 'desc' : 'asc'))
+}
+
+/** The count of both halves in one statement: each capped, so their sum tells "over the cap" as one count would. */
+function totalOf(db: Db, query: ListQuery, also?: SQL, order?: 'created_at' | 'due_date') {
+  const parts = halvesOf(query).map((half) => sql`(${halfCount(db, query, half, also, order)})`)
+  return db.select({ n: sql<number>`${sql.join(parts, sql` + `)}`.mapWith(Number) }).from(sql`(select 1) as one`)
+}
+
+/**
+ * A list's two statements over placeholders. The page (one extra row, to know if more follow) carries the total,
+ * counted up to TOTAL_CAP, in the same round trip; `total` alone is for a page that comes back empty. With projects
+ * shared with the user, each half reads its first page in the list's order through its own index, and the page is
+ * the first of the two merged (an OR of the halves would sort every one of the user's tasks for each page).
+ */
+function buildStatements(db: Db, query: ListQuery) {
+  const halves = halvesOf(query)
+  const total = halves.length === 1 ? halfCount(db, query, 'own') : totalOf(db, query)
+  const fields = { task: tasks, key: sortKey(query.sort), total: sql<number>`(${total})`.mapWith(Number), subtasks: progress }
+  const whereOf = (half: Half) => {
+    const where = filtersOf(query, true, half)
+    return query.cursor ? and(where, after(query.cursor, query.order)) : where
+  }
+  const order = orderBy(query.sort, query.order)
+  if (halves.length === 1) {
+    return { page: db.select(fields).from(tasks).where(whereOf('own')).orderBy(...order).limit(P('limit')), total }
+  }
+  const [own, shared] = halves.map((half) => db.select().from(tasks).where(whereOf(half)).orderBy(...order).limit(P('limit')))
+  const merged = own!.unionAll(shared!).as('tasks')
+  return { page: db.select(fields).from(merged).orderBy(...order).limit(P('limit')), total }
 }
 
 /**
@@ -212,8 +235,7 @@ export async function matchCount(db: Db, scope: TaskScope, unscoped: ListQuery):
  */
 export async function matchCountWhere(db: Db, scope: TaskScope, unscoped: ListQuery, also: SQL): Promise<number> {
   const query = scoped(scope, unscoped)
-  const indexed = query.keywords.length > 0 || query.tags.length > 0
-  const counting = cappedCount(db, tasks, and(filtersOf(query, true), also), indexed ? [] : orderBy('due_date', 'asc'))
+  const counting = totalOf(db, query, also, 'due_date')
   const [row] = await byFilter(query, () => counting.execute(valuesOf(scope.userId, query)))
   return row?.n ?? 0
 }
