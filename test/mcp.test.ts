@@ -47,7 +47,7 @@ describe('tools/list', () => {
   test('every tool, each with a description, typed and described input, an output schema and all four annotations', async () => {
     const { tools } = await alice.listTools()
     expect(tools.map((t) => t.name).sort()).toEqual(
-      ['add_project', 'add_task', 'add_tasks', 'cancel_reminder', 'complete_task', 'complete_tasks', 'delete_project', 'delete_task', 'find_tasks', 'get_task', 'list_projects', 'list_reminders', 'list_tasks', 'reopen_task', 'restore_task', 'set_reminder', 'update_project', 'update_task'],
+      ['add_project', 'add_task', 'add_tasks', 'answer_invitation', 'cancel_reminder', 'complete_task', 'complete_tasks', 'delete_project', 'delete_task', 'find_tasks', 'get_task', 'leave_project', 'list_invitations', 'list_project_members', 'list_projects', 'list_reminders', 'list_tasks', 'reopen_task', 'restore_task', 'set_reminder', 'share_project', 'unshare_project', 'update_project', 'update_task'],
     )
     for (const tool of tools) {
       expect(tool.description!.length).toBeGreaterThan(30)
@@ -193,7 +193,7 @@ describe('stdio, for desktop MCP clients', () => {
       }),
     )
     try {
-      expect((await client.listTools()).tools).toHaveLength(18)
+      expect((await client.listTools()).tools).toHaveLength(24)
       const added = (await client.callTool({ name: 'add_task', arguments: { title: 'From the desktop' } })) as Result
       expect(added.structuredContent).toMatchObject({ title: 'From the desktop', status: 'pending' })
       expect(((await call(alice, 'list_tasks', { search: 'desktop' })).structuredContent as { total: number }).total).toBe(1)
