@@ -47,7 +47,7 @@ beforeAll(async () => {
   editor = await person()
   viewer = await person()
   stranger = await person()
-}, 60_000)
+}, 120_000)
 afterAll(async () => {
   for (const p of [owner, editor, viewer, stranger]) await p?.client.close()
   await t.dispose()

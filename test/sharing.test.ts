@@ -62,7 +62,7 @@ beforeAll(async () => {
   editor = await person()
   viewer = await person()
   stranger = await person()
-}, 60_000)
+}, 120_000)
 afterAll(() => t.dispose())
 
 describe('inviting and answering', () => {
