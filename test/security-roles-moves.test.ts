@@ -1,17 +1,16 @@
 // Access by role, the edges: a move between projects checks both sides (the task's project and the one it goes to),
 // and a member who is removed is refused from the very next request, on every route (docs/architecture.md, "Access").
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
-import { testApp, type TestApp } from './helpers/app'
-import { castOf, missingWorld, MISSING, share, snapshot, unshare, worldOf, type Cast, type Person } from './helpers/roles'
+import type { TestApp } from './helpers/app'
+import { stage, missingWorld, MISSING, share, snapshot, unshare, worldOf, type Cast, type Person } from './helpers/roles'
 import { ROUTES } from './helpers/role-routes'
 
 let t: TestApp
 let cast: Cast
 
 beforeAll(async () => {
-  t = await testApp()
-  cast = await castOf(t)
-})
+  ;({ t, cast } = await stage())
+}, 300_000)
 afterAll(() => t.dispose())
 
 const post = (who: Person, path: string, body: unknown) => t.call('POST', path, { token: who.token, body })

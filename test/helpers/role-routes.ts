@@ -5,9 +5,10 @@ import type { RoleName, World } from './roles'
 /**
  * What a route needs of the caller's role in the project: read (any member), write (owner or editor), own (the
  * owner), personal (any member, acting on their own things only: their reminders), setter (the one who set it: the
- * owner's reminder here), or unrelated (it names no project or task: the caller's own things).
+ * owner's reminder here), ids (a write over a list of ids, or out of the trash, which reads a task the caller may not
+ * change as an unknown id), or unrelated (it names no project or task: the caller's own things).
  */
-export type Need = 'read' | 'write' | 'own' | 'personal' | 'setter' | 'unrelated'
+export type Need = 'read' | 'write' | 'own' | 'personal' | 'setter' | 'ids' | 'unrelated'
 
 export interface Call {
   path: (w: World) => string

@@ -4,8 +4,8 @@ import { asc, eq, inArray, or } from 'drizzle-orm'
 import { answerInvitation, inviteMember, removeMember } from '../../src/features/projects/sharing'
 import { projectInvitations, projectMembers, projects } from '../../src/features/projects/schema'
 import { reminders } from '../../src/features/reminders/schema'
-import { tasks } from '../../src/features/tasks/schema'
-import type { TestApp } from './app'
+import { deletedTasks, tasks } from '../../src/features/tasks/schema'
+import { testApp, type TestApp } from './app'
 import { browser, csrfOf } from './web'
 
 export const ROLES = ['owner', 'editor', 'viewer', 'ex', 'stranger'] as const
@@ -37,6 +37,8 @@ export interface World {
   plain: string
   /** A completed task. */
   done: string
+  /** A task the owner deleted (in the trash, restorable). */
+  gone: string
   /** An invitation waiting (to an address with no account). */
   invitation: string
   /** The titles and name, each carrying this world's mark. */
@@ -56,6 +58,7 @@ export const missingWorld = (w: World): World => ({
   reminder: MISSING,
   plain: MISSING,
   done: MISSING,
+  gone: MISSING,
   invitation: MISSING,
 })
 
@@ -72,6 +75,12 @@ export async function castOf(t: TestApp): Promise<Cast> {
   return Object.fromEntries(ROLES.map((role, i) => [role, people[i]!])) as Cast
 }
 
+/** A fresh test app with a cast in it: what each file of the access tests by role starts from. */
+export async function stage(): Promise<{ t: TestApp; cast: Cast }> {
+  const t = await testApp()
+  return { t, cast: await castOf(t) }
+}
+
 const deps = (t: TestApp) => ({ db: t.database.db, clock: () => new Date() })
 
 /** Shares `project` with `who` as `role`: the owner invites them and they accept. */
@@ -84,6 +93,9 @@ export async function share(t: TestApp, owner: Person, project: string, who: Per
 export async function unshare(t: TestApp, owner: Person, project: string, who: Person): Promise<void> {
   await removeMember(deps(t), owner, project, who.id)
 }
+
+/** The words of a world that must not reach someone who cannot see it. */
+export const secrets = (w: World) => [w.mark, w.project, w.parent, w.child, w.reminded, w.reminder, w.plain, w.done, w.gone, w.invitation]
 
 let worlds = 0
 
@@ -111,7 +123,10 @@ export async function worldOf(t: TestApp, cast: Cast): Promise<World> {
   const plain = await task('plain')
   const done = await task('done')
   await as(`/api/v1/tasks/${done}/complete`, undefined, 200)
-  return { project, projectName: `${mark} project`, parent, child, reminded, reminder, plain, done, invitation, mark }
+  const gone = await task('gone')
+  const deleted = await t.call('DELETE', `/api/v1/tasks/${gone}`, { token: cast.owner.token })
+  if (deleted.status !== 204) throw new Error(`deleting answered ${deleted.status}`)
+  return { project, projectName: `${mark} project`, parent, child, reminded, reminder, plain, done, gone, invitation, mark }
 }
 
 /**
@@ -120,11 +135,12 @@ export async function worldOf(t: TestApp, cast: Cast): Promise<World> {
  */
 export async function snapshot(t: TestApp, w: World, besides: Person[] = []) {
   const db = t.database.db
-  const ids = [w.parent, w.child, w.reminded, w.plain, w.done]
+  const ids = [w.parent, w.child, w.reminded, w.plain, w.done, w.gone]
   const taskRows = await db.select().from(tasks).where(or(eq(tasks.projectId, w.project), inArray(tasks.id, ids))).orderBy(asc(tasks.id))
   return {
     project: await db.select().from(projects).where(eq(projects.id, w.project)),
     members: await db.select().from(projectMembers).where(eq(projectMembers.projectId, w.project)).orderBy(asc(projectMembers.userId)),
+    trash: await db.select().from(deletedTasks).where(inArray(deletedTasks.taskId, ids)),
     invitations: await db.select().from(projectInvitations).where(eq(projectInvitations.projectId, w.project)).orderBy(asc(projectInvitations.id)),
     tasks: taskRows,
     reminders: (await db.select().from(reminders).where(inArray(reminders.taskId, taskRows.map((r) => r.id))).orderBy(asc(reminders.id))).filter((r) => !besides.some((p) => p.id === r.userId)),
