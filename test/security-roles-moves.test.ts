@@ -85,10 +85,10 @@ describe('a removed member loses access at once', () => {
       const method = key.split(' ')[0]!
       for (const c of route.calls) {
         const [res, miss] = [
-          await t.call(method, c.path(w), { token: cast.editor.token, body: c.body?.(w) }),
-          await t.call(method, c.path(missing), { token: cast.editor.token, body: c.body?.(missing) }),
+          await t.call(method, c.path(w, cast.editor), { token: cast.editor.token, body: c.body?.(w) }),
+          await t.call(method, c.path(missing, cast.editor), { token: cast.editor.token, body: c.body?.(missing) }),
         ]
-        expect({ key, path: c.path(w), status: res.status, text: res.text }).toEqual({ key, path: c.path(w), status: miss.status, text: miss.text })
+        expect({ key, path: c.path(w, cast.editor), status: res.status, text: res.text }).toEqual({ key, path: c.path(w, cast.editor), status: miss.status, text: miss.text })
         expect(res.text).not.toContain(w.mark)
       }
     }

@@ -1,17 +1,18 @@
 // The REST routes the access tests by role call, each with what it needs of the caller's role in a shared project and
 // how to call it on a world (test/helpers/roles.ts); security-roles.test.ts checks that it names every route.
-import type { RoleName, World } from './roles'
+import { otherMember, type Person, type RoleName, type World } from './roles'
 
 /**
  * What a route needs of the caller's role in the project: read (any member), write (owner or editor), own (the
  * owner), personal (any member, acting on their own things only: their reminders), setter (the one who set it: the
  * owner's reminder here), ids (a write over a list of ids, or out of the trash, which reads a task the caller may not
- * change as an unknown id), or unrelated (it names no project or task: the caller's own things).
+ * change as an unknown id), leave (a member ends their own membership), addressee (an invitation: only the person it
+ * is addressed to, none of the cast, may answer it), or unrelated (it names no project or task: the caller's own things).
  */
-export type Need = 'read' | 'write' | 'own' | 'personal' | 'setter' | 'ids' | 'unrelated'
+export type Need = 'read' | 'write' | 'own' | 'personal' | 'setter' | 'ids' | 'leave' | 'addressee' | 'unrelated'
 
 export interface Call {
-  path: (w: World) => string
+  path: (w: World, me: Person) => string
   body?: (w: World) => unknown
 }
 
@@ -59,6 +60,15 @@ export const ROUTES: Record<string, Route> = {
       { path: (w) => `/api/v1/projects/${w.project}`, body: () => ({ archived: true }) },
     ],
   },
+  'GET /api/v1/projects/{id}/members': { need: 'read', calls: [{ path: (w) => `/api/v1/projects/${w.project}/members` }] },
+  'POST /api/v1/projects/{id}/invitations': { need: 'own', calls: [{ path: (w) => `/api/v1/projects/${w.project}/invitations`, body: () => ({ email: `new-${crypto.randomUUID()}@example.com`, role: 'viewer' }) }] },
+  'DELETE /api/v1/projects/{id}/invitations/{invitationId}': { need: 'own', calls: [{ path: (w) => `/api/v1/projects/${w.project}/invitations/${w.invitation}` }] },
+  'PATCH /api/v1/projects/{id}/members/{userId}': { need: 'own', calls: [{ path: (w, me) => `/api/v1/projects/${w.project}/members/${otherMember(w, me)}`, body: () => ({ role: 'viewer' }) }] },
+  // Removing another member is the owner's; removing oneself is leaving.
+  'DELETE /api/v1/projects/{id}/members/{userId}': { need: 'own', calls: [{ path: (w, me) => `/api/v1/projects/${w.project}/members/${otherMember(w, me)}` }] },
+  'GET /api/v1/invitations': { need: 'unrelated', calls: [{ path: () => '/api/v1/invitations' }] },
+  'POST /api/v1/invitations/{id}/accept': { need: 'addressee', calls: [{ path: (w) => `/api/v1/invitations/${w.invitation}/accept` }] },
+  'POST /api/v1/invitations/{id}/decline': { need: 'addressee', calls: [{ path: (w) => `/api/v1/invitations/${w.invitation}/decline` }] },
   'DELETE /api/v1/projects/{id}': { need: 'own', calls: [{ path: (w) => `/api/v1/projects/${w.project}?tasks=delete` }, { path: (w) => `/api/v1/projects/${w.project}?tasks=move` }] },
 }
 

@@ -39,6 +39,9 @@ export interface World {
   done: string
   /** A task the owner deleted (in the trash, restorable). */
   gone: string
+  /** The editor's and the viewer's user ids. */
+  editorId: string
+  viewerId: string
   /** An invitation waiting (to an address with no account). */
   invitation: string
   /** The titles and name, each carrying this world's mark. */
@@ -59,6 +62,8 @@ export const missingWorld = (w: World): World => ({
   plain: MISSING,
   done: MISSING,
   gone: MISSING,
+  editorId: MISSING,
+  viewerId: MISSING,
   invitation: MISSING,
 })
 
@@ -126,12 +131,15 @@ export async function worldOf(t: TestApp, cast: Cast): Promise<World> {
   const gone = await task('gone')
   const deleted = await t.call('DELETE', `/api/v1/tasks/${gone}`, { token: cast.owner.token })
   if (deleted.status !== 204) throw new Error(`deleting answered ${deleted.status}`)
-  return { project, projectName: `${mark} project`, parent, child, reminded, reminder, plain, done, gone, invitation, mark }
+  return { project, projectName: `${mark} project`, parent, child, reminded, reminder, plain, done, gone, editorId: cast.editor.id, viewerId: cast.viewer.id, invitation, mark }
 }
+
+/** The other of the world's members, to someone acting on a member: the viewer to the editor, else the editor. */
+export const otherMember = (w: World, me: Person) => (me.id === w.editorId ? w.viewerId : w.editorId)
 
 /**
  * Everything in a world as stored: the project, its members and invitations, its tasks and the reminders on them
- * (but those set by `besides`: their own reminders are theirs to set).
+ * (but the reminders and membership of `besides`: their own reminders are theirs to set, their membership to end).
  */
 export async function snapshot(t: TestApp, w: World, besides: Person[] = []) {
   const db = t.database.db
@@ -139,7 +147,7 @@ export async function snapshot(t: TestApp, w: World, besides: Person[] = []) {
   const taskRows = await db.select().from(tasks).where(or(eq(tasks.projectId, w.project), inArray(tasks.id, ids))).orderBy(asc(tasks.id))
   return {
     project: await db.select().from(projects).where(eq(projects.id, w.project)),
-    members: await db.select().from(projectMembers).where(eq(projectMembers.projectId, w.project)).orderBy(asc(projectMembers.userId)),
+    members: (await db.select().from(projectMembers).where(eq(projectMembers.projectId, w.project)).orderBy(asc(projectMembers.userId))).filter((m) => !besides.some((p) => p.id === m.userId)),
     trash: await db.select().from(deletedTasks).where(inArray(deletedTasks.taskId, ids)),
     invitations: await db.select().from(projectInvitations).where(eq(projectInvitations.projectId, w.project)).orderBy(asc(projectInvitations.id)),
     tasks: taskRows,
