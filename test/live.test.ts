@@ -1,8 +1,9 @@
-// Live updates: GET /live streams what changed for the signed-in user alone, coalesced, bounded, and closed at log-out.
+// Live updates: GET /live streams what changed for the signed-in user alone (and, for a shared project's task, its owner and members), coalesced, bounded, and closed at log-out.
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
 import { announceChange } from '../src/events/live-notice'
 import { LiveHub, liveHubOf } from '../src/features/live/hub'
 import { testApp, type TestApp } from './helpers/app'
+import { removeFrom, sharedProject } from './helpers/membership'
 import { until } from './helpers/wait'
 
 let t: TestApp
@@ -81,6 +82,36 @@ describe('GET /live', () => {
     expect(aliceStream.events).toEqual([['tasks']])
     aliceStream.close()
     bobStream.close()
+  })
+
+  test('a change to a shared project’s task reaches the owner and every member, whoever made it; an ex-member hears nothing', async () => {
+    const [owner, editor, viewer, ex, stranger] = [await t.signUp(), await t.signUp(), await t.signUp(), await t.signUp(), await t.signUp()] as const
+    const project = await sharedProject(t, owner, [
+      [editor, 'editor'],
+      [viewer, 'viewer'],
+      [ex, 'viewer'],
+    ])
+    await removeFrom(t, owner, project, ex)
+    const [ownerStream, editorStream, viewerStream, exStream, strangerStream] = [await open(owner.token), await open(editor.token), await open(viewer.token), await open(ex.token), await open(stranger.token)]
+
+    const made = await t.call('POST', '/api/v1/tasks', { token: owner.token, body: { title: 'Shared plan', project_id: project } })
+    expect(made.status).toBe(201)
+    await until('the editor to hear of the owner’s task', () => editorStream.events.length > 0)
+    await until('the viewer to hear of it', () => viewerStream.events.length > 0)
+    await until('the owner to hear of it', () => ownerStream.events.length > 0)
+
+    expect((await t.call('PATCH', `/api/v1/tasks/${made.body.id}`, { token: editor.token, body: { priority: 'high' } })).status).toBe(200)
+    await until('the owner to hear of the editor’s change', () => ownerStream.events.length > 1)
+    await until('the viewer to hear of it', () => viewerStream.events.length > 1)
+    expect(ownerStream.events).toEqual([['tasks'], ['tasks']])
+
+    // Notices arrive in commit order: once their own changes have reached them, the shared ones (earlier) would have too.
+    for (const [person, stream] of [[ex, exStream], [stranger, strangerStream]] as const) {
+      expect((await createTask(person.token, 'My own')).status).toBe(201)
+      await until('their own change to reach them', () => stream.events.length > 0)
+      expect(stream.events).toEqual([['tasks']])
+    }
+    for (const stream of [ownerStream, editorStream, viewerStream, exStream, strangerStream]) stream.close()
   })
 
   test('a page’s own change is not echoed to its stream; the same user’s other pages hear of it', async () => {

@@ -40,6 +40,16 @@ export function liveNotice(userId: string, kind: LiveKind): SQL {
   return sql`pg_notify(${LIVE_CHANNEL}, ${`${kind}:${userId}${origin ? `:${origin}` : ''}`})`
 }
 
+/**
+ * The notices of a change to everyone in `audience` (a subquery of user ids: a shared project's owner and members),
+ * one `<kind>:<user id>` each, as one expression for the caller's statement. The page that made the change is left
+ * out as `liveNotice` leaves it out: its stream id names one page, whoever's it is.
+ */
+export function liveNoticesTo(audience: SQL, kind: LiveKind): SQL {
+  const origin = origins.getStore()
+  return sql`(select count(pg_notify(${LIVE_CHANNEL}, ${`${kind}:`} || who.id::text || ${origin ? `:${origin}` : ''})) from (${audience}) as who(id))`
+}
+
 /** Reads a notice's payload back; anything else (another version's notice) is undefined. */
 export function parseChange(payload: string): { kind: LiveKind; userId: string; origin?: string } | undefined {
   const [kind, userId, origin] = payload.split(':') as [LiveKind, string | undefined, string | undefined]

@@ -119,6 +119,12 @@ export async function projectOrInbox(tx: Db, actor: Pick<Actor, 'id'>, projectId
 export const memberOf = (userId: string, editorsOnly = false): SQL =>
   sql`(select ${projectMembers.projectId} from ${projectMembers} where ${projectMembers.userId} = ${userId}${editorsOnly ? sql` and ${projectMembers.role} = 'editor'` : sql``})`
 
+/** Everyone who sees the tasks of `projectIds` (their owners and members), and `userId`, as a subquery of user ids. */
+export const peopleOf = (userId: string, projectIds: string[]): SQL =>
+  projectIds.length === 0
+    ? sql`select ${userId}::uuid`
+    : sql`select ${userId}::uuid union select ${projects.userId} from ${projects} where ${projects.id} in ${projectIds} union select ${projectMembers.userId} from ${projectMembers} where ${projectMembers.projectId} in ${projectIds}`
+
 /** Projects the user can see: their own and those shared with them. */
 export const visibleProjects = (userId: string): SQL => or(mine(userId), sql`${projects.id} in ${memberOf(userId)}`)!
 

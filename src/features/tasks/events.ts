@@ -1,6 +1,7 @@
 // Task changes as events: which type a change is, what changed, and the outbox row written with it.
 import type { Db } from '../../db/client'
 import { recordEvent } from '../../events/outbox'
+import { peopleOf } from '../projects/access'
 import { newId } from '../../lib/secrets'
 import { toTaskView, type TaskView } from './model'
 import type { Task } from './schema'
@@ -37,7 +38,8 @@ export interface ChangeAuthor {
 
 /**
  * Records the event for a change of `before` into `after` (either may be absent: a creation, a deletion)
- * in the change's transaction, by `by`. A change that changes nothing records nothing.
+ * in the change's transaction, by `by`. A change that changes nothing records nothing. Everyone who sees the task,
+ * before the change or after it (the owner, the members of its project or of the one it left), hears of it live.
  */
 export async function recordTaskChange(
   tx: Db,
@@ -48,6 +50,8 @@ export async function recordTaskChange(
   const before = change.before ? toTaskView(change.before, by.timezone) : undefined
   const after = change.after ? toTaskView(change.after, by.timezone) : undefined
   const subject = (after ?? before)!
+  const projects = [...new Set([after?.project_id, before?.project_id].filter((id): id is string => Boolean(id)))]
+  const audience = peopleOf((change.after ?? change.before)!.userId, projects)
   const base = {
     event_id: newId(),
     user_id: (change.after ?? change.before)!.userId,
@@ -55,10 +59,10 @@ export async function recordTaskChange(
     task_id: subject.id,
     occurred_at: now.toISOString(),
   }
-  if (!before) return recordEvent(tx, 'task.created', { ...base, task: after!, ...(change.cause ? { cause: change.cause } : {}) })
-  if (!after) return recordEvent(tx, 'task.deleted', { ...base, task: before, before })
+  if (!before) return recordEvent(tx, 'task.created', { ...base, task: after!, ...(change.cause ? { cause: change.cause } : {}) }, audience)
+  if (!after) return recordEvent(tx, 'task.deleted', { ...base, task: before, before }, audience)
   const changes = changedFields(before, after)
   if (changes.length === 0) return
   const type = before.status === 'pending' && after.status === 'completed' ? 'task.completed' : 'task.updated'
-  return recordEvent(tx, type, { ...base, task: after, before, changes })
+  return recordEvent(tx, type, { ...base, task: after, before, changes }, audience)
 }
