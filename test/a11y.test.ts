@@ -42,6 +42,45 @@ const api = async (method: string, path: string, body?: unknown) => {
 
 const run = requires('accessibility of every page in headless Chromium', need.chromium)
 
+/** A form posted as a browser signed in with `session` would post it (its CSRF token read from a page first). */
+async function formPost(session: string, path: string, form: Record<string, string>) {
+  const cookie = `session=${session}`
+  const page = await (await fetch(`${server.url}/tasks`, { headers: { cookie, accept: 'text/html' } })).text()
+  const csrf = /name="_csrf" value="([^"]+)"/.exec(page)?.[1] ?? ''
+  const res = await fetch(`${server.url}${path}`, { method: 'POST', redirect: 'manual', headers: { cookie, accept: 'text/html', 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ _csrf: csrf, ...form }) })
+  if (res.status !== 303) throw new Error(`POST ${path}: ${res.status}`)
+  return res.headers.get('location') ?? ''
+}
+
+/**
+ * Sharing both ways: a friend shares "Book club" with the person as a viewer (accepted) and invites them to "Choir"
+ * (waiting); the person shares Work with the friend as an editor and invites another address (waiting).
+ */
+async function shareAround(email: string) {
+  const friendEmail = `a11y-friend-${crypto.randomUUID()}@example.com`
+  const friend = await signUpOverHttp(server.url, friendEmail, ZONE)
+  const friendApi = bearerApi(() => server.url, () => friend)
+  ids.bookClub = (await friendApi('POST', '/api/v1/projects', { name: 'Book club', color: 'purple' })).body.id
+  const choir = (await friendApi('POST', '/api/v1/projects', { name: 'Choir', color: 'pink' })).body.id
+  await friendApi('POST', '/api/v1/tasks', { title: 'Read chapter 3', project_id: ids.bookClub, due_date: day(2) })
+  await formPost(friend, `/projects/${ids.bookClub}/members`, { email, role: 'viewer' })
+  await formPost(friend, `/projects/${choir}/members`, { email, role: 'editor' })
+  await formPost(token, `/projects/${ids.work}/members`, { email: friendEmail, role: 'editor' })
+  await formPost(token, `/projects/${ids.work}/members`, { email: 'someone-else@example.com', role: 'viewer' })
+  // The person accepts Book club and leaves Choir waiting; the friend accepts Work.
+  await formPost(token, `/invitations/${await invitationTo(token, 'Book club')}/accept`, {})
+  await formPost(friend, `/invitations/${await invitationTo(friend, 'Work')}/accept`, {})
+}
+
+/** The id of the invitation to `project` on the Settings page of whoever has `session`. */
+async function invitationTo(session: string, project: string): Promise<string> {
+  const settings = await (await fetch(`${server.url}/settings`, { headers: { cookie: `session=${session}`, accept: 'text/html' } })).text()
+  const item = settings.split('<li>').find((li) => li.includes(project) && li.includes('/accept'))
+  const id = item && /action="\/invitations\/([0-9a-f-]{36})\/accept"/.exec(item)?.[1]
+  if (!id) throw new Error(`no invitation to ${project}`)
+  return id
+}
+
 run.beforeAll(async () => {
   ;({ server, browser, stop } = await stage())
 
@@ -73,6 +112,7 @@ run.beforeAll(async () => {
   await api('PATCH', `/api/v1/projects/${old}`, { archived: true })
   await api('PATCH', `/api/v1/tasks/${ids.report}`, { project_id: ids.work })
   ids.inbox = (await api('GET', '/api/v1/projects')).items[0].id
+  await shareAround(email)
   await api('POST', `/api/v1/tasks/${ids.report}/reminders`, { lead: '1h' })
   const cancelled = await api('POST', `/api/v1/tasks/${ids.report}/reminders`, { lead: '1d' })
   await api('DELETE', `/api/v1/reminders/${cancelled.id}`)
@@ -188,6 +228,8 @@ const PAGES: Array<[string, () => string]> = [
   ['the projects', () => '/projects'],
   ["a project's settings", () => `/projects/${ids.work}/settings`],
   ["the Inbox's settings", () => `/projects/${ids.inbox}/settings`],
+  ['a project shared as a viewer', () => `/projects/${ids.bookClub}`],
+  ["a shared project's settings, as a member", () => `/projects/${ids.bookClub}/settings`],
   ['Today', () => '/today'],
   ['Upcoming', () => '/upcoming'],
   ['Calendar', () => '/calendar'],

@@ -166,6 +166,24 @@ describe('a viewer reads and changes nothing', () => {
     expect(all.text).toContain('Water the roses')
   })
 
+  test('Today and Upcoming list the shared tasks with no control that changes them', async () => {
+    const today = (await t.call('POST', '/api/v1/tasks', { token: owner.token, body: { title: 'Mow the lawn', project_id: projectId, due_date: '2026-11-25T15:00:00Z' } })).body.id
+    const later = (await t.call('POST', '/api/v1/tasks', { token: owner.token, body: { title: 'Rake the leaves', project_id: projectId, due_date: '2026-11-27T10:00:00Z' } })).body.id
+    const todayPage = await page(member, '/today')
+    expect(todayPage.text).toContain('Mow the lawn')
+    expect(count(todayPage.text, `#today-${today} form`)).toBe(0)
+    expect(count(todayPage.text, `#today-${today} a[href^="/tasks/${today}/edit"]`)).toBe(0)
+    const upcoming = await page(member, '/upcoming')
+    expect(upcoming.text).toContain('Rake the leaves')
+    expect(count(upcoming.text, `#upcoming-${later} form`)).toBe(0)
+    expect(count(upcoming.text, `#upcoming-${later}[draggable]`)).toBe(0)
+    // Narrowed to the viewed project, the pages offer no add box either; the owner's do.
+    expect(count((await page(member, `/today?project=${projectId}`)).text, '#quick-add')).toBe(0)
+    expect(count((await page(member, `/upcoming?project=${projectId}`)).text, '#quick-add')).toBe(0)
+    expect(count((await page(owner, `/today?project=${projectId}`)).text, `#today-${today} form.toggle`)).toBe(1)
+    for (const id of [today, later]) await t.call('DELETE', `/api/v1/tasks/${id}`, { token: owner.token })
+  })
+
   test('the settings page shows who has access and Leave, and none of the owner\'s controls', async () => {
     const settings = await page(member, `/projects/${projectId}/settings`)
     expect(settings.status).toBe(200)

@@ -19,7 +19,20 @@ export interface PlannerContext {
   now: Date
   /** The project the page shows (its `project` parameter), else all of them. */
   project?: string
+  /** The projects the person only views (shared as a viewer): their tasks are listed with no control that changes them. */
+  viewOnly?: ReadonlySet<string>
 }
+
+/** Whether the task is one the person only views. */
+const readOnly = (task: TaskView, ctx: PlannerContext) => ctx.viewOnly?.has(task.project_id) ?? false
+
+/** A viewed task's state in words where a checkbox would be, and its title as plain text (there is no edit). */
+function ViewedMark({ task }: { task: TaskView }) {
+  return <span class="check" role="img" aria-label={task.status === 'completed' ? 'Completed' : 'Open'}></span>
+}
+
+/** Whether the page's add box is offered: not on a project the person only views. */
+const addable = (ctx: PlannerContext) => !(ctx.project && ctx.viewOnly?.has(ctx.project))
 
 const DAY_TITLE = new Intl.DateTimeFormat('en-GB', { weekday: 'long', day: 'numeric', month: 'long', timeZone: 'UTC' })
 const dayTitle = (d: LocalDate) => DAY_TITLE.format(new Date(Date.UTC(d.year, d.month - 1, d.day)))
@@ -89,17 +102,20 @@ function MoveControls({ ctx, today, label, ids }: { ctx: PlannerContext; today: 
 function Item({ task, ctx, today, movable }: { task: TaskView; ctx: PlannerContext; today: LocalDate; movable: boolean }) {
   const done = task.status === 'completed'
   const back = withProject('/today', ctx.project)
+  const viewed = readOnly(task, ctx)
   return (
-    <li id={`today-${task.id}`} class={`task${done ? ' done' : ''}`} data-id={task.id}>
-      <form method="post" action={`/tasks/${task.id}/toggle`} class="toggle">
-        <input type="hidden" name="_csrf" value={ctx.csrf} />
-        <input type="hidden" name="back" value={back} />
-        <button type="submit" class="check" role="checkbox" aria-checked={done ? 'true' : 'false'} aria-label={`${done ? 'Reopen' : 'Complete'} "${task.title}"`}></button>
-      </form>
+    <li id={`today-${task.id}`} class={`task${done ? ' done' : ''}${viewed ? ' view-only' : ''}`} data-id={task.id}>
+      {viewed ? <ViewedMark task={task} /> : <TodayToggle task={task} ctx={ctx} back={back} />}
       <div class="body">
-        <a class="title" href={`/tasks/${task.id}/edit?back=${encodeURIComponent(back)}`} safe>
-          {task.title}
-        </a>
+        {viewed ? (
+          <span class="title" safe>
+            {task.title}
+          </span>
+        ) : (
+          <a class="title" href={`/tasks/${task.id}/edit?back=${encodeURIComponent(back)}`} safe>
+            {task.title}
+          </a>
+        )}
         <div class="meta">
           {task.priority !== 'medium' ? <span class={`priority ${task.priority}`}>{task.priority === 'high' ? 'High' : 'Low'}</span> : ''}
           <When task={task} ctx={ctx} />
@@ -109,10 +125,23 @@ function Item({ task, ctx, today, movable }: { task: TaskView; ctx: PlannerConte
               #{tag}
             </a>
           ))}
+          {viewed ? <span class="read-only">view only</span> : ''}
         </div>
       </div>
-      {movable ? <MoveControls ctx={ctx} today={today} label={`Move "${task.title}"`} ids={task.id} /> : ''}
+      {movable && !viewed ? <MoveControls ctx={ctx} today={today} label={`Move "${task.title}"`} ids={task.id} /> : ''}
     </li>
+  )
+}
+
+/** Today's complete control for one task. */
+function TodayToggle({ task, ctx, back }: { task: TaskView; ctx: PlannerContext; back: string }) {
+  const done = task.status === 'completed'
+  return (
+    <form method="post" action={`/tasks/${task.id}/toggle`} class="toggle">
+      <input type="hidden" name="_csrf" value={ctx.csrf} />
+      <input type="hidden" name="back" value={back} />
+      <button type="submit" class="check" role="checkbox" aria-checked={done ? 'true' : 'false'} aria-label={`${done ? 'Reopen' : 'Complete'} "${task.title}"`}></button>
+    </form>
   )
 }
 
@@ -184,7 +213,7 @@ export function Today({ view, ctx, notice }: { view: TodayView; ctx: PlannerCont
       ) : (
         ''
       )}
-      <AddBox ctx={ctx} action="/today/add" target="#today" placeholder="Add a task for today: call mum 5pm !high #family (press n)" />
+      {addable(ctx) ? <AddBox ctx={ctx} action="/today/add" target="#today" placeholder="Add a task for today: call mum 5pm !high #family (press n)" /> : ''}
       <Section id="due-today" title="Due today" tasks={view.dueToday} ctx={ctx} today={view.day} empty="Nothing else is due today." />
       {view.overdue.length ? (
         // Today comes first; what is overdue folds away below it (open when it is short).
@@ -229,6 +258,7 @@ const timeOf = (at: string, timeZone: string) => {
  * form behind its menu (the keyboard way), which drag and drop fills in and submits too.
  */
 function UpcomingItem({ task, ctx, first }: { task: TaskView; ctx: PlannerContext; first: LocalDate }) {
+  if (readOnly(task, ctx)) return <ViewedUpcomingItem task={task} ctx={ctx} />
   return (
     <li id={`upcoming-${task.id}`} class="task upcoming-item" data-id={task.id} draggable="true">
       <form method="post" action="/upcoming/complete" hx-post="/upcoming/complete" hx-target="#upcoming" hx-swap="outerHTML" class="toggle">
@@ -241,17 +271,7 @@ function UpcomingItem({ task, ctx, first }: { task: TaskView; ctx: PlannerContex
         <a class="title" href={`/tasks/${task.id}/edit?back=${encodeURIComponent(withProject('/upcoming', ctx.project))}`} safe>
           {task.title}
         </a>
-        <div class="meta">
-          {task.all_day ? (
-            <span class="all-day">All day</span>
-          ) : (
-            <time datetime={task.due_date!} safe>
-              {timeOf(task.due_date!, ctx.timezone)}
-            </time>
-          )}
-          {task.priority !== 'medium' ? <span class={`priority ${task.priority}`}>{task.priority === 'high' ? 'High' : 'Low'}</span> : ''}
-          {task.recurrence ? <RepeatMark recurrence={task.recurrence} /> : ''}
-        </div>
+        <UpcomingMeta task={task} ctx={ctx} />
       </div>
       <details class="row-menu">
         <summary>
@@ -270,6 +290,38 @@ function UpcomingItem({ task, ctx, first }: { task: TaskView; ctx: PlannerContex
   )
 }
 
+/** An Upcoming task the person only views: listed on its day, neither completed, opened for editing, nor moved. */
+function ViewedUpcomingItem({ task, ctx }: { task: TaskView; ctx: PlannerContext }) {
+  return (
+    <li id={`upcoming-${task.id}`} class="task upcoming-item view-only" data-id={task.id}>
+      <ViewedMark task={task} />
+      <div class="body">
+        <span class="title" safe>
+          {task.title}
+        </span>
+        <UpcomingMeta task={task} ctx={ctx} />
+      </div>
+    </li>
+  )
+}
+
+function UpcomingMeta({ task, ctx }: { task: TaskView; ctx: PlannerContext }) {
+  return (
+    <div class="meta">
+      {task.all_day ? (
+        <span class="all-day">All day</span>
+      ) : (
+        <time datetime={task.due_date!} safe>
+          {timeOf(task.due_date!, ctx.timezone)}
+        </time>
+      )}
+      {task.priority !== 'medium' ? <span class={`priority ${task.priority}`}>{task.priority === 'high' ? 'High' : 'Low'}</span> : ''}
+      {task.recurrence ? <RepeatMark recurrence={task.recurrence} /> : ''}
+      {readOnly(task, ctx) ? <span class="read-only">view only</span> : ''}
+    </div>
+  )
+}
+
 /** The Upcoming view's content: the swap target of every move. */
 export function Upcoming({ days, ctx, notice }: { days: UpcomingDay[]; ctx: PlannerContext; notice?: string }) {
   const first = days[0]!.day
@@ -282,7 +334,7 @@ export function Upcoming({ days, ctx, notice }: { days: UpcomingDay[]; ctx: Plan
       ) : (
         ''
       )}
-      <AddBox ctx={ctx} action="/upcoming/add" target="#upcoming" placeholder="Add a task: dentist friday 3pm #health (press n)" />
+      {addable(ctx) ? <AddBox ctx={ctx} action="/upcoming/add" target="#upcoming" placeholder="Add a task: dentist friday 3pm #health (press n)" /> : ''}
       <p class="hint">Drag a task onto another day, or move it from its menu (⋯).</p>
       {days.map((d) => (
         <section class={`day${d.tasks.length || d.projected.length ? '' : ' free'}`} data-day={isoDay(d.day)} aria-labelledby={`day-${isoDay(d.day)}`}>

@@ -31,7 +31,12 @@ export const plannerPages = (deps: AppDeps) => {
   const td: TaskDeps = { db: deps.database.db, clock: deps.clock, quotas: deps.env.quotas }
 
   type Shown = { status?: number; notice?: string; error?: FormError }
-  type Ctx = { csrf: string; timezone: string; now: Date; project?: string }
+  type Ctx = { csrf: string; timezone: string; now: Date; project?: string; viewOnly: ReadonlySet<string> }
+
+  /** The projects the user only views (shared with them as a viewer): their tasks' rows offer no change. */
+  async function viewedProjects(user: AuthUser): Promise<ReadonlySet<string>> {
+    return new Set((await listProjects(td, user, { archived: true })).filter((p) => p.role === 'viewer').map((p) => p.id))
+  }
 
   /** The page's `project` (a URL's or a form's): one of the user's projects, else a 404 like their task; blank is all. */
   async function projectOf(user: AuthUser, text: unknown): Promise<string | undefined> {
@@ -57,8 +62,8 @@ export const plannerPages = (deps: AppDeps) => {
     content: (data: T, ctx: Ctx, notice?: string) => JSX.Element,
     page: (data: T, ctx: Ctx, notice: string | undefined, nonce: string, projects: PickerProject[]) => JSX.Element,
   ) {
-    const data = await load()
-    const ctx = { csrf, timezone: user.timezone, now: td.clock(), project }
+    const [data, viewOnly] = await Promise.all([load(), viewedProjects(user)])
+    const ctx = { csrf, timezone: user.timezone, now: td.clock(), project, viewOnly }
     const notice = shown.error?.message ?? shown.notice
     const status = shown.status ?? 200
     return respond(request, {
@@ -72,7 +77,7 @@ export const plannerPages = (deps: AppDeps) => {
 
   /** Upcoming's content alone, with a notice (to send beside a toast). */
   const upcomingContent = async (user: AuthUser, csrf: string, project: string | undefined, notice: string) =>
-    Upcoming({ days: await upcomingView(td, user, project), ctx: { csrf, timezone: user.timezone, now: td.clock(), project }, notice })
+    Upcoming({ days: await upcomingView(td, user, project), ctx: { csrf, timezone: user.timezone, now: td.clock(), project, viewOnly: await viewedProjects(user) }, notice })
 
   const upcoming = (request: Request, user: AuthUser, csrf: string, project?: string, shown: Shown = {}) =>
     view(request, user, csrf, shown, project, () => upcomingView(td, user, project), (days, ctx, notice) => Upcoming({ days, ctx, notice }), (days, ctx, notice, nonce, projects) => UpcomingPage({ days, ctx, nonce, email: user.email, notice, projects }))
