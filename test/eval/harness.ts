@@ -4,6 +4,7 @@
 import { readFileSync } from 'node:fs'
 import type { PasswordHasher } from '../../src/features/auth/passwords'
 import { testApp, type TestApp } from '../helpers/app'
+import { Aliases, foreignProjects, seedSharing, shareKey, sharingState, type EvalShare, type Person } from './sharing'
 
 export type Priority = 'high' | 'medium' | 'low'
 
@@ -34,6 +35,10 @@ export interface EvalCase {
   language: string
   /** The user's projects besides the Inbox, made before the tasks (an archived one as "Name (archived)"). */
   projects?: string[]
+  /** Other people with accounts, by the address the case writes ("bob@example.com"); each run gives them their own. */
+  people?: string[]
+  /** What is shared at the start, either way (sharing.ts); a task in someone else's project is seeded by them. */
+  sharing?: EvalShare[]
   /** The app's clock for the whole case. */
   now: string
   /** The user's IANA zone, given at sign-up. */
@@ -43,7 +48,7 @@ export interface EvalCase {
   turns?: string[]
   say: string
   /** The whole state after: every task, and every pending reminder (none when left out). */
-  expect: { tasks: EvalTask[]; reminders?: EvalReminder[]; projects?: string[] }
+  expect: { tasks: EvalTask[]; reminders?: EvalReminder[]; projects?: string[]; sharing?: EvalShare[] }
   /** Words the last reply must hold (case-insensitive; a number must stand alone, so "3" is not found in "2026-12-03"). */
   reply_contains?: string[]
   /** Words the last reply must not hold: a filter that names a task it should have left out is wrong. */
@@ -166,7 +171,7 @@ function mentions(reply: string, word: string): boolean {
 }
 
 /** The judge, apart from the app: what is wrong with the state after and the last reply ("" when nothing). */
-export function judge(c: EvalCase, after: { tasks: EvalTask[]; reminders: EvalReminder[]; projects: string[] }, reply: string): string {
+export function judge(c: EvalCase, after: { tasks: EvalTask[]; reminders: EvalReminder[]; projects: string[]; sharing?: EvalShare[] }, reply: string): string {
   const tasks = difference(
     'tasks',
     c.expect.tasks.map(taskKey),
@@ -179,6 +184,9 @@ export function judge(c: EvalCase, after: { tasks: EvalTask[]; reminders: EvalRe
   // The projects after: as expected, or else as they were (a case that asked for no project change fails on any).
   const projects = difference('projects', (c.expect.projects ?? c.projects ?? []).map(projectKey), after.projects.map(projectKey))
   if (projects) return projects
+  // The sharing after: as expected, or else as it was.
+  const sharing = difference('sharing', (c.expect.sharing ?? c.sharing ?? []).map(shareKey), (after.sharing ?? []).map(shareKey))
+  if (sharing) return sharing
   const absent = (c.reply_contains ?? []).filter((w) => !mentions(reply, w))
   if (absent.length) return `reply lacks ${absent.map((w) => `"${w}"`).join(', ')}`
   const present = (c.reply_excludes ?? []).filter((w) => mentions(reply, w))
@@ -213,19 +221,26 @@ export async function evalRunner(options: { env?: Record<string, string> } = {})
   // Cases are sent as fast as the app answers; the per-user chat limit is not what is measured.
   const app: TestApp = await testApp({ clock: () => now, passwords: plainPasswords, env: { CHAT_MESSAGES_PER_MINUTE: '1000', ...options.env } })
   let users = 0
+  let runs = 0
 
-  async function begin(c: EvalCase): Promise<string> {
-    now = new Date(c.now)
+  /** Signs up and logs in `email` from an address of its own, as different people would (sign-up is limited per address). */
+  async function signUp(email: string, timezone: string): Promise<Person> {
     users += 1
-    // Each user signs up from an address of their own, as different people would (sign-up is limited per address).
     const ip = `10.${(users >> 16) & 255}.${(users >> 8) & 255}.${users & 255}`
-    const email = `eval-${users}-${crypto.randomUUID().slice(0, 8)}@example.com`
     const headers = { 'x-forwarded-for': ip }
-    const up = await app.call('POST', '/api/v1/auth/signup', { body: { email, password: 'correct horse battery', timezone: c.timezone }, headers })
+    const up = await app.call('POST', '/api/v1/auth/signup', { body: { email, password: 'correct horse battery', timezone }, headers })
     if (up.status !== 202) throw new Error(`sign-up: ${up.status} ${up.text}`)
     const login = await app.call('POST', '/api/v1/auth/login', { body: { email, password: 'correct horse battery' }, headers })
     if (login.status !== 200) throw new Error(`log-in: ${login.status} ${login.text}`)
-    const token = login.body.token as string
+    return { id: login.body.user.id as string, token: login.body.token as string, email }
+  }
+
+  async function begin(c: EvalCase, aliases: Aliases): Promise<Person> {
+    now = new Date(c.now)
+    const people = new Map<string, Person>()
+    for (const p of c.people ?? []) people.set(p.toLowerCase(), await signUp(aliases.of(p), c.timezone))
+    const user = await signUp(`eval-${users + 1}-${crypto.randomUUID().slice(0, 8)}@example.com`, c.timezone)
+    const { token } = user
     for (const p of c.projects ?? []) {
       const made = await app.call('POST', '/api/v1/projects', { token, body: { name: p.replace(/\s*\(archived\)$/i, '') } })
       if (made.status !== 201) throw new Error(`seeding project "${p}": ${made.status} ${made.text}`)
@@ -236,7 +251,10 @@ export async function evalRunner(options: { env?: Record<string, string> } = {})
     }
     const projectIds = await projectsOf(token)
     const made: Array<{ id: string; title: string }> = []
-    for (const t of c.tasks) {
+    // A task in someone else's project is theirs, seeded with their share.
+    const foreign = foreignProjects(c.sharing ?? [])
+    const tasks = c.tasks.filter((t) => !t.project || !foreign.has(t.project.toLowerCase()))
+    for (const t of tasks) {
       const body: Record<string, unknown> = { title: t.title }
       if (t.parent) body.parent_id = made.find((m) => norm(m.title) === norm(t.parent!))?.id ?? `(no task "${t.parent}" before it)`
       if (t.project) body.project_id = [...projectIds].find(([, name]) => norm(name) === norm(t.project!))?.[0]
@@ -249,12 +267,13 @@ export async function evalRunner(options: { env?: Record<string, string> } = {})
       made.push({ id: added.body.id, title: t.title })
     }
     // Completed once every task is made, so a subtask may sit under a completed parent; the parent's open subtasks stay open.
-    for (const [i, t] of c.tasks.entries()) {
+    for (const [i, t] of tasks.entries()) {
       if (t.status !== 'completed') continue
       const done = await app.call('POST', `/api/v1/tasks/${made[i]!.id}/complete?children=keep`, { token })
       if (done.status !== 200) throw new Error(`completing "${t.title}": ${done.status} ${done.text}`)
     }
-    return token
+    if (c.sharing?.length) await seedSharing(app, () => now, c.sharing, user, people, projectIds)
+    return user
   }
 
   /** Every project of the user, archived ones too: id → name. */
@@ -264,7 +283,8 @@ export async function evalRunner(options: { env?: Record<string, string> } = {})
     return new Map((page.body.items as Array<{ id: string; name: string }>).map((p) => [p.id, p.name]))
   }
 
-  async function state(token: string): Promise<{ tasks: EvalTask[]; reminders: EvalReminder[]; projects: string[] }> {
+  async function state(user: Person, aliases: Aliases, sharing: boolean): Promise<{ tasks: EvalTask[]; reminders: EvalReminder[]; projects: string[]; sharing: EvalShare[] }> {
+    const { token } = user
     const apiTasks: ApiTask[] = []
     let cursor: string | undefined
     do {
@@ -284,28 +304,34 @@ export async function evalRunner(options: { env?: Record<string, string> } = {})
     }
     const page = await app.call('GET', '/api/v1/projects?archived=true', { token })
     if (page.status !== 200) throw new Error(`listing projects: ${page.status} ${page.text}`)
-    const items = page.body.items as Array<{ id: string; name: string; is_inbox: boolean; archived: boolean }>
+    const items = page.body.items as Array<{ id: string; name: string; is_inbox: boolean; archived: boolean; role?: string }>
     const names = new Map(items.map((p) => [p.id, p.name]))
-    const projects = items.filter((p) => !p.is_inbox).map((p) => `${p.name}${p.archived ? ' (archived)' : ''}`)
-    return { tasks: apiTasks.map((t) => fromApi(t, names, titles)), reminders, projects }
+    // The user's own projects; those shared with them are judged with the sharing.
+    const projects = items.filter((p) => !p.is_inbox && (p.role ?? 'owner') === 'owner').map((p) => `${p.name}${p.archived ? ' (archived)' : ''}`)
+    return { tasks: apiTasks.map((t) => fromApi(t, names, titles)), reminders, projects, sharing: sharing ? await sharingState(app, () => now, user, aliases) : [] }
   }
 
   async function run(c: EvalCase): Promise<CaseResult> {
     let reply = ''
     const result = (reason: string): CaseResult => ({ id: c.id, intent: c.intent, language: c.language, pass: !reason, reason: reason || 'ok', reply })
     try {
-      const token = await begin(c)
+      runs += 1
+      const aliases = new Aliases(c.people ?? [], runs)
+      const user = await begin(c, aliases)
+      const { token } = user
+      const sharing = Boolean(c.people?.length || c.sharing?.length || c.expect.sharing)
       // Read back, the seeded state must be the case's start state, or the case tests something else.
-      const seeded = difference('seeded', c.tasks.map(taskKey), (await state(token)).tasks.map(taskKey))
+      const start = await state(user, aliases, sharing)
+      const seeded = difference('seeded', c.tasks.map(taskKey), start.tasks.map(taskKey)) || difference('seeded sharing', (c.sharing ?? []).map(shareKey), start.sharing.map(shareKey))
       if (seeded) throw new Error(seeded)
       let conversation: string | undefined
-      for (const message of [...(c.turns ?? []), c.say]) {
+      for (const message of [...(c.turns ?? []), c.say].map(aliases.outgoing)) {
         const answer = await app.call('POST', '/api/v1/chat', { token, body: conversation ? { message, conversation_id: conversation } : { message } })
         if (answer.status !== 200) return result(`chat answered ${answer.status} to "${message}"`)
         conversation = answer.body.conversation_id
-        reply = answer.body.reply
+        reply = aliases.incoming(answer.body.reply)
       }
-      return result(judge(c, await state(token), reply))
+      return result(judge(c, await state(user, aliases, sharing), reply))
     } catch (error) {
       return result(`harness: ${(error as Error).message.split('\n')[0]}`)
     }
