@@ -7,6 +7,7 @@ import { previous } from './undo'
 import { formatWhen, REPLIES, titles, type Lang } from './offline-words'
 import type { AgentState, Op, PendingAction, UndoStep } from './offline-state'
 import { askSubtasks, openSubtasksOf } from './offline-subtasks'
+import { viewerRefusal } from './offline-sharing'
 import type { Blocked } from './offline-subtask-words'
 import type { ToolCallRecord } from './schema'
 
@@ -50,6 +51,8 @@ export async function propose(
     totalExact: options.totalExact ?? true,
     query: options.query ?? '',
   }
+  const refused = await viewerRefusal(ctx, tasks, lang)
+  if (refused) return { reply: refused, toolCalls: calls }
   if (op !== 'delete' && tasks.length === 1) return perform(ctx, calls, pending, tasks, lang)
   const words = REPLIES[lang]
   const more = pending.total > tasks.length ? words.tooMany(`${pending.total}${pending.totalExact ? '' : '+'}`, pending.query, tasks.length) : ''

@@ -9,7 +9,7 @@ import { formatWhen, type Lang } from './offline-words'
 import { TAG_PHRASE } from './offline-selection'
 import type { ToolCallRecord } from './schema'
 
-export type Task = { id: string; title: string; due_date: string | null; due_day?: string | null; status: string; priority: string; tags?: string[]; updated_at: string }
+export type Task = { id: string; title: string; due_date: string | null; due_day?: string | null; status: string; priority: string; tags?: string[]; updated_at: string; project_id?: string }
 
 /** Calls one registry tool as the context's user, recording the call. */
 export async function call(ctx: ToolContext, calls: ToolCallRecord[], name: string, args: Record<string, unknown>): Promise<ToolOutcome> {

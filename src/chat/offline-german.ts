@@ -4,7 +4,7 @@ import { DURATION } from './duration'
 import type { Lang } from './offline-state'
 
 /** Words a German request carries and an English one does not: command words, "morgen", "Uhr", "ja". */
-const GERMAN = /(?:^|[\s,])(?:erinnere|füge|hinzu|hinzufügen|neue|aufgaben?|zeigen?|zeig|lösche|löschen|entferne|erledigt|erledige|verschiebe|rückgängig|morgen|heute|übermorgen|uhr|steht|ja|nein|hilfe|hallo|meine|bitte|überfällig\w*|wie viele|wieviele|diese woche|nächste|benenne|öffne|suche|finde|hake|erledigten|alle|später|wochen?|stunden?|minuten|tagen|verschieben|verlege|schiebe|löschen|entfernen|streichen|erledigen|wichtig|dringend|priorität|erstelle|projekte?|archiviere|neues|was ist|was steht|umbenennen|wieder|öffnen|markiere|trage?|schreibe?|notiere|ändere|nenne|ich|habe?|nicht|doch|mich|gibt|eine[nmr]?|mit|für|und|oder|dem|den|das|zum|zur)(?=$|[\s,.!?])/i
+const GERMAN = /(?:^|[\s,])(?:erinnere|füge|hinzu|hinzufügen|neue|aufgaben?|zeigen?|zeig|lösche|löschen|entferne|erledigt|erledige|verschiebe|rückgängig|morgen|heute|übermorgen|uhr|steht|ja|nein|hilfe|hallo|meine|bitte|überfällig\w*|wie viele|wieviele|diese woche|nächste|benenne|öffne|suche|finde|hake|erledigten|alle|später|wochen?|stunden?|minuten|tagen|verschieben|verlege|schiebe|löschen|entfernen|streichen|erledigen|wichtig|dringend|priorität|erstelle|projekte?|archiviere|neues|teile|einladung\w*|zugriff|verlasse|lehne|nimm|wer|mitglied|geteilt|betrachter\w*|was ist|was steht|umbenennen|wieder|öffnen|markiere|trage?|schreibe?|notiere|ändere|nenne|ich|habe?|nicht|doch|mich|gibt|eine[nmr]?|mit|für|und|oder|dem|den|das|zum|zur)(?=$|[\s,.!?])/i
 
 export const languageOf = (text: string): Lang => (GERMAN.test(text) ? 'de' : 'en')
 
@@ -13,6 +13,19 @@ const FROM_GERMAN: Array<[RegExp, string]> = [
   [/^(?:hilfe|hallo|was kannst du)$/i, 'help'],
   [/^(?:mach(?:e)?\s+(?:das|es)\s+rückgängig|rückgängig(?:\s+machen)?|nimm\s+das\s+zurück)$/i, 'undo'],
   [/^(.+?)\s+auf\s+(?:die|meine)\s+(?:liste|aufgabenliste)(?:\s+setzen)?$/i, 'add $1'],
+  // Sharing: inviting (as a viewer when it says so), who has access, taking someone off, leaving, invitations.
+  [/^teile\s+(.+?)\s+mit\s+(\S+@\S+)\s+(?:nur\s+zum\s+(?:lesen|ansehen)|nur\s+lesend|als\s+(?:betrachter(?:in)?|leser(?:in)?))$/i, 'share $1 with $2 as viewer'],
+  [/^teile\s+(.+?)\s+mit\s+(\S+@\S+)(?:\s+als\s+bearbeiter(?:in)?)?$/i, 'share $1 with $2'],
+  [/^lade\s+(\S+@\S+)\s+(?:zu|in)\s+(.+?)\s+ein$/i, 'invite $1 to $2'],
+  [/^(?:wer\s+hat\s+zugriff\s+auf|wer\s+ist\s+(?:mitglied\s+)?in|wer\s+sieht|mit\s+wem\s+(?:ist|teile\s+ich))\s+(.+?)(?:\s+geteilt)?$/i, 'who has access to $1'],
+  [/^(?:teile\s+(.+?)\s+nicht\s+mehr\s+mit\s+(\S+))$/i, 'stop sharing $1 with $2'],
+  [/^(?:entferne|nimm)\s+(\S+)\s+aus\s+(.+?)(?:\s+raus)?$/i, 'remove $1 from $2'],
+  [/^verlasse\s+(.+)$/i, 'leave $1'],
+  [/^nimm\s+die\s+einladung\s+(?:zu|für|in)\s+(.+?)\s+an$/i, 'accept the invitation to $1'],
+  [/^nimm\s+(?:die\s+einladung|sie)\s+an$/i, 'accept the invitation'],
+  [/^lehne\s+die\s+einladung\s+(?:zu|für|in)\s+(.+?)\s+ab$/i, 'decline the invitation to $1'],
+  [/^lehne\s+(?:die\s+einladung|sie)\s+ab$/i, 'decline the invitation'],
+  [/^(?:welche\s+einladungen\s+habe\s+ich|habe\s+ich\s+(?:neue\s+)?einladungen|(?:zeige?\s+)?(?:mir\s+)?meine\s+einladungen)$/i, 'what invitations do i have'],
   // Projects: made, listed, archived, deleted (with their tasks or not), and tasks moved into one.
   [/^(?:erstelle|lege|mach(?:e)?)\s+(?:ein(?:e)?\s+)?(?:neues\s+|neue\s+)?(?:projekt|liste)\s+(?:namens\s+|mit\s+dem\s+namen\s+)?(.+?)(?:\s+an)?$/i, 'create project $1'],
   [/^neues\s+projekt\s*:?\s+(.+)$/i, 'create project $1'],

@@ -10,6 +10,7 @@ import { commandWord, rx, splitAtTime, T, tidy, timeOnly } from './offline-gramm
 import { readProjectRequest, splitAtProject, type ProjectRequest } from './offline-project-read'
 import { readDeleteOrComplete, readLabels, readMove, readRename, readReopen, type Change } from './offline-read-change'
 import { readQuestion, type Selection } from './offline-selection'
+import { readSharingRequest, type SharingRequest } from './offline-sharing-read'
 
 export type Request =
   | { kind: 'help' }
@@ -28,6 +29,7 @@ export type Request =
   /** A command whose time could not be read ("move dentist to sometime"). */
   | { kind: 'when'; target: string }
   | ProjectRequest
+  | SharingRequest
   | { kind: 'unknown' }
 
 /**
@@ -54,7 +56,7 @@ export function readRequest(text: string, timeZone: string, now: Date, projects:
   if (!text || /^(?:hi|hello|hey|help|\?|what can you do|what can i (?:ask|say|do)(?: you| here)?|how does this work)\b/i.test(text)) return { kind: 'help' }
   if (rx('(?:undo|revert|take (?:that|it) back|reverse (?:that|it))(?:\\s+(?:that|it|this|last|the last change|my last change|the last one))?').test(text)) return { kind: 'undo' }
   return (
-    (options.tasksOnly ? undefined : readProjectRequest(text, projects)) ??
+    (options.tasksOnly ? undefined : (readSharingRequest(text, projects) ?? readProjectRequest(text, projects))) ??
     readReminder(text, timeZone, now) ??
     readQuestion(text, timeZone, now, projects) ??
     readLabels(text) ??

@@ -67,9 +67,16 @@ export interface PendingSubtasks {
   open: number[]
 }
 
+/** Leaving a project shared with the user, waiting for "yes". */
+export interface PendingSharing {
+  action: 'leave'
+  project: string
+}
+
 export interface AgentState {
   pending?: PendingAction
   project?: PendingProject
+  sharing?: PendingSharing
   subtasks?: PendingSubtasks
   choice?: PendingChoice
   /** The changes this message made, and how to reverse them. */

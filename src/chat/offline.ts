@@ -16,6 +16,7 @@ import { readMessage, type Request } from './offline-read'
 import type { Change } from './offline-read-change'
 import { confirmProject, offerProject, onProject, projectNames } from './offline-project'
 import { completeAsAnswered, readSubtaskAnswer } from './offline-subtasks'
+import { confirmSharing, onSharing } from './offline-sharing'
 import type { AgentState, Op, PendingChoice } from './offline-state'
 
 export type { AgentTurn } from './offline-act'
@@ -72,6 +73,10 @@ async function answer(ctx: ToolContext, text: string, states: readonly AgentStat
         move: (target, project) => onTarget(ctx, calls, lang, 'update', target, { project }),
       })
     }
+    if (NO.test(text)) return { reply: REPLIES[lang].cancelled, toolCalls: calls }
+  }
+  if (last.sharing) {
+    if (YES.test(text)) return confirmSharing(ctx, calls, last.sharing, lang)
     if (NO.test(text)) return { reply: REPLIES[lang].cancelled, toolCalls: calls }
   }
   if (last.pending) {
@@ -164,6 +169,13 @@ async function interpret(ctx: ToolContext, calls: ToolCallRecord[], raw: string,
     if (target && (await findBest(ctx, calls, readTarget(target))).length > 0) request = asTask
   }
 
+  // "remove milk from Groceries", with nobody called milk in Groceries, is about a task.
+  if (request.kind === 'sharing') {
+    const turn = await onSharing(ctx, calls, lang, request)
+    if (turn) return turn
+    request = readMessage(raw, tz, now, projects, { tasksOnly: true }).request
+  }
+
   switch (request.kind) {
     case 'help':
       return { reply: words.help, toolCalls: calls }
@@ -174,6 +186,8 @@ async function interpret(ctx: ToolContext, calls: ToolCallRecord[], raw: string,
       return addTask(ctx, calls, lang, request.body, request.remind, request.project?.name)
     case 'project':
       return onProject(ctx, calls, lang, request, projects)
+    case 'sharing':
+      return { reply: `${words.cannot} ${words.help}`, toolCalls: calls }
     case 'list':
       return listing(ctx, calls, lang, request.selection)
     case 'count':
