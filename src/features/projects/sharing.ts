@@ -4,7 +4,9 @@ import { and, asc, desc, eq, sql, type SQL } from 'drizzle-orm'
 import type { Db } from '../../db/client'
 import { AppError, invalid, notFound } from '../../lib/errors'
 import { newId, UUID } from '../../lib/secrets'
+import { announceChange } from '../../events/live-notice'
 import { users } from '../auth/schema'
+import { cancelLostReminders } from '../reminders/follow'
 import type { Actor } from '../auth/user'
 import { projectFor } from './access'
 import { PROJECT_MEMBERS_MAX } from './limits'
@@ -182,7 +184,8 @@ export async function changeMemberRole(deps: SharingDeps, actor: Actor, projectI
 
 /**
  * Ends a member's access: the owner removes them, or they leave. The row is locked first, so a write of theirs
- * that is under way finishes before, and none starts after: access ends when this commits.
+ * that is under way finishes before, and none starts after: access ends when this commits. Their pending reminders
+ * on the project's tasks are cancelled with it.
  */
 export async function removeMember(deps: SharingDeps, actor: Actor, projectId: string, userId: string): Promise<void> {
   await deps.db.transaction(async (tx) => {
@@ -191,5 +194,8 @@ export async function removeMember(deps: SharingDeps, actor: Actor, projectId: s
     if (role !== 'owner' && userId !== actor.id) throw new AppError('forbidden', `only the owner of project "${project.name}" can remove other members`, 'user_id')
     const member = await memberRow(tx, project.id, userId)
     await tx.delete(projectMembers).where(and(eq(projectMembers.projectId, member.projectId), eq(projectMembers.userId, member.userId)))
+    // Their reminders on the project's tasks go with their access; their open pages drop the project's tasks.
+    await cancelLostReminders(tx, member.userId, project.id, deps.clock())
+    await announceChange(tx, member.userId, 'tasks')
   })
 }

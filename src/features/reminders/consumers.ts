@@ -6,10 +6,12 @@ import type { Quotas } from '../../lib/quotas'
 import { newId } from '../../lib/secrets'
 import { users } from '../auth/schema'
 import { announceChange } from '../../events/live-notice'
+import { visibleTo } from '../tasks/owned'
 import { tasks } from '../tasks/schema'
 import type { ReminderScheduler } from '../../context'
 import { notifications, reminders } from './schema'
-import { followTask, leadTime } from './service'
+import { followTask } from './follow'
+import { leadTime } from './service'
 import { enqueueWebhook } from './webhooks'
 
 /** Creates, moves or removes the reminder's job to match the reminder as it is now. */
@@ -35,7 +37,7 @@ const dueText = (task: { dueDate: Date | null; allDay: boolean }, timeZone: stri
     timeZone,
   }).format(task.dueDate!)
 
-/** A fired reminder: delivered as a notification, or cancelled if its task is done, gone or moved. */
+/** A fired reminder: delivered as a notification to its setter, or cancelled if its task is done, gone or moved, or its setter no longer sees it. */
 export const reminderDeliveryConsumer: Consumer = {
   name: 'reminder-delivery',
   topics: [TOPICS.reminders],
@@ -44,11 +46,14 @@ export const reminderDeliveryConsumer: Consumer = {
     const id = (event.data.reminder as { id: string }).id
     const [reminder] = await tx.select().from(reminders).where(eq(reminders.id, id)).for('update')
     if (!reminder || reminder.status !== 'pending') return
-    const [task] = await tx.select().from(tasks).where(and(eq(tasks.id, reminder.taskId), eq(tasks.userId, reminder.userId)))
+    // Its setter's alone, and only while they see the task (theirs, or in a project they are still a member of).
+    const [task] = await tx.select().from(tasks).where(eq(tasks.id, reminder.taskId))
+    const sees = task ? await tx.select({ id: tasks.id }).from(tasks).where(and(eq(tasks.id, task.id), visibleTo(reminder.userId))) : []
     const [owner] = await tx.select({ timezone: users.timezone }).from(users).where(eq(users.id, reminder.userId))
     const moved = reminder.leadMinutes !== null && (!task || leadTime(task, reminder.leadMinutes, owner?.timezone ?? 'UTC')?.getTime() !== reminder.remindAt.getTime())
-    if (!task || task.status === 'completed' || moved) {
-      await tx.update(reminders).set({ status: 'cancelled', cancelledAt: now, cancelledBy: 'task' }).where(eq(reminders.id, id))
+    if (!task || sees.length === 0 || task.status === 'completed' || moved) {
+      await tx.update(reminders).set({ status: 'cancelled', cancelledAt: now, cancelledBy: task && sees.length === 0 ? 'access' : 'task' }).where(eq(reminders.id, id))
+      await announceChange(tx, reminder.userId, 'reminders')
       return
     }
     await tx.update(reminders).set({ status: 'triggered', triggeredAt: now }).where(eq(reminders.id, id))
@@ -74,7 +79,7 @@ export const reminderDeliveryConsumer: Consumer = {
   },
 }
 
-/** Reminders follow their task: moved due dates, completion, deletion, reopening and an undone delete (within the reminder quota). */
+/** Reminders follow their task: moved due dates, completion, deletion, reopening, an undone delete (within the reminder quota), and a move out of a setter's sight. */
 export const reminderFollowConsumer = (quotas: Pick<Quotas, 'reminders'>): Consumer => ({
   name: 'reminders-follow-tasks',
   topics: [TOPICS.taskEvents, TOPICS.taskUpdates],
@@ -83,9 +88,9 @@ export const reminderFollowConsumer = (quotas: Pick<Quotas, 'reminders'>): Consu
     const changes = (event.data.changes as string[] | undefined) ?? []
     // A new task has no reminders yet; a restored one gets back those its deletion cancelled.
     if (event.type === 'task.created' && event.data.cause !== 'restore') return
-    if (event.type === 'task.updated' && !['due_date', 'all_day', 'status'].some((field) => changes.includes(field))) return
+    // A move to another project may leave a setter who no longer sees the task: their reminder goes.
+    if (event.type === 'task.updated' && !['due_date', 'all_day', 'status', 'project_id'].some((field) => changes.includes(field))) return
     const [task] = event.type === 'task.deleted' ? [] : await tx.select().from(tasks).where(eq(tasks.id, event.data.task_id))
-    const [owner] = await tx.select({ timezone: users.timezone }).from(users).where(eq(users.id, event.data.user_id))
-    await followTask(tx, task ?? null, event.data.task_id, now, quotas, owner?.timezone ?? 'UTC')
+    await followTask(tx, task ?? null, event.data.task_id, now, quotas)
   },
 })

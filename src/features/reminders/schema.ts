@@ -21,7 +21,7 @@ export const reminders = pgTable(
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     triggeredAt: timestamp('triggered_at', { withTimezone: true }),
     cancelledAt: timestamp('cancelled_at', { withTimezone: true }),
-    /** Who cancelled it: the person ('user'), or the task's completion or deletion ('task', undone by reopening). */
+    /** Who cancelled it: the person ('user'), the task's completion or deletion ('task', undone by reopening), or the end of the person's access to the task ('access'). */
     cancelledBy: text('cancelled_by'),
   },
   (t) => [

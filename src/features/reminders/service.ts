@@ -1,10 +1,10 @@
-// Reminders: set, list and cancel them; fire one (exactly once); follow the task's due date and status.
+// Reminders: set, list and cancel them; fire one (exactly once). Following their task is follow.ts's.
 import { and, asc, count, desc, eq, inArray, lte, sql, type SQL } from 'drizzle-orm'
 import { cappedCount, cappedTotal } from '../../db/capped-count'
 import type { Db } from '../../db/client'
 import { recordEvent } from '../../events/outbox'
 import { AppError, invalid, notFound } from '../../lib/errors'
-import { reserveQuota, roomFor, type QuotaDeps, type Quotas } from '../../lib/quotas'
+import { reserveQuota, type QuotaDeps } from '../../lib/quotas'
 import { decodeCursor, encodeCursor, forgedCursor, onlyParams, parseLimit } from '../../lib/paging'
 import { newId, UUID } from '../../lib/secrets'
 import { localDay, parseDateTime, zonedTimeToUtc } from '../../lib/time'
@@ -37,7 +37,7 @@ export function leadTime(task: { dueDate: Date | null; allDay: boolean }, leadMi
 }
 
 /** The rows the reminder quota counts: the user's pending reminders. */
-const pendingOf = (userId: string) => sql`select 1 from ${reminders} where ${reminders.userId} = ${userId} and ${reminders.status} = 'pending'`
+export const pendingOf = (userId: string) => sql`select 1 from ${reminders} where ${reminders.userId} = ${userId} and ${reminders.status} = 'pending'`
 /** The reminder event for `reminder`, written in the caller's transaction (the job follows from it). */
 export function recordReminderEvent(tx: Db, type: 'reminder.scheduled' | 'reminder.triggered' | 'reminder.cancelled', reminder: Reminder, now: Date) {
   return recordEvent(tx, type, {
@@ -188,53 +188,4 @@ export async function nextReminderAt(db: Db): Promise<Date | null> {
     .orderBy(asc(reminders.remindAt))
     .limit(1)
   return row?.at ?? null
-}
-
-/**
- * Makes a task's reminders follow it: a moved due date moves lead-time reminders (and re-arms those
- * that already went off, when the new time is ahead); completion or deletion cancels pending ones;
- * reopening re-arms those whose time is still ahead, while the task and the user stay within their
- * limits of pending reminders (one re-armed past them stays cancelled). Each change writes its
- * reminder event (the job follows). `timeZone` is the owner's: an all-day task's lead counts from 09:00 there.
- */
-export async function followTask(
-  tx: Db,
-  task: { id: string; status: string; dueDate: Date | null; allDay: boolean } | null,
-  taskId: string,
-  now: Date,
-  quotas: Pick<Quotas, 'reminders'>,
-  timeZone: string,
-): Promise<void> {
-  const mine = await tx.select().from(reminders).where(eq(reminders.taskId, taskId)).for('update')
-  let pending = mine.filter((r) => r.status === 'pending').length
-  // Re-arming makes a reminder pending again: it must fit the limits that creating one would.
-  const mayArm = async (r: Reminder) => pending < REMINDERS_PER_TASK && (await roomFor(tx, 'reminders', r.userId, quotas.reminders, pendingOf(r.userId)))
-  for (const r of mine) {
-    if (!task || task.status === 'completed') {
-      if (r.status !== 'pending') continue
-      const [cancelled] = await tx.update(reminders).set({ status: 'cancelled', cancelledAt: now, cancelledBy: 'task' }).where(eq(reminders.id, r.id)).returning()
-      await recordReminderEvent(tx, 'reminder.cancelled', cancelled!, now)
-      pending--
-      continue
-    }
-    const wanted = r.leadMinutes !== null ? leadTime(task, r.leadMinutes, timeZone) : r.remindAt
-    if (r.status === 'pending' && wanted === null) {
-      const [cancelled] = await tx.update(reminders).set({ status: 'cancelled', cancelledAt: now, cancelledBy: 'task' }).where(eq(reminders.id, r.id)).returning()
-      await recordReminderEvent(tx, 'reminder.cancelled', cancelled!, now)
-      pending--
-    } else if (r.status === 'pending' && wanted && wanted.getTime() !== r.remindAt.getTime()) {
-      const [moved] = await tx.update(reminders).set({ remindAt: wanted, firedAt: null }).where(eq(reminders.id, r.id)).returning()
-      await recordReminderEvent(tx, 'reminder.scheduled', moved!, now)
-    } else if (r.status === 'triggered' && r.leadMinutes !== null && wanted && wanted.getTime() > now.getTime() && wanted.getTime() !== r.remindAt.getTime() && (await mayArm(r))) {
-      // Moved to a later day (an overdue task rescheduled): a lead-time reminder that went off for the old date goes off again.
-      const [armed] = await tx.update(reminders).set({ status: 'pending', remindAt: wanted, firedAt: null, triggeredAt: null }).where(eq(reminders.id, r.id)).returning()
-      await recordReminderEvent(tx, 'reminder.scheduled', armed!, now)
-      pending++
-    } else if (r.status === 'cancelled' && r.cancelledBy === 'task' && wanted && wanted.getTime() > now.getTime() && (await mayArm(r))) {
-      // Reopened (or given a due date again): what the task's completion cancelled comes back if still ahead.
-      const [armed] = await tx.update(reminders).set({ status: 'pending', remindAt: wanted, firedAt: null, cancelledAt: null, cancelledBy: null }).where(eq(reminders.id, r.id)).returning()
-      await recordReminderEvent(tx, 'reminder.scheduled', armed!, now)
-      pending++
-    }
-  }
 }
