@@ -5,18 +5,14 @@ import { call, type Task } from './offline-find'
 import { concreteFields } from './offline-change'
 import { previous } from './undo'
 import { formatWhen, REPLIES, titles, type Lang } from './offline-words'
-import type { AgentState, Op, PendingAction, UndoStep } from './offline-state'
+import type { AgentState, AgentTurn, Op, PendingAction, UndoStep } from './offline-state'
+
+export type { AgentTurn } from './offline-state'
 import { askSubtasks, openSubtasksOf } from './offline-subtasks'
 import { viewerRefusal } from './offline-sharing'
 import type { Blocked } from './offline-subtask-words'
 import type { ToolCallRecord } from './schema'
 
-export interface AgentTurn {
-  reply: string
-  toolCalls: ToolCallRecord[]
-  /** What the next message may continue (a question asked, a change to undo). */
-  state?: AgentState
-}
 
 /** A sentence naming a change, as asked or as done: `Delete these 2 tasks: "a", "b"`, `Moved "x" to Fri 27 Nov, 09:00`. */
 function sentence(tense: 'ask' | 'did', list: readonly string[], op: Op, fields: Record<string, unknown> | undefined, timeZone: string, lang: Lang): string {

@@ -1,21 +1,14 @@
 // How the offline agent reads a change to tasks a request names: tags and priority, reopening, a new title, a move
 // (into a project, by a span or to a time), deleting and completing. Each reader gives nothing when the words are not
 // its family's; offline-read.ts tries them in an order that settles the phrasings two families share.
-import type { TaskPriority } from '../features/tasks/model'
-import { DURATION, readDuration, type Duration } from './duration'
+import { DURATION, readDuration } from './duration'
 import { LEVEL, levelOf, rx, splitAtTime, T, tagList, unquote } from './offline-grammar'
 import { splitAtProject } from './offline-project-read'
-import type { Request } from './offline-read'
+import type { Request } from './offline-request'
+
+export type { Change } from './offline-request'
 
 /** A change to the tasks a target phrase names. */
-export type Change =
-  | { kind: 'title'; title: string }
-  | { kind: 'due'; due: string }
-  | { kind: 'shift'; by: Duration }
-  | { kind: 'priority'; level: TaskPriority }
-  | { kind: 'tags'; add: string[]; remove: string[] }
-  /** Into a project; `missing` when the words called it a project and the user has none so named. */
-  | { kind: 'project'; project: string; missing: boolean }
 
 /** Tags or priority, before the generic verbs they share ("remove the work tag from …", "mark … important"). */
 export function readLabels(text: string): Request | undefined {

@@ -4,33 +4,17 @@
 // (offline-selection.ts). Pure: it reads text at a time in a zone and touches no data, so every phrasing can be
 // unit-tested (test/offline-read.test.ts).
 import { parseTaskText } from '../features/tasks/parse-text'
-import { DURATION, readDuration, type Duration } from './duration'
+import { DURATION, readDuration } from './duration'
 import { fromGerman } from './offline-german'
 import { commandWord, rx, splitAtTime, T, tidy, timeOnly } from './offline-grammar'
-import { readProjectRequest, splitAtProject, type ProjectRequest } from './offline-project-read'
-import { readDeleteOrComplete, readLabels, readMove, readRename, readReopen, type Change } from './offline-read-change'
-import { readQuestion, type Selection } from './offline-selection'
-import { readSharingRequest, type SharingRequest } from './offline-sharing-read'
+import { readProjectRequest, splitAtProject } from './offline-project-read'
+import { readDeleteOrComplete, readLabels, readMove, readRename, readReopen } from './offline-read-change'
+import { readQuestion } from './offline-selection'
+import { readSharingRequest } from './offline-sharing-read'
+import type { Request } from './offline-request'
 
-export type Request =
-  | { kind: 'help' }
-  | { kind: 'undo' }
-  | { kind: 'add'; body: string; remind: boolean; project?: { name: string; missing: boolean } }
-  | { kind: 'list'; selection: Selection }
-  | { kind: 'count'; selection: Selection }
-  | { kind: 'find'; words: string }
-  | { kind: 'complete' | 'reopen' | 'delete'; target: string }
-  | { kind: 'update'; target: string; change: Change }
-  /**
-   * A reminder for the task `target` names: at a time (`at`, as the parser read it) or ahead of its due date. With a
-   * time, `phrase` is the task and its time as said, to add as a new task when none matches.
-   */
-  | { kind: 'remind'; target: string; at?: string; before?: Duration; phrase?: string }
-  /** A command whose time could not be read ("move dentist to sometime"). */
-  | { kind: 'when'; target: string }
-  | ProjectRequest
-  | SharingRequest
-  | { kind: 'unknown' }
+export type { Change, Request, Selection, SelectionPart } from './offline-request'
+
 
 /**
  * Reads a message as typed into what it asks for: the words around it that carry nothing go, a German request is

@@ -1,33 +1,14 @@
 // What a listing or a count is about: the filters a question names (overdue, a day, a week, a priority, a tag, a
 // project, completed, no date), as find_tasks' filter terms and due range, and the words left to search for.
 import { isoDay, localDay, wallClock } from '../lib/time'
-import type { TaskPriority } from '../features/tasks/model'
 import { parseTaskText } from '../features/tasks/parse-text'
 import { LEVEL, levelOf, rx, VERBS } from './offline-grammar'
 import { projectInQuestion, projectNamed } from './offline-project-read'
-import type { Request } from './offline-read'
+import type { Request, Selection, SelectionPart } from './offline-request'
+
+export type { Selection, SelectionPart } from './offline-request'
 
 /** Which tasks a listing or a count is about: find_tasks' filter terms and due range, and their names. */
-export interface Selection {
-  terms: string[]
-  from?: string
-  to?: string
-  /** What each part is, for the reply ("overdue", "high priority", "#work", a day). */
-  parts: SelectionPart[]
-  /** Words that are no filter: what to search for. */
-  search: string
-}
-
-export type SelectionPart =
-  | { kind: 'overdue' | 'today' | 'completed' | 'undated' }
-  /** This week: from today to Sunday (what is behind is overdue, asked for on its own). */
-  | { kind: 'week'; from: string; to: string }
-  | { kind: 'priority'; level: TaskPriority }
-  | { kind: 'tag'; tag: string }
-  | { kind: 'day'; day: string }
-  | { kind: 'range'; from: string; to: string }
-  /** One project's tasks: "in Work", "my Work tasks", "@project:Work". */
-  | { kind: 'project'; name: string }
 
 /** Words in a question that name no filter and no task ("show me all my tasks", "what do I have to do"). */
 const GENERIC = new Set([

@@ -4,7 +4,7 @@
 // here in plain words before any tool is called.
 import type { ToolContext } from '../mcp/tool'
 import { listProjects } from '../features/projects/service'
-import type { AgentTurn } from './offline-act'
+import type { AgentTurn } from './offline-state'
 import { call, type Task } from './offline-find'
 import type { SharingRequest } from './offline-sharing-read'
 import { SHARING_REPLIES, type Access, type Offer } from './offline-sharing-words'

@@ -99,3 +99,11 @@ export function stateOf(calls: readonly ToolCallRecord[]): AgentState | undefine
 
 /** A message's tool calls as shown: without the agent's own state. */
 export const visibleCalls = (calls: readonly ToolCallRecord[]): ToolCallRecord[] => calls.filter((c) => c.name !== STATE_RECORD)
+
+/** What the agent answers a message with: its reply, the tools it called, and what the next message may continue. */
+export interface AgentTurn {
+  reply: string
+  toolCalls: ToolCallRecord[]
+  /** What the next message may continue (a question asked, a change to undo). */
+  state?: AgentState
+}

@@ -2,7 +2,7 @@
 // offline agent asks whether to complete them too or leave them open, reads the answer in English or German, and
 // then completes as told, saying what it completed; the completion, subtasks and all, can be undone.
 import type { ToolContext } from '../mcp/tool'
-import type { AgentTurn } from './offline-act'
+import type { AgentTurn } from './offline-state'
 import { call, type Task } from './offline-find'
 import type { PendingSubtasks, Lang, UndoStep } from './offline-state'
 import { SUBTASK_REPLIES, type Blocked } from './offline-subtask-words'
