@@ -91,7 +91,7 @@ run.test('Settings: every export downloads, JSON whole and CSV a file per table,
   const headers: Record<string, string> = {
     'Reminders (CSV)': 'id,task_id,remind_at,lead,status',
     'Notifications (CSV)': 'id,task_id,title,body,created_at,read',
-    'Activity (CSV)': 'id,task_id,action,title,changes,occurred_at',
+    'Activity (CSV)': 'id,task_id,action,title,changes,actor_email,occurred_at',
     'Assistant conversations (CSV)': 'conversation_id,conversation_title,role,content,created_at',
     'Saved filters (CSV)': 'id,name,query,position,created_at,updated_at',
     'API token names (CSV)': 'name,created_at,last_used_at',

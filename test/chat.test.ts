@@ -40,7 +40,7 @@ describe('through the model', () => {
     expect(first.authorization).toBe('Bearer sk-test')
     expect(first.stream).toBe(true)
     expect(first.tools!.map((x) => x.function.name).sort()).toContain('add_task')
-    expect(first.tools!.length).toBe(18)
+    expect(first.tools!.length).toBe(24)
     // The batch tools and find_tasks are offered too, and every write takes an idempotency key.
     expect(first.tools!.map((x) => x.function.name)).toEqual(expect.arrayContaining(['add_tasks', 'complete_tasks', 'find_tasks']))
     const parameters = (name: string) => Object.keys((first.tools!.find((x) => x.function.name === name)!.function.parameters as { properties: object }).properties)
