@@ -3,7 +3,7 @@
 import { and, eq, or, sql, type SQL } from 'drizzle-orm'
 import type { Db } from '../../db/client'
 import { notFound } from '../../lib/errors'
-import type { QuotaDeps } from '../../lib/quotas'
+import { reserveQuota, type QuotaDeps } from '../../lib/quotas'
 import { UUID } from '../../lib/secrets'
 import type { Actor } from '../auth/user'
 import { memberOf, membershipsOf, writerIn } from '../projects/access'
@@ -70,3 +70,20 @@ export async function editableTask(db: Db, actor: Pick<Actor, 'id'>, id: string,
 
 /** The rows the task quota counts: all of the user's tasks, pending and completed (a shared project's count on its owner). */
 export const ownTasks = (userId: string): SQL => sql`select 1 from ${tasks} where ${tasks.userId} = ${userId}`
+
+/**
+ * Reserves room in each owner's task quota for the tasks about to be added (owner → how many; a shared project's count
+ * on its owner), owners in one fixed order so that two writers never take each other's quota rows in reverse.
+ */
+export async function reserveForOwners(tx: Db, deps: QuotaDeps, adding: ReadonlyMap<string, number>, field?: string): Promise<void> {
+  for (const [owner, n] of [...adding].sort(([a], [b]) => a.localeCompare(b))) {
+    await reserveQuota(tx, 'tasks', owner, deps.quotas.tasks, ownTasks(owner), n, field)
+  }
+}
+
+/** How many of `rows` each owner has. */
+export function countByOwner(rows: readonly { userId: string }[]): Map<string, number> {
+  const counts = new Map<string, number>()
+  for (const row of rows) counts.set(row.userId, (counts.get(row.userId) ?? 0) + 1)
+  return counts
+}

@@ -13,7 +13,7 @@ import type { Actor } from '../auth/user'
 import { recordTaskChange } from './events'
 import { seriesStart } from './recurrence'
 import { tasks } from './schema'
-import { editableTask, ownTasks, taskScope, visibleTask, type TaskDeps, type TaskReadDeps } from './owned'
+import { countByOwner, editableTask, ownTasks, reserveForOwners, taskScope, visibleTask, type TaskDeps, type TaskReadDeps } from './owned'
 import { traced } from '../../lib/tracing'
 import { reserveQuota } from '../../lib/quotas'
 
@@ -47,11 +47,8 @@ function columnsOf(input: UpdateTask, timeZone: string) {
 async function placeAll(tx: Db, deps: TaskDeps, actor: Actor, inputs: readonly CreateTask[], now: Date, field?: string): Promise<NewPlace[]> {
   const places: NewPlace[] = []
   for (const input of inputs) places.push(await placeNew(tx, actor, input, now))
-  const perOwner = new Map<string, number>()
-  for (const place of places) perOwner.set(place.userId, (perOwner.get(place.userId) ?? 0) + 1)
-  for (const [owner, n] of [...perOwner].sort(([a], [b]) => a.localeCompare(b))) {
-    await reserveQuota(tx, 'tasks', owner, deps.quotas.tasks, ownTasks(owner), n, perOwner.size === 1 && inputs.length === 1 ? undefined : field)
-  }
+  const perOwner = countByOwner(places)
+  await reserveForOwners(tx, deps, perOwner, perOwner.size === 1 && inputs.length === 1 ? undefined : field)
   return places
 }
 

@@ -2,14 +2,13 @@
 import { and, eq, inArray } from 'drizzle-orm'
 import type { Db } from '../../db/client'
 import { AppError } from '../../lib/errors'
-import { reserveQuota } from '../../lib/quotas'
 import { UUID } from '../../lib/secrets'
 import { traced } from '../../lib/tracing'
 import type { Actor } from '../auth/user'
 import { recordTaskChange } from './events'
 import { toTaskView, type ChildrenChoice, type TaskRead } from './model'
 import { tasks, type Task } from './schema'
-import { editableTask, ownTasks, writableBy, type TaskDeps } from './owned'
+import { countByOwner, editableTask, reserveForOwners, writableBy, type TaskDeps } from './owned'
 import { descendants, readOne, withProgress } from './subtasks'
 import { lockOwnedMany } from './trash'
 
@@ -19,12 +18,12 @@ import { lockOwnedMany } from './trash'
  */
 export async function roomForSuccessors(tx: Db, deps: TaskDeps, completing: readonly Task[]): Promise<void> {
   const repeating = completing.filter((t) => t.status !== 'completed' && t.recurrence && !t.successorId)
-  const owners = [...new Set(repeating.map((t) => t.userId))].sort()
-  for (const owner of owners) {
-    const theirs = repeating.filter((t) => t.userId === owner)
-    const copies = (await descendants(tx, theirs.map((t) => t.id))).flat().length
-    await reserveQuota(tx, 'tasks', owner, deps.quotas.tasks, ownTasks(owner), theirs.length + copies)
+  const adding = countByOwner(repeating)
+  for (const [owner, n] of adding) {
+    const copies = (await descendants(tx, repeating.filter((t) => t.userId === owner).map((t) => t.id))).flat().length
+    adding.set(owner, n + copies)
   }
+  await reserveForOwners(tx, deps, adding)
 }
 
 /** Completing a task with open subtasks needs a choice: the answer says how many and how to choose. */

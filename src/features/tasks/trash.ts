@@ -2,7 +2,6 @@
 import { and, eq, gt, inArray, or, sql, type SQL } from 'drizzle-orm'
 import type { Db } from '../../db/client'
 import { invalid } from '../../lib/errors'
-import { reserveQuota } from '../../lib/quotas'
 import { UUID } from '../../lib/secrets'
 import { traced } from '../../lib/tracing'
 import type { Actor } from '../auth/user'
@@ -10,7 +9,7 @@ import { recordTaskChange } from './events'
 import { SUBTASK_LEVELS, toTaskView, type TaskRead } from './model'
 import { deletedTasks, tasks, type Task, type TaskSnapshot } from './schema'
 import { memberOf, projectOrInbox } from '../projects/access'
-import { editableTask, ownTasks, writableBy, type TaskDeps } from './owned'
+import { countByOwner, editableTask, reserveForOwners, writableBy, type TaskDeps } from './owned'
 import { checkParent, descendants, NO_SUBTASKS, withProgress } from './subtasks'
 
 /** How long a deleted task stays in the trash, to be restored (Undo, restore_task, Activity). */
@@ -166,9 +165,7 @@ export const restoreTasks = traced('tasks.restore', async function restoreTasks(
     const trash = await takeFromTrash(tx, deps, actor, wanted)
     const rows = await placeRestored(tx, actor, trash.map((row) => fromSnapshot(row.snapshot)), deps.clock())
     // Undoing a delete adds the tasks back: they need room in their owner's quota like new ones.
-    for (const owner of [...new Set(rows.map((row) => row.userId))].sort()) {
-      await reserveQuota(tx, 'tasks', owner, deps.quotas.tasks, ownTasks(owner), rows.filter((row) => row.userId === owner).length, 'ids')
-    }
+    await reserveForOwners(tx, deps, countByOwner(rows), 'ids')
     const inserted = rows.length ? await tx.insert(tasks).values(rows).onConflictDoNothing().returning() : []
     for (const task of inserted) await recordTaskChange(tx, deps.clock(), actor, { after: task, cause: 'restore' })
     const asked = new Set(wanted)
