@@ -2,8 +2,8 @@
 // the server, so a new one fails here until it says who may call it) as each role on a shared project. A viewer's
 // call of a tool that writes (readOnlyHint false) is a tool error that changes nothing, as is a member's of one that
 // manages the project; a stranger's or an ex-member's gets what an unknown id gets. A tool over a list of ids, or out
-// of the trash, reads a task the caller may not change as an unknown id, as it reads another user's. A viewer asking the assistant to
-// delete or complete a task of the project changes nothing either.
+// of the trash, refuses a viewer's batch as a whole as it refuses one task, and reads a task the caller cannot see as an
+// unknown id. A viewer asking the assistant to delete or complete a task of the project changes nothing either.
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js'
 import type { TestApp } from './helpers/app'
@@ -93,8 +93,8 @@ describe('every MCP tool, as each role', () => {
           if (tool.need === 'leave') continue
           const res = await use(role, name, args(w))
           const where = { role, args: args(w) }
-          if (tool.need === 'own' || tool.need === 'write') expect({ ...where, isError: res.isError, refusal: /shared with you as/.test(textOf(res)) }).toEqual({ ...where, isError: true, refusal: true })
-          else if (tool.need === 'setter' || tool.need === 'ids' || tool.need === 'addressee') {
+          if (tool.need === 'own' || tool.need === 'write' || tool.need === 'ids') expect({ ...where, isError: res.isError, refusal: /shared with you as/.test(textOf(res)) }).toEqual({ ...where, isError: true, refusal: true })
+          else if (tool.need === 'setter' || tool.need === 'addressee') {
             const miss = await use(role, name, args(missing))
             expect({ ...where, isError: res.isError, text: asMissing(textOf(res), w) }).toEqual({ ...where, isError: miss.isError, text: textOf(miss) })
           }

@@ -205,10 +205,11 @@ describe('a viewer reads and changes nothing', () => {
       await post(member, '/tasks', { back, title: 'Sneaked in', project_id: projectId }),
       await post(member, '/tasks', { back, title: 'Sneaked subtask', parent_id: taskId }),
     ]
-    expect(refused.map((res) => res.status)).toEqual([403, 403, 403, 403, 403])
-    // A bulk action skips the tasks the person may not change, as it skips ids it cannot see: none changes.
-    const bulk = await post(member, '/tasks/bulk', { back, action: 'complete', ids: taskId }, { 'hx-request': 'true' })
-    expect(bulk.text).toContain('Completed 0 tasks.')
+    // A bulk action naming a task the person only views is refused as a whole, as one task's change is.
+    refused.push(await post(member, '/tasks/bulk', { back, action: 'complete', ids: taskId }, { 'hx-request': 'true' }))
+    refused.push(await post(member, '/tasks/bulk', { back, action: 'delete', ids: taskId }))
+    expect(refused.map((res) => res.status)).toEqual([403, 403, 403, 403, 403, 403, 403])
+    expect(refused[5]!.text).toMatch(/shared with you as a viewer/)
     const task = await taskOf(taskId)
     expect(task.title).toBe('Water the roses')
     expect(task.status).toBe('pending')

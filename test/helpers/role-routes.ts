@@ -5,8 +5,8 @@ import { otherMember, type Person, type RoleName, type World } from './roles'
 /**
  * What a route needs of the caller's role in the project: read (any member), write (owner or editor), own (the
  * owner), personal (any member, acting on their own things only: their reminders), setter (the one who set it: the
- * owner's reminder here), ids (a write over a list of ids, or out of the trash, which reads a task the caller may not
- * change as an unknown id), leave (a member ends their own membership), addressee (an invitation: only the person it
+ * owner's reminder here), ids (a write over a list of ids, or out of the trash: a viewer's batch is refused like a
+ * write, and a task the caller cannot see reads as an unknown id, so a writer's call must be seen to change something), leave (a member ends their own membership), addressee (an invitation: only the person it
  * is addressed to, none of the cast, may answer it), or unrelated (it names no project or task: the caller's own things).
  */
 export type Need = 'read' | 'write' | 'own' | 'personal' | 'setter' | 'ids' | 'leave' | 'addressee' | 'unrelated'

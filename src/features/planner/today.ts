@@ -7,7 +7,7 @@ import type { MoveTarget } from './model'
 import { toTaskView, type TaskView } from '../tasks/model'
 import { tasks, type Task } from '../tasks/schema'
 import type { Actor } from '../auth/user'
-import { inScope, taskScope, updateTask, writableBy, type TaskDeps, type TaskReadDeps } from '../tasks/service'
+import { inScope, refuseViewed, taskScope, updateTask, writableBy, type TaskDeps, type TaskReadDeps } from '../tasks/service'
 import { inProject } from './projections'
 
 /** Most rows a section shows; the list view (with paging) has the rest. */
@@ -54,7 +54,8 @@ export function targetDay(to: MoveTarget, timeZone: string, now: Date): LocalDat
 /**
  * Moves overdue tasks (the given ids, or all of them: the oldest MOVE_MAX) to another day, each keeping its time of day, in
  * one transaction. Each move is an ordinary due-date change: its event moves the task's reminders.
- * Ids that are not overdue tasks the actor may change (of `projectId`, when given) are left alone. Returns the moved tasks.
+ * Ids that are not overdue tasks the actor may change (of `projectId`, when given) are left alone, but ids naming a task
+ * they only view refuse the move (a 403, as changing one would be). Returns the moved tasks.
  */
 export async function moveOverdue(deps: TaskDeps, actor: Actor, ids: readonly string[] | 'all', to: MoveTarget, projectId?: string): Promise<TaskView[]> {
   const now = deps.clock()
@@ -62,6 +63,7 @@ export async function moveOverdue(deps: TaskDeps, actor: Actor, ids: readonly st
   if (ids !== 'all' && ids.filter((id) => UUID.test(id)).length === 0) throw invalid('ids', 'select at least one task')
   const { start } = dayBounds(localDay(now, actor.timezone), actor.timezone)
   return deps.db.transaction(async (tx) => {
+    if (ids !== 'all') await refuseViewed(tx, actor, ids)
     const chosen = ids === 'all' ? undefined : inArray(tasks.id, ids.filter((id) => UUID.test(id)).slice(0, MOVE_MAX))
     const overdue = await tx
       .select({ id: tasks.id, dueDate: tasks.dueDate, allDay: tasks.allDay })

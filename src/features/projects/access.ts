@@ -115,9 +115,9 @@ export async function projectOrInbox(tx: Db, actor: Pick<Actor, 'id'>, projectId
   return { projectId: (await inboxOf(tx, actor.id, now)).id, ownerId: actor.id }
 }
 
-/** The ids of the projects shared with a user (as a subquery), or only those they edit. */
-export const memberOf = (userId: string, editorsOnly = false): SQL =>
-  sql`(select ${projectMembers.projectId} from ${projectMembers} where ${projectMembers.userId} = ${userId}${editorsOnly ? sql` and ${projectMembers.role} = 'editor'` : sql``})`
+/** The ids of the projects shared with a user (as a subquery), or only those shared with them in one role. */
+export const memberOf = (userId: string, only?: MemberRole): SQL =>
+  sql`(select ${projectMembers.projectId} from ${projectMembers} where ${projectMembers.userId} = ${userId}${only ? sql` and ${projectMembers.role} = ${only}` : sql``})`
 
 /** Everyone who sees the tasks of `projectIds` (their owners and members), and `userId`, as a subquery of user ids. */
 export const peopleOf = (userId: string, projectIds: string[]): SQL =>

@@ -1,12 +1,13 @@
 // What every task use case stands on: the deps they take, a task the actor may see or change, and the rows the task
 // quota counts. Apart from service.ts so that the use cases it gathers (status.ts, trash.ts) can use them without a circle.
-import { and, eq, or, sql, type SQL } from 'drizzle-orm'
+import { and, eq, inArray, ne, or, sql, type SQL } from 'drizzle-orm'
 import type { Db } from '../../db/client'
 import { notFound } from '../../lib/errors'
 import { reserveQuota, type QuotaDeps } from '../../lib/quotas'
 import { UUID } from '../../lib/secrets'
 import type { Actor } from '../auth/user'
 import { memberOf, membershipsOf, writerIn } from '../projects/access'
+import type { MemberRole } from '../projects/schema'
 import { tasks, type Task } from './schema'
 
 /** What reading tasks needs. */
@@ -18,13 +19,13 @@ export interface TaskReadDeps {
 /** What changing them needs too: adding a task (or completing a repeating one) checks the quota of the task's owner. */
 export interface TaskDeps extends TaskReadDeps, QuotaDeps {}
 
-const sharedWith = (userId: string, editorsOnly: boolean): SQL => sql`${tasks.projectId} in ${memberOf(userId, editorsOnly)}`
+const sharedWith = (userId: string, only?: MemberRole): SQL => sql`${tasks.projectId} in ${memberOf(userId, only)}`
 
 /** The tasks a user may see: their own, and those of the projects shared with them (for lookups by id; lists use `TaskScope`). */
-export const visibleTo = (userId: string): SQL => or(eq(tasks.userId, userId), sharedWith(userId, false))!
+export const visibleTo = (userId: string): SQL => or(eq(tasks.userId, userId), sharedWith(userId))!
 
 /** The tasks a user may change: their own, and those of the projects they edit. */
-export const writableBy = (userId: string): SQL => or(eq(tasks.userId, userId), sharedWith(userId, true))!
+export const writableBy = (userId: string): SQL => or(eq(tasks.userId, userId), sharedWith(userId, 'editor'))!
 
 /**
  * The tasks a list shows a user, found first (one small query) so that a user nobody shares with reads by the
@@ -66,6 +67,22 @@ export async function editableTask(db: Db, actor: Pick<Actor, 'id'>, id: string,
   if (task.userId === actor.id) return task
   if (!(await writerIn(db, actor.id, { id: task.projectId, userId: task.userId }, 'id'))) throw notFound('task')
   return task
+}
+
+/**
+ * A batch of task ids that names a task the actor only views (its project is shared with them as a viewer) is refused
+ * as a whole, with the 403 one such task gets, naming `field`: nothing of the batch changes. Ids they cannot see at
+ * all stay unknown ids. The viewer's membership is locked for share, as for one task's write.
+ */
+export async function refuseViewed(db: Db, actor: Pick<Actor, 'id'>, ids: readonly string[], field = 'ids'): Promise<void> {
+  const valid = ids.filter((id) => UUID.test(id))
+  if (valid.length === 0) return
+  const [viewed] = await db
+    .select({ id: tasks.projectId, userId: tasks.userId })
+    .from(tasks)
+    .where(and(inArray(tasks.id, valid), ne(tasks.userId, actor.id), sharedWith(actor.id, 'viewer')))
+    .limit(1)
+  if (viewed) await writerIn(db, actor.id, viewed, field)
 }
 
 /** The rows the task quota counts: all of the user's tasks, pending and completed (a shared project's count on its owner). */

@@ -17,7 +17,7 @@ import { countByOwner, editableTask, ownTasks, reserveForOwners, taskScope, visi
 import { traced } from '../../lib/tracing'
 import { reserveQuota } from '../../lib/quotas'
 
-export { editableTask, inScope, ownTasks, taskScope, visibleTask, visibleTo, writableBy, type TaskDeps, type TaskReadDeps, type TaskScope } from './owned'
+export { editableTask, inScope, ownTasks, refuseViewed, taskScope, visibleTask, visibleTo, writableBy, type TaskDeps, type TaskReadDeps, type TaskScope } from './owned'
 
 /**
  * Series bookkeeping for a task whose rule or due date is being set: a rule with no due date takes

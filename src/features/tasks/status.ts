@@ -8,7 +8,7 @@ import type { Actor } from '../auth/user'
 import { recordTaskChange } from './events'
 import { toTaskView, type ChildrenChoice, type TaskRead } from './model'
 import { tasks, type Task } from './schema'
-import { countByOwner, editableTask, reserveForOwners, writableBy, type TaskDeps } from './owned'
+import { countByOwner, editableTask, refuseViewed, reserveForOwners, writableBy, type TaskDeps } from './owned'
 import { descendants, readOne, withProgress } from './subtasks'
 import { lockOwnedMany } from './trash'
 
@@ -174,19 +174,22 @@ export type CompleteFailure = { id: string; reason: 'not_found' | 'already_compl
 
 /**
  * Completes several tasks the actor may change in one transaction and says what became of each id: completed, or
- * failed because no such task has it (one they cannot see or only view included: ids reveal nothing), it already was, or
- * it has open subtasks (outside the batch) and `children` makes no choice for them.
+ * failed because no such task has it (one they cannot see included: ids reveal nothing), it already was, or it has open
+ * subtasks (outside the batch) and `children` makes no choice for them. Ids naming a task they only view refuse the
+ * whole batch with a 403 naming `field`.
  */
 export const completeTasks = traced('tasks.complete_many', async function completeTasks(
   deps: TaskDeps,
   actor: Actor,
   ids: readonly string[],
   children?: ChildrenChoice,
+  field: string = 'ids',
 ): Promise<{ completed: TaskRead[]; failed: CompleteFailure[] }> {
   const wanted = [...new Set(ids)]
   const valid = wanted.filter((id) => UUID.test(id))
   return deps.db.transaction(async (tx) => {
     const now = deps.clock()
+    await refuseViewed(tx, actor, valid, field)
     const locked = valid.length ? await tx.select().from(tasks).where(and(inArray(tasks.id, valid), writableBy(actor.id))).for('update') : []
     const byId = new Map(locked.map((task) => [task.id, task]))
     const blocked = new Set<string>()
@@ -216,12 +219,13 @@ export const completeTasks = traced('tasks.complete_many', async function comple
 
 /**
  * What completing the actor's tasks `ids` would ask about: those of them still open (another user's id, or an unknown
- * one, is simply not there), and their open subtasks at any depth (parents before their children) that the ids do not
- * name themselves.
+ * one, is simply not there; one the actor only views is a 403), and their open subtasks at any depth (parents before
+ * their children) that the ids do not name themselves.
  */
 export async function completionOffer(deps: TaskDeps, actor: Actor, ids: readonly string[]): Promise<{ tasks: Task[]; open: Task[] }> {
   const valid = [...new Set(ids.filter((id) => UUID.test(id)))]
   if (valid.length === 0) return { tasks: [], open: [] }
+  await refuseViewed(deps.db, actor, valid)
   const named = new Set(valid)
   const roots = await deps.db
     .select()

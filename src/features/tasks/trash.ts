@@ -1,5 +1,5 @@
 // Deleting tasks into the trash and restoring them: a task goes with its whole subtree, and comes back with it.
-import { and, eq, gt, inArray, or, sql, type SQL } from 'drizzle-orm'
+import { and, eq, gt, inArray, ne, or, sql, type SQL } from 'drizzle-orm'
 import type { Db } from '../../db/client'
 import { invalid } from '../../lib/errors'
 import { UUID } from '../../lib/secrets'
@@ -8,8 +8,9 @@ import type { Actor } from '../auth/user'
 import { recordTaskChange } from './events'
 import { SUBTASK_LEVELS, toTaskView, type TaskRead } from './model'
 import { deletedTasks, tasks, type Task, type TaskSnapshot } from './schema'
-import { memberOf, projectOrInbox } from '../projects/access'
-import { countByOwner, editableTask, reserveForOwners, writableBy, type TaskDeps } from './owned'
+import { memberOf, projectOrInbox, writerIn } from '../projects/access'
+import type { MemberRole } from '../projects/schema'
+import { countByOwner, editableTask, refuseViewed, reserveForOwners, writableBy, type TaskDeps } from './owned'
 import { checkParent, descendants, NO_SUBTASKS, withProgress } from './subtasks'
 
 /** How long a deleted task stays in the trash, to be restored (Undo, restore_task, Activity). */
@@ -76,12 +77,14 @@ export function checkIds(ids: readonly string[]): string[] {
   return valid
 }
 
-/** The tasks among `ids` the actor may change, locked for this transaction; others' ids (and those they only view) are simply absent. */
+/** The tasks among `ids` the actor may change, locked for this transaction: ids they cannot see are simply absent, one they only view refuses the batch (403). */
 export async function lockOwnedMany(tx: Db, actor: Actor, ids: readonly string[]): Promise<Task[]> {
+  const wanted = checkIds(ids)
+  await refuseViewed(tx, actor, wanted)
   return tx
     .select()
     .from(tasks)
-    .where(and(inArray(tasks.id, checkIds(ids)), writableBy(actor.id)))
+    .where(and(inArray(tasks.id, wanted), writableBy(actor.id)))
     .for('update')
 }
 
@@ -100,14 +103,21 @@ export const deleteMany = traced('tasks.delete_many', async function deleteMany(
  * those of the projects they edit now (a member's undo of a delete in a shared project).
  */
 const trashed = (deps: Pick<TaskDeps, 'clock'>, actor: Pick<Actor, 'id'>, which: SQL) =>
-  and(
-    which,
-    or(
-      eq(deletedTasks.userId, actor.id),
-      sql`(${deletedTasks.snapshot}->>'projectId')::uuid in ${memberOf(actor.id, true)}`,
-    ),
-    gt(deletedTasks.deletedAt, new Date(deps.clock().getTime() - TRASH_MS)),
-  )
+  and(which, or(eq(deletedTasks.userId, actor.id), inShared(actor, 'editor')), restorable(deps))
+
+const trashedProject = sql<string>`(${deletedTasks.snapshot}->>'projectId')::uuid`
+const inShared = (actor: Pick<Actor, 'id'>, role: MemberRole) => sql`${trashedProject} in ${memberOf(actor.id, role)}`
+const restorable = (deps: Pick<TaskDeps, 'clock'>) => gt(deletedTasks.deletedAt, new Date(deps.clock().getTime() - TRASH_MS))
+
+/** Restoring ids that name a deleted task of a project the actor views is refused as a whole, like changing one (a 403 naming `field`). */
+async function refuseViewedTrash(tx: Db, deps: Pick<TaskDeps, 'clock'>, actor: Pick<Actor, 'id'>, ids: string[], field: string): Promise<void> {
+  const [viewed] = await tx
+    .select({ id: trashedProject, userId: deletedTasks.userId })
+    .from(deletedTasks)
+    .where(and(inArray(deletedTasks.taskId, ids), ne(deletedTasks.userId, actor.id), inShared(actor, 'viewer'), restorable(deps)))
+    .limit(1)
+  if (viewed) await writerIn(tx, actor.id, viewed, field)
+}
 
 /** Which of `ids` are the actor's tasks in the trash, restorable still. */
 export async function inTrash(deps: Pick<TaskDeps, 'db' | 'clock'>, actor: Pick<Actor, 'id'>, ids: readonly string[]): Promise<Set<string>> {
@@ -159,13 +169,14 @@ async function placeRestored(tx: Db, actor: Actor, rows: Task[], now: Date): Pro
  * Restores tasks the actor deleted, from the trash, with their ids and fields as they were, and the subtasks deleted
  * with them. A task whose parent is gone meanwhile (or has no room left below it) comes back at the top level.
  */
-export const restoreTasks = traced('tasks.restore', async function restoreTasks(deps: TaskDeps, actor: Actor, ids: readonly string[]): Promise<TaskRead[]> {
+export const restoreTasks = traced('tasks.restore', async function restoreTasks(deps: TaskDeps, actor: Actor, ids: readonly string[], field: string = 'ids'): Promise<TaskRead[]> {
   const wanted = checkIds(ids)
   return deps.db.transaction(async (tx) => {
+    await refuseViewedTrash(tx, deps, actor, wanted, field)
     const trash = await takeFromTrash(tx, deps, actor, wanted)
     const rows = await placeRestored(tx, actor, trash.map((row) => fromSnapshot(row.snapshot)), deps.clock())
     // Undoing a delete adds the tasks back: they need room in their owner's quota like new ones.
-    await reserveForOwners(tx, deps, countByOwner(rows), 'ids')
+    await reserveForOwners(tx, deps, countByOwner(rows), field)
     const inserted = rows.length ? await tx.insert(tasks).values(rows).onConflictDoNothing().returning() : []
     for (const task of inserted) await recordTaskChange(tx, deps.clock(), actor, { after: task, cause: 'restore' })
     const asked = new Set(wanted)

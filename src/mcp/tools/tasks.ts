@@ -153,7 +153,7 @@ export const completeTasksTool = defineTool({
   },
   annotations: { ...WRITES, idempotentHint: true },
   run: async (ctx, { task_ids, children }) => {
-    const { completed, failed } = await completeTasks(ctx, ctx.user, task_ids, children)
+    const { completed, failed } = await completeTasks(ctx, ctx.user, task_ids, children, 'task_ids')
     return { completed: completed.map((task) => task.id), failed }
   },
 })
@@ -189,7 +189,7 @@ export const restoreTaskTool = defineTool({
   run: async (ctx, { task_id }) => {
     // The snapshot is the server's own, found by id among this user's deletions: nothing the caller sends is trusted.
     if (!UUID.test(task_id)) throw notFound('deleted task')
-    const [restored] = await restoreTasks(ctx, ctx.user, [task_id])
+    const [restored] = await restoreTasks(ctx, ctx.user, [task_id], 'task_id')
     if (!restored) throw notFound('deleted task')
     return restored
   },
