@@ -109,11 +109,20 @@ describe('who reads the entries', () => {
     expect((await audit(olga, `?task_id=${task.id}`)).length).toBe(1)
   })
 
-  test('a task brought into a shared project shows the members its whole history', async () => {
-    const task = (await t.call('POST', '/api/v1/tasks', { token: olga.token, body: { title: 'Brought along' } })).body
-    expect((await t.call('PATCH', `/api/v1/tasks/${task.id}`, { token: olga.token, body: { project_id: projectId } })).status).toBe(200)
+  test('a task brought into a shared project shows the members what happened to it there, not its private past', async () => {
+    const task = (await t.call('POST', '/api/v1/tasks', { token: olga.token, body: { title: 'Surprise party for Ed' } })).body
+    const renamed = { title: 'Plan the summer party', project_id: projectId }
+    expect((await t.call('PATCH', `/api/v1/tasks/${task.id}`, { token: olga.token, body: renamed })).status).toBe(200)
     await t.drain()
-    expect((await audit(ed, `?task_id=${task.id}`)).map((e) => e.action)).toEqual(['updated', 'created'])
+    expect((await audit(olga, `?task_id=${task.id}`)).map((e) => e.action)).toEqual(['updated', 'created'])
+    const edSees = await audit(ed, `?task_id=${task.id}`)
+    expect(edSees.map((e) => [e.action, e.title])).toEqual([['updated', 'Plan the summer party']])
+    for (const who of [ed, vic]) {
+      expect(JSON.stringify(await audit(who, '?limit=100'))).not.toContain('"title":"Surprise party for Ed"')
+      const page = await browser(t, 'GET', `/audit?task_id=${task.id}`, { session: who.token })
+      expect(page.status).toBe(200)
+      expect(page.text).toContain('Plan the summer party')
+    }
   })
 })
 

@@ -10,8 +10,6 @@ import { forgedCursor, onlyParams, parseLimit } from '../../lib/paging'
 import { newId, UUID } from '../../lib/secrets'
 import type { TaskEventData } from '../tasks/events'
 import type { TaskView } from '../tasks/model'
-import { visibleTo } from '../tasks/owned'
-import { tasks } from '../tasks/schema'
 import { users } from '../auth/schema'
 import { membershipsOf } from '../projects/access'
 import { auditLog, type AuditEntry } from './schema'
@@ -101,16 +99,24 @@ export const toAuditView = (e: AuditEntry, actorEmail: string | null): AuditView
 
 export const AUDIT_PARAMS = ['task_id', 'limit', 'cursor'] as const
 
-/** The entries a user may read: those of their own tasks, and those of the projects shared with them now (read in `db`, so a removal that committed is seen). */
-async function readableBy(db: Db, userId: string): Promise<SQL> {
-  const shared = (await membershipsOf(db, userId)).map((m) => m.projectId)
-  return shared.length === 0 ? eq(auditLog.userId, userId) : or(eq(auditLog.userId, userId), inArray(auditLog.projectId, shared))!
+/** The entries a user may read: those of their own tasks, and those of the projects shared with them now (`shared`, read in the request's connection, so a removal that committed is seen). */
+const readableBy = (userId: string, shared: readonly string[]): SQL =>
+  shared.length === 0 ? eq(auditLog.userId, userId) : or(eq(auditLog.userId, userId), inArray(auditLog.projectId, [...shared]))!
+
+/**
+ * An entry as a member reads it: a task brought into the shared project from a project of its owner's shows them how
+ * it arrived, not how it was before (its `before` is the owner's alone).
+ */
+function asReadBy(entry: AuditEntry, userId: string, shared: ReadonlySet<string>): AuditEntry {
+  if (entry.userId === userId || !entry.before || shared.has(entry.before.project_id ?? '')) return entry
+  return { ...entry, before: null }
 }
 
 /**
  * The audit entries the user may read, newest first: those of their own tasks and of the projects shared with them.
- * With `task_id`, one task's history: all of it under the task's owner while the user can see the task, else the
- * entries they may read. `{ items, total, next_cursor }`, each entry with who made it.
+ * With `task_id`, one task's history as far as they may read it: a member reads what happened to it in the shared
+ * project, not what happened before its owner brought it there from a project of their own. `{ items, total,
+ * next_cursor }`, each entry with who made it.
  */
 export async function listAudit(db: Db, userId: string, params: Record<string, string | undefined>) {
   onlyParams(params, AUDIT_PARAMS)
@@ -119,11 +125,8 @@ export async function listAudit(db: Db, userId: string, params: Record<string, s
   const limit = parseLimit(params.limit)
   // An entry's id is its position: the newest first, so the next page is the ids below the last one.
   if (cursor !== undefined && !UUID.test(cursor)) throw forgedCursor()
-  let readable = await readableBy(db, userId)
-  if (taskId) {
-    const [visible] = await db.select({ owner: tasks.userId }).from(tasks).where(and(eq(tasks.id, taskId), visibleTo(userId)))
-    if (visible) readable = or(readable, eq(auditLog.userId, visible.owner))!
-  }
+  const shared = new Set((await membershipsOf(db, userId)).map((m) => m.projectId))
+  const readable = readableBy(userId, [...shared])
   const where = taskId ? and(eq(auditLog.taskId, taskId), readable) : readable
   const [rows, totals] = await Promise.all([
     db
@@ -137,7 +140,7 @@ export async function listAudit(db: Db, userId: string, params: Record<string, s
   ])
   const page = rows.slice(0, limit)
   return {
-    items: page.map((r) => toAuditView(r.entry, r.actorEmail)),
+    items: page.map((r) => toAuditView(asReadBy(r.entry, userId, shared), r.actorEmail)),
     ...cappedTotal(totals),
     next_cursor: rows.length > limit ? page.at(-1)!.entry.id : null,
   }
