@@ -1,6 +1,7 @@
 // Small shared helpers of the bench scripts: `--name value` options, percentiles and a scratch database.
 import postgres from 'postgres'
 import { openDatabase } from '../src/db/client'
+import type { listStatements } from '../src/features/tasks/list'
 import { runMigrations } from '../src/db/migrate'
 import { DAPR_VERSION, runtimeBin, startStack, type Stack } from '../test/helpers/runtime'
 import { freshStorage, startServer } from '../test/helpers/server'
@@ -10,6 +11,17 @@ export function options(): Map<string, string> {
   const args = new Map<string, string>()
   for (let i = 2; i < process.argv.length; i += 2) args.set(process.argv[i]!.replace(/^--/, ''), process.argv[i + 1] ?? '')
   return args
+}
+
+/**
+ * Sends PostgreSQL what the API sends it for one list (`listStatements`): the page carrying its total, or a search's
+ * page and its count at once, on two connections of `direct`.
+ */
+export async function sendList(direct: postgres.Sql, { page, total, apart }: ReturnType<typeof listStatements>): Promise<void> {
+  await Promise.all([
+    direct.unsafe(page.sql, page.params as never[], { prepare: true }),
+    apart ? direct.unsafe(total.sql, total.params as never[], { prepare: true }) : undefined,
+  ])
 }
 
 /** The p-th percentile of `xs` (nearest rank; NaN for none). */

@@ -14,7 +14,7 @@ import { runMigrations } from '../src/db/migrate'
 import { listStatements } from '../src/features/tasks/list'
 import { parseListQuery } from '../src/features/tasks/list-query'
 import { startServer, type RunningServer } from '../test/helpers/server'
-import { benchDatabase, options, percentile } from './lib'
+import { benchDatabase, options, percentile, sendList } from './lib'
 
 const args = options()
 const list = (name: string, fallback: string) => (args.get(name) ?? fallback).split(',').filter(Boolean).map(Number)
@@ -85,8 +85,8 @@ async function measureSize(size: number, server: RunningServer, token: string, u
     await res.arrayBuffer()
   }
   const straight = ({ db, direct }: NonNullable<typeof straightTo>, params: Record<string, string>) => {
-    const { page } = listStatements(db.db, { userId, shared: [] }, parseListQuery(params, 'UTC', new Date()))
-    return async () => void (await direct.unsafe(page.sql, page.params as never[], { prepare: true }))
+    const statements = listStatements(db.db, { userId, shared: [] }, parseListQuery(params, 'UTC', new Date()))
+    return () => sendList(direct, statements)
   }
   const cases: Array<[string, Record<string, string>]> = [
     ['list, newest 20', {}],
