@@ -10,6 +10,7 @@ import type { AuthUser } from '../../features/auth/service'
 import { redirect } from '../../lib/htmx'
 import { all, filled, withFormErrors, type Form, type FormError } from '../forms'
 import { respond } from '../respond'
+import { isHtmx } from '../../lib/htmx'
 import { orOffer } from './complete-offer'
 import { webSession } from '../session'
 import { Month, MonthPage, Today, TodayPage, Upcoming, UpcomingPage } from '../../../views/planner'
@@ -23,7 +24,7 @@ import { quickAddInput } from '../task-form'
 import { moveToDay, upcomingView } from '../../features/planner/upcoming'
 import { progressView } from '../../features/planner/progress'
 import { Progress, ProgressPage } from '../../../views/progress'
-import { projectFor } from '../../features/projects/access'
+import { membershipsOf, projectFor } from '../../features/projects/access'
 import { listProjects } from '../../features/projects/service'
 import { withProject, type PickerProject } from '../../../views/project-picker'
 
@@ -35,7 +36,7 @@ export const plannerPages = (deps: AppDeps) => {
 
   /** The projects the user only views (shared with them as a viewer): their tasks' rows offer no change. */
   async function viewedProjects(user: AuthUser): Promise<ReadonlySet<string>> {
-    return new Set((await listProjects(td, user, { archived: true })).filter((p) => p.role === 'viewer').map((p) => p.id))
+    return new Set((await membershipsOf(td.db, user.id)).filter((m) => m.role === 'viewer').map((m) => m.projectId))
   }
 
   /** The page's `project` (a URL's or a form's): one of the user's projects, else a 404 like their task; blank is all. */
@@ -62,13 +63,14 @@ export const plannerPages = (deps: AppDeps) => {
     content: (data: T, ctx: Ctx, notice?: string) => JSX.Element,
     page: (data: T, ctx: Ctx, notice: string | undefined, nonce: string, projects: PickerProject[]) => JSX.Element,
   ) {
-    const [data, viewOnly] = await Promise.all([load(), viewedProjects(user)])
+    // A whole page reads the project picker's choices beside the view's data, not after it.
+    const [data, viewOnly, choices] = await Promise.all([load(), viewedProjects(user), isHtmx(request) ? [] : pickable(user, project)])
     const ctx = { csrf, timezone: user.timezone, now: td.clock(), project, viewOnly }
     const notice = shown.error?.message ?? shown.notice
     const status = shown.status ?? 200
     return respond(request, {
       htmx: () => ({ html: content(data, ctx, notice), status }),
-      plain: async (nonce) => ({ html: page(data, ctx, notice, nonce, await pickable(user, project)), status }),
+      plain: (nonce) => ({ html: page(data, ctx, notice, nonce, choices), status }),
     })
   }
 
