@@ -11,7 +11,7 @@ export const listProjectsTool = defineTool({
   name: 'list_projects',
   title: 'List projects',
   description:
-    "Lists the user's projects, the Inbox first (where tasks added without a project go), each with open_count (open tasks) and overdue_count (open tasks due before today). Archived projects are left out unless archived is true.",
+    "Lists the user's projects, the Inbox first (where tasks added without a project go), then the projects others share with them; each with the user's role (owner, editor, viewer: a viewer may only read its tasks), owner_email, open_count (open tasks) and overdue_count (open tasks due before today). Archived projects are left out unless archived is true.",
   input: { archived: z.boolean().optional().describe('true to list archived projects too; default false') },
   output: { items: z.array(ProjectListItemSchema) },
   annotations: READ_ONLY,
