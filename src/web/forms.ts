@@ -1,5 +1,6 @@
 // Form handling shared by the pages: reading urlencoded fields, and a validation failure shown on the form, never as an error page.
 import { AppError } from '../lib/errors'
+import { safeLocalPath } from '../lib/htmx'
 
 /** A parsed urlencoded form: a field sent once is a string, a field sent more than once an array. */
 export type Form = Record<string, string | string[] | undefined>
@@ -9,6 +10,9 @@ export const all = (value: string | string[] | undefined): string[] => (value ==
 
 /** The first value sent for a field, as sent. */
 export const first = (value: string | string[] | undefined): string | undefined => all(value)[0]
+
+/** The list a task form came from (its `back` field, a local path), where a plain post returns. */
+export const backOf = (form: Form): string => safeLocalPath(first(form.back), '/tasks')
 
 /** The first value of the field `name`, as sent. */
 export const field = (form: Form, name: string): string | undefined => first(form[name])

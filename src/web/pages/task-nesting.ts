@@ -3,17 +3,14 @@
 import { Elysia } from 'elysia'
 import { seedOf, type AppDeps } from '../../context'
 import { invalid } from '../../lib/errors'
-import { redirect, safeLocalPath } from '../../lib/htmx'
+import { redirect } from '../../lib/htmx'
 import { parseWith } from '../../lib/validation'
 import { UpdateTaskInput } from '../../features/tasks/model'
 import { getTask, updateTask, type TaskDeps } from '../../features/tasks/service'
 import { ToastPartial } from '../../../views/layout'
-import { first, type Form } from '../forms'
+import { backOf, first, type Form } from '../forms'
 import { respond } from '../respond'
 import { webSession } from '../session'
-
-/** The list a form came from, where a plain post returns. */
-const backOf = (form: Form) => safeLocalPath(first(form.back), '/tasks')
 
 export const taskNestingPages = (deps: AppDeps) => {
   const taskDeps: TaskDeps = { db: deps.database.db, clock: deps.clock, quotas: deps.env.quotas }

@@ -1,52 +1,33 @@
 // The task workspace in the browser: full pages for plain requests, fragments for htmx, forms that post and redirect.
 import { Elysia } from 'elysia'
 import { seedOf, type AppDeps } from '../../context'
-import { AppError } from '../../lib/errors'
 import { redirect, safeLocalPath } from '../../lib/htmx'
-import { all, first, withFormErrors, type Form } from '../forms'
+import { backOf, first, withFormErrors, type Form } from '../forms'
 import { quickAddInput, taskInput } from '../task-form'
 import { parseTaskText } from '../../features/tasks/parse-text'
 import { respond } from '../respond'
-import { childrenChoice, orOffer } from './complete-offer'
+import { orOffer } from './complete-offer'
+import { taskBatchPages } from './task-batch'
+import { listParams, taskListData } from './task-list-data'
 import { taskNestingPages } from './task-nesting'
 import { Workspace, WorkspacePage } from '../../../views/tasks'
 import { CountsPartial, MoreItems, TaskList } from '../../../views/task-list'
 import { EditPage, QuickAdd, TaskEdit, type TaskFormValues } from '../../../views/task-forms'
 import { TaskItem } from '../../../views/task-row'
-import { ProgressPartial, placeParam, readPlace } from '../../../views/task-subtasks'
-import { flatRows, nestedRows, placeOf } from '../../../views/task-tree'
-import { listRoots, listedSubtasks, parentsOf } from '../../features/tasks/list-tree'
-import { listUrl, paramsOfListUrl, type ListContext, type ListData } from '../../../views/task-context'
+import { placeParam, readPlace } from '../../../views/task-subtasks'
+import { listUrl, paramsOfListUrl } from '../../../views/task-context'
 import { ToastPartial } from '../../../views/layout'
 import { QuickPreview } from '../../../views/quick-preview'
 import { webSession } from '../session'
 import type { AuthUser } from '../../features/auth/service'
-import { listTasks, statusCounts, topTags } from '../../features/tasks/list'
-import { taskScope } from '../../features/tasks/owned'
-import { listSavedFilters } from '../../features/filters/service'
 import { listProjects } from '../../features/projects/service'
-import { myInvitations } from '../../features/projects/sharing'
 import { projectFor } from '../../features/projects/access'
 import { notFound } from '../../lib/errors'
 import { UUID } from '../../lib/secrets'
-import { LIST_PARAMS, parseListQuery } from '../../features/tasks/list-query'
-import { filterNamesStatus } from '../../features/tasks/filter'
-import { dueEdges, dueGroupCounts, dueGroupOf } from '../../features/tasks/due-groups'
-import { CreateTaskInput, UpdateTaskInput, type TaskRead, type TaskView } from '../../features/tasks/model'
+import { CreateTaskInput, UpdateTaskInput } from '../../features/tasks/model'
 import { TASK_TEXT_MAX } from '../../features/tasks/limits'
 import { parseWith } from '../../lib/validation'
-import {
-  createTask,
-  deleteMany,
-  deleteTask,
-  getTask,
-  reopenTask,
-  completeTask,
-  restoreTasks,
-  setStatusMany,
-  updateTask,
-  type TaskDeps,
-} from '../../features/tasks/service'
+import { completeTask, createTask, deleteTask, getTask, reopenTask, updateTask, type TaskDeps } from '../../features/tasks/service'
 
 const formValues = (form: Form): TaskFormValues => ({
   title: first(form.title),
@@ -61,38 +42,6 @@ const formValues = (form: Form): TaskFormValues => ({
   project_id: first(form.project_id),
 })
 
-/** The list parameters of a URL's query, keeping only known, non-empty ones, in a stable order. */
-function listParams(search: URLSearchParams): Record<string, string> {
-  const params: Record<string, string> = {}
-  for (const key of LIST_PARAMS) {
-    const value = search.get(key)?.trim()
-    if (value) params[key] = value
-  }
-  return params
-}
-
-const queryOf = (params: Record<string, string>) => new URLSearchParams(params).toString()
-
-/** Tasks the list page shows at a time. */
-const PAGE_SIZE = '50'
-
-/**
- * The list query a page's URL stands for: open tasks unless it asks for completed ones or `status=all`, or its
- * filter names a status itself (`search: invoice & completed`, as the API reads it); 50 at a time. The URL stays
- * as short as the person left it.
- */
-function pageQuery(params: Record<string, string>): Record<string, string> {
-  const { status, ...rest } = params
-  if (status === undefined && rest.filter !== undefined && filterNamesStatus(rest.filter)) return { limit: PAGE_SIZE, ...rest }
-  return { limit: PAGE_SIZE, ...rest, status: status === 'all' ? 'pending,completed' : (status ?? 'pending') }
-}
-
-/**
- * Parameters that narrow the list to the tasks matching them: with any of them the list is shown flat, each subtask
- * naming its parent; without, subtasks show under their parents (docs/ui.md, "Subtasks").
- */
-const NARROWING = ['search', 'priority', 'tags', 'due_date_from', 'due_date_to', 'filter', 'parent_id', 'top_level'] as const
-const nestedList = (params: Record<string, string>) => !NARROWING.some((key) => params[key] !== undefined)
 
 /** Tells the page that open counts changed (the sidebar's), when the answer does not reload the list itself. */
 const COUNTS_CHANGED = { 'hx-trigger': 'counts-changed' }
@@ -104,75 +53,7 @@ export const taskPages = (deps: AppDeps) => {
   const taskDeps: TaskDeps = { db: deps.database.db, clock: deps.clock, quotas: deps.env.quotas }
   const now = () => taskDeps.clock()
 
-  /** A list context whose rows offer the user's projects (the edit form's select, the row's Move menu). */
-  async function contextWithProjects(user: AuthUser, csrf: string, params: Record<string, string>): Promise<ListContext> {
-    return { ...contextFor(user, csrf, params), projects: await listProjects(taskDeps, user, { archived: true }) }
-  }
-
-  function contextFor(user: AuthUser, csrf: string, params: Record<string, string>): ListContext {
-    const { cursor: _, ...withoutCursor } = params
-    const filterStatus = params.filter !== undefined && filterNamesStatus(params.filter)
-    return { csrf, timezone: user.timezone, now: now(), params, query: queryOf(withoutCursor), filterStatus }
-  }
-
-  async function loadList(user: AuthUser, params: Record<string, string>): Promise<ListData> {
-    const query = parseListQuery(pageQuery(params), user.timezone, now())
-    const edges = dueEdges(now(), user.timezone)
-    // Nested, a page is of the tasks heading the list (their due-date groups too); the status tabs count every task.
-    const nested = nestedList(params)
-    const heads = nested ? { ...query, where: listRoots(query.statuses) } : query
-    const scope = await taskScope(taskDeps.db, user.id)
-    const [page, counts, tags, groupCounts, views, projects, invitations] = await Promise.all([
-      listTasks(taskDeps.db, scope, heads),
-      statusCounts(taskDeps.db, scope, query),
-      topTags(taskDeps.db, scope, 12),
-      query.sort === 'due_date' ? dueGroupCounts(taskDeps.db, scope, heads, edges) : undefined,
-      listSavedFilters(taskDeps, user),
-      listProjects(taskDeps, user, { archived: true }),
-      myInvitations(taskDeps, user),
-    ])
-    // Another person's project in the URL is not there at all (a 404), like their task.
-    if (query.projects?.some((id) => !projects.some((p) => p.id === id))) throw notFound('project')
-    const project = query.projects?.length === 1 ? projects.find((p) => p.id === query.projects![0]) : undefined
-    const groups = groupCounts && {
-      edges,
-      counts: groupCounts,
-      openOnly: query.statuses.length === 1 && query.statuses[0] === 'pending',
-      after: query.cursor ? dueGroupOf(query.cursor.k, edges) : null,
-    }
-    const [subtasks, parents] = await Promise.all([
-      nested ? listedSubtasks(taskDeps.db, user.id, page.items.map((task) => task.id), query.statuses, user.timezone) : new Map<string, TaskRead[]>(),
-      parentsOf(taskDeps.db, user.id, page.items),
-    ])
-    // A later page's first task goes under the previous page's last (the cursor's task) when indented.
-    const rows = nested ? nestedRows(page.items, subtasks, parents, query.cursor?.id) : flatRows(page.items, parents)
-    return { page, rows, counts, topTags: tags, groups, views, projects, project, invitations: invitations.length }
-  }
-
-  /** A row swapped in alone: its place as the page had it (`place`, from its form or link), its parent read again. */
-  async function placeFor(user: AuthUser, task: TaskView, raw: string | undefined) {
-    const { indent, above } = readPlace(raw)
-    return placeOf(task, await parentsOf(taskDeps.db, user.id, [task]), indent, above)
-  }
-
-  /** The parent's progress mark, for an answer about one of its subtasks (none for a top-level task). */
-  async function parentProgress(user: AuthUser, task: TaskView) {
-    if (!task.parent_id) return []
-    // Deleted with its parent meanwhile: there is no mark left to update.
-    const parent = await getTask(taskDeps, user, task.parent_id).catch(() => undefined)
-    return parent ? [ProgressPartial({ parent })] : []
-  }
-
-  /** Counts per status under the list's other filters (a bad filter in `back` counts everything). */
-  async function countsFor(user: AuthUser, params: Record<string, string>) {
-    let query
-    try {
-      query = parseListQuery(pageQuery(params), user.timezone, now())
-    } catch {
-      query = parseListQuery({}, user.timezone, now())
-    }
-    return statusCounts(taskDeps.db, await taskScope(taskDeps.db, user.id), query)
-  }
+  const { contextFor, contextWithProjects, loadList, placeFor, parentProgress, countsFor } = taskListData(taskDeps)
 
   /** The task list page for `params`: the whole page, or the part htmx targets (the list, the next page, the workspace). */
   async function listPage(request: Request, user: AuthUser, csrf: string, requested: Record<string, string>) {
@@ -220,8 +101,6 @@ export const taskPages = (deps: AppDeps) => {
     if (id) await projectFor(taskDeps.db, user, id, 'read')
   }
 
-  /** The list a form came from (its `back` field), so a plain post returns there. */
-  const backOf = (form: Form) => safeLocalPath(first(form.back), '/tasks')
   const paramsOfBack = (form: Form) => listParams(paramsOfListUrl(new URL(backOf(form), 'http://local.invalid')))
 
   /** A plain form post goes back to the list it came from. */
@@ -230,6 +109,7 @@ export const taskPages = (deps: AppDeps) => {
   return new Elysia({ name: 'task-pages', seed: seedOf(deps), detail: { hide: true } })
     .use(webSession(deps))
     .use(taskNestingPages(deps))
+    .use(taskBatchPages(deps))
     .get('/', ({ request }) => redirect(request, '/tasks'))
     .get('/tasks', ({ request, user, csrf }) => listPage(request, user, csrf, listParams(new URL(request.url).searchParams)), { page: true })
     // One project's list: the task list with the project's tasks only, its add box adding there.
@@ -382,52 +262,6 @@ export const taskPages = (deps: AppDeps) => {
           },
           plain: back(request, form),
         })
-      },
-      { page: true },
-    )
-    .post(
-      '/tasks/restore',
-      async ({ request, user, body }) => {
-        const form = body as Form
-        const restored = await restoreTasks(taskDeps, user, all(form.ids))
-        const message = restored.length === 1 ? `Restored "${restored[0]!.title}".` : `Restored ${restored.length} tasks.`
-        return respond(request, { htmx: () => ({ html: ToastPartial({ message, csrf: '' }), headers: { 'hx-trigger': 'tasks-changed' } }), plain: back(request, form) })
-      },
-      { page: true },
-    )
-    .post(
-      '/tasks/reopen',
-      async ({ request, user, body }) => {
-        const form = body as Form
-        const reopened = await setStatusMany(taskDeps, user, all(form.ids), 'pending')
-        const message = reopened.length === 1 ? `Reopened "${reopened[0]!.title}".` : `Reopened ${reopened.length} tasks.`
-        return respond(request, { htmx: () => ({ html: ToastPartial({ message, csrf: '' }), headers: { 'hx-trigger': 'tasks-changed' } }), plain: back(request, form) })
-      },
-      { page: true },
-    )
-    .post(
-      '/tasks/bulk',
-      async ({ request, user, csrf, body }) => {
-        const form = body as Form
-        const action = first(form.action)
-        const ids = all(form.ids)
-        let toast: JSX.Element
-        if (action === 'complete') {
-          // Selected tasks with open subtasks: the offer page asks whether to complete those too, and posts back here.
-          const children = childrenChoice(form)
-          return orOffer(request, ids, backOf(form), async () => {
-            const changed = await setStatusMany(taskDeps, user, ids, 'completed', children)
-            const message = `Completed ${changed.length} ${changed.length === 1 ? 'task' : 'tasks'}.`
-            toast = ToastPartial({ message, undo: { action: 'reopen', ids: changed.map((t) => t.id) }, csrf })
-            return respond(request, { htmx: () => ({ html: toast, headers: { 'hx-trigger': 'tasks-changed' } }), plain: back(request, form) })
-          })
-        } else if (action === 'delete') {
-          const deleted = await deleteMany(taskDeps, user, ids)
-          toast = ToastPartial({ message: `Deleted ${deleted.length} ${deleted.length === 1 ? 'task' : 'tasks'}.`, undo: { action: 'restore', ids: deleted.map((t) => t.id) }, csrf })
-        } else {
-          throw new AppError('validation_failed', 'action must be complete or delete', 'action')
-        }
-        return respond(request, { htmx: () => ({ html: toast, headers: { 'hx-trigger': 'tasks-changed' } }), plain: back(request, form) })
       },
       { page: true },
     )
