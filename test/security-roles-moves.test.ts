@@ -1,7 +1,11 @@
 // Access by role, the edges: a move between projects checks both sides (the task's project and the one it goes to),
-// and a member who is removed is refused from the very next request, on every route (docs/architecture.md, "Access").
+// and a member who is removed is refused from the very next request, on every route; a removal waits for a write of
+// theirs under way (docs/architecture.md, "Access").
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
+import { loadEnv } from '../src/env'
+import { updateTask } from '../src/features/tasks/service'
 import type { TestApp } from './helpers/app'
+import { need, requires } from './helpers/requires'
 import { stage, missingWorld, MISSING, share, snapshot, unshare, worldOf, type Cast, type Person } from './helpers/roles'
 import { ROUTES } from './helpers/role-routes'
 
@@ -94,4 +98,38 @@ describe('a removed member loses access at once', () => {
     }
     expect(await snapshot(t, w)).toEqual(before)
   })
+
+  // Two transactions at once need two connections: PGlite has one.
+  requires('a removal beside a write under way, on two connections', need.postgres).test(
+    "a removal waits for the editor's write under way, which lands as theirs; their next request gets what a missing id gets",
+    async () => {
+      const w = await worldOf(t, cast)
+      const deps = { db: t.database.db, clock: () => new Date(), quotas: loadEnv({}).quotas }
+      // The editor's write, held open after its change: it has read (and locked) their membership.
+      let release!: () => void
+      const held = new Promise<void>((resolve) => (release = resolve))
+      let changed!: () => void
+      const inside = new Promise<void>((resolve) => (changed = resolve))
+      const writing = t.database.db.transaction(async (tx) => {
+        await updateTask({ ...deps, db: tx }, cast.editor, w.plain, { title: 'Written while being removed' })
+        changed()
+        await held
+      })
+      await inside
+      let removed = false
+      const removal = unshare(t, cast.owner, w.project, cast.editor).then(() => (removed = true))
+      await Bun.sleep(500)
+      expect({ removedDuringTheWrite: removed }).toEqual({ removedDuringTheWrite: false })
+      release()
+      await writing
+      await removal
+      expect(removed).toBe(true)
+      const task = await t.call('GET', `/api/v1/tasks/${w.plain}`, { token: cast.owner.token })
+      expect(task.body.title).toBe('Written while being removed')
+      const [next, miss] = [await patch(cast.editor, `/api/v1/tasks/${w.plain}`, { title: 'After removal' }), await patch(cast.editor, `/api/v1/tasks/${MISSING}`, { title: 'After removal' })]
+      expect({ status: next.status, text: next.text }).toEqual({ status: miss.status, text: miss.text })
+      expect((await t.call('GET', `/api/v1/tasks/${w.plain}`, { token: cast.owner.token })).body.title).toBe('Written while being removed')
+    },
+    60_000,
+  )
 })
